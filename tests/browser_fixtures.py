@@ -12,8 +12,12 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 
 
@@ -49,8 +53,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh phone-sized browser context per test (volunteers mostly use phones)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",
-                                  base_url=live_server)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB", base_url=live_server
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
@@ -62,8 +67,9 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
 @pytest.fixture
 def desk_page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A desktop-sized context: coordinators work at a desk, often on the phone."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  base_url=live_server)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", base_url=live_server
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:

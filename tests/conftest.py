@@ -59,9 +59,13 @@ def _drop_leftovers() -> None:
     with db.engine.begin() as conn:
         for name in inspector.get_table_names():
             if name not in db.metadata.tables:
-                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}" CASCADE'
-                                     if conn.dialect.name == "postgresql"
-                                     else f'DROP TABLE IF EXISTS "{name}"'))
+                conn.execute(
+                    sa.text(
+                        f'DROP TABLE IF EXISTS "{name}" CASCADE'
+                        if conn.dialect.name == "postgresql"
+                        else f'DROP TABLE IF EXISTS "{name}"'
+                    )
+                )
 
 
 @pytest.fixture

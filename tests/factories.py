@@ -28,17 +28,28 @@ ISERNIA = (41.5936, 14.2325)
 
 def make_org(name: str | None = None) -> Organisation:
     n = next(_seq)
-    org = Organisation(name=name or f"Comune {n}", slug=f"comune-{n}",
-                       centre_lat=ISERNIA[0], centre_lon=ISERNIA[1])
+    org = Organisation(
+        name=name or f"Comune {n}", slug=f"comune-{n}", centre_lat=ISERNIA[0], centre_lon=ISERNIA[1]
+    )
     db.session.add(org)
     db.session.flush()
     return org
 
 
-def make_user(org: Organisation | None, role: Role = Role.MEMBER, *, person: Person | None = None,
-              email: str | None = None) -> User:
-    user = User(email=email or f"user{next(_seq)}@example.org", password_hash=_HASH, role=role,
-                organisation_id=org.id if org else None, person_id=person.id if person else None)
+def make_user(
+    org: Organisation | None,
+    role: Role = Role.MEMBER,
+    *,
+    person: Person | None = None,
+    email: str | None = None,
+) -> User:
+    user = User(
+        email=email or f"user{next(_seq)}@example.org",
+        password_hash=_HASH,
+        role=role,
+        organisation_id=org.id if org else None,
+        person_id=person.id if person else None,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -50,10 +61,18 @@ def make_coordinator(org: Organisation, email: str | None = None) -> User:
 
 def make_person(org: Organisation, **kw) -> Person:  # type: ignore[no-untyped-def]
     n = next(_seq)
-    defaults = dict(first_name=f"Anna{n}", last_name="Rossi", phone=f"+39 0865 {n:06d}",
-                    address=f"Corso Garibaldi {n}, Isernia", lat=ISERNIA[0], lon=ISERNIA[1],
-                    neighbourhood="Centro storico", location_source="manual", languages=["it"],
-                    interests=[])
+    defaults = dict(
+        first_name=f"Anna{n}",
+        last_name="Rossi",
+        phone=f"+39 0865 {n:06d}",
+        address=f"Corso Garibaldi {n}, Isernia",
+        lat=ISERNIA[0],
+        lon=ISERNIA[1],
+        neighbourhood="Centro storico",
+        location_source="manual",
+        languages=["it"],
+        interests=[],
+    )
     defaults.update(kw)
     person = Person(organisation_id=org.id, **defaults)
     db.session.add(person)
@@ -61,15 +80,28 @@ def make_person(org: Organisation, **kw) -> Person:  # type: ignore[no-untyped-d
     return person
 
 
-def make_volunteer(org: Organisation, *, visits: bool = True, driving: bool = False,
-                   status: VolunteerStatus = VolunteerStatus.APPROVED, credentials: bool = True,
-                   with_user: bool = True, max_km: float = 10.0, seats: int | None = None,
-                   wheelchair: bool = False, **person_kw) -> Person:  # type: ignore[no-untyped-def]
+def make_volunteer(
+    org: Organisation,
+    *,
+    visits: bool = True,
+    driving: bool = False,
+    status: VolunteerStatus = VolunteerStatus.APPROVED,
+    credentials: bool = True,
+    with_user: bool = True,
+    max_km: float = 10.0,
+    seats: int | None = None,
+    wheelchair: bool = False,
+    **person_kw,
+) -> Person:  # type: ignore[no-untyped-def]
     person = make_person(org, is_volunteer=True, **person_kw)
     person.volunteer = VolunteerProfile(
-        offers_visits=visits, offers_driving=driving, max_km=max_km, hours_per_week=4,
+        offers_visits=visits,
+        offers_driving=driving,
+        max_km=max_km,
+        hours_per_week=4,
         car_seats=seats if seats is not None else (3 if driving else None),
-        car_wheelchair=wheelchair, status=status,
+        car_wheelchair=wheelchair,
+        status=status,
     )
     for weekday in range(7):
         person.slots.append(AvailabilitySlot(weekday=weekday, start=time(8), end=time(20)))
@@ -81,8 +113,13 @@ def make_volunteer(org: Organisation, *, visits: bool = True, driving: bool = Fa
         if driving:
             kinds += [CredentialKind.DRIVING_LICENCE, CredentialKind.INSURANCE]
         for kind in kinds:
-            person.credentials.append(Credential(kind=kind, checked_on=today - timedelta(days=30),
-                                                 expires_on=today + timedelta(days=365)))
+            person.credentials.append(
+                Credential(
+                    kind=kind,
+                    checked_on=today - timedelta(days=30),
+                    expires_on=today + timedelta(days=365),
+                )
+            )
     db.session.flush()
     if with_user:
         make_user(org, person=person)

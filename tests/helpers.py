@@ -15,8 +15,14 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = None,
-              follow_redirects: bool = False):  # type: ignore[no-untyped-def]
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict,
+    *,
+    page: str | None = None,
+    follow_redirects: bool = False,
+):  # type: ignore[no-untyped-def]
     """GET ``page`` (default ``url``) for a CSRF token, then POST ``data`` to ``url``."""
     html = client.get(page or url).get_data(as_text=True)
     payload = {"csrf_token": csrf_from(html), **data}

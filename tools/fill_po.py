@@ -1,11 +1,28 @@
-"""Fill msgstr entries of a .po file from a JSON {msgid: translation} map (translator aid)."""
-import sys, json
+"""Fill msgstr entries of a .po file from a JSON {msgid: translation} map (translator aid).
+
+Usage: python tools/fill_po.py webapp/<feature>/translations/it/LC_MESSAGES/messages.po it.json
+"""
+
+import json
+import sys
+
 from babel.messages.pofile import read_po, write_po
-po, js = sys.argv[1], sys.argv[2]
-tr = json.load(open(js))
-with open(po,'rb') as f: cat = read_po(f, locale='it')
-n=0
-for m in cat:
-    if m.id and m.id in tr: m.string = tr[m.id]; n+=1
-with open(po,'wb') as f: write_po(f, cat, width=100)
-print("filled", n)
+
+
+def main(po_path: str, json_path: str) -> None:
+    with open(json_path, encoding="utf-8") as fh:
+        translations = json.load(fh)
+    with open(po_path, "rb") as fh:
+        catalog = read_po(fh, locale="it")
+    filled = 0
+    for message in catalog:
+        if message.id and message.id in translations:
+            message.string = translations[message.id]
+            filled += 1
+    with open(po_path, "wb") as fh:
+        write_po(fh, catalog, width=100)
+    print(f"filled {filled} of {len(catalog)} messages")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -23,9 +23,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from webapp import models  # noqa: F401  (register every table for Alembic)
     from webapp.blueprints import register_blueprints
     from webapp.cli import register_cli
-    from webapp.errors import register_error_handlers
-
     from webapp.core import navigation
+    from webapp.errors import register_error_handlers
 
     navigation.init_app(app)
     register_blueprints(app)

@@ -27,9 +27,8 @@ def select_locale() -> str | None:
     chosen = session.get("locale")
     if chosen in supported:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in supported:
-            return current_user.locale
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
     return request.accept_languages.best_match(supported)
 
 

@@ -10,3 +10,4 @@ from webapp.people.models import (  # noqa: F401
     ResidentProfile,
     VolunteerProfile,
 )
+from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401

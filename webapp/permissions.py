@@ -33,7 +33,10 @@ def is_member(user: User) -> bool:
 
 
 def same_organisation(user: User, obj: Any) -> bool:
-    return user.organisation_id is not None and getattr(obj, "organisation_id", None) == user.organisation_id
+    return (
+        user.organisation_id is not None
+        and getattr(obj, "organisation_id", None) == user.organisation_id
+    )
 
 
 def can_manage_person(user: User, person: Any) -> bool:

@@ -18,8 +18,15 @@ from flask.cli import AppGroup
 
 WEBAPP = Path(__file__).resolve().parent
 LOCALES = ("it",)
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
-            "_l": None, "pgettext": ((1, "c"), 2), "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_ngettext": (1, 2),
+}
 
 translate_cli = AppGroup("translate", help="Extract, update, compile and check translations.")
 
@@ -32,10 +39,15 @@ def _sources(owner: Path) -> list[Path]:
     if owner == WEBAPP:
         owned = {f.name for f in _features()}
         py = [p for p in WEBAPP.rglob("*.py") if p.relative_to(WEBAPP).parts[0] not in owned]
-        html = [p for p in (WEBAPP / "templates").rglob("*.html")
-                if p.relative_to(WEBAPP / "templates").parts[0] not in owned]
+        html = [
+            p
+            for p in (WEBAPP / "templates").rglob("*.html")
+            if p.relative_to(WEBAPP / "templates").parts[0] not in owned
+        ]
         return sorted(py + html)
-    return sorted(list(owner.rglob("*.py")) + list((WEBAPP / "templates" / owner.name).rglob("*.html")))
+    return sorted(
+        list(owner.rglob("*.py")) + list((WEBAPP / "templates" / owner.name).rglob("*.html"))
+    )
 
 
 def extract(owner: Path) -> Catalog:
@@ -46,8 +58,13 @@ def extract(owner: Path) -> Catalog:
         for lineno, message, comments, context in extract_from_file(
             method, str(path), keywords=KEYWORDS, options=options
         ):
-            catalog.add(message, None, [(str(path.relative_to(WEBAPP.parent)), lineno)],
-                        auto_comments=comments, context=context)
+            catalog.add(
+                message,
+                None,
+                [(str(path.relative_to(WEBAPP.parent)), lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 
@@ -115,7 +132,9 @@ def missing(locale: str = "it") -> list[tuple[str, str]]:
 def update_cmd() -> None:
     """Extract strings and update every feature's Italian catalogue."""
     update_all()
-    click.echo("Updated catalogues: " + ", ".join(str(o.relative_to(WEBAPP.parent)) for o in owners()))
+    click.echo(
+        "Updated catalogues: " + ", ".join(str(o.relative_to(WEBAPP.parent)) for o in owners())
+    )
 
 
 @translate_cli.command("compile")

@@ -26,8 +26,14 @@ def test_login_and_logout(client, db_session):
     user = make_coordinator(org, email="coord@example.org")
     resp = login(client, "Coord@Example.org", PASSWORD)
     assert resp.status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)
-                             .where(LoginSession.user_id == user.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginSession)
+            .where(LoginSession.user_id == user.id)
+        )
+        == 1
+    )
     html = client.get("/").get_data(as_text=True)
     resp = client.post("/logout", data={"csrf_token": csrf_from(html)})
     assert resp.status_code == 302
@@ -97,7 +103,11 @@ def test_failures_from_one_address_across_accounts_are_counted(app, client, db_s
 def test_open_redirect_after_login_is_ignored(client, db_session):
     org = make_org()
     make_coordinator(org, email="c5@example.org")
-    resp = post_form(client, "/login?next=//evil.example.com/", {
-        "email": "c5@example.org", "password": PASSWORD}, page="/login")
+    resp = post_form(
+        client,
+        "/login?next=//evil.example.com/",
+        {"email": "c5@example.org", "password": PASSWORD},
+        page="/login",
+    )
     assert resp.status_code == 302
     assert "evil" not in resp.headers["Location"]

@@ -36,6 +36,9 @@ def authenticate(email: str, password: str, address: str | None) -> LoginResult:
 
 
 def email_taken(email: str) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(User).where(User.email == email.strip().lower())
-    ) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.email == email.strip().lower())
+        )
+        > 0
+    )

@@ -54,7 +54,9 @@ def start_session(user: User) -> None:
 
 def end_session(user: User) -> None:
     if user.current_session_id:
-        db.session.execute(sa.delete(LoginSession).where(LoginSession.id == user.current_session_id))
+        db.session.execute(
+            sa.delete(LoginSession).where(LoginSession.id == user.current_session_id)
+        )
     logout_user()
     session.clear()
 

@@ -72,4 +72,6 @@ def record_failure(keys: list[str], now: datetime | None = None) -> None:
 
 def record_success(email: str) -> None:
     """A correct password clears the account's counter (the address counter decays)."""
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == keys_for(email, None)[0]))
+    db.session.execute(
+        sa.delete(LoginThrottle).where(LoginThrottle.key == keys_for(email, None)[0])
+    )

@@ -32,8 +32,10 @@ def login():  # type: ignore[no-untyped-def]
         db.session.commit()  # keep the failure count
         if result.wait_seconds:
             form.password.errors.append(
-                _("Too many failed attempts. Please wait %(n)s seconds and try again.",
-                  n=result.wait_seconds)
+                _(
+                    "Too many failed attempts. Please wait %(n)s seconds and try again.",
+                    n=result.wait_seconds,
+                )
             )
         else:
             form.password.errors.append(_("E-mail or password is not correct."))

@@ -25,8 +25,9 @@ _ENTRIES: list[NavEntry] = []
 _SIGNUP: list[tuple[str, Callable[[], str]]] = []
 
 
-def add_nav(endpoint: str, label: Callable[[], str], visible: Callable[[object], bool],
-            order: int = 50) -> None:
+def add_nav(
+    endpoint: str, label: Callable[[], str], visible: Callable[[object], bool], order: int = 50
+) -> None:
     if all(e.endpoint != endpoint for e in _ENTRIES):
         _ENTRIES.append(NavEntry(endpoint, label, visible, order))
 
@@ -43,15 +44,20 @@ def init_app(app: Flask) -> None:
             items = []
             for entry in sorted(_ENTRIES, key=lambda e: e.order):
                 if entry.endpoint in app.view_functions and entry.visible(current_user):
-                    items.append({
-                        "url": url_for(entry.endpoint),
-                        "label": str(entry.label()),
-                        "active": request.endpoint == entry.endpoint,
-                    })
+                    items.append(
+                        {
+                            "url": url_for(entry.endpoint),
+                            "label": str(entry.label()),
+                            "active": request.endpoint == entry.endpoint,
+                        }
+                    )
             return items
 
         def signup_links() -> list[dict[str, str]]:
-            return [{"url": url_for(e), "label": str(label())}
-                    for e, label in _SIGNUP if e in app.view_functions]
+            return [
+                {"url": url_for(e), "label": str(label())}
+                for e, label in _SIGNUP
+                if e in app.view_functions
+            ]
 
         return {"nav_items": nav_items, "signup_links": signup_links}

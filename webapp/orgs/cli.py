@@ -21,8 +21,9 @@ admin_cli = AppGroup("admin", help="Deployment administrators.")
 @click.option("--coordinator-email", required=True, help="E-mail of the first coordinator.")
 @click.password_option("--coordinator-password", help="Password of the first coordinator.")
 @click.option("--timezone", default="Europe/Rome", show_default=True)
-def create_org(name: str, slug: str | None, coordinator_email: str, coordinator_password: str,
-               timezone: str) -> None:
+def create_org(
+    name: str, slug: str | None, coordinator_email: str, coordinator_password: str, timezone: str
+) -> None:
     """Create an organisation and its first coordinator."""
     try:
         org = create_organisation(name, slug, timezone=timezone)
@@ -31,8 +32,9 @@ def create_org(name: str, slug: str | None, coordinator_email: str, coordinator_
         db.session.rollback()
         raise click.ClickException(str(err)) from err
     db.session.commit()
-    click.echo(f"Created organisation {org.name!r} (slug {org.slug}) with coordinator "
-               f"{coordinator_email}.")
+    click.echo(
+        f"Created organisation {org.name!r} (slug {org.slug}) with coordinator {coordinator_email}."
+    )
 
 
 @org_cli.command("list")

@@ -23,8 +23,13 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
-def create_organisation(name: str, slug: str | None = None, *, timezone: str = "Europe/Rome",
-                        centre: tuple[float, float] | None = None) -> Organisation:
+def create_organisation(
+    name: str,
+    slug: str | None = None,
+    *,
+    timezone: str = "Europe/Rome",
+    centre: tuple[float, float] | None = None,
+) -> Organisation:
     name = name.strip()
     if not name:
         raise OrgError("name", "the organisation needs a name")
@@ -34,16 +39,25 @@ def create_organisation(name: str, slug: str | None = None, *, timezone: str = "
     )
     if exists:
         raise OrgError("name", f"an organisation named {name!r} or with slug {slug!r} exists")
-    org = Organisation(name=name, slug=slug, timezone=timezone,
-                       centre_lat=centre[0] if centre else None,
-                       centre_lon=centre[1] if centre else None)
+    org = Organisation(
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        centre_lat=centre[0] if centre else None,
+        centre_lon=centre[1] if centre else None,
+    )
     db.session.add(org)
     db.session.flush()
     return org
 
 
-def create_user(email: str, password: str, role: Role, organisation: Organisation | None,
-                person_id: int | None = None) -> User:
+def create_user(
+    email: str,
+    password: str,
+    role: Role,
+    organisation: Organisation | None,
+    person_id: int | None = None,
+) -> User:
     email = email.strip().lower()
     if email_taken(email):
         raise OrgError("email", f"{email} is already used by another account")
@@ -51,8 +65,13 @@ def create_user(email: str, password: str, role: Role, organisation: Organisatio
         raise OrgError("password", f"use at least {MIN_LENGTH} characters")
     if role != Role.ADMIN and organisation is None:
         raise OrgError("organisation", "every non-admin account belongs to an organisation")
-    user = User(email=email, password_hash=hash_password(password), role=role,
-                organisation_id=organisation.id if organisation else None, person_id=person_id)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation.id if organisation else None,
+        person_id=person_id,
+    )
     db.session.add(user)
     db.session.flush()
     return user

@@ -17,7 +17,9 @@ from webapp.extensions import db
 
 
 def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x])
+    return sa.Enum(
+        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
+    )
 
 
 class VolunteerStatus(enum.StrEnum):
@@ -61,7 +63,9 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation = relationship("Organisation")
-    user = relationship("User", back_populates="person", uselist=False, foreign_keys="User.person_id")
+    user = relationship(
+        "User", back_populates="person", uselist=False, foreign_keys="User.person_id"
+    )
     volunteer = relationship(
         "VolunteerProfile", back_populates="person", uselist=False, cascade="all, delete-orphan"
     )
@@ -78,7 +82,9 @@ class Person(db.Model):
         "Absence", back_populates="person", cascade="all, delete-orphan", order_by="Absence.start"
     )
     credentials = relationship(
-        "Credential", back_populates="person", cascade="all, delete-orphan",
+        "Credential",
+        back_populates="person",
+        cascade="all, delete-orphan",
         order_by="Credential.expires_on",
     )
 
@@ -97,8 +103,9 @@ class VolunteerProfile(db.Model):
     __table_args__ = (
         sa.CheckConstraint("max_km > 0 AND max_km <= 200", name="max_km_range"),
         sa.CheckConstraint("hours_per_week >= 0 AND hours_per_week <= 80", name="hours_range"),
-        sa.CheckConstraint("car_seats IS NULL OR (car_seats >= 1 AND car_seats <= 8)",
-                           name="car_seats_range"),
+        sa.CheckConstraint(
+            "car_seats IS NULL OR (car_seats >= 1 AND car_seats <= 8)", name="car_seats_range"
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(
@@ -161,7 +168,9 @@ class AvailabilitySlot(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
     weekday: Mapped[int] = mapped_column()  # 0 = Monday
     start: Mapped[time] = mapped_column("start_time", sa.Time)
     end: Mapped[time] = mapped_column("end_time", sa.Time)
@@ -176,7 +185,9 @@ class Absence(db.Model):
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
     start: Mapped[date] = mapped_column("start_date", sa.Date)
     end: Mapped[date] = mapped_column("end_date", sa.Date)
 
@@ -189,7 +200,9 @@ class Credential(db.Model):
     __tablename__ = "credential"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[CredentialKind] = mapped_column(_enum(CredentialKind, 30))
     checked_on: Mapped[date] = mapped_column(sa.Date)
     expires_on: Mapped[date | None] = mapped_column(sa.Date)

@@ -1,8 +1,8 @@
 """people and places
 
-Revision ID: 66ee1ed9f85e
+Revision ID: 674d713756ea
 Revises: 
-Create Date: 2026-11-22 03:26:50.427999
+Create Date: 2026-11-22 03:27:48.902752
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import webapp.db
 
 
 # revision identifiers, used by Alembic.
-revision = '66ee1ed9f85e'
+revision = '674d713756ea'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -39,6 +39,38 @@ def upgrade():
     sa.UniqueConstraint('name', name=op.f('uq_organisation_name')),
     sa.UniqueConstraint('slug', name=op.f('uq_organisation_slug'))
     )
+    op.create_table('gazetteer_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=False),
+    sa.Column('neighbourhood', sa.String(length=120), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_gazetteer_entry_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gazetteer_entry')),
+    sa.UniqueConstraint('organisation_id', 'key', name=op.f('uq_gazetteer_entry_organisation_id_key'))
+    )
+    with op.batch_alter_table('gazetteer_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gazetteer_entry_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('geocode_cache',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=False),
+    sa.Column('neighbourhood', sa.String(length=120), nullable=True),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('created_at', webapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_geocode_cache_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_geocode_cache')),
+    sa.UniqueConstraint('organisation_id', 'key', name=op.f('uq_geocode_cache_organisation_id_key'))
+    )
+    with op.batch_alter_table('geocode_cache', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_geocode_cache_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -215,6 +247,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_person_organisation_id'))
 
     op.drop_table('person')
+    with op.batch_alter_table('geocode_cache', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_geocode_cache_organisation_id'))
+
+    op.drop_table('geocode_cache')
+    with op.batch_alter_table('gazetteer_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gazetteer_entry_organisation_id'))
+
+    op.drop_table('gazetteer_entry')
     op.drop_table('organisation')
     op.drop_table('login_throttle')
     # ### end Alembic commands ###
