@@ -46,7 +46,7 @@ CASES = [(page, role, codes[i]) for page, codes in PAGES.items() for i, role in 
 @pytest.fixture
 def world(db_session):  # type: ignore[no-untyped-def]
     org_a, org_b = make_org(), make_org()
-    volunteer = make_volunteer(org_a, status=VolunteerStatus.PENDING)
+    volunteer = make_volunteer(org_a, status=VolunteerStatus.PENDING, credentials=False)
     resident = make_resident(org_a)
     resident_user = make_user(org_a, person=resident)
     users = {
