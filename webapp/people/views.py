@@ -208,9 +208,22 @@ def _render_details(person: Any, form: Any):  # type: ignore[no-untyped-def]
 
 @bp.context_processor
 def labels() -> dict[str, Any]:
+    """Readable names for stored codes (languages, interests, statuses...)."""
+    from webapp.people.forms import GENDERS, INTERESTS, LANGUAGES
     from webapp.people.vetting import credential_label
 
-    return {"status_label": status_label, "credential_label": credential_label}
+    names = {c.value: c.label for c in [*LANGUAGES, *INTERESTS, *GENDERS] if c.value}
+    sources = {
+        "gazetteer": _l("town gazetteer"),
+        "cache": _l("address lookup"),
+        "nominatim": _l("OpenStreetMap"),
+        "manual": _l("by hand"),
+    }
+
+    def label(code: str | None) -> str:
+        return str(names.get(code or "", sources.get(code or "", code or "-")))
+
+    return {"status_label": status_label, "credential_label": credential_label, "label": label}
 
 
 # --- navigation -------------------------------------------------------------------------
