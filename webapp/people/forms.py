@@ -390,7 +390,27 @@ def attach_errors(form: Any, errors: dict[str, str]) -> None:
             field.errors = [*field.errors, message]
 
 
+_ROW = re.compile(r"^(slots|absences)-(\d+)-")
+
+
+def _summary_label(field: Any) -> str:
+    row = _ROW.match(field.name)
+    if row is None:
+        return str(field.label.text)
+    n = int(row.group(2)) + 1
+    where = _l("Time slot %(n)s", n=n) if row.group(1) == "slots" else _l("Absence %(n)s", n=n)
+    return f"{where}, {field.label.text}"
+
+
 def error_list(form: Any) -> list[tuple[str, str]]:
-    """(field id, message) for the summary at the top of the form."""
-    found = [(f.id, str(e)) for f in walk_fields(form) for e in f.errors]
+    """(field id, "Label: message") for the summary at the top of the form."""
+    found = [
+        (f.id, f"{_summary_label(f)}: {e}")
+        for f in walk_fields(form)
+        if f.name != "csrf_token"
+        for e in f.errors
+    ]
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is not None and csrf.errors:
+        found.append(("", str(_l("The form had expired. Please send it again."))))
     return found + [("", str(e)) for e in form.form_errors]
