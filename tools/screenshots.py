@@ -86,7 +86,8 @@ def main() -> None:
         page.goto("/login")
         page.get_by_label("E-mail", exact=True).fill(email)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Log in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

@@ -30,7 +30,9 @@ def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.goto("/login")
     page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_volunteer_signs_up_on_a_phone_and_waits(page):
@@ -56,14 +58,16 @@ def test_volunteer_signs_up_on_a_phone_and_waits(page):
     page.locator("#slots-1-start").fill("15:00")
     page.locator("#slots-1-end").fill("18:00")
     # A third slot without JavaScript: the button re-renders the form with a new row.
-    page.get_by_role("button", name="Add another time slot").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add another time slot").click()
     page.locator("#slots-2-weekday").select_option("3")
     page.locator("#slots-2-start").fill("10:00")
     page.locator("#slots-2-end").fill("11:30")
     assert page.locator("#slots-0-start").input_value() == "09:00"  # kept
     # Fits the phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.get_by_role("button", name="Sign up").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     expect(
         page.get_by_text("We will contact you once a coordinator has approved you.")
@@ -88,9 +92,11 @@ def test_coordinator_records_checks_and_approves(desk_page):
         page.get_by_label("Checked on", exact=True).fill(today.isoformat())
         if expiry:
             page.get_by_label("Expires on", exact=True).fill(expiry.isoformat())
-        page.get_by_role("button", name="Record check").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Record check").click()
         expect(page.get_by_text("Check recorded.")).to_be_visible()
-    page.get_by_role("button", name="Approve").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Piero Rossi: Approved.")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Person, volunteer.id).volunteer.status == VolunteerStatus.APPROVED
