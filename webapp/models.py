@@ -8,7 +8,6 @@ from webapp.people.models import (  # noqa: F401
     Credential,
     Person,
     ResidentProfile,
-    StatusChange,
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401

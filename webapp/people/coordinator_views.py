@@ -186,16 +186,17 @@ def _person_page(person: Person, **forms: Any):  # type: ignore[no-untyped-def]
         status_form=status_form,
         actions=vetting.allowed_actions(person.volunteer) if person.volunteer else [],
         missing=vetting.missing_for_approval(person, today) if person.volunteer else [],
-        history=vetting.history(person),
-        consent_taker=_consent_taker(person),
+        changed_by=_user_email(person.volunteer.status_changed_by_id if person.volunteer else None),
+        consent_taker=_user_email(
+            person.resident.consent_recorded_by_id if person.resident else None
+        ),
         today=today,
     )
 
 
-def _consent_taker(person: Person) -> str | None:
-    taker_id = person.resident.consent_recorded_by_id if person.resident else None
-    taker = db.session.get(User, taker_id) if taker_id else None
-    return taker.email if taker else None
+def _user_email(user_id: int | None) -> str | None:
+    user = db.session.get(User, user_id) if user_id else None
+    return user.email if user else None
 
 
 @bp.route("/coordinator/people/<int:person_id>/credentials", methods=["POST"])
@@ -231,7 +232,7 @@ def change_status(person_id: int):  # type: ignore[no-untyped-def]
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            change = vetting.change_status(
+            new_status = vetting.change_status(
                 person, form.action.data or "", current_user, form.reason.data, today=_today()
             )
         except FieldErrors as error:
@@ -243,7 +244,7 @@ def change_status(person_id: int):  # type: ignore[no-untyped-def]
                 _(
                     "%(name)s: %(status)s.",
                     name=person.full_name,
-                    status=vetting.status_label(change.to_status),
+                    status=vetting.status_label(new_status),
                 ),
                 "success",
             )

@@ -213,29 +213,3 @@ class Credential(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person = relationship("Person", back_populates="credentials")
-
-
-class StatusChange(db.Model):
-    """One vetting decision (approve, reject, suspend, reinstate): who, when and why.
-
-    The profile keeps only the latest status; this table keeps the history.
-    """
-
-    __tablename__ = "volunteer_status_change"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
-    from_status: Mapped[VolunteerStatus] = mapped_column(_enum(VolunteerStatus))
-    to_status: Mapped[VolunteerStatus] = mapped_column(_enum(VolunteerStatus))
-    reason: Mapped[str | None] = mapped_column(sa.Text)
-    changed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    changed_by = relationship("User")
-
-    def __repr__(self) -> str:
-        return f"<StatusChange {self.person_id} {self.from_status}->{self.to_status}>"

@@ -1,7 +1,8 @@
 """Vetting volunteers: credential checks, status changes and who is lapsing.
 
 Status changes go through one transition table; an illegal move raises
-:class:`FieldErrors`. Operations flush; the view commits.
+:class:`FieldErrors`. The profile records the latest change: who, when and why.
+Operations flush; the view commits.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from webapp.people.models import (
     Credential,
     CredentialKind,
     Person,
-    StatusChange,
     VolunteerProfile,
     VolunteerStatus,
 )
@@ -111,7 +111,7 @@ def record_credential(
 
 def change_status(
     person: Person, action: str, by: User, reason: str | None, *, today: date
-) -> StatusChange:
+) -> VolunteerStatus:
     """Approve, reject, suspend or reinstate; records who, when and why."""
     profile = person.volunteer
     if profile is None or action not in TRANSITIONS:
@@ -129,33 +129,14 @@ def change_status(
             raise FieldErrors(
                 {"action": _("Record these checks before approving: %(names)s.", names=names)}
             )
-    change = StatusChange(
-        person_id=person.id,
-        from_status=profile.status,
-        to_status=target,
-        reason=reason,
-        changed_by_id=by.id,
-        changed_at=utcnow(),
-    )
     profile.status = target
     profile.status_reason = reason
-    profile.status_changed_at = change.changed_at
+    profile.status_changed_at = utcnow()
     profile.status_changed_by_id = by.id
-    db.session.add(change)
     if target == S.SUSPENDED and person.user is not None:
         end_all_sessions(person.user)  # a suspended volunteer is logged out everywhere
     db.session.flush()
-    return change
-
-
-def history(person: Person) -> list[StatusChange]:
-    return list(
-        db.session.scalars(
-            sa.select(StatusChange)
-            .where(StatusChange.person_id == person.id)
-            .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
-        )
-    )
+    return target
 
 
 @dataclass(frozen=True)
