@@ -162,3 +162,37 @@ def test_member_edit_keeps_a_hand_placed_pin_when_address_is_unchanged(client, o
     post_form(client, "/me", volunteer_data(email=person.user.email, password=None))
     db.session.refresh(person)
     assert (person.lat, person.lon, person.location_source) == (41.0, 14.0, "manual")
+
+
+def test_resident_member_edits_needs(client, org):
+    from tests.factories import make_resident, make_user
+
+    resident = make_resident(org)
+    user = make_user(org, person=resident)
+    login(client, user.email, PASSWORD)
+    html = client.get("/me").get_data(as_text=True)
+    assert 'name="uses_walker"' in html and 'name="slots-0-start"' not in html
+    data = {
+        "first_name": resident.first_name,
+        "last_name": "Nuovo",
+        "phone": "0865 121212",
+        "address": HOME,
+        "email": user.email,
+        "wants_rides": "y",
+        "uses_walker": "y",
+    }
+    assert post_form(client, "/me", data).status_code == 302
+    db.session.refresh(resident)
+    assert resident.last_name == "Nuovo" and resident.resident.uses_walker
+    assert not resident.resident.wants_visits
+
+
+def test_sign_up_page_in_italian(client, org):
+    from tests.helpers import csrf_from
+
+    html = client.get("/").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it"})
+    html = client.get(f"/join/{org.slug}/volunteer").get_data(as_text=True)
+    assert "Diventa volontario" in html and "Aggiungi un'altra fascia oraria" in html
+    resp = post_form(client, f"/join/{org.slug}/volunteer", volunteer_data(max_km="500"))
+    assert "La distanza può essere al massimo di 100 km." in resp.get_data(as_text=True)
