@@ -142,3 +142,14 @@ def test_register_resident_bad_input(client, org, change, field, message):
     assert message in error_for(html, field)
     assert people_count() == 0
     assert "Diabetic; insulin at noon." in html  # typed notes kept
+
+
+def test_unknown_address_is_reported_with_the_other_errors(client, org):
+    data = volunteer_data(first_name="", address="Via Inesistente 99, Isernia")
+    html = post_form(client, f"/join/{org.slug}/volunteer", data).get_data(as_text=True)
+    assert "This field is required." in error_for(html, "first_name")
+    assert "could not find this address" in error_for(html, "address")
+    data = volunteer_data(first_name="")  # a known address: only the real error
+    html = post_form(client, f"/join/{org.slug}/volunteer", data).get_data(as_text=True)
+    assert 'id="address-error"' not in html
+    assert db.session.query(GeocodeCache).count() == 0

@@ -192,6 +192,15 @@ def geocode_into(person: Person, address: str, errors: dict[str, str]) -> None:
     person.location_source = found.source
 
 
+def address_problem(org_id: int, address: str) -> str | None:
+    """The message for an address that cannot be found, else None. Used to show it
+    together with the form's other errors; may flush a cache row, so the caller rolls
+    back (nothing else is saved on a form with errors anyway)."""
+    errors: dict[str, str] = {}
+    geocode_into(Person(organisation_id=org_id), address, errors)
+    return errors.get("address")
+
+
 # --- applying data ----------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from webapp.people.forms import (
 from webapp.people.operations import FieldErrors
 from webapp.people.vetting import status_label
 from webapp.permissions import is_coordinator, is_member, member_required
+from webapp.places.geocoding import normalise
 
 bp = Blueprint("people", __name__)
 
@@ -55,6 +56,20 @@ def add_rows(form: Any) -> bool:
                 first.render_kw = {**(first.render_kw or {}), "autofocus": True}
             return True
     return False
+
+
+def check_address_too(form: Any, org_id: int, saved: str | None = None) -> None:
+    """On a form with other errors, also say now if the address cannot be found, so
+    that everything can be corrected in one go."""
+    field = getattr(form, "address", None)
+    if request.method != "POST" or field is None or field.errors or not field.data:
+        return
+    if saved is not None and normalise(saved) == normalise(field.data):
+        return
+    problem = operations.address_problem(org_id, field.data)
+    db.session.rollback()
+    if problem:
+        field.errors = [*field.errors, problem]
 
 
 def _org_or_404(slug: str) -> Organisation:
@@ -113,6 +128,8 @@ def signup(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
             db.session.commit()
             account = 1 if person.user is not None else 0
             return redirect(url_for(".signup_done", org_slug=org.slug, kind=kind, account=account))
+    else:
+        check_address_too(form, org.id)
     return _render_signup(kind, org, form)
 
 
@@ -190,6 +207,8 @@ def my_details():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(_("Your details are saved."), "success")
             return redirect(url_for(".my_details"))
+    else:
+        check_address_too(form, person.organisation_id, saved=person.address)
     return _render_details(person, form)
 
 
