@@ -23,6 +23,8 @@ ROLES = ["anonymous", "volunteer", "resident", "coordinator_a", "coordinator_b",
 # user on a sign-up page). {vol} and {res} are people of organisation A.
 PAGES = {
     "/join/volunteer": [200, 302, 302, 302, 302, 302],
+    "/join/neighbour": [200, 302, 302, 302, 302, 302],
+    "/join/resident": [200, 302, 302, 302, 302, 302],
     "/join/{org}/volunteer": [200, 302, 302, 302, 302, 302],
     "/join/{org}/neighbour": [200, 302, 302, 302, 302, 302],
     "/join/{org}/resident": [200, 302, 302, 302, 302, 302],

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager
 
 from webapp.auth.models import User
 from webapp.core.navigation import add_nav
@@ -47,29 +48,33 @@ def _volunteers(status: VolunteerStatus | None = None) -> list[Person]:
         sa.select(Person)
         .join(VolunteerProfile)
         .where(Person.organisation_id == current_user.organisation_id)
+        .options(contains_eager(Person.volunteer))
     )
     if status is not None:
         query = query.where(VolunteerProfile.status == status)
-    order = (Person.created_at, Person.id) if status == VolunteerStatus.PENDING else (
-        Person.last_name, Person.first_name)  # fmt: skip
-    return list(db.session.scalars(query.order_by(*order)))
+    if status == VolunteerStatus.PENDING:
+        query = query.order_by(Person.created_at, Person.id)  # first come, first served
+    else:
+        query = query.order_by(Person.last_name, Person.first_name)
+    return list(db.session.scalars(query))
+
+
+def _count(query: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 @bp.route("/coordinator")
 @coordinator_required
 def coordinator_home():  # type: ignore[no-untyped-def]
     soon, lapsed = vetting.lapsing(current_user.organisation_id, _today())
-    residents = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Person)
-        .join(ResidentProfile)
-        .where(Person.organisation_id == current_user.organisation_id)
-    )
+    org_id = current_user.organisation_id
+    mine = sa.select(Person.id).where(Person.organisation_id == org_id)
+    volunteers = mine.join(VolunteerProfile)
     return render_template(
         "people/coordinator_home.html",
-        queue=len(_volunteers(VolunteerStatus.PENDING)),
-        approved=len(_volunteers(VolunteerStatus.APPROVED)),
-        residents=residents,
+        queue=_count(volunteers.where(VolunteerProfile.status == VolunteerStatus.PENDING)),
+        approved=_count(volunteers.where(VolunteerProfile.status == VolunteerStatus.APPROVED)),
+        residents=_count(mine.join(ResidentProfile)),
         soon=len({lapse.person.id for lapse in soon}),
         lapsed=len({lapse.person.id for lapse in lapsed}),
     )
@@ -102,6 +107,7 @@ def residents():  # type: ignore[no-untyped-def]
         sa.select(Person)
         .join(ResidentProfile)
         .where(Person.organisation_id == current_user.organisation_id)
+        .options(contains_eager(Person.resident))
         .order_by(Person.last_name, Person.first_name)
     ).all()
     return render_template("people/residents.html", people=people)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager, selectinload
 
 from webapp.auth.models import User
 from webapp.auth.sessions import end_all_sessions
@@ -162,6 +163,7 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
         sa.select(Person)
         .join(VolunteerProfile)
         .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED)
+        .options(contains_eager(Person.volunteer), selectinload(Person.credentials))
         .order_by(Person.last_name, Person.first_name)
     ).all()
     soon, lapsed = [], []
