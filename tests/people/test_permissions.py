@@ -101,3 +101,24 @@ def test_lists_show_only_own_organisation(client, world):
     for page in ("/coordinator/queue", "/coordinator/volunteers", "/coordinator/residents"):
         html = client.get(page).get_data(as_text=True)
         assert world["vol"].full_name not in html and world["res"].full_name not in html
+
+
+def test_every_page_renders_in_italian(client, world):
+    from tests.helpers import csrf_from
+
+    def italian() -> None:
+        html = client.get("/", follow_redirects=True).get_data(as_text=True)
+        client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it"})
+
+    italian()
+    for page, codes in PAGES.items():
+        if codes[0] == 200:
+            assert client.get(_url(page, world)).status_code == 200, page
+    login(client, world["users"]["coordinator_a"].email, PASSWORD)
+    italian()  # a login starts a fresh session
+    for page, codes in PAGES.items():
+        if codes[3] == 200:
+            resp = client.get(_url(page, world))
+            assert resp.status_code == 200 and 'lang="it"' in resp.get_data(as_text=True), page
+    login_page = client.get(f"/coordinator/people/{world['vol'].id}").get_data(as_text=True)
+    assert "Registra la verifica" in login_page
