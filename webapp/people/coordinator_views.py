@@ -17,15 +17,13 @@ from webapp.auth.models import User
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.people import operations, vetting
+from webapp.people.fields import attach_errors, error_list, form_data
 from webapp.people.forms import (
     CredentialForm,
     PinForm,
     ResidentByPhoneForm,
     StatusForm,
-    attach_errors,
     coordinator_edit_form,
-    error_list,
-    form_data,
 )
 from webapp.people.models import (
     CredentialKind,

@@ -21,14 +21,12 @@ from webapp.core.views import register_home
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people import operations
+from webapp.people.fields import attach_errors, error_list, form_data
 from webapp.people.forms import (
     NeighbourSignupForm,
     ResidentSignupForm,
     VolunteerSignupForm,
-    attach_errors,
     details_form,
-    error_list,
-    form_data,
 )
 from webapp.people.operations import FieldErrors
 from webapp.people.vetting import status_label
