@@ -147,7 +147,7 @@ def test_lapsing_soon_and_lapsed(client, org):
     html = client.get("/coordinator/lapsing").get_data(as_text=True)
     assert "Soon" in html and "Lapsed" in html and "Fine" not in html
     home = client.get("/coordinator").get_data(as_text=True)
-    assert "with a check lapsing in the next 30 days" in home
+    assert "Volunteers with a check lapsing within 30 days" in home
 
 
 def test_register_resident_by_phone_records_consent_and_guardian(client, org):
