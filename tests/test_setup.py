@@ -153,3 +153,20 @@ def test_the_development_server_serves_the_login_page(tmp_path):
         server.wait(timeout=10)
         if server.stdout:
             server.stdout.close()
+
+
+def test_the_development_server_explains_a_busy_port(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "webapp.devserver", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/dev.db"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr and "PORT=" in result.stderr
