@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from geopy.distance import geodesic
-from sqlalchemy.exc import IntegrityError
 
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.places.models import GazetteerEntry, GeocodeCache
 
@@ -173,22 +173,26 @@ def _town_words(org_id: int) -> set[str]:
 
 
 def _remember(org_id: int, key: str, address: str, found: Location) -> None:
-    """Add the lookup to the cache; a concurrent request caching it first is fine."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                GeocodeCache(
-                    organisation_id=org_id,
-                    key=key,
-                    address=address.strip()[:300],
-                    lat=found.lat,
-                    lon=found.lon,
-                    neighbourhood=found.neighbourhood,
-                    source=found.source,
-                )
-            )
-    except IntegrityError:
-        pass
+    """Add the lookup to the cache. One INSERT ... ON CONFLICT DO NOTHING: a concurrent
+    request caching the same address first is fine, and no savepoint is needed."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(GeocodeCache)
+        .values(
+            organisation_id=org_id,
+            key=key,
+            address=address.strip()[:300],
+            lat=found.lat,
+            lon=found.lon,
+            neighbourhood=found.neighbourhood,
+            source=found.source,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "key"])
+    )
 
 
 def locate(org_id: int, address: str) -> Location:
