@@ -11,7 +11,7 @@ PG_DB ?= test
 PG_URL ?= postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PYTEST_ARGS ?=
 
-.PHONY: run serve install install-test translations migrate demo test test-sqlite test-postgres \
+.PHONY: run install install-test translations migrate demo test test-sqlite test-postgres \
         postgres chromium lint clean
 
 $(VENV)/bin/python:
