@@ -27,7 +27,13 @@ from webapp.people.models import (
     ResidentProfile,
     VolunteerProfile,
 )
-from webapp.places.geocoding import AddressNotFound, locate, normalise
+from webapp.places.geocoding import (
+    AddressNotFound,
+    InvalidCoordinates,
+    locate,
+    manual_location,
+    normalise,
+)
 
 MAX_KM = 100  # further than this is a typo (metres?) rather than a plan
 MAX_HOURS = 80
@@ -341,14 +347,21 @@ def register_resident(org_id: int, data: Mapping[str, Any], coordinator: User) -
 
 
 def set_pin(person: Person, lat: float | None, lon: float | None) -> None:
+    """Place or correct the pin by hand (``location_source = "manual"``)."""
     errors = {}
-    if lat is None or not -90 <= lat <= 90:
-        errors["lat"] = _("Latitude must be a number between -90 and 90.")
-    if lon is None or not -180 <= lon <= 180:
-        errors["lon"] = _("Longitude must be a number between -180 and 180.")
+    if lat is None:
+        errors["lat"] = _("Give the latitude, e.g. 41.59360.")
+    if lon is None:
+        errors["lon"] = _("Give the longitude, e.g. 14.23250.")
     if errors:
         raise FieldErrors(errors)
-    person.lat, person.lon, person.location_source = lat, lon, "manual"
+    try:
+        found = manual_location(person.organisation_id, lat, lon, person.address)
+    except InvalidCoordinates as error:
+        raise FieldErrors({error.field: str(error.message)}) from None
+    person.lat, person.lon = found.lat, found.lon
+    person.neighbourhood = found.neighbourhood
+    person.location_source = found.source
     db.session.flush()
 
 
