@@ -153,3 +153,18 @@ def test_unknown_address_is_reported_with_the_other_errors(client, org):
     html = post_form(client, f"/join/{org.slug}/volunteer", data).get_data(as_text=True)
     assert 'id="address-error"' not in html
     assert db.session.query(GeocodeCache).count() == 0
+
+
+def test_slot_and_distance_rules_are_reported_with_parse_errors(client, org):
+    data = volunteer_data(email="", max_km="0", **{"slots-1-end": "08:00"})
+    html = post_form(client, f"/join/{org.slug}/volunteer", data).get_data(as_text=True)
+    assert "This field is required." in error_for(html, "email")
+    assert "must end after it starts" in error_for(html, "slots-1-end")
+    assert "more than 0 km" in error_for(html, "max_km")
+    # The summary at the top names the row and the field.
+    assert "Time slot 2, Until: The slot must end after it starts." in html
+    # A number that did not parse gets only that message, not a second one.
+    data = volunteer_data(email="", max_km="abc")
+    html = post_form(client, f"/join/{org.slug}/volunteer", data).get_data(as_text=True)
+    assert error_for(html, "max_km") == "Enter a number."
+    assert people_count() == 0

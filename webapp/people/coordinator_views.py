@@ -33,7 +33,7 @@ from webapp.people.models import (
     VolunteerStatus,
 )
 from webapp.people.operations import FieldErrors
-from webapp.people.views import bp, check_address_too, initial_data
+from webapp.people.views import bp, check_rules_too, initial_data
 from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
 
 
@@ -138,7 +138,7 @@ def register_resident():  # type: ignore[no-untyped-def]
             flash(_("%(name)s is registered.", name=person.full_name), "success")
             return redirect(url_for(".person", person_id=person.id))
     else:
-        check_address_too(form, current_user.organisation_id)
+        check_rules_too(form, current_user.organisation_id)
     return render_template(
         "people/resident_form.html", form=form, person=None, errors=error_list(form)
     )

@@ -75,14 +75,16 @@ def walk_fields(form: Any):  # type: ignore[no-untyped-def]
             yield field
 
 
-def attach_errors(form: Any, errors: dict[str, str]) -> None:
-    """Show the operation's errors next to their fields."""
+def attach_errors(form: Any, errors: dict[str, str], *, only_clean: bool = False) -> None:
+    """Show the operation's errors next to their fields (``only_clean``: skip fields
+    that already show an error of their own, e.g. a number that did not parse)."""
     fields = {f.name: f for f in walk_fields(form)}
     for name, message in errors.items():
         field = fields.get(name)
         if field is None:
-            form.form_errors.append(message)
-        else:
+            if not only_clean:
+                form.form_errors.append(message)
+        elif not (only_clean and field.errors):
             field.errors = [*field.errors, message]
 
 
@@ -98,10 +100,16 @@ def _summary_label(field: Any) -> str:
     return f"{where}, {field.label.text}"
 
 
+def _summary_line(field: Any, message: str) -> str:
+    label = _summary_label(field)
+    # "What can you offer? Choose..." reads better than "What can you offer?: Choose..."
+    return f"{label} {message}" if label.endswith("?") else f"{label}: {message}"
+
+
 def error_list(form: Any) -> list[tuple[str, str]]:
     """(field id, "Label: message") for the summary at the top of the form."""
     found = [
-        (f.id, f"{_summary_label(f)}: {e}")
+        (f.id, _summary_line(f, str(e)))
         for f in walk_fields(form)
         if f.name != "csrf_token"
         for e in f.errors

@@ -56,18 +56,30 @@ def add_rows(form: Any) -> bool:
     return False
 
 
-def check_address_too(form: Any, org_id: int, saved: str | None = None) -> None:
-    """On a form with other errors, also say now if the address cannot be found, so
-    that everything can be corrected in one go."""
-    field = getattr(form, "address", None)
-    if request.method != "POST" or field is None or field.errors or not field.data:
+def check_rules_too(
+    form: Any, org_id: int, *, volunteer: bool = False, saved: str | None = None
+) -> None:
+    """On a form that failed to parse, also check the rules (slots, absences, distances,
+    the address) on what did parse, so that everything can be corrected in one go.
+    Only fields without an error of their own get a message."""
+    if request.method != "POST":
         return
-    if saved is not None and normalise(saved) == normalise(field.data):
-        return
-    problem = operations.address_problem(org_id, field.data)
-    db.session.rollback()
-    if problem:
-        field.errors = [*field.errors, problem]
+    data = form_data(form)
+    errors: dict[str, str] = {}
+    if "slots" in data:
+        operations.check_slots(data["slots"], errors)
+    if "absences" in data:
+        operations.check_absences(data["absences"], errors)
+    if volunteer:
+        operations.check_volunteering(data, errors)
+    address = getattr(form, "address", None)
+    typed = address.data if address is not None and not address.errors else None
+    if typed and (saved is None or normalise(saved) != normalise(typed)):
+        problem = operations.address_problem(org_id, typed)
+        db.session.rollback()  # the lookup may have cached a row; nothing is saved
+        if problem:
+            errors["address"] = problem
+    attach_errors(form, errors, only_clean=True)
 
 
 def _org_or_404(slug: str) -> Organisation:
@@ -127,7 +139,7 @@ def signup(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
             account = 1 if person.user is not None else 0
             return redirect(url_for(".signup_done", org_slug=org.slug, kind=kind, account=account))
     else:
-        check_address_too(form, org.id)
+        check_rules_too(form, org.id, volunteer=kind != "resident")
     return _render_signup(kind, org, form)
 
 
@@ -206,7 +218,12 @@ def my_details():  # type: ignore[no-untyped-def]
             flash(_("Your details are saved."), "success")
             return redirect(url_for(".my_details"))
     else:
-        check_address_too(form, person.organisation_id, saved=person.address)
+        check_rules_too(
+            form,
+            person.organisation_id,
+            volunteer=person.volunteer is not None,
+            saved=person.address,
+        )
     return _render_details(person, form)
 
 
