@@ -1,0 +1,94 @@
+"""First-come baseline: what a coordinator filling a spreadsheet top-down would get.
+
+Visits are taken in input order; each gets the first eligible volunteer (input order) that
+still fits, at the earliest start that fits. Used as a yardstick in the benchmark and as
+the warm start (hint) of the CP-SAT model.
+"""
+
+from __future__ import annotations
+
+import time
+
+from matching.geo import Geo
+from matching.model import VisitProblem, VisitSolution
+from matching.prune import Candidate, Pruned, prune
+from matching.solution import RawPlan, assemble
+
+
+class _Schedule:
+    """Bookings per volunteer, with the travel-aware 'does this start fit' test."""
+
+    def __init__(self, problem: VisitProblem, geo: Geo) -> None:
+        self.p, self.geo = problem, geo
+        self.booked: list[list[tuple[int, int]]] = [[] for _ in problem.volunteers]
+        self.load = [0] * len(problem.volunteers)
+
+    def travel(self, a: int, b: int) -> int:
+        return self.geo.travel(self.p.visits[a].point, self.p.visits[b].point)
+
+    def fits(self, j: int, i: int, start: int, cand: Candidate) -> bool:
+        dur = self.p.visits[i].duration_min
+        if not any(lo <= start <= hi for lo, hi in cand.starts):
+            return False
+        if self.load[j] + dur > self.p.volunteers[j].max_minutes:
+            return False
+        for k, s in self.booked[j]:
+            if not (start + dur + self.travel(i, k) <= s
+                    or s + self.p.visits[k].duration_min + self.travel(k, i) <= start):
+                return False
+        return True
+
+    def times(self, j: int, i: int, cand: Candidate) -> set[int]:
+        """Earliest starts worth trying: range openings and right after each booking."""
+        out = {lo for lo, _ in cand.starts}
+        for k, s in self.booked[j]:
+            out.add(s + self.p.visits[k].duration_min + self.travel(k, i))
+        return out
+
+    def book(self, j: int, i: int, start: int) -> None:
+        self.booked[j].append((i, start))
+        self.load[j] += self.p.visits[i].duration_min
+
+
+def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned) -> RawPlan:
+    """The first-come plan as raw indices; fixed assignments are booked first."""
+    sched = _Schedule(problem, geo)
+    vindex = {u.id: j for j, u in enumerate(problem.volunteers)}
+    pindex = {v.id: i for i, v in enumerate(problem.visits)}
+    plan: RawPlan = {}
+    for f in problem.fixed:
+        js = tuple(vindex[u] for u in f.volunteers)
+        plan[pindex[f.visit]] = (js, f.start)
+        for j in js:
+            sched.book(j, pindex[f.visit], f.start)
+    for i, visit in enumerate(problem.visits):
+        if i in plan or i in pruned.reasons:
+            continue
+        cands = pruned.cands[i]
+        if visit.volunteers_needed == 1:
+            for c in cands:
+                ok = [t for t in sorted(sched.times(c.vol, i, c)) if sched.fits(c.vol, i, t, c)]
+                if ok:
+                    plan[i] = ((c.vol,), ok[0])
+                    sched.book(c.vol, i, ok[0])
+                    break
+            continue
+        times = sorted(set().union(*(sched.times(c.vol, i, c) for c in cands)))
+        for t in times:
+            who = [c.vol for c in cands if sched.fits(c.vol, i, t, c)][:2]
+            if len(who) == 2:
+                plan[i] = (tuple(who), t)
+                for j in who:
+                    sched.book(j, i, t)
+                break
+    return plan
+
+
+def first_come(problem: VisitProblem) -> VisitSolution:
+    """Greedy baseline solution (status ``GREEDY``); always passes the checker."""
+    t0 = time.perf_counter()
+    geo = Geo(problem.speed_kmh, problem.distance_km)
+    pruned = prune(problem, geo)
+    plan = greedy_plan(problem, geo, pruned)
+    return assemble(problem, pruned, geo, plan, status="GREEDY",
+                    seconds=time.perf_counter() - t0)

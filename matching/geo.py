@@ -1,0 +1,77 @@
+"""Distances and travel times.
+
+The rules are stated on the WGS84 geodesic, which costs ~0.1-0.2 ms per call in pure
+Python. Haversine (vectorised with numpy) is within 0.6% of it, so we decide with the
+cheap bound and call the geodesic only when the bound cannot settle the answer (a radius
+check near the limit, a travel time near a minute boundary). ``Geo`` also caches.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from geographiclib.geodesic import Geodesic
+
+from matching.model import DistanceFn, Point
+
+EARTH_RADIUS_KM = 6371.0088
+# Haversine vs WGS84 geodesic differ by < 0.6%; 1% keeps a safe margin.
+REL_ERR = 0.01
+
+
+def geodesic_km(a: Point, b: Point) -> float:
+    """WGS84 geodesic distance in km (Karney's algorithm, as geopy uses)."""
+    if a == b:
+        return 0.0
+    return Geodesic.WGS84.Inverse(a[0], a[1], b[0], b[1], Geodesic.DISTANCE)["s12"] / 1000.0
+
+
+def haversine_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km between every point of set 1 (rows) and set 2 (columns)."""
+    p1, l1 = np.radians(np.asarray(lat1, float))[:, None], np.radians(np.asarray(lon1, float))[:, None]
+    p2, l2 = np.radians(np.asarray(lat2, float))[None, :], np.radians(np.asarray(lon2, float))[None, :]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def travel_minutes(km: float, speed_kmh: float) -> int:
+    """Travel time rounded up to the minute (the tiny epsilon absorbs float noise)."""
+    return max(0, math.ceil(km * 60.0 / speed_kmh - 1e-9))
+
+
+class Geo:
+    """Distance oracle for one problem: injected function if given, else bounded geodesic."""
+
+    def __init__(self, speed_kmh: float, distance_km: DistanceFn | None = None) -> None:
+        self.speed_kmh = speed_kmh
+        self.fn = distance_km
+        self._cache: dict[tuple[Point, Point], float] = {}
+        self.exact_calls = 0
+
+    def km(self, a: Point, b: Point) -> float:
+        """Exact distance (injected function or geodesic), cached and symmetric."""
+        key = (a, b) if a <= b else (b, a)
+        d = self._cache.get(key)
+        if d is None:
+            self.exact_calls += 1
+            d = self.fn(a, b) if self.fn is not None else geodesic_km(a, b)
+            self._cache[key] = d
+        return d
+
+    def within(self, a: Point, b: Point, limit_km: float, approx_km: float | None) -> bool:
+        """``km(a, b) <= limit_km``, using ``approx_km`` (haversine) to skip exact calls."""
+        if self.fn is None and approx_km is not None:
+            if approx_km * (1 + REL_ERR) <= limit_km:
+                return True
+            if approx_km * (1 - REL_ERR) > limit_km:
+                return False
+        return self.km(a, b) <= limit_km
+
+    def travel(self, a: Point, b: Point, approx_km: float | None = None) -> int:
+        """Travel minutes from a to b; exact geodesic only when rounding could differ."""
+        if self.fn is None and approx_km is not None:
+            lo = travel_minutes(approx_km * (1 - REL_ERR), self.speed_kmh)
+            if lo == travel_minutes(approx_km * (1 + REL_ERR), self.speed_kmh):
+                return lo
+        return travel_minutes(self.km(a, b), self.speed_kmh)
