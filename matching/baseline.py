@@ -50,8 +50,15 @@ class _Schedule:
         self.load[j] += self.p.visits[i].duration_min
 
 
-def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned) -> RawPlan:
-    """The first-come plan as raw indices; fixed assignments are booked first."""
+def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned,
+                prefer: RawPlan | None = None) -> RawPlan:
+    """The first-come plan as raw indices; fixed assignments are booked first.
+
+    With ``prefer`` (e.g. a solver plan that ignored travel somewhere) its assignments are
+    re-timed first, in start order, each at its own start if that still fits, else at the
+    earliest start that does, else dropped; then the remaining visits come first-come.
+    The result always satisfies every hard rule.
+    """
     sched = _Schedule(problem, geo)
     vindex = {u.id: j for j, u in enumerate(problem.volunteers)}
     pindex = {v.id: i for i, v in enumerate(problem.visits)}
@@ -61,6 +68,17 @@ def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned) -> RawPlan:
         plan[pindex[f.visit]] = (js, f.start)
         for j in js:
             sched.book(j, pindex[f.visit], f.start)
+    for i, (js, start) in sorted((prefer or {}).items(), key=lambda kv: kv[1][1]):
+        cands = [c for c in pruned.cands[i] if c.vol in js]
+        if i in plan or len(cands) != len(js):
+            continue
+        times = sorted(set().union(*(sched.times(c.vol, i, c) for c in cands)))
+        for t in [start, *(t for t in times if t > start), *(t for t in times if t < start)]:
+            if all(sched.fits(c.vol, i, t, c) for c in cands):
+                plan[i] = (js, t)
+                for c in cands:
+                    sched.book(c.vol, i, t)
+                break
     for i, visit in enumerate(problem.visits):
         if i in plan or i in pruned.reasons:
             continue

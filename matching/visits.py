@@ -19,17 +19,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from matching.baseline import greedy_plan
-from matching.geo import REL_ERR, Geo, haversine_matrix
-from matching.model import VisitProblem, VisitSolution
+from matching.geo import Geo
+from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Candidate, Pruned, prune
 from matching.solution import RawPlan, assemble
 
 # Share of the time limit per level; what a level leaves unused rolls over to the next.
 LEVEL_SHARES = (0.55, 0.15, 0.15, 0.15)
+MAX_CUT_SPAN = 24 * 60  # energetic cuts only over intervals up to a day long
 LEVEL_NAMES = ("priority", "continuity", "travel", "fairness")
 Progress = Callable[[str, float], None]
 
@@ -45,7 +45,7 @@ class _Model:
         self.start: dict[int, cp_model.IntVar] = {}
         self.cands = self._candidates()
         self._visit_vars()
-        self._no_overlap_with_travel()
+        self._no_overlap()
         self._minutes()
         self.levels = self._objectives()
 
@@ -56,11 +56,15 @@ class _Model:
         pindex = {v.id: i for i, v in enumerate(self.p.visits)}
         for f in self.p.fixed:
             i = pindex[f.visit]
-            cands[i] = tuple(
-                Candidate(vindex[u], self.geo.km(self.p.visits[i].point,
-                                                 self.p.volunteers[vindex[u]].point),
-                          ((f.start, f.start),), ((f.start, f.start),))
-                for u in f.volunteers)
+            end = f.start + self.p.visits[i].duration_min
+            row = []
+            for uid in f.volunteers:
+                u = self.p.volunteers[vindex[uid]]
+                slot = next(((lo, hi) for lo, hi in u.available if lo <= f.start and end <= hi),
+                            (f.start, end))  # a fixed visit may sit outside every slot
+                row.append(Candidate(vindex[uid], self.geo.km(self.p.visits[i].point, u.point),
+                                     ((f.start, f.start),), (slot,)))
+            cands[i] = tuple(row)
         return cands
 
     def _visit_vars(self) -> None:
@@ -91,48 +95,89 @@ class _Model:
             out.setdefault(j, []).append(i)
         return out
 
-    def _no_overlap_with_travel(self) -> None:
+    def _no_overlap(self) -> None:
+        """NoOverlap per volunteer, plus a capacity cut per availability slot: the visits
+        that can only happen in one slot cannot last longer than the slot (strong LP)."""
         m, visits = self.m, self.p.visits
-        dur = {i: visits[i].duration_min for i in self.start}
+        self.order: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.cut: set[tuple[int, int, int]] = set()
         for j, items in self._by_volunteer().items():
             m.add_no_overlap([
-                m.new_optional_fixed_size_interval_var(self.start[i], dur[i], self.x[i, j],
-                                                       f"iv{i}_{j}") for i in items])
-        idx = sorted(self.start)
-        pos = {i: k for k, i in enumerate(idx)}
-        lat = [visits[i].lat for i in idx]
-        lon = [visits[i].lon for i in idx]
-        hav = haversine_matrix(lat, lon, lat, lon)
-        # Earliest start / latest end of each visit for each volunteer.
-        early = {(i, c.vol): min(lo for lo, _ in c.starts) for i in idx for c in self.cands[i]}
-        late = {(i, c.vol): max(hi for _, hi in c.starts) + dur[i]
-                for i in idx for c in self.cands[i]}
-        shared: dict[tuple[int, int], list[int]] = {}
-        for j, items in self._by_volunteer().items():
-            items.sort(key=lambda i: early[i, j])
-            e = np.array([early[i, j] for i in items])
-            late_j = np.array([late[i, j] for i in items])
-            p = np.array([pos[i] for i in items])
-            tmin = hav[np.ix_(p, p)] * (1 - REL_ERR) * 60.0 / self.p.speed_kmh
-            # a, b can clash unless one ends (plus travel) before the other can start.
-            clash = ~((late_j[:, None] + tmin <= e[None, :]) | (late_j[None, :] + tmin <= e[:, None]))
-            for ia, ib in zip(*np.nonzero(np.triu(clash, 1)), strict=True):
-                a, b = sorted((items[ia], items[ib]))
-                shared.setdefault((a, b), []).append(j)
-        self.pairs = len(shared)
-        for (a, b), users in shared.items():
-            t = self.geo.travel(visits[a].point, visits[b].point, float(hav[pos[a], pos[b]]))
-            if len(users) == 1:
-                both = [self.x[a, users[0]], self.x[b, users[0]]]
-            else:
-                s = m.new_bool_var(f"sh{a}_{b}")
-                for j in users:
-                    m.add_bool_or([self.x[a, j].Not(), self.x[b, j].Not(), s])
-                both = [s]
-            first = m.new_bool_var(f"o{a}_{b}")
-            m.add(self.start[b] >= self.start[a] + dur[a] + t).only_enforce_if([*both, first])
-            m.add(self.start[a] >= self.start[b] + dur[b] + t).only_enforce_if(
-                [*both, first.Not()])
+                m.new_optional_fixed_size_interval_var(
+                    self.start[i], visits[i].duration_min, self.x[i, j], f"iv{i}_{j}")
+                for i in items])
+            self._energy_cuts(j, items)
+
+    def _energy_cuts(self, j: int, items: list[int]) -> None:
+        """Energetic cuts: visits of volunteer j that must lie inside [A, B] cannot last
+        longer than B - A together. NoOverlap propagates this but the LP does not see it;
+        with these cuts the LP bound (the proven level-1 bound) becomes tight."""
+        visits = self.p.visits
+        span = {}
+        for i in items:
+            c = next(c for c in self.cands[i] if c.vol == j)
+            span[i] = (min(lo for lo, _ in c.starts),
+                       max(hi for _, hi in c.starts) + visits[i].duration_min)
+        starts = sorted({e for e, _ in span.values()})
+        ends = sorted({lt for _, lt in span.values()})
+        for a in starts:
+            for b in ends:
+                if not a < b <= a + MAX_CUT_SPAN:
+                    continue
+                group = [i for i in items if span[i][0] >= a and span[i][1] <= b]
+                if sum(visits[i].duration_min for i in group) > b - a and len(group) > 1:
+                    self.m.add(sum(visits[i].duration_min * self.x[i, j] for i in group)
+                               <= b - a)
+
+    def add_travel_cut(self, a: int, b: int, j: int) -> None:
+        """Exact rule for one volunteer and two visits: x_a & x_b => they are apart by the
+        travel time, in one order or the other. Added lazily, only where a plan broke it."""
+        a, b = min(a, b), max(a, b)
+        if (a, b, j) in self.cut:
+            return
+        self.cut.add((a, b, j))
+        visits, m = self.p.visits, self.m
+        t = self.geo.travel(visits[a].point, visits[b].point)
+        first = self.order.get((a, b))
+        if first is None:
+            first = self.order[a, b] = m.new_bool_var(f"o{a}_{b}")
+        both = [self.x[a, j], self.x[b, j]]
+        m.add(self.start[b] >= self.start[a] + visits[a].duration_min + t).only_enforce_if(
+            [*both, first])
+        m.add(self.start[a] >= self.start[b] + visits[b].duration_min + t).only_enforce_if(
+            [*both, first.Not()])
+
+    def tight_pairs(self, plan: RawPlan) -> list[tuple[int, int, int]]:
+        """Consecutive visits of a volunteer closer than twice their travel time: the broken
+        ones must be cut, the nearly broken ones are cut too so the next plan stays clear."""
+        visits = self.p.visits
+        by_vol: dict[int, list[tuple[int, int]]] = {}
+        for i, (js, start) in plan.items():
+            for j in js:
+                by_vol.setdefault(j, []).append((start, i))
+        out = []
+        for j, seq in by_vol.items():
+            seq.sort()
+            for (sa, a), (sb, b) in zip(seq, seq[1:], strict=False):
+                gap = sb - sa - visits[a].duration_min
+                t = self.geo.travel(visits[a].point, visits[b].point)
+                if gap < 2 * t and (a, j) in self.x and (b, j) in self.x:
+                    out.append((a, b, j))
+        return out
+
+    def broken(self, plan: RawPlan) -> bool:
+        visits = self.p.visits
+        by_vol: dict[int, list[tuple[int, int]]] = {}
+        for i, (js, start) in plan.items():
+            for j in js:
+                by_vol.setdefault(j, []).append((start, i))
+        for seq in by_vol.values():
+            seq.sort()
+            for (sa, a), (sb, b) in zip(seq, seq[1:], strict=False):
+                if sa + visits[a].duration_min + self.geo.travel(visits[a].point,
+                                                                 visits[b].point) > sb:
+                    return True
+        return False
 
     def _minutes(self) -> None:
         self.load: dict[int, cp_model.LinearExpr] = {}
@@ -151,9 +196,11 @@ class _Model:
         km = {(i, c.vol): c.km for i in self.start for c in self.cands[i]}
         travel = sum(round(km[key] * 1000) * x for key, x in self.x.items())
         fair = []
+        offered: dict[int, int] = {}
+        for i, j in self.x:
+            offered[j] = offered.get(j, 0) + visits[i].duration_min
         for j, load in self.load.items():
-            cap = min(vols[j].max_minutes, sum(visits[i].duration_min
-                                               for i, jj in self.x if jj == j))
+            cap = min(vols[j].max_minutes, offered[j])
             f = self.m.new_int_var(0, (2 * (cap // 60) + 1) * cap, f"f{j}")
             for k in range(cap // 60 + 1):  # convex: f >= every chord line
                 self.m.add(f >= (2 * k + 1) * load - 60 * k * (k + 1))
@@ -170,12 +217,12 @@ class _Model:
                 self.m.add_hint(self.start[i], plan[i][1])
 
     def plan(self, solver: cp_model.CpSolver) -> RawPlan:
-        out: RawPlan = {}
-        for i, s in self.served.items():
-            if solver.boolean_value(s):
-                js = tuple(j for (ii, j), x in self.x.items() if ii == i and solver.value(x))
-                out[i] = (js, solver.value(self.start[i]))
-        return out
+        chosen: dict[int, list[int]] = {}
+        for (i, j), x in self.x.items():
+            if solver.boolean_value(x):
+                chosen.setdefault(i, []).append(j)
+        return {i: (tuple(sorted(chosen[i])), solver.value(self.start[i]))
+                for i, s in self.served.items() if solver.boolean_value(s)}
 
 
 def _params(limit: float, seed: int, workers: int, deterministic: bool):
@@ -193,6 +240,23 @@ def _params(limit: float, seed: int, workers: int, deterministic: bool):
     return params
 
 
+def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[int]:
+    """The four level values of a plan, computed exactly as the model's expressions."""
+    visits, vols = problem.visits, problem.volunteers
+    km = {(i, c.vol): c.km for i in model.start for c in model.cands[i]}
+    loads = [0] * len(vols)
+    for i, (js, _) in plan.items():
+        for j in js:
+            loads[j] += visits[i].duration_min
+    return [
+        sum(visits[i].priority for i in plan),
+        sum(1 for i, (js, _) in plan.items() if any(
+            vols[j].id == visits[i].preferred_volunteer for j in js)),
+        sum(round(km[i, j] * 1000) for i, (js, _) in plan.items() for j in js),
+        sum(fairness_cost(load) for load in loads),
+    ]
+
+
 def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int = 0,
                  workers: int | None = None, deterministic: bool = True,
                  progress: Progress | None = None) -> VisitSolution:
@@ -207,39 +271,56 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     geo = Geo(problem.speed_kmh, problem.distance_km)
     pruned = prune(problem, geo)
     say("pruned", 0.05)
-    greedy = greedy_plan(problem, geo, pruned)
-    greedy_priority = sum(problem.visits[i].priority for i in greedy)
     model = _Model(problem, geo, pruned)
-    model.hint(greedy)
+    plan = greedy_plan(problem, geo, pruned)  # always feasible: the fallback and first hint
+    for cut in model.tight_pairs(plan):
+        model.add_travel_cut(*cut)
+    model.hint(plan)
     say("built", 0.1)
-    plan, bound, statuses = greedy, None, []
+    bound: int | None = None
+    statuses: list[str] = []
     for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
                                                           strict=True)):
-        remaining = time_limit_s - (time.perf_counter() - t0)
-        limit = max(0.05, remaining * share / sum(LEVEL_SHARES[level:]))
         if maximise:
             model.m.maximize(expr)
         else:
             model.m.minimize(expr)
-        solver = _params(limit, seed, workers or 1, deterministic)
-        status = solver.solve(model.m)
-        statuses.append(solver.status_name(status))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if level == 0 and status == cp_model.INFEASIBLE:
-                break  # only fixed assignments can make it infeasible: report greedy
-            continue  # keep the previous level's plan
-        value = int(round(solver.objective_value))
-        if level == 0:
-            bound = int(solver.best_objective_bound + 1e-6)
-            if value < greedy_priority:  # hint not completed in time: keep the greedy plan
-                model.m.add(expr >= greedy_priority)
-                statuses[-1] = "GREEDY"
-                continue
-        if maximise:
-            model.m.add(expr >= value)
-        else:
-            model.m.add(expr <= value)
-        plan = model.plan(solver)
+        remaining = time_limit_s - (time.perf_counter() - t0)
+        deadline = time.perf_counter() + remaining * share / sum(LEVEL_SHARES[level:])
+        status_name = "NOT_RUN"
+        while (left := deadline - time.perf_counter()) > 0.01:
+            solver = _params(left, seed, workers or 1, deterministic)
+            status = solver.solve(model.m)
+            status_name = solver.status_name(status)
+            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # Travel cuts only tighten the model, so every round's bound is valid.
+                found = int(solver.best_objective_bound + 1e-6)
+                bound = found if bound is None else min(bound, found)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            candidate = model.plan(solver)
+            broken = model.broken(candidate)
+            if broken:
+                # The plan ignored travel somewhere: add the exact rule there, repair the
+                # plan (re-time, drop, refill first-come) and solve again from it.
+                for cut in model.tight_pairs(candidate):
+                    model.add_travel_cut(*cut)
+                candidate = greedy_plan(problem, geo, pruned, prefer=candidate)
+                status_name = "REPAIRED"
+            sign = 1 if maximise else -1
+            if level == 0 or not broken:  # later levels must not lose earlier levels
+                if all(a == b for a, b in zip(_level_values(problem, model, candidate)[:level],
+                                              _level_values(problem, model, plan)[:level],
+                                              strict=True)) and \
+                        sign * _level_values(problem, model, candidate)[level] >= \
+                        sign * _level_values(problem, model, plan)[level]:
+                    plan = candidate
+            model.hint(plan)
+            if not broken:
+                break
+        statuses.append(status_name)
+        value = _level_values(problem, model, plan)[level]
+        model.m.add(expr >= value) if maximise else model.m.add(expr <= value)
         model.hint(plan)
         say(LEVEL_NAMES[level], 0.1 + 0.9 * (level + 1) / len(LEVEL_SHARES))
     overall = ("OPTIMAL" if statuses and all(s == "OPTIMAL" for s in statuses)
@@ -248,4 +329,3 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     return assemble(problem, pruned, geo, plan, status=overall,
                     seconds=time.perf_counter() - t0, priority_bound=bound,
                     level_status=tuple(statuses))
-
