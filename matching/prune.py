@@ -118,7 +118,12 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
     hav = haversine_matrix([v.lat for v in visits], [v.lon for v in visits],
                            [u.lat for u in vols], [u.lon for u in vols])
     max_km = np.array([u.max_km for u in vols])[None, :]
-    radius = hav * (1 - REL_ERR) <= max_km  # may include a few false positives: see below
+    # Haversine bounds decide most pairs; the rest (and all, with an injected distance
+    # function, where haversine means nothing) get an exact check below.
+    exact = np.full(hav.shape, problem.distance_km is not None)
+    exact |= hav * (1 + REL_ERR) > max_km
+    radius = exact | (hav * (1 + REL_ERR) <= max_km)
+    radius &= (hav * (1 - REL_ERR) <= max_km) | (problem.distance_km is not None)
     minutes = np.array([v.duration_min for v in visits])[:, None] <= np.array(
         [u.max_minutes for u in vols])[None, :]
     slot_vol = np.array([j for j, u in enumerate(vols) for _ in u.available], dtype=int)
@@ -131,7 +136,7 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
     for i, v in enumerate(visits):
         mask = ok_before_time[i]
         # Exact radius only where haversine cannot decide (geodesic is costly).
-        for j in np.nonzero(mask & (hav[i] * (1 + REL_ERR) > max_km[0]))[0]:
+        for j in np.nonzero(mask & exact[i])[0]:
             mask[j] = geo.within(v.point, vols[j].point, vols[j].max_km, float(hav[i, j]))
         ranges: dict[int, list[tuple[int, int, int, int]]] = {}
         sel = np.nonzero(mask[slot_vol])[0] if len(slot_vol) else np.zeros(0, dtype=int)

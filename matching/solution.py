@@ -29,7 +29,7 @@ def _slot(avail: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[int
     return (start, end)  # only a fixed assignment outside every slot gets here
 
 
-def _taken_reason(problem: VisitProblem, pruned: Pruned, plan: RawPlan, i: int,
+def _taken_reason(problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list], i: int,
                   loads: list[int]) -> str:
     """Why a visit that had candidates is unserved: its volunteers went elsewhere."""
     visit = problem.visits[i]
@@ -39,8 +39,8 @@ def _taken_reason(problem: VisitProblem, pruned: Pruned, plan: RawPlan, i: int,
     lo = min(w[0] for w in visit.windows)
     hi = max(w[1] for w in visit.windows)
     blockers = [
-        k for k, (vols, start) in plan.items()
-        if set(vols) & set(cand) and start < hi and start + problem.visits[k].duration_min > lo
+        k for j in cand for k, start in by_vol.get(j, ())
+        if start < hi and start + problem.visits[k].duration_min > lo
     ]
     if any(problem.visits[k].priority > visit.priority for k in blockers):
         return "lower priority than the visits served instead"
@@ -72,11 +72,15 @@ def assemble(problem: VisitProblem, pruned: Pruned, geo: Geo, plan: RawPlan, *,
         continuity += any(d.continuity for d in details)
         assignments.append(Assignment(v.id, tuple(vols[j].id for j in js), start, end,
                                       v.id in fixed_ids, tuple(details)))
+    by_vol: dict[int, list[tuple[int, int]]] = {}
+    for i, (js, start) in plan.items():
+        for j in js:
+            by_vol.setdefault(j, []).append((i, start))
     unserved = []
     for i, v in enumerate(visits):
         if i in plan:
             continue
-        reason = pruned.reasons.get(i) or _taken_reason(problem, pruned, plan, i, loads)
+        reason = pruned.reasons.get(i) or _taken_reason(problem, pruned, by_vol, i, loads)
         unserved.append(Unserved(v.id, reason))
     objective = Objective(priority, continuity, round(travel, 3),
                           sum(fairness_cost(load) for load in loads))
