@@ -16,6 +16,7 @@ continuity (max), travel km home->visit (min, metres), fairness (min, convex loa
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -37,8 +38,10 @@ Progress = Callable[[str, float], None]
 class _Model:
     """Builds the CP-SAT model and keeps handles on the variables."""
 
-    def __init__(self, problem: VisitProblem, geo: Geo, pruned: Pruned) -> None:
+    def __init__(self, problem: VisitProblem, geo: Geo, pruned: Pruned,
+                 max_candidates: int | None = None) -> None:
         self.p, self.geo, self.pruned = problem, geo, pruned
+        self.max_candidates = max_candidates
         self.m = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.served: dict[int, cp_model.IntVar] = {}
@@ -51,7 +54,7 @@ class _Model:
 
     def _candidates(self) -> list[tuple[Candidate, ...]]:
         """Pruned candidates, except that a fixed visit keeps exactly its volunteers."""
-        cands = list(self.pruned.cands)
+        cands = [self._nearest(i, row) for i, row in enumerate(self.pruned.cands)]
         vindex = {u.id: j for j, u in enumerate(self.p.volunteers)}
         pindex = {v.id: i for i, v in enumerate(self.p.visits)}
         for f in self.p.fixed:
@@ -66,6 +69,16 @@ class _Model:
                                      ((f.start, f.start),), (slot,)))
             cands[i] = tuple(row)
         return cands
+
+    def _nearest(self, i: int, row: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """Keep the ``max_candidates`` nearest volunteers (and the preferred one): the model
+        grows with candidates per volunteer, and far ones lose on travel anyway."""
+        k = self.max_candidates
+        if k is None or len(row) <= k:
+            return row
+        pref = self.p.visits[i].preferred_volunteer
+        ranked = sorted(row, key=lambda c: (self.p.volunteers[c.vol].id != pref, c.km, c.vol))
+        return tuple(sorted(ranked[:k], key=lambda c: c.vol))
 
     def _visit_vars(self) -> None:
         m = self.m
@@ -196,6 +209,7 @@ class _Model:
         km = {(i, c.vol): c.km for i in self.start for c in self.cands[i]}
         travel = sum(round(km[key] * 1000) * x for key, x in self.x.items())
         fair = []
+        self.fair_vars: dict[int, cp_model.IntVar] = {}
         offered: dict[int, int] = {}
         for i, j in self.x:
             offered[j] = offered.get(j, 0) + visits[i].duration_min
@@ -205,6 +219,7 @@ class _Model:
             for k in range(cap // 60 + 1):  # convex: f >= every chord line
                 self.m.add(f >= (2 * k + 1) * load - 60 * k * (k + 1))
             fair.append(f)
+            self.fair_vars[j] = f
         return [(prio, True), (cont, True), (travel, False), (sum(fair), False)]
 
     def hint(self, plan: RawPlan) -> None:
@@ -215,6 +230,15 @@ class _Model:
             self.m.add_hint(s, i in plan)
             if i in plan:
                 self.m.add_hint(self.start[i], plan[i][1])
+        # CP-SAT uses a complete hint much better: give the auxiliaries their values too.
+        loads: dict[int, int] = {}
+        for i, (js, _) in plan.items():
+            for j in js:
+                loads[j] = loads.get(j, 0) + self.p.visits[i].duration_min
+        for j, f in self.fair_vars.items():
+            self.m.add_hint(f, fairness_cost(loads.get(j, 0)))
+        for (a, b), o in self.order.items():
+            self.m.add_hint(o, a in plan and b in plan and plan[a][1] <= plan[b][1])
 
     def plan(self, solver: cp_model.CpSolver) -> RawPlan:
         chosen: dict[int, list[int]] = {}
@@ -229,6 +253,10 @@ def _params(limit: float, seed: int, workers: int, deterministic: bool):
     params = cp_model.CpSolver()
     params.parameters.random_seed = seed
     params.parameters.num_workers = workers
+    # Presolve probing spends seconds on the x -> start implications of big models (9 s of
+    # 10 at 1000 visits) and gains little here: measured, see docs/benchmarks-visits.md.
+    params.parameters.cp_model_probing_level = 0
+    params.parameters.log_search_progress = bool(os.environ.get("PONTE_CPSAT_LOG"))
     if deterministic:
         # Deterministic time is a work count, so the answer does not depend on the load of
         # the machine; the wall-clock cap is a generous safety net only.
@@ -259,6 +287,7 @@ def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[i
 
 def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int = 0,
                  workers: int | None = None, deterministic: bool = True,
+                 max_candidates: int | None = 15,
                  progress: Progress | None = None) -> VisitSolution:
     """Best plan found within ``time_limit_s`` (pruning and model building included).
 
@@ -271,8 +300,10 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     geo = Geo(problem.speed_kmh, problem.distance_km)
     pruned = prune(problem, geo)
     say("pruned", 0.05)
-    model = _Model(problem, geo, pruned)
-    plan = greedy_plan(problem, geo, pruned)  # always feasible: the fallback and first hint
+    model = _Model(problem, geo, pruned, max_candidates)
+    first_come = greedy_plan(problem, geo, pruned)  # the yardstick we never fall below
+    capped = Pruned(tuple(model.cands), pruned.reasons, 0)
+    plan = greedy_plan(problem, geo, capped)  # feasible in the model: first hint
     for cut in model.tight_pairs(plan):
         model.add_travel_cut(*cut)
     model.hint(plan)
@@ -305,7 +336,7 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
                 # plan (re-time, drop, refill first-come) and solve again from it.
                 for cut in model.tight_pairs(candidate):
                     model.add_travel_cut(*cut)
-                candidate = greedy_plan(problem, geo, pruned, prefer=candidate)
+                candidate = greedy_plan(problem, geo, capped, prefer=candidate)
                 status_name = "REPAIRED"
             sign = 1 if maximise else -1
             if level == 0 or not broken:  # later levels must not lose earlier levels
@@ -323,6 +354,10 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
         model.m.add(expr >= value) if maximise else model.m.add(expr <= value)
         model.hint(plan)
         say(LEVEL_NAMES[level], 0.1 + 0.9 * (level + 1) / len(LEVEL_SHARES))
+    if sum(problem.visits[i].priority for i in first_come) > sum(
+            problem.visits[i].priority for i in plan):
+        plan = first_come  # only when the model (capped candidates) found nothing better
+        statuses.append("FIRST_COME")
     overall = ("OPTIMAL" if statuses and all(s == "OPTIMAL" for s in statuses)
                else "INFEASIBLE" if statuses and statuses[0] == "INFEASIBLE"
                else "FEASIBLE")
