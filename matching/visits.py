@@ -228,8 +228,8 @@ class _Model:
             self.m.add_hint(x, i in plan and j in plan[i][0])
         for i, s in self.served.items():
             self.m.add_hint(s, i in plan)
-            if i in plan:
-                self.m.add_hint(self.start[i], plan[i][1])
+            self.m.add_hint(self.start[i], plan[i][1] if i in plan else
+                            self.start[i].proto.domain[0])
         # CP-SAT uses a complete hint much better: give the auxiliaries their values too.
         loads: dict[int, int] = {}
         for i, (js, _) in plan.items():
