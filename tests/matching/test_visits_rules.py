@@ -8,7 +8,7 @@ from tests.matching.conftest import H, problem, reasons, served, visit, vol
 def test_language_mismatch_leaves_visit_unserved_with_reason(solve):
     sol = solve(problem([vol("anna")], [visit("r1", languages=frozenset({"ro"}))]))
     assert served(sol) == {}
-    assert reasons(sol)["r1"] == "no volunteer speaks Romanian"
+    assert reasons(sol)["r1"] == "no eligible volunteer speaks Romanian"
 
 
 def test_empty_language_list_accepts_any_volunteer(solve):
