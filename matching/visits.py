@@ -23,7 +23,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from matching.baseline import greedy_plan
-from matching.geo import Geo, haversine_km
+from matching.geo import Geo, approx_km
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Candidate, Pruned, prune
 from matching.solution import RawPlan, assemble
@@ -282,7 +282,7 @@ def _params(limit: float, wall_cap: float, seed: int, workers: int,
 def pair_km(problem: VisitProblem, geo: Geo, i: int, j: int) -> float:
     """The distance the travel level uses: the same figure pruning gave the model."""
     a, b = problem.visits[i].point, problem.volunteers[j].point
-    return geo.km(a, b) if problem.distance_km is not None else haversine_km(a, b)
+    return geo.km(a, b) if problem.distance_km is not None else approx_km(a, b)[0]
 
 
 def level_values(problem: VisitProblem, geo: Geo, plan: RawPlan) -> list[int]:
