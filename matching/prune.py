@@ -138,7 +138,7 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
         # Exact radius only where haversine cannot decide (geodesic is costly).
         for j in np.nonzero(mask & exact[i])[0]:
             mask[j] = geo.km(v.point, vols[j].point) <= vols[j].max_km
-        ranges: dict[int, list[tuple[int, int, int, int]]] = {}
+        ranges: dict[int, tuple[list, list]] = {}
         sel = np.nonzero(mask[slot_vol] & minutes[i][slot_vol])[0] if len(slot_vol) else \
             np.zeros(0, dtype=int)
         for ws, we in v.windows:
@@ -149,11 +149,13 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
             for j, a, b, c, d in zip(slot_vol[sel[good]].tolist(), lo[good].tolist(),
                                      hi[good].tolist(), slot_lo[sel[good]].tolist(),
                                      slot_hi[sel[good]].tolist(), strict=True):
-                ranges.setdefault(j, []).append((a, b, c, d))
+                starts, slots = ranges.setdefault(j, ([], []))
+                starts.append((a, b))
+                slots.append((c, d))
         km_row = hav[i].tolist()
         row = [Candidate(j, geo.km(v.point, vols[j].point) if injected else km_row[j],
-                         tuple((a, b) for a, b, _, _ in r), tuple((c, d) for _, _, c, d in r))
-               for j, r in sorted(ranges.items())]
+                         tuple(starts), tuple(slots))
+               for j, (starts, slots) in sorted(ranges.items())]
         cands.append(tuple(row))
         if not row or (v.volunteers_needed == 2 and not _two_at_once(row)):
             timed = np.zeros(nu, dtype=bool)

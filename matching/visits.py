@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Callable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from matching.baseline import greedy_plan
@@ -146,20 +147,21 @@ class _Model:
         longer than B - A together. NoOverlap propagates this but the LP does not see it;
         with these cuts the LP bound (the proven level-1 bound) becomes tight."""
         visits = self.p.visits
-        span = {}
+        early, late = [], []
         for i in items:
             c = next(c for c in self.cands[i] if c.vol == j)
-            span[i] = (min(lo for lo, _ in c.starts),
-                       max(hi for _, hi in c.starts) + visits[i].duration_min)
-        starts = sorted({e for e, _ in span.values()})
-        ends = sorted({lt for _, lt in span.values()})
-        for a in starts:
-            for b in ends:
+            early.append(min(lo for lo, _ in c.starts))
+            late.append(max(hi for _, hi in c.starts) + visits[i].duration_min)
+        e, lt = np.array(early), np.array(late)
+        dur = np.array([visits[i].duration_min for i in items])
+        for a in np.unique(e).tolist():
+            inside_a = e >= a
+            for b in np.unique(lt[inside_a]).tolist():
                 if not a < b <= a + MAX_CUT_SPAN:
                     continue
-                group = [i for i in items if span[i][0] >= a and span[i][1] <= b]
-                if sum(visits[i].duration_min for i in group) > b - a and len(group) > 1:
-                    self.m.add(sum(visits[i].duration_min * self.x[i, j] for i in group)
+                group = np.nonzero(inside_a & (lt <= b))[0]
+                if len(group) > 1 and int(dur[group].sum()) > b - a:
+                    self.m.add(sum(int(dur[k]) * self.x[items[k], j] for k in group.tolist())
                                <= b - a)
 
     def add_travel_cut(self, a: int, b: int, j: int) -> None:
@@ -232,22 +234,23 @@ class _Model:
         return [(prio, True), (cont, True), (travel, False), (sum(fair), False)]
 
     def hint(self, plan: RawPlan) -> None:
-        self.m.clear_hints()
-        for (i, j), x in self.x.items():
-            self.m.add_hint(x, i in plan and j in plan[i][0])
-        for i, s in self.served.items():
-            self.m.add_hint(s, i in plan)
-            self.m.add_hint(self.start[i], plan[i][1] if i in plan else
-                            self.start[i].proto.domain[0])
-        # CP-SAT uses a complete hint much better: give the auxiliaries their values too.
+        """A complete hint (CP-SAT uses those much better), written to the proto in bulk:
+        one ``add_hint`` call per variable took seconds on a city-sized week."""
         loads: dict[int, int] = {}
         for i, (js, _) in plan.items():
             for j in js:
                 loads[j] = loads.get(j, 0) + self.p.visits[i].duration_min
-        for j, f in self.fair_vars.items():
-            self.m.add_hint(f, fairness_cost(loads.get(j, 0)))
-        for (a, b), o in self.order.items():
-            self.m.add_hint(o, a in plan and b in plan and plan[a][1] <= plan[b][1])
+        pairs = [(x.index, int(i in plan and j in plan[i][0])) for (i, j), x in self.x.items()]
+        pairs += [(s.index, int(i in plan)) for i, s in self.served.items()]
+        pairs += [(v.index, plan[i][1] if i in plan else v.proto.domain[0])
+                  for i, v in self.start.items()]
+        pairs += [(f.index, fairness_cost(loads.get(j, 0))) for j, f in self.fair_vars.items()]
+        pairs += [(o.index, int(a in plan and b in plan and plan[a][1] <= plan[b][1]))
+                  for (a, b), o in self.order.items()]
+        self.m.clear_hints()
+        hint = self.m.proto.solution_hint
+        hint.vars.extend(p[0] for p in pairs)
+        hint.values.extend(p[1] for p in pairs)
 
     def plan(self, solver: cp_model.CpSolver) -> RawPlan:
         chosen: dict[int, list[int]] = {}
