@@ -19,6 +19,7 @@ from matching.visits import Budget, _Model, level_values, lexi_key, lexicographi
 
 CLUSTER = 8  # volunteers per neighbourhood
 STEP_SHARE = 0.02  # share of the total budget one neighbourhood may use
+NEIGHBOURHOOD_UNITS = 0.005  # budget charged per neighbourhood for building it
 
 
 def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
@@ -80,6 +81,7 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
         cluster = [active[x] for x in near[k][:CLUSTER]]
         k = (k + 1) % len(active)
         idle += 1
+        budget.charge(units=NEIGHBOURHOOD_UNITS)  # Python set-up, counted deterministically
         built = _subproblem(problem, capped, plan, cluster)
         if built is None:
             continue

@@ -32,8 +32,10 @@ from matching.solution import RawPlan, assemble
 # Share of the time limit per level; what a level leaves unused rolls over to the next.
 LEVEL_SHARES = (0.7, 0.1, 0.1, 0.1)
 # CP-SAT deterministic time units per wall second, measured on the 2-core benchmark machine
-# (0.2-0.3 with one worker); a deterministic run of limit S gets S * this many units.
-DTIME_PER_SECOND = 0.25
+# (0.2-0.3 with one worker when idle, far less under load); a deterministic run of limit S
+# gets S * this many units, leaving room for model building and neighbourhood set-up.
+DTIME_PER_SECOND = 0.1
+WALL_FACTOR = 2.0
 # Share of the budget for the whole-week model; the rest goes to neighbourhood search.
 MONOLITH_SHARE = 0.5
 MAX_CUT_SPAN = 24 * 60  # energetic cuts only over intervals up to a day long
@@ -321,31 +323,42 @@ def _better(problem: VisitProblem, geo: Geo, new: RawPlan, old: RawPlan, level: 
 
 
 class Budget:
-    """Time left for a whole solve: wall seconds, or deterministic CP-SAT work units."""
+    """Time left for a whole solve: wall seconds, or deterministic CP-SAT work units.
+
+    Deterministic budgets make the answer independent of machine load; as a safety net a
+    deterministic run still stops at ``WALL_FACTOR`` x the limit of wall time, and then
+    says so (``wall_stopped``), since from that point reproducibility is not guaranteed.
+    """
 
     def __init__(self, deterministic: bool, time_limit_s: float, t0: float) -> None:
         self.deterministic, self.limit = deterministic, time_limit_s
-        self.wall_end = t0 + time_limit_s
+        self.wall_end = t0 + time_limit_s * (WALL_FACTOR if deterministic else 1.0)
         self.total = (time_limit_s * DTIME_PER_SECOND if deterministic
                       else time_limit_s - (time.perf_counter() - t0))
         self.spent = 0.0
+        self.wall_stopped = False
 
     def left(self) -> float:
+        wall_left = self.wall_end - time.perf_counter()
         if self.deterministic:
+            if wall_left <= 0:
+                self.wall_stopped = True
+                return 0.0
             return self.total - self.spent
-        return min(self.total - self.spent, self.wall_end - time.perf_counter())
+        return min(self.total - self.spent, wall_left)
 
     def solver(self, limit: float, seed: int, workers: int) -> cp_model.CpSolver:
-        wall_left = self.wall_end - time.perf_counter()
-        # Deterministic runs get a generous wall cap (hit only on a machine far slower than
-        # the calibration); at worst a run takes about three times the limit.
-        cap = max(wall_left, 0) + 2 * self.limit if self.deterministic else wall_left
-        return _params(min(limit, self.left()), cap, seed, workers, self.deterministic)
+        wall_left = max(self.wall_end - time.perf_counter(), 0.01)
+        return _params(min(limit, max(self.left(), 0.01)), wall_left, seed, workers,
+                       self.deterministic)
 
-    def charge(self, solver: cp_model.CpSolver) -> float:
-        used = max(solver.deterministic_time if self.deterministic else solver.wall_time, 0.01)
-        self.spent += used
-        return used
+    def charge(self, solver: cp_model.CpSolver | None = None, units: float = 0.0) -> float:
+        """Count a solve (or ``units`` of Python work, for a deterministic count)."""
+        if solver is not None:
+            units = max(solver.deterministic_time if self.deterministic else solver.wall_time,
+                        0.01)
+        self.spent += units
+        return units
 
 
 def lexicographic(problem: VisitProblem, geo: Geo, model: _Model, capped: Pruned,
@@ -374,8 +387,10 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: _Model, capped: Pruned
             level_budget -= used
             spent += used
             status_name = solver.status_name(status)
-            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # Travel cuts only tighten the model, so every round's bound is valid.
+            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE,
+                                         cp_model.UNKNOWN):
+                # Travel cuts only tighten the model, so every round's bound is valid (even
+                # without a solution, the bound CP-SAT proved is a bound).
                 found = int(solver.best_objective_bound + 1e-6)
                 bound = found if bound is None else min(bound, found)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -442,6 +457,8 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     overall = ("OPTIMAL" if statuses and all(s == "OPTIMAL" for s in statuses)
                else "INFEASIBLE" if statuses and statuses[0] == "INFEASIBLE"
                else "FEASIBLE")
+    if budget.wall_stopped:
+        statuses.append("WALL_STOP")
     return assemble(problem, pruned, geo, plan, status=overall,
                     seconds=time.perf_counter() - t0, priority_bound=bound,
                     level_status=tuple(statuses))
