@@ -39,7 +39,8 @@ def run(n_visits: int, n_vols: int, limit: float, seed: int, workers: int,
     served = len(sol.assignments)
     print(f"\n== {n_visits} visits x {n_vols} volunteers (seed {seed}, workers {workers}, "
           f"limit {limit}s, deterministic={deterministic}, fixed {len(problem.fixed)})")
-    print(f"  build {build:.2f}s  solve {total - build:.2f}s  total {total:.2f}s  "
+    print(f"  build {build:.2f}s (prune {marks['pruned'] - t0:.2f}s)  solve {total - build:.2f}s"
+          f"  total {total:.2f}s  "
           f"status {sol.status} {list(sol.level_status)}")
     print(f"  cp-sat:     served {served:5d}  priority {o.priority:6d}  continuity "
           f"{o.continuity:4d}  km {o.travel_km:9.1f}  fairness {o.fairness}")

@@ -164,7 +164,8 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
                 # Travel cuts only tighten the model, so every round's bound is valid (even
                 # without a solution, the bound CP-SAT proved is a bound).
                 found = int(solver.best_objective_bound + 1e-6)
-                bound = found if bound is None else min(bound, found)
+                if found >= level_values(problem, geo, plan)[0]:  # UNKNOWN may report 0
+                    bound = found if bound is None else min(bound, found)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
             candidate = model.plan(solver)
