@@ -28,11 +28,12 @@ def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
     m = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     served = []
+    flags: dict[int, cp_model.IntVar] = {}
     span: dict[tuple[int, int], tuple[int, int]] = {}
     for i, row in enumerate(cands):
         if not row:
             continue
-        s = m.new_bool_var(f"v{i}")
+        s = flags[i] = m.new_bool_var(f"v{i}")
         served.append(visits[i].priority * s)
         for c in row:
             x[i, c.vol] = m.new_bool_var(f"x{i}_{c.vol}")
@@ -58,6 +59,8 @@ def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
     if hint is not None:
         for (i, j), var in x.items():
             m.add_hint(var, i in hint and j in hint[i])
+        for i, var in flags.items():
+            m.add_hint(var, i in hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1

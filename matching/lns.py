@@ -74,6 +74,7 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
     lat, lon = [p[0] for p in pts], [p[1] for p in pts]
     near = np.argsort(haversine_matrix(lat, lon, lat, lon), axis=1, kind="stable")
     best = lexi_key(level_values(problem, geo, plan))
+    allowed = {(i, c.vol) for i, row in enumerate(capped.cands) for c in row}
     step = max(budget.total * STEP_SHARE, 0.05)
     first = seed % len(active)
     idle = 0
@@ -88,6 +89,10 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
             continue
         sub, chosen, start = built
         pruned = prune(sub, geo)
+        # Stay inside the whole-week model's candidate sets, so that its bound (and the
+        # relaxation bound) still bounds every plan the search can return.
+        pruned = Pruned(tuple(tuple(c for c in row if (chosen[k], cluster[c.vol]) in allowed)
+                              for k, row in enumerate(pruned.cands)), pruned.reasons, 0)
         model = VisitModel(sub, geo, pruned, None)
         for cut in model.tight_pairs(start):
             model.add_travel_cut(*cut)
