@@ -163,7 +163,9 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
                                          cp_model.UNKNOWN):
                 # Travel cuts only tighten the model, so every round's bound is valid (even
                 # without a solution, the bound CP-SAT proved is a bound).
-                found = int(solver.best_objective_bound + 1e-6)
+                # CP-SAT may report its initial domain; every servable visit is a bound too.
+                found = min(int(solver.best_objective_bound + 1e-6),
+                            sum(problem.visits[i].priority for i in model.served))
                 if found >= level_values(problem, geo, plan)[0]:  # UNKNOWN may report 0
                     bound = found if bound is None else min(bound, found)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
