@@ -76,12 +76,12 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
     best = lexi_key(level_values(problem, geo, plan))
     allowed = {(i, c.vol) for i, row in enumerate(capped.cands) for c in row}
     step = max(budget.total * STEP_SHARE, 0.05)
-    first = seed % len(active)
+    order = [(x + seed) % len(active) for x in range(len(active))]
     idle = 0
-    k = first
+    turn = 0
     while budget.left() > 0.01 and idle < len(active):
-        cluster = [active[x] for x in near[k][:CLUSTER]]
-        k = (k + 1) % len(active)
+        cluster = [active[x] for x in near[order[turn % len(order)]][:CLUSTER]]
+        turn += 1
         idle += 1
         budget.charge(units=NEIGHBOURHOOD_UNITS)  # Python set-up, counted deterministically
         built = _subproblem(problem, capped, plan, cluster)
@@ -91,8 +91,8 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
         pruned = prune(sub, geo)
         # Stay inside the whole-week model's candidate sets, so that its bound (and the
         # relaxation bound) still bounds every plan the search can return.
-        pruned = Pruned(tuple(tuple(c for c in row if (chosen[k], cluster[c.vol]) in allowed)
-                              for k, row in enumerate(pruned.cands)), pruned.reasons, 0)
+        pruned = Pruned(tuple(tuple(c for c in row if (chosen[n], cluster[c.vol]) in allowed)
+                              for n, row in enumerate(pruned.cands)), pruned.reasons, 0)
         model = VisitModel(sub, geo, pruned, None)
         for cut in model.tight_pairs(start):
             model.add_travel_cut(*cut)
@@ -100,7 +100,8 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
         local = Pruned(tuple(model.cands), pruned.reasons, 0)
         new, _, _ = lexicographic(sub, geo, model, local, start, budget,
                                   min(step, budget.left()), seed, workers, lambda *_: None)
-        merged = {i: v for i, v in plan.items() if i not in set(chosen)}
+        moved = set(chosen)
+        merged = {i: v for i, v in plan.items() if i not in moved}
         for kk, (js, s) in new.items():
             merged[chosen[kk]] = (tuple(sorted(cluster[m] for m in js)), s)
         key = lexi_key(level_values(problem, geo, merged))
