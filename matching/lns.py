@@ -20,7 +20,8 @@ from matching.visits import Budget, level_values, lexi_key, lexicographic
 
 CLUSTER = 8  # volunteers per neighbourhood
 STEP_SHARE = 0.02  # share of the total budget one neighbourhood may use
-NEIGHBOURHOOD_UNITS = 0.005  # budget charged per neighbourhood for building it
+NEIGHBOURHOOD_UNITS = 0.005
+LNS_LEVELS = 4  # all levels: measured no clear priority gain from solving fewer  # budget charged per neighbourhood for building it
 
 
 def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
@@ -99,7 +100,8 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
         model.hint(start)
         local = Pruned(tuple(model.cands), pruned.reasons, 0)
         new, _, _ = lexicographic(sub, geo, model, local, start, budget,
-                                  min(step, budget.left()), seed, workers, lambda *_: None)
+                                  min(step, budget.left()), seed, workers, lambda *_: None,
+                                  LNS_LEVELS)
         moved = set(chosen)
         merged = {i: v for i, v in plan.items() if i not in moved}
         for kk, (js, s) in new.items():

@@ -135,7 +135,8 @@ class Budget:
 
 def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pruned,
                   plan: RawPlan, budget: Budget, allowed: float, seed: int,
-                  workers: int | None, say: Progress) -> tuple[RawPlan, int | None, list[str]]:
+                  workers: int | None, say: Progress,
+                  levels: int = 4) -> tuple[RawPlan, int | None, list[str]]:
     """Solve the levels in turn from the feasible ``plan``, spending at most ``allowed``.
 
     Returns the best plan (always feasible), the proven level-1 bound and level statuses.
@@ -143,13 +144,13 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
     bound: int | None = None
     statuses: list[str] = []
     spent = 0.0
-    for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
-                                                          strict=True)):
+    for level, ((expr, maximise), share) in enumerate(zip(model.levels[:levels],
+                                                          LEVEL_SHARES[:levels], strict=True)):
         if maximise:
             model.m.maximize(expr)
         else:
             model.m.minimize(expr)
-        level_budget = min((allowed - spent) * share / sum(LEVEL_SHARES[level:]),
+        level_budget = min((allowed - spent) * share / sum(LEVEL_SHARES[level:levels]),
                            budget.left())
         status_name = "NOT_RUN"
         while level_budget > 0.01:
