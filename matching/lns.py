@@ -20,8 +20,8 @@ from matching.visits import Budget, level_values, lexi_key, lexicographic
 
 CLUSTER = 8  # volunteers per neighbourhood
 STEP_SHARE = 0.02  # share of the total budget one neighbourhood may use
-NEIGHBOURHOOD_UNITS = 0.005
-LNS_LEVELS = 4  # all levels: measured no clear priority gain from solving fewer  # budget charged per neighbourhood for building it
+NEIGHBOURHOOD_UNITS = 0.005  # budget charged per neighbourhood for building it
+LNS_LEVELS = 4  # all levels: solving only the first two gave no clear priority gain
 
 
 def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
