@@ -143,3 +143,14 @@ class Geo:
                 t = travel_minutes(self.km(a, b), self.speed_kmh)
             self._travel[key] = t
         return t
+
+
+def matrix_distance(points: list[Point], km: list[list[float]]) -> DistanceFn:
+    """A ``DistanceFn`` over a precomputed matrix (e.g. road km from a routing service):
+    ``km[a][b]`` for ``points[a]`` -> ``points[b]``. Unknown points raise ``KeyError``."""
+    index = {p: k for k, p in enumerate(points)}
+
+    def distance(a: Point, b: Point) -> float:
+        return km[index[a]][index[b]]
+
+    return distance

@@ -197,3 +197,15 @@ def test_no_volunteers_or_no_visits():
     assert [u.visit for u in sol.unserved] == ["a"]
     sol = solve_visits(problem([vol("anna")], []), time_limit_s=1.0)
     assert sol.assignments == () and sol.loads == {"anna": 0}
+
+
+def test_precomputed_distance_matrix(solve):
+    from dataclasses import replace
+
+    from matching.geo import matrix_distance
+
+    p = problem([vol("anna", max_km=1.0)], [visit("r1", 5), visit("r2", 6)])
+    pts = [v.point for v in p.visits] + [u.point for u in p.volunteers]
+    km = [[0.0 if a == b else 0.8 for b in range(3)] for a in range(3)]
+    sol = solve(replace(p, distance_km=matrix_distance(pts, km)))
+    assert set(served(sol)) == {"r1", "r2"}  # 0.8 km by the matrix, 5-6 km as the crow flies
