@@ -105,6 +105,7 @@ class CoordinatorRequestForm(FlaskForm):
     gender_preference = SelectField(
         _l("Visitor's gender"),
         choices=options([("", _l("No preference")), ("f", _l("Woman")), ("m", _l("Man"))]),
+        default="",
     )
     interests = StringField(_l("Interests (comma separated)"), validators=[Optional(), Length(max=300)])
     # ride
