@@ -5,9 +5,24 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user, make_volunteer
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
 from tests.helpers import login, post_form
-from tests.shifts.builders import HOSPITAL, add_place, in_days, make_request, ride_draft, shifts_of, visit_draft
+from tests.shifts.builders import (
+    HOSPITAL,
+    add_place,
+    in_days,
+    make_request,
+    ride_draft,
+    shifts_of,
+    visit_draft,
+)
 from webapp.extensions import db
 from webapp.requests.models import Request, RequestStatus
 from webapp.requests.operations import RequestError, change_notes, create_request, reschedule
@@ -23,8 +38,11 @@ S = ShiftStatus
         (lambda: ride_draft(date.today() - timedelta(days=1)), "appointment_time", "past"),
         (lambda: ride_draft(return_time=time(10)), "return_time", "after the appointment"),
         (lambda: ride_draft(stay_minutes=0), "stay_minutes", "more than 0"),
-        (lambda: ride_draft(destination_address="Nowhere street 99"), "destination_address",
-         "could not find"),
+        (
+            lambda: ride_draft(destination_address="Nowhere street 99"),
+            "destination_address",
+            "could not find",
+        ),
         (lambda: visit_draft(duration_minutes=0), "duration_minutes", "more than 0"),
         (lambda: visit_draft(duration_minutes=-5), "duration_minutes", "more than 0"),
         (lambda: visit_draft(recurring=True, end_date=in_days(1)), "end_date", "on or after"),
@@ -80,7 +98,9 @@ def test_changed_request_after_approval_tells_the_volunteer(db_session):
     org = make_org()
     req, vol, coord = _approved(org, ride_draft())
     change_notes(req, coord, notes="Bring the blue folder", wheelchair=None)
-    codes = db.session.scalars(sa.select(ShiftNotice.code).where(ShiftNotice.person_id == vol.id)).all()
+    codes = db.session.scalars(
+        sa.select(ShiftNotice.code).where(ShiftNotice.person_id == vol.id)
+    ).all()
     assert set(codes) == {"changed"}
     new = reschedule(req, ride_draft(in_days(8)), coord)
     assert all(s.status == S.CANCELLED for s in shifts_of(req))

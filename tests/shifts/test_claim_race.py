@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import csrf_from, login
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.extensions import db
-from webapp.shifts.models import Assignment, ShiftStatus
+from webapp.shifts.models import Assignment
 
 pytestmark = pytest.mark.postgres
 
@@ -77,7 +77,9 @@ def test_one_volunteer_two_overlapping_shifts_at_most_one(app, committed_db, pos
         make_coordinator(org)
         day = in_days(6)
         a = make_request(org, visit_draft(day, windows=[(day.weekday(), time(10), time(11))]))
-        b = make_request(org, visit_draft(day, windows=[(day.weekday(), time(10, 30), time(11, 30))]))
+        b = make_request(
+            org, visit_draft(day, windows=[(day.weekday(), time(10, 30), time(11, 30))])
+        )
         vol = make_volunteer(org)
         return shifts_of(a)[0].id, shifts_of(b)[0].id, vol.user.email, vol.id
 

@@ -8,7 +8,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user, make_volunteer
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
 from tests.shifts.builders import HOSPITAL, add_place, in_days
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -35,7 +42,7 @@ def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
 def test_ride_and_visit_journey(browser, live_server):
     org = make_org()
     add_place(org, *HOSPITAL)
-    coord = make_coordinator(org, email="coord@example.org")
+    make_coordinator(org, email="coord@example.org")
     maria = make_resident(org, first_name="Maria", address="Via Roma 3, Isernia")
     make_user(org, person=maria, email="maria@example.org")
     make_resident(org, first_name="Pietro", last_name="Verdi")
@@ -100,9 +107,7 @@ def test_ride_and_visit_journey(browser, live_server):
         vol.get_by_text("A coordinator will confirm it soon").wait_for()
 
         # 4. The coordinator approves it.
-        out = db.session.scalars(
-            sa.select(Shift).where(Shift.kind == ShiftKind.RIDE_OUT)
-        ).one()
+        out = db.session.scalars(sa.select(Shift).where(Shift.kind == ShiftKind.RIDE_OUT)).one()
         db.session.commit()
         desk.goto(f"/shifts/day?date={ride_day.isoformat()}")
         desk.locator(f'tr[data-shift="{out.id}"] a').click()
@@ -134,7 +139,9 @@ def test_ride_and_visit_journey(browser, live_server):
         vol.get_by_role("button", name="Send").click()
         vol.get_by_text("Thank you for your note").wait_for()
         db.session.expire_all()
-        statuses = db.session.scalars(sa.select(Shift.status).where(Shift.group_key == out.group_key))
+        statuses = db.session.scalars(
+            sa.select(Shift.status).where(Shift.group_key == out.group_key)
+        )
         assert set(statuses) == {ShiftStatus.COMPLETED}
 
         # 7. The coordinator sees the alert.

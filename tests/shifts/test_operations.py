@@ -22,7 +22,9 @@ S = ShiftStatus
 def test_weekly_visit_is_expanded_idempotently(db_session):
     org = make_org()
     start = in_days(3)
-    req = make_request(org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=10)))
+    req = make_request(
+        org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=10))
+    )
     first = shifts_of(req)
     assert 4 <= len(first) <= 5  # rolling horizon of 4 weeks
     assert all(s.kind == ShiftKind.VISIT and s.status == S.OPEN for s in first)
@@ -68,14 +70,17 @@ def test_full_life_records_every_change_and_signals(db_session):
 
     def on_change(sender, old, new, actor, reason, **_):
         # Inside the transaction: the event row is already flushed.
-        assert db.session.query(ShiftEvent).filter_by(shift_id=sender.id, to_status=new.value).count()
+        assert (
+            db.session.query(ShiftEvent).filter_by(shift_id=sender.id, to_status=new.value).count()
+        )
         seen.append((old, new))
 
     def on_done(sender, actor, **_):
         completed.append(sender.id)
 
-    with signals.shift_status_changed.connected_to(on_change), signals.shift_completed.connected_to(
-        on_done
+    with (
+        signals.shift_status_changed.connected_to(on_change),
+        signals.shift_completed.connected_to(on_done),
     ):
         ops.claim(shift, vol, vol.user)
         ops.approve(shift, coord)

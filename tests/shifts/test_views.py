@@ -22,7 +22,9 @@ def _login(client, user):  # type: ignore[no-untyped-def]
 
 def test_board_shows_neighbourhood_not_address_then_claim(client, db_session):
     org = make_org()
-    resident = make_resident(org, address="Via Segreta 9", phone="+39 0865 999", neighbourhood="San Pietro")
+    resident = make_resident(
+        org, address="Via Segreta 9", phone="+39 0865 999", neighbourhood="San Pietro"
+    )
     req = make_request(org, visit_draft(), resident=resident)
     (shift,) = shifts_of(req)
     vol = make_volunteer(org)

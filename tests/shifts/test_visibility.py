@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user, make_volunteer
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
 from tests.helpers import login
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.extensions import db

@@ -82,14 +82,18 @@ class ResidentRideForm(FlaskForm):
     return_time = TimeField(_l("Ride back at"), validators=[Optional()])
     wheelchair = BooleanField(_l("I use a wheelchair"))
     escort = BooleanField(_l("Please walk me to the reception desk"))
-    notes = TextAreaField(_l("Note for the driver (optional)"), validators=[Optional(), Length(max=1000)])
+    notes = TextAreaField(
+        _l("Note for the driver (optional)"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class CoordinatorRequestForm(FlaskForm):
     """Everything on one page, in the order a phone call goes."""
 
     resident = SelectField(_l("Resident"), coerce=int, validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=options([("visit", _l("Home visit")), ("ride", _l("Ride"))]))
+    kind = SelectField(
+        _l("Kind"), choices=options([("visit", _l("Home visit")), ("ride", _l("Ride"))])
+    )
     start_date = DateField(_l("Date (first date)"), validators=[InputRequired(message=REQUIRED)])
     recurring = BooleanField(_l("Repeats every week"))
     end_date = DateField(_l("Repeat until"), validators=[Optional()])
@@ -101,27 +105,35 @@ class CoordinatorRequestForm(FlaskForm):
         _l("Visit length (minutes)"), default=60, validators=[Optional(), NumberRange(-10000, 600)]
     )
     two_volunteers = BooleanField(_l("Two volunteers"))
-    languages = StringField(_l("Languages (comma separated)"), validators=[Optional(), Length(max=100)])
+    languages = StringField(
+        _l("Languages (comma separated)"), validators=[Optional(), Length(max=100)]
+    )
     gender_preference = SelectField(
         _l("Visitor's gender"),
         choices=options([("", _l("No preference")), ("f", _l("Woman")), ("m", _l("Man"))]),
         default="",
     )
-    interests = StringField(_l("Interests (comma separated)"), validators=[Optional(), Length(max=300)])
+    interests = StringField(
+        _l("Interests (comma separated)"), validators=[Optional(), Length(max=300)]
+    )
     # ride
     appointment_time = TimeField(_l("Appointment time"), validators=[Optional()])
     pickup_address = StringField(
         _l("Pickup (empty: the resident's home)"), validators=[Optional(), Length(max=300)]
     )
     destination_name = StringField(_l("Destination name"), validators=[Optional(), Length(max=200)])
-    destination_address = StringField(_l("Destination address"), validators=[Optional(), Length(max=300)])
+    destination_address = StringField(
+        _l("Destination address"), validators=[Optional(), Length(max=300)]
+    )
     purpose = SelectField(_l("Purpose"), choices=PURPOSES)
     return_wanted = BooleanField(_l("Return ride"))
     stay_minutes = IntegerField(
         _l("Stay (minutes)"), validators=[Optional(), NumberRange(-10000, 1440)]
     )
     return_time = TimeField(_l("or return at"), validators=[Optional()])
-    passengers = IntegerField(_l("Passengers"), default=1, validators=[Optional(), NumberRange(1, 8)])
+    passengers = IntegerField(
+        _l("Passengers"), default=1, validators=[Optional(), NumberRange(1, 8)]
+    )
     wheelchair = BooleanField(_l("Wheelchair"))
     escort = BooleanField(_l("Escort to the reception desk"))
     notes = TextAreaField(_l("Notes for the volunteer"), validators=[Optional(), Length(max=1000)])

@@ -24,8 +24,8 @@ from webapp.requests.forms import (
 )
 from webapp.requests.models import Request, RequestKind, RidePurpose
 from webapp.shifts import operations as ops
-from webapp.shifts.forms import options
 from webapp.shifts.access import get_shift_or_404, is_resident, me, resident_required
+from webapp.shifts.forms import options
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL, IllegalTransition
 
@@ -146,7 +146,9 @@ def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
 @resident_required
 def mine():  # type: ignore[no-untyped-def]
     ids = list(
-        db.session.scalars(sa.select(Request.id).where(Request.resident_id == current_user.person_id))
+        db.session.scalars(
+            sa.select(Request.id).where(Request.resident_id == current_user.person_id)
+        )
     )
     return render_template(
         "requests/mine.html", groups=_upcoming(ids), form=CancelForm(), FINAL=FINAL, S=ShiftStatus
@@ -198,7 +200,9 @@ def _coordinator_draft(form: CoordinatorRequestForm) -> rops.Draft:
         kind=kind,
         start_date=form.start_date.data,
         windows=windows,
-        duration_minutes=form.duration_minutes.data if form.duration_minutes.data is not None else 60,
+        duration_minutes=form.duration_minutes.data
+        if form.duration_minutes.data is not None
+        else 60,
         recurring=form.recurring.data,
         end_date=form.end_date.data,
         languages=_split(form.languages.data),

@@ -66,7 +66,9 @@ def open_board(person: Person, now: datetime | None = None) -> list[BoardItem]:
             continue
         items.append(BoardItem(legs, volunteer_distance(person, legs[0])))
     tz = org_tz(org_id)
-    items.sort(key=lambda i: (i.first.starts_at.astimezone(tz).date(), i.km or 0, i.first.starts_at))
+    items.sort(
+        key=lambda i: (i.first.starts_at.astimezone(tz).date(), i.km or 0, i.first.starts_at)
+    )
     return items
 
 

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.core.navigation import add_nav
-from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
@@ -177,7 +176,10 @@ def manage(shift_id: int):  # type: ignore[no-untyped-def]
 def _act(shift_id: int, action, form=None, success: str | None = None):  # type: ignore[no-untyped-def]
     form = form or ActionForm()
     if not form.validate_on_submit():
-        flash(_("Please check the form: %(e)s", e="; ".join(str(v) for v in form.errors.values())), "error")
+        flash(
+            _("Please check the form: %(e)s", e="; ".join(str(v) for v in form.errors.values())),
+            "error",
+        )
         return redirect(url_for("shifts.manage", shift_id=shift_id))
     shift = get_shift_or_404(shift_id)
     try:
@@ -221,7 +223,9 @@ def assign(shift_id: int):  # type: ignore[no-untyped-def]
 
     def do(s, f):  # type: ignore[no-untyped-def]
         person = get_person_or_404(f.volunteer.data, current_user, manage=True)
-        old = get_person_or_404(f.replace.data, current_user, manage=True) if f.replace.data else None
+        old = (
+            get_person_or_404(f.replace.data, current_user, manage=True) if f.replace.data else None
+        )
         ops.begin_locked()
         s = get_shift_or_404(shift_id)
         ops.assign(s, person, current_user, replace=old)

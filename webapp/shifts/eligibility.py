@@ -72,7 +72,9 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         if (profile.car_seats or 0) < request.passengers:
             return _("your car has too few seats for %(n)s passengers", n=request.passengers)
     if request.languages and not set(request.languages) & set(person.languages or []):
-        return _("the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages))
+        return _(
+            "the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages)
+        )
     if request.gender_preference and request.gender_preference != person.gender:
         return _("the resident asked for a visitor of another gender")
     return None

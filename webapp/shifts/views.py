@@ -14,8 +14,13 @@ from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.shifts import operations as ops
-from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404, is_volunteer, me
-from webapp.shifts.access import volunteer_required
+from webapp.shifts.access import (
+    get_my_shift_or_404,
+    get_shift_or_404,
+    is_volunteer,
+    me,
+    volunteer_required,
+)
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
 from webapp.shifts.models import CalendarToken, CheckIn, ShiftNotice, ShiftStatus
@@ -94,9 +99,7 @@ def mine():  # type: ignore[no-untyped-def]
         .all()
     )
     token = _token(person.id)
-    logged = {
-        c.shift_id for c in db.session.query(CheckIn).filter_by(volunteer_id=person.id).all()
-    }
+    logged = {c.shift_id for c in db.session.query(CheckIn).filter_by(volunteer_id=person.id).all()}
     groups = my_shifts(person)
     db.session.commit()
     return render_template(
