@@ -214,3 +214,16 @@ def test_coordinator_enters_weekly_visit_in_one_form(client, db_session):
     assert "give a reason" in post_form(client, "/requests/new", ride).get_data(as_text=True)
     ride["override_reason"] = "urgent blood test"
     assert post_form(client, "/requests/new", ride).status_code == 302
+
+
+def test_coordinator_changes_notes_and_cancels_request_from_the_page(client, db_session):
+    org = make_org()
+    req, vol, coord = _approved(org, ride_draft())
+    db.session.commit()
+    assert login(client, coord.email, PASSWORD).status_code == 302
+    url = f"/requests/{req.id}"
+    resp = post_form(client, f"{url}/notes", {"notes": "Ring the bell twice"}, page=url)
+    assert resp.status_code == 302 and req.notes == "Ring the bell twice"
+    assert db.session.query(ShiftNotice).filter_by(person_id=vol.id, code="changed").count() == 2
+    post_form(client, f"{url}/cancel", {"reason": "moved away"}, page=url)
+    assert all(s.status == S.CANCELLED for s in shifts_of(req))

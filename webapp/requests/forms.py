@@ -145,3 +145,11 @@ class CoordinatorRequestForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class NotesForm(FlaskForm):
+    """Changes that keep the shifts; volunteers already booked are told."""
+
+    notes = TextAreaField(_l("Notes for the volunteer"), validators=[Optional(), Length(max=1000)])
+    wheelchair = BooleanField(_l("Wheelchair"))
+    escort = BooleanField(_l("Escort to the reception desk"))

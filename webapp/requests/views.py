@@ -19,6 +19,7 @@ from webapp.requests import operations as rops
 from webapp.requests.forms import (
     CancelForm,
     CoordinatorRequestForm,
+    NotesForm,
     ResidentRideForm,
     ResidentVisitForm,
 )
@@ -250,7 +251,30 @@ def detail(request_id: int):  # type: ignore[no-untyped-def]
     shifts = db.session.scalars(
         sa.select(Shift).where(Shift.request_id == req.id).order_by(Shift.starts_at)
     ).all()
-    return render_template("requests/detail.html", req=req, shifts=shifts, form=CancelForm())
+    notes_form = NotesForm(obj=req)
+    return render_template(
+        "requests/detail.html", req=req, shifts=shifts, form=CancelForm(), notes_form=notes_form
+    )
+
+
+@bp.route("/<int:request_id>/notes", methods=["POST"])
+@coordinator_required
+def notes(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    form = NotesForm()
+    if form.validate_on_submit():
+        rops.change_notes(
+            req,
+            current_user,
+            notes=(form.notes.data or "").strip() or None,
+            wheelchair=form.wheelchair.data,
+            escort=form.escort.data,
+        )
+        db.session.commit()
+        flash(_("Saved. Volunteers already booked are told."), "success")
+    else:
+        flash(_("The notes are too long."), "error")
+    return redirect(url_for("requests.detail", request_id=req.id))
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
