@@ -12,7 +12,8 @@ from webapp.shifts.tasks import extend_horizons, mark_unfilled
 def test_jobs_are_idempotent(db_session):
     org = make_org()
     start = in_days(3)
-    req = make_request(org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=20)))
+    end = start + timedelta(weeks=20)
+    req = make_request(org, visit_draft(start, recurring=True, end_date=end))
     before = len(shifts_of(req))
     later = shifts_of(req)[0].starts_at + timedelta(weeks=2)
     assert extend_horizons(now=later) >= 1
@@ -27,7 +28,8 @@ def test_jobs_are_idempotent(db_session):
 def test_cli_extend_horizon(app, db_session):
     org = make_org()
     start = in_days(3)
-    req = make_request(org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=20)))
+    end = start + timedelta(weeks=20)
+    req = make_request(org, visit_draft(start, recurring=True, end_date=end))
     runner = app.test_cli_runner()
     until = (start + timedelta(weeks=10)).isoformat()
     result = runner.invoke(args=["shifts", "extend-horizon", "--org", org.slug, "--until", until])
