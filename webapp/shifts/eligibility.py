@@ -60,9 +60,11 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         for s in person.slots
     ):
         return _("outside the times you said you are free")
-    km = volunteer_distance(person, shift)
-    if km is None:
+    if person.lat is None or person.lon is None:
         return _("we do not know where you live yet")
+    if shift.start_lat is None or shift.start_lon is None:
+        return _("this address is not on the map yet; a coordinator will fix it")
+    km = volunteer_distance(person, shift) or 0.0
     if km > profile.max_km:
         return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
     request = shift.request
