@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.requests.operations import settings_for
-from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
+from webapp.shifts.eligibility import conflict, held_shifts, ineligibility, volunteer_distance
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.shifts.timeutil import org_tz
 from webapp.shifts.transitions import HOLDING
@@ -44,25 +45,36 @@ def open_board(person: Person, now: datetime | None = None) -> list[BoardItem]:
     settings = settings_for(org_id)
     horizon = now + timedelta(weeks=settings.horizon_weeks + 1)
     candidates = db.session.scalars(
-        sa.select(Shift).where(
+        sa.select(Shift)
+        .where(
             Shift.organisation_id == org_id,
             Shift.status.in_((S.OPEN, S.CLAIMED)),
             Shift.starts_at > now,
             Shift.starts_at < horizon,
         )
+        .options(selectinload(Shift.assignments), selectinload(Shift.request))
     ).all()
-    items = []
-    for legs in _groups(candidates):
-        all_legs = db.session.scalars(
-            sa.select(Shift).where(Shift.group_key == legs[0].group_key)
+    groups = _groups(list(candidates))
+    if not groups:
+        return []
+    # A group is claimable only if every leg is (one query for all group sizes).
+    sizes = dict(
+        db.session.execute(
+            sa.select(Shift.group_key, sa.func.count())
+            .where(Shift.group_key.in_([g[0].group_key for g in groups]))
+            .group_by(Shift.group_key)
         ).all()
-        if len(all_legs) != len(legs):
-            continue  # a leg is in another state; the group is not claimable
+    )
+    held = held_shifts(person, now, horizon)
+    items = []
+    for legs in groups:
+        if sizes.get(legs[0].group_key) != len(legs):
+            continue
         if any(leg.free_seats < 1 or person.id in leg.volunteer_ids for leg in legs):
             continue
         if any(ineligibility(person, leg) for leg in legs):
             continue
-        if conflict(person, legs, settings.travel_speed_kmh):
+        if conflict(person, legs, settings.travel_speed_kmh, held):
             continue
         items.append(BoardItem(legs, volunteer_distance(person, legs[0])))
     tz = org_tz(org_id)
