@@ -229,3 +229,26 @@ def test_coordinator_changes_notes_and_cancels_request_from_the_page(client, db_
     assert db.session.query(ShiftNotice).filter_by(person_id=vol.id, code="changed").count() == 2
     post_form(client, f"{url}/cancel", {"reason": "moved away"}, page=url)
     assert all(s.status == S.CANCELLED for s in shifts_of(req))
+
+
+def test_coordinator_sets_the_booking_rules(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    assert login(client, coord.email, PASSWORD).status_code == 302
+    resp = post_form(client, "/requests/settings", {"min_notice_days": "-1",
+                     "horizon_weeks": "4", "travel_speed_kmh": "30"})  # fmt: skip
+    assert "Number must be between 0 and 60" in resp.get_data(as_text=True)
+    resp = post_form(client, "/requests/settings", {"min_notice_days": "0",
+                     "horizon_weeks": "6", "travel_speed_kmh": "25"})  # fmt: skip
+    assert resp.status_code == 302
+    from webapp.requests.operations import settings_for
+
+    row = settings_for(org.id)
+    assert (row.min_notice_days, row.horizon_weeks, row.travel_speed_kmh) == (0, 6, 25.0)
+    req = make_request(org, visit_draft(in_days(0) + timedelta(days=1)), actor=coord)
+    assert shifts_of(req)  # tomorrow is fine with no notice required
+    vol = make_volunteer(org)
+    assert client.get("/requests/settings").status_code == 200
+    client2 = client.application.test_client()
+    assert login(client2, vol.user.email, PASSWORD).status_code == 302
+    assert client2.get("/requests/settings").status_code == 403

@@ -153,3 +153,18 @@ class NotesForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the volunteer"), validators=[Optional(), Length(max=1000)])
     wheelchair = BooleanField(_l("Wheelchair"))
     escort = BooleanField(_l("Escort to the reception desk"))
+
+
+class SettingsForm(FlaskForm):
+    min_notice_days = IntegerField(
+        _l("Minimum booking notice (days)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 60)],
+    )
+    horizon_weeks = IntegerField(
+        _l("Plan recurring requests ahead (weeks)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(1, 26)],
+    )
+    travel_speed_kmh = IntegerField(
+        _l("Average travel speed in town (km/h)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(5, 120)],
+    )

@@ -22,6 +22,7 @@ from webapp.requests.forms import (
     NotesForm,
     ResidentRideForm,
     ResidentVisitForm,
+    SettingsForm,
 )
 from webapp.requests.models import Request, RequestKind, RidePurpose
 from webapp.shifts import operations as ops
@@ -290,3 +291,22 @@ def cancel(request_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("Request cancelled (%(n)s future shifts).", n=n), "success")
     return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@coordinator_required
+def settings():  # type: ignore[no-untyped-def]
+    row = rops.settings_for(current_user.organisation_id)
+    form = SettingsForm(obj=row)
+    if form.validate_on_submit():
+        row.min_notice_days = form.min_notice_days.data
+        row.horizon_weeks = form.horizon_weeks.data
+        row.travel_speed_kmh = float(form.travel_speed_kmh.data)
+        from webapp.shifts.planning import extend_horizon
+
+        extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
+        db.session.commit()
+        flash(_("Booking rules saved."), "success")
+        return redirect(url_for("requests.settings"))
+    db.session.commit()  # the row may just have been created with the defaults
+    return render_template("requests/settings.html", form=form)
