@@ -47,6 +47,7 @@ def test_shift_pages_have_no_serious_accessibility_violations(browser, live_serv
             f"/shifts/{visit_shift.id}/manage",
             "/shifts/alerts",
             "/requests/new",
+            "/requests/settings",
             f"/requests/{ride.id}",
             f"/shifts/runsheet/{vol.id}?date={out.occurrence_date.isoformat()}",
         ],
