@@ -11,3 +11,12 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.requests.models import OrganisationSettings, Request, RequestWindow  # noqa: F401
+from webapp.shifts.models import (  # noqa: F401
+    Assignment,
+    CalendarToken,
+    CheckIn,
+    Shift,
+    ShiftEvent,
+    ShiftNotice,
+)
