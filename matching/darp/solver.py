@@ -1,0 +1,192 @@
+"""Dial-a-ride solver on OR-Tools routing (pickup and delivery with time windows).
+
+Model, in integer units of 1/SCALE (SCALE = 1000):
+- arc cost = round(distance * SCALE); the reported cost is recomputed in doubles;
+- time transit i->j = service_i + ceil(distance_ij * SCALE), so an integer schedule is
+  always feasible with exact Euclidean travel times (never optimistic);
+- time windows on every vertex, tightened beforehand with the implied bounds (a delivery
+  window bounds its pickup through the maximum ride time and vice versa);
+- maximum ride time both as a pickup-to-delivery limit (checked inside OR-Tools' fast
+  local-search filters) and as a CP constraint on the cumuls (exactness of the final
+  schedule);
+- route duration via SetSpanUpperBoundForVehicle; capacity as a load dimension;
+- each request is one disjunction {pickup, delivery} with a penalty that dominates any
+  routing cost, so a plan always exists and unserved requests are explicit.
+The search runs a first-solution heuristic then a metaheuristic until the time limit;
+``restarts`` > 1 splits the time into independent runs with different seeds and keeps the
+best (fewest unserved, then lowest cost).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from matching.darp.instance import DarpInstance
+from matching.darp.solution import DarpSolution, Route, Stop
+
+SCALE = 1000
+FSS = routing_enums_pb2.FirstSolutionStrategy
+LSM = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+def _tightened_windows(inst: DarpInstance, travel: list[list[int]]) -> list[tuple[int, int]]:
+    n, S = inst.requests, SCALE
+    V = inst.vertices
+    win = [(round(v.early * S), math.floor(v.late * S)) for v in V]
+    e0, lend = win[0][0], win[inst.end_depot][1]
+    for i in range(1, n + 1):
+        d = i + n
+        ride = round((inst.max_ride_time + V[i].service) * S)  # cumul(d) - cumul(p) <= ride
+        (ep, lp), (ed, ld) = win[i], win[d]
+        ep = max(ep, ed - ride, e0 + travel[0][i])
+        lp = min(lp, ld - travel[i][d])
+        ed = max(ed, ep + travel[i][d])
+        ld = min(ld, lp + ride, lend - travel[d][inst.end_depot])
+        win[i], win[d] = (ep, lp), (ed, ld)
+    return win
+
+
+def _build(inst: DarpInstance):
+    n, m, end, S = inst.requests, inst.vehicles, inst.end_depot, SCALE
+    N = end + 1
+    V = inst.vertices
+    dist = [[inst.dist(i, j) for j in range(N)] for i in range(N)]
+    cost = [[round(dist[i][j] * S) for j in range(N)] for i in range(N)]
+    travel = [[math.ceil(dist[i][j] * S - 1e-9) for j in range(N)] for i in range(N)]
+    transit = [[round(V[i].service * S) + travel[i][j] for j in range(N)] for i in range(N)]
+    manager = pywrapcp.RoutingIndexManager(N, m, [0] * m, [end] * m)
+    routing = pywrapcp.RoutingModel(manager)
+    cost_cb = routing.RegisterTransitMatrix(cost)
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    time_cb = routing.RegisterTransitMatrix(transit)
+    horizon = max(math.ceil(v.late * S) for v in V) + 1
+    routing.AddDimension(time_cb, horizon, horizon, False, "time")
+    tdim = routing.GetDimensionOrDie("time")
+    load_cb = routing.RegisterUnaryTransitVector([V[i].load for i in range(N)])
+    routing.AddDimensionWithVehicleCapacity(load_cb, 0, [inst.capacity] * m, True, "load")
+    win = _tightened_windows(inst, travel)
+    solver = routing.solver()
+    big = 10 * (sum(max(r) for r in cost) + 1)
+    ride_limits = []
+    keep: list = []
+    for i in range(1, n + 1):
+        p, d = manager.NodeToIndex(i), manager.NodeToIndex(i + n)
+        routing.AddPickupAndDelivery(p, d)
+        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
+        solver.Add(tdim.CumulVar(p) <= tdim.CumulVar(d))
+        ride = round((inst.max_ride_time + V[i].service) * S)
+        ride_limits.append(ride)
+        # Active only when both are performed; VehicleVar is -1 for an unperformed node.
+        solver.Add(tdim.CumulVar(d) - tdim.CumulVar(p) <= ride)
+        routing.AddDisjunction([p, d], big, 2)
+    for pair, ride in enumerate(ride_limits):
+        # The callable must outlive the model, so the routing object keeps a reference.
+        fn = _const(ride)
+        tdim.SetPickupToDeliveryLimitFunctionForPair(fn, pair)
+        keep.append(fn)
+    for i in range(1, n + 1):
+        p, d = manager.NodeToIndex(i), manager.NodeToIndex(i + n)
+        if win[i][0] > win[i][1] or win[i + n][0] > win[i + n][1]:
+            # Infeasible on its own (e.g. a window that cannot be reached in time).
+            solver.Add(routing.ActiveVar(p) == 0)
+            solver.Add(routing.ActiveVar(d) == 0)
+            continue
+        tdim.CumulVar(p).SetRange(*win[i])
+        tdim.CumulVar(d).SetRange(*win[i + n])
+    T = round(inst.max_route_duration * S)
+    for k in range(m):
+        s, e = routing.Start(k), routing.End(k)
+        tdim.CumulVar(s).SetRange(win[0][0], win[0][1])
+        tdim.CumulVar(e).SetRange(win[end][0], win[end][1])
+        tdim.SetSpanUpperBoundForVehicle(T, k)
+        routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(s))
+        routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(e))
+    return manager, routing, tdim, keep
+
+
+def _const(value: int):
+    return lambda _a, _b: value
+
+
+def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(FSS, first)
+    params.local_search_metaheuristic = getattr(LSM, meta)
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    params.use_full_propagation = False
+    if lns:
+        ops = params.local_search_operators
+        for name in ("use_relocate_neighbors", "use_cross_exchange", "use_path_lns",
+                     "use_inactive_lns", "use_global_cheapest_insertion_expensive_chain_lns",
+                     "use_local_cheapest_insertion_expensive_chain_lns",
+                     "use_global_cheapest_insertion_close_nodes_lns",
+                     "use_local_cheapest_insertion_close_nodes_lns"):
+            setattr(ops, name, 2)  # BOOL_TRUE
+    # OR-Tools' randomness is seeded through the LNS/perturbation RNG.
+    if hasattr(params, "random_seed"):
+        params.random_seed = seed
+    return params
+
+
+def _extract(inst, manager, routing, tdim, assignment) -> DarpSolution:
+    n, end = inst.requests, inst.end_depot
+    routes, served = [], set()
+    for k in range(inst.vehicles):
+        idx, stops = routing.Start(k), []
+        while True:
+            node = manager.IndexToNode(idx)
+            stops.append(Stop(node, assignment.Value(tdim.CumulVar(idx)) / SCALE))
+            if 1 <= node <= n:
+                served.add(node)
+            if routing.IsEnd(idx):
+                break
+            idx = assignment.Value(routing.NextVar(idx))
+        routes.append(Route(k, tuple(stops)))
+    cost = sum(
+        inst.dist(a.vertex, b.vertex) for r in routes for a, b in zip(r.stops, r.stops[1:])
+    )
+    unserved = tuple(i for i in range(1, n + 1) if i not in served)
+    assert stops[-1].vertex == end
+    return DarpSolution(inst.name, cost, tuple(routes), unserved)
+
+
+def solve_darp(
+    inst: DarpInstance,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    first: str = "PARALLEL_CHEAPEST_INSERTION",
+    meta: str = "GUIDED_LOCAL_SEARCH",
+    lns: bool = False,
+    restarts: int = 1,
+) -> DarpSolution:
+    """Solve a Cordeau instance within about ``time_limit_s`` seconds.
+
+    Always returns a plan (possibly with unserved requests); the schedule is feasible by
+    construction and can be verified with :func:`matching.darp.check.check_solution`.
+    """
+    deadline = time.monotonic() + time_limit_s
+    best: DarpSolution | None = None
+    for r in range(max(1, restarts)):
+        remaining = deadline - time.monotonic()
+        if best is not None and remaining < 0.5:
+            break
+        budget = remaining / (max(1, restarts) - r)
+        manager, routing, tdim, _keep = _build(inst)
+        assignment = routing.SolveWithParameters(_params(budget, seed + r, first, meta, lns))
+        if assignment is None:
+            continue
+        sol = _extract(inst, manager, routing, tdim, assignment)
+        if best is None or (len(sol.unserved), sol.cost) < (len(best.unserved), best.cost):
+            best = sol
+    if best is None:  # no solution found at all: every request unserved
+        end = inst.end_depot
+        routes = tuple(
+            Route(k, (Stop(0, inst.vertices[0].early), Stop(end, inst.vertices[0].early)))
+            for k in range(inst.vehicles)
+        )
+        best = DarpSolution(inst.name, 0.0, routes, tuple(range(1, inst.requests + 1)))
+    return best
