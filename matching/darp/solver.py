@@ -23,6 +23,7 @@ import math
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from matching.darp.instance import DarpInstance
 from matching.darp.solution import DarpSolution, Route, Stop
@@ -124,7 +125,7 @@ def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool):
                      "use_local_cheapest_insertion_expensive_chain_lns",
                      "use_global_cheapest_insertion_close_nodes_lns",
                      "use_local_cheapest_insertion_close_nodes_lns"):
-            setattr(ops, name, 2)  # BOOL_TRUE
+            setattr(ops, name, optional_boolean_pb2.BOOL_TRUE)
     # OR-Tools' randomness is seeded through the LNS/perturbation RNG.
     if hasattr(params, "random_seed"):
         params.random_seed = seed
