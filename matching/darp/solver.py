@@ -20,6 +20,7 @@ best (fewest unserved, then lowest cost).
 from __future__ import annotations
 
 import math
+import random
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -112,7 +113,7 @@ def _const(value: int):
     return lambda _a, _b: value
 
 
-def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool):
+def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool, ils: bool = False):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(FSS, first)
     params.local_search_metaheuristic = getattr(LSM, meta)
@@ -126,6 +127,19 @@ def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool):
                      "use_global_cheapest_insertion_close_nodes_lns",
                      "use_local_cheapest_insertion_close_nodes_lns"):
             setattr(ops, name, optional_boolean_pb2.BOOL_TRUE)
+    if ils:
+        # Iterated local search: SISR ruin (string removals) + cheapest reinsertion,
+        # simulated-annealing acceptance of the reference solution.
+        params.use_iterated_local_search = True
+        ilsp = params.iterated_local_search_parameters
+        rr = ilsp.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        sisr = rr.ruin_strategies.add().sisr
+        sisr.max_removed_sequence_size = 10  # SISR paper defaults (Christiaens, Vanden Berghe)
+        sisr.avg_num_removed_visits = 10
+        sisr.bypass_factor = 0.01
+        sa = ilsp.reference_solution_acceptance_strategy.simulated_annealing
+        sa.automatic_temperatures = True
     # OR-Tools' randomness is seeded through the LNS/perturbation RNG.
     if hasattr(params, "random_seed"):
         params.random_seed = seed
@@ -154,40 +168,108 @@ def _extract(inst, manager, routing, tdim, assignment) -> DarpSolution:
     return DarpSolution(inst.name, cost, tuple(routes), unserved)
 
 
+def _routes(routing, manager, assignment, vehicles: int) -> list[list[int]]:
+    out = []
+    for k in range(vehicles):
+        idx, route = assignment.Value(routing.NextVar(routing.Start(k))), []
+        while not routing.IsEnd(idx):
+            route.append(manager.IndexToNode(idx))
+            idx = assignment.Value(routing.NextVar(idx))
+        out.append(route)
+    return out
+
+
+def _related(inst: DarpInstance) -> list[list[int]]:
+    """For each request, the other requests by Shaw relatedness (closest first)."""
+    n, S = inst.requests, SCALE
+    N = inst.end_depot + 1
+    travel = [[math.ceil(inst.dist(i, j) * S - 1e-9) for j in range(N)] for i in range(N)]
+    win = _tightened_windows(inst, travel)
+    rel = [[]]
+    for i in range(1, n + 1):
+        def score(j: int, i: int = i) -> float:
+            space = inst.dist(i, j) + inst.dist(i + n, j + n)
+            when = (abs(win[i][0] - win[j][0]) + abs(win[i + n][0] - win[j + n][0])) / S
+            return space + when
+        rel.append(sorted((j for j in range(1, n + 1) if j != i), key=score))
+    return rel
+
+
 def solve_darp(
     inst: DarpInstance,
     *,
     time_limit_s: float,
     seed: int = 0,
+    method: str = "ils",
+    init_share: float = 0.2,
+    max_removed: int = 10,
+    temperature: float = 0.02,
     first: str = "PARALLEL_CHEAPEST_INSERTION",
     meta: str = "GUIDED_LOCAL_SEARCH",
-    lns: bool = False,
-    restarts: int = 1,
 ) -> DarpSolution:
     """Solve a Cordeau instance within about ``time_limit_s`` seconds.
+
+    ``method="gls"`` is the textbook model: one OR-Tools search (``first`` then ``meta``)
+    for the whole time. ``method="ils"`` (default) runs that search for ``init_share`` of
+    the time, then iterates ruin-and-recreate on top of OR-Tools: remove 1..``max_removed``
+    related requests (Shaw relatedness: place and time; one time in three at random),
+    let OR-Tools reinsert them and descend to a local optimum, and accept the result if it
+    is within a random threshold (at most ``temperature``, decreasing to 0) of the current
+    cost. ``seed`` drives the removals, so runs are repeatable up to timing effects.
 
     Always returns a plan (possibly with unserved requests); the schedule is feasible by
     construction and can be verified with :func:`matching.darp.check.check_solution`.
     """
-    deadline = time.monotonic() + time_limit_s
-    best: DarpSolution | None = None
-    for r in range(max(1, restarts)):
-        remaining = deadline - time.monotonic()
-        if best is not None and remaining < 0.5:
-            break
-        budget = remaining / (max(1, restarts) - r)
-        manager, routing, tdim, _keep = _build(inst)
-        assignment = routing.SolveWithParameters(_params(budget, seed + r, first, meta, lns))
-        if assignment is None:
+    start_time = time.monotonic()
+    deadline = start_time + time_limit_s
+    manager, routing, tdim, _keep = _build(inst)
+    first_budget = time_limit_s if method == "gls" else time_limit_s * init_share
+    assignment = routing.SolveWithParameters(_params(first_budget, seed, first, meta, False))
+    if assignment is None:
+        return _empty(inst)
+    best = _extract(inst, manager, routing, tdim, assignment)
+    if method == "gls":
+        return best
+    n, rng = inst.requests, random.Random(seed)
+    related = _related(inst)
+    cur = _routes(routing, manager, assignment, inst.vehicles)
+    cur_obj = best_obj = assignment.ObjectiveValue()
+    next_vars = [routing.NextVar(i) for i in range(routing.Size())]
+    while (remaining := deadline - time.monotonic()) > 0.05:
+        removed = _ruin(rng, related, n, max_removed)
+        gone = removed | {r + n for r in removed}
+        partial = [[v for v in route if v not in gone] for route in cur]
+        start = routing.solver().Assignment()
+        start.Add(next_vars)
+        if not routing.RoutesToAssignment(partial, True, False, start):
             continue
-        sol = _extract(inst, manager, routing, tdim, assignment)
-        if best is None or (len(sol.unserved), sol.cost) < (len(best.unserved), best.cost):
-            best = sol
-    if best is None:  # no solution found at all: every request unserved
-        end = inst.end_depot
-        routes = tuple(
-            Route(k, (Stop(0, inst.vertices[0].early), Stop(end, inst.vertices[0].early)))
-            for k in range(inst.vehicles)
-        )
-        best = DarpSolution(inst.name, 0.0, routes, tuple(range(1, inst.requests + 1)))
+        repair = _params(remaining, seed, first, "GREEDY_DESCENT", False)
+        found = routing.SolveFromAssignmentWithParameters(start, repair)
+        if found is None:
+            continue
+        obj = found.ObjectiveValue()
+        threshold = temperature * (1 - (time.monotonic() - start_time) / time_limit_s)
+        if obj < cur_obj * (1 + threshold * rng.random()) or obj < cur_obj:
+            cur, cur_obj = _routes(routing, manager, found, inst.vehicles), obj
+            if obj < best_obj:
+                best, best_obj = _extract(inst, manager, routing, tdim, found), obj
     return best
+
+
+def _ruin(rng: random.Random, related: list[list[int]], n: int, max_removed: int) -> set[int]:
+    q = rng.randint(1, max(1, min(max_removed, n // 2)))
+    if rng.random() < 1 / 3:
+        return set(rng.sample(range(1, n + 1), q))
+    removed = [rng.randint(1, n)]
+    while len(removed) < q:
+        base = rng.choice(removed)
+        pool = [j for j in related[base] if j not in removed]
+        removed.append(pool[int(len(pool) * rng.random() ** 4)])
+    return set(removed)
+
+
+def _empty(inst: DarpInstance) -> DarpSolution:
+    """Every request unserved: what we return if no plan was found at all."""
+    t0 = inst.vertices[0].early
+    routes = tuple(Route(k, (Stop(0, t0), Stop(inst.end_depot, t0))) for k in range(inst.vehicles))
+    return DarpSolution(inst.name, 0.0, routes, tuple(range(1, inst.requests + 1)))
