@@ -20,7 +20,9 @@ best (fewest unserved, then lowest cost).
 from __future__ import annotations
 
 import math
+import os
 import random
+import sys
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -30,6 +32,8 @@ from matching.darp.instance import DarpInstance
 from matching.darp.solution import DarpSolution, Route, Stop
 
 SCALE = 1000
+RANDOM_SHARE = 1 / 3
+LIGHT_REPAIR = None
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
@@ -127,6 +131,11 @@ def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool, il
                      "use_global_cheapest_insertion_close_nodes_lns",
                      "use_local_cheapest_insertion_close_nodes_lns"):
             setattr(ops, name, optional_boolean_pb2.BOOL_TRUE)
+    if LIGHT_REPAIR is not None and meta == "GREEDY_DESCENT":
+        ops = params.local_search_operators
+        for f in ops.DESCRIPTOR.fields:
+            on = f.name in LIGHT_REPAIR
+            setattr(ops, f.name, optional_boolean_pb2.BOOL_TRUE if on else optional_boolean_pb2.BOOL_FALSE)
     if ils:
         # Iterated local search: SISR ruin (string removals) + cheapest reinsertion,
         # simulated-annealing acceptance of the reference solution.
@@ -235,7 +244,9 @@ def solve_darp(
     cur = _routes(routing, manager, assignment, inst.vehicles)
     cur_obj = best_obj = assignment.ObjectiveValue()
     next_vars = [routing.NextVar(i) for i in range(routing.Size())]
+    iters = accepted = 0
     while (remaining := deadline - time.monotonic()) > 0.05:
+        iters += 1
         removed = _ruin(rng, related, n, max_removed)
         gone = removed | {r + n for r in removed}
         partial = [[v for v in route if v not in gone] for route in cur]
@@ -251,14 +262,17 @@ def solve_darp(
         threshold = temperature * (1 - (time.monotonic() - start_time) / time_limit_s)
         if obj < cur_obj * (1 + threshold * rng.random()) or obj < cur_obj:
             cur, cur_obj = _routes(routing, manager, found, inst.vehicles), obj
+            accepted += 1
             if obj < best_obj:
                 best, best_obj = _extract(inst, manager, routing, tdim, found), obj
+    if os.environ.get("DARP_DEBUG"):
+        print(f"{inst.name}: {iters} ruin-and-recreate iterations, {accepted} accepted", file=sys.stderr)
     return best
 
 
 def _ruin(rng: random.Random, related: list[list[int]], n: int, max_removed: int) -> set[int]:
     q = rng.randint(1, max(1, min(max_removed, n // 2)))
-    if rng.random() < 1 / 3:
+    if rng.random() < RANDOM_SHARE:
         return set(rng.sample(range(1, n + 1), q))
     removed = [rng.randint(1, n)]
     while len(removed) < q:
