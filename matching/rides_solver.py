@@ -58,8 +58,7 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
         elif not ranged:
             reasons[leg.index] = "destination beyond every driver's range"
         elif not _windows_ok(leg):
-            reasons[leg.index] = (f"the appointment at {hhmm(r.appointment)} cannot be reached "
-                                  f"from a pickup at {hhmm(r.earliest_pickup)} or later")
+            reasons[leg.index] = _timing_reason(leg)
         elif not timed:
             when = r.earliest_pickup if r.earliest_pickup is not None else r.appointment
             reasons[leg.index] = f"no driver available at {hhmm(when)}"
@@ -165,6 +164,17 @@ def _windows_ok(leg: Leg) -> bool:
         return False
     drop = max(lo + svc + leg.direct_min, leg.dropoff_window[0])
     return drop <= leg.dropoff_window[1] + 1e-9 and drop - lo - svc <= leg.max_ride + 1e-9
+
+
+def _timing_reason(leg: Leg) -> str:
+    r = leg.ride
+    if leg.direct_min > leg.max_ride + 1e-9:
+        return (f"the direct trip takes {leg.direct_min:.0f} min, more than the maximum ride "
+                f"time of {leg.max_ride:.0f} min")
+    if r.earliest_pickup is not None and r.appointment is not None:
+        return (f"the appointment at {hhmm(r.appointment)} cannot be reached from a pickup at "
+                f"{hhmm(r.earliest_pickup)} or later")
+    return "its time window is too narrow for the trip"
 
 
 def _clip(w: tuple[float, float], horizon: int) -> tuple[int, int]:
