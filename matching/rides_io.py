@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
-from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides
+from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides, validate
 
 
 def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") -> Any:
@@ -101,14 +101,14 @@ def _point(obj: Any, path: str) -> tuple[float, float]:
 def _positive(obj: dict, key: str, path: str, kind: str, default: Any = ...) -> Any:
     value = _get(obj, key, path, default, kind=kind)
     if value is not None and value <= 0:
-        raise InputError(f"{path}.{key}", "must be positive")
+        raise InputError(f"{path}.{key}".lstrip("."), "must be positive")
     return value
 
 
 def _nonneg(obj: dict, key: str, path: str, kind: str, default: Any) -> Any:
     value = _get(obj, key, path, default, kind=kind)
     if value < 0:
-        raise InputError(f"{path}.{key}", "must not be negative")
+        raise InputError(f"{path}.{key}".lstrip("."), "must not be negative")
     return value
 
 
@@ -172,8 +172,6 @@ def parse_rides(data: Any) -> tuple[RidesProblem, Clock]:
             drivers.append(_driver(o, f"volunteers[{k}]", clock))
     rides = [_ride(o, f"rides[{k}]", clock) for k, o in enumerate(_get(data, "rides", "", kind="list"))]
     problem = RidesProblem(tuple(drivers), tuple(rides), speed_kmh=float(speed))
-    from matching.rides import validate
-
     validate(problem)
     return problem, clock
 
