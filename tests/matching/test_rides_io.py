@@ -96,3 +96,14 @@ def test_not_an_object():
     with pytest.raises(InputError) as err:
         parse_rides([])
     assert err.value.field == "scenario"
+
+
+def test_example_matches_the_published_schema():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "rides.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(SCENARIO, schema)
