@@ -1,0 +1,78 @@
+"""A live server in a thread and a Playwright page in Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("PONTE_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture
+def live_server(app: Flask, committed_db: None) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh phone-sized browser context per test (volunteers mostly use phones)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB", base_url=live_server
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desk_page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A desktop-sized context: coordinators work at a desk, often on the phone."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", base_url=live_server
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()

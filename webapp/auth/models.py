@@ -1,0 +1,97 @@
+"""Accounts, server-side login sessions and login throttling state."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.db import utcnow
+from webapp.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"  # creates organisations and their first coordinator
+    COORDINATOR = "coordinator"  # runs one organisation
+    MEMBER = "member"  # volunteer, neighbour or resident with a login
+
+
+class User(UserMixin, db.Model):
+    """A login. Residents registered by phone have a Person but no User."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), unique=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation = relationship("Organisation")
+    person = relationship("Person", back_populates="user", foreign_keys=[person_id])
+
+    # Flask-Login asks for the *session* id (see LoginSession), not the user id, so
+    # that a logout can revoke exactly one session server-side.
+    current_session_id = None  # set per request by the user loader; not a column
+
+    def get_id(self) -> str | None:
+        return self.current_session_id
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role.value}>"
+
+
+class LoginSession(db.Model):
+    """One row per logged-in browser. Logout deletes it, so a copied cookie dies too."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+
+    user = relationship("User")
+
+
+class LoginThrottle(db.Model):
+    """Failure counter for one key (``account:<email>`` or ``ip:<address>``).
+
+    Kept in the database, updated atomically, so the delay holds across web workers.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column()

@@ -1,0 +1,77 @@
+"""Slow down repeated failed logins, per account and per client address.
+
+State lives in the ``login_throttle`` table and is incremented with one atomic upsert,
+so the limit holds however many web workers serve the requests. After
+``LOGIN_FREE_FAILURES`` failures within an hour, each further failure locks the key for
+twice as long as the previous one (2 s, 4 s, 8 s ... up to ``LOGIN_MAX_DELAY_SECONDS``).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from webapp.auth.models import LoginThrottle
+from webapp.db import utcnow
+from webapp.extensions import db
+
+WINDOW = timedelta(hours=1)
+
+
+def keys_for(email: str, address: str | None) -> list[str]:
+    return [f"account:{email.strip().lower()}", f"ip:{address or 'unknown'}"]
+
+
+def seconds_to_wait(keys: list[str], now: datetime | None = None) -> int:
+    now = now or utcnow()
+    rows = db.session.scalars(sa.select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+    waits = [
+        (row.locked_until - now).total_seconds()
+        for row in rows
+        if row.locked_until is not None and row.locked_until > now
+    ]
+    return math.ceil(max(waits)) if waits else 0
+
+
+def _upsert(key: str, now: datetime):  # type: ignore[no-untyped-def]
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = LoginThrottle.__table__
+    stmt = insert(table).values(key=key, failures=1, last_failure_at=now)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "failures": sa.case(
+                (table.c.last_failure_at < now - WINDOW, 1), else_=table.c.failures + 1
+            ),
+            "last_failure_at": now,
+        },
+    ).returning(table.c.failures)
+
+
+def record_failure(keys: list[str], now: datetime | None = None) -> None:
+    now = now or utcnow()
+    free = current_app.config["LOGIN_FREE_FAILURES"]
+    cap = current_app.config["LOGIN_MAX_DELAY_SECONDS"]
+    for key in keys:
+        failures = db.session.execute(_upsert(key, now)).scalar_one()
+        if failures >= free:
+            delay = min(cap, 2 ** (failures - free + 1))
+            db.session.execute(
+                sa.update(LoginThrottle)
+                .where(LoginThrottle.key == key)
+                .values(locked_until=now + timedelta(seconds=delay))
+            )
+
+
+def record_success(email: str) -> None:
+    """A correct password clears the account's counter (the address counter decays)."""
+    db.session.execute(
+        sa.delete(LoginThrottle).where(LoginThrottle.key == keys_for(email, None)[0])
+    )

@@ -1,0 +1,11 @@
+"""One blueprint per feature; registered here in one place."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.auth.views import bp as auth_bp
+    from webapp.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)

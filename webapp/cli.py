@@ -1,0 +1,11 @@
+"""Register every feature's command group on the app (`flask --help` lists them)."""
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from webapp.orgs.cli import admin_cli, org_cli
+    from webapp.translations_cli import translate_cli
+
+    for group in (org_cli, admin_cli, translate_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,69 @@
+"""Configuration classes. Everything a deployment changes comes from the environment;
+the defaults work with zero set-up (SQLite in ./instance)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """Use SECRET_KEY if set; otherwise keep a generated one in instance/ so sessions
+    survive restarts on a developer machine without any set-up."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = BASE_DIR / "instance" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'ponte.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a phone call can outlast an hour; the token is per session
+    BABEL_DEFAULT_LOCALE = os.environ.get("PONTE_DEFAULT_LOCALE", "en")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("PONTE_TIMEZONE", "Europe/Rome")
+    LANGUAGES = ("en", "it")
+    # Geocoding chain: cache -> gazetteer -> Nominatim (off unless enabled).
+    NOMINATIM_ENABLED = _env_bool("PONTE_NOMINATIM", False)
+    NOMINATIM_USER_AGENT = os.environ.get("PONTE_NOMINATIM_USER_AGENT", "ponte-deployment")
+    NOMINATIM_DOMAIN = os.environ.get("PONTE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+    # Login throttling (per account and per client address, stored in the database so
+    # it holds across several web workers).
+    LOGIN_FREE_FAILURES = int(os.environ.get("PONTE_LOGIN_FREE_FAILURES", "5"))
+    LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("PONTE_LOGIN_MAX_DELAY", "900"))
+    # Mail
+    MAIL_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("SMTP_STARTTLS", False)
+    MAIL_USE_SSL = _env_bool("SMTP_SSL", False)
+    MAIL_USERNAME = os.environ.get("SMTP_USERNAME")
+    MAIL_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Ponte <ponte@localhost>")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("PONTE_TEST_DATABASE_URL", "sqlite://")
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = True
+    SERVER_NAME = None

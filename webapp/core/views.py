@@ -1,0 +1,46 @@
+"""Landing page, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from webapp.extensions import db
+
+bp = Blueprint("core", __name__)
+
+# Feature blueprints add their dashboards here: role -> endpoint (see register_home).
+HOME_ENDPOINTS: dict[str, str] = {}
+
+
+def register_home(role: str, endpoint: str) -> None:
+    HOME_ENDPOINTS[role] = endpoint
+
+
+@bp.route("/")
+def home():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        endpoint = HOME_ENDPOINTS.get(current_user.role.value)
+        if endpoint:
+            return redirect(url_for(endpoint))
+    return render_template("core/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():  # type: ignore[no-untyped-def]
+    code = request.form.get("locale", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next") or url_for("core.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,25 @@
+"""`make run`: the development web server (and, once it exists, the scheduler beside it).
+
+Production runs gunicorn workers plus one scheduler process instead (see README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from webapp import create_app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run Ponte locally.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args()
+    app = create_app()
+    print(f"Ponte is running on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

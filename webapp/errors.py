@@ -1,0 +1,31 @@
+"""Friendly error pages; the session is rolled back so nothing is half-saved."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from webapp.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error=error.name, message=error.description), error.code
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):
+            raise error
+        if _wants_json():
+            return jsonify(error="Internal Server Error", message="Something went wrong."), 500
+        return render_template("errors/error.html", error=None), 500

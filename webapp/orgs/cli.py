@@ -1,0 +1,74 @@
+"""`flask org ...` and `flask admin ...`: what a deployment's admin runs."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from webapp.auth.models import Role
+from webapp.extensions import db
+from webapp.orgs.models import Organisation
+from webapp.orgs.operations import OrgError, create_organisation, create_user
+
+org_cli = AppGroup("org", help="Organisations hosted by this deployment.")
+admin_cli = AppGroup("admin", help="Deployment administrators.")
+
+
+@org_cli.command("create")
+@click.argument("name")
+@click.option("--slug", help="Short name used in URLs and imports.")
+@click.option("--coordinator-email", required=True, help="E-mail of the first coordinator.")
+@click.password_option("--coordinator-password", help="Password of the first coordinator.")
+@click.option("--timezone", default="Europe/Rome", show_default=True)
+def create_org(
+    name: str, slug: str | None, coordinator_email: str, coordinator_password: str, timezone: str
+) -> None:
+    """Create an organisation and its first coordinator."""
+    try:
+        org = create_organisation(name, slug, timezone=timezone)
+        create_user(coordinator_email, coordinator_password, Role.COORDINATOR, org)
+    except OrgError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(
+        f"Created organisation {org.name!r} (slug {org.slug}) with coordinator {coordinator_email}."
+    )
+
+
+@org_cli.command("list")
+def list_orgs() -> None:
+    for org in db.session.scalars(sa.select(Organisation).order_by(Organisation.id)):
+        click.echo(f"{org.id}\t{org.slug}\t{org.name}")
+
+
+@org_cli.command("add-coordinator")
+@click.argument("slug")
+@click.argument("email")
+@click.password_option()
+def add_coordinator(slug: str, email: str, password: str) -> None:
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise click.ClickException(f"slug: no organisation {slug!r}")
+    try:
+        create_user(email, password, Role.COORDINATOR, org)
+    except OrgError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(f"Added coordinator {email} to {org.name}.")
+
+
+@admin_cli.command("create")
+@click.argument("email")
+@click.password_option()
+def create_admin(email: str, password: str) -> None:
+    """Create a deployment administrator (no organisation)."""
+    try:
+        create_user(email, password, Role.ADMIN, None)
+    except OrgError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(f"Created admin {email}.")

@@ -1,0 +1,77 @@
+"""Creating organisations and their first coordinator (operations flush; callers commit)."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from webapp.auth.models import Role, User
+from webapp.auth.operations import email_taken
+from webapp.auth.passwords import MIN_LENGTH, hash_password
+from webapp.extensions import db
+from webapp.orgs.models import Organisation
+
+
+class OrgError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+
+
+def create_organisation(
+    name: str,
+    slug: str | None = None,
+    *,
+    timezone: str = "Europe/Rome",
+    centre: tuple[float, float] | None = None,
+) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise OrgError("name", "the organisation needs a name")
+    slug = slug or slugify(name)
+    exists = db.session.scalar(
+        sa.select(Organisation).where((Organisation.name == name) | (Organisation.slug == slug))
+    )
+    if exists:
+        raise OrgError("name", f"an organisation named {name!r} or with slug {slug!r} exists")
+    org = Organisation(
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        centre_lat=centre[0] if centre else None,
+        centre_lon=centre[1] if centre else None,
+    )
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: Role,
+    organisation: Organisation | None,
+    person_id: int | None = None,
+) -> User:
+    email = email.strip().lower()
+    if email_taken(email):
+        raise OrgError("email", f"{email} is already used by another account")
+    if len(password) < MIN_LENGTH:
+        raise OrgError("password", f"use at least {MIN_LENGTH} characters")
+    if role != Role.ADMIN and organisation is None:
+        raise OrgError("organisation", "every non-admin account belongs to an organisation")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation.id if organisation else None,
+        person_id=person_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,215 @@
+"""People and what they offer or need.
+
+One Person may hold several roles at once (a neighbour both gives and asks for help).
+Volunteering details live in :class:`VolunteerProfile`, needs in :class:`ResidentProfile`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.db import utcnow
+from webapp.extensions import db
+
+
+def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
+    )
+
+
+class VolunteerStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+class CredentialKind(enum.StrEnum):
+    IDENTITY = "identity"
+    DRIVING_LICENCE = "driving_licence"
+    INSURANCE = "insurance"
+    BACKGROUND_CHECK = "background_check"
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(300))
+    lat: Mapped[float | None] = mapped_column(sa.Float)
+    lon: Mapped[float | None] = mapped_column(sa.Float)
+    neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
+    # gazetteer / nominatim / cache / manual: how the pin was placed
+    location_source: Mapped[str | None] = mapped_column(sa.String(20))
+    gender: Mapped[str | None] = mapped_column(sa.String(20))
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    preferred_locale: Mapped[str | None] = mapped_column(sa.String(8))
+    is_volunteer: Mapped[bool] = mapped_column(default=False)
+    is_neighbour: Mapped[bool] = mapped_column(default=False)
+    is_resident: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation = relationship("Organisation")
+    user = relationship(
+        "User", back_populates="person", uselist=False, foreign_keys="User.person_id"
+    )
+    volunteer = relationship(
+        "VolunteerProfile", back_populates="person", uselist=False, cascade="all, delete-orphan"
+    )
+    resident = relationship(
+        "ResidentProfile", back_populates="person", uselist=False, cascade="all, delete-orphan"
+    )
+    slots = relationship(
+        "AvailabilitySlot",
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="(AvailabilitySlot.weekday, AvailabilitySlot.start)",
+    )
+    absences = relationship(
+        "Absence", back_populates="person", cascade="all, delete-orphan", order_by="Absence.start"
+    )
+    credentials = relationship(
+        "Credential",
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="Credential.expires_on",
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.full_name!r}>"
+
+
+class VolunteerProfile(db.Model):
+    """What a volunteer or helping neighbour offers, and their vetting status."""
+
+    __tablename__ = "volunteer_profile"
+    __table_args__ = (
+        sa.CheckConstraint("max_km > 0 AND max_km <= 200", name="max_km_range"),
+        sa.CheckConstraint("hours_per_week >= 0 AND hours_per_week <= 80", name="hours_range"),
+        sa.CheckConstraint(
+            "car_seats IS NULL OR (car_seats >= 1 AND car_seats <= 8)", name="car_seats_range"
+        ),
+    )
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    offers_visits: Mapped[bool] = mapped_column(default=False)
+    offers_driving: Mapped[bool] = mapped_column(default=False)
+    max_km: Mapped[float] = mapped_column(sa.Float, default=5.0)
+    hours_per_week: Mapped[float] = mapped_column(sa.Float, default=2.0)
+    car_seats: Mapped[int | None] = mapped_column()
+    car_wheelchair: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[VolunteerStatus] = mapped_column(
+        _enum(VolunteerStatus), default=VolunteerStatus.PENDING, index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status_changed_at: Mapped[datetime | None] = mapped_column()
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    person = relationship("Person", back_populates="volunteer")
+
+
+class ResidentProfile(db.Model):
+    """Needs of a resident (or a neighbour asking for help), consent and guardian."""
+
+    __tablename__ = "resident_profile"
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    wants_visits: Mapped[bool] = mapped_column(default=False)
+    wants_rides: Mapped[bool] = mapped_column(default=False)
+    uses_wheelchair: Mapped[bool] = mapped_column(default=False)
+    uses_walker: Mapped[bool] = mapped_column(default=False)
+    needs_escort: Mapped[bool] = mapped_column(default=False)
+    hard_of_hearing: Mapped[bool] = mapped_column(default=False)
+    # Sensitive: visible to coordinators only, never to volunteers.
+    health_notes: Mapped[str | None] = mapped_column(sa.Text)
+    consent_given_at: Mapped[datetime | None] = mapped_column()
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    consent_method: Mapped[str | None] = mapped_column(sa.String(20))  # phone / online / paper
+    guardian_name: Mapped[str | None] = mapped_column(sa.String(200))
+    guardian_relation: Mapped[str | None] = mapped_column(sa.String(60))
+    guardian_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    guardian_email: Mapped[str | None] = mapped_column(sa.String(254))
+
+    person = relationship("Person", back_populates="resident")
+
+
+class AvailabilitySlot(db.Model):
+    """A weekly slot, e.g. Tuesday 09:00-12:00 (local time of the organisation)."""
+
+    __tablename__ = "availability_slot"
+    __table_args__ = (
+        sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        sa.CheckConstraint("end_time > start_time", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column()  # 0 = Monday
+    start: Mapped[time] = mapped_column("start_time", sa.Time)
+    end: Mapped[time] = mapped_column("end_time", sa.Time)
+
+    person = relationship("Person", back_populates="slots")
+
+
+class Absence(db.Model):
+    """Dates a volunteer is away (inclusive)."""
+
+    __tablename__ = "absence"
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[date] = mapped_column("start_date", sa.Date)
+    end: Mapped[date] = mapped_column("end_date", sa.Date)
+
+    person = relationship("Person", back_populates="absences")
+
+
+class Credential(db.Model):
+    """A check a coordinator recorded, valid until ``expires_on`` (inclusive)."""
+
+    __tablename__ = "credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[CredentialKind] = mapped_column(_enum(CredentialKind, 30))
+    checked_on: Mapped[date] = mapped_column(sa.Date)
+    expires_on: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str | None] = mapped_column(sa.String(300))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person = relationship("Person", back_populates="credentials")

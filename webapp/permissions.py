@@ -1,0 +1,91 @@
+"""Who may do what: named predicates, decorators and object loaders.
+
+Every view checks at one fixed point: a decorator for the role, then an object loader
+that 404s for another organisation's ids (their existence is not revealed) and 403s
+for a forbidden object of one's own organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from webapp.auth.models import Role, User
+from webapp.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_admin(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def is_coordinator(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.COORDINATOR
+
+
+def is_member(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.MEMBER and user.person is not None
+
+
+def same_organisation(user: User, obj: Any) -> bool:
+    return (
+        user.organisation_id is not None
+        and getattr(obj, "organisation_id", None) == user.organisation_id
+    )
+
+
+def can_manage_person(user: User, person: Any) -> bool:
+    return is_coordinator(user) and same_organisation(user, person)
+
+
+def can_view_person(user: User, person: Any) -> bool:
+    return can_manage_person(user, person) or (is_member(user) and user.person_id == person.id)
+
+
+def require(predicate: Callable[[User], bool]) -> Callable[[F], F]:
+    """Decorator: 401 (login page) when anonymous, 403 when the predicate says no."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            from webapp.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+coordinator_required = require(is_coordinator)
+admin_required = require(is_admin)
+member_required = require(is_member)
+
+
+def get_in_org_or_404(model: type, obj_id: int, user: User) -> Any:
+    """Load ``model`` by id; 404 unless it belongs to the user's organisation."""
+    obj = db.session.get(model, obj_id)
+    if obj is None or not same_organisation(user, obj):
+        abort(404)
+    return obj
+
+
+def get_person_or_404(person_id: int, for_user: User, manage: bool = False) -> Any:
+    from webapp.people.models import Person
+
+    person = db.session.get(Person, person_id)
+    if person is None or not same_organisation(for_user, person):
+        abort(404)
+    allowed = can_manage_person(for_user, person) if manage else can_view_person(for_user, person)
+    if not allowed:
+        abort(403)
+    return person
