@@ -6,6 +6,8 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.core.views import bp as core_bp
+    from webapp.matchrun.views import bp as matchrun_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(matchrun_bp)
