@@ -11,12 +11,14 @@ shown in local time too). Ids are the database ids as strings.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from matching.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.extensions import db
 from webapp.people.eligibility import is_away, missing_credentials
@@ -248,7 +250,26 @@ def visit_week(
             )
         )
     w.problem = VisitProblem(tuple(volunteers), tuple(visits), speed, tuple(fixed))
+    validate(w.problem)
     return w
+
+
+def validate(problem: VisitProblem) -> None:
+    """The solver trusts its input (its JSON reader checks files); rows typed by hand may
+    still hold nonsense, e.g. a latitude of 95. Raise ``InputError`` naming the row."""
+    for u in problem.volunteers:
+        _point(u.lat, u.lon, f"volunteer {u.id}")
+    for v in problem.visits:
+        _point(v.lat, v.lon, f"shift {v.id}")
+        if v.duration_min <= 0:
+            raise InputError(f"shift {v.id}.duration", "must be a positive number of minutes")
+
+
+def _point(lat: float, lon: float, path: str) -> None:
+    if not (math.isfinite(lat) and -90 <= lat <= 90):
+        raise InputError(f"{path}.lat", f"latitude must be between -90 and 90, got {lat}")
+    if not (math.isfinite(lon) and -180 <= lon <= 180):
+        raise InputError(f"{path}.lon", f"longitude must be between -180 and 180, got {lon}")
 
 
 def _visit(shift: Shift, windows: tuple[Interval, ...]) -> Visit:
