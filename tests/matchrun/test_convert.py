@@ -103,7 +103,8 @@ def test_a_pin_becomes_a_fixed_assignment(db_session):
                           "kind": "visit", "date": ada.occurrence_date.isoformat()}}
     w = visit_week(o.org.id, o.monday, o.monday, o.monday + timedelta(days=6), pins)
     (fixed,) = w.problem.fixed
-    assert (fixed.visit, fixed.volunteers, fixed.start) == (str(ada.id), (str(o.vols["sara"].id),), 600)
+    sara = str(o.vols["sara"].id)
+    assert (fixed.visit, fixed.volunteers, fixed.start) == (str(ada.id), (sara,), 600)
 
 
 def test_impossible_coordinates_name_the_row(db_session):
