@@ -39,18 +39,34 @@ def small_org(with_rides: bool = False) -> Org:
     org = make_org()
     o = Org(org, make_coordinator(org))
     mon, tue = o.monday, o.monday + timedelta(days=1)
-    o.vols["giulia"] = make_volunteer(org, first_name="Giulia", lat=CENTRE[0], lon=CENTRE[1],
-                                      languages=["it"], gender="f", max_km=5)
-    o.vols["marco"] = make_volunteer(org, first_name="Marco", lat=NORTH[0], lon=NORTH[1],
-                                     languages=["it", "en"], gender="m", max_km=5)
-    o.vols["sara"] = make_volunteer(org, first_name="Sara", lat=EAST[0], lon=EAST[1],
-                                    languages=["it"], gender="f", max_km=5)
+    o.vols["giulia"] = make_volunteer(
+        org,
+        first_name="Giulia",
+        lat=CENTRE[0],
+        lon=CENTRE[1],
+        languages=["it"],
+        gender="f",
+        max_km=5,
+    )
+    o.vols["marco"] = make_volunteer(
+        org,
+        first_name="Marco",
+        lat=NORTH[0],
+        lon=NORTH[1],
+        languages=["it", "en"],
+        gender="m",
+        max_km=5,
+    )
+    o.vols["sara"] = make_volunteer(
+        org, first_name="Sara", lat=EAST[0], lon=EAST[1], languages=["it"], gender="f", max_km=5
+    )
     # Sara is only free on Monday mornings.
     sara = o.vols["sara"]
     sara.slots.clear()
     sara.slots.append(AvailabilitySlot(weekday=0, start=time(9), end=time(13)))
-    o.vols["luca"] = make_volunteer(org, first_name="Luca", lat=CENTRE[0], lon=CENTRE[1],
-                                    languages=["it"], gender="m", max_km=5)
+    o.vols["luca"] = make_volunteer(
+        org, first_name="Luca", lat=CENTRE[0], lon=CENTRE[1], languages=["it"], gender="m", max_km=5
+    )
     db.session.flush()
 
     def visit(name, day, where, **kw):  # type: ignore[no-untyped-def]
@@ -67,8 +83,15 @@ def small_org(with_rides: bool = False) -> Org:
     visit("carla", tue, NORTH, languages=["en"], windows=[(tue.weekday(), time(10), time(11))])
     visit("elsa", tue, FAR)
     if with_rides:
-        o.vols["driver"] = make_volunteer(org, first_name="Piero", driving=True, visits=False,
-                                          lat=CENTRE[0], lon=CENTRE[1], max_km=20)
+        o.vols["driver"] = make_volunteer(
+            org,
+            first_name="Piero",
+            driving=True,
+            visits=False,
+            lat=CENTRE[0],
+            lon=CENTRE[1],
+            max_km=20,
+        )
         req = make_request(org, ride_draft(tue), actor=o.coordinator)
         o.requests["ride"] = req
     return o

@@ -99,8 +99,14 @@ def test_approved_assignments_are_fixed_and_held_shifts_use_up_time(db_session):
 def test_a_pin_becomes_a_fixed_assignment(db_session):
     o = small_org()
     ada = o.visits["ada"]
-    pins = {str(ada.id): {"people": [o.vols["sara"].id], "start": ada.starts_at.isoformat(),
-                          "kind": "visit", "date": ada.occurrence_date.isoformat()}}
+    pins = {
+        str(ada.id): {
+            "people": [o.vols["sara"].id],
+            "start": ada.starts_at.isoformat(),
+            "kind": "visit",
+            "date": ada.occurrence_date.isoformat(),
+        }
+    }
     w = visit_week(o.org.id, o.monday, o.monday, o.monday + timedelta(days=6), pins)
     (fixed,) = w.problem.fixed
     sara = str(o.vols["sara"].id)

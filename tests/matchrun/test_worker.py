@@ -15,8 +15,9 @@ from webapp.matchrun.worker import main
 
 
 def _start(o, scope=RunScope.VISITS):  # type: ignore[no-untyped-def]
-    run = ops.start_run(o.coordinator, o.monday, o.monday + timedelta(days=6), scope,
-                        time_limit_s=3)
+    run = ops.start_run(
+        o.coordinator, o.monday, o.monday + timedelta(days=6), scope, time_limit_s=3
+    )
     run_id = run.id
     db.session.commit()
     return run_id
@@ -44,8 +45,7 @@ def _as_solution(o, results) -> tuple:  # type: ignore[no-untyped-def]
         assignments.append(Assignment(vid, people, start, start + visits[vid].duration_min))
     objective = Objective(
         priority=sum(visits[a.visit].priority for a in assignments),
-        continuity=sum(any(v["continuity"] for v in p["volunteers"])
-                       for p in results["proposals"]),
+        continuity=sum(any(v["continuity"] for v in p["volunteers"]) for p in results["proposals"]),
         travel_km=sum(v["km"] for p in results["proposals"] for v in p["volunteers"]),
         fairness=sum(fairness_cost(m) for m in loads.values()),
     )
@@ -67,7 +67,8 @@ def _assert_good_visits(o, run) -> None:  # type: ignore[no-untyped-def]
     assert visits["unserved"][0]["reason"] == "no volunteer lives within range"
     # First come, first served seats Giulia and Marco with Dino and loses Carla.
     assert visits["baseline"]["served"] == 3 and visits["baseline"]["unserved"] == sorted(
-        [ids["carla"], ids["elsa"]])
+        [ids["carla"], ids["elsa"]]
+    )
     assert visits["solver"]["served"] == 4
     carla = next(p for p in visits["proposals"] if p["shift_id"] == ids["carla"])
     (marco,) = carla["volunteers"]
@@ -115,6 +116,7 @@ def test_bad_rows_fail_the_run_with_a_readable_message(app, committed_db):
     assert main(run_id) == 1
     run = _reload(run_id)
     assert run.status == RunStatus.FAILED and run.finished_at is not None
-    assert run.error == (f"input|volunteer {o.vols['giulia'].id}.lat: latitude must be between "
-                         "-90 and 90, got 95.0")
+    assert run.error == (
+        f"input|volunteer {o.vols['giulia'].id}.lat: latitude must be between -90 and 90, got 95.0"
+    )
     assert "Traceback" not in run.error

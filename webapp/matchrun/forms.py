@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SubmitField
+from wtforms import DateField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
 from webapp.matchrun.models import RunScope
@@ -31,9 +31,9 @@ class RunForm(FlaskForm):
     scope = RadioField(
         _l("What to match"),
         choices=[
-            (RunScope.VISITS.value, _l("Home visits")),
-            (RunScope.RIDES.value, _l("Rides")),
-            (RunScope.BOTH.value, _l("Both")),
+            SelectChoice(RunScope.VISITS.value, _l("Home visits")),
+            SelectChoice(RunScope.RIDES.value, _l("Rides")),
+            SelectChoice(RunScope.BOTH.value, _l("Both")),
         ],
         default=RunScope.VISITS.value,
         validators=[InputRequired()],
