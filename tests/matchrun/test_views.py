@@ -67,7 +67,7 @@ def test_propose_shows_proposals_reasons_and_first_come(client, inline):
     assert "Marco" in html and "km from home" in html and "load this week: 1 h 0 min" in html
     assert "no volunteer lives close enough" in html  # Elsa, translated from the solver
     assert "first come would have left this unfilled" in html  # Carla
-    assert 'name="shift_id" value="%d"' % o.visits["carla"].id in html
+    assert f'name="shift_id" value="{o.visits["carla"].id}"' in html
     # Nothing is written to the shifts before the coordinator approves.
     assert all(s.status == ShiftStatus.OPEN for s in o.visits.values())
 
