@@ -37,27 +37,38 @@ def ruin_and_recreate(
 ) -> DarpSolution | None:
     """Improve from ``start_routes`` (or from a GLS run of ``init_budget`` s) until ``deadline``."""
     began = time.monotonic()
-    manager, routing, tdim, _keep = S._build(inst)
-    next_vars = [routing.NextVar(i) for i in range(routing.Size())]
-    assignment = None
-    if start_routes is not None:
-        start = routing.solver().Assignment()
-        start.Add(next_vars)
-        if routing.RoutesToAssignment(start_routes, True, False, start):
-            params = S._params(max(0.05, deadline - time.monotonic()), meta="GREEDY_DESCENT")
-            assignment = routing.SolveFromAssignmentWithParameters(start, params)
-    if assignment is None:
-        budget = init_budget or max(0.1, (deadline - time.monotonic()) / 5)
-        assignment = routing.SolveWithParameters(S._params(budget))
-        if assignment is None:
+    best = None
+    if start_routes is None:
+        manager, routing, tdim, _keep = S._build(inst)
+        budget = init_budget or max(0.1, (deadline - began) / 5)
+        first = routing.SolveWithParameters(S._params(budget))
+        if first is None:
             return None
-    best = S._extract(inst, manager, routing, tdim, assignment)
+        best = S._extract(inst, manager, routing, tdim, first)
+        start_routes = S._routes(routing, manager, first, inst.vehicles)
+    # Repairs run on a second model closed with a lighter operator set: about twice as
+    # many repairs per second for nearly the same result (measured on a7-70).
+    manager, routing, tdim, _keep = S._build(inst)
+    routing.CloseModelWithParameters(S._params(1.0, meta="GREEDY_DESCENT", light=True))
+    next_vars = [routing.NextVar(i) for i in range(routing.Size())]
+    start = routing.solver().Assignment()
+    start.Add(next_vars)
+    assignment = None
+    if routing.RoutesToAssignment(start_routes, True, False, start):
+        params = S._params(max(0.05, deadline - time.monotonic()), meta="GREEDY_DESCENT")
+        assignment = routing.SolveFromAssignmentWithParameters(start, params)
+    if assignment is None:
+        return best
+    if best is None or assignment.ObjectiveValue() <= _objective(best):
+        best = S._extract(inst, manager, routing, tdim, assignment)
     n = inst.requests
     if n < 2:
         return best
     related = _related(inst)
     cur = S._routes(routing, manager, assignment, inst.vehicles)
     cur_obj = best_obj = assignment.ObjectiveValue()
+    if _objective(best) < best_obj:  # the first plan stays best until beaten
+        best_obj = _objective(best)
     span = max(1e-3, deadline - began)
     while (remaining := deadline - time.monotonic()) > 0.02:
         removed = _ruin(rng, related, n, max_removed, random_share)
@@ -81,6 +92,11 @@ def ruin_and_recreate(
             if obj < best_obj:
                 best, best_obj = S._extract(inst, manager, routing, tdim, found), obj
     return best
+
+
+def _objective(sol: DarpSolution) -> float:
+    """Scaled cost as OR-Tools counts it, for comparisons with ObjectiveValue()."""
+    return math.inf if sol.unserved else sol.cost * S.SCALE
 
 
 def _related(inst: DarpInstance) -> list[list[int]]:

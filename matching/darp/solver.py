@@ -26,6 +26,7 @@ import sys
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
 
 from matching.darp.instance import DarpInstance
 from matching.darp.solution import DarpSolution, Route, Stop
@@ -119,11 +120,35 @@ def _const(value: int):
     return lambda _a, _b: value
 
 
-def _params(time_limit_s: float, first: str = FIRST, meta: str = META):
+# Local-search operators for ruin-and-recreate repairs (everything else off).
+REPAIR_OPERATORS = frozenset(
+    {
+        "use_make_active",
+        "use_relocate_pair",
+        "use_light_relocate_pair",
+        "use_exchange_pair",
+        "use_relocate",
+        "use_exchange",
+        "use_or_opt",
+        "use_two_opt",
+        "use_cross",
+        "use_relocate_subtrip",
+        "use_exchange_subtrip",
+    }
+)
+
+
+def _params(time_limit_s: float, first: str = FIRST, meta: str = META, light: bool = False):
+    """Search parameters. Operators only take effect when the model is closed."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(FSS, first)
     params.local_search_metaheuristic = getattr(LSM, meta)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if light:
+        ops = params.local_search_operators
+        for field in ops.DESCRIPTOR.fields:
+            on = field.name in REPAIR_OPERATORS
+            setattr(ops, field.name, BOOL_TRUE if on else BOOL_FALSE)
     return params
 
 
