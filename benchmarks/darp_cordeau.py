@@ -66,13 +66,21 @@ def main(argv: list[str]) -> int:
         if gap is not None:
             gaps.append(gap)
         gap_s = f"{gap:7.2f}" if gap is not None else "    n/a"
-        print(f"{f.stem:9} {served:>3}/{inst.requests:<3} {cost:9.2f} {ref or 0:9.2f} {gap_s} "
-              f"{'yes' if not violations else 'NO':8} {secs:5.1f}", flush=True)
+        print(
+            f"{f.stem:9} {served:>3}/{inst.requests:<3} {cost:9.2f} {ref or 0:9.2f} {gap_s} "
+            f"{'yes' if not violations else 'NO':8} {secs:5.1f}",
+            flush=True,
+        )
         for v in violations[:5]:
             print(f"    violation: {v}")
-    print(f"# complete plans: {complete}/{len(files)}; all feasible: {'yes' if feasible_all else 'NO'}")
+    print(
+        f"# complete plans: {complete}/{len(files)}; "
+        f"all feasible: {'yes' if feasible_all else 'NO'}"
+    )
     if gaps:
-        print(f"# gap over complete plans: mean {sum(gaps) / len(gaps):.2f}%, worst {max(gaps):.2f}%")
+        print(
+            f"# gap over complete plans: mean {sum(gaps) / len(gaps):.2f}%, worst {max(gaps):.2f}%"
+        )
     return 0 if feasible_all else 1
 
 

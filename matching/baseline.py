@@ -51,7 +51,7 @@ class _Schedule:
 
 
 def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned,
-                prefer: RawPlan | None = None) -> RawPlan:
+                prefer: RawPlan | None = None, smart: bool = False) -> RawPlan:
     """The first-come plan as raw indices; fixed assignments are booked first.
 
     With ``prefer`` (e.g. a solver plan that ignored travel somewhere) its assignments are
@@ -79,18 +79,38 @@ def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned,
                 for c in cands:
                     sched.book(c.vol, i, t)
                 break
-    for i, visit in enumerate(problem.visits):
+    order = list(range(len(problem.visits)))
+    rank: dict[int, float] = {}
+    if smart:
+        # Most valuable and least flexible first; volunteers that few visits can use first.
+        demand = [0] * len(problem.volunteers)
+        for row in pruned.cands:
+            for c in row:
+                demand[c.vol] += 1
+        order.sort(key=lambda i: (-problem.visits[i].priority, len(pruned.cands[i]), i))
+        rank = {j: d for j, d in enumerate(demand)}
+    for i in order:
+        visit = problem.visits[i]
         if i in plan or i in pruned.reasons:
             continue
         cands = pruned.cands[i]
+        if smart:
+            pref = visit.preferred_volunteer
+            cands = tuple(sorted(cands, key=lambda c: (
+                problem.volunteers[c.vol].id != pref, rank[c.vol], c.km)))
         if visit.volunteers_needed == 1:
             for c in cands:
-                ok = [t for t in sorted(sched.times(c.vol, i, c)) if sched.fits(c.vol, i, t, c)]
-                if ok:
-                    plan[i] = ((c.vol,), ok[0])
-                    sched.book(c.vol, i, ok[0])
+                if sched.load[c.vol] + visit.duration_min > problem.volunteers[c.vol].max_minutes:
+                    continue
+                t = next((t for t in sorted(sched.times(c.vol, i, c))
+                          if sched.fits(c.vol, i, t, c)), None)
+                if t is not None:
+                    plan[i] = ((c.vol,), t)
+                    sched.book(c.vol, i, t)
                     break
             continue
+        cands = tuple(c for c in cands if sched.load[c.vol] + visit.duration_min
+                      <= problem.volunteers[c.vol].max_minutes)
         times = sorted(set().union(*(sched.times(c.vol, i, c) for c in cands)))
         for t in times:
             who = [c.vol for c in cands if sched.fits(c.vol, i, t, c)][:2]

@@ -55,7 +55,7 @@ def _reason(stage: str, visit: Visit) -> str:
         who += f" who speaks {lang}"
     return {
         "role": "no approved volunteer with valid credentials makes visits",
-        "language": f"no volunteer speaks {lang}",
+        "language": f"no eligible volunteer speaks {lang}",
         "gender": f"no {who}",
         "radius": f"no {who} lives within range",
         "time": "no eligible volunteer is available in its windows",

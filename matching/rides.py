@@ -166,18 +166,26 @@ def validate(problem: RidesProblem) -> None:
                 raise InputError(f"{f}.{name}", "must not be negative")
         if r.max_ride_min is not None and r.max_ride_min <= 0:
             raise InputError(f"{f}.max_ride_min", "must be positive")
-        if r.earliest_pickup is not None and r.appointment is not None and r.appointment < r.earliest_pickup:
+        if (
+            r.earliest_pickup is not None
+            and r.appointment is not None
+            and r.appointment < r.earliest_pickup
+        ):
             raise InputError(f"{f}.appointment", "appointment is before the earliest pickup")
     for i, r in enumerate(problem.rides):
         if r.return_of is not None:
             if r.return_of not in rids or r.return_of == r.id:
                 raise InputError(f"rides[{i}].return_of", f"no outbound ride {r.return_of!r}")
             if rids[r.return_of].return_of is not None:
-                raise InputError(f"rides[{i}].return_of", "a return leg cannot link to another return leg")
+                raise InputError(
+                    f"rides[{i}].return_of", "a return leg cannot link to another return leg"
+                )
     if problem.matrix_km is not None:
         size = len(problem.drivers) + 2 * len(problem.rides)
         if len(problem.matrix_km) != size or any(len(row) != size for row in problem.matrix_km):
-            raise InputError("matrix_km", f"must be {size} x {size} (homes, then pickup/dropoff per ride)")
+            raise InputError(
+                "matrix_km", f"must be {size} x {size} (homes, then pickup/dropoff per ride)"
+            )
 
 
 def _coord(lat: float, lon: float, f: str) -> None:
@@ -209,8 +217,16 @@ def legs(problem: RidesProblem, km: Sequence[Sequence[float]]) -> list[Leg]:
         direct = km[D + 2 * i][D + 2 * i + 1] / problem.speed_kmh * 60
         max_ride = r.max_ride_min if r.max_ride_min is not None else 2 * direct + 15
         inf = math.inf
-        pw = (r.earliest_pickup, r.earliest_pickup + r.flex_min) if r.earliest_pickup is not None else (-inf, inf)
-        dw = (r.appointment - r.flex_min, r.appointment) if r.appointment is not None else (-inf, inf)
+        pw = (
+            (r.earliest_pickup, r.earliest_pickup + r.flex_min)
+            if r.earliest_pickup is not None
+            else (-inf, inf)
+        )
+        dw = (
+            (r.appointment - r.flex_min, r.appointment)
+            if r.appointment is not None
+            else (-inf, inf)
+        )
         if r.earliest_pickup is not None and r.appointment is not None:
             pw, dw = (r.earliest_pickup, inf), (-inf, r.appointment)
         out.append(Leg(r, i, direct, pw, dw, max_ride))

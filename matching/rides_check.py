@@ -27,7 +27,9 @@ def check_rides(problem: RidesProblem, sol: RideSolution) -> list[str]:
             out.append(f"{drv.id}: shift {route.shift} used twice")
         used_shifts.add((drv.id, route.shift))
         if route.start < route.shift[0] - EPS or route.end > route.shift[1] + EPS:
-            out.append(f"{drv.id}: works {route.start:.1f}-{route.end:.1f} outside shift {route.shift}")
+            out.append(
+                f"{drv.id}: works {route.start:.1f}-{route.end:.1f} outside shift {route.shift}"
+            )
         t, here, load, dist, onboard = route.start, home, 0, 0.0, {}
         svc_prev = 0.0
         for s in route.stops:
@@ -40,7 +42,9 @@ def check_rides(problem: RidesProblem, sol: RideSolution) -> list[str]:
             dist += km[here][loc]
             ready = t + svc_prev + km[here][loc] / sp
             if s.time < ready - EPS:
-                out.append(f"{drv.id}: {r.id} {s.kind} at {s.time:.2f} but reachable only at {ready:.2f}")
+                out.append(
+                    f"{drv.id}: {r.id} {s.kind} at {s.time:.2f} but reachable only at {ready:.2f}"
+                )
             t, here, svc_prev = s.time, loc, r.service_min
             win = leg.pickup_window if s.kind == "pickup" else leg.dropoff_window
             if not win[0] - EPS <= s.time <= win[1] + EPS:

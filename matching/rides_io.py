@@ -7,6 +7,7 @@ from midnight of the earliest date in the rides part of the scenario. Every erro
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,10 +59,9 @@ class Clock:
     def __init__(self, stamps: list[Any]) -> None:
         good = []
         for s in stamps:
-            try:
+            # A bad stamp is reported with its field name when its item is parsed.
+            with contextlib.suppress(TypeError, ValueError):
                 good.append(datetime.fromisoformat(s).replace(tzinfo=None))
-            except (TypeError, ValueError):
-                pass  # reported with its field name when the item itself is parsed
         first = min(good, default=datetime(2000, 1, 1))
         self.origin = datetime(first.year, first.month, first.day)
 
@@ -128,7 +128,10 @@ def _driver(obj: Any, path: str, clock: Clock) -> Driver:
         windows.append((s, e))
     max_km = _positive(obj, "max_km", path, "number", None)
     return Driver(
-        id=_get(obj, "id", path, kind="str"), lat=lat, lon=lon, shifts=tuple(windows),
+        id=_get(obj, "id", path, kind="str"),
+        lat=lat,
+        lon=lon,
+        shifts=tuple(windows),
         seats=_positive(obj, "seats", path, "int", 3),
         wheelchair=_get(obj, "wheelchair", path, False, kind="bool"),
         max_km=None if max_km is None else float(max_km),
@@ -138,15 +141,21 @@ def _driver(obj: Any, path: str, clock: Clock) -> Driver:
 def _ride(obj: Any, path: str, clock: Clock) -> Ride:
     if not isinstance(obj, dict):
         raise InputError(path, "must be an object")
-    pick, drop = _point(obj.get("pickup"), f"{path}.pickup"), _point(obj.get("dropoff"), f"{path}.dropoff")
+    pick, drop = (
+        _point(obj.get("pickup"), f"{path}.pickup"),
+        _point(obj.get("dropoff"), f"{path}.dropoff"),
+    )
     ep = obj.get("earliest_pickup")
     ap = obj.get("appointment")
     if ep is None and ap is None:
         raise InputError(f"{path}.appointment", "give an appointment or an earliest_pickup time")
     ret = _get(obj, "return_of", path, None, kind="str")
     return Ride(
-        id=_get(obj, "id", path, kind="str"), pickup_lat=pick[0], pickup_lon=pick[1],
-        dropoff_lat=drop[0], dropoff_lon=drop[1],
+        id=_get(obj, "id", path, kind="str"),
+        pickup_lat=pick[0],
+        pickup_lon=pick[1],
+        dropoff_lat=drop[0],
+        dropoff_lon=drop[1],
         earliest_pickup=None if ep is None else clock.minutes(ep, f"{path}.earliest_pickup"),
         appointment=None if ap is None else clock.minutes(ap, f"{path}.appointment"),
         passengers=_positive(obj, "passengers", path, "int", 1),
@@ -154,7 +163,8 @@ def _ride(obj: Any, path: str, clock: Clock) -> Ride:
         service_min=_nonneg(obj, "service_min", path, "int", 5),
         max_ride_min=_positive(obj, "max_ride_min", path, "int", None),
         flex_min=_nonneg(obj, "flex_min", path, "int", 30),
-        return_of=ret, priority=_positive(obj, "priority", path, "int", 1),
+        return_of=ret,
+        priority=_positive(obj, "priority", path, "int", 1),
     )
 
 
@@ -164,13 +174,21 @@ def parse_rides(data: Any) -> tuple[RidesProblem, Clock]:
         raise InputError("scenario", "must be a JSON object")
     clock = Clock(_stamps(data))
     speed = _positive(data, "speed_kmh", "", "number", 30.0)
-    drivers = [_driver(o, f"drivers[{k}]", clock)
-               for k, o in enumerate(_get(data, "drivers", "", [], kind="list"))]
+    drivers = [
+        _driver(o, f"drivers[{k}]", clock)
+        for k, o in enumerate(_get(data, "drivers", "", [], kind="list"))
+    ]
     for k, o in enumerate(_get(data, "volunteers", "", [], kind="list")):
-        if isinstance(o, dict) and o.get("drives") is True and o.get("approved", True) is not False \
-                and o.get("credentials_ok", True) is not False:
+        if (
+            isinstance(o, dict)
+            and o.get("drives") is True
+            and o.get("approved", True) is not False
+            and o.get("credentials_ok", True) is not False
+        ):
             drivers.append(_driver(o, f"volunteers[{k}]", clock))
-    rides = [_ride(o, f"rides[{k}]", clock) for k, o in enumerate(_get(data, "rides", "", kind="list"))]
+    rides = [
+        _ride(o, f"rides[{k}]", clock) for k, o in enumerate(_get(data, "rides", "", kind="list"))
+    ]
     problem = RidesProblem(tuple(drivers), tuple(rides), speed_kmh=float(speed))
     validate(problem)
     return problem, clock
@@ -181,9 +199,14 @@ def rides_solution_to_json(sol: RideSolution, clock: Clock) -> dict[str, Any]:
         "cost_km": round(sol.cost_km, 3),
         "routes": [
             {
-                "driver": r.driver_id, "shift": [clock.iso(r.shift[0]), clock.iso(r.shift[1])],
-                "leave_home": clock.iso(r.start), "back_home": clock.iso(r.end), "km": round(r.km, 3),
-                "stops": [{"ride": s.ride_id, "kind": s.kind, "time": clock.iso(s.time)} for s in r.stops],
+                "driver": r.driver_id,
+                "shift": [clock.iso(r.shift[0]), clock.iso(r.shift[1])],
+                "leave_home": clock.iso(r.start),
+                "back_home": clock.iso(r.end),
+                "km": round(r.km, 3),
+                "stops": [
+                    {"ride": s.ride_id, "kind": s.kind, "time": clock.iso(s.time)} for s in r.stops
+                ],
             }
             for r in sol.routes
         ],

@@ -7,7 +7,15 @@ import math
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from matching.rides import (
-    DriverRoute, Leg, RideSolution, RidesProblem, RideStop, Unserved, hhmm, km_matrix, legs,
+    DriverRoute,
+    Leg,
+    RideSolution,
+    RidesProblem,
+    RideStop,
+    Unserved,
+    hhmm,
+    km_matrix,
+    legs,
     validate,
 )
 
@@ -47,9 +55,17 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
         r, pi = leg.ride, D + 2 * leg.index
         cars = [d for d, drv in enumerate(problem.drivers) if drv.wheelchair or not r.wheelchair]
         seats = [d for d in cars if problem.drivers[d].seats >= r.passengers]
-        ranged = [d for d in seats if problem.drivers[d].max_km is None
-                  or km[d][pi] + km[pi][pi + 1] + km[pi + 1][d] <= problem.drivers[d].max_km]
-        timed = [v for v, (d, s) in enumerate(shifts) if d in ranged and _alone_ok(problem, km, leg, d, s)]
+        ranged = [
+            d
+            for d in seats
+            if problem.drivers[d].max_km is None
+            or km[d][pi] + km[pi][pi + 1] + km[pi + 1][d] <= problem.drivers[d].max_km
+        ]
+        timed = [
+            v
+            for v, (d, s) in enumerate(shifts)
+            if d in ranged and _alone_ok(problem, km, leg, d, s)
+        ]
         car_ok[leg.index] = [v for v, (d, _s) in enumerate(shifts) if d in ranged]
         if not cars:
             reasons[leg.index] = "no wheelchair-accessible car available"
@@ -70,24 +86,37 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
     # Nodes: vehicle v start 2v, end 2v+1 (driver home); ride i pickup 2V+2i, dropoff +1.
     loc = [shifts[v][0] for v in range(V) for _ in (0, 1)] + [D + k for k in range(2 * R)]
     svc = [0] * (2 * V) + [L[k // 2].ride.service_min * 60 for k in range(2 * R)]
-    dem = [0] * (2 * V) + [L[k // 2].ride.passengers * (1 if k % 2 == 0 else -1) for k in range(2 * R)]
+    dem = [0] * (2 * V) + [
+        L[k // 2].ride.passengers * (1 if k % 2 == 0 else -1) for k in range(2 * R)
+    ]
     N = len(loc)
-    secs = [[math.ceil(km[loc[a]][loc[b]] / problem.speed_kmh * 3600 - 1e-9) for b in range(N)] for a in range(N)]
+    secs = [
+        [math.ceil(km[loc[a]][loc[b]] / problem.speed_kmh * 3600 - 1e-9) for b in range(N)]
+        for a in range(N)
+    ]
     metres = [[math.ceil(km[loc[a]][loc[b]] * 1000 - 1e-9) for b in range(N)] for a in range(N)]
-    manager = pywrapcp.RoutingIndexManager(N, V, [2 * v for v in range(V)], [2 * v + 1 for v in range(V)])
+    manager = pywrapcp.RoutingIndexManager(
+        N, V, [2 * v for v in range(V)], [2 * v + 1 for v in range(V)]
+    )
     routing = pywrapcp.RoutingModel(manager)
     dist_cb = routing.RegisterTransitMatrix(metres)
     routing.SetArcCostEvaluatorOfAllVehicles(dist_cb)
-    caps = [math.floor(problem.drivers[d].max_km * 1000) if problem.drivers[d].max_km else 10**12
-            for d, _s in shifts]
+    caps = [
+        math.floor(problem.drivers[d].max_km * 1000) if problem.drivers[d].max_km else 10**12
+        for d, _s in shifts
+    ]
     routing.AddDimensionWithVehicleCapacity(dist_cb, 0, caps, True, "km")
-    time_cb = routing.RegisterTransitMatrix([[svc[a] + secs[a][b] for b in range(N)] for a in range(N)])
+    time_cb = routing.RegisterTransitMatrix(
+        [[svc[a] + secs[a][b] for b in range(N)] for a in range(N)]
+    )
     horizon = max(s[1] for _d, s in shifts) * 60 + 1
     low = min(0, min(s[0] for _d, s in shifts) * 60)
     routing.AddDimension(time_cb, horizon - low, horizon, False, "time")
     tdim = routing.GetDimensionOrDie("time")
     load_cb = routing.RegisterUnaryTransitVector(dem)
-    routing.AddDimensionWithVehicleCapacity(load_cb, 0, [problem.drivers[d].seats for d, _s in shifts], True, "load")
+    routing.AddDimensionWithVehicleCapacity(
+        load_cb, 0, [problem.drivers[d].seats for d, _s in shifts], True, "load"
+    )
     solver = routing.solver()
     for v, (_d, (a, b)) in enumerate(shifts):
         tdim.CumulVar(routing.Start(v)).SetRange(max(0, a * 60), b * 60)
@@ -121,12 +150,18 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
     for leg in L:
         if leg.ride.return_of is not None:
             out = by_id[leg.ride.return_of]
-            solver.Add(routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * out.index))
-                       == routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * leg.index)))
+            solver.Add(
+                routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * out.index))
+                == routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * leg.index))
+            )
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     assignment = routing.SolveWithParameters(params)
     if assignment is None:  # the search found nothing: an empty plan is always valid
@@ -169,11 +204,15 @@ def _windows_ok(leg: Leg) -> bool:
 def _timing_reason(leg: Leg) -> str:
     r = leg.ride
     if leg.direct_min > leg.max_ride + 1e-9:
-        return (f"the direct trip takes {leg.direct_min:.0f} min, more than the maximum ride "
-                f"time of {leg.max_ride:.0f} min")
+        return (
+            f"the direct trip takes {leg.direct_min:.0f} min, more than the maximum ride "
+            f"time of {leg.max_ride:.0f} min"
+        )
     if r.earliest_pickup is not None and r.appointment is not None:
-        return (f"the appointment at {hhmm(r.appointment)} cannot be reached from a pickup at "
-                f"{hhmm(r.earliest_pickup)} or later")
+        return (
+            f"the appointment at {hhmm(r.appointment)} cannot be reached from a pickup at "
+            f"{hhmm(r.earliest_pickup)} or later"
+        )
     return "its time window is too narrow for the trip"
 
 
@@ -214,7 +253,10 @@ def _unserved(L, reasons, served, by_id) -> tuple[Unserved, ...]:
             why = f"its {side} leg {other.ride.id} cannot be served: {reasons[other.index]}"
         if why is None:
             higher = any(pr > leg.ride.priority for pr in served_prio)
-            why = ("conflicts with higher-priority rides" if higher else
-                   "conflicts with other rides: every suitable driver is busy then")
+            why = (
+                "conflicts with higher-priority rides"
+                if higher
+                else "conflicts with other rides: every suitable driver is busy then"
+            )
         out.append(Unserved(leg.ride.id, why))
     return tuple(out)

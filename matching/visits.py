@@ -29,7 +29,10 @@ from matching.prune import Candidate, Pruned, prune
 from matching.solution import RawPlan, assemble
 
 # Share of the time limit per level; what a level leaves unused rolls over to the next.
-LEVEL_SHARES = (0.55, 0.15, 0.15, 0.15)
+LEVEL_SHARES = (0.7, 0.1, 0.1, 0.1)
+# CP-SAT deterministic time units per wall second, measured on the 2-core benchmark machine
+# (0.2-0.3 with one worker); a deterministic run of limit S gets S * this many units.
+DTIME_PER_SECOND = 0.25
 MAX_CUT_SPAN = 24 * 60  # energetic cuts only over intervals up to a day long
 LEVEL_NAMES = ("priority", "continuity", "travel", "fairness")
 Progress = Callable[[str, float], None]
@@ -249,23 +252,25 @@ class _Model:
                 for i, s in self.served.items() if solver.boolean_value(s)}
 
 
-def _params(limit: float, seed: int, workers: int, deterministic: bool):
-    params = cp_model.CpSolver()
-    params.parameters.random_seed = seed
-    params.parameters.num_workers = workers
+def _params(limit: float, wall_cap: float, seed: int, workers: int,
+            deterministic: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.random_seed = seed
+    p.num_workers = workers
     # Presolve probing spends seconds on the x -> start implications of big models (9 s of
     # 10 at 1000 visits) and gains little here: measured, see docs/benchmarks-visits.md.
-    params.parameters.cp_model_probing_level = 0
-    params.parameters.log_search_progress = bool(os.environ.get("PONTE_CPSAT_LOG"))
+    p.cp_model_probing_level = 0
+    p.log_search_progress = bool(os.environ.get("PONTE_CPSAT_LOG"))
     if deterministic:
         # Deterministic time is a work count, so the answer does not depend on the load of
-        # the machine; the wall-clock cap is a generous safety net only.
-        params.parameters.max_deterministic_time = max(limit, 0.01)
-        params.parameters.max_time_in_seconds = 5 * limit + 1
-        params.parameters.interleave_search = workers > 1
+        # the machine; the wall-clock cap is a safety net only.
+        p.max_deterministic_time = max(limit, 0.01)
+        p.interleave_search = workers > 1
     else:
-        params.parameters.max_time_in_seconds = max(limit, 0.01)
-    return params
+        limit = min(limit, wall_cap)
+    p.max_time_in_seconds = max(min(limit, wall_cap) if not deterministic else wall_cap, 0.01)
+    return solver
 
 
 def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[int]:
@@ -283,6 +288,16 @@ def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[i
         sum(round(km[i, j] * 1000) for i, (js, _) in plan.items() for j in js),
         sum(fairness_cost(load) for load in loads),
     ]
+
+
+def _better(problem: VisitProblem, model: _Model, new: RawPlan, old: RawPlan, level: int,
+            maximise: bool) -> bool:
+    """Is ``new`` at least as good at ``level`` while equal on the levels already fixed?"""
+    a = _level_values(problem, model, new)
+    b = _level_values(problem, model, old)
+    if a[:level] != b[:level]:
+        return a[:level] > b[:level] if level == 1 else False  # only level 0 may improve
+    return a[level] >= b[level] if maximise else a[level] <= b[level]
 
 
 def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int = 0,
@@ -303,25 +318,39 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     model = _Model(problem, geo, pruned, max_candidates)
     first_come = greedy_plan(problem, geo, pruned)  # the yardstick we never fall below
     capped = Pruned(tuple(model.cands), pruned.reasons, 0)
-    plan = greedy_plan(problem, geo, capped)  # feasible in the model: first hint
+    plan = greedy_plan(problem, geo, capped, smart=True)  # feasible in the model: first hint
     for cut in model.tight_pairs(plan):
         model.add_travel_cut(*cut)
     model.hint(plan)
     say("built", 0.1)
     bound: int | None = None
     statuses: list[str] = []
+    # Budget per level: wall seconds, or (deterministic) CP-SAT work units so that the number
+    # of cutting rounds, and hence the answer, does not depend on the machine's load.
+    wall_end = t0 + time_limit_s
+    total = (time_limit_s * DTIME_PER_SECOND if deterministic
+             else time_limit_s - (time.perf_counter() - t0))
+    spent = 0.0
     for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
                                                           strict=True)):
         if maximise:
             model.m.maximize(expr)
         else:
             model.m.minimize(expr)
-        remaining = time_limit_s - (time.perf_counter() - t0)
-        deadline = time.perf_counter() + remaining * share / sum(LEVEL_SHARES[level:])
+        budget = (total - spent) * share / sum(LEVEL_SHARES[level:])
         status_name = "NOT_RUN"
-        while (left := deadline - time.perf_counter()) > 0.01:
-            solver = _params(left, seed, workers or 1, deterministic)
+        while budget > 0.01:
+            wall_left = wall_end - time.perf_counter()
+            if not deterministic:
+                budget = min(budget, wall_left)
+            # Deterministic runs get a generous wall cap (hit only on a machine far slower
+            # than the calibration); at worst a run takes about three times the limit.
+            cap = max(wall_left, 0) + 2 * time_limit_s if deterministic else wall_left
+            solver = _params(budget, cap, seed, workers or 1, deterministic)
             status = solver.solve(model.m)
+            used = max(solver.deterministic_time if deterministic else solver.wall_time, 0.01)
+            budget -= used
+            spent += used
             status_name = solver.status_name(status)
             if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 # Travel cuts only tighten the model, so every round's bound is valid.
@@ -333,19 +362,13 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
             broken = model.broken(candidate)
             if broken:
                 # The plan ignored travel somewhere: add the exact rule there, repair the
-                # plan (re-time, drop, refill first-come) and solve again from it.
+                # plan (re-time, drop, refill) and solve again from the better plan.
                 for cut in model.tight_pairs(candidate):
                     model.add_travel_cut(*cut)
-                candidate = greedy_plan(problem, geo, capped, prefer=candidate)
+                candidate = greedy_plan(problem, geo, capped, prefer=candidate, smart=True)
                 status_name = "REPAIRED"
-            sign = 1 if maximise else -1
-            if level == 0 or not broken:  # later levels must not lose earlier levels
-                if all(a == b for a, b in zip(_level_values(problem, model, candidate)[:level],
-                                              _level_values(problem, model, plan)[:level],
-                                              strict=True)) and \
-                        sign * _level_values(problem, model, candidate)[level] >= \
-                        sign * _level_values(problem, model, plan)[level]:
-                    plan = candidate
+            if _better(problem, model, candidate, plan, level, maximise):
+                plan = candidate
             model.hint(plan)
             if not broken:
                 break

@@ -11,3 +11,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(matchrun_bp)
+
+    from webapp.requests.views import bp as requests_bp
+    from webapp.shifts.views import bp as shifts_bp
+
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(shifts_bp)

@@ -6,6 +6,13 @@ from matching.darp.solution import DarpSolution, Route, Stop
 from matching.darp.solver import solve_darp
 
 __all__ = [
-    "DarpInstance", "DarpSolution", "Route", "Stop", "Vertex",
-    "check_solution", "load_cordeau", "parse_cordeau", "solve_darp",
+    "DarpInstance",
+    "DarpSolution",
+    "Route",
+    "Stop",
+    "Vertex",
+    "check_solution",
+    "load_cordeau",
+    "parse_cordeau",
+    "solve_darp",
 ]

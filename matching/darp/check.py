@@ -46,7 +46,10 @@ def check_solution(inst: DarpInstance, sol: DarpSolution) -> tuple[list[str], fl
                 visited[v] = (k, pos, s.start)
             vx = V[v]
             if s.start < vx.early - EPS or s.start > vx.late + EPS:
-                out.append(f"vehicle {k}: vertex {v} starts at {s.start:.3f}, outside [{vx.early}, {vx.late}]")
+                out.append(
+                    f"vehicle {k}: vertex {v} starts at {s.start:.3f}, "
+                    f"outside [{vx.early}, {vx.late}]"
+                )
             load += vx.load
             if load > inst.capacity:
                 out.append(f"vehicle {k}: load {load} > capacity {inst.capacity} at vertex {v}")
@@ -58,13 +61,16 @@ def check_solution(inst: DarpInstance, sol: DarpSolution) -> tuple[list[str], fl
                     ready = stops[pos - 1].start + V[u].service + t
                     if s.start < ready - EPS:
                         out.append(
-                            f"vehicle {k}: vertex {v} starts at {s.start:.3f} but cannot be reached "
+                            f"vehicle {k}: vertex {v} starts at {s.start:.3f} "
+                            f"but cannot be reached "
                             f"before {ready:.3f} from vertex {u}"
                         )
         if len(stops) >= 2:
             duration = stops[-1].start - stops[0].start
             if duration > inst.max_route_duration + EPS:
-                out.append(f"vehicle {k}: route duration {duration:.3f} > {inst.max_route_duration}")
+                out.append(
+                    f"vehicle {k}: route duration {duration:.3f} > {inst.max_route_duration}"
+                )
     for k in range(inst.vehicles):
         if k not in seen_vehicles:
             out.append(f"vehicle {k}: missing route (an unused vehicle is [0, {end}])")

@@ -35,7 +35,9 @@ def main(argv: list[str]) -> int:
     try:
         args = _parser().parse_args(argv)
         if not math.isfinite(args.time_limit) or args.time_limit <= 0:
-            raise InputError("time-limit", f"must be a positive number of seconds, got {args.time_limit}")
+            raise InputError(
+                "time-limit", f"must be a positive number of seconds, got {args.time_limit}"
+            )
         inst = load_cordeau(args.instance)
         sol = solve_darp(inst, time_limit_s=args.time_limit, seed=args.seed)
         violations, _ = check_solution(inst, sol)

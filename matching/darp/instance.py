@@ -116,13 +116,17 @@ def parse_cordeau(text: str, name: str = "instance") -> DarpInstance:
         if e < 0 or late < 0:
             raise InputError(f"{where}.early", f"line {no}: negative time window [{e}, {late}]")
         if late < e:
-            raise InputError(f"{where}.late", f"line {no}: window ends ({late}) before it starts ({e})")
+            raise InputError(
+                f"{where}.late", f"line {no}: window ends ({late}) before it starts ({e})"
+            )
         if abs(q) > Q:
             raise InputError(f"{where}.load", f"line {no}: load {q} exceeds capacity {Q}")
         vertices.append(Vertex(vid, x, y, d, q, e, late))
     for i in range(1, n + 1):
         if vertices[i].load <= 0:
-            raise InputError(f"vertices[{i}].load", f"pickup load must be positive, got {vertices[i].load}")
+            raise InputError(
+                f"vertices[{i}].load", f"pickup load must be positive, got {vertices[i].load}"
+            )
         if vertices[i].load != -vertices[n + i].load:
             raise InputError(
                 f"vertices[{n + i}].load",

@@ -37,7 +37,10 @@ class DarpSolution:
             "instance": self.instance,
             "cost": self.cost,
             "routes": [
-                {"vehicle": r.vehicle, "stops": [{"vertex": s.vertex, "start": s.start} for s in r.stops]}
+                {
+                    "vehicle": r.vehicle,
+                    "stops": [{"vertex": s.vertex, "start": s.start} for s in r.stops],
+                }
                 for r in self.routes
             ],
             "unserved": list(self.unserved),

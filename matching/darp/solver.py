@@ -12,13 +12,13 @@ Model, in integer units of 1/SCALE (SCALE = 1000):
 - route duration via SetSpanUpperBoundForVehicle; capacity as a load dimension;
 - each request is one disjunction {pickup, delivery} with a penalty that dominates any
   routing cost, so a plan always exists and unserved requests are explicit.
-The search runs a first-solution heuristic then a metaheuristic until the time limit;
-``restarts`` > 1 splits the time into independent runs with different seeds and keeps the
-best (fewest unserved, then lowest cost).
+Search (``solve_darp``): OR-Tools parallel cheapest insertion + guided local search for
+a first plan, then ruin-and-recreate driven from Python (see :mod:`matching.darp.lns`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import random
@@ -26,14 +26,14 @@ import sys
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util import optional_boolean_pb2
+from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
 
 from matching.darp.instance import DarpInstance
 from matching.darp.solution import DarpSolution, Route, Stop
 
 SCALE = 1000
-RANDOM_SHARE = 1 / 3
-LIGHT_REPAIR = None
+FIRST = "PARALLEL_CHEAPEST_INSERTION"
+META = "GUIDED_LOCAL_SEARCH"
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
 
@@ -86,6 +86,8 @@ def _build(inst: DarpInstance):
         ride = round((inst.max_ride_time + V[i].service) * S)
         ride_limits.append(ride)
         # Active only when both are performed; VehicleVar is -1 for an unperformed node.
+        # Needed as well as the pickup-to-delivery limit below: without it the filter
+        # accepts the right routes but the final cumuls may break the ride time (measured).
         solver.Add(tdim.CumulVar(d) - tdim.CumulVar(p) <= ride)
         routing.AddDisjunction([p, d], big, 2)
     for pair, ride in enumerate(ride_limits):
@@ -108,6 +110,7 @@ def _build(inst: DarpInstance):
         tdim.CumulVar(s).SetRange(win[0][0], win[0][1])
         tdim.CumulVar(e).SetRange(win[end][0], win[end][1])
         tdim.SetSpanUpperBoundForVehicle(T, k)
+        # Tidy reported times: leave the depot as late and return as early as possible.
         routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(s))
         routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(e))
     return manager, routing, tdim, keep
@@ -117,41 +120,35 @@ def _const(value: int):
     return lambda _a, _b: value
 
 
-def _params(time_limit_s: float, seed: int, first: str, meta: str, lns: bool, ils: bool = False):
+# Local-search operators for ruin-and-recreate repairs (everything else off).
+REPAIR_OPERATORS = frozenset(
+    {
+        "use_make_active",
+        "use_relocate_pair",
+        "use_light_relocate_pair",
+        "use_exchange_pair",
+        "use_relocate",
+        "use_exchange",
+        "use_or_opt",
+        "use_two_opt",
+        "use_cross",
+        "use_relocate_subtrip",
+        "use_exchange_subtrip",
+    }
+)
+
+
+def _params(time_limit_s: float, first: str = FIRST, meta: str = META, light: bool = False):
+    """Search parameters. Operators only take effect when the model is closed."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(FSS, first)
     params.local_search_metaheuristic = getattr(LSM, meta)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
-    params.use_full_propagation = False
-    if lns:
+    if light:
         ops = params.local_search_operators
-        for name in ("use_relocate_neighbors", "use_cross_exchange", "use_path_lns",
-                     "use_inactive_lns", "use_global_cheapest_insertion_expensive_chain_lns",
-                     "use_local_cheapest_insertion_expensive_chain_lns",
-                     "use_global_cheapest_insertion_close_nodes_lns",
-                     "use_local_cheapest_insertion_close_nodes_lns"):
-            setattr(ops, name, optional_boolean_pb2.BOOL_TRUE)
-    if LIGHT_REPAIR is not None and meta == "GREEDY_DESCENT":
-        ops = params.local_search_operators
-        for f in ops.DESCRIPTOR.fields:
-            on = f.name in LIGHT_REPAIR
-            setattr(ops, f.name, optional_boolean_pb2.BOOL_TRUE if on else optional_boolean_pb2.BOOL_FALSE)
-    if ils:
-        # Iterated local search: SISR ruin (string removals) + cheapest reinsertion,
-        # simulated-annealing acceptance of the reference solution.
-        params.use_iterated_local_search = True
-        ilsp = params.iterated_local_search_parameters
-        rr = ilsp.ruin_recreate_parameters
-        del rr.ruin_strategies[:]
-        sisr = rr.ruin_strategies.add().sisr
-        sisr.max_removed_sequence_size = 10  # SISR paper defaults (Christiaens, Vanden Berghe)
-        sisr.avg_num_removed_visits = 10
-        sisr.bypass_factor = 0.01
-        sa = ilsp.reference_solution_acceptance_strategy.simulated_annealing
-        sa.automatic_temperatures = True
-    # OR-Tools' randomness is seeded through the LNS/perturbation RNG.
-    if hasattr(params, "random_seed"):
-        params.random_seed = seed
+        for field in ops.DESCRIPTOR.fields:
+            on = field.name in REPAIR_OPERATORS
+            setattr(ops, field.name, BOOL_TRUE if on else BOOL_FALSE)
     return params
 
 
@@ -169,9 +166,8 @@ def _extract(inst, manager, routing, tdim, assignment) -> DarpSolution:
                 break
             idx = assignment.Value(routing.NextVar(idx))
         routes.append(Route(k, tuple(stops)))
-    cost = sum(
-        inst.dist(a.vertex, b.vertex) for r in routes for a, b in zip(r.stops, r.stops[1:])
-    )
+    pairs = (pair for r in routes for pair in itertools.pairwise(r.stops))
+    cost = sum(inst.dist(a.vertex, b.vertex) for a, b in pairs)
     unserved = tuple(i for i in range(1, n + 1) if i not in served)
     assert stops[-1].vertex == end
     return DarpSolution(inst.name, cost, tuple(routes), unserved)
@@ -188,22 +184,6 @@ def _routes(routing, manager, assignment, vehicles: int) -> list[list[int]]:
     return out
 
 
-def _related(inst: DarpInstance) -> list[list[int]]:
-    """For each request, the other requests by Shaw relatedness (closest first)."""
-    n, S = inst.requests, SCALE
-    N = inst.end_depot + 1
-    travel = [[math.ceil(inst.dist(i, j) * S - 1e-9) for j in range(N)] for i in range(N)]
-    win = _tightened_windows(inst, travel)
-    rel = [[]]
-    for i in range(1, n + 1):
-        def score(j: int, i: int = i) -> float:
-            space = inst.dist(i, j) + inst.dist(i + n, j + n)
-            when = (abs(win[i][0] - win[j][0]) + abs(win[i + n][0] - win[j + n][0])) / S
-            return space + when
-        rel.append(sorted((j for j in range(1, n + 1) if j != i), key=score))
-    return rel
-
-
 def solve_darp(
     inst: DarpInstance,
     *,
@@ -211,75 +191,47 @@ def solve_darp(
     seed: int = 0,
     method: str = "ils",
     init_share: float = 0.2,
-    max_removed: int = 10,
-    temperature: float = 0.02,
-    first: str = "PARALLEL_CHEAPEST_INSERTION",
-    meta: str = "GUIDED_LOCAL_SEARCH",
+    group: int = 3,
 ) -> DarpSolution:
     """Solve a Cordeau instance within about ``time_limit_s`` seconds.
 
-    ``method="gls"`` is the textbook model: one OR-Tools search (``first`` then ``meta``)
-    for the whole time. ``method="ils"`` (default) runs that search for ``init_share`` of
-    the time, then iterates ruin-and-recreate on top of OR-Tools: remove 1..``max_removed``
-    related requests (Shaw relatedness: place and time; one time in three at random),
-    let OR-Tools reinsert them and descend to a local optimum, and accept the result if it
-    is within a random threshold (at most ``temperature``, decreasing to 0) of the current
-    cost. ``seed`` drives the removals, so runs are repeatable up to timing effects.
+    - ``method="gls"``: the textbook model, one OR-Tools search (parallel cheapest
+      insertion, then guided local search) for the whole time.
+    - ``method="ils"`` (default): that search for ``init_share`` of the time, then
+      ruin-and-recreate on the whole instance (:func:`matching.darp.lns.ruin_and_recreate`).
+    - ``method="decompose"``: as ``ils`` for half the time, then re-optimise groups of
+      ``group`` related routes as small instances (:func:`matching.darp.lns.decompose`).
+      Measured no better than ``ils`` here (docs/benchmarks-darp.md); kept as an option.
 
-    Always returns a plan (possibly with unserved requests); the schedule is feasible by
-    construction and can be verified with :func:`matching.darp.check.check_solution`.
+    ``seed`` drives every random choice (OR-Tools itself has no seed), so runs repeat up
+    to timing effects. Always returns a plan, possibly with unserved requests; the
+    schedule is feasible by construction and verified by ``check_solution`` in the tests.
     """
-    start_time = time.monotonic()
-    deadline = start_time + time_limit_s
-    manager, routing, tdim, _keep = _build(inst)
-    first_budget = time_limit_s if method == "gls" else time_limit_s * init_share
-    assignment = routing.SolveWithParameters(_params(first_budget, seed, first, meta, False))
-    if assignment is None:
-        return _empty(inst)
-    best = _extract(inst, manager, routing, tdim, assignment)
+    from matching.darp import lns
+
+    if method not in ("gls", "ils", "decompose"):
+        raise ValueError(f"unknown method {method!r}")
+    started = time.monotonic()
+    deadline = started + time_limit_s
     if method == "gls":
-        return best
-    n, rng = inst.requests, random.Random(seed)
-    related = _related(inst)
-    cur = _routes(routing, manager, assignment, inst.vehicles)
-    cur_obj = best_obj = assignment.ObjectiveValue()
-    next_vars = [routing.NextVar(i) for i in range(routing.Size())]
-    iters = accepted = 0
-    while (remaining := deadline - time.monotonic()) > 0.05:
-        iters += 1
-        removed = _ruin(rng, related, n, max_removed)
-        gone = removed | {r + n for r in removed}
-        partial = [[v for v in route if v not in gone] for route in cur]
-        start = routing.solver().Assignment()
-        start.Add(next_vars)
-        if not routing.RoutesToAssignment(partial, True, False, start):
-            continue
-        repair = _params(remaining, seed, first, "GREEDY_DESCENT", False)
-        found = routing.SolveFromAssignmentWithParameters(start, repair)
-        if found is None:
-            continue
-        obj = found.ObjectiveValue()
-        threshold = temperature * (1 - (time.monotonic() - start_time) / time_limit_s)
-        if obj < cur_obj * (1 + threshold * rng.random()) or obj < cur_obj:
-            cur, cur_obj = _routes(routing, manager, found, inst.vehicles), obj
-            accepted += 1
-            if obj < best_obj:
-                best, best_obj = _extract(inst, manager, routing, tdim, found), obj
+        manager, routing, tdim, _keep = _build(inst)
+        found = routing.SolveWithParameters(_params(time_limit_s))
+        return _empty(inst) if found is None else _extract(inst, manager, routing, tdim, found)
+    rng = random.Random(seed)
+    stats: dict = {}
+    split = deadline if method == "ils" or inst.vehicles <= group else started + time_limit_s / 2
+    sol = lns.ruin_and_recreate(
+        inst, None, split, rng, init_budget=time_limit_s * init_share, stats=stats
+    )
+    if sol is None:
+        return _empty(inst)
+    if split < deadline and not sol.unserved:
+        sol = lns.decompose(
+            inst, sol, deadline, rng, group=group, budget=max(0.5, time_limit_s / 20), stats=stats
+        )
     if os.environ.get("DARP_DEBUG"):
-        print(f"{inst.name}: {iters} ruin-and-recreate iterations, {accepted} accepted", file=sys.stderr)
-    return best
-
-
-def _ruin(rng: random.Random, related: list[list[int]], n: int, max_removed: int) -> set[int]:
-    q = rng.randint(1, max(1, min(max_removed, n // 2)))
-    if rng.random() < RANDOM_SHARE:
-        return set(rng.sample(range(1, n + 1), q))
-    removed = [rng.randint(1, n)]
-    while len(removed) < q:
-        base = rng.choice(removed)
-        pool = [j for j in related[base] if j not in removed]
-        removed.append(pool[int(len(pool) * rng.random() ** 4)])
-    return set(removed)
+        print(f"{inst.name}: {stats}", file=sys.stderr)
+    return sol
 
 
 def _empty(inst: DarpInstance) -> DarpSolution:

@@ -13,15 +13,15 @@ KM_LAT = 1 / 111.2  # degrees of latitude per km (near enough for placing test p
 H = 60
 
 
-def at(km_north: float = 0.0) -> dict:
-    return {"lat": CENTRE[0] + km_north * KM_LAT, "lon": CENTRE[1]}
+def at(km_north: float = 0.0, km_east: float = 0.0) -> dict:
+    return {"lat": CENTRE[0] + km_north * KM_LAT, "lon": CENTRE[1] + km_east * KM_LAT / 0.748}
 
 
-def vol(id: str, km_north: float = 0.0, **kw) -> Volunteer:
+def vol(id: str, km_north: float = 0.0, km_east: float = 0.0, **kw) -> Volunteer:
     base = dict(max_km=10.0, available=((9 * H, 18 * H),), max_minutes=600,
                 languages=frozenset({"it"}), gender="f")
     base.update(kw)
-    return Volunteer(id=id, **at(km_north), **base)
+    return Volunteer(id=id, **at(km_north, km_east), **base)
 
 
 def visit(id: str, km_north: float = 0.0, **kw) -> Visit:

@@ -1,5 +1,7 @@
 """The checker catches each kind of broken solution (one test per rule)."""
 
+import itertools
+
 import pytest
 
 from matching.darp.check import check_solution
@@ -21,7 +23,7 @@ INST = parse_cordeau(TINY, "tiny")
 def asap(route: list[int], begin: float = 0.0) -> tuple[Stop, ...]:
     """Earliest service starts along a route (windows here are wide)."""
     stops, t = [Stop(route[0], begin)], begin
-    for u, v in zip(route, route[1:]):
+    for u, v in itertools.pairwise(route):
         t = max(t + INST.vertices[u].service + INST.dist(u, v), INST.vertices[v].early)
         stops.append(Stop(v, t))
     return tuple(stops)
@@ -71,16 +73,22 @@ def test_every_vehicle_has_a_route():
 
 
 def test_vertex_visited_twice():
-    assert any("more than once" in e for e in errors(sol(asap([0, 1, 3, 5]), asap([0, 1, 2, 4, 5]))))
+    assert any(
+        "more than once" in e for e in errors(sol(asap([0, 1, 3, 5]), asap([0, 1, 2, 4, 5])))
+    )
 
 
 def test_pickup_and_delivery_on_same_vehicle():
-    assert any("vehicle" in e and "request 1" in e
-               for e in errors(sol(asap([0, 1, 4, 5]), asap([0, 2, 3, 5]))))
+    assert any(
+        "vehicle" in e and "request 1" in e
+        for e in errors(sol(asap([0, 1, 4, 5]), asap([0, 2, 3, 5])))
+    )
 
 
 def test_pickup_before_delivery():
-    assert any("delivery before pickup" in e for e in errors(sol(asap([0, 3, 1, 5]), asap([0, 2, 4, 5]))))
+    assert any(
+        "delivery before pickup" in e for e in errors(sol(asap([0, 3, 1, 5]), asap([0, 2, 4, 5])))
+    )
 
 
 def test_capacity():
@@ -102,7 +110,12 @@ def test_travel_time_cannot_be_beaten():
 
 def test_max_ride_time():
     slow = asap([0, 1, 3, 5])
-    slow = (slow[0], slow[1], Stop(3, slow[1].start + 1 + 25), Stop(5, slow[1].start + 1 + 25 + 1 + 3))
+    slow = (
+        slow[0],
+        slow[1],
+        Stop(3, slow[1].start + 1 + 25),
+        Stop(5, slow[1].start + 1 + 25 + 1 + 3),
+    )
     assert any("ride time" in e for e in errors(sol(slow, GOOD_ROUTES()[1])))
 
 
@@ -111,12 +124,17 @@ def test_route_duration():
     assert errors(sol(ok, GOOD_ROUTES()[1])) == []
     long = (*ok[:3], Stop(5, 95.0))
     assert [e for e in errors(sol(long, GOOD_ROUTES()[1]))] == [
-        "vehicle 0: route duration 95.000 > 90.0"]
+        "vehicle 0: route duration 95.000 > 90.0"
+    ]
 
 
 def test_unknown_vertex_and_vehicle():
-    assert any("unknown vertex" in e for e in errors(sol(asap([0, 1, 3, 5])[:3] + (Stop(9, 50.0), Stop(5, 60.0)),
-                                                        GOOD_ROUTES()[1])))
+    assert any(
+        "unknown vertex" in e
+        for e in errors(
+            sol(asap([0, 1, 3, 5])[:3] + (Stop(9, 50.0), Stop(5, 60.0)), GOOD_ROUTES()[1])
+        )
+    )
     bad = DarpSolution("tiny", 0.0, (*GOOD.routes, Route(7, EMPTY)), ())
     assert any("no such vehicle" in e for e in errors(bad))
 

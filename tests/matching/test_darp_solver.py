@@ -31,7 +31,10 @@ def test_small_instance_is_feasible_and_near_best_known(name, method):
 
 def test_cli_writes_the_documented_json(tmp_path):
     out = tmp_path / "sol.json"
-    assert main([str(DATA / "a2-20.txt"), "--time-limit", "2", "--output", str(out), "--seed", "3"]) == 0
+    assert (
+        main([str(DATA / "a2-20.txt"), "--time-limit", "2", "--output", str(out), "--seed", "3"])
+        == 0
+    )
     data = json.loads(out.read_text())
     assert set(data) == {"instance", "cost", "routes", "unserved"}
     assert data["instance"] == "a2-20" and isinstance(data["cost"], float)
@@ -69,3 +72,25 @@ def test_unused_vehicle_is_reported_as_depot_to_depot():
     sol = solve_darp(parse_cordeau(text, "t"), time_limit_s=1)
     stops = sorted([s.vertex for s in r.stops] for r in sol.routes)
     assert stops == [[0, 1, 2, 3], [0, 3]]
+
+
+def test_decomposition_keeps_plans_feasible():
+    inst = load_cordeau(DATA / "a3-18.txt")
+    sol = solve_darp(inst, time_limit_s=3, method="decompose", group=2, seed=1)
+    assert check_solution(inst, sol)[0] == []
+    assert sol.unserved == ()
+
+
+def test_unknown_method_is_rejected():
+    with pytest.raises(ValueError):
+        solve_darp(load_cordeau(DATA / "a2-16.txt"), time_limit_s=1, method="magic")
+
+
+def test_sub_instance_maps_requests():
+    from matching.darp.lns import sub_instance
+
+    inst = load_cordeau(DATA / "a2-16.txt")
+    sub = sub_instance(inst, [3, 7], 1)
+    assert (sub.requests, sub.vehicles, len(sub.vertices)) == (2, 1, 6)
+    assert sub.vertices[1].x == inst.vertices[3].x and sub.vertices[4].x == inst.vertices[23].x
+    assert [v.id for v in sub.vertices] == list(range(6))

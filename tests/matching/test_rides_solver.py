@@ -54,7 +54,9 @@ def test_no_accessible_car_says_so():
 
 
 def test_seats_are_respected():
-    p = problem([driver("small", seats=2), driver("big", seats=4, lat=0.5)], [ride("r", passengers=3)])
+    p = problem(
+        [driver("small", seats=2), driver("big", seats=4, lat=0.5)], [ride("r", passengers=3)]
+    )
     assert served_by(solve(p)) == {"r": "big"}
     sol = solve(problem([driver("small", seats=2)], [ride("r", passengers=3)]))
     assert "seats" in reasons(sol)["r"]
@@ -90,7 +92,9 @@ def test_out_of_range_and_out_of_hours_reasons():
 
 def test_impossible_appointment_is_explained():
     r = ride("r", earliest_pickup=9 * 60 + 55, at=10 * 60, to=(0.5, 0.0))
-    r = Ride(r.id, r.pickup_lat, r.pickup_lon, 0.5, 0.0, earliest_pickup=9 * 60 + 55, appointment=10 * 60)
+    r = Ride(
+        r.id, r.pickup_lat, r.pickup_lon, 0.5, 0.0, earliest_pickup=9 * 60 + 55, appointment=10 * 60
+    )
     sol = solve(problem([driver("a")], [r]))
     assert "cannot be reached" in reasons(sol)["r"]
 
@@ -130,9 +134,15 @@ def test_matrix_instead_of_function():
         (lambda d, r: ([Driver("x", 0.0, 0.0, ((60, 0),))], r), "drivers[0].shifts[0]"),
         (lambda d, r: ([Driver("x", 0.0, 0.0, ((0, 60),), seats=0)], r), "drivers[0].seats"),
         (lambda d, r: (d, [Ride("q", 0, 0, 1, 1)]), "rides[0].appointment"),
-        (lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, passengers=0)]), "rides[0].passengers"),
+        (
+            lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, passengers=0)]),
+            "rides[0].passengers",
+        ),
         (lambda d, r: (d, [Ride("q", 0, math.nan, 1, 1, appointment=60)]), "rides[0].pickup.lon"),
-        (lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, return_of="zz")]), "rides[0].return_of"),
+        (
+            lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, return_of="zz")]),
+            "rides[0].return_of",
+        ),
     ],
 )
 def test_bad_problems_name_the_field(mutate, field):
@@ -157,9 +167,17 @@ def ride_problems(draw):
     drivers = []
     for k in range(draw(st.integers(1, 3))):
         start = draw(st.integers(6 * 60, 12 * 60))
-        drivers.append(Driver(f"d{k}", draw(coord), draw(coord), ((start, start + draw(st.integers(30, 360))),),
-                              seats=draw(st.integers(1, 4)), wheelchair=draw(st.booleans()),
-                              max_km=draw(st.one_of(st.none(), st.floats(5, 100)))))
+        drivers.append(
+            Driver(
+                f"d{k}",
+                draw(coord),
+                draw(coord),
+                ((start, start + draw(st.integers(30, 360))),),
+                seats=draw(st.integers(1, 4)),
+                wheelchair=draw(st.booleans()),
+                max_km=draw(st.one_of(st.none(), st.floats(5, 100))),
+            )
+        )
     rides = []
     for k in range(draw(st.integers(1, 6))):
         t = draw(st.integers(7 * 60, 14 * 60))
@@ -167,14 +185,24 @@ def ride_problems(draw):
         link = None
         if k > 0 and rides[k - 1].return_of is None and draw(st.booleans()):
             link = rides[k - 1].id
-        rides.append(Ride(
-            f"r{k}", draw(coord), draw(coord), draw(coord), draw(coord),
-            earliest_pickup=t - 60 if kind != "appointment" else None,
-            appointment=t if kind != "pickup" else None,
-            passengers=draw(st.integers(1, 3)), wheelchair=draw(st.booleans()),
-            service_min=draw(st.integers(0, 10)),
-            max_ride_min=draw(st.one_of(st.none(), st.integers(5, 60))),
-            flex_min=draw(st.integers(0, 45)), return_of=link, priority=draw(st.integers(1, 3))))
+        rides.append(
+            Ride(
+                f"r{k}",
+                draw(coord),
+                draw(coord),
+                draw(coord),
+                draw(coord),
+                earliest_pickup=t - 60 if kind != "appointment" else None,
+                appointment=t if kind != "pickup" else None,
+                passengers=draw(st.integers(1, 3)),
+                wheelchair=draw(st.booleans()),
+                service_min=draw(st.integers(0, 10)),
+                max_ride_min=draw(st.one_of(st.none(), st.integers(5, 60))),
+                flex_min=draw(st.integers(0, 45)),
+                return_of=link,
+                priority=draw(st.integers(1, 3)),
+            )
+        )
     return problem(drivers, rides)
 
 

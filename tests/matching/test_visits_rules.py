@@ -8,7 +8,7 @@ from tests.matching.conftest import H, problem, reasons, served, visit, vol
 def test_language_mismatch_leaves_visit_unserved_with_reason(solve):
     sol = solve(problem([vol("anna")], [visit("r1", languages=frozenset({"ro"}))]))
     assert served(sol) == {}
-    assert reasons(sol)["r1"] == "no volunteer speaks Romanian"
+    assert reasons(sol)["r1"] == "no eligible volunteer speaks Romanian"
 
 
 def test_empty_language_list_accepts_any_volunteer(solve):
@@ -115,7 +115,7 @@ def test_least_travel_then_fair_spread(solve):
     p = problem([vol("near", 0.5), vol("far", 6)], [visit("r1")])
     assert served(solve(p)) == {"r1": ("near",)}
     # Equal distances: the two visits go to different volunteers (fair spread).
-    p = problem([vol("anna", 1), vol("bea", -1)], [visit("r1"), visit("r2")])
+    p = problem([vol("anna", km_east=1), vol("bea", km_east=-1)], [visit("r1"), visit("r2")])
     assert sorted(solve(p).loads.values()) == [60, 60]
 
 

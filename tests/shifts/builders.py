@@ -17,7 +17,11 @@ HOSPITAL = ("Via Santo Spirito 1, Isernia", 41.5990, 14.2290)
 def add_place(org, address: str, lat: float, lon: float, hood: str = "Ospedale") -> None:  # type: ignore[no-untyped-def]
     db.session.add(
         GazetteerEntry(
-            organisation_id=org.id, key=normalise(address), address=address, lat=lat, lon=lon,
+            organisation_id=org.id,
+            key=normalise(address),
+            address=address,
+            lat=lat,
+            lon=lon,
             neighbourhood=hood,
         )
     )

@@ -22,7 +22,9 @@ S = ShiftStatus
 def test_weekly_visit_is_expanded_idempotently(db_session):
     org = make_org()
     start = in_days(3)
-    req = make_request(org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=10)))
+    req = make_request(
+        org, visit_draft(start, recurring=True, end_date=start + timedelta(weeks=10))
+    )
     first = shifts_of(req)
     assert 4 <= len(first) <= 5  # rolling horizon of 4 weeks
     assert all(s.kind == ShiftKind.VISIT and s.status == S.OPEN for s in first)
@@ -68,14 +70,17 @@ def test_full_life_records_every_change_and_signals(db_session):
 
     def on_change(sender, old, new, actor, reason, **_):
         # Inside the transaction: the event row is already flushed.
-        assert db.session.query(ShiftEvent).filter_by(shift_id=sender.id, to_status=new.value).count()
+        assert (
+            db.session.query(ShiftEvent).filter_by(shift_id=sender.id, to_status=new.value).count()
+        )
         seen.append((old, new))
 
     def on_done(sender, actor, **_):
         completed.append(sender.id)
 
-    with signals.shift_status_changed.connected_to(on_change), signals.shift_completed.connected_to(
-        on_done
+    with (
+        signals.shift_status_changed.connected_to(on_change),
+        signals.shift_completed.connected_to(on_done),
     ):
         ops.claim(shift, vol, vol.user)
         ops.approve(shift, coord)
@@ -217,3 +222,26 @@ def test_worry_needs_a_note(db_session):
     with pytest.raises(ops.ShiftError) as err:
         ops.check_in(shift, v, v.user, mood="ok", resident_happy=False, worried=True, note=" ")
     assert err.value.field == "note"
+
+
+def test_board_order_and_what_it_hides(db_session):
+    from webapp.shifts.board import open_board
+
+    org = make_org()
+    day1, day2 = in_days(4), in_days(5)
+    near = make_resident(org, lat=41.5940, lon=14.2325)
+    far = make_resident(org, lat=41.6200, lon=14.2325)
+    far_day1 = make_request(org, visit_draft(day1, windows=[(day1.weekday(), time(9), time(10))]),
+                            resident=far)  # fmt: skip
+    near_day1 = make_request(org, visit_draft(day1, windows=[(day1.weekday(), time(16), time(18))]),
+                             resident=near)  # fmt: skip
+    near_day2 = make_request(org, visit_draft(day2), resident=near)
+    german = make_request(org, visit_draft(day2, languages=["de"]), resident=near)
+    vol = make_volunteer(org, max_km=10)
+    order = [item.first.request_id for item in open_board(vol)]
+    assert order == [near_day1.id, far_day1.id, near_day2.id]  # soonest day, then nearest
+    assert german.id not in order
+    ops.claim(shifts_of(near_day2)[0], vol, vol.user)
+    clash = make_request(org, visit_draft(day2, windows=[(day2.weekday(), time(10, 30), time(12))]),
+                         resident=near)  # fmt: skip
+    assert clash.id not in [item.first.request_id for item in open_board(vol)]

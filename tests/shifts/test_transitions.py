@@ -29,7 +29,7 @@ ALLOWED = {
 
 def test_table_is_what_the_docs_say():
     assert {(a, b) for a, targets in TRANSITIONS.items() for b in targets} == ALLOWED
-    assert FINAL == {S.COMPLETED, S.CANCELLED, S.NO_SHOW, S.UNFILLED}
+    assert {S.COMPLETED, S.CANCELLED, S.NO_SHOW, S.UNFILLED} == FINAL
 
 
 @pytest.mark.parametrize(("old", "new"), list(itertools.product(S, S)))

@@ -5,7 +5,7 @@ same reason.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -60,9 +60,11 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         for s in person.slots
     ):
         return _("outside the times you said you are free")
-    km = volunteer_distance(person, shift)
-    if km is None:
+    if person.lat is None or person.lon is None:
         return _("we do not know where you live yet")
+    if shift.start_lat is None or shift.start_lon is None:
+        return _("this address is not on the map yet; a coordinator will fix it")
+    km = volunteer_distance(person, shift) or 0.0
     if km > profile.max_km:
         return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
     request = shift.request
@@ -72,31 +74,42 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         if (profile.car_seats or 0) < request.passengers:
             return _("your car has too few seats for %(n)s passengers", n=request.passengers)
     if request.languages and not set(request.languages) & set(person.languages or []):
-        return _("the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages))
+        return _(
+            "the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages)
+        )
     if request.gender_preference and request.gender_preference != person.gender:
         return _("the resident asked for a visitor of another gender")
     return None
 
 
-def conflict(person: Person, shifts: list[Shift], speed_kmh: float) -> str | None:
+def held_shifts(person: Person, lo: datetime, hi: datetime) -> list[Shift]:
+    """Shifts ``person`` holds that could clash with anything between ``lo`` and ``hi``."""
+    margin = timedelta(hours=6)  # wider than any travel time inside one town
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .join(Assignment, Assignment.shift_id == Shift.id)
+            .where(
+                Assignment.volunteer_id == person.id,
+                Shift.status.in_(HOLDING),
+                Shift.starts_at < hi + margin,
+                Shift.ends_at > lo - margin,
+            )
+        )
+    )
+
+
+def conflict(
+    person: Person, shifts: list[Shift], speed_kmh: float, held: list[Shift] | None = None
+) -> str | None:
     """A reason if ``person`` already holds a shift that overlaps any of ``shifts``,
-    counting the travel time from where one ends to where the next starts."""
+    counting the travel time from where one ends to where the next starts. ``held`` may
+    be preloaded with :func:`held_shifts` (the board checks many groups at once)."""
     if not shifts:
         return None
     ids = {s.id for s in shifts}
-    lo = min(s.starts_at for s in shifts)
-    hi = max(s.ends_at for s in shifts)
-    margin = timedelta(hours=6)  # wider than any travel time inside one town
-    held = db.session.scalars(
-        sa.select(Shift)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(
-            Assignment.volunteer_id == person.id,
-            Shift.status.in_(HOLDING),
-            Shift.starts_at < hi + margin,
-            Shift.ends_at > lo - margin,
-        )
-    ).all()
+    if held is None:
+        held = held_shifts(person, min(s.starts_at for s in shifts), max(s.ends_at for s in shifts))
     for other in held:
         if other.id in ids:
             continue

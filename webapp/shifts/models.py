@@ -91,7 +91,10 @@ class Shift(db.Model):
 
     request = relationship("Request")
     assignments = relationship(
-        "Assignment", back_populates="shift", cascade="all, delete-orphan", order_by="Assignment.seat"
+        "Assignment",
+        back_populates="shift",
+        cascade="all, delete-orphan",
+        order_by="Assignment.seat",
     )
     events = relationship(
         "ShiftEvent", back_populates="shift", cascade="all, delete-orphan", order_by="ShiftEvent.id"
@@ -106,7 +109,8 @@ class Shift(db.Model):
         return [a.volunteer_id for a in self.assignments]
 
     def __repr__(self) -> str:
-        return f"<Shift {self.id} {self.kind.value} {self.status.value} {self.starts_at:%Y-%m-%d %H:%M}>"
+        when = f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return f"<Shift {self.id} {self.kind.value} {self.status.value} {when}>"
 
 
 class Assignment(db.Model):

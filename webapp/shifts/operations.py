@@ -75,9 +75,7 @@ def begin_locked() -> None:
 
 def _lock_person(person: Person) -> None:
     if _is_postgres():
-        db.session.execute(
-            sa.select(Person.id).where(Person.id == person.id).with_for_update()
-        )
+        db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update())
 
 
 def _speed(org_id: int) -> float:

@@ -78,7 +78,9 @@ def plan(request: Request, day: date) -> list[dict]:
     key = f"{request.id}:{day.isoformat()}"
     resident = request.resident
     if request.kind == RequestKind.VISIT:
-        window = min((w for w in request.windows if w.weekday == day.weekday()), key=lambda w: w.start)
+        window = min(
+            (w for w in request.windows if w.weekday == day.weekday()), key=lambda w: w.start
+        )
         starts = at_local(day, window.start, tz)
         where = dict(
             start_address=resident.address if resident else "",

@@ -1,13 +1,13 @@
 """The one transition table of a shift, and the only function that changes its status.
 
-    open      -> proposed (solver/coordinator suggests), claimed (a volunteer takes it),
-                 approved (coordinator assigns by hand), cancelled, unfilled
-    proposed  -> approved, open (rejected), cancelled, unfilled
-    claimed   -> approved, open (rejected or withdrawn), cancelled, unfilled
-    approved  -> confirmed, completed (coordinator on the volunteer's behalf),
-                 open (volunteer declines or cancels), cancelled, no_show
-    confirmed -> completed, open (volunteer cancels), cancelled, no_show
-    completed, cancelled, no_show, unfilled: final.
+open      -> proposed (solver/coordinator suggests), claimed (a volunteer takes it),
+             approved (coordinator assigns by hand), cancelled, unfilled
+proposed  -> approved, open (rejected), cancelled, unfilled
+claimed   -> approved, open (rejected or withdrawn), cancelled, unfilled
+approved  -> confirmed, completed (coordinator on the volunteer's behalf),
+             open (volunteer declines or cancels), cancelled, no_show
+confirmed -> completed, open (volunteer cancels), cancelled, no_show
+completed, cancelled, no_show, unfilled: final.
 """
 
 from __future__ import annotations
