@@ -27,7 +27,7 @@ def inline(app):  # type: ignore[no-untyped-def]
     app.config["MATCHRUN_LAUNCH"] = "inline"
     app.config["MATCHRUN_TIME_LIMIT_S"] = 2.0
     yield
-    app.config["MATCHRUN_LAUNCH"] = old
+    app.config["MATCHRUN_LAUNCH"] = old or "process"
     app.config.pop("MATCHRUN_TIME_LIMIT_S", None)
 
 
@@ -110,6 +110,11 @@ def test_approve_selected_creates_approved_assignments(client, inline):
     assert len(_seated(dino)) == 2
     assert bruno.status == ShiftStatus.OPEN and _seated(bruno) == []
     assert run.decisions == {str(ada.id): "approved", str(dino.id): "approved"}
+    # The volunteer finds it in their schedule (the shifts feature's page).
+    volunteer = db.session.get(type(o.vols["giulia"]), _seated(ada)[0])
+    mine = client.application.test_client()
+    login(mine, volunteer.user.email, PASSWORD)
+    assert f'data-shift="{ada.id}"' in mine.get("/shifts/mine").get_data(as_text=True)
 
 
 def test_approve_all_and_reject(client, inline):

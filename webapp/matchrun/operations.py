@@ -29,6 +29,9 @@ from webapp.shifts.transitions import IllegalTransition
 
 MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Workers this process started: kept so they are reaped (no zombies) and not garbage
+# collected while running; each launch polls the list and drops the finished ones.
+_CHILDREN: list[subprocess.Popen] = []
 
 
 class MatchError(ValueError):
@@ -84,7 +87,7 @@ def start_run(
 def launch(run_id: int) -> subprocess.Popen | None:
     """Start the worker for a committed run. ``MATCHRUN_LAUNCH`` = "process" (default),
     "inline" (solve now, in this process: tests only) or "none" (tests drive the worker)."""
-    mode = current_app.config.get("MATCHRUN_LAUNCH", "process")
+    mode = current_app.config.get("MATCHRUN_LAUNCH") or "process"
     if mode == "inline":
         from webapp.matchrun.worker import run
 
@@ -96,6 +99,7 @@ def launch(run_id: int) -> subprocess.Popen | None:
     # The same database as this process, whatever configured it (tests, instance file).
     env["DATABASE_URL"] = db.engine.url.render_as_string(hide_password=False)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    _CHILDREN[:] = [c for c in _CHILDREN if c.poll() is None]  # reap finished workers
     proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
         [sys.executable, "-m", "webapp.matchrun.worker", str(run_id)],
         cwd=str(PROJECT_ROOT),
@@ -104,6 +108,7 @@ def launch(run_id: int) -> subprocess.Popen | None:
         stdout=subprocess.DEVNULL,
         start_new_session=True,  # a restart of the web worker does not kill the solve
     )
+    _CHILDREN.append(proc)
     return proc
 
 
