@@ -255,3 +255,33 @@ def test_nav_shows_match_to_coordinators_only(client, inline):
     o = small_org()
     login(client, o.coordinator.email, PASSWORD)
     assert 'href="/match/"' in client.get("/match/").get_data(as_text=True)
+
+
+def test_a_failed_run_explains_itself_without_a_traceback(client, inline):
+    o = small_org()
+    o.vols["giulia"].lat = 95.0
+    db.session.flush()
+    run = _run(client, o)
+    assert run.status == RunStatus.FAILED
+    resp = client.get(f"/match/runs/{run.id}")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Matching failed" in html
+    assert "The data could not be matched: volunteer" in html and "latitude must be" in html
+    assert "Traceback" not in html
+
+
+def test_a_run_whose_worker_died_is_marked_failed(client, app):
+    app.config["MATCHRUN_LAUNCH"] = "none"
+    try:
+        o = small_org()
+        run = _run(client, o)
+        assert run.status == RunStatus.QUEUED
+        page = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+        assert "Matching in progress" in page and 'http-equiv="refresh"' in page
+        run.created_at = run.created_at - timedelta(hours=1)
+        db.session.flush()
+        status = client.get(f"/match/runs/{run.id}/status.json").get_json()
+        assert status["status"] == "failed" and status["finished"] is True
+        assert "stopped unexpectedly" in client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    finally:
+        app.config["MATCHRUN_LAUNCH"] = "process"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import User
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.people.models import Person
@@ -110,6 +111,24 @@ def launch(run_id: int) -> subprocess.Popen | None:
     )
     _CHILDREN.append(proc)
     return proc
+
+
+def expire_if_stale(run: MatchRun, now: datetime | None = None) -> bool:
+    """A worker killed mid-run (server restart, out of memory) never finishes its row: past
+    a generous deadline the run is marked failed so the page stops waiting. Flushes."""
+    if run.finished:
+        return False
+    weeks = (run.date_to - run.date_from).days // 7 + 2
+    budget = timedelta(seconds=max(300.0, 5 * run.time_limit_s * weeks))
+    since = run.started_at or run.created_at
+    if (now or utcnow()) - since <= budget:
+        return False
+    run.status = RunStatus.FAILED
+    run.error = "crash|the matcher stopped without finishing"
+    run.progress_text = "failed"
+    run.finished_at = utcnow()
+    db.session.flush()
+    return True
 
 
 def proposal(run: MatchRun, shift_id: int) -> dict[str, Any] | None:

@@ -68,6 +68,8 @@ def _status(run: MatchRun) -> dict[str, Any]:
 @coordinator_required
 def status(run_id: int):  # type: ignore[no-untyped-def]
     run = get_in_org_or_404(MatchRun, run_id, current_user)
+    if ops.expire_if_stale(run):
+        db.session.commit()
     return jsonify(_status(run))
 
 
@@ -75,6 +77,8 @@ def status(run_id: int):  # type: ignore[no-untyped-def]
 @coordinator_required
 def show(run_id: int):  # type: ignore[no-untyped-def]
     run = get_in_org_or_404(MatchRun, run_id, current_user)
+    if ops.expire_if_stale(run):
+        db.session.commit()
     if not run.finished:
         return render_template("matchrun/progress.html", run=run, state=_status(run))
     if run.status == RunStatus.FAILED:
