@@ -65,7 +65,7 @@ def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:
 
     for uid, items in schedule.items():
         items.sort()
-        for (s1, e1, a), (s2, _, b) in zip(items, items[1:], strict=False):
+        for (_, e1, a), (s2, _, b) in zip(items, items[1:], strict=False):
             if e1 + travel(a, b) > s2:
                 errors.append(f"{uid}: {a} and {b} overlap once travel is counted")
         load = sum(e - s for s, e, _ in items)

@@ -8,6 +8,7 @@ from ``origin`` = midnight of the earliest date that appears in the scenario.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,10 +69,9 @@ class _Clock:
                 stamps.append(f.get("start"))
         good = []
         for s in stamps:
-            try:
+            # A bad stamp is reported with its field name when its item is parsed.
+            with contextlib.suppress(TypeError, ValueError):
                 good.append(datetime.fromisoformat(s).replace(tzinfo=None))
-            except (TypeError, ValueError):
-                pass  # reported with its field name when the item itself is parsed
         first = min(good, default=datetime(2000, 1, 1))
         self.origin = datetime(first.year, first.month, first.day)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from matching.baseline import greedy_plan
-from matching.geo import Geo
+from matching.geo import Geo, haversine_km
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Candidate, Pruned, prune
 from matching.solution import RawPlan, assemble
@@ -33,9 +33,26 @@ LEVEL_SHARES = (0.7, 0.1, 0.1, 0.1)
 # CP-SAT deterministic time units per wall second, measured on the 2-core benchmark machine
 # (0.2-0.3 with one worker); a deterministic run of limit S gets S * this many units.
 DTIME_PER_SECOND = 0.25
+# Share of the budget for the whole-week model; the rest goes to neighbourhood search.
+MONOLITH_SHARE = 0.5
 MAX_CUT_SPAN = 24 * 60  # energetic cuts only over intervals up to a day long
 LEVEL_NAMES = ("priority", "continuity", "travel", "fairness")
 Progress = Callable[[str, float], None]
+
+
+def plan_broken(problem: VisitProblem, geo: Geo, plan: RawPlan) -> bool:
+    """Does some volunteer lack the travel time between two consecutive visits?"""
+    visits = problem.visits
+    by_vol: dict[int, list[tuple[int, int]]] = {}
+    for i, (js, start) in plan.items():
+        for j in js:
+            by_vol.setdefault(j, []).append((start, i))
+    for seq in by_vol.values():
+        seq.sort()
+        for (sa, a), (sb, b) in zip(seq, seq[1:], strict=False):
+            if sa + visits[a].duration_min + geo.travel(visits[a].point, visits[b].point) > sb:
+                return True
+    return False
 
 
 class _Model:
@@ -182,18 +199,7 @@ class _Model:
         return out
 
     def broken(self, plan: RawPlan) -> bool:
-        visits = self.p.visits
-        by_vol: dict[int, list[tuple[int, int]]] = {}
-        for i, (js, start) in plan.items():
-            for j in js:
-                by_vol.setdefault(j, []).append((start, i))
-        for seq in by_vol.values():
-            seq.sort()
-            for (sa, a), (sb, b) in zip(seq, seq[1:], strict=False):
-                if sa + visits[a].duration_min + self.geo.travel(visits[a].point,
-                                                                 visits[b].point) > sb:
-                    return True
-        return False
+        return plan_broken(self.p, self.geo, plan)
 
     def _minutes(self) -> None:
         self.load: dict[int, cp_model.LinearExpr] = {}
@@ -273,10 +279,15 @@ def _params(limit: float, wall_cap: float, seed: int, workers: int,
     return solver
 
 
-def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[int]:
-    """The four level values of a plan, computed exactly as the model's expressions."""
+def pair_km(problem: VisitProblem, geo: Geo, i: int, j: int) -> float:
+    """The distance the travel level uses: the same figure pruning gave the model."""
+    a, b = problem.visits[i].point, problem.volunteers[j].point
+    return geo.km(a, b) if problem.distance_km is not None else haversine_km(a, b)
+
+
+def level_values(problem: VisitProblem, geo: Geo, plan: RawPlan) -> list[int]:
+    """The four level values of a plan, computed as the model's expressions are."""
     visits, vols = problem.visits, problem.volunteers
-    km = {(i, c.vol): c.km for i in model.start for c in model.cands[i]}
     loads = [0] * len(vols)
     for i, (js, _) in plan.items():
         for j in js:
@@ -285,19 +296,107 @@ def _level_values(problem: VisitProblem, model: _Model, plan: RawPlan) -> list[i
         sum(visits[i].priority for i in plan),
         sum(1 for i, (js, _) in plan.items() if any(
             vols[j].id == visits[i].preferred_volunteer for j in js)),
-        sum(round(km[i, j] * 1000) for i, (js, _) in plan.items() for j in js),
+        sum(round(pair_km(problem, geo, i, j) * 1000) for i, (js, _) in plan.items()
+            for j in js),
         sum(fairness_cost(load) for load in loads),
     ]
 
 
-def _better(problem: VisitProblem, model: _Model, new: RawPlan, old: RawPlan, level: int,
+def lexi_key(values: list[int]) -> tuple[int, int, int, int]:
+    """Bigger is better, level by level."""
+    return (values[0], values[1], -values[2], -values[3])
+
+
+def _better(problem: VisitProblem, geo: Geo, new: RawPlan, old: RawPlan, level: int,
             maximise: bool) -> bool:
     """Is ``new`` at least as good at ``level`` while equal on the levels already fixed?"""
-    a = _level_values(problem, model, new)
-    b = _level_values(problem, model, old)
+    a = level_values(problem, geo, new)
+    b = level_values(problem, geo, old)
     if a[:level] != b[:level]:
         return a[:level] > b[:level] if level == 1 else False  # only level 0 may improve
     return a[level] >= b[level] if maximise else a[level] <= b[level]
+
+
+class Budget:
+    """Time left for a whole solve: wall seconds, or deterministic CP-SAT work units."""
+
+    def __init__(self, deterministic: bool, time_limit_s: float, t0: float) -> None:
+        self.deterministic, self.limit = deterministic, time_limit_s
+        self.wall_end = t0 + time_limit_s
+        self.total = (time_limit_s * DTIME_PER_SECOND if deterministic
+                      else time_limit_s - (time.perf_counter() - t0))
+        self.spent = 0.0
+
+    def left(self) -> float:
+        if self.deterministic:
+            return self.total - self.spent
+        return min(self.total - self.spent, self.wall_end - time.perf_counter())
+
+    def solver(self, limit: float, seed: int, workers: int) -> cp_model.CpSolver:
+        wall_left = self.wall_end - time.perf_counter()
+        # Deterministic runs get a generous wall cap (hit only on a machine far slower than
+        # the calibration); at worst a run takes about three times the limit.
+        cap = max(wall_left, 0) + 2 * self.limit if self.deterministic else wall_left
+        return _params(min(limit, self.left()), cap, seed, workers, self.deterministic)
+
+    def charge(self, solver: cp_model.CpSolver) -> float:
+        used = max(solver.deterministic_time if self.deterministic else solver.wall_time, 0.01)
+        self.spent += used
+        return used
+
+
+def lexicographic(problem: VisitProblem, geo: Geo, model: _Model, capped: Pruned,
+                  plan: RawPlan, budget: Budget, allowed: float, seed: int,
+                  workers: int | None, say: Progress) -> tuple[RawPlan, int | None, list[str]]:
+    """Solve the levels in turn from the feasible ``plan``, spending at most ``allowed``.
+
+    Returns the best plan (always feasible), the proven level-1 bound and level statuses.
+    """
+    bound: int | None = None
+    statuses: list[str] = []
+    spent = 0.0
+    for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
+                                                          strict=True)):
+        if maximise:
+            model.m.maximize(expr)
+        else:
+            model.m.minimize(expr)
+        level_budget = min((allowed - spent) * share / sum(LEVEL_SHARES[level:]),
+                           budget.left())
+        status_name = "NOT_RUN"
+        while level_budget > 0.01:
+            solver = budget.solver(level_budget, seed, workers or 1)
+            status = solver.solve(model.m)
+            used = budget.charge(solver)
+            level_budget -= used
+            spent += used
+            status_name = solver.status_name(status)
+            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # Travel cuts only tighten the model, so every round's bound is valid.
+                found = int(solver.best_objective_bound + 1e-6)
+                bound = found if bound is None else min(bound, found)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            candidate = model.plan(solver)
+            broken = model.broken(candidate)
+            if broken:
+                # The plan ignored travel somewhere: add the exact rule there, repair the
+                # plan (re-time, drop, refill) and solve again from the better plan.
+                for cut in model.tight_pairs(candidate):
+                    model.add_travel_cut(*cut)
+                candidate = greedy_plan(problem, geo, capped, prefer=candidate, smart=True)
+                status_name = "REPAIRED"
+            if _better(problem, geo, candidate, plan, level, maximise):
+                plan = candidate
+            model.hint(plan)
+            if not broken:
+                break
+        statuses.append(status_name)
+        value = level_values(problem, geo, plan)[level]
+        model.m.add(expr >= value) if maximise else model.m.add(expr <= value)
+        model.hint(plan)
+        say(LEVEL_NAMES[level], 0.1 + 0.6 * (level + 1) / len(LEVEL_SHARES))
+    return plan, bound, statuses
 
 
 def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int = 0,
@@ -323,60 +422,16 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
         model.add_travel_cut(*cut)
     model.hint(plan)
     say("built", 0.1)
-    bound: int | None = None
-    statuses: list[str] = []
-    # Budget per level: wall seconds, or (deterministic) CP-SAT work units so that the number
-    # of cutting rounds, and hence the answer, does not depend on the machine's load.
-    wall_end = t0 + time_limit_s
-    total = (time_limit_s * DTIME_PER_SECOND if deterministic
-             else time_limit_s - (time.perf_counter() - t0))
-    spent = 0.0
-    for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
-                                                          strict=True)):
-        if maximise:
-            model.m.maximize(expr)
-        else:
-            model.m.minimize(expr)
-        budget = (total - spent) * share / sum(LEVEL_SHARES[level:])
-        status_name = "NOT_RUN"
-        while budget > 0.01:
-            wall_left = wall_end - time.perf_counter()
-            if not deterministic:
-                budget = min(budget, wall_left)
-            # Deterministic runs get a generous wall cap (hit only on a machine far slower
-            # than the calibration); at worst a run takes about three times the limit.
-            cap = max(wall_left, 0) + 2 * time_limit_s if deterministic else wall_left
-            solver = _params(budget, cap, seed, workers or 1, deterministic)
-            status = solver.solve(model.m)
-            used = max(solver.deterministic_time if deterministic else solver.wall_time, 0.01)
-            budget -= used
-            spent += used
-            status_name = solver.status_name(status)
-            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # Travel cuts only tighten the model, so every round's bound is valid.
-                found = int(solver.best_objective_bound + 1e-6)
-                bound = found if bound is None else min(bound, found)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            candidate = model.plan(solver)
-            broken = model.broken(candidate)
-            if broken:
-                # The plan ignored travel somewhere: add the exact rule there, repair the
-                # plan (re-time, drop, refill) and solve again from the better plan.
-                for cut in model.tight_pairs(candidate):
-                    model.add_travel_cut(*cut)
-                candidate = greedy_plan(problem, geo, capped, prefer=candidate, smart=True)
-                status_name = "REPAIRED"
-            if _better(problem, model, candidate, plan, level, maximise):
-                plan = candidate
-            model.hint(plan)
-            if not broken:
-                break
-        statuses.append(status_name)
-        value = _level_values(problem, model, plan)[level]
-        model.m.add(expr >= value) if maximise else model.m.add(expr <= value)
-        model.hint(plan)
-        say(LEVEL_NAMES[level], 0.1 + 0.9 * (level + 1) / len(LEVEL_SHARES))
+    # Budget: wall seconds, or (deterministic) CP-SAT work units so that the number of
+    # cutting rounds, and hence the answer, does not depend on the machine's load.
+    budget = Budget(deterministic, time_limit_s, t0)
+    plan, bound, statuses = lexicographic(problem, geo, model, capped, plan, budget,
+                                          budget.total * MONOLITH_SHARE, seed, workers, say)
+    if budget.left() > 0.01 and any(status != "OPTIMAL" for status in statuses):
+        from matching.lns import improve  # lns imports this module
+
+        plan = improve(problem, geo, capped, plan, budget, seed, workers)
+        say("lns", 1.0)
     if sum(problem.visits[i].priority for i in first_come) > sum(
             problem.visits[i].priority for i in plan):
         plan = first_come  # only when the model (capped candidates) found nothing better

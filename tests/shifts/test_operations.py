@@ -112,14 +112,16 @@ def test_illegal_move_has_a_clear_message(db_session):
         (lambda v: setattr(v.volunteer, "status", VolunteerStatus.PENDING), "not approved"),
         (lambda v: setattr(v.volunteer, "max_km", 0.1), "0.1 km radius"),
         (lambda v: setattr(v, "languages", ["de"]), "speaks"),
-        (lambda v: setattr(v, "gender", "m"), "gender"),
+        (lambda v: setattr(v, "gender", "male"), "gender"),
         (lambda v: v.slots.clear(), "free"),
     ],
 )
 def test_claim_refused_with_a_reason(db_session, change, reason):
     org = make_org()
-    (shift,) = shifts_of(make_request(org, visit_draft(languages=["it"], gender_preference="f")))
-    vol = make_volunteer(org, gender="f", lat=41.60, lon=14.24)
+    (shift,) = shifts_of(
+        make_request(org, visit_draft(languages=["it"], gender_preference="female"))
+    )
+    vol = make_volunteer(org, gender="female", lat=41.60, lon=14.24)
     change(vol)
     db.session.flush()
     with pytest.raises(ops.ShiftError) as err:

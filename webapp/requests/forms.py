@@ -110,7 +110,7 @@ class CoordinatorRequestForm(FlaskForm):
     )
     gender_preference = SelectField(
         _l("Visitor's gender"),
-        choices=options([("", _l("No preference")), ("f", _l("Woman")), ("m", _l("Man"))]),
+        choices=options([("", _l("No preference")), ("female", _l("Woman")), ("male", _l("Man"))]),
         default="",
     )
     interests = StringField(

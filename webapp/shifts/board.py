@@ -37,7 +37,9 @@ def _groups(shifts: list[Shift]) -> list[list[Shift]]:
     return list(groups.values())
 
 
-def open_board(person: Person, now: datetime | None = None) -> list[BoardItem]:
+def open_board(
+    person: Person, now: datetime | None = None, limit: int | None = None
+) -> list[BoardItem]:
     """Groups ``person`` could take now: eligible on every leg, a free seat, no clash.
     Soonest day first, nearest first within a day."""
     now = now or utcnow()
@@ -81,7 +83,7 @@ def open_board(person: Person, now: datetime | None = None) -> list[BoardItem]:
     items.sort(
         key=lambda i: (i.first.starts_at.astimezone(tz).date(), i.km or 0, i.first.starts_at)
     )
-    return items
+    return items[:limit] if limit else items
 
 
 def my_shifts(person: Person, now: datetime | None = None) -> list[list[Shift]]:

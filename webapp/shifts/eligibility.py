@@ -5,7 +5,9 @@ same reason.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -25,10 +27,35 @@ _CREDENTIAL_LAPSED = {
 }
 
 
+@lru_cache(maxsize=8192)
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic km, memoised: a weekly request puts the same pair on the board every week,
+    and the geodesic solution costs about a millisecond."""
+    return distance_km(a, b)
+
+
+def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Equirectangular approximation: within 0.5% of geodesic over a town's distances."""
+    mean_lat = math.radians((a[0] + b[0]) / 2)
+    dx = math.radians(b[1] - a[1]) * math.cos(mean_lat)
+    dy = math.radians(b[0] - a[0])
+    return 6371.0 * math.hypot(dx, dy)
+
+
 def volunteer_distance(person: Person, shift: Shift) -> float | None:
     if None in (person.lat, person.lon, shift.start_lat, shift.start_lon):
         return None
-    return distance_km((person.lat, person.lon), (shift.start_lat, shift.start_lon))
+    return km_between((person.lat, person.lon), (shift.start_lat, shift.start_lon))
+
+
+def _beyond(person: Person, shift: Shift, radius: float) -> bool:
+    a, b = (person.lat, person.lon), (shift.start_lat, shift.start_lon)
+    rough = _rough_km(a, b)
+    if rough > radius * 1.02 + 0.05:
+        return True  # clearly outside: skip the exact computation
+    if rough < radius * 0.98 - 0.05:
+        return False
+    return km_between(a, b) > radius  # near the edge: decide with the geodesic
 
 
 def ineligibility(person: Person, shift: Shift) -> str | None:
@@ -64,8 +91,7 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         return _("we do not know where you live yet")
     if shift.start_lat is None or shift.start_lon is None:
         return _("this address is not on the map yet; a coordinator will fix it")
-    km = volunteer_distance(person, shift) or 0.0
-    if km > profile.max_km:
+    if _beyond(person, shift, profile.max_km):
         return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
     request = shift.request
     if activity == "ride":

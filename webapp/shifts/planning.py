@@ -78,9 +78,10 @@ def plan(request: Request, day: date) -> list[dict]:
     key = f"{request.id}:{day.isoformat()}"
     resident = request.resident
     if request.kind == RequestKind.VISIT:
-        window = min(
-            (w for w in request.windows if w.weekday == day.weekday()), key=lambda w: w.start
-        )
+        # The window of that weekday; any window if none matches (e.g. a one-off
+        # occurrence on another day keeps the usual time).
+        fitting = [w for w in request.windows if w.weekday == day.weekday()] or request.windows
+        window = min(fitting, key=lambda w: w.start)
         starts = at_local(day, window.start, tz)
         where = dict(
             start_address=resident.address if resident else "",

@@ -29,6 +29,7 @@ from webapp.shifts.timeutil import org_tz
 from webapp.shifts.transitions import STATUS_LABELS, IllegalTransition
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
+BOARD_SIZE = 50  # a phone screen, not a spreadsheet
 
 add_nav("shifts.board", lambda: _l("Open shifts"), is_volunteer, order=20)
 add_nav("shifts.mine", lambda: _l("My schedule"), is_volunteer, order=21)
@@ -59,7 +60,13 @@ def _fail(err: Exception) -> None:
 @bp.route("/board")
 @volunteer_required
 def board():  # type: ignore[no-untyped-def]
-    return render_template("shifts/board.html", items=open_board(me()), form=ActionForm())
+    items = open_board(me())
+    return render_template(
+        "shifts/board.html",
+        items=items[:BOARD_SIZE],
+        more=len(items) - BOARD_SIZE,
+        form=ActionForm(),
+    )
 
 
 @bp.route("/<int:shift_id>/claim", methods=["POST"])
