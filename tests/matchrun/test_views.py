@@ -285,3 +285,13 @@ def test_a_run_whose_worker_died_is_marked_failed(client, app):
         assert "stopped unexpectedly" in client.get(f"/match/runs/{run.id}").get_data(as_text=True)
     finally:
         app.config["MATCHRUN_LAUNCH"] = "process"
+
+
+def test_the_results_page_speaks_italian(client, inline):
+    o = small_org()
+    run = _run(client, o)
+    post_form(client, "/language", {"locale": "it", "next": "/match/"}, page="/match/")
+    assert "Proponi abbinamenti" in client.get("/match/").get_data(as_text=True)
+    html = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    assert "Abbinamenti proposti" in html and "Approva i selezionati" in html
+    assert "nessun volontario abita abbastanza vicino" in html
