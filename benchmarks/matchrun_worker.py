@@ -84,8 +84,17 @@ def main(visits: int, volunteers: int, url: str) -> None:
         client = app.test_client()
         login(client, coord.email, PASSWORD)
         t1 = clock.perf_counter()
+        if "--profile" in sys.argv:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.enable()
         assert client.get(f"/match/runs/{run.id}").status_code == 200
         page = clock.perf_counter() - t1
+        if "--profile" in sys.argv:
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
     print(f"{visits} visits x {volunteers} volunteers, one week, time limit 10 s")
     print(f"worker end to end: {total:.1f} s (solver {v['solver']['seconds']:.1f} s)")
     print(f"served: matcher {v['solver']['served']}, first come {v['baseline']['served']}; "
@@ -95,7 +104,7 @@ def main(visits: int, volunteers: int, url: str) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n, m = (int(args[0]), int(args[1])) if len(args) >= 2 else (200, 50)
     target = args[2] if len(args) >= 3 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     main(n, m, target)

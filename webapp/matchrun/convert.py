@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from matching.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
@@ -32,6 +33,13 @@ from webapp.shifts.transitions import HOLDING
 
 Interval = tuple[int, int]
 DAY = 24 * 60
+# Everything the eligibility rules read, in four queries instead of four per person.
+PERSON_LOADS = (
+    selectinload(Person.volunteer),
+    selectinload(Person.slots),
+    selectinload(Person.absences),
+    selectinload(Person.credentials),
+)
 
 
 @dataclass
@@ -104,6 +112,7 @@ def visit_volunteers(org_id: int) -> list[Person]:
                 VolunteerProfile.offers_visits.is_(True),
             )
             .order_by(Person.id)
+            .options(*PERSON_LOADS)
         )
     )
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from matching.rides import Driver, Ride, RidesProblem, solve_rides
 from webapp.extensions import db
-from webapp.matchrun.convert import DAY, _cut, _days
+from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
@@ -50,6 +50,7 @@ def _drivers(org_id: int) -> list[Person]:
                 VolunteerProfile.car_seats.is_not(None),
             )
             .order_by(Person.id)
+            .options(*PERSON_LOADS)
         )
     )
 

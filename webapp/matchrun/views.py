@@ -96,6 +96,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
         pids = {v["person_id"] for p in data["proposals"] for v in p["volunteers"]}
         people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(pids)))}
         baseline_unserved = set(data["baseline"].get("unserved", []))
+        pool = ops.candidates(run.organisation_id, ride=key == "rides")
         rows = []
         for p in data["proposals"]:
             shift = shifts.get(p["shift_id"])
@@ -113,7 +114,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                         dict(v, person=people.get(v["person_id"]), slot_text=_slot(v, tz))
                         for v in p["volunteers"]
                     ],
-                    "choices": ops.eligible_for(shift) if _pinnable(run, p, shift) else [],
+                    "choices": ops.eligible_for(shift, pool) if _pinnable(run, p, shift) else [],
                 }
             )
         unserved = []
@@ -127,7 +128,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                     "reason": reason_text(u["reason"]),
                     "start": shift.starts_at.astimezone(tz),
                     "first_come_filled": u["shift_id"] not in baseline_unserved,
-                    "choices": ops.eligible_for(shift)
+                    "choices": ops.eligible_for(shift, pool)
                     if shift.seats == 1 and shift.status.value == "open"
                     else [],
                 }
