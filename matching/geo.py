@@ -67,6 +67,22 @@ def approx_km(a: Point, b: Point) -> tuple[float, float]:
     return haversine_km(a, b), REL_ERR
 
 
+def approx_matrix(lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``approx_km``: cheap distances (rows x columns) and their error bounds."""
+    a1, o1 = np.asarray(lat1, float)[:, None], np.asarray(lon1, float)[:, None]
+    a2, o2 = np.asarray(lat2, float)[None, :], np.asarray(lon2, float)[None, :]
+    phi = np.radians((a1 + a2) / 2)
+    w = 1 - WGS84_E2 * np.sin(phi) ** 2
+    dlon = np.radians((o2 - o1 + 180) % 360 - 180)
+    local = np.hypot(WGS84_A * (1 - WGS84_E2) / w**1.5 * np.radians(a2 - a1),
+                     WGS84_A / np.sqrt(w) * np.cos(phi) * dlon) / 1000
+    ok = (local <= 100) & (np.abs(a1) <= 70) & (np.abs(a2) <= 70)
+    if ok.all():
+        return local, np.full(local.shape, LOCAL_REL_ERR)
+    hav = haversine_matrix(lat1, lon1, lat2, lon2)
+    return np.where(ok, local, hav), np.where(ok, LOCAL_REL_ERR, REL_ERR)
+
+
 def travel_minutes(km: float, speed_kmh: float) -> int:
     """Travel time rounded up to the minute (the tiny epsilon absorbs float noise)."""
     return max(0, math.ceil(km * 60.0 / speed_kmh - 1e-9))

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from matching.cpsat_model import VisitModel, plan_broken
 from matching.geo import Geo, haversine_matrix
 from matching.model import VisitProblem, Volunteer
 from matching.prune import Pruned, prune
 from matching.solution import RawPlan
-from matching.visits import Budget, _Model, level_values, lexi_key, lexicographic, plan_broken
+from matching.visits import Budget, level_values, lexi_key, lexicographic
 
 CLUSTER = 8  # volunteers per neighbourhood
 STEP_SHARE = 0.02  # share of the total budget one neighbourhood may use
+NEIGHBOURHOOD_UNITS = 0.005  # budget charged per neighbourhood for building it
 
 
 def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
@@ -80,12 +82,13 @@ def improve(problem: VisitProblem, geo: Geo, capped: Pruned, plan: RawPlan, budg
         cluster = [active[x] for x in near[k][:CLUSTER]]
         k = (k + 1) % len(active)
         idle += 1
+        budget.charge(units=NEIGHBOURHOOD_UNITS)  # Python set-up, counted deterministically
         built = _subproblem(problem, capped, plan, cluster)
         if built is None:
             continue
         sub, chosen, start = built
         pruned = prune(sub, geo)
-        model = _Model(sub, geo, pruned, None)
+        model = VisitModel(sub, geo, pruned, None)
         for cut in model.tight_pairs(start):
             model.add_travel_cut(*cut)
         model.hint(start)

@@ -139,12 +139,7 @@ def test_injected_distance_function(solve):
     p = problem([vol("anna", max_km=1.0)], [visit("r1", 5)])
     assert served(solve(p)) == {}
     injected = type(p)(p.volunteers, p.visits, p.speed_kmh, distance_km=lambda a, b: 0.5)
-    sol = solve_visits_checked(injected, solve)
-    assert served(sol) == {"r1": ("anna",)}
-
-
-def solve_visits_checked(p, solve):
-    return solve(p)
+    assert served(solve(injected)) == {"r1": ("anna",)}
 
 
 def test_fairness_cost_shape():
@@ -152,3 +147,24 @@ def test_fairness_cost_shape():
 
     assert [fairness_cost(m) for m in (0, 60, 90, 120)] == [0, 60, 150, 240]
     assert fairness_cost(60) * 2 < fairness_cost(120)  # spreading 2 h beats piling it up
+
+
+def test_conflicting_fixed_assignments_are_reported_not_hidden():
+    from matching.check import check_solution
+    from matching.visits import solve_visits
+
+    p = problem([vol("anna")], [visit("a"), visit("b")],
+                fixed=[("a", ("anna",), 9 * H), ("b", ("anna",), 9 * H + 30)])
+    sol = solve_visits(p, time_limit_s=1.0)
+    assert sol.status == "INFEASIBLE"
+    assert {a.visit for a in sol.assignments} == {"a", "b"}  # kept as they are
+    assert any("overlap" in e for e in check_solution(p, sol))
+
+
+def test_no_volunteers_or_no_visits():
+    from matching.visits import solve_visits
+
+    sol = solve_visits(problem([], [visit("a")]), time_limit_s=1.0)
+    assert [u.visit for u in sol.unserved] == ["a"]
+    sol = solve_visits(problem([vol("anna")], []), time_limit_s=1.0)
+    assert sol.assignments == () and sol.loads == {"anna": 0}

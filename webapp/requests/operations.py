@@ -229,21 +229,30 @@ def cancel_request(req: Request, actor, reason: str | None, *, flush: bool = Tru
     return cancel_future(req.id, actor, reason or "request cancelled", flush=flush)
 
 
-def change_notes(req: Request, actor, *, notes: str | None, wheelchair: bool | None = None,
-                 escort: bool | None = None) -> None:  # fmt: skip
+def change_notes(  # type: ignore[no-untyped-def]
+    req: Request,
+    actor,
+    *,
+    notes: str | None,
+    wheelchair: bool | None = None,
+    escort: bool | None = None,
+) -> None:
     """A change that keeps the shifts (what the volunteer should know). Volunteers already
     on a future shift are told."""
     from webapp.shifts.models import Shift
     from webapp.shifts.signals import shift_details_changed
     from webapp.shifts.transitions import FINAL
 
-    changes = []
+    changes: list[str] = []
     if (notes or None) != req.notes:
-        req.notes, changes = (notes or None), [*changes, "notes"]
+        req.notes = notes or None
+        changes.append("notes")
     if wheelchair is not None and wheelchair != req.wheelchair:
-        req.wheelchair, changes = wheelchair, [*changes, "wheelchair"]
+        req.wheelchair = wheelchair
+        changes.append("wheelchair")
     if escort is not None and escort != req.escort:
-        req.escort, changes = escort, [*changes, "escort"]
+        req.escort = escort
+        changes.append("escort")
     if not changes:
         return
     db.session.flush()

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.shifts import signals
 from webapp.shifts.eligibility import conflict, ineligibility
 from webapp.shifts.models import (
     Assignment,
@@ -376,26 +375,5 @@ def cancel_future(  # type: ignore[no-untyped-def]
     return len(shifts)
 
 
-def tell_volunteers(shift: Shift, code: str, reason: str | None, actor=None) -> None:  # type: ignore[no-untyped-def]
-    from webapp.shifts.models import ShiftNotice
-
-    actor_person = getattr(actor, "person_id", None)
-    for a in shift.assignments:
-        if a.volunteer_id != actor_person:
-            db.session.add(
-                ShiftNotice(person_id=a.volunteer_id, shift_id=shift.id, code=code, reason=reason)
-            )
-
-
-@signals.shift_status_changed.connect
-def _notice_on_change(shift: Shift, old, new, actor, reason, **_kw) -> None:  # type: ignore[no-untyped-def]
-    """Volunteers hear about a cancellation or being taken off, unless they did it."""
-    if new == S.CANCELLED and old in (S.CLAIMED, S.PROPOSED, S.APPROVED, S.CONFIRMED):
-        tell_volunteers(shift, "cancelled", reason, actor)
-    elif new == S.OPEN and old in (S.CLAIMED, S.PROPOSED, S.APPROVED, S.CONFIRMED):
-        tell_volunteers(shift, "released", reason, actor)
-
-
-@signals.shift_details_changed.connect
-def _notice_on_details(shift: Shift, actor, changes, **_kw) -> None:  # type: ignore[no-untyped-def]
-    tell_volunteers(shift, "changed", ", ".join(changes), actor)
+# Volunteers' notices listen to the signals above; importing registers them.
+from webapp.shifts import notices  # noqa: E402,F401
