@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_user
@@ -19,16 +18,6 @@ from webapp.matchrun.models import MatchRun, RunStatus
 from webapp.people.models import VolunteerStatus
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import Assignment, ShiftStatus
-
-
-@pytest.fixture
-def inline(app):  # type: ignore[no-untyped-def]
-    old = app.config.get("MATCHRUN_LAUNCH")
-    app.config["MATCHRUN_LAUNCH"] = "inline"
-    app.config["MATCHRUN_TIME_LIMIT_S"] = 2.0
-    yield
-    app.config["MATCHRUN_LAUNCH"] = old or "process"
-    app.config.pop("MATCHRUN_TIME_LIMIT_S", None)
 
 
 def _run(client, o):  # type: ignore[no-untyped-def]
