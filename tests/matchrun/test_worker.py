@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from matching.check import check_solution
@@ -92,7 +93,9 @@ def test_worker_as_a_subprocess(app, committed_db):
     app.config["MATCHRUN_LAUNCH"] = "process"
     proc = ops.launch(run_id)
     assert proc is not None and proc.wait(timeout=120) == 0
-    _assert_good_visits(o, _reload(run_id))
+    run = _reload(run_id)
+    _assert_good_visits(o, run)
+    assert run.worker_pid == proc.pid != os.getpid()  # solved in the child, not in here
 
 
 def test_rides_and_visits_together(app, committed_db):

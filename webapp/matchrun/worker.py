@@ -15,7 +15,7 @@ a traceback goes to the worker's stderr (the server log), never to the page.
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 import traceback
 
@@ -26,8 +26,6 @@ from matching.errors import InputError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
-
-log = logging.getLogger(__name__)
 
 
 def _update(run_id: int, **values: object) -> None:
@@ -41,7 +39,11 @@ def _claim(run_id: int) -> bool:
         sa.update(MatchRun)
         .where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
         .values(
-            status=RunStatus.RUNNING, started_at=utcnow(), progress=0.0, progress_text="starting"
+            worker_pid=os.getpid(),
+            status=RunStatus.RUNNING,
+            started_at=utcnow(),
+            progress=0.0,
+            progress_text="starting",
         )
     )
     db.session.commit()
