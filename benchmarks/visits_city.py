@@ -58,7 +58,10 @@ def run(n_visits: int, n_vols: int, limit: float, seed: int, workers: int,
         geo = Geo(problem.speed_kmh)
         model = VisitModel(problem, geo, prune(problem, geo), 15)
         t1 = time.perf_counter()
-        rb, relaxed = relaxation_bound(problem, model.cands, relax_s, seed)
+        index = {v.id: i for i, v in enumerate(problem.visits)}
+        vindex = {u.id: j for j, u in enumerate(problem.volunteers)}
+        hint = {index[a.visit]: tuple(vindex[u] for u in a.volunteers) for a in sol.assignments}
+        rb, relaxed = relaxation_bound(problem, model.cands, relax_s, seed, hint)
         rgap = f"{100 * (rb - o.priority) / rb:.2f}%" if rb else "n/a"
         print(f"  relaxation bound {rb} ({time.perf_counter() - t1:.1f}s)  gap {rgap}  "
               f"(best relaxed plan {relaxed}: an optimistic figure, travel and times ignored)")

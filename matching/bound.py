@@ -18,8 +18,12 @@ from matching.prune import Candidate
 
 
 def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
-                     time_limit_s: float, seed: int = 0) -> tuple[int | None, int]:
-    """(proven upper bound or None, best relaxed value) within ``time_limit_s``."""
+                     time_limit_s: float, seed: int = 0,
+                     hint: dict[int, tuple[int, ...]] | None = None) -> tuple[int | None, int]:
+    """(proven upper bound or None, best relaxed value) within ``time_limit_s``.
+
+    ``hint`` (visit index -> volunteer indices, e.g. a solver plan) gives CP-SAT a first
+    solution, so that a bound is reported even when the search finds nothing better."""
     visits, vols = problem.visits, problem.volunteers
     m = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -51,6 +55,9 @@ def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
                 if a < b <= a + MAX_CUT_SPAN and len(group) > 1 and dur[group].sum() > b - a:
                     m.add(sum(int(dur[k]) * x[items[k], j] for k in group.tolist()) <= b - a)
     m.maximize(sum(served))
+    if hint is not None:
+        for (i, j), var in x.items():
+            m.add_hint(var, i in hint and j in hint[i])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1

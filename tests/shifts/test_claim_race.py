@@ -45,6 +45,7 @@ def _race(app, users, urls):  # type: ignore[no-untyped-def]
         t.start()
     for t in threads:
         t.join(timeout=60)
+    db.session.remove()  # a fresh snapshot for the assertions (SQLite keeps the old one)
     return results
 
 
@@ -91,3 +92,14 @@ def test_one_volunteer_two_overlapping_shifts_at_most_one(app, committed_db, pos
         )
         assert held == 1, [r[:300] for r in results]
         assert any("too close" in r for r in results)
+
+
+def test_sqlite_begin_immediate_path_also_holds(app, committed_db):
+    """The same two races on SQLite (the default for small deployments and `make run`):
+    BEGIN IMMEDIATE serialises claims; nobody gets a 500."""
+    from tests.conftest import is_postgres
+
+    if is_postgres():
+        pytest.skip("covered by the PostgreSQL tests above")
+    test_n_volunteers_one_seat_exactly_one_wins(app, committed_db, None)
+    test_one_volunteer_two_overlapping_shifts_at_most_one(app, committed_db, None)

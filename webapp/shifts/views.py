@@ -89,6 +89,11 @@ def claim(shift_id: int):  # type: ignore[no-untyped-def]
 def _token(person_id: int) -> CalendarToken:
     row = db.session.get(CalendarToken, person_id)
     if row is None:
+        # A write on a page view: on SQLite take the write lock first, or a concurrent
+        # writer makes this read transaction fail to upgrade ("database is locked").
+        ops.begin_locked()
+        row = db.session.get(CalendarToken, person_id)
+    if row is None:
         row = CalendarToken(person_id=person_id, token=secrets.token_urlsafe(32))
         db.session.add(row)
         db.session.flush()
