@@ -83,7 +83,7 @@ def test_schedule_reveals_after_approval_and_feed(client, db_session):
     db.session.refresh(shift)
     assert shift.status == S.CONFIRMED
     token = db.session.query(__import__("webapp.shifts.models", fromlist=["x"]).CalendarToken).one()
-    post_form(client, "/logout", {}, page="/")  # the feed needs no login
+    post_form(client, "/logout", {}, page="/shifts/mine")  # the feed needs no login
     body = client.get(f"/shifts/calendar/{token.token}.ics")
     assert body.mimetype == "text/calendar"
     cal = Calendar.from_ical(body.data)
@@ -115,7 +115,7 @@ def test_checkin_with_worry_reaches_alerts(client, db_session):
     assert shift.status == S.COMPLETED
     entry = db.session.query(CheckIn).one()
     assert entry.worried and entry.note == "No heating"
-    post_form(client, "/logout", {}, page="/")
+    post_form(client, "/logout", {}, page="/shifts/mine")
     _login(client, coord)
     html = client.get("/shifts/alerts").get_data(as_text=True)
     assert "No heating" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,7 +32,7 @@ from webapp.shifts.transitions import FINAL, IllegalTransition
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
-add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=12)
+add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 
@@ -231,6 +231,9 @@ def _coordinator_draft(form: CoordinatorRequestForm) -> rops.Draft:
 def new():  # type: ignore[no-untyped-def]
     form = CoordinatorRequestForm()
     form.resident.choices = options(_residents())
+    if not form.is_submitted() and request.args.get("resident", "").isdigit():
+        # Linked from a resident's page: the call is about them.
+        form.resident.data = int(request.args["resident"])
     if form.validate_on_submit():
         resident = get_in_org_or_404(Person, form.resident.data, current_user)
         try:

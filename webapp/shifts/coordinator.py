@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.core.navigation import add_nav
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
@@ -25,9 +26,9 @@ from webapp.shifts.views import bp
 
 S = ShiftStatus
 
-add_nav("shifts.day", lambda: _l("Today"), is_coordinator, order=10)
-add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=11)
-add_nav("shifts.alerts", lambda: _l("Alerts"), is_coordinator, order=13)
+add_nav("shifts.day", lambda: _l("Today"), is_coordinator, order=11)
+add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=12)
+add_nav("shifts.alerts", lambda: _l("Alerts"), is_coordinator, order=14)
 
 
 def _day_arg(name: str = "date") -> date:
@@ -170,6 +171,7 @@ def manage(shift_id: int):  # type: ignore[no-untyped-def]
         reason_form=ReasonForm(),
         noshow_form=NoShowForm(),
         checkins=db.session.query(CheckIn).filter(CheckIn.shift_id.in_([x.id for x in legs])).all(),
+        now=utcnow(),
     )
 
 

@@ -191,6 +191,9 @@ def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None
 
 def approve(shift: Shift, actor) -> None:  # type: ignore[no-untyped-def]
     legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in (S.CLAIMED, S.PROPOSED):
+            raise IllegalTransition(leg.status, S.APPROVED)
     if not all(leg.assignments for leg in legs):
         raise ShiftError("shift", _("Nobody has claimed this shift yet."))
     _move_all(legs, S.APPROVED, actor)
