@@ -119,6 +119,7 @@ def _bad(path, value):
         (("rides", 0, "service_min"), -5, "rides[0].service_min"),
         (("rides", 1, "return_of"), "nowhere", "rides[1].return_of"),
         (("rides", 1, "id"), "out", "rides[1].id"),
+        (("volunteers", 0, "id"), "ana", "volunteers[0].id"),
     ],
 )
 def test_bad_scenarios_name_the_field(path, value, field):
