@@ -143,3 +143,16 @@ def test_example_matches_the_published_schema():
     schema = json.loads((Path(__file__).parents[2] / "docs" / "rides.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(SCENARIO, schema)
+
+
+def test_rides_and_darp_stay_pure():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matching.darp, matching.darp.cli, matching.rides, matching.rides_io, "
+        "matching.rides_check, matching.rides_solver; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
