@@ -32,8 +32,9 @@ def _load(path: str) -> object:
     try:
         return json.loads(text, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise InputError("SCENARIO", f"bad JSON at line {exc.lineno} column {exc.colno}: "
-                                     f"{exc.msg}") from None
+        raise InputError(
+            "SCENARIO", f"bad JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def _constant(name: str) -> float:
@@ -52,8 +53,9 @@ def solve(args: argparse.Namespace) -> int:
     problem, clock = parse_scenario(data)
     out: dict = {}
     if problem.visits:
-        solution = solve_visits(problem, time_limit_s=args.time_limit, seed=args.seed,
-                                workers=args.workers)
+        solution = solve_visits(
+            problem, time_limit_s=args.time_limit, seed=args.seed, workers=args.workers
+        )
         out = solution_to_json(solution, clock)
     if isinstance(data, dict) and "rides" in data:
         try:
@@ -76,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from matching.darp.cli import main as darp_main
         except ImportError as exc:
-            print(f"error: the darp solver is not available in this build ({exc})",
-                  file=sys.stderr)
+            print(f"error: the darp solver is not available in this build ({exc})", file=sys.stderr)
             return 1
         return darp_main(argv[1:])
     parser = _Parser(prog="python -m matching", description="Ponte matching engine.")

@@ -33,8 +33,10 @@ class _Schedule:
         if self.load[j] + dur > self.p.volunteers[j].max_minutes:
             return False
         for k, s in self.booked[j]:
-            if not (start + dur + self.travel(i, k) <= s
-                    or s + self.p.visits[k].duration_min + self.travel(k, i) <= start):
+            if not (
+                start + dur + self.travel(i, k) <= s
+                or s + self.p.visits[k].duration_min + self.travel(k, i) <= start
+            ):
                 return False
         return True
 
@@ -50,8 +52,13 @@ class _Schedule:
         self.load[j] += self.p.visits[i].duration_min
 
 
-def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned,
-                prefer: RawPlan | None = None, smart: bool = False) -> RawPlan:
+def greedy_plan(
+    problem: VisitProblem,
+    geo: Geo,
+    pruned: Pruned,
+    prefer: RawPlan | None = None,
+    smart: bool = False,
+) -> RawPlan:
     """The first-come plan as raw indices; fixed assignments are booked first.
 
     With ``prefer`` (e.g. a solver plan that ignored travel somewhere) its assignments are
@@ -96,21 +103,29 @@ def greedy_plan(problem: VisitProblem, geo: Geo, pruned: Pruned,
         cands = pruned.cands[i]
         if smart:
             pref = visit.preferred_volunteer
-            cands = tuple(sorted(cands, key=lambda c: (
-                problem.volunteers[c.vol].id != pref, rank[c.vol], c.km)))
+            cands = tuple(
+                sorted(
+                    cands, key=lambda c: (problem.volunteers[c.vol].id != pref, rank[c.vol], c.km)
+                )
+            )
         if visit.volunteers_needed == 1:
             for c in cands:
                 if sched.load[c.vol] + visit.duration_min > problem.volunteers[c.vol].max_minutes:
                     continue
-                t = next((t for t in sorted(sched.times(c.vol, i, c))
-                          if sched.fits(c.vol, i, t, c)), None)
+                t = next(
+                    (t for t in sorted(sched.times(c.vol, i, c)) if sched.fits(c.vol, i, t, c)),
+                    None,
+                )
                 if t is not None:
                     plan[i] = ((c.vol,), t)
                     sched.book(c.vol, i, t)
                     break
             continue
-        cands = tuple(c for c in cands if sched.load[c.vol] + visit.duration_min
-                      <= problem.volunteers[c.vol].max_minutes)
+        cands = tuple(
+            c
+            for c in cands
+            if sched.load[c.vol] + visit.duration_min <= problem.volunteers[c.vol].max_minutes
+        )
         times = sorted(set().union(*(sched.times(c.vol, i, c) for c in cands)))
         for t in times:
             who = [c.vol for c in cands if sched.fits(c.vol, i, t, c)][:2]
@@ -128,5 +143,4 @@ def first_come(problem: VisitProblem) -> VisitSolution:
     geo = Geo(problem.speed_kmh, problem.distance_km)
     pruned = prune(problem, geo)
     plan = greedy_plan(problem, geo, pruned)
-    return assemble(problem, pruned, geo, plan, status="GREEDY",
-                    seconds=time.perf_counter() - t0)
+    return assemble(problem, pruned, geo, plan, status="GREEDY", seconds=time.perf_counter() - t0)

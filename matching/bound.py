@@ -17,9 +17,13 @@ from matching.model import VisitProblem
 from matching.prune import Candidate
 
 
-def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
-                     time_limit_s: float, seed: int = 0,
-                     hint: dict[int, tuple[int, ...]] | None = None) -> tuple[int | None, int]:
+def relaxation_bound(
+    problem: VisitProblem,
+    cands: list[tuple[Candidate, ...]],
+    time_limit_s: float,
+    seed: int = 0,
+    hint: dict[int, tuple[int, ...]] | None = None,
+) -> tuple[int | None, int]:
     """(proven upper bound or None, best relaxed value) within ``time_limit_s``.
 
     ``hint`` (visit index -> volunteer indices, e.g. a solver plan) gives CP-SAT a first
@@ -28,24 +32,26 @@ def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
     m = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     served = []
+    flags: dict[int, cp_model.IntVar] = {}
     span: dict[tuple[int, int], tuple[int, int]] = {}
     for i, row in enumerate(cands):
         if not row:
             continue
-        s = m.new_bool_var(f"v{i}")
+        s = flags[i] = m.new_bool_var(f"v{i}")
         served.append(visits[i].priority * s)
         for c in row:
             x[i, c.vol] = m.new_bool_var(f"x{i}_{c.vol}")
-            span[i, c.vol] = (min(lo for lo, _ in c.starts),
-                              max(hi for _, hi in c.starts) + visits[i].duration_min)
+            span[i, c.vol] = (
+                min(lo for lo, _ in c.starts),
+                max(hi for _, hi in c.starts) + visits[i].duration_min,
+            )
         m.add(sum(x[i, c.vol] for c in row) == visits[i].volunteers_needed * s)
     by_vol: dict[int, list[int]] = {}
     for i, j in x:
         by_vol.setdefault(j, []).append(i)
     for j, items in by_vol.items():
         dur = np.array([visits[i].duration_min for i in items])
-        m.add(sum(int(d) * x[i, j] for d, i in zip(dur, items, strict=True))
-              <= vols[j].max_minutes)
+        m.add(sum(int(d) * x[i, j] for d, i in zip(dur, items, strict=True)) <= vols[j].max_minutes)
         e = np.array([span[i, j][0] for i in items])
         lt = np.array([span[i, j][1] for i in items])
         for a in np.unique(e).tolist():
@@ -58,6 +64,8 @@ def relaxation_bound(problem: VisitProblem, cands: list[tuple[Candidate, ...]],
     if hint is not None:
         for (i, j), var in x.items():
             m.add_hint(var, i in hint and j in hint[i])
+        for i, var in flags.items():
+            m.add_hint(var, i in hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1

@@ -38,8 +38,9 @@ def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:
         if len(set(a.volunteers)) != len(a.volunteers):
             errors.append(f"{a.visit}: the same volunteer listed twice")
         if len(a.volunteers) != v.volunteers_needed:
-            errors.append(f"{a.visit}: needs {v.volunteers_needed} volunteers, "
-                          f"got {len(a.volunteers)}")
+            errors.append(
+                f"{a.visit}: needs {v.volunteers_needed} volunteers, got {len(a.volunteers)}"
+            )
         end = a.start + v.duration_min
         if a.end != end:
             errors.append(f"{a.visit}: end {a.end} is not start + duration ({end})")
@@ -85,11 +86,16 @@ def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:
 
     served = [visits[a.visit] for a in sol.assignments if a.visit in visits]
     priority = sum(v.priority for v in served)
-    continuity = sum(1 for a in sol.assignments if a.visit in visits
-                     and visits[a.visit].preferred_volunteer in a.volunteers)
+    continuity = sum(
+        1
+        for a in sol.assignments
+        if a.visit in visits and visits[a.visit].preferred_volunteer in a.volunteers
+    )
     fairness = sum(fairness_cost(sum(e - s for s, e, _ in it)) for it in schedule.values())
     obj = sol.objective
     if (obj.priority, obj.continuity, obj.fairness) != (priority, continuity, fairness):
-        errors.append(f"objective reported {obj} but recomputed priority={priority}, "
-                      f"continuity={continuity}, fairness={fairness}")
+        errors.append(
+            f"objective reported {obj} but recomputed priority={priority}, "
+            f"continuity={continuity}, fairness={fairness}"
+        )
     return errors

@@ -45,8 +45,9 @@ def plan_broken(problem: VisitProblem, geo: Geo, plan: RawPlan) -> bool:
 class VisitModel:
     """Builds the CP-SAT model and keeps handles on the variables."""
 
-    def __init__(self, problem: VisitProblem, geo: Geo, pruned: Pruned,
-                 max_candidates: int | None = None) -> None:
+    def __init__(
+        self, problem: VisitProblem, geo: Geo, pruned: Pruned, max_candidates: int | None = None
+    ) -> None:
         self.p, self.geo, self.pruned = problem, geo, pruned
         self.max_candidates = max_candidates
         self.m = cp_model.CpModel()
@@ -61,6 +62,10 @@ class VisitModel:
 
     def _candidates(self) -> list[tuple[Candidate, ...]]:
         """Pruned candidates, except that a fixed visit keeps exactly its volunteers."""
+        self.demand = [0] * len(self.p.volunteers)
+        for row in self.pruned.cands:
+            for c in row:
+                self.demand[c.vol] += 1
         cands = [self._nearest(i, row) for i, row in enumerate(self.pruned.cands)]
         vindex = {u.id: j for j, u in enumerate(self.p.volunteers)}
         pindex = {v.id: i for i, v in enumerate(self.p.visits)}
@@ -70,22 +75,37 @@ class VisitModel:
             row = []
             for uid in f.volunteers:
                 u = self.p.volunteers[vindex[uid]]
-                slot = next(((lo, hi) for lo, hi in u.available if lo <= f.start and end <= hi),
-                            (f.start, end))  # a fixed visit may sit outside every slot
-                row.append(Candidate(vindex[uid], self.geo.km(self.p.visits[i].point, u.point),
-                                     ((f.start, f.start),), (slot,)))
+                slot = next(
+                    ((lo, hi) for lo, hi in u.available if lo <= f.start and end <= hi),
+                    (f.start, end),
+                )  # a fixed visit may sit outside every slot
+                row.append(
+                    Candidate(
+                        vindex[uid],
+                        self.geo.km(self.p.visits[i].point, u.point),
+                        ((f.start, f.start),),
+                        (slot,),
+                    )
+                )
             cands[i] = tuple(row)
         return cands
 
     def _nearest(self, i: int, row: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-        """Keep the ``max_candidates`` nearest volunteers (and the preferred one): the model
-        grows with candidates per volunteer, and far ones lose on travel anyway."""
+        """Cap the candidates of a visit at ``max_candidates``: the preferred volunteer,
+        the nearest half, then the least demanded volunteers (those few other visits can
+        use). The model grows with candidates per volunteer; measured on the town week,
+        this mix served more priority than the nearest 15 (3608 vs 3536 at 2000 visits)."""
         k = self.max_candidates
         if k is None or len(row) <= k:
             return row
         pref = self.p.visits[i].preferred_volunteer
-        ranked = sorted(row, key=lambda c: (self.p.volunteers[c.vol].id != pref, c.km, c.vol))
-        return tuple(sorted(ranked[:k], key=lambda c: c.vol))
+        near = sorted(row, key=lambda c: (self.p.volunteers[c.vol].id != pref, c.km, c.vol))
+        keep = {c.vol: c for c in near[: k // 2]}
+        for c in sorted(row, key=lambda c: (self.demand[c.vol], c.km, c.vol)):
+            if len(keep) >= k:
+                break
+            keep.setdefault(c.vol, c)
+        return tuple(sorted(keep.values(), key=lambda c: c.vol))
 
     def _visit_vars(self) -> None:
         m = self.m
@@ -122,10 +142,14 @@ class VisitModel:
         self.order: dict[tuple[int, int], cp_model.IntVar] = {}
         self.cut: set[tuple[int, int, int]] = set()
         for j, items in self._by_volunteer().items():
-            m.add_no_overlap([
-                m.new_optional_fixed_size_interval_var(
-                    self.start[i], visits[i].duration_min, self.x[i, j], f"iv{i}_{j}")
-                for i in items])
+            m.add_no_overlap(
+                [
+                    m.new_optional_fixed_size_interval_var(
+                        self.start[i], visits[i].duration_min, self.x[i, j], f"iv{i}_{j}"
+                    )
+                    for i in items
+                ]
+            )
             self._energy_cuts(j, items)
 
     def _energy_cuts(self, j: int, items: list[int]) -> None:
@@ -147,8 +171,9 @@ class VisitModel:
                     continue
                 group = np.nonzero(inside_a & (lt <= b))[0]
                 if len(group) > 1 and int(dur[group].sum()) > b - a:
-                    self.m.add(sum(int(dur[k]) * self.x[items[k], j] for k in group.tolist())
-                               <= b - a)
+                    self.m.add(
+                        sum(int(dur[k]) * self.x[items[k], j] for k in group.tolist()) <= b - a
+                    )
 
     def add_travel_cut(self, a: int, b: int, j: int) -> None:
         """Exact rule for one volunteer and two visits: x_a & x_b => they are apart by the
@@ -164,9 +189,11 @@ class VisitModel:
             first = self.order[a, b] = m.new_bool_var(f"o{a}_{b}")
         both = [self.x[a, j], self.x[b, j]]
         m.add(self.start[b] >= self.start[a] + visits[a].duration_min + t).only_enforce_if(
-            [*both, first])
+            [*both, first]
+        )
         m.add(self.start[a] >= self.start[b] + visits[b].duration_min + t).only_enforce_if(
-            [*both, first.Not()])
+            [*both, first.Not()]
+        )
 
     def tight_pairs(self, plan: RawPlan) -> list[tuple[int, int, int]]:
         """Consecutive visits of a volunteer closer than twice their travel time: the broken
@@ -200,9 +227,11 @@ class VisitModel:
         vols, visits = self.p.volunteers, self.p.visits
         prio = sum(visits[i].priority * s for i, s in self.served.items())
         index = {u.id: j for j, u in enumerate(vols)}
-        cont = sum(self.x[i, index[v.preferred_volunteer]] for i, v in enumerate(visits)
-                   if v.preferred_volunteer in index
-                   and (i, index[v.preferred_volunteer]) in self.x)
+        cont = sum(
+            self.x[i, index[v.preferred_volunteer]]
+            for i, v in enumerate(visits)
+            if v.preferred_volunteer in index and (i, index[v.preferred_volunteer]) in self.x
+        )
         km = {(i, c.vol): c.km for i in self.start for c in self.cands[i]}
         travel = sum(round(km[key] * 1000) * x for key, x in self.x.items())
         fair = []
@@ -228,11 +257,14 @@ class VisitModel:
                 loads[j] = loads.get(j, 0) + self.p.visits[i].duration_min
         pairs = [(x.index, int(i in plan and j in plan[i][0])) for (i, j), x in self.x.items()]
         pairs += [(s.index, int(i in plan)) for i, s in self.served.items()]
-        pairs += [(v.index, plan[i][1] if i in plan else v.proto.domain[0])
-                  for i, v in self.start.items()]
+        pairs += [
+            (v.index, plan[i][1] if i in plan else v.proto.domain[0]) for i, v in self.start.items()
+        ]
         pairs += [(f.index, fairness_cost(loads.get(j, 0))) for j, f in self.fair_vars.items()]
-        pairs += [(o.index, int(a in plan and b in plan and plan[a][1] <= plan[b][1]))
-                  for (a, b), o in self.order.items()]
+        pairs += [
+            (o.index, int(a in plan and b in plan and plan[a][1] <= plan[b][1]))
+            for (a, b), o in self.order.items()
+        ]
         self.m.clear_hints()
         hint = self.m.proto.solution_hint
         hint.vars.extend(p[0] for p in pairs)
@@ -243,5 +275,8 @@ class VisitModel:
         for (i, j), x in self.x.items():
             if solver.boolean_value(x):
                 chosen.setdefault(i, []).append(j)
-        return {i: (tuple(sorted(chosen[i])), solver.value(self.start[i]))
-                for i, s in self.served.items() if solver.boolean_value(s)}
+        return {
+            i: (tuple(sorted(chosen[i])), solver.value(self.start[i]))
+            for i, s in self.served.items()
+            if solver.boolean_value(s)
+        }

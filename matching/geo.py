@@ -40,8 +40,10 @@ def haversine_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
 def haversine_km(a: Point, b: Point) -> float:
     """Great-circle km between two points (scalar; within 0.6% of the geodesic)."""
     p1, p2 = math.radians(a[0]), math.radians(b[0])
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
@@ -60,8 +62,12 @@ def approx_km(a: Point, b: Point) -> tuple[float, float]:
     meridional = WGS84_A * (1 - WGS84_E2) / w**1.5
     normal = WGS84_A / math.sqrt(w)
     dlon = (b[1] - a[1] + 180) % 360 - 180
-    km = math.hypot(meridional * math.radians(b[0] - a[0]),
-                    normal * math.cos(phi) * math.radians(dlon)) / 1000
+    km = (
+        math.hypot(
+            meridional * math.radians(b[0] - a[0]), normal * math.cos(phi) * math.radians(dlon)
+        )
+        / 1000
+    )
     if km <= 100 and abs(a[0]) <= 70 and abs(b[0]) <= 70:
         return km, LOCAL_REL_ERR
     return haversine_km(a, b), REL_ERR
@@ -74,8 +80,13 @@ def approx_matrix(lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
     phi = np.radians((a1 + a2) / 2)
     w = 1 - WGS84_E2 * np.sin(phi) ** 2
     dlon = np.radians((o2 - o1 + 180) % 360 - 180)
-    local = np.hypot(WGS84_A * (1 - WGS84_E2) / w**1.5 * np.radians(a2 - a1),
-                     WGS84_A / np.sqrt(w) * np.cos(phi) * dlon) / 1000
+    local = (
+        np.hypot(
+            WGS84_A * (1 - WGS84_E2) / w**1.5 * np.radians(a2 - a1),
+            WGS84_A / np.sqrt(w) * np.cos(phi) * dlon,
+        )
+        / 1000
+    )
     ok = (local <= 100) & (np.abs(a1) <= 70) & (np.abs(a2) <= 70)
     if ok.all():
         return local, np.full(local.shape, LOCAL_REL_ERR)

@@ -17,10 +17,24 @@ from matching.geo import Geo, approx_matrix
 from matching.model import Visit, VisitProblem
 
 LANGUAGE_NAMES = {
-    "it": "Italian", "en": "English", "ro": "Romanian", "ar": "Arabic", "uk": "Ukrainian",
-    "fr": "French", "de": "German", "es": "Spanish", "pt": "Portuguese", "sl": "Slovenian",
-    "hu": "Hungarian", "el": "Greek", "da": "Danish", "sq": "Albanian", "ru": "Russian",
-    "pl": "Polish", "sr": "Serbian", "zh": "Chinese",
+    "it": "Italian",
+    "en": "English",
+    "ro": "Romanian",
+    "ar": "Arabic",
+    "uk": "Ukrainian",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "sl": "Slovenian",
+    "hu": "Hungarian",
+    "el": "Greek",
+    "da": "Danish",
+    "sq": "Albanian",
+    "ru": "Russian",
+    "pl": "Polish",
+    "sr": "Serbian",
+    "zh": "Chinese",
 }
 GENDER_WORDS = {"f": "female", "m": "male", "female": "female", "male": "male"}
 
@@ -105,8 +119,9 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
     vols, visits = problem.volunteers, problem.visits
     nv, nu = len(visits), len(vols)
     if nv == 0 or nu == 0:
-        return Pruned(tuple(() for _ in visits), {i: _reason("role", v) for i, v in
-                                                   enumerate(visits)}, 0)
+        return Pruned(
+            tuple(() for _ in visits), {i: _reason("role", v) for i, v in enumerate(visits)}, 0
+        )
     vocab: dict[str, int] = {}
     ulang = _codes([u.languages for u in vols], vocab)
     vlang = _codes([v.languages for v in visits], vocab)
@@ -115,18 +130,26 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
     lang = lang.astype(bool)
     ugender = np.array([u.gender or "" for u in vols], dtype=object)
     gender = np.array([v.gender is None or v.gender == "" for v in visits])[:, None] | (
-        np.array([v.gender or "" for v in visits], dtype=object)[:, None] == ugender[None, :])
-    hav, err = approx_matrix([v.lat for v in visits], [v.lon for v in visits],
-                             [u.lat for u in vols], [u.lon for u in vols])
+        np.array([v.gender or "" for v in visits], dtype=object)[:, None] == ugender[None, :]
+    )
+    hav, err = approx_matrix(
+        [v.lat for v in visits],
+        [v.lon for v in visits],
+        [u.lat for u in vols],
+        [u.lon for u in vols],
+    )
     max_km = np.array([u.max_km for u in vols])[None, :]
     # The cheap distance with its error bound decides almost every pair; the rest (and
     # all, with an injected distance function) get an exact check below.
     injected = problem.distance_km is not None
     exact = np.full(hav.shape, injected) | (
-        (hav * (1 + err) > max_km) & (hav * (1 - err) <= max_km))
+        (hav * (1 + err) > max_km) & (hav * (1 - err) <= max_km)
+    )
     radius = exact | (hav * (1 + err) <= max_km)
-    minutes = np.array([v.duration_min for v in visits])[:, None] <= np.array(
-        [u.max_minutes for u in vols])[None, :]
+    minutes = (
+        np.array([v.duration_min for v in visits])[:, None]
+        <= np.array([u.max_minutes for u in vols])[None, :]
+    )
     slot_vol = np.array([j for j, u in enumerate(vols) for _ in u.available], dtype=int)
     slot_lo = np.array([s for u in vols for s, _ in u.available], dtype=np.int64)
     slot_hi = np.array([e for u in vols for _, e in u.available], dtype=np.int64)
@@ -140,33 +163,52 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
         for j in np.nonzero(mask & exact[i])[0]:
             mask[j] = geo.km(v.point, vols[j].point) <= vols[j].max_km
         ranges: dict[int, tuple[list, list]] = {}
-        sel = np.nonzero(mask[slot_vol] & minutes[i][slot_vol])[0] if len(slot_vol) else \
-            np.zeros(0, dtype=int)
+        sel = (
+            np.nonzero(mask[slot_vol] & minutes[i][slot_vol])[0]
+            if len(slot_vol)
+            else np.zeros(0, dtype=int)
+        )
         for ws, we in v.windows:
             lo = np.maximum(slot_lo[sel], ws)
             hi = np.minimum(slot_hi[sel], we) - v.duration_min
             good = np.nonzero(lo <= hi)[0]
             # tolist() once: per-element numpy indexing dominated pruning time.
-            for j, a, b, c, d in zip(slot_vol[sel[good]].tolist(), lo[good].tolist(),
-                                     hi[good].tolist(), slot_lo[sel[good]].tolist(),
-                                     slot_hi[sel[good]].tolist(), strict=True):
+            for j, a, b, c, d in zip(
+                slot_vol[sel[good]].tolist(),
+                lo[good].tolist(),
+                hi[good].tolist(),
+                slot_lo[sel[good]].tolist(),
+                slot_hi[sel[good]].tolist(),
+                strict=True,
+            ):
                 starts, slots = ranges.setdefault(j, ([], []))
                 starts.append((a, b))
                 slots.append((c, d))
         km_row = hav[i].tolist()
-        row = [Candidate(j, geo.km(v.point, vols[j].point) if injected else km_row[j],
-                         tuple(starts), tuple(slots))
-               for j, (starts, slots) in sorted(ranges.items())]
+        row = [
+            Candidate(
+                j,
+                geo.km(v.point, vols[j].point) if injected else km_row[j],
+                tuple(starts),
+                tuple(slots),
+            )
+            for j, (starts, slots) in sorted(ranges.items())
+        ]
         cands.append(tuple(row))
         if not row or (v.volunteers_needed == 2 and not _two_at_once(row)):
             timed = np.zeros(nu, dtype=bool)
             if len(slot_vol):
                 for ws, we in v.windows:  # the time filter alone, for the reason
-                    fits = (np.minimum(slot_hi, we) - np.maximum(slot_lo, ws)
-                            >= v.duration_min)
+                    fits = np.minimum(slot_hi, we) - np.maximum(slot_lo, ws) >= v.duration_min
                     timed[slot_vol[fits]] = True
-            stages = [("role", role), ("language", lang[i]), ("gender", gender[i]),
-                      ("radius", mask), ("time", timed), ("minutes", minutes[i])]
+            stages = [
+                ("role", role),
+                ("language", lang[i]),
+                ("gender", gender[i]),
+                ("radius", mask),
+                ("time", timed),
+                ("minutes", minutes[i]),
+            ]
             alive = np.ones(nu, dtype=bool)
             stage = "pair"
             for name, m in stages:

@@ -178,6 +178,7 @@ def parse_rides(data: Any) -> tuple[RidesProblem, Clock]:
         _driver(o, f"drivers[{k}]", clock)
         for k, o in enumerate(_get(data, "drivers", "", [], kind="list"))
     ]
+    paths = [f"drivers[{k}]" for k in range(len(drivers))]
     for k, o in enumerate(_get(data, "volunteers", "", [], kind="list")):
         if (
             isinstance(o, dict)
@@ -186,6 +187,12 @@ def parse_rides(data: Any) -> tuple[RidesProblem, Clock]:
             and o.get("credentials_ok", True) is not False
         ):
             drivers.append(_driver(o, f"volunteers[{k}]", clock))
+            paths.append(f"volunteers[{k}]")
+    seen: set[str] = set()
+    for d, path in zip(drivers, paths, strict=True):
+        if d.id in seen:
+            raise InputError(f"{path}.id", f"duplicate driver id {d.id!r}")
+        seen.add(d.id)
     rides = [
         _ride(o, f"rides[{k}]", clock) for k, o in enumerate(_get(data, "rides", "", kind="list"))
     ]

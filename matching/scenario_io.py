@@ -24,8 +24,11 @@ def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") 
         return default
     value, field = obj[key], f"{path}.{key}".lstrip(".")
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-                value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise InputError(field, "must be a finite number")
     elif kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -124,15 +127,19 @@ def _volunteer(obj: Any, path: str, clock: _Clock) -> Volunteer:
         raise InputError(path, "must be an object")
     lat, lon = _point(obj, path)
     return Volunteer(
-        id=_get(obj, "id", path, kind="str"), lat=lat, lon=lon,
+        id=_get(obj, "id", path, kind="str"),
+        lat=lat,
+        lon=lon,
         max_km=float(_nonneg(obj, "max_km", path, "number")),
         available=clock.intervals(_get(obj, "available", path), f"{path}.available", True),
         max_minutes=_nonneg(obj, "max_minutes", path, "int"),
-        languages=_languages(obj, path), gender=_get(obj, "gender", path, None, kind="optstr"),
+        languages=_languages(obj, path),
+        gender=_get(obj, "gender", path, None, kind="optstr"),
         visits=_get(obj, "visits", path, True, kind="bool"),
         drives=_get(obj, "drives", path, False, kind="bool"),
         approved=_get(obj, "approved", path, True, kind="bool"),
-        credentials_ok=_get(obj, "credentials_ok", path, True, kind="bool"))
+        credentials_ok=_get(obj, "credentials_ok", path, True, kind="bool"),
+    )
 
 
 def _visit(obj: Any, path: str, clock: _Clock, vol_ids: set[str]) -> Visit:
@@ -149,11 +156,17 @@ def _visit(obj: Any, path: str, clock: _Clock, vol_ids: set[str]) -> Visit:
     if preferred is not None and preferred not in vol_ids:
         raise InputError(f"{path}.preferred_volunteer", f"unknown volunteer id {preferred!r}")
     return Visit(
-        id=_get(obj, "id", path, kind="str"), lat=lat, lon=lon, duration_min=duration,
+        id=_get(obj, "id", path, kind="str"),
+        lat=lat,
+        lon=lon,
+        duration_min=duration,
         windows=clock.intervals(_get(obj, "windows", path), f"{path}.windows", False),
-        priority=_nonneg(obj, "priority", path, "int", 1), languages=_languages(obj, path),
-        gender=_get(obj, "gender", path, None, kind="optstr"), volunteers_needed=needed,
-        preferred_volunteer=preferred)
+        priority=_nonneg(obj, "priority", path, "int", 1),
+        languages=_languages(obj, path),
+        gender=_get(obj, "gender", path, None, kind="optstr"),
+        volunteers_needed=needed,
+        preferred_volunteer=preferred,
+    )
 
 
 def _unique(items: list, key: str) -> set[str]:
@@ -165,8 +178,9 @@ def _unique(items: list, key: str) -> set[str]:
     return seen
 
 
-def _fixed(obj: Any, path: str, clock: _Clock, visits: dict[str, Visit],
-           vol_ids: set[str]) -> FixedAssignment:
+def _fixed(
+    obj: Any, path: str, clock: _Clock, visits: dict[str, Visit], vol_ids: set[str]
+) -> FixedAssignment:
     if not isinstance(obj, dict):
         raise InputError(path, "must be an object")
     vid = _get(obj, "visit", path, kind="str")
@@ -177,10 +191,12 @@ def _fixed(obj: Any, path: str, clock: _Clock, visits: dict[str, Visit],
         if u not in vol_ids:
             raise InputError(f"{path}.volunteers[{k}]", f"unknown volunteer id {u!r}")
     if len(set(vols)) != len(vols) or len(vols) != visits[vid].volunteers_needed:
-        raise InputError(f"{path}.volunteers",
-                         f"needs {visits[vid].volunteers_needed} distinct volunteer(s)")
-    return FixedAssignment(vid, tuple(vols), clock.minutes(_get(obj, "start", path),
-                                                            f"{path}.start"))
+        raise InputError(
+            f"{path}.volunteers", f"needs {visits[vid].volunteers_needed} distinct volunteer(s)"
+        )
+    return FixedAssignment(
+        vid, tuple(vols), clock.minutes(_get(obj, "start", path), f"{path}.start")
+    )
 
 
 def parse_scenario(data: Any) -> tuple[VisitProblem, _Clock]:
@@ -201,8 +217,10 @@ def parse_scenario(data: Any) -> tuple[VisitProblem, _Clock]:
     visits = [_visit(o, f"visits[{k}]", clock, vol_ids) for k, o in enumerate(raw_visits)]
     _unique(visits, "visits")
     by_id = {v.id: v for v in visits}
-    fixed = [_fixed(o, f"fixed[{k}]", clock, by_id, vol_ids)
-             for k, o in enumerate(_get(data, "fixed", "", [], kind="list"))]
+    fixed = [
+        _fixed(o, f"fixed[{k}]", clock, by_id, vol_ids)
+        for k, o in enumerate(_get(data, "fixed", "", [], kind="list"))
+    ]
     seen: set[str] = set()
     for k, f in enumerate(fixed):
         if f.visit in seen:
@@ -217,18 +235,32 @@ def solution_to_json(sol: VisitSolution, clock: _Clock) -> dict[str, Any]:
         "status": sol.status,
         "level_status": list(sol.level_status),
         "seconds": sol.seconds,
-        "objective": {"priority": sol.objective.priority,
-                      "continuity": sol.objective.continuity,
-                      "travel_km": sol.objective.travel_km,
-                      "fairness": sol.objective.fairness},
+        "objective": {
+            "priority": sol.objective.priority,
+            "continuity": sol.objective.continuity,
+            "travel_km": sol.objective.travel_km,
+            "fairness": sol.objective.fairness,
+        },
         "priority_upper_bound": sol.priority_bound,
-        "assignments": [{
-            "visit": a.visit, "volunteers": list(a.volunteers), "start": clock.iso(a.start),
-            "end": clock.iso(a.end), "fixed": a.fixed,
-            "details": [{"volunteer": d.volunteer, "distance_km": d.distance_km,
-                         "slot": [clock.iso(d.slot[0]), clock.iso(d.slot[1])],
-                         "continuity": d.continuity} for d in a.details],
-        } for a in sol.assignments],
+        "assignments": [
+            {
+                "visit": a.visit,
+                "volunteers": list(a.volunteers),
+                "start": clock.iso(a.start),
+                "end": clock.iso(a.end),
+                "fixed": a.fixed,
+                "details": [
+                    {
+                        "volunteer": d.volunteer,
+                        "distance_km": d.distance_km,
+                        "slot": [clock.iso(d.slot[0]), clock.iso(d.slot[1])],
+                        "continuity": d.continuity,
+                    }
+                    for d in a.details
+                ],
+            }
+            for a in sol.assignments
+        ],
         "unserved": [{"visit": u.visit, "reason": u.reason} for u in sol.unserved],
         "loads": dict(sol.loads),
     }

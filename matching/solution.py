@@ -29,8 +29,9 @@ def _slot(avail: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[int
     return (start, end)  # only a fixed assignment outside every slot gets here
 
 
-def _taken_reason(problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list], i: int,
-                  loads: list[int]) -> str:
+def _taken_reason(
+    problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list], i: int, loads: list[int]
+) -> str:
     """Why a visit that had candidates is unserved: its volunteers went elsewhere."""
     visit = problem.visits[i]
     cand = [c.vol for c in pruned.cands[i]]
@@ -39,7 +40,9 @@ def _taken_reason(problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list]
     lo = min(w[0] for w in visit.windows)
     hi = max(w[1] for w in visit.windows)
     blockers = [
-        k for j in cand for k, start in by_vol.get(j, ())
+        k
+        for j in cand
+        for k, start in by_vol.get(j, ())
         if start < hi and start + problem.visits[k].duration_min > lo
     ]
     if any(problem.visits[k].priority > visit.priority for k in blockers):
@@ -47,9 +50,17 @@ def _taken_reason(problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list]
     return "eligible volunteers are fully booked at its times"
 
 
-def assemble(problem: VisitProblem, pruned: Pruned, geo: Geo, plan: RawPlan, *,
-             status: str, seconds: float, priority_bound: int | None = None,
-             level_status: tuple[str, ...] = ()) -> VisitSolution:
+def assemble(
+    problem: VisitProblem,
+    pruned: Pruned,
+    geo: Geo,
+    plan: RawPlan,
+    *,
+    status: str,
+    seconds: float,
+    priority_bound: int | None = None,
+    level_status: tuple[str, ...] = (),
+) -> VisitSolution:
     vols, visits = problem.volunteers, problem.visits
     fixed_ids = {f.visit for f in problem.fixed}
     loads = [0] * len(vols)
@@ -66,12 +77,21 @@ def assemble(problem: VisitProblem, pruned: Pruned, geo: Geo, plan: RawPlan, *,
             km = geo.km(u.point, v.point)
             travel += km
             loads[j] += v.duration_min
-            details.append(VolunteerDetail(u.id, round(km, 3), _slot(u.available, start, end),
-                                           u.id == v.preferred_volunteer))
+            details.append(
+                VolunteerDetail(
+                    u.id,
+                    round(km, 3),
+                    _slot(u.available, start, end),
+                    u.id == v.preferred_volunteer,
+                )
+            )
         priority += v.priority
         continuity += any(d.continuity for d in details)
-        assignments.append(Assignment(v.id, tuple(vols[j].id for j in js), start, end,
-                                      v.id in fixed_ids, tuple(details)))
+        assignments.append(
+            Assignment(
+                v.id, tuple(vols[j].id for j in js), start, end, v.id in fixed_ids, tuple(details)
+            )
+        )
     by_vol: dict[int, list[tuple[int, int]]] = {}
     for i, (js, start) in plan.items():
         for j in js:
@@ -82,8 +102,16 @@ def assemble(problem: VisitProblem, pruned: Pruned, geo: Geo, plan: RawPlan, *,
             continue
         reason = pruned.reasons.get(i) or _taken_reason(problem, pruned, by_vol, i, loads)
         unserved.append(Unserved(v.id, reason))
-    objective = Objective(priority, continuity, round(travel, 3),
-                          sum(fairness_cost(load) for load in loads))
-    return VisitSolution(tuple(assignments), tuple(unserved), objective,
-                         {u.id: loads[j] for j, u in enumerate(vols)}, status,
-                         round(seconds, 3), priority_bound, level_status)
+    objective = Objective(
+        priority, continuity, round(travel, 3), sum(fairness_cost(load) for load in loads)
+    )
+    return VisitSolution(
+        tuple(assignments),
+        tuple(unserved),
+        objective,
+        {u.id: loads[j] for j, u in enumerate(vols)},
+        status,
+        round(seconds, 3),
+        priority_bound,
+        level_status,
+    )

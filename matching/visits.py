@@ -35,8 +35,9 @@ LEVEL_NAMES = ("priority", "continuity", "travel", "fairness")
 Progress = Callable[[str, float], None]
 
 
-def _params(limit: float, wall_cap: float, seed: int, workers: int,
-            deterministic: bool) -> cp_model.CpSolver:
+def _params(
+    limit: float, wall_cap: float, seed: int, workers: int, deterministic: bool
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.random_seed = seed
@@ -71,10 +72,12 @@ def level_values(problem: VisitProblem, geo: Geo, plan: RawPlan) -> list[int]:
             loads[j] += visits[i].duration_min
     return [
         sum(visits[i].priority for i in plan),
-        sum(1 for i, (js, _) in plan.items() if any(
-            vols[j].id == visits[i].preferred_volunteer for j in js)),
-        sum(round(pair_km(problem, geo, i, j) * 1000) for i, (js, _) in plan.items()
-            for j in js),
+        sum(
+            1
+            for i, (js, _) in plan.items()
+            if any(vols[j].id == visits[i].preferred_volunteer for j in js)
+        ),
+        sum(round(pair_km(problem, geo, i, j) * 1000) for i, (js, _) in plan.items() for j in js),
         sum(fairness_cost(load) for load in loads),
     ]
 
@@ -84,8 +87,9 @@ def lexi_key(values: list[int]) -> tuple[int, int, int, int]:
     return (values[0], values[1], -values[2], -values[3])
 
 
-def _better(problem: VisitProblem, geo: Geo, new: RawPlan, old: RawPlan, level: int,
-            maximise: bool) -> bool:
+def _better(
+    problem: VisitProblem, geo: Geo, new: RawPlan, old: RawPlan, level: int, maximise: bool
+) -> bool:
     """Is ``new`` at least as good at ``level`` while equal on the levels already fixed?"""
     a = level_values(problem, geo, new)
     b = level_values(problem, geo, old)
@@ -105,8 +109,11 @@ class Budget:
     def __init__(self, deterministic: bool, time_limit_s: float, t0: float) -> None:
         self.deterministic, self.limit = deterministic, time_limit_s
         self.wall_end = t0 + time_limit_s * (WALL_FACTOR if deterministic else 1.0)
-        self.total = (time_limit_s * DTIME_PER_SECOND if deterministic
-                      else time_limit_s - (time.perf_counter() - t0))
+        self.total = (
+            time_limit_s * DTIME_PER_SECOND
+            if deterministic
+            else time_limit_s - (time.perf_counter() - t0)
+        )
         self.spent = 0.0
         self.wall_stopped = False
 
@@ -121,21 +128,31 @@ class Budget:
 
     def solver(self, limit: float, seed: int, workers: int) -> cp_model.CpSolver:
         wall_left = max(self.wall_end - time.perf_counter(), 0.01)
-        return _params(min(limit, max(self.left(), 0.01)), wall_left, seed, workers,
-                       self.deterministic)
+        return _params(
+            min(limit, max(self.left(), 0.01)), wall_left, seed, workers, self.deterministic
+        )
 
     def charge(self, solver: cp_model.CpSolver | None = None, units: float = 0.0) -> float:
         """Count a solve (or ``units`` of Python work, for a deterministic count)."""
         if solver is not None:
-            units = max(solver.deterministic_time if self.deterministic else solver.wall_time,
-                        0.01)
+            units = max(solver.deterministic_time if self.deterministic else solver.wall_time, 0.01)
         self.spent += units
         return units
 
 
-def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pruned,
-                  plan: RawPlan, budget: Budget, allowed: float, seed: int,
-                  workers: int | None, say: Progress) -> tuple[RawPlan, int | None, list[str]]:
+def lexicographic(
+    problem: VisitProblem,
+    geo: Geo,
+    model: VisitModel,
+    capped: Pruned,
+    plan: RawPlan,
+    budget: Budget,
+    allowed: float,
+    seed: int,
+    workers: int | None,
+    say: Progress,
+    levels: int = 4,
+) -> tuple[RawPlan, int | None, list[str]]:
     """Solve the levels in turn from the feasible ``plan``, spending at most ``allowed``.
 
     Returns the best plan (always feasible), the proven level-1 bound and level statuses.
@@ -143,14 +160,16 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
     bound: int | None = None
     statuses: list[str] = []
     spent = 0.0
-    for level, ((expr, maximise), share) in enumerate(zip(model.levels, LEVEL_SHARES,
-                                                          strict=True)):
+    for level, ((expr, maximise), share) in enumerate(
+        zip(model.levels[:levels], LEVEL_SHARES[:levels], strict=True)
+    ):
         if maximise:
             model.m.maximize(expr)
         else:
             model.m.minimize(expr)
-        level_budget = min((allowed - spent) * share / sum(LEVEL_SHARES[level:]),
-                           budget.left())
+        level_budget = min(
+            (allowed - spent) * share / sum(LEVEL_SHARES[level:levels]), budget.left()
+        )
         status_name = "NOT_RUN"
         while level_budget > 0.01:
             solver = budget.solver(level_budget, seed, workers or 1)
@@ -159,11 +178,14 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
             level_budget -= used
             spent += used
             status_name = solver.status_name(status)
-            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE,
-                                         cp_model.UNKNOWN):
+            if level == 0 and status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
                 # Travel cuts only tighten the model, so every round's bound is valid (even
                 # without a solution, the bound CP-SAT proved is a bound).
-                found = int(solver.best_objective_bound + 1e-6)
+                # CP-SAT may report its initial domain; every servable visit is a bound too.
+                found = min(
+                    int(solver.best_objective_bound + 1e-6),
+                    sum(problem.visits[i].priority for i in model.served),
+                )
                 if found >= level_values(problem, geo, plan)[0]:  # UNKNOWN may report 0
                     bound = found if bound is None else min(bound, found)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -190,10 +212,16 @@ def lexicographic(problem: VisitProblem, geo: Geo, model: VisitModel, capped: Pr
     return plan, bound, statuses
 
 
-def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int = 0,
-                 workers: int | None = None, deterministic: bool = True,
-                 max_candidates: int | None = 15,
-                 progress: Progress | None = None) -> VisitSolution:
+def solve_visits(
+    problem: VisitProblem,
+    *,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    workers: int | None = None,
+    deterministic: bool = True,
+    max_candidates: int | None = 15,
+    progress: Progress | None = None,
+) -> VisitSolution:
     """Best plan found within ``time_limit_s`` (pruning and model building included).
 
     Never worse on priority served than ``first_come`` (its plan is the warm start and the
@@ -216,22 +244,35 @@ def solve_visits(problem: VisitProblem, *, time_limit_s: float = 10.0, seed: int
     # Budget: wall seconds, or (deterministic) CP-SAT work units so that the number of
     # cutting rounds, and hence the answer, does not depend on the machine's load.
     budget = Budget(deterministic, time_limit_s, t0)
-    plan, bound, statuses = lexicographic(problem, geo, model, capped, plan, budget,
-                                          budget.total * MONOLITH_SHARE, seed, workers, say)
+    plan, bound, statuses = lexicographic(
+        problem, geo, model, capped, plan, budget, budget.total * MONOLITH_SHARE, seed, workers, say
+    )
     if budget.left() > 0.01 and any(status != "OPTIMAL" for status in statuses):
         from matching.lns import improve  # lns imports this module
 
         plan = improve(problem, geo, capped, plan, budget, seed, workers)
         say("lns", 1.0)
     if sum(problem.visits[i].priority for i in first_come) > sum(
-            problem.visits[i].priority for i in plan):
+        problem.visits[i].priority for i in plan
+    ):
         plan = first_come  # only when the model (capped candidates) found nothing better
         statuses.append("FIRST_COME")
-    overall = ("OPTIMAL" if statuses and all(s == "OPTIMAL" for s in statuses)
-               else "INFEASIBLE" if statuses and statuses[0] == "INFEASIBLE"
-               else "FEASIBLE")
+    overall = (
+        "OPTIMAL"
+        if statuses and all(s == "OPTIMAL" for s in statuses)
+        else "INFEASIBLE"
+        if statuses and statuses[0] == "INFEASIBLE"
+        else "FEASIBLE"
+    )
     if budget.wall_stopped:
         statuses.append("WALL_STOP")
-    return assemble(problem, pruned, geo, plan, status=overall,
-                    seconds=time.perf_counter() - t0, priority_bound=bound,
-                    level_status=tuple(statuses))
+    return assemble(
+        problem,
+        pruned,
+        geo,
+        plan,
+        status=overall,
+        seconds=time.perf_counter() - t0,
+        priority_bound=bound,
+        level_status=tuple(statuses),
+    )

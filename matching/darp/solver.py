@@ -192,13 +192,16 @@ def solve_darp(
     method: str = "ils",
     init_share: float = 0.2,
     group: int = 3,
+    max_removed: int | None = None,
 ) -> DarpSolution:
     """Solve a Cordeau instance within about ``time_limit_s`` seconds.
 
     - ``method="gls"``: the textbook model, one OR-Tools search (parallel cheapest
       insertion, then guided local search) for the whole time.
     - ``method="ils"`` (default): that search for ``init_share`` of the time, then
-      ruin-and-recreate on the whole instance (:func:`matching.darp.lns.ruin_and_recreate`).
+      ruin-and-recreate on the whole instance (:func:`matching.darp.lns.ruin_and_recreate`),
+      removing up to ``max_removed`` requests at a time (default max(10, n // 3): each
+      OR-Tools repair costs 0.3-3 s on the larger instances, so few, large moves won).
     - ``method="decompose"``: as ``ils`` for half the time, then re-optimise groups of
       ``group`` related routes as small instances (:func:`matching.darp.lns.decompose`).
       Measured no better than ``ils`` here (docs/benchmarks-darp.md); kept as an option.
@@ -221,7 +224,13 @@ def solve_darp(
     stats: dict = {}
     split = deadline if method == "ils" or inst.vehicles <= group else started + time_limit_s / 2
     sol = lns.ruin_and_recreate(
-        inst, None, split, rng, init_budget=time_limit_s * init_share, stats=stats
+        inst,
+        None,
+        split,
+        rng,
+        init_budget=time_limit_s * init_share,
+        max_removed=max_removed or max(10, inst.requests // 3),
+        stats=stats,
     )
     if sol is None:
         return _empty(inst)

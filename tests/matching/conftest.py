@@ -18,22 +18,29 @@ def at(km_north: float = 0.0, km_east: float = 0.0) -> dict:
 
 
 def vol(id: str, km_north: float = 0.0, km_east: float = 0.0, **kw) -> Volunteer:
-    base = dict(max_km=10.0, available=((9 * H, 18 * H),), max_minutes=600,
-                languages=frozenset({"it"}), gender="f")
+    base = dict(
+        max_km=10.0,
+        available=((9 * H, 18 * H),),
+        max_minutes=600,
+        languages=frozenset({"it"}),
+        gender="f",
+    )
     base.update(kw)
     return Volunteer(id=id, **at(km_north, km_east), **base)
 
 
 def visit(id: str, km_north: float = 0.0, **kw) -> Visit:
-    base = dict(duration_min=60, windows=((9 * H, 12 * H),), priority=1,
-                languages=frozenset({"it"}))
+    base = dict(
+        duration_min=60, windows=((9 * H, 12 * H),), priority=1, languages=frozenset({"it"})
+    )
     base.update(kw)
     return Visit(id=id, **at(km_north), **base)
 
 
 def problem(vols, visits, fixed=(), speed=30.0) -> VisitProblem:
-    return VisitProblem(tuple(vols), tuple(visits), speed,
-                        tuple(FixedAssignment(*f) for f in fixed))
+    return VisitProblem(
+        tuple(vols), tuple(visits), speed, tuple(FixedAssignment(*f) for f in fixed)
+    )
 
 
 @pytest.fixture

@@ -16,8 +16,13 @@ SMALL = Path(__file__).with_name("data") / "small.json"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "matching", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "matching", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_solve_writes_the_documented_output(tmp_path):
@@ -25,12 +30,23 @@ def test_solve_writes_the_documented_output(tmp_path):
     proc = run("solve", str(SMALL), "--time-limit", "2", "--output", str(out), "--seed", "3")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text())
-    assert set(data) >= {"assignments", "unserved", "objective", "status", "seconds", "loads",
-                         "priority_upper_bound"}
+    assert set(data) >= {
+        "assignments",
+        "unserved",
+        "objective",
+        "status",
+        "seconds",
+        "loads",
+        "priority_upper_bound",
+    }
     assert set(data["objective"]) == {"priority", "continuity", "travel_km", "fairness"}
     by_visit = {a["visit"]: a for a in data["assignments"]}
-    assert by_visit["rosa"] == {**by_visit["rosa"], "volunteers": ["anna"],
-                                "start": "2026-11-24T17:30", "fixed": True}
+    assert by_visit["rosa"] == {
+        **by_visit["rosa"],
+        "volunteers": ["anna"],
+        "start": "2026-11-24T17:30",
+        "fixed": True,
+    }
     assert by_visit["maria"]["details"][0]["continuity"] is True
     reasons = {u["visit"]: u["reason"] for u in data["unserved"]}
     assert reasons["ion"] == "no eligible volunteer speaks Romanian"
@@ -66,13 +82,17 @@ def _set(path: str, value):
             del target[last]
         else:
             target[last] = value
+
     return mutate
 
 
 BAD = [
     (("visits", 3, "duration_min"), KeyError, "visits[3].duration_min: missing"),
-    (("visits", 3, "windows", 0), ["2026-11-24T19:00", "2026-11-24T17:00"],
-     "visits[3].windows[0]: end before start"),
+    (
+        ("visits", 3, "windows", 0),
+        ["2026-11-24T19:00", "2026-11-24T17:00"],
+        "visits[3].windows[0]: end before start",
+    ),
     (("visits", 1, "duration_min"), -5, "visits[1].duration_min"),
     (("visits", 0, "preferred_volunteer"), "ghost", "visits[0].preferred_volunteer"),
     (("fixed", 0, "volunteers"), ["ghost"], "fixed[0].volunteers[0]"),
@@ -111,16 +131,20 @@ def test_bad_arguments_exit_2():
     assert run("frobnicate").returncode == 2
 
 
-@pytest.mark.skipif(importlib.util.find_spec("matching.darp") is not None,
-                    reason="the darp half is installed; its own tests cover it")
+@pytest.mark.skipif(
+    importlib.util.find_spec("matching.darp") is not None,
+    reason="the darp half is installed; its own tests cover it",
+)
 def test_darp_without_its_module_is_a_clear_message(tmp_path):
     proc = run("darp", str(tmp_path / "x.txt"))
     assert proc.returncode == 1 and "darp solver is not available" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(importlib.util.find_spec("matching.rides_io") is not None,
-                    reason="the rides half is installed; its own tests cover it")
+@pytest.mark.skipif(
+    importlib.util.find_spec("matching.rides_io") is not None,
+    reason="the rides half is installed; its own tests cover it",
+)
 def test_rides_without_its_module_is_a_clear_message(tmp_path):
     data = json.loads(SMALL.read_text())
     data["rides"] = copy.deepcopy([])

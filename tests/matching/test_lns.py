@@ -15,8 +15,7 @@ from matching.visits import Budget, level_values, lexi_key, solve_visits
 
 
 def test_cut_removes_blocked_time_from_slots():
-    assert _cut(((0, 100), (200, 300)), [(50, 60), (250, 300)]) == ((0, 50), (60, 100),
-                                                                   (200, 250))
+    assert _cut(((0, 100), (200, 300)), [(50, 60), (250, 300)]) == ((0, 50), (60, 100), (200, 250))
 
 
 def test_improve_keeps_every_rule_and_never_gets_worse():
@@ -26,12 +25,13 @@ def test_improve_keeps_every_rule_and_never_gets_worse():
     base = first_come(problem)
     index = {v.id: i for i, v in enumerate(problem.visits)}
     vindex = {u.id: j for j, u in enumerate(problem.volunteers)}
-    plan = {index[a.visit]: (tuple(vindex[u] for u in a.volunteers), a.start)
-            for a in base.assignments}
-    better = improve(problem, geo, pruned, plan, Budget(True, 1.0, time.perf_counter()), 0,
-                     None)
+    plan = {
+        index[a.visit]: (tuple(vindex[u] for u in a.volunteers), a.start) for a in base.assignments
+    }
+    better = improve(problem, geo, pruned, plan, Budget(True, 1.0, time.perf_counter()), 0, None)
     assert lexi_key(level_values(problem, geo, better)) >= lexi_key(
-        level_values(problem, geo, plan))
+        level_values(problem, geo, plan)
+    )
     assert sum(problem.visits[i].priority for i in better) > base.objective.priority
 
 

@@ -18,7 +18,8 @@ print(",".join(bad))
 
 
 def test_matching_imports_no_web_stack():
-    proc = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"matching imported: {proc.stdout.strip()}"

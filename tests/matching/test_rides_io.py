@@ -119,6 +119,7 @@ def _bad(path, value):
         (("rides", 0, "service_min"), -5, "rides[0].service_min"),
         (("rides", 1, "return_of"), "nowhere", "rides[1].return_of"),
         (("rides", 1, "id"), "out", "rides[1].id"),
+        (("volunteers", 0, "id"), "ana", "volunteers[0].id"),
     ],
 )
 def test_bad_scenarios_name_the_field(path, value, field):
@@ -142,3 +143,21 @@ def test_example_matches_the_published_schema():
     schema = json.loads((Path(__file__).parents[2] / "docs" / "rides.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(SCENARIO, schema)
+
+
+def test_rides_and_darp_stay_pure():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matching.darp, matching.darp.cli, matching.rides, matching.rides_io, "
+        "matching.rides_check, matching.rides_solver; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy')))"
+    )
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "[]"

@@ -35,8 +35,9 @@ def test_times_become_minutes_from_midnight_of_the_first_day():
 
 def test_same_input_and_seed_give_the_same_answer():
     problem, clock = parse_scenario(town_week(80, 20, seed=5, fixed_share=0.1))
-    runs = [solution_to_json(solve_visits(problem, time_limit_s=1.0, seed=7), clock)
-            for _ in range(2)]
+    runs = [
+        solution_to_json(solve_visits(problem, time_limit_s=1.0, seed=7), clock) for _ in range(2)
+    ]
     for r in runs:
         r.pop("seconds")
     assert runs[0] == runs[1]

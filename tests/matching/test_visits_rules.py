@@ -12,14 +12,17 @@ def test_language_mismatch_leaves_visit_unserved_with_reason(solve):
 
 
 def test_empty_language_list_accepts_any_volunteer(solve):
-    sol = solve(problem([vol("anna", languages=frozenset())],
-                        [visit("r1", languages=frozenset())]))
+    sol = solve(problem([vol("anna", languages=frozenset())], [visit("r1", languages=frozenset())]))
     assert served(sol) == {"r1": ("anna",)}
 
 
 def test_gender_preference(solve):
-    sol = solve(problem([vol("marco", gender="m"), vol("anna", km_north=5)],
-                        [visit("r1", gender="f"), visit("r2", gender="m")]))
+    sol = solve(
+        problem(
+            [vol("marco", gender="m"), vol("anna", km_north=5)],
+            [visit("r1", gender="f"), visit("r2", gender="m")],
+        )
+    )
     assert served(sol) == {"r1": ("anna",), "r2": ("marco",)}
     sol = solve(problem([vol("marco", gender="m")], [visit("r1", gender="f")]))
     assert reasons(sol)["r1"] == "no female volunteer who speaks Italian"
@@ -32,8 +35,12 @@ def test_radius_is_a_hard_limit(solve):
 
 
 def test_visit_must_lie_in_window_and_slot(solve):
-    sol = solve(problem([vol("anna", available=((17 * H, 20 * H),))],
-                        [visit("morning"), visit("evening", windows=((18 * H, 21 * H),))]))
+    sol = solve(
+        problem(
+            [vol("anna", available=((17 * H, 20 * H),))],
+            [visit("morning"), visit("evening", windows=((18 * H, 21 * H),))],
+        )
+    )
     assert served(sol) == {"evening": ("anna",)}
     assert sol.assignments[0].start >= 18 * H and sol.assignments[0].end <= 20 * H
     assert reasons(sol)["morning"] == "no eligible volunteer is available in its windows"
@@ -52,9 +59,12 @@ def test_travel_between_consecutive_visits(solve):
 
 
 def test_weekly_minutes_limit(solve):
-    sol = solve(problem([vol("anna", max_minutes=90)],
-                        [visit("a", windows=((9 * H, 12 * H),)),
-                         visit("b", windows=((14 * H, 17 * H),))]))
+    sol = solve(
+        problem(
+            [vol("anna", max_minutes=90)],
+            [visit("a", windows=((9 * H, 12 * H),)), visit("b", windows=((14 * H, 17 * H),))],
+        )
+    )
     assert len(sol.assignments) == 1
     assert sol.loads == {"anna": 60}
     (reason,) = reasons(sol).values()
@@ -72,23 +82,33 @@ def test_two_volunteer_visit_gets_two_or_none(solve):
 
 def test_two_volunteers_share_the_start(solve):
     pair = visit("pair", volunteers_needed=2, windows=((9 * H, 13 * H),))
-    sol = solve(problem([vol("anna", available=((9 * H, 11 * H),)),
-                         vol("bea", available=((10 * H, 12 * H),))], [pair]))
+    sol = solve(
+        problem(
+            [vol("anna", available=((9 * H, 11 * H),)), vol("bea", available=((10 * H, 12 * H),))],
+            [pair],
+        )
+    )
     (a,) = sol.assignments
     assert set(a.volunteers) == {"anna", "bea"} and a.start == 10 * H
 
 
 def test_fixed_assignment_kept_even_when_worse(solve):
-    p = problem([vol("near"), vol("far", 8)], [visit("r1", preferred_volunteer="near")],
-                fixed=[("r1", ("far",), 10 * H)])
+    p = problem(
+        [vol("near"), vol("far", 8)],
+        [visit("r1", preferred_volunteer="near")],
+        fixed=[("r1", ("far",), 10 * H)],
+    )
     sol = solve(p)
     (a,) = sol.assignments
     assert a.volunteers == ("far",) and a.start == 10 * H and a.fixed
 
 
 def test_fixed_assignment_counts_in_limits(solve):
-    p = problem([vol("anna", max_minutes=60)], [visit("old"), visit("new", priority=5)],
-                fixed=[("old", ("anna",), 9 * H)])
+    p = problem(
+        [vol("anna", max_minutes=60)],
+        [visit("old"), visit("new", priority=5)],
+        fixed=[("old", ("anna",), 9 * H)],
+    )
     assert served(solve(p)) == {"old": ("anna",)}
 
 
@@ -101,10 +121,14 @@ def test_continuity_prefers_the_residents_volunteer(solve):
 
 def test_priority_wins_over_count(solve):
     # One volunteer, one morning: either the priority-5 visit or the two priority-2 ones.
-    p = problem([vol("anna", available=((9 * H, 11 * H),))],
-                [visit("low1", windows=((9 * H, 10 * H),), priority=2),
-                 visit("low2", windows=((10 * H, 11 * H),), priority=2),
-                 visit("high", duration_min=120, windows=((9 * H, 11 * H),), priority=5)])
+    p = problem(
+        [vol("anna", available=((9 * H, 11 * H),))],
+        [
+            visit("low1", windows=((9 * H, 10 * H),), priority=2),
+            visit("low2", windows=((10 * H, 11 * H),), priority=2),
+            visit("high", duration_min=120, windows=((9 * H, 11 * H),), priority=5),
+        ],
+    )
     sol = solve(p)
     assert served(sol) == {"high": ("anna",)}
     assert sol.objective.priority == 5
@@ -120,8 +144,10 @@ def test_least_travel_then_fair_spread(solve):
 
 
 def test_unapproved_or_lapsed_volunteers_are_not_matched(solve):
-    p = problem([vol("anna", approved=False), vol("bea", credentials_ok=False),
-                 vol("cleo", visits=False)], [visit("r1")])
+    p = problem(
+        [vol("anna", approved=False), vol("bea", credentials_ok=False), vol("cleo", visits=False)],
+        [visit("r1")],
+    )
     sol = solve(p)
     assert served(sol) == {}
     assert reasons(sol)["r1"] == "no approved volunteer with valid credentials makes visits"
@@ -153,8 +179,11 @@ def test_conflicting_fixed_assignments_are_reported_not_hidden():
     from matching.check import check_solution
     from matching.visits import solve_visits
 
-    p = problem([vol("anna")], [visit("a"), visit("b")],
-                fixed=[("a", ("anna",), 9 * H), ("b", ("anna",), 9 * H + 30)])
+    p = problem(
+        [vol("anna")],
+        [visit("a"), visit("b")],
+        fixed=[("a", ("anna",), 9 * H), ("b", ("anna",), 9 * H + 30)],
+    )
     sol = solve_visits(p, time_limit_s=1.0)
     assert sol.status == "INFEASIBLE"
     assert {a.visit for a in sol.assignments} == {"a", "b"}  # kept as they are
