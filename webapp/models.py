@@ -1,6 +1,7 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.orgs.models import Organisation  # noqa: F401
 from webapp.people.models import (  # noqa: F401
     Absence,
