@@ -5,7 +5,8 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from webapp.orgs.cli import admin_cli, org_cli
+    from webapp.timebank.cli import ledger_cli
     from webapp.translations_cli import translate_cli
 
-    for group in (org_cli, admin_cli, translate_cli):
+    for group in (org_cli, admin_cli, translate_cli, ledger_cli):
         app.cli.add_command(group)

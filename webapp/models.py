@@ -11,3 +11,4 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.timebank.models import Account, ApiToken, LedgerPolicy, Transfer  # noqa: F401

@@ -1,0 +1,54 @@
+"""`flask ledger ...`: audit the time bank, show and change an organisation's policy."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from webapp.extensions import db
+
+ledger_cli = AppGroup("ledger", help="Time-bank ledger: audit and policy.")
+
+
+@ledger_cli.command("audit")
+@click.option("--org", "organisation_id", type=int, default=None, help="One organisation id.")
+def audit_cmd(organisation_id: int | None) -> None:
+    """Recompute every balance from the transfers; exit 1 on any difference."""
+    from webapp.timebank.audit import audit
+
+    result = audit(organisation_id)
+    db.session.rollback()
+    click.echo(result.report())
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@ledger_cli.command("policy")
+@click.argument("organisation_id", type=int)
+@click.option("--resident-limit", type=int, help="Minutes residents and neighbours may owe.")
+@click.option("--member-limit", type=int, help="Lowest balance for volunteers (minutes).")
+@click.option("--chest-limit", type=int, help="Lowest balance of the community chest.")
+@click.option("--chest-pays/--resident-pays", default=None, help="Who pays for shifts.")
+@click.option("--near-limit", type=int, help="Warn this many minutes before the limit.")
+def policy_cmd(organisation_id: int, resident_limit, member_limit, chest_limit,  # type: ignore[no-untyped-def]
+               chest_pays, near_limit) -> None:
+    """Show an organisation's time-bank policy, changing the settings given."""
+    from webapp.timebank.accounts import policy_for, set_policy
+    from webapp.timebank.errors import LedgerError
+
+    values = {
+        k: v
+        for k, v in dict(
+            resident_limit=resident_limit, member_limit=member_limit, chest_limit=chest_limit,
+            chest_pays_for_residents=chest_pays, near_limit_minutes=near_limit,
+        ).items()
+        if v is not None
+    }
+    try:
+        policy = set_policy(organisation_id, **values) if values else policy_for(organisation_id)
+        db.session.commit()
+    except LedgerError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    for name in policy.DEFAULTS:
+        click.echo(f"{name}: {getattr(policy, name)}")

@@ -1,0 +1,329 @@
+"""Moving minutes. Every operation locks the accounts it touches, checks, writes, flushes.
+
+The caller commits once. The check of the limit and the write happen in the same
+transaction, after the two accounts are locked in a fixed order (ascending id):
+``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the whole database is the lock, taken
+up front with ``BEGIN IMMEDIATE`` (or by a no-op write if a read already began the
+transaction), so two writers never both read the same balance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
+from webapp.timebank.models import Account, Transfer, TransferKind
+
+MAX_AMOUNT = 100 * 60  # one transfer never moves more than 100 hours: catches typos
+MAX_SHIFT_MINUTES = 24 * 60
+KEY_MAX = 100
+
+
+@dataclass(frozen=True)
+class Outcome:
+    transfer: Transfer
+    created: bool  # False when a retry returned the original
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
+    """Lock the accounts (ascending id, so two transfers never deadlock) and return them
+    freshly read from the database."""
+    ids = sorted(set(account_ids))
+    if _dialect() == "sqlite":
+        if not db.session().in_transaction():
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        else:
+            # A read already began a deferred transaction: take the write lock now,
+            # before reading balances (fails fast, never reads a stale balance).
+            db.session.execute(
+                sa.update(Account)
+                .where(Account.id.in_(ids))
+                .values(balance=Account.balance)
+                .execution_options(synchronize_session=False)
+            )
+    rows = db.session.scalars(
+        sa.select(Account)
+        .where(Account.id.in_(ids))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {a.id: a for a in rows}
+    if len(found) != len(ids):
+        raise LedgerError("account", _("This account does not exist."))
+    return found
+
+
+def _check_amount(amount: object, field: str = "amount", maximum: int = MAX_AMOUNT) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise LedgerError(field, _("Enter a whole number of minutes."))
+    if amount <= 0:
+        raise LedgerError(field, _("Enter a number of minutes greater than zero."))
+    if amount > maximum:
+        raise LedgerError(
+            field, _("At most %(n)s minutes in one go.", n=maximum)
+        )
+    return amount
+
+
+def _check_key(key: object) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise LedgerError("key", _("A request id is required."))
+    key = key.strip()
+    if len(key) > KEY_MAX:
+        raise LedgerError("key", _("A request id has at most %(n)s characters.", n=KEY_MAX))
+    return key
+
+
+def _by_key(key: str) -> Transfer | None:
+    return db.session.scalar(sa.select(Transfer).where(Transfer.key == key))
+
+
+def _same(existing: Transfer, values: dict[str, object]) -> bool:
+    """Content that a retry must repeat exactly (the server sets dates and times)."""
+    fields = ("debit_account_id", "credit_account_id", "amount", "kind", "shift_id",
+              "reversal_of_id", "reason")
+    return all(getattr(existing, f) == values.get(f) for f in fields)
+
+
+def _conflict() -> TransferConflict:
+    return TransferConflict(
+        "key", _("This request id was already used for a different transfer.")
+    )
+
+
+def _short_of(account: Account, amount: int) -> bool:
+    return account.lower_limit is not None and account.balance - amount < account.lower_limit
+
+
+def _limit_error(account: Account, field: str) -> LimitExceeded:
+    available = max(0, account.balance - (account.lower_limit or 0))
+    return LimitExceeded(
+        field,
+        _(
+            "Not enough time in the account: %(available)s minutes can be spent now.",
+            available=available,
+        ),
+    )
+
+
+def record(
+    *,
+    key: str,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    kind: TransferKind,
+    service_date: date,
+    actor_id: int | None,
+    reason: str | None = None,
+    shift_id: int | None = None,
+    reversal_of_id: int | None = None,
+    same: Callable[[Transfer], bool] | None = None,
+    limit_field: str = "amount",
+) -> Outcome:
+    """Write one transfer between two LOCKED accounts (see :func:`lock_accounts`)."""
+    values: dict[str, object] = dict(
+        debit_account_id=debit.id, credit_account_id=credit.id, amount=amount, kind=kind,
+        shift_id=shift_id, reversal_of_id=reversal_of_id, reason=reason,
+    )
+    is_same = same or (lambda t: _same(t, values))
+    existing = _by_key(key)
+    if existing is not None:
+        if is_same(existing):
+            return Outcome(existing, False)
+        raise _conflict()
+    if debit.organisation_id != credit.organisation_id:
+        raise LedgerError("account", _("Both accounts must belong to the same organisation."))
+    if debit.id == credit.id:
+        raise LedgerError("recipient", _("Choose someone other than the payer."))
+    if _short_of(debit, amount):
+        raise _limit_error(debit, limit_field)
+    transfer = Transfer(
+        key=key, organisation_id=debit.organisation_id, service_date=service_date,
+        created_by_id=actor_id, **values,
+    )
+    try:
+        # Savepoint: a concurrent request with the same key (on other accounts), or a
+        # second payment for one shift, is stopped by a unique index; say so clearly.
+        with db.session.begin_nested():
+            db.session.add(transfer)
+            db.session.flush()
+    except IntegrityError:
+        existing = _by_key(key)
+        if existing is not None:
+            if is_same(existing):
+                return Outcome(existing, False)
+            raise _conflict() from None
+        if shift_id is not None:
+            raise TransferConflict("shift_id", _("This shift has already been paid.")) from None
+        if reversal_of_id is not None:
+            raise AlreadyReversed("transfer", _("This transfer was already reversed.")) from None
+        raise
+    debit.balance -= amount
+    credit.balance += amount
+    db.session.flush()
+    return Outcome(transfer, True)
+
+
+def transfer(
+    *,
+    key: str,
+    debit_account_id: int,
+    credit_account_id: int,
+    amount: int,
+    kind: TransferKind,
+    service_date: date,
+    actor_id: int | None,
+    reason: str | None = None,
+    shift_id: int | None = None,
+) -> Outcome:
+    """Move ``amount`` minutes between two accounts. Retrying with the same ``key`` and the
+    same content returns the original; the same key with other content is refused."""
+    key = _check_key(key)
+    amount = _check_amount(amount)
+    if kind == TransferKind.REVERSAL:
+        raise ValueError("use reverse() for reversals")
+    if debit_account_id == credit_account_id:
+        raise LedgerError("recipient", _("Choose someone other than the payer."))
+    accounts = lock_accounts([debit_account_id, credit_account_id])
+    return record(
+        key=key, debit=accounts[debit_account_id], credit=accounts[credit_account_id],
+        amount=amount, kind=kind, service_date=service_date, actor_id=actor_id,
+        reason=(reason or "").strip() or None, shift_id=shift_id,
+    )
+
+
+def donate(
+    *, key: str, donor, recipient, minutes: int, actor_id: int | None,  # type: ignore[no-untyped-def]
+    service_date: date, reason: str | None = None,
+) -> Outcome:
+    """A member gives minutes to another member of the same organisation, or to the
+    chest (``recipient=None``)."""
+    if recipient is not None and recipient.organisation_id != donor.organisation_id:
+        raise LedgerError("recipient", _("Choose a member of your own organisation."))
+    if recipient is not None and recipient.id == donor.id:
+        raise LedgerError("recipient", _("You cannot donate to yourself."))
+    source = account_for(donor)
+    target = account_for(recipient) if recipient is not None else chest(donor.organisation_id)
+    return transfer(
+        key=key, debit_account_id=source.id, credit_account_id=target.id, amount=minutes,
+        kind=TransferKind.DONATION, service_date=service_date, actor_id=actor_id, reason=reason,
+    )
+
+
+def grant(
+    *, key: str, recipient, minutes: int, actor_id: int | None, service_date: date,  # type: ignore[no-untyped-def]
+    reason: str | None,
+) -> Outcome:
+    """A coordinator gives minutes from the community chest to a member."""
+    if not (reason or "").strip():
+        raise LedgerError("reason", _("Say why the chest pays: it is shown in the statement."))
+    return transfer(
+        key=key, debit_account_id=chest(recipient.organisation_id).id,
+        credit_account_id=account_for(recipient).id, amount=minutes, kind=TransferKind.GRANT,
+        service_date=service_date, actor_id=actor_id, reason=reason,
+    )
+
+
+def reverse(
+    *, transfer_id: int, organisation_id: int, actor_id: int | None, reason: str,
+    service_date: date, key: str | None = None,
+) -> Outcome:
+    """Undo a transfer with a new, opposite one that points at it (at most once)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerError("reason", _("Say why the transfer is reversed."))
+    original = db.session.get(Transfer, transfer_id)
+    if original is None or original.organisation_id != organisation_id:
+        raise LedgerError("transfer", _("There is no transfer with this number."))
+    if original.kind == TransferKind.REVERSAL:
+        raise LedgerError(
+            "transfer", _("A reversal cannot be reversed; record a new transfer instead.")
+        )
+    key = _check_key(key or f"reversal-of:{original.id}")
+    accounts = lock_accounts([original.debit_account_id, original.credit_account_id])
+    already = db.session.scalar(sa.select(Transfer).where(Transfer.reversal_of_id == original.id))
+    if already is not None and already.key != key:
+        raise AlreadyReversed("transfer", _("This transfer was already reversed."))
+    return record(
+        key=key, debit=accounts[original.credit_account_id],
+        credit=accounts[original.debit_account_id], amount=original.amount,
+        kind=TransferKind.REVERSAL, service_date=service_date, actor_id=actor_id,
+        reason=reason[:500], reversal_of_id=original.id, limit_field="transfer",
+    )
+
+
+def pay_for_shift(
+    *,
+    shift_id: int,
+    organisation_id: int,
+    kind: str,
+    service_date: date,
+    resident_person_id: int,
+    volunteers: Sequence[tuple[int, int]],
+    actor_id: int | None,
+) -> list[Transfer]:
+    """Credit each volunteer the minutes they gave on a completed shift.
+
+    ``volunteers`` holds ``(person_id, minutes)``; for a ride, the driver's time door to
+    door including waiting. The resident pays, or the chest when the organisation's
+    policy says so or the resident is at their limit. Idempotent: a second call for the
+    same shift returns the first payments (the database refuses a second payment too).
+    """
+    from webapp.people.models import Person
+
+    shift_kind = TransferKind(kind)
+    if shift_kind not in (TransferKind.VISIT, TransferKind.RIDE):
+        raise LedgerError("kind", _("Only visits and rides are paid from shifts."))
+    resident = db.session.get(Person, resident_person_id)
+    if resident is None or resident.organisation_id != organisation_id:
+        raise LedgerError("resident", _("The resident is not in this organisation."))
+    people = []
+    for person_id, minutes in volunteers:
+        person = db.session.get(Person, person_id)
+        if person is None or person.organisation_id != organisation_id:
+            raise LedgerError("volunteer", _("The volunteer is not in this organisation."))
+        if person.id == resident.id or person in [p for p, _m in people]:
+            raise LedgerError("volunteer", _("Each volunteer is paid once per shift."))
+        people.append((person, _check_amount(minutes, "minutes", MAX_SHIFT_MINUTES)))
+    policy = policy_for(organisation_id)
+    payer_own, the_chest = account_for(resident), chest(organisation_id)
+    payees = [(account_for(p), m) for p, m in people]
+    locked = lock_accounts([payer_own.id, the_chest.id, *[a.id for a, _m in payees]])
+    paid = []
+    for account, minutes in payees:
+        volunteer, resident_account = locked[account.id], locked[payer_own.id]
+        key = f"shift:{shift_id}:person:{volunteer.person_id}"
+        payer = resident_account
+        if policy.chest_pays_for_residents or _short_of(resident_account, minutes):
+            payer = locked[the_chest.id]
+        if _short_of(payer, minutes) and _by_key(key) is None:
+            raise LimitExceeded(
+                "minutes",
+                _("Neither the resident nor the community chest has enough time left to pay "
+                  "this shift. Ask a coordinator to raise the chest's limit."),
+            )
+        outcome = record(
+            key=key, debit=payer, credit=volunteer,
+            amount=minutes, kind=shift_kind, service_date=service_date, actor_id=actor_id,
+            shift_id=shift_id, limit_field="minutes",
+            # A retry may find the resident able to pay where the chest paid before:
+            # the payment is the same if the volunteer, minutes and shift match.
+            same=lambda t, v=volunteer, m=minutes: (
+                t.credit_account_id == v.id and t.amount == m and t.shift_id == shift_id
+            ),
+        )
+        paid.append(outcome.transfer)
+    return paid
