@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.extensions import db
 from webapp.timebank.accounts import account_for, chest, policy_for
@@ -36,22 +36,37 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def begin_write() -> None:
+    """SQLite: hold the database's write lock from here to the commit.
+
+    A fresh transaction starts with ``BEGIN IMMEDIATE``. If a read already began a
+    deferred one (a web request loads the user first), a no-op write takes the lock now;
+    when that fails because another writer committed since our read, nothing was written
+    yet, so we start over with ``BEGIN IMMEDIATE``. PostgreSQL locks rows instead.
+    """
+    if _dialect() != "sqlite":
+        return
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        return
+    try:
+        session.execute(
+            sa.update(Account).where(sa.false()).values(balance=Account.balance)
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError:
+        if session.new or session.dirty or session.deleted or session.in_nested_transaction():
+            raise
+        session.rollback()
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
     """Lock the accounts (ascending id, so two transfers never deadlock) and return them
     freshly read from the database."""
     ids = sorted(set(account_ids))
-    if _dialect() == "sqlite":
-        if not db.session().in_transaction():
-            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        else:
-            # A read already began a deferred transaction: take the write lock now,
-            # before reading balances (fails fast, never reads a stale balance).
-            db.session.execute(
-                sa.update(Account)
-                .where(Account.id.in_(ids))
-                .values(balance=Account.balance)
-                .execution_options(synchronize_session=False)
-            )
+    begin_write()
     rows = db.session.scalars(
         sa.select(Account)
         .where(Account.id.in_(ids))
@@ -211,6 +226,7 @@ def donate(
 ) -> Outcome:
     """A member gives minutes to another member of the same organisation, or to the
     chest (``recipient=None``)."""
+    begin_write()
     if recipient is not None and recipient.organisation_id != donor.organisation_id:
         raise LedgerError("recipient", _("Choose a member of your own organisation."))
     if recipient is not None and recipient.id == donor.id:
@@ -230,6 +246,7 @@ def grant(
     """A coordinator gives minutes from the community chest to a member."""
     if not (reason or "").strip():
         raise LedgerError("reason", _("Say why the chest pays: it is shown in the statement."))
+    begin_write()
     return transfer(
         key=key, debit_account_id=chest(recipient.organisation_id).id,
         credit_account_id=account_for(recipient).id, amount=minutes, kind=TransferKind.GRANT,
@@ -245,6 +262,7 @@ def reverse(
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError("reason", _("Say why the transfer is reversed."))
+    begin_write()
     original = db.session.get(Transfer, transfer_id)
     if original is None or original.organisation_id != organisation_id:
         raise LedgerError("transfer", _("There is no transfer with this number."))
@@ -284,8 +302,8 @@ def pay_for_shift(
     """
     from webapp.people.models import Person
 
-    shift_kind = TransferKind(kind)
-    if shift_kind not in (TransferKind.VISIT, TransferKind.RIDE):
+    begin_write()
+    if kind not in (TransferKind.VISIT, TransferKind.RIDE):
         raise LedgerError("kind", _("Only visits and rides are paid from shifts."))
     resident = db.session.get(Person, resident_person_id)
     if resident is None or resident.organisation_id != organisation_id:
@@ -317,7 +335,7 @@ def pay_for_shift(
             )
         outcome = record(
             key=key, debit=payer, credit=volunteer,
-            amount=minutes, kind=shift_kind, service_date=service_date, actor_id=actor_id,
+            amount=minutes, kind=TransferKind(kind), service_date=service_date, actor_id=actor_id,
             shift_id=shift_id, limit_field="minutes",
             # A retry may find the resident able to pay where the chest paid before:
             # the payment is the same if the volunteer, minutes and shift match.
