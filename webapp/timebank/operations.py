@@ -52,7 +52,9 @@ def begin_write() -> None:
         return
     try:
         session.execute(
-            sa.update(Account).where(sa.false()).values(balance=Account.balance)
+            sa.update(Account)
+            .where(sa.false())
+            .values(balance=Account.balance)
             .execution_options(synchronize_session=False)
         )
     except OperationalError:
@@ -86,9 +88,7 @@ def _check_amount(amount: object, field: str = "amount", maximum: int = MAX_AMOU
     if amount <= 0:
         raise LedgerError(field, _("Enter a number of minutes greater than zero."))
     if amount > maximum:
-        raise LedgerError(
-            field, _("At most %(n)s minutes in one go.", n=maximum)
-        )
+        raise LedgerError(field, _("At most %(n)s minutes in one go.", n=maximum))
     return amount
 
 
@@ -107,15 +107,20 @@ def _by_key(key: str) -> Transfer | None:
 
 def _same(existing: Transfer, values: dict[str, object]) -> bool:
     """Content that a retry must repeat exactly (the server sets dates and times)."""
-    fields = ("debit_account_id", "credit_account_id", "amount", "kind", "shift_id",
-              "reversal_of_id", "reason")
+    fields = (
+        "debit_account_id",
+        "credit_account_id",
+        "amount",
+        "kind",
+        "shift_id",
+        "reversal_of_id",
+        "reason",
+    )
     return all(getattr(existing, f) == values.get(f) for f in fields)
 
 
 def _conflict() -> TransferConflict:
-    return TransferConflict(
-        "key", _("This request id was already used for a different transfer.")
-    )
+    return TransferConflict("key", _("This request id was already used for a different transfer."))
 
 
 def _short_of(account: Account, amount: int) -> bool:
@@ -150,8 +155,13 @@ def record(
 ) -> Outcome:
     """Write one transfer between two LOCKED accounts (see :func:`lock_accounts`)."""
     values: dict[str, object] = dict(
-        debit_account_id=debit.id, credit_account_id=credit.id, amount=amount, kind=kind,
-        shift_id=shift_id, reversal_of_id=reversal_of_id, reason=reason,
+        debit_account_id=debit.id,
+        credit_account_id=credit.id,
+        amount=amount,
+        kind=kind,
+        shift_id=shift_id,
+        reversal_of_id=reversal_of_id,
+        reason=reason,
     )
     is_same = same or (lambda t: _same(t, values))
     existing = _by_key(key)
@@ -166,8 +176,11 @@ def record(
     if _short_of(debit, amount):
         raise _limit_error(debit, limit_field)
     transfer = Transfer(
-        key=key, organisation_id=debit.organisation_id, service_date=service_date,
-        created_by_id=actor_id, **values,
+        key=key,
+        organisation_id=debit.organisation_id,
+        service_date=service_date,
+        created_by_id=actor_id,
+        **values,
     )
     try:
         # Savepoint: a concurrent request with the same key (on other accounts), or a
@@ -214,15 +227,27 @@ def transfer(
         raise LedgerError("recipient", _("Choose someone other than the payer."))
     accounts = lock_accounts([debit_account_id, credit_account_id])
     return record(
-        key=key, debit=accounts[debit_account_id], credit=accounts[credit_account_id],
-        amount=amount, kind=kind, service_date=service_date, actor_id=actor_id,
-        reason=(reason or "").strip() or None, shift_id=shift_id,
+        key=key,
+        debit=accounts[debit_account_id],
+        credit=accounts[credit_account_id],
+        amount=amount,
+        kind=kind,
+        service_date=service_date,
+        actor_id=actor_id,
+        reason=(reason or "").strip() or None,
+        shift_id=shift_id,
     )
 
 
 def donate(
-    *, key: str, donor, recipient, minutes: int, actor_id: int | None,  # type: ignore[no-untyped-def]
-    service_date: date, reason: str | None = None,
+    *,
+    key: str,
+    donor,
+    recipient,
+    minutes: int,
+    actor_id: int | None,  # type: ignore[no-untyped-def]
+    service_date: date,
+    reason: str | None = None,
 ) -> Outcome:
     """A member gives minutes to another member of the same organisation, or to the
     chest (``recipient=None``)."""
@@ -234,13 +259,24 @@ def donate(
     source = account_for(donor)
     target = account_for(recipient) if recipient is not None else chest(donor.organisation_id)
     return transfer(
-        key=key, debit_account_id=source.id, credit_account_id=target.id, amount=minutes,
-        kind=TransferKind.DONATION, service_date=service_date, actor_id=actor_id, reason=reason,
+        key=key,
+        debit_account_id=source.id,
+        credit_account_id=target.id,
+        amount=minutes,
+        kind=TransferKind.DONATION,
+        service_date=service_date,
+        actor_id=actor_id,
+        reason=reason,
     )
 
 
 def grant(
-    *, key: str, recipient, minutes: int, actor_id: int | None, service_date: date,  # type: ignore[no-untyped-def]
+    *,
+    key: str,
+    recipient,
+    minutes: int,
+    actor_id: int | None,
+    service_date: date,  # type: ignore[no-untyped-def]
     reason: str | None,
 ) -> Outcome:
     """A coordinator gives minutes from the community chest to a member."""
@@ -248,15 +284,25 @@ def grant(
         raise LedgerError("reason", _("Say why the chest pays: it is shown in the statement."))
     begin_write()
     return transfer(
-        key=key, debit_account_id=chest(recipient.organisation_id).id,
-        credit_account_id=account_for(recipient).id, amount=minutes, kind=TransferKind.GRANT,
-        service_date=service_date, actor_id=actor_id, reason=reason,
+        key=key,
+        debit_account_id=chest(recipient.organisation_id).id,
+        credit_account_id=account_for(recipient).id,
+        amount=minutes,
+        kind=TransferKind.GRANT,
+        service_date=service_date,
+        actor_id=actor_id,
+        reason=reason,
     )
 
 
 def reverse(
-    *, transfer_id: int, organisation_id: int, actor_id: int | None, reason: str,
-    service_date: date, key: str | None = None,
+    *,
+    transfer_id: int,
+    organisation_id: int,
+    actor_id: int | None,
+    reason: str,
+    service_date: date,
+    key: str | None = None,
 ) -> Outcome:
     """Undo a transfer with a new, opposite one that points at it (at most once)."""
     reason = (reason or "").strip()
@@ -276,10 +322,16 @@ def reverse(
     if already is not None and already.key != key:
         raise AlreadyReversed("transfer", _("This transfer was already reversed."))
     return record(
-        key=key, debit=accounts[original.credit_account_id],
-        credit=accounts[original.debit_account_id], amount=original.amount,
-        kind=TransferKind.REVERSAL, service_date=service_date, actor_id=actor_id,
-        reason=reason[:500], reversal_of_id=original.id, limit_field="transfer",
+        key=key,
+        debit=accounts[original.credit_account_id],
+        credit=accounts[original.debit_account_id],
+        amount=original.amount,
+        kind=TransferKind.REVERSAL,
+        service_date=service_date,
+        actor_id=actor_id,
+        reason=reason[:500],
+        reversal_of_id=original.id,
+        limit_field="transfer",
     )
 
 
@@ -321,27 +373,38 @@ def pay_for_shift(
     payees = [(account_for(p), m) for p, m in people]
     locked = lock_accounts([payer_own.id, the_chest.id, *[a.id for a, _m in payees]])
     paid = []
-    for account, minutes in payees:
-        volunteer, resident_account = locked[account.id], locked[payer_own.id]
-        key = f"shift:{shift_id}:person:{volunteer.person_id}"
-        payer = resident_account
-        if policy.chest_pays_for_residents or _short_of(resident_account, minutes):
-            payer = locked[the_chest.id]
-        if _short_of(payer, minutes) and _by_key(key) is None:
-            raise LimitExceeded(
-                "minutes",
-                _("Neither the resident nor the community chest has enough time left to pay "
-                  "this shift. Ask a coordinator to raise the chest's limit."),
+    # All or nothing: if the second volunteer cannot be paid, the first is not either,
+    # even for a caller that catches the error and carries on with the transaction.
+    with db.session.begin_nested():
+        for account, minutes in payees:
+            volunteer, resident_account = locked[account.id], locked[payer_own.id]
+            key = f"shift:{shift_id}:person:{volunteer.person_id}"
+            payer = resident_account
+            if policy.chest_pays_for_residents or _short_of(resident_account, minutes):
+                payer = locked[the_chest.id]
+            if _short_of(payer, minutes) and _by_key(key) is None:
+                raise LimitExceeded(
+                    "minutes",
+                    _(
+                        "Neither the resident nor the community chest has enough time left to pay "
+                        "this shift. Ask a coordinator to raise the chest's limit."
+                    ),
+                )
+            outcome = record(
+                key=key,
+                debit=payer,
+                credit=volunteer,
+                amount=minutes,
+                kind=TransferKind(kind),
+                service_date=service_date,
+                actor_id=actor_id,
+                shift_id=shift_id,
+                limit_field="minutes",
+                # A retry may find the resident able to pay where the chest paid before:
+                # the payment is the same if the volunteer, minutes and shift match.
+                same=lambda t, v=volunteer, m=minutes: (
+                    t.credit_account_id == v.id and t.amount == m and t.shift_id == shift_id
+                ),
             )
-        outcome = record(
-            key=key, debit=payer, credit=volunteer,
-            amount=minutes, kind=TransferKind(kind), service_date=service_date, actor_id=actor_id,
-            shift_id=shift_id, limit_field="minutes",
-            # A retry may find the resident able to pay where the chest paid before:
-            # the payment is the same if the volunteer, minutes and shift match.
-            same=lambda t, v=volunteer, m=minutes: (
-                t.credit_account_id == v.id and t.amount == m and t.shift_id == shift_id
-            ),
-        )
-        paid.append(outcome.transfer)
+            paid.append(outcome.transfer)
     return paid
