@@ -45,8 +45,15 @@ def _setup_bank() -> tuple[int, list[int]]:
 
 
 def correct_transfer(debit_id: int, credit_id: int, amount: int, key: str) -> None:
-    ops.transfer(key=key, debit_account_id=debit_id, credit_account_id=credit_id, amount=amount,
-                 kind=TransferKind.DONATION, service_date=TODAY, actor_id=None)
+    ops.transfer(
+        key=key,
+        debit_account_id=debit_id,
+        credit_account_id=credit_id,
+        amount=amount,
+        kind=TransferKind.DONATION,
+        service_date=TODAY,
+        actor_id=None,
+    )
 
 
 def naive_transfer(debit_id: int, credit_id: int, amount: int, key: str) -> None:
@@ -56,18 +63,37 @@ def naive_transfer(debit_id: int, credit_id: int, amount: int, key: str) -> None
     if debit.lower_limit is not None and debit.balance - amount < debit.lower_limit:
         raise LimitExceeded("amount", "not enough")
     time.sleep(0.002)  # the window in which another client reads the same balances
-    db.session.add(Transfer(key=key, organisation_id=debit.organisation_id,
-                            debit_account_id=debit_id, credit_account_id=credit_id,
-                            amount=amount, kind=TransferKind.DONATION, service_date=TODAY))
-    for account_id, value in ((debit_id, debit.balance - amount),
-                              (credit_id, credit.balance + amount)):
-        db.session.execute(sa.update(Account).where(Account.id == account_id)
-                           .values(balance=value).execution_options(synchronize_session=False))
+    db.session.add(
+        Transfer(
+            key=key,
+            organisation_id=debit.organisation_id,
+            debit_account_id=debit_id,
+            credit_account_id=credit_id,
+            amount=amount,
+            kind=TransferKind.DONATION,
+            service_date=TODAY,
+        )
+    )
+    for account_id, value in (
+        (debit_id, debit.balance - amount),
+        (credit_id, credit.balance + amount),
+    ):
+        db.session.execute(
+            sa.update(Account)
+            .where(Account.id == account_id)
+            .values(balance=value)
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
 
 
-def run_workload(app, account_ids: list[int], transfer: Callable, seconds: float,  # type: ignore[no-untyped-def]
-                 threads: int) -> dict[str, object]:
+def run_workload(
+    app,
+    account_ids: list[int],
+    transfer: Callable,
+    seconds: float,  # type: ignore[no-untyped-def]
+    threads: int,
+) -> dict[str, object]:
     stats = {"accepted": 0, "refused": 0, "errors": []}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -117,8 +143,9 @@ def test_bank_workload_keeps_every_invariant(app, committed_db):  # type: ignore
     result = audit(org_id)
     assert result.ok, result.report()
     assert _transfer_count(org_id) == stats["accepted"]
-    balances = db.session.execute(sa.select(Account.balance, Account.lower_limit)
-                                  .where(Account.organisation_id == org_id)).all()
+    balances = db.session.execute(
+        sa.select(Account.balance, Account.lower_limit).where(Account.organisation_id == org_id)
+    ).all()
     assert sum(b for b, _limit in balances) == 0
     assert all(limit is None or b >= limit for b, limit in balances)
 
@@ -169,9 +196,15 @@ def test_twenty_concurrent_retries_create_one_transfer(app, committed_db):  # ty
     resident, volunteer = ids[4], ids[0]
 
     def retry() -> tuple[int, bool]:
-        out = ops.transfer(key="phone-retry-1", debit_account_id=resident,
-                           credit_account_id=volunteer, amount=45,
-                           kind=TransferKind.DONATION, service_date=TODAY, actor_id=None)
+        out = ops.transfer(
+            key="phone-retry-1",
+            debit_account_id=resident,
+            credit_account_id=volunteer,
+            amount=45,
+            kind=TransferKind.DONATION,
+            service_date=TODAY,
+            actor_id=None,
+        )
         return out.transfer.id, out.created
 
     results = _concurrently(app, 20, retry)
@@ -186,9 +219,15 @@ def test_twenty_concurrent_retries_create_one_transfer(app, committed_db):  # ty
 def test_paying_a_shift_twice_concurrently_pays_once(app, committed_db):  # type: ignore[no-untyped-def]
     org = make_org()
     resident, v1, v2 = make_resident(org), make_volunteer(org), make_volunteer(org)
-    args = dict(shift_id=4242, organisation_id=org.id, kind="visit", service_date=TODAY,
-                resident_person_id=resident.id, volunteers=[(v1.id, 60), (v2.id, 60)],
-                actor_id=None)
+    args = dict(
+        shift_id=4242,
+        organisation_id=org.id,
+        kind="visit",
+        service_date=TODAY,
+        resident_person_id=resident.id,
+        volunteers=[(v1.id, 60), (v2.id, 60)],
+        actor_id=None,
+    )
     db.session.commit()
     results = _concurrently(app, 2, lambda: [t.id for t in ops.pay_for_shift(**args)])
     assert all(isinstance(r, list) for r in results), results
@@ -220,9 +259,11 @@ def test_sqlite_takes_the_write_lock_before_reading_balances(app, committed_db):
         assert seen[0] == "BEGIN"
         # ...so the write lock is taken by a no-op UPDATE before the balances are read.
         noop = next(i for i, q in enumerate(seen) if q.startswith("UPDATE timebank_account"))
-        locked_read = next(i for i, q in enumerate(seen)
-                           if q.startswith("SELECT") and "FROM timebank_account" in q
-                           and "IN (" in q)
+        locked_read = next(
+            i
+            for i, q in enumerate(seen)
+            if q.startswith("SELECT") and "FROM timebank_account" in q and "IN (" in q
+        )
         assert noop < locked_read
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", log)

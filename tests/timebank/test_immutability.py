@@ -19,8 +19,14 @@ from webapp.timebank.models import Transfer
 def paid(db_session):  # type: ignore[no-untyped-def]
     org = make_org()
     res, vol = make_resident(org), make_volunteer(org)
-    return ops.donate(key="imm", donor=res, recipient=vol, minutes=60, actor_id=None,
-                      service_date=date(2026, 11, 1)).transfer
+    return ops.donate(
+        key="imm",
+        donor=res,
+        recipient=vol,
+        minutes=60,
+        actor_id=None,
+        service_date=date(2026, 11, 1),
+    ).transfer
 
 
 @pytest.mark.parametrize(
@@ -64,10 +70,15 @@ def test_orm_refuses_changes_with_a_clear_message(paid):  # type: ignore[no-unty
     ],
 )
 def test_database_constraints_refuse_bad_transfers(paid, change):  # type: ignore[no-untyped-def]
-    values = dict(key="raw", organisation_id=paid.organisation_id,
-                  debit_account_id=paid.debit_account_id,
-                  credit_account_id=paid.credit_account_id, amount=10, kind="donation",
-                  service_date=date(2026, 11, 2))
+    values = dict(
+        key="raw",
+        organisation_id=paid.organisation_id,
+        debit_account_id=paid.debit_account_id,
+        credit_account_id=paid.credit_account_id,
+        amount=10,
+        kind="donation",
+        service_date=date(2026, 11, 2),
+    )
     values.update(change)
     if values["credit_account_id"] == "debit":
         values["credit_account_id"] = values["debit_account_id"]

@@ -39,8 +39,13 @@ class LedgerMachine(RuleBasedStateMachine):
         org = make_org()
         self.org_id = org.id
         self.coord = make_coordinator(org)
-        self.people = [make_volunteer(org, with_user=False), make_volunteer(org, with_user=False),
-                       make_resident(org), make_resident(org), make_person(org, is_neighbour=True)]
+        self.people = [
+            make_volunteer(org, with_user=False),
+            make_volunteer(org, with_user=False),
+            make_resident(org),
+            make_resident(org),
+            make_person(org, is_neighbour=True),
+        ]
         self.chest_id = chest(org.id).id
         self.expected = {account_for(p).id: 0 for p in self.people} | {self.chest_id: 0}
         self.sent: dict[str, dict] = {}  # key -> arguments of an accepted donation
@@ -60,8 +65,14 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(donor=st.integers(0, 4), to=st.integers(0, 5), minutes=amounts)
     def donate(self, donor: int, to: int, minutes: int) -> None:
         recipient = None if to == 5 else self.people[to]
-        args = dict(key=self._key(), donor=self.people[donor], recipient=recipient,
-                    minutes=minutes, actor_id=None, service_date=TODAY)
+        args = dict(
+            key=self._key(),
+            donor=self.people[donor],
+            recipient=recipient,
+            minutes=minutes,
+            actor_id=None,
+            service_date=TODAY,
+        )
         try:
             out = ops.donate(**args)
         except LedgerError:
@@ -90,8 +101,14 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(to=st.integers(0, 4), minutes=amounts, reason=st.sampled_from(["", "help"]))
     def grant(self, to: int, minutes: int, reason: str) -> None:
         try:
-            out = ops.grant(key=self._key(), recipient=self.people[to], minutes=minutes,
-                            actor_id=self.coord.id, service_date=TODAY, reason=reason)
+            out = ops.grant(
+                key=self._key(),
+                recipient=self.people[to],
+                minutes=minutes,
+                actor_id=self.coord.id,
+                service_date=TODAY,
+                reason=reason,
+            )
         except LedgerError:
             return
         self._apply(out.transfer)
@@ -101,9 +118,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def reverse(self, data: st.DataObject) -> None:
         target = data.draw(st.sampled_from(self.transfers))
         try:
-            out = ops.reverse(transfer_id=target, organisation_id=self.org_id,
-                              actor_id=self.coord.id, reason="mistake", service_date=TODAY,
-                              key=self._key())
+            out = ops.reverse(
+                transfer_id=target,
+                organisation_id=self.org_id,
+                actor_id=self.coord.id,
+                reason="mistake",
+                service_date=TODAY,
+                key=self._key(),
+            )
         except AlreadyReversed:
             assert target in self.reversed
             return
@@ -113,15 +135,24 @@ class LedgerMachine(RuleBasedStateMachine):
         self.reversed.add(target)
         self._apply(out.transfer)
 
-    @rule(shift=st.integers(1, 6), who=st.sets(st.integers(0, 1), min_size=1),
-          minutes=st.integers(1, 300), payer=st.integers(2, 4))
+    @rule(
+        shift=st.integers(1, 6),
+        who=st.sets(st.integers(0, 1), min_size=1),
+        minutes=st.integers(1, 300),
+        payer=st.integers(2, 4),
+    )
     def pay_shift(self, shift: int, who: set[int], minutes: int, payer: int) -> None:
         before = len(self.transfers)
         try:
             paid = ops.pay_for_shift(
-                shift_id=self.org_id * 100 + shift, organisation_id=self.org_id, kind="visit",
-                service_date=TODAY, resident_person_id=self.people[payer].id,
-                volunteers=[(self.people[i].id, minutes) for i in sorted(who)], actor_id=None)
+                shift_id=self.org_id * 100 + shift,
+                organisation_id=self.org_id,
+                kind="visit",
+                service_date=TODAY,
+                resident_person_id=self.people[payer].id,
+                volunteers=[(self.people[i].id, minutes) for i in sorted(who)],
+                actor_id=None,
+            )
         except LedgerError:
             return
         for t in paid:
@@ -134,14 +165,18 @@ class LedgerMachine(RuleBasedStateMachine):
         if not hasattr(self, "org_id"):
             return
         rows = db.session.execute(
-            sa.select(Account.id, Account.balance, Account.lower_limit)
-            .where(Account.organisation_id == self.org_id)
+            sa.select(Account.id, Account.balance, Account.lower_limit).where(
+                Account.organisation_id == self.org_id
+            )
         ).all()
         for account_id, balance, limit in rows:
             assert balance == self.expected.get(account_id, 0)
             assert limit is None or balance >= limit
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)
-                                  .where(Transfer.organisation_id == self.org_id))
+        count = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Transfer)
+            .where(Transfer.organisation_id == self.org_id)
+        )
         assert count == len(self.transfers)
         result = audit(self.org_id)
         assert result.ok, result.report()
@@ -150,6 +185,10 @@ class LedgerMachine(RuleBasedStateMachine):
 def test_random_operations_keep_the_ledger_exact(db_session):  # type: ignore[no-untyped-def]
     run_state_machine_as_test(
         LedgerMachine,
-        settings=settings(max_examples=20, stateful_step_count=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow]),
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
     )

@@ -68,9 +68,7 @@ def system_account(organisation_id: int, kind: AccountKind) -> Account:
     limit = policy_for(organisation_id).chest_limit if kind == AccountKind.CHEST else None
     return _get_or_create(
         query,
-        lambda: Account(
-            organisation_id=organisation_id, kind=kind, lower_limit=limit, balance=0
-        ),
+        lambda: Account(organisation_id=organisation_id, kind=kind, lower_limit=limit, balance=0),
     )
 
 

@@ -35,8 +35,8 @@ class AuditResult:
         head = f"{self.accounts} accounts, {self.transfers} transfers: "
         if self.ok:
             return head + "the ledger balances."
-        return head + f"{len(self.problems)} problem(s)\n" + "\n".join(
-            f"- {p}" for p in self.problems
+        return (
+            head + f"{len(self.problems)} problem(s)\n" + "\n".join(f"- {p}" for p in self.problems)
         )
 
 
@@ -82,8 +82,7 @@ def audit(organisation_id: int | None = None) -> AuditResult:
             )
         if account.lower_limit is not None and expected < account.lower_limit:
             result.problems.append(
-                f"account {account.id}: balance {expected} is past its limit "
-                f"{account.lower_limit}"
+                f"account {account.id}: balance {expected} is past its limit {account.lower_limit}"
             )
     for account_id in recomputed:  # transfers pointing at another organisation's account
         result.problems.append(f"account {account_id}: has transfers of another organisation")

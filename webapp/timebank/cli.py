@@ -30,8 +30,14 @@ def audit_cmd(organisation_id: int | None) -> None:
 @click.option("--chest-limit", type=int, help="Lowest balance of the community chest.")
 @click.option("--chest-pays/--resident-pays", default=None, help="Who pays for shifts.")
 @click.option("--near-limit", type=int, help="Warn this many minutes before the limit.")
-def policy_cmd(organisation_id: int, resident_limit, member_limit, chest_limit,  # type: ignore[no-untyped-def]
-               chest_pays, near_limit) -> None:
+def policy_cmd(
+    organisation_id: int,
+    resident_limit,
+    member_limit,
+    chest_limit,  # type: ignore[no-untyped-def]
+    chest_pays,
+    near_limit,
+) -> None:
     """Show an organisation's time-bank policy, changing the settings given."""
     from webapp.timebank.accounts import policy_for, set_policy
     from webapp.timebank.errors import LedgerError
@@ -39,8 +45,11 @@ def policy_cmd(organisation_id: int, resident_limit, member_limit, chest_limit, 
     values = {
         k: v
         for k, v in dict(
-            resident_limit=resident_limit, member_limit=member_limit, chest_limit=chest_limit,
-            chest_pays_for_residents=chest_pays, near_limit_minutes=near_limit,
+            resident_limit=resident_limit,
+            member_limit=member_limit,
+            chest_limit=chest_limit,
+            chest_pays_for_residents=chest_pays,
+            near_limit_minutes=near_limit,
         ).items()
         if v is not None
     }
@@ -52,3 +61,19 @@ def policy_cmd(organisation_id: int, resident_limit, member_limit, chest_limit, 
         raise click.ClickException(f"{error.field}: {error.message}") from None
     for name in policy.DEFAULTS:
         click.echo(f"{name}: {getattr(policy, name)}")
+
+
+@ledger_cli.command("openapi")
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+def openapi_cmd(output: str | None) -> None:
+    """Write the API's OpenAPI document (docs/openapi-timebank.json)."""
+    import json
+
+    from webapp.timebank.openapi import document
+
+    text = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)

@@ -146,12 +146,8 @@ class Transfer(db.Model):
     # Client-chosen id: a retry with the same key returns the original transfer.
     key: Mapped[str] = mapped_column(sa.String(100), unique=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    debit_account_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("timebank_account.id"), index=True
-    )
-    credit_account_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("timebank_account.id"), index=True
-    )
+    debit_account_id: Mapped[int] = mapped_column(sa.ForeignKey("timebank_account.id"), index=True)
+    credit_account_id: Mapped[int] = mapped_column(sa.ForeignKey("timebank_account.id"), index=True)
     amount: Mapped[int] = mapped_column()  # minutes
     kind: Mapped[TransferKind] = mapped_column(_enum(TransferKind))
     service_date: Mapped[date] = mapped_column(sa.Date)
