@@ -341,7 +341,7 @@ def pay_for_shift(
     organisation_id: int,
     kind: str,
     service_date: date,
-    resident_person_id: int,
+    resident_person_id: int | None,
     volunteers: Sequence[tuple[int, int]],
     actor_id: int | None,
 ) -> list[Transfer]:
@@ -349,27 +349,31 @@ def pay_for_shift(
 
     ``volunteers`` holds ``(person_id, minutes)``; for a ride, the driver's time door to
     door including waiting. The resident pays, or the chest when the organisation's
-    policy says so or the resident is at their limit. Idempotent: a second call for the
-    same shift returns the first payments (the database refuses a second payment too).
+    policy says so, the resident is at their limit or was erased (``None``). Idempotent:
+    a second call for the same shift returns the first payments (the database refuses a
+    second payment too).
     """
     from webapp.people.models import Person
 
     begin_write()
     if kind not in (TransferKind.VISIT, TransferKind.RIDE):
         raise LedgerError("kind", _("Only visits and rides are paid from shifts."))
-    resident = db.session.get(Person, resident_person_id)
-    if resident is None or resident.organisation_id != organisation_id:
-        raise LedgerError("resident", _("The resident is not in this organisation."))
+    resident = None
+    if resident_person_id is not None:
+        resident = db.session.get(Person, resident_person_id)
+        if resident is None or resident.organisation_id != organisation_id:
+            raise LedgerError("resident", _("The resident is not in this organisation."))
     people = []
     for person_id, minutes in volunteers:
         person = db.session.get(Person, person_id)
         if person is None or person.organisation_id != organisation_id:
             raise LedgerError("volunteer", _("The volunteer is not in this organisation."))
-        if person.id == resident.id or person in [p for p, _m in people]:
+        if person.id == resident_person_id or person in [p for p, _m in people]:
             raise LedgerError("volunteer", _("Each volunteer is paid once per shift."))
         people.append((person, _check_amount(minutes, "minutes", MAX_SHIFT_MINUTES)))
     policy = policy_for(organisation_id)
-    payer_own, the_chest = account_for(resident), chest(organisation_id)
+    the_chest = chest(organisation_id)
+    payer_own = account_for(resident) if resident is not None else the_chest
     payees = [(account_for(p), m) for p, m in people]
     locked = lock_accounts([payer_own.id, the_chest.id, *[a.id for a, _m in payees]])
     paid = []

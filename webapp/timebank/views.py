@@ -13,14 +13,15 @@ from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
+from webapp.timebank import listeners, queries, tokens
 from webapp.timebank import operations as ops
-from webapp.timebank import queries, tokens
 from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.models import Transfer
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
+listeners.connect()  # completed shifts pay their volunteers
 
 add_nav("timebank.member", lambda: _l("My hours"), is_member, order=40)
 add_nav("timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60)
