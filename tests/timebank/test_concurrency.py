@@ -27,6 +27,7 @@ from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.audit import audit
 from webapp.timebank.errors import LimitExceeded
 from webapp.timebank.models import Account, Transfer, TransferKind
+from webapp.timebank.payments import pay_for_shift
 
 TODAY = date(2026, 11, 20)
 THREADS = 12
@@ -229,7 +230,7 @@ def test_paying_a_shift_twice_concurrently_pays_once(app, committed_db):  # type
         actor_id=None,
     )
     db.session.commit()
-    results = _concurrently(app, 2, lambda: [t.id for t in ops.pay_for_shift(**args)])
+    results = _concurrently(app, 2, lambda: [t.id for t in pay_for_shift(**args)])
     assert all(isinstance(r, list) for r in results), results
     assert results[0] == results[1]
     assert _transfer_count(org.id) == 2

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import make_org, make_resident, make_volunteer
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.listeners import connect, pay_completed_shift, shift_payments
-from webapp.timebank.operations import pay_for_shift
+from webapp.timebank.payments import pay_for_shift
 
 
 class _Row:

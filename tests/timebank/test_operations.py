@@ -14,6 +14,7 @@ from webapp.timebank.accounts import account_for, chest, set_policy
 from webapp.timebank.audit import audit
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict
 from webapp.timebank.models import Transfer, TransferKind
+from webapp.timebank.payments import pay_for_shift
 
 TODAY = date(2026, 11, 20)
 
@@ -288,19 +289,19 @@ def test_pay_for_shift_resident_pays_each_volunteer_once(town):  # type: ignore[
         volunteers=[(town["vol"].id, 75), (town["vol2"].id, 75)],
         actor_id=None,
     )
-    paid = ops.pay_for_shift(**args)
+    paid = pay_for_shift(**args)
     assert [t.amount for t in paid] == [75, 75]
     assert account_for(town["res"]).balance == -150
-    again = ops.pay_for_shift(**args)
+    again = pay_for_shift(**args)
     assert [t.id for t in again] == [t.id for t in paid] and _count() == 2
     args["volunteers"] = [(town["vol"].id, 80)]
     with pytest.raises(TransferConflict):
-        ops.pay_for_shift(**args)
+        pay_for_shift(**args)
     assert audit().ok
 
 
 def test_shift_payment_is_unique_in_the_database(town):  # type: ignore[no-untyped-def]
-    ops.pay_for_shift(
+    pay_for_shift(
         shift_id=8,
         organisation_id=town["org"].id,
         kind="ride",
@@ -331,16 +332,16 @@ def test_chest_pays_by_policy_or_when_resident_is_at_limit(town):  # type: ignor
         resident_person_id=town["res"].id,
         actor_id=None,
     )
-    ops.pay_for_shift(shift_id=1, volunteers=[(town["vol"].id, 550)], **base)
-    paid = ops.pay_for_shift(shift_id=2, volunteers=[(town["vol"].id, 60)], **base)
+    pay_for_shift(shift_id=1, volunteers=[(town["vol"].id, 550)], **base)
+    paid = pay_for_shift(shift_id=2, volunteers=[(town["vol"].id, 60)], **base)
     assert paid[0].debit_account_id == chest(town["org"].id).id  # resident at -550
     set_policy(town["org"].id, chest_pays_for_residents=True)
-    paid = ops.pay_for_shift(shift_id=3, volunteers=[(town["vol2"].id, 30)], **base)
+    paid = pay_for_shift(shift_id=3, volunteers=[(town["vol2"].id, 30)], **base)
     assert paid[0].debit_account_id == chest(town["org"].id).id
     assert account_for(town["res"]).balance == -550 and chest(town["org"].id).balance == -90
     set_policy(town["org"].id, chest_limit=-90)
     with pytest.raises(LimitExceeded) as err:
-        ops.pay_for_shift(shift_id=4, volunteers=[(town["vol2"].id, 30)], **base)
+        pay_for_shift(shift_id=4, volunteers=[(town["vol2"].id, 30)], **base)
     assert err.value.field == "minutes"
 
 
@@ -361,5 +362,5 @@ def test_pay_for_shift_validates_its_input(town):  # type: ignore[no-untyped-def
     ]
     for kw, field in cases:
         with pytest.raises(LedgerError) as err:
-            ops.pay_for_shift(**base, **kw)
+            pay_for_shift(**base, **kw)
         assert err.value.field == field

@@ -28,6 +28,7 @@ from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.audit import audit
 from webapp.timebank.errors import AlreadyReversed, LedgerError, TransferConflict
 from webapp.timebank.models import Account, Transfer
+from webapp.timebank.payments import pay_for_shift
 
 TODAY = date(2026, 11, 20)
 amounts = st.one_of(st.integers(1, 700), st.sampled_from([0, -3, ops.MAX_AMOUNT + 1]))
@@ -144,7 +145,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def pay_shift(self, shift: int, who: set[int], minutes: int, payer: int) -> None:
         before = len(self.transfers)
         try:
-            paid = ops.pay_for_shift(
+            paid = pay_for_shift(
                 shift_id=self.org_id * 100 + shift,
                 organisation_id=self.org_id,
                 kind="visit",

@@ -21,6 +21,7 @@ from webapp.auth.models import Role
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.audit import audit
+from webapp.timebank.payments import pay_for_shift
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def town(db_session):  # type: ignore[no-untyped-def]
 
 
 def test_member_page_shows_balance_figures_and_statement(client, town):  # type: ignore[no-untyped-def]
-    ops.pay_for_shift(
+    pay_for_shift(
         shift_id=31,
         organisation_id=town["org"].id,
         kind="visit",

@@ -33,7 +33,7 @@ def shift_payments(shift) -> list[tuple[int, int]]:  # type: ignore[no-untyped-d
 
 
 def pay_completed_shift(shift, actor=None, **_kw) -> list[Transfer]:  # type: ignore[no-untyped-def]
-    from webapp.timebank.operations import pay_for_shift
+    from webapp.timebank.payments import pay_for_shift
 
     volunteers = shift_payments(shift)
     if not volunteers:
