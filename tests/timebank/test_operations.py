@@ -364,3 +364,49 @@ def test_pay_for_shift_validates_its_input(town):  # type: ignore[no-untyped-def
         with pytest.raises(LedgerError) as err:
             pay_for_shift(**base, **kw)
         assert err.value.field == field
+
+
+def test_adjustments_credit_or_debit_against_the_adjustments_account(town, app):  # type: ignore[no-untyped-def]
+    out = ops.adjust(
+        key="open-1",
+        person=town["vol"],
+        minutes=300,
+        actor_id=None,
+        service_date=TODAY,
+        reason="carried over from the paper ledger",
+    )
+    assert out.transfer.kind == "adjustment" and account_for(town["vol"]).balance == 300
+    ops.adjust(
+        key="open-2",
+        person=town["vol"],
+        minutes=-100,
+        actor_id=None,
+        service_date=TODAY,
+        reason="double counted",
+    )
+    assert account_for(town["vol"]).balance == 200
+    with pytest.raises(LimitExceeded):  # a volunteer still cannot go below zero
+        ops.adjust(
+            key="open-3",
+            person=town["vol"],
+            minutes=-201,
+            actor_id=None,
+            service_date=TODAY,
+            reason="too much",
+        )
+    for minutes, reason, field in ((0, "x", "amount"), (5, " ", "reason")):
+        with pytest.raises(LedgerError) as err:
+            ops.adjust(
+                key="bad",
+                person=town["vol"],
+                minutes=minutes,
+                actor_id=None,
+                service_date=TODAY,
+                reason=reason,
+            )
+        assert err.value.field == field
+    result = app.test_cli_runner().invoke(
+        args=["ledger", "adjust", str(town["res"].id), "60", "--reason", "opening", "--id", "r1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert account_for(town["res"]).balance == 60 and audit(town["org"].id).ok

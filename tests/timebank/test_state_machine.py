@@ -114,6 +114,23 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self._apply(out.transfer)
 
+    @rule(who=st.integers(0, 4), minutes=st.integers(-400, 400))
+    def adjust(self, who: int, minutes: int) -> None:
+        try:
+            out = ops.adjust(
+                key=self._key(),
+                person=self.people[who],
+                minutes=minutes,
+                actor_id=self.coord.id,
+                service_date=TODAY,
+                reason="paper ledger",
+            )
+        except LedgerError:
+            return
+        self.expected.setdefault(out.transfer.debit_account_id, 0)
+        self.expected.setdefault(out.transfer.credit_account_id, 0)
+        self._apply(out.transfer)
+
     @precondition(lambda self: self.transfers)
     @rule(data=st.data())
     def reverse(self, data: st.DataObject) -> None:

@@ -77,3 +77,37 @@ def openapi_cmd(output: str | None) -> None:
             fh.write(text)
     else:
         click.echo(text, nl=False)
+
+
+@ledger_cli.command("adjust")
+@click.argument("person_id", type=int)
+@click.argument("minutes", type=int)
+@click.option("--reason", required=True, help="Shown in the member's statement.")
+@click.option("--id", "request_id", required=True, help="A unique id: re-running is safe.")
+def adjust_cmd(person_id: int, minutes: int, reason: str, request_id: str) -> None:
+    """Credit (positive MINUTES) or debit a member against the adjustments account,
+    e.g. to carry over balances from a paper ledger."""
+    from datetime import date
+
+    from webapp.people.models import Person
+    from webapp.timebank.errors import LedgerError
+    from webapp.timebank.operations import adjust
+
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise click.ClickException(f"no person {person_id}")
+    try:
+        outcome = adjust(
+            key=f"cli:{request_id}",
+            person=person,
+            minutes=minutes,
+            actor_id=None,
+            service_date=date.today(),
+            reason=reason,
+        )
+        db.session.commit()
+    except LedgerError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    state = "recorded" if outcome.created else "already recorded"
+    click.echo(f"transfer {outcome.transfer.id} {state}")

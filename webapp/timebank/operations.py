@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.extensions import db
-from webapp.timebank.accounts import account_for, chest
+from webapp.timebank.accounts import account_for, chest, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
-from webapp.timebank.models import Account, Transfer, TransferKind
+from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
 
 MAX_AMOUNT = 100 * 60  # one transfer never moves more than 100 hours: catches typos
 MAX_SHIFT_MINUTES = 24 * 60
@@ -332,4 +332,36 @@ def reverse(
         reason=reason[:500],
         reversal_of_id=original.id,
         limit_field="transfer",
+    )
+
+
+def adjust(
+    *,
+    key: str,
+    person,  # type: ignore[no-untyped-def]
+    minutes: int,
+    actor_id: int | None,
+    service_date: date,
+    reason: str,
+) -> Outcome:
+    """Correct a member's balance (e.g. hours carried over from a paper ledger): positive
+    minutes credit the member, negative debit them; the organisation's adjustments
+    account is the other side, so the ledger still sums to zero."""
+    if not (reason or "").strip():
+        raise LedgerError("reason", _("Say why the balance is adjusted."))
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes == 0:
+        raise LedgerError("amount", _("Enter a whole number of minutes other than zero."))
+    begin_write()
+    member = account_for(person)
+    other = system_account(person.organisation_id, AccountKind.ADJUSTMENTS)
+    debit, credit = (other, member) if minutes > 0 else (member, other)
+    return transfer(
+        key=key,
+        debit_account_id=debit.id,
+        credit_account_id=credit.id,
+        amount=abs(minutes),
+        kind=TransferKind.ADJUSTMENT,
+        service_date=service_date,
+        actor_id=actor_id,
+        reason=reason,
     )
