@@ -205,3 +205,26 @@ def test_api_tokens_are_created_once_and_revoked(client, town):  # type: ignore[
     resp = post_form(client, f"/timebank/tokens/{token.id}/revoke", {}, page="/timebank/")
     assert resp.status_code == 302
     assert user_for(secret) is None
+
+
+def test_coordinator_reads_a_members_account(client, town):  # type: ignore[no-untyped-def]
+    ops.donate(
+        key="pa",
+        donor=town["res"],
+        recipient=town["vol"],
+        minutes=50,
+        actor_id=None,
+        service_date=date.today(),
+    )
+    stranger = make_resident(make_org())
+    login(client, "coord@tb.example", PASSWORD)
+    html = client.get(f"/timebank/people/{town['res'].id}").get_data(as_text=True)
+    assert "Teresa Bianchi" in html and "-50 min" in html and "Marco" in html
+    csv_body = client.get(f"/timebank/people/{town['res'].id}/statement.csv")
+    assert "-50" in csv_body.get_data(as_text=True)
+    assert client.get(f"/timebank/people/{stranger.id}").status_code == 404
+
+
+def test_members_cannot_read_other_accounts(client, town):  # type: ignore[no-untyped-def]
+    login(client, "teresa@tb.example", PASSWORD)
+    assert client.get(f"/timebank/people/{town['vol'].id}").status_code == 403

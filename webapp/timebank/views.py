@@ -12,7 +12,13 @@ from flask_login import current_user
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
+from webapp.permissions import (
+    coordinator_required,
+    get_person_or_404,
+    is_coordinator,
+    is_member,
+    member_required,
+)
 from webapp.timebank import listeners, queries, tokens
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest, policy_for
@@ -323,3 +329,31 @@ def export_csv():  # type: ignore[no-untyped-def]
         return redirect(url_for("timebank.coordinator"))
     body = queries.export_csv(current_user.organisation_id, form.start.data, form.end.data)
     return _send_csv(body, f"ponte-transfers-{form.start.data}-{form.end.data}.csv")
+
+
+@bp.route("/people/<int:person_id>")
+@coordinator_required
+def person_account(person_id: int):  # type: ignore[no-untyped-def]
+    """A member's account as the coordinator sees it (residents without a login call in)."""
+    person = get_person_or_404(person_id, current_user, manage=True)
+    account = account_for(person)
+    lines = queries.statement(account)
+    page = render_template(
+        "timebank/account.html",
+        person=person,
+        account=account,
+        figures=queries.figures(account, _month_start()),
+        lines=list(reversed(lines))[:100],
+        total_lines=len(lines),
+    )
+    db.session.commit()  # the account may have just been opened
+    return page
+
+
+@bp.route("/people/<int:person_id>/statement.csv")
+@coordinator_required
+def person_statement_csv(person_id: int):  # type: ignore[no-untyped-def]
+    person = get_person_or_404(person_id, current_user, manage=True)
+    body = queries.statement_csv(queries.statement(account_for(person)))
+    db.session.commit()
+    return _send_csv(body, f"ponte-statement-{person.id}-{_today().isoformat()}.csv")
