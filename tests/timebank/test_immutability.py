@@ -11,8 +11,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from tests.factories import make_org, make_resident, make_volunteer
 from webapp.extensions import db
 from webapp.timebank import operations as ops
+from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import ImmutableTransferError
-from webapp.timebank.models import Transfer
+from webapp.timebank.models import Account, Transfer
 
 
 @pytest.fixture
@@ -100,3 +101,35 @@ def test_audit_finds_a_tampered_balance_and_the_cli_exits_non_zero(app, paid):  
     outcome = app.test_cli_runner().invoke(args=["ledger", "audit"])
     assert outcome.exit_code == 1
     assert "cached balance 65 != 60" in outcome.output
+
+
+def test_deleting_an_organisation_takes_its_ledger_and_nothing_else(paid):  # type: ignore[no-untyped-def]
+    from tests.factories import make_coordinator
+    from webapp.orgs.models import Organisation
+
+    org_id = paid.organisation_id
+    coord = make_coordinator(db.session.get(Organisation, org_id))
+    ops.reverse(
+        transfer_id=paid.id,
+        organisation_id=org_id,
+        actor_id=coord.id,
+        reason="test",
+        service_date=date(2026, 11, 2),
+    )
+    other = make_org()
+    res, vol = make_resident(other), make_volunteer(other)
+    kept = ops.donate(
+        key="kept",
+        donor=res,
+        recipient=vol,
+        minutes=5,
+        actor_id=None,
+        service_date=date(2026, 11, 1),
+    ).transfer.id
+    db.session.flush()
+    with pytest.raises(DBAPIError), db.session.begin_nested():  # an account with history
+        db.session.execute(sa.delete(Account).where(Account.id == account_for(res).id))
+    db.session.execute(sa.delete(Organisation).where(Organisation.id == org_id))
+    db.session.expunge_all()
+    left = db.session.scalars(sa.select(Transfer.id)).all()
+    assert left == [kept]

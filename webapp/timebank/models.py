@@ -97,8 +97,12 @@ class Account(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    # SET NULL: an erased person's account (and its history) must stay for the totals.
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    # CASCADE above: deleting an organisation deletes its ledger (the only deletion
+    # the guards allow). SET NULL: an erased person's account (and its history) stays
+    # for the totals.
     person_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("person.id", ondelete="SET NULL"), unique=True
     )
@@ -145,9 +149,15 @@ class Transfer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Client-chosen id: a retry with the same key returns the original transfer.
     key: Mapped[str] = mapped_column(sa.String(100), unique=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    debit_account_id: Mapped[int] = mapped_column(sa.ForeignKey("timebank_account.id"), index=True)
-    credit_account_id: Mapped[int] = mapped_column(sa.ForeignKey("timebank_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    debit_account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+    )
+    credit_account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+    )
     amount: Mapped[int] = mapped_column()  # minutes
     kind: Mapped[TransferKind] = mapped_column(_enum(TransferKind))
     service_date: Mapped[date] = mapped_column(sa.Date)
@@ -158,7 +168,7 @@ class Transfer(db.Model):
     # The shift this pays for. Plain integer until the shifts feature lands on main.
     shift_id: Mapped[int | None] = mapped_column(index=True)
     reversal_of_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("timebank_transfer.id"), unique=True
+        sa.ForeignKey("timebank_transfer.id", ondelete="CASCADE"), unique=True
     )
 
     debit_account = relationship("Account", foreign_keys=[debit_account_id])
