@@ -79,4 +79,3 @@ def add_ledger(ctx: DemoContext) -> None:
         except LedgerError:  # a limit in a hand-made demo is not worth failing the load
             continue
     db.session.flush()
-
