@@ -30,6 +30,7 @@ def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: 
         id=501,
         organisation_id=org.id,
         kind="ride_out",
+        status="completed",
         occurrence_date=date(2026, 11, 20),
         starts_at=_at(9),
         ends_at=_at(10),
@@ -39,7 +40,7 @@ def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: 
             _Row(volunteer_id=v2.id, actual_start=None, actual_end=None),
         ],
     )
-    assert shift_payments(shift) == [(v1.id, 135), (v2.id, 60)]
+    assert shift_payments(shift) == (501, sorted([(v1.id, 135), (v2.id, 60)]))
     paid = pay_completed_shift(shift, actor=None)
     assert [(t.kind.value, t.amount, t.shift_id) for t in paid] == [
         ("ride", 135, 501),
