@@ -6,10 +6,12 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.core.views import bp as core_bp
+    from webapp.people.views import bp as people_bp
     from webapp.timebank.api import bp as timebank_api_bp
     from webapp.timebank.views import bp as timebank_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(timebank_bp)
     app.register_blueprint(timebank_api_bp)
