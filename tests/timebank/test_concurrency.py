@@ -268,3 +268,29 @@ def test_sqlite_takes_the_write_lock_before_reading_balances(app, committed_db):
         assert noop < locked_read
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", log)
+
+
+def test_sqlite_stale_read_transaction_starts_over_instead_of_failing(app, committed_db):  # type: ignore[no-untyped-def]
+    """A web request reads first (the login), then writes: if another writer committed
+    in between, SQLite cannot upgrade the stale read; nothing is written yet, so the
+    operation starts again with BEGIN IMMEDIATE instead of failing the request."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    _org_id, ids = _setup_bank()
+    seen: list[str] = []
+
+    def log(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", log)
+    db.session.get(Account, ids[0])  # the request's first read pins a snapshot
+    with db.engine.begin() as other:  # another request commits meanwhile
+        other.execute(sa.text("UPDATE organisation SET name = name || ' (test)'"))
+    try:
+        correct_transfer(ids[4], ids[0], 15, "stale-1")
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", log)
+    assert "BEGIN IMMEDIATE" in seen  # the stale read was dropped and the lock taken first
+    assert db.session.get(Account, ids[0]).balance == 15
+    assert audit().ok
