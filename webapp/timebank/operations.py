@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.timebank.accounts import account_for, chest, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
@@ -164,45 +167,58 @@ def record(
         reason=reason,
     )
     is_same = same or (lambda t: _same(t, values))
-    existing = _by_key(key)
-    if existing is not None:
-        if is_same(existing):
-            return Outcome(existing, False)
-        raise _conflict()
     if debit.organisation_id != credit.organisation_id:
         raise LedgerError("account", _("Both accounts must belong to the same organisation."))
     if debit.id == credit.id:
         raise LedgerError("recipient", _("Choose someone other than the payer."))
     if _short_of(debit, amount):
-        raise _limit_error(debit, limit_field)
-    transfer = Transfer(
+        # A retry of a transfer that went through may now find the payer at the limit:
+        # it must still get the original back, not a refusal.
+        return _replay(key, is_same, shift_id, reversal_of_id, _limit_error(debit, limit_field))
+    row = dict(
         key=key,
         organisation_id=debit.organisation_id,
         service_date=service_date,
         created_by_id=actor_id,
+        recorded_at=utcnow(),
         **values,
     )
-    try:
-        # Savepoint: a concurrent request with the same key (on other accounts), or a
-        # second payment for one shift, is stopped by a unique index; say so clearly.
-        with db.session.begin_nested():
-            db.session.add(transfer)
-            db.session.flush()
-    except IntegrityError:
-        existing = _by_key(key)
-        if existing is not None:
-            if is_same(existing):
-                return Outcome(existing, False)
-            raise _conflict() from None
-        if shift_id is not None:
-            raise TransferConflict("shift_id", _("This shift has already been paid.")) from None
-        if reversal_of_id is not None:
-            raise AlreadyReversed("transfer", _("This transfer was already reversed.")) from None
-        raise
-    debit.balance -= amount
-    credit.balance += amount
-    db.session.flush()
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING: one round trip, and a unique index
+    # (the key, a shift already paid, a transfer already reversed) answers "no row"
+    # instead of aborting the transaction. On PostgreSQL a concurrent insert of the same
+    # key waits for the other transaction and then finds its row.
+    dialect = postgresql if _dialect() == "postgresql" else sqlite
+    statement = dialect.insert(Transfer).on_conflict_do_nothing().returning(Transfer)
+    transfer = db.session.scalars(statement, [row]).first()
+    if transfer is None:
+        return _replay(key, is_same, shift_id, reversal_of_id, _conflict())
+    # Both cached balances in one statement; the CHECK on the account is the backstop.
+    db.session.execute(
+        sa.update(Account)
+        .where(Account.id.in_((debit.id, credit.id)))
+        .values(balance=Account.balance + sa.case((Account.id == debit.id, -amount), else_=amount))
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(debit, "balance", debit.balance - amount)
+    set_committed_value(credit, "balance", credit.balance + amount)
     return Outcome(transfer, True)
+
+
+def _replay(  # type: ignore[no-untyped-def]
+    key: str, is_same, shift_id: int | None, reversal_of_id: int | None, otherwise: LedgerError
+) -> Outcome:
+    """The answer when the transfer was not written: the original for a faithful retry,
+    a conflict for a reused key or a second payment, else ``otherwise``."""
+    existing = _by_key(key)
+    if existing is not None:
+        if is_same(existing):
+            return Outcome(existing, False)
+        raise _conflict()
+    if isinstance(otherwise, TransferConflict) and shift_id is not None:
+        raise TransferConflict("shift_id", _("This shift has already been paid."))
+    if isinstance(otherwise, TransferConflict) and reversal_of_id is not None:
+        raise AlreadyReversed("transfer", _("This transfer was already reversed."))
+    raise otherwise
 
 
 def transfer(
