@@ -6,6 +6,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.core.views import bp as core_bp
+    from webapp.matchrun.views import bp as matchrun_bp
     from webapp.people.views import bp as people_bp
     from webapp.timebank.api import bp as timebank_api_bp
     from webapp.timebank.views import bp as timebank_bp
@@ -13,5 +14,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(matchrun_bp)
+
+    from webapp.requests.views import bp as requests_bp
+    from webapp.shifts.views import bp as shifts_bp
+
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(shifts_bp)
+
     app.register_blueprint(timebank_bp)
     app.register_blueprint(timebank_api_bp)

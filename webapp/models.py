@@ -1,6 +1,7 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.orgs.models import Organisation  # noqa: F401
 from webapp.people.models import (  # noqa: F401
     Absence,
@@ -11,4 +12,13 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.requests.models import OrganisationSettings, Request, RequestWindow  # noqa: F401
+from webapp.shifts.models import (  # noqa: F401
+    Assignment,
+    CalendarToken,
+    CheckIn,
+    Shift,
+    ShiftEvent,
+    ShiftNotice,
+)
 from webapp.timebank.models import Account, ApiToken, LedgerPolicy, Transfer  # noqa: F401
