@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_org, make_person, make_resident, make_volunteer
+from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
@@ -220,8 +221,9 @@ def test_twenty_concurrent_retries_create_one_transfer(app, committed_db):  # ty
 def test_paying_a_shift_twice_concurrently_pays_once(app, committed_db):  # type: ignore[no-untyped-def]
     org = make_org()
     resident, v1, v2 = make_resident(org), make_volunteer(org), make_volunteer(org)
+    shift_id = real_shift_ids(org)[0]
     args = dict(
-        shift_id=4242,
+        shift_id=shift_id,
         organisation_id=org.id,
         kind="visit",
         service_date=TODAY,

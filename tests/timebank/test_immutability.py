@@ -105,7 +105,9 @@ def test_audit_finds_a_tampered_balance_and_the_cli_exits_non_zero(app, paid):  
 
 def test_deleting_an_organisation_takes_its_ledger_and_nothing_else(paid):  # type: ignore[no-untyped-def]
     from tests.factories import make_coordinator
+    from tests.timebank.helpers import real_shift_ids
     from webapp.orgs.models import Organisation
+    from webapp.timebank.payments import pay_for_shift
 
     org_id = paid.organisation_id
     coord = make_coordinator(db.session.get(Organisation, org_id))
@@ -115,6 +117,16 @@ def test_deleting_an_organisation_takes_its_ledger_and_nothing_else(paid):  # ty
         actor_id=coord.id,
         reason="test",
         service_date=date(2026, 11, 2),
+    )
+    org = db.session.get(Organisation, org_id)
+    pay_for_shift(  # a shift payment too: the shift and its payment go together
+        shift_id=real_shift_ids(org)[0],
+        organisation_id=org_id,
+        kind="visit",
+        service_date=date(2026, 11, 3),
+        resident_person_id=make_resident(org).id,
+        volunteers=[(make_volunteer(org).id, 45)],
+        actor_id=None,
     )
     other = make_org()
     res, vol = make_resident(other), make_volunteer(other)

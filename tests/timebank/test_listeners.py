@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import make_org, make_resident, make_volunteer
+from tests.timebank.helpers import real_shift_ids
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.listeners import connect, pay_completed_shift, shift_payments
 from webapp.timebank.payments import pay_for_shift
@@ -26,8 +27,9 @@ def _at(hour: int, minute: int = 0) -> datetime:
 def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: ignore[no-untyped-def]
     org = make_org()
     res, v1, v2 = make_resident(org), make_volunteer(org), make_volunteer(org)
+    shift_id = real_shift_ids(org)[0]
     shift = _Row(
-        id=501,
+        id=shift_id,
         organisation_id=org.id,
         kind="ride_out",
         status="completed",
@@ -40,11 +42,11 @@ def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: 
             _Row(volunteer_id=v2.id, actual_start=None, actual_end=None),
         ],
     )
-    assert shift_payments(shift) == (501, sorted([(v1.id, 135), (v2.id, 60)]))
+    assert shift_payments(shift) == (shift_id, sorted([(v1.id, 135), (v2.id, 60)]))
     paid = pay_completed_shift(shift, actor=None)
     assert [(t.kind.value, t.amount, t.shift_id) for t in paid] == [
-        ("ride", 135, 501),
-        ("ride", 60, 501),
+        ("ride", 135, shift_id),
+        ("ride", 60, shift_id),
     ]
     assert account_for(res).balance == -195
     assert pay_completed_shift(shift, actor=None) == paid  # completing again pays nothing
@@ -54,7 +56,7 @@ def test_erased_resident_is_paid_for_by_the_chest(db_session):  # type: ignore[n
     org = make_org()
     vol = make_volunteer(org)
     pay_for_shift(
-        shift_id=9,
+        shift_id=real_shift_ids(org)[0],
         organisation_id=org.id,
         kind="visit",
         service_date=date.today(),

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_coordinator, make_org, make_person, make_resident, make_volunteer
+from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest, set_policy
@@ -30,6 +31,7 @@ def town(db_session):  # type: ignore[no-untyped-def]
         "vol2": make_volunteer(org, first_name="Giulia"),
         "res": make_resident(org, first_name="Teresa"),
         "nb": make_person(org, first_name="Luca", is_neighbour=True),
+        "shifts": real_shift_ids(org, 5),
     }
 
 
@@ -281,7 +283,7 @@ def test_reversal_cannot_push_an_account_past_its_limit(town):  # type: ignore[n
 
 def test_pay_for_shift_resident_pays_each_volunteer_once(town):  # type: ignore[no-untyped-def]
     args = dict(
-        shift_id=7,
+        shift_id=town["shifts"][0],
         organisation_id=town["org"].id,
         kind="visit",
         service_date=TODAY,
@@ -302,7 +304,7 @@ def test_pay_for_shift_resident_pays_each_volunteer_once(town):  # type: ignore[
 
 def test_shift_payment_is_unique_in_the_database(town):  # type: ignore[no-untyped-def]
     pay_for_shift(
-        shift_id=8,
+        shift_id=town["shifts"][1],
         organisation_id=town["org"].id,
         kind="ride",
         service_date=TODAY,
@@ -319,7 +321,7 @@ def test_shift_payment_is_unique_in_the_database(town):  # type: ignore[no-untyp
             kind=TransferKind.RIDE,
             service_date=TODAY,
             actor_id=None,
-            shift_id=8,
+            shift_id=town["shifts"][1],
         )
     assert err.value.field == "shift_id"
 
@@ -332,22 +334,22 @@ def test_chest_pays_by_policy_or_when_resident_is_at_limit(town):  # type: ignor
         resident_person_id=town["res"].id,
         actor_id=None,
     )
-    pay_for_shift(shift_id=1, volunteers=[(town["vol"].id, 550)], **base)
-    paid = pay_for_shift(shift_id=2, volunteers=[(town["vol"].id, 60)], **base)
+    pay_for_shift(shift_id=town["shifts"][0], volunteers=[(town["vol"].id, 550)], **base)
+    paid = pay_for_shift(shift_id=town["shifts"][1], volunteers=[(town["vol"].id, 60)], **base)
     assert paid[0].debit_account_id == chest(town["org"].id).id  # resident at -550
     set_policy(town["org"].id, chest_pays_for_residents=True)
-    paid = pay_for_shift(shift_id=3, volunteers=[(town["vol2"].id, 30)], **base)
+    paid = pay_for_shift(shift_id=town["shifts"][2], volunteers=[(town["vol2"].id, 30)], **base)
     assert paid[0].debit_account_id == chest(town["org"].id).id
     assert account_for(town["res"]).balance == -550 and chest(town["org"].id).balance == -90
     set_policy(town["org"].id, chest_limit=-90)
     with pytest.raises(LimitExceeded) as err:
-        pay_for_shift(shift_id=4, volunteers=[(town["vol2"].id, 30)], **base)
+        pay_for_shift(shift_id=town["shifts"][3], volunteers=[(town["vol2"].id, 30)], **base)
     assert err.value.field == "minutes"
 
 
 def test_pay_for_shift_validates_its_input(town):  # type: ignore[no-untyped-def]
     base = dict(
-        shift_id=5,
+        shift_id=town["shifts"][4],
         organisation_id=town["org"].id,
         service_date=TODAY,
         resident_person_id=town["res"].id,

@@ -22,6 +22,7 @@ from hypothesis.stateful import (
 )
 
 from tests.factories import make_coordinator, make_org, make_person, make_resident, make_volunteer
+from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
@@ -48,6 +49,7 @@ class LedgerMachine(RuleBasedStateMachine):
             make_person(org, is_neighbour=True),
         ]
         self.chest_id = chest(org.id).id
+        self.shift_ids = real_shift_ids(org, 6)
         self.expected = {account_for(p).id: 0 for p in self.people} | {self.chest_id: 0}
         self.sent: dict[str, dict] = {}  # key -> arguments of an accepted donation
         self.transfers: list[int] = []
@@ -163,7 +165,7 @@ class LedgerMachine(RuleBasedStateMachine):
         before = len(self.transfers)
         try:
             paid = pay_for_shift(
-                shift_id=self.org_id * 100 + shift,
+                shift_id=self.shift_ids[shift - 1],
                 organisation_id=self.org_id,
                 kind="visit",
                 service_date=TODAY,

@@ -17,6 +17,7 @@ from tests.factories import (
     make_volunteer,
 )
 from tests.helpers import login, post_form
+from tests.timebank.helpers import real_shift_ids
 from webapp.auth.models import Role
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
@@ -32,12 +33,20 @@ def town(db_session):  # type: ignore[no-untyped-def]
     res_user = make_user(org, Role.MEMBER, person=res, email="teresa@tb.example")
     vol = make_volunteer(org, first_name="Marco", last_name="Verdi", with_user=False)
     make_user(org, Role.MEMBER, person=vol, email="marco@tb.example")
-    return {"org": org, "coord": coord, "res": res, "res_user": res_user, "vol": vol}
+    shift = real_shift_ids(org, 1)[0]
+    return {
+        "org": org,
+        "coord": coord,
+        "res": res,
+        "res_user": res_user,
+        "vol": vol,
+        "shift": shift,
+    }
 
 
 def test_member_page_shows_balance_figures_and_statement(client, town):  # type: ignore[no-untyped-def]
     pay_for_shift(
-        shift_id=31,
+        shift_id=town["shift"],
         organisation_id=town["org"].id,
         kind="visit",
         service_date=date.today(),
@@ -50,7 +59,7 @@ def test_member_page_shows_balance_figures_and_statement(client, town):  # type:
     assert "1 h 30 min" in html
     assert "Teresa" in html and "Bianchi" not in html  # counterpart: first name only
     assert "Given this month" in html
-    assert ">31<" in html  # the shift
+    assert f">{town['shift']}<" in html  # the shift
 
 
 def test_donation_form_and_double_submit(client, town):  # type: ignore[no-untyped-def]

@@ -165,8 +165,9 @@ class Transfer(db.Model):
     # No ON DELETE action: users are deactivated, never deleted, once they moved money.
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     reason: Mapped[str | None] = mapped_column(sa.String(500))
-    # The shift this pays for. Plain integer until the shifts feature lands on main.
-    shift_id: Mapped[int | None] = mapped_column(index=True)
+    # The shift this pays for. No ON DELETE action: a paid shift stays (deleting the whole
+    # organisation removes both together).
+    shift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shift.id"), index=True)
     reversal_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("timebank_transfer.id", ondelete="CASCADE"), unique=True
     )
