@@ -8,7 +8,8 @@ def register_cli(app: Flask) -> None:
     from webapp.orgs.cli import admin_cli, org_cli
     from webapp.places.cli import places_cli
     from webapp.shifts.cli import shifts_cli
+    from webapp.timebank.cli import ledger_cli
     from webapp.translations_cli import translate_cli
 
-    for group in (org_cli, admin_cli, places_cli, demo_cli, translate_cli, shifts_cli):
+    for group in (org_cli, admin_cli, places_cli, demo_cli, translate_cli, shifts_cli, ledger_cli):
         app.cli.add_command(group)
