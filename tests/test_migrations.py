@@ -22,7 +22,10 @@ def _ledger_triggers() -> list[str]:
     if db.engine.dialect.name == "postgresql":
         sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'timebank_transfer'::regclass"
     else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'timebank_transfer'"
+        sql = (
+            "SELECT name FROM sqlite_master"
+            " WHERE type = 'trigger' AND tbl_name = 'timebank_transfer'"
+        )
     with db.engine.connect() as conn:
         return sorted(r[0] for r in conn.execute(sa.text(sql)) if not r[0].startswith("RI_"))
 
