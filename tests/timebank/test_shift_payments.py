@@ -96,9 +96,8 @@ def test_completing_a_shift_twice_concurrently_pays_once(app, committed_db):  # 
     barrier, outcomes = threading.Barrier(2), []
 
     def complete_it() -> None:
-        from webapp.shifts.models import Shift
-
         from webapp.auth.models import User
+        from webapp.shifts.models import Shift
 
         with app.app_context(), app.test_request_context():
             barrier.wait()
