@@ -32,6 +32,7 @@ from matching.model import VisitProblem
 from matching.prune import Pruned
 
 DFF_KS = (1, 2, 3, 4)
+PARAMS = ""  # GLOP defaults: measured fastest (dual simplex: 13x slower at 2000 x 400)
 MAX_ENERGETIC = 20  # energetic rows per slot (largest overload first): measured -5 at 1000 visits
 
 
@@ -76,6 +77,7 @@ class _Lp:
         for v, c in zip(self.vars, self.obj, strict=True):
             objective.SetCoefficient(v, c)
         objective.SetMaximization()
+        self.s.SetSolverSpecificParametersAsString(PARAMS)
         if self.s.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         # Lagrangian bound from the duals: valid for any multipliers of the right sign.
@@ -92,8 +94,13 @@ class _Lp:
         return total + float(np.maximum(red, 0.0) @ np.array(self.ub))
 
 
-def lp_bound(problem: VisitProblem, pruned: Pruned, dff_cuts: bool = False) -> int | None:
-    """A proven upper bound on the priority any valid plan serves (None if GLOP fails)."""
+def lp_bound(
+    problem: VisitProblem, pruned: Pruned, dff_cuts: bool = False, travel: bool = False
+) -> int | None:
+    """A proven upper bound on the priority any valid plan serves (None if GLOP fails).
+
+    ``dff_cuts`` and ``travel`` add the optional rows (valid, measured to move the bound by
+    0-1 on the town week for 1-3x the time, hence off by default)."""
     visits, vols = problem.visits, problem.volunteers
     vindex = {u.id: j for j, u in enumerate(vols)}
     pindex = {v.id: i for i, v in enumerate(visits)}
@@ -142,7 +149,7 @@ def lp_bound(problem: VisitProblem, pruned: Pruned, dff_cuts: bool = False) -> i
         _knapsack_rows(lp, sizes, max(minutes[j], 0), dff_cuts)
     for (j, slot), items in in_slot.items():
         cap = slot[1] - slot[0] - slot_used.get((j, slot), 0)
-        gaps = _travel_lower(problem, [i for *_, i in items])
+        gaps = _travel_lower(problem, [i for *_, i in items]) if travel else None
         _energetic_rows(lp, items, gaps, (slot[0], slot[1], max(cap, 0)), dff_cuts)
     value = lp.solve()
     if value is None:

@@ -33,7 +33,7 @@ def test_lp_bound_is_at_least_the_optimum(p):
 @given(problems())
 def test_lp_bound_with_dff_cuts_is_still_a_bound(p):
     sol = solve_visits(p, time_limit_s=0.5, max_candidates=None)
-    bound = lp_bound(p, prune(p, Geo(p.speed_kmh)), dff_cuts=True)
+    bound = lp_bound(p, prune(p, Geo(p.speed_kmh)), dff_cuts=True, travel=True)
     assert bound is not None and sol.objective.priority <= bound
 
 
@@ -54,7 +54,7 @@ def test_travel_makes_the_slot_smaller():
         [vol("anna", max_km=20.0, available=((9 * H, 9 * H + 130),))],
         [visit("near", windows=((9 * H, 12 * H),)), visit("far", 10.0, windows=((9 * H, 12 * H),))],
     )
-    assert bound_of(p) == 1
+    assert lp_bound(p, prune(p, Geo(p.speed_kmh)), travel=True) == 1
 
 
 def test_fixed_visits_count_and_use_the_slot():
