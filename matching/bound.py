@@ -2,9 +2,9 @@
 
 Keeps who-serves-what, two-or-none, weekly minutes and the energetic cuts of the full model
 but drops start times, slots-as-intervals and travel. Every valid plan is feasible here, so
-CP-SAT's proven bound on this model bounds the real problem (for the same candidate sets).
-It is much lighter to presolve than the whole-week model, so the benchmark uses it to
-report an honest gap when the whole-week model gets no time to prove anything.
+CP-SAT's proven bound on this model bounds the problem restricted to the SAME candidate
+sets: with capped candidates it is not a bound on the real problem. Kept for comparison;
+``matching.lp_bound`` bounds the real problem (every feasible pair) and is tighter.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from matching.baseline import greedy_plan
 from matching.cpsat_model import VisitModel
 from matching.geo import Geo, approx_km
+from matching.lp_bound import lp_bound
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Pruned, prune
 from matching.solution import RawPlan, assemble
@@ -33,6 +34,9 @@ WALL_FACTOR = 2.0
 # Big models (> BIG_MODEL candidate pairs) rarely get past presolve in seconds on 2 shared
 # cores: measured +14 to +16 priority at 1000-2000 visits with 0.15 instead of 0.5.
 MONOLITH_SHARE, MONOLITH_SHARE_BIG, BIG_MODEL = 0.5, 0.15, 5000
+# The LP bound (lp_bound.py, over every feasible pair) costs ~0.15 s at 1,700 pairs and
+# ~3 s at 32,000 on 2 loaded cores, so the solve computes it only for small weeks.
+LP_BOUND_PAIRS = 10_000
 LEVEL_NAMES = ("priority", "continuity", "travel", "fairness")
 Progress = Callable[[str, float], None]
 
@@ -258,6 +262,12 @@ def solve_visits(
         workers,
         say,
     )
+    if any(len(a) < len(b) for a, b in zip(model.cands, pruned.cands, strict=True)):
+        bound = None  # CP-SAT's bound is for the capped model, not for every assignment
+    if sum(len(row) for row in pruned.cands) <= LP_BOUND_PAIRS:
+        lp = lp_bound(problem, pruned)
+        if lp is not None:
+            bound = lp if bound is None else min(bound, lp)
     if budget.left() > 0.01 and any(status != "OPTIMAL" for status in statuses):
         from matching.lns import improve  # lns imports this module
 
