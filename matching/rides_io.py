@@ -8,49 +8,17 @@ from midnight of the earliest date in the rides part of the scenario. Every erro
 from __future__ import annotations
 
 import contextlib
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
+from matching.json_fields import get_field, parse_local_time
 from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides, validate
 
 
 def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") -> Any:
-    field = f"{path}.{key}".lstrip(".")
-    if key not in obj or obj[key] is None:
-        if default is ...:
-            raise InputError(field, "missing")
-        return default
-    value = obj[key]
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "number" and not (number and math.isfinite(value)):
-        raise InputError(field, "must be a finite number")
-    if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-        raise InputError(field, "must be an integer")
-    if kind == "bool" and not isinstance(value, bool):
-        raise InputError(field, "must be true or false")
-    if kind == "str" and not (isinstance(value, str) and value):
-        raise InputError(field, "must be a non-empty string")
-    if kind == "list" and not isinstance(value, list):
-        raise InputError(field, "must be a list")
-    if kind == "object" and not isinstance(value, dict):
-        raise InputError(field, "must be an object")
-    return value
-
-
-def _parse_time(value: Any, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise InputError(field, "must be a local ISO 8601 time like 2026-11-23T09:30")
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(field, f"not a valid ISO 8601 time: {value!r}") from None
-    if t.tzinfo is not None:
-        raise InputError(field, "must be local time without a UTC offset")
-    if t.second or t.microsecond:
-        raise InputError(field, "must be to the minute (no seconds)")
-    return t
+    # In the rides part an explicit null means "not given".
+    return get_field(obj, key, path, default, kind, none_is_missing=True)
 
 
 class Clock:
@@ -66,7 +34,7 @@ class Clock:
         self.origin = datetime(first.year, first.month, first.day)
 
     def minutes(self, value: Any, field: str) -> int:
-        return int((_parse_time(value, field) - self.origin).total_seconds() // 60)
+        return int((parse_local_time(value, field) - self.origin).total_seconds() // 60)
 
     def iso(self, minute: float) -> str:
         return (self.origin + timedelta(minutes=round(minute))).isoformat(timespec="minutes")

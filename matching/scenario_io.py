@@ -9,53 +9,13 @@ from ``origin`` = midnight of the earliest date that appears in the scenario.
 from __future__ import annotations
 
 import contextlib
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
+from matching.json_fields import get_field as _get
+from matching.json_fields import parse_local_time
 from matching.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
-
-
-def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") -> Any:
-    if key not in obj:
-        if default is ...:
-            raise InputError(f"{path}.{key}".lstrip("."), "missing")
-        return default
-    value, field = obj[key], f"{path}.{key}".lstrip(".")
-    if kind == "number":
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise InputError(field, "must be a finite number")
-    elif kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(field, "must be an integer")
-    elif kind == "bool" and not isinstance(value, bool):
-        raise InputError(field, "must be true or false")
-    elif kind == "str" and not (isinstance(value, str) and value):
-        raise InputError(field, "must be a non-empty string")
-    elif kind == "optstr" and value is not None and not isinstance(value, str):
-        raise InputError(field, "must be a string or null")
-    elif kind == "list" and not isinstance(value, list):
-        raise InputError(field, "must be a list")
-    return value
-
-
-def _time(value: Any, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise InputError(field, "must be a local ISO 8601 time like 2026-11-23T09:30")
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(field, f"not a valid ISO 8601 time: {value!r}") from None
-    if t.tzinfo is not None:
-        raise InputError(field, "must be local time without a UTC offset")
-    if t.second or t.microsecond:
-        raise InputError(field, "must be to the minute (no seconds)")
-    return t
 
 
 class _Clock:
@@ -79,7 +39,7 @@ class _Clock:
         self.origin = datetime(first.year, first.month, first.day)
 
     def minutes(self, value: Any, field: str) -> int:
-        return int((_time(value, field) - self.origin).total_seconds() // 60)
+        return int((parse_local_time(value, field) - self.origin).total_seconds() // 60)
 
     def iso(self, minute: int) -> str:
         return (self.origin + timedelta(minutes=minute)).isoformat(timespec="minutes")
