@@ -11,3 +11,9 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
+from webapp.scheduler.models import (  # noqa: F401
+    CredentialWarning,
+    JobRun,
+    OrganisationSchedule,
+)
