@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime, format_time
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 
 from webapp.auth.models import Role, User
@@ -93,7 +93,7 @@ def channel_for(recipient: Recipient) -> tuple[Channel, str | None]:
 
 
 def render_message(kind: str, context: Mapping[str, Any], locale: str, tz: str) -> tuple[str, str]:
-    """Render ``notifications/messages/<kind>.txt`` in ``locale``: first line is the
+    """Render ``notifications/messages/<kind>.html`` in ``locale``: first line is the
     subject, the rest the body. Dates are shown in the organisation's time zone."""
     zone = ZoneInfo(tz)
 
@@ -108,10 +108,12 @@ def render_message(kind: str, context: Mapping[str, Any], locale: str, tz: str) 
     def hour(value: datetime) -> str:
         return format_time(value.astimezone(zone), "HH:mm", locale=locale)
 
+    # Plain text, so no HTML escaping ("Rossi & figli" stays as written). The templates
+    # are .html files only so that `flask translate update` extracts their strings.
+    env = current_app.jinja_env.overlay(autoescape=False)
+    template = env.get_template(f"notifications/messages/{kind}.html")
     with force_locale(locale):
-        text = render_template(
-            f"notifications/messages/{kind}.txt", when=when, day=day, hour=hour, **context
-        )
+        text = template.render(when=when, day=day, hour=hour, **context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip()[:300], body.strip()
 

@@ -59,7 +59,7 @@ def claim(now: datetime, limit: int) -> list[int]:
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    elif not session.in_transaction():
+    elif not session().in_transaction():
         # SQLite: take the write lock before reading, so a second sender waits and then
         # sees these rows already claimed. (Inside a job the run record's insert has
         # already taken it.)

@@ -3,14 +3,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange
 
 
-def _int(label, lo, hi, required=True):  # type: ignore[no-untyped-def]
+def _int(label, lo, hi):  # type: ignore[no-untyped-def]
     return IntegerField(
         label,
         validators=[
-            InputRequired(message=_l("Enter a whole number.")) if required else Optional(),
+            InputRequired(message=_l("Enter a whole number.")),
             NumberRange(lo, hi, message=_l("Enter a number from %(min)s to %(max)s.")),
         ],
     )
@@ -22,7 +22,7 @@ class ScheduleForm(FlaskForm):
     daily_hour = _int(_l("Hour of the daily round (proposals, reminders to chase, checks)"), 0, 23)
     volunteer_reminder_hours_1 = _int(_l("First reminder to volunteers, hours before"), 1, 168)
     volunteer_reminder_hours_2 = _int(
-        _l("Second reminder to volunteers, hours before (leave empty for none)"), 1, 168, False
+        _l("Second reminder to volunteers, hours before (0 for none)"), 0, 168
     )
     resident_reminder_hour = _int(_l("Hour of the reminder to residents, the day before"), 0, 23)
     confirm_deadline_hours = _int(

@@ -46,7 +46,7 @@ class OrganisationSchedule(db.Model):
             "volunteer_reminder_hours_1 BETWEEN 1 AND 168", name="reminder_1_range"
         ),
         sa.CheckConstraint(
-            "volunteer_reminder_hours_2 IS NULL OR volunteer_reminder_hours_2 BETWEEN 1 AND 168",
+            "volunteer_reminder_hours_2 BETWEEN 0 AND 168",
             name="reminder_2_range",
         ),
         sa.CheckConstraint("confirm_deadline_hours BETWEEN 1 AND 336", name="deadline_range"),
@@ -70,7 +70,7 @@ class OrganisationSchedule(db.Model):
     # Morning hour for the daily work: horizon, proposals, escalation, credentials.
     daily_hour: Mapped[int] = mapped_column(default=7)
     volunteer_reminder_hours_1: Mapped[int] = mapped_column(default=24)
-    volunteer_reminder_hours_2: Mapped[int | None] = mapped_column(default=2)
+    volunteer_reminder_hours_2: Mapped[int] = mapped_column(default=2)  # 0: no second one
     # Residents are called or written to the day before, at this hour.
     resident_reminder_hour: Mapped[int] = mapped_column(default=17)
     # An assigned volunteer who has not confirmed this many hours before the start is
