@@ -1,6 +1,7 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.orgs.models import Organisation  # noqa: F401
 from webapp.people.models import (  # noqa: F401
     Absence,
@@ -11,7 +12,6 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
-from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.scheduler.models import (  # noqa: F401
     CredentialWarning,
     JobRun,

@@ -58,7 +58,9 @@ def test_outbox_lists_failed_messages_and_retry_requeues(client, db_session):
     login(client, coord.email, PASSWORD)
     html = client.get("/notifications/outbox").get_data(as_text=True)
     assert "refused" in html and "x@example.org" not in html
-    resp = post_form(client, f"/notifications/outbox/{msg.id}/retry", {}, page="/notifications/outbox")
+    resp = post_form(
+        client, f"/notifications/outbox/{msg.id}/retry", {}, page="/notifications/outbox"
+    )
     assert resp.status_code == 302
     assert (msg.status, msg.attempts) == (Status.PENDING, 0)
     resp = post_form(client, f"/notifications/outbox/{foreign.id}/retry", {},
@@ -84,7 +86,9 @@ def test_to_phone_lists_residents_without_a_channel_until_called(client, db_sess
     login(client, coord.email, PASSWORD)
     html = client.get("/notifications/to-phone").get_data(as_text=True)
     assert "Ida Verdi" in html and res.phone in html
-    post_form(client, f"/notifications/to-phone/{msg.id}/called", {}, page="/notifications/to-phone")
+    post_form(
+        client, f"/notifications/to-phone/{msg.id}/called", {}, page="/notifications/to-phone"
+    )
     assert msg.status == Status.SENT
     assert "Ida Verdi" not in client.get("/notifications/to-phone").get_data(as_text=True)
     assert client.get("/notifications/to-phone?day=not-a-date").status_code == 200

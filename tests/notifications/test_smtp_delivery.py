@@ -13,7 +13,6 @@ from webapp.notifications.operations import enqueue
 from webapp.notifications.sender import send_due
 
 
-
 def _later() -> datetime:
     # The sender is given "now"; messages are queued at the real now, so start after it.
     return datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)

@@ -31,10 +31,9 @@ def test_postgres_advisory_lock_on_a_dedicated_connection(app, postgres_only):
         assert a.try_acquire() and a.is_held()
         assert not b.try_acquire()
         # The holder's session dies (crash, network, admin): the lock goes with it.
-        with app.app_context():
-            with db.engine.connect() as conn:
-                pid = a.conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-                conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        with app.app_context(), db.engine.connect() as conn:
+            pid = a.conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+            conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
         assert not a.is_held()
         assert b.try_acquire() and b.is_held()
     finally:
