@@ -17,7 +17,6 @@ def _int(label, lo, hi):  # type: ignore[no-untyped-def]
 
 
 class ScheduleForm(FlaskForm):
-    horizon_days = _int(_l("Create shifts from repeating requests this many days ahead"), 1, 180)
     match_days_ahead = _int(_l("Propose volunteers for shifts in the next days"), 1, 30)
     daily_hour = _int(_l("Hour of the daily round (proposals, reminders to chase, checks)"), 0, 23)
     volunteer_reminder_hours_1 = _int(_l("First reminder to volunteers, hours before"), 1, 168)

@@ -40,7 +40,6 @@ class OrganisationSchedule(db.Model):
 
     __tablename__ = "organisation_schedule"
     __table_args__ = (
-        sa.CheckConstraint("horizon_days BETWEEN 1 AND 180", name="horizon_range"),
         sa.CheckConstraint("match_days_ahead BETWEEN 1 AND 30", name="match_days_range"),
         sa.CheckConstraint(
             "volunteer_reminder_hours_1 BETWEEN 1 AND 168", name="reminder_1_range"
@@ -63,11 +62,10 @@ class OrganisationSchedule(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
     )
-    # Shifts are created from recurring requests this many days ahead.
-    horizon_days: Mapped[int] = mapped_column(default=28)
     # Matches are proposed for shifts starting within this many days.
     match_days_ahead: Mapped[int] = mapped_column(default=7)
-    # Morning hour for the daily work: horizon, proposals, escalation, credentials.
+    # Morning hour for the daily work: new shifts from repeating requests (as far ahead
+    # as the requests feature's horizon_weeks), proposals, escalation, credentials.
     daily_hour: Mapped[int] = mapped_column(default=7)
     volunteer_reminder_hours_1: Mapped[int] = mapped_column(default=24)
     volunteer_reminder_hours_2: Mapped[int] = mapped_column(default=2)  # 0: no second one
