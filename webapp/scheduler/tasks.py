@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time as _time
 from datetime import datetime, timedelta
+from importlib.util import find_spec
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -115,8 +116,8 @@ def register_jobs(app: Flask) -> None:
     if test_seconds:
         register(Job("test_tick", run_test_tick, int(test_seconds), int(test_seconds), True,
                      "Test job (only when PONTE_SCHEDULER_TEST_JOB_SECONDS is set)."))
-    try:
-        from webapp.scheduler import shift_tasks
-    except ImportError:  # shifts or the time bank are not installed yet
-        return
+    if find_spec("webapp.shifts") is None or find_spec("webapp.requests") is None:
+        return  # the shifts feature is not installed (yet)
+    from webapp.scheduler import shift_tasks
+
     shift_tasks.register_jobs(app)
