@@ -234,3 +234,22 @@ def test_no_message_to_a_volunteer_ever_holds_health_notes(db_session):
     for m in to_volunteer:
         assert SECRET not in m.body and SECRET not in m.subject
         assert "Diabetic" not in m.body
+
+
+def test_propose_matches_uses_the_installed_matcher_and_tells_coordinators(
+    db_session, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER",
+                        "tests.scheduler.greedy_proposer:propose_shifts")
+    org, coord, resident, shift, vol = _setup(days=4)
+    _run(jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7))
+    _run(jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7, 15))
+    assert shift.status == S.PROPOSED and shift.volunteer_ids == [vol.id]
+    [alert] = _msgs("matches_proposed")
+    assert alert.user_id == coord.id and "approve" in alert.subject
+    assert _msgs("shift_approved") == []  # the volunteer hears only once approved
+
+
+def test_without_a_matcher_the_job_says_so(db_session, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "webapp.nothing_here:propose")
+    assert jobs.run_propose_matches(datetime.now(UTC)) == "no matching integration installed"
