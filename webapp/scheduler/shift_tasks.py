@@ -251,7 +251,9 @@ def run_escalate_unfilled(now: datetime) -> str:
         ).all()
         alerts = []
         for shift in _first_legs(list(shifts)):
-            invited = _eligible(org.id, shift)
+            # A claim or proposal waiting for approval needs the coordinator, not more
+            # volunteers.
+            invited = _eligible(org.id, shift) if shift.status == S.OPEN else []
             for person in invited:
                 enqueue(person, "shift_invitation", {"shift": shift_context(shift)},
                         dedupe_key=f"invite:{shift.group_key}:{person.id}",
