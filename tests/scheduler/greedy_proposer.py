@@ -11,7 +11,7 @@ from webapp.extensions import db
 
 
 def propose_shifts(org_id: int, start: datetime, end: datetime, now: datetime) -> int:
-    from webapp.scheduler.shift_tasks import _eligible
+    from webapp.scheduler.shift_tasks import _eligible  # noqa: I001 (shifts may be absent)
     from webapp.shifts import operations as ops
     from webapp.shifts.models import Shift, ShiftStatus
 

@@ -253,3 +253,14 @@ def test_propose_matches_uses_the_installed_matcher_and_tells_coordinators(
 def test_without_a_matcher_the_job_says_so(db_session, app, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "webapp.nothing_here:propose")
     assert jobs.run_propose_matches(datetime.now(UTC)) == "no matching integration installed"
+
+
+def test_shifts_cancelled_inside_a_flush_still_tell_the_volunteer(db_session):
+    """Erasing a resident cancels their future shifts from a before_flush hook: the
+    message joins that flush (no nested flush) and says nothing about health."""
+    org, coord, resident, shift, vol = _setup()
+    ops.assign(shift, vol, coord)
+    db.session.delete(resident)
+    db.session.flush()
+    [told] = _msgs("shift_cancelled", vol.id)
+    assert "You do not need to go" in told.body and SECRET not in told.body

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.extensions import db
 from webapp.notifications.operations import enqueue
 from webapp.notifications.shift_messages import shift_context
 
@@ -33,13 +34,19 @@ def on_status_changed(shift: Any, old: Any, new: Any, actor: Any, reason: str | 
         kind = "shift_cancelled"
     else:
         return
-    if not _first_leg(shift):
-        return
-    actor_person = getattr(actor, "person_id", None)
-    context = {"shift": shift_context(shift), "reason": reason or ""}
-    for a in shift.assignments:
-        if a.volunteer_id != actor_person:
-            enqueue(a.volunteer, kind, context, event_at=shift.starts_at)
+    # Shifts may change inside a flush (a resident erased -> future shifts cancelled in
+    # a before_flush hook): then no autoflush and no flush of our own; our rows join the
+    # flush under way.
+    flushing = db.session()._flushing
+    with db.session.no_autoflush:
+        if not _first_leg(shift):
+            return
+        actor_person = getattr(actor, "person_id", None)
+        context = {"shift": shift_context(shift), "reason": reason or ""}
+        for a in shift.assignments:
+            if a.volunteer_id != actor_person:
+                enqueue(a.volunteer, kind, context, event_at=shift.starts_at,
+                        flush=not flushing)
 
 
 def connect() -> None:

@@ -126,11 +126,14 @@ def enqueue(
     dedupe_key: str | None = None,
     event_at: datetime | None = None,
     copy_guardian: bool = True,
+    flush: bool = True,
 ) -> list[Notification]:
     """Write the message(s) for ``recipient`` to the outbox (flushes, does not commit).
 
     Returns the rows written: none if ``dedupe_key`` was already queued, two when a
     resident's guardian gets a copy. ``context`` must hold plain values (see above).
+    ``flush=False`` when called from inside a flush (a ``before_flush`` hook): the rows
+    are then added to the flush already under way.
     """
     _check_plain(context)
     if dedupe_key and db.session.scalar(
@@ -183,7 +186,8 @@ def enqueue(
             )
         )
     db.session.add_all(rows)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return rows
 
 
