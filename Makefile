@@ -4,14 +4,21 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
-PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_USER ?= postgres
+PG_DB ?= test
+PG_URL ?= postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PYTEST_ARGS ?=
 
-.PHONY: run serve install install-test translations migrate demo test test-sqlite test-postgres \
+.PHONY: run install install-test translations migrate demo test test-sqlite test-postgres \
         postgres chromium lint clean
 
 $(VENV)/bin/python:
-	python3 -m venv $(VENV)
+	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Ponte needs Python 3.11 or newer (python3 is $$(python3 -V))"; exit 1; }
+	python3 -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "python3 -m venv failed: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
 	$(PY) -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
@@ -57,15 +64,22 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-# Start the local PostgreSQL cluster if it is down.
+# Start the local PostgreSQL cluster if it is down, and create the test database.
 postgres:
-	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	@command -v pg_isready >/dev/null || { \
+	  echo "PostgreSQL is not installed: apt-get install postgresql (see docs/deploy.md)"; exit 1; }
+	@pg_isready -q -h $(PG_HOST) -p $(PG_PORT) || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
-	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	  for v in $$(ls /etc/postgresql); do \
+	    $$SUDO pg_ctlcluster --skip-systemctl-redirect $$v main start || true; done; \
+	  for i in $$(seq 1 30); do pg_isready -q -h $(PG_HOST) -p $(PG_PORT) && break; sleep 1; done; \
+	  pg_isready -q -h $(PG_HOST) -p $(PG_PORT) || { echo "PostgreSQL did not start"; exit 1; }; }
+	@psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -d postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = '$(PG_DB)'" | grep -q 1 || \
+	  createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(PG_DB)
 
 lint: install-test
-	$(VENV)/bin/ruff check webapp matching tests benchmarks
+	$(VENV)/bin/ruff check $(wildcard webapp matching tests benchmarks tools)
 
 clean:
 	rm -rf $(VENV) instance/ponte.db*

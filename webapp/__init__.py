@@ -10,6 +10,13 @@ from webapp.config import Config
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        # Trust exactly ``hops`` proxies: request.remote_addr becomes the real client
+        # address (login throttling per address) and url_for(_external) gets https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from webapp import extensions, i18n
     from webapp.auth import sessions

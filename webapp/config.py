@@ -17,6 +17,23 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"true", "yes", "on"}:
+        return 1
+    if value in {"false", "no", "off"}:
+        return 0
+    try:
+        number = int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise RuntimeError(f"{name} must be 0 or more, not {number}")
+    return number
+
+
 def _secret_key() -> str:
     """Use SECRET_KEY if set; otherwise keep a generated one in instance/ so sessions
     survive restarts on a developer machine without any set-up."""
@@ -47,6 +64,15 @@ class Config:
     NOMINATIM_ENABLED = _env_bool("PONTE_NOMINATIM", False)
     NOMINATIM_USER_AGENT = os.environ.get("PONTE_NOMINATIM_USER_AGENT", "ponte-deployment")
     NOMINATIM_DOMAIN = os.environ.get("PONTE_NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+    # http only for a local Nominatim (the tests run a fake one on 127.0.0.1).
+    NOMINATIM_SCHEME = os.environ.get("PONTE_NOMINATIM_SCHEME", "https")
+    NOMINATIM_TIMEOUT = float(os.environ.get("PONTE_NOMINATIM_TIMEOUT", "5"))
+    # The public server allows one request per second; a self-hosted one may allow more.
+    NOMINATIM_MIN_DELAY = float(os.environ.get("PONTE_NOMINATIM_MIN_DELAY", "1"))
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/-Proto/-Host
+    # (0 = none). Without it, every client seems to come from the proxy's address and
+    # login throttling per address would lock everyone out together.
+    PROXY_FIX = _env_int("PONTE_PROXY_FIX", 0)
     # Login throttling (per account and per client address, stored in the database so
     # it holds across several web workers).
     LOGIN_FREE_FAILURES = int(os.environ.get("PONTE_LOGIN_FREE_FAILURES", "5"))

@@ -9,6 +9,7 @@ import argparse
 import atexit
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,11 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
     app = create_app()
+    if not _port_free(args.host, args.port):
+        raise SystemExit(
+            f"Port {args.port} on {args.host} is in use (another Ponte?). "
+            f"Stop it, or choose another port: PORT=8000 make run"
+        )
     scheduler = start_scheduler()
     atexit.register(stop_scheduler, scheduler)
     # `kill <pid>` of the server stops the scheduler too (atexit runs on SystemExit).
@@ -46,6 +52,17 @@ def stop_scheduler(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        # As the server itself does: a port in TIME_WAIT after a restart is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from webapp.extensions import babel
@@ -23,6 +23,8 @@ def translation_dirs() -> list[str]:
 def select_locale() -> str | None:
     from flask import current_app
 
+    if not has_request_context():
+        return None  # CLI commands and scheduled jobs: the default locale
     supported = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in supported:

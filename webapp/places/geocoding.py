@@ -6,14 +6,18 @@ Operations flush; the caller commits. Nothing here reads ``request``.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from geopy.distance import geodesic
 
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.places.models import GazetteerEntry, GeocodeCache
 
@@ -31,6 +35,18 @@ class AddressNotFound(LookupError):
     """No step of the chain knows this address."""
 
 
+class InvalidCoordinates(ValueError):
+    """A hand-placed pin outside the valid range; ``field`` is ``lat`` or ``lon``."""
+
+    def __init__(self, field: str, message: object) -> None:
+        super().__init__(field, message)
+        self.field = field
+        self.message = message  # lazy string: translated when shown
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
 _ABBREVIATIONS = {
     "v.": "via",
     "p.za": "piazza",
@@ -40,6 +56,9 @@ _ABBREVIATIONS = {
     "str.": "strada",
     "l.go": "largo",
 }
+# Trailing words that say where, not which address: "..., 86170 Isernia, Italia".
+_COUNTRY_WORDS = {"italia", "italy"}
+_POSTCODE = re.compile(r"^\d{5}$")
 
 
 def normalise(address: str) -> str:
@@ -52,6 +71,15 @@ def normalise(address: str) -> str:
     return " ".join(text.split())[:300]
 
 
+def valid_coordinates(lat: float, lon: float) -> str | None:
+    """None if (lat, lon) is a point on Earth, else the name of the bad field."""
+    if not (math.isfinite(lat) and -90 <= lat <= 90):
+        return "lat"
+    if not (math.isfinite(lon) and -180 <= lon <= 180):
+        return "lon"
+    return None
+
+
 def _from_cache(org_id: int, key: str) -> Location | None:
     row = db.session.scalar(
         sa.select(GeocodeCache).where(
@@ -61,36 +89,79 @@ def _from_cache(org_id: int, key: str) -> Location | None:
     return row and Location(row.lat, row.lon, row.neighbourhood, "cache", row.address)
 
 
-def _from_gazetteer(org_id: int, key: str, town_words: set[str]) -> Location | None:
+def _candidates(key: str, town_words: set[str]) -> set[str]:
+    """The key, and the key without trailing town, postcode and country words:
+    'via roma 3 86170 isernia italia' should find 'via roma 3'."""
     candidates = {key}
-    # "via roma 3 isernia" should find "via roma 3": try without trailing town words.
     words = key.split()
-    while words and words[-1] in town_words:
+    while len(words) > 1 and (
+        words[-1] in town_words or words[-1] in _COUNTRY_WORDS or _POSTCODE.match(words[-1])
+    ):
         words = words[:-1]
         candidates.add(" ".join(words))
+    return candidates
+
+
+def _from_gazetteer(org_id: int, key: str, town_words: set[str]) -> Location | None:
     row = db.session.scalar(
         sa.select(GazetteerEntry)
-        .where(GazetteerEntry.organisation_id == org_id, GazetteerEntry.key.in_(candidates))
+        .where(
+            GazetteerEntry.organisation_id == org_id,
+            GazetteerEntry.key.in_(_candidates(key, town_words)),
+        )
+        .order_by(sa.func.length(GazetteerEntry.key).desc())
         .limit(1)
     )
     return row and Location(row.lat, row.lon, row.neighbourhood, "gazetteer", row.address)
 
 
-def _from_nominatim(address: str) -> Location | None:
+@lru_cache(maxsize=8)
+def _nominatim(domain: str, scheme: str, user_agent: str, timeout: float, delay: float):  # type: ignore[no-untyped-def]
+    """One rate-limited geocoder per configuration and process, so that the delay holds
+    between lookups (a new RateLimiter per call would never wait)."""
     from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim
 
-    geocoder = Nominatim(
-        user_agent=current_app.config["NOMINATIM_USER_AGENT"],
-        domain=current_app.config["NOMINATIM_DOMAIN"],
-        timeout=5,
+    geocoder = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout)
+    # Nominatim's usage policy: at most one request per second. No retries: a person is
+    # waiting on the phone, and the coordinator can place the pin by hand instead.
+    return RateLimiter(
+        geocoder.geocode, min_delay_seconds=delay, max_retries=0, swallow_exceptions=False
     )
-    # Nominatim's usage policy: at most one request per second.
-    lookup = RateLimiter(geocoder.geocode, min_delay_seconds=1, max_retries=1)
-    found = lookup(address)
+
+
+def _from_nominatim(org_id: int, address: str) -> Location | None:
+    from geopy.exc import GeopyError
+
+    from webapp.orgs.models import Organisation
+
+    cfg = current_app.config
+    lookup = _nominatim(
+        cfg["NOMINATIM_DOMAIN"],
+        cfg["NOMINATIM_SCHEME"],
+        cfg["NOMINATIM_USER_AGENT"],
+        float(cfg["NOMINATIM_TIMEOUT"]),
+        float(cfg["NOMINATIM_MIN_DELAY"]),
+    )
+    options: dict[str, object] = {}
+    org = db.session.get(Organisation, org_id)
+    if org is not None and org.centre_lat is not None and org.centre_lon is not None:
+        # Prefer (not require) results around the town: "Via Roma 3" exists everywhere.
+        d = 0.25
+        options["viewbox"] = [
+            (org.centre_lat - d, org.centre_lon - d),
+            (org.centre_lat + d, org.centre_lon + d),
+        ]
+    try:
+        found = lookup(address, **options)
+    except (GeopyError, OSError, ValueError) as err:
+        # Down, slow or refusing us: the address is "not found" for now; never a 500.
+        current_app.logger.warning("Nominatim lookup failed for %r: %s", address, err)
+        return None
     if found is None:
         return None
-    return Location(found.latitude, found.longitude, None, "nominatim", found.address)
+    lat, lon = float(found.latitude), float(found.longitude)
+    return Location(lat, lon, nearest_neighbourhood(org_id, lat, lon), "nominatim", found.address)
 
 
 def _town_words(org_id: int) -> set[str]:
@@ -101,8 +172,36 @@ def _town_words(org_id: int) -> set[str]:
     return words - {"comune", "di", "del", "della"}
 
 
+def _remember(org_id: int, key: str, address: str, found: Location) -> None:
+    """Add the lookup to the cache. One INSERT ... ON CONFLICT DO NOTHING: a concurrent
+    request caching the same address first is fine, and no savepoint is needed."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(GeocodeCache)
+        .values(
+            organisation_id=org_id,
+            key=key,
+            address=address.strip()[:300],
+            lat=found.lat,
+            lon=found.lon,
+            neighbourhood=found.neighbourhood,
+            source=found.source,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "key"])
+    )
+
+
 def locate(org_id: int, address: str) -> Location:
-    """Resolve ``address`` for organisation ``org_id``; raises :class:`AddressNotFound`."""
+    """Resolve ``address`` for organisation ``org_id``; raises :class:`AddressNotFound`.
+
+    Order: the cache, the organisation's gazetteer, then Nominatim if
+    ``PONTE_NOMINATIM`` is on. Every hit outside the cache is cached (flushed, not
+    committed), so an address costs at most one Nominatim request.
+    """
     key = normalise(address)
     if not key:
         raise AddressNotFound(address)
@@ -111,24 +210,46 @@ def locate(org_id: int, address: str) -> Location:
         return found
     found = _from_gazetteer(org_id, key, _town_words(org_id))
     if found is None and current_app.config.get("NOMINATIM_ENABLED"):
-        found = _from_nominatim(address)
+        found = _from_nominatim(org_id, address)
     if found is None:
         raise AddressNotFound(address)
-    db.session.add(
-        GeocodeCache(
-            organisation_id=org_id,
-            key=key,
-            address=address.strip(),
-            lat=found.lat,
-            lon=found.lon,
-            neighbourhood=found.neighbourhood,
-            source=found.source,
-        )
-    )
-    db.session.flush()
+    _remember(org_id, key, address, found)
     return found
 
 
+def manual_location(org_id: int, lat: float, lon: float, address: str = "") -> Location:
+    """A pin placed by hand: checked, and given the neighbourhood of the nearest known
+    address. Raises :class:`InvalidCoordinates` (keyed by field)."""
+    bad = valid_coordinates(lat, lon)
+    if bad == "lat":
+        raise InvalidCoordinates("lat", _l("Latitude must be a number between -90 and 90."))
+    if bad == "lon":
+        raise InvalidCoordinates("lon", _l("Longitude must be a number between -180 and 180."))
+    return Location(lat, lon, nearest_neighbourhood(org_id, lat, lon), "manual", address)
+
+
+def nearest_neighbourhood(org_id: int, lat: float, lon: float, max_km: float = 2.0) -> str | None:
+    """Neighbourhood of the gazetteer address nearest to (lat, lon), if one lies within
+    ``max_km``; None otherwise (or if the gazetteer has no neighbourhoods)."""
+    # A coarse box first (1 degree of latitude is ~111 km) so that only nearby rows load.
+    dlat = max_km / 111.0
+    dlon = max_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+    rows = db.session.execute(
+        sa.select(GazetteerEntry.lat, GazetteerEntry.lon, GazetteerEntry.neighbourhood).where(
+            GazetteerEntry.organisation_id == org_id,
+            GazetteerEntry.neighbourhood.is_not(None),
+            GazetteerEntry.lat.between(lat - dlat, lat + dlat),
+            GazetteerEntry.lon.between(lon - dlon, lon + dlon),
+        )
+    ).all()
+    best: tuple[float, str] | None = None
+    for row_lat, row_lon, name in rows:
+        km = distance_km((lat, lon), (row_lat, row_lon))
+        if km <= max_km and (best is None or km < best[0]):
+            best = (km, name)
+    return best[1] if best else None
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Geodesic distance (WGS-84) in kilometres."""
+    """Geodesic distance (WGS-84) in kilometres between two (lat, lon) points."""
     return geodesic(a, b).km

@@ -1,0 +1,89 @@
+"""Demo steps: features register a function that adds their demo data.
+
+A step is ``fn(ctx: DemoContext) -> None``. Steps run once, in ``order`` (then name),
+inside one transaction, after the organisation and its coordinators exist. They flush,
+never commit. Each step gets its own seeded ``random.Random`` from ``ctx.rng(name)``, so
+adding a step never changes the data of another one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+
+SEED = 20261122
+
+
+@dataclass
+class DemoContext:
+    org: object  # webapp.orgs.models.Organisation
+    coordinators: list  # webapp.auth.models.User, in creation order
+    today: date
+    password_hash: str  # every demo account shares the demo password
+    _addresses: list[str] | None = field(default=None, repr=False)
+
+    def rng(self, name: str) -> random.Random:
+        return random.Random(f"{SEED}:{name}")
+
+    def free_address(self, rng: random.Random) -> str:
+        """A gazetteer address no other demo person lives at yet, as a person would
+        type it ("Via Umbria 7, 86170 Isernia")."""
+        from webapp.places.models import GazetteerEntry
+
+        if self._addresses is None:
+            self._addresses = list(
+                db.session.scalars(
+                    sa.select(GazetteerEntry.address)
+                    .where(GazetteerEntry.organisation_id == self.org.id)  # type: ignore[attr-defined]
+                    .order_by(GazetteerEntry.key)
+                )
+            )
+        if not self._addresses:
+            raise RuntimeError("the demo gazetteer is empty: run the places step first")
+        address = self._addresses.pop(rng.randrange(len(self._addresses)))
+        return f"{address} Isernia"
+
+
+DemoFn = Callable[[DemoContext], None]
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    fn: DemoFn
+    order: int
+
+
+_STEPS: dict[str, DemoStep] = {}
+
+
+def register_demo_step(name: str, fn: DemoFn | None = None, *, order: int = 50):  # type: ignore[no-untyped-def]
+    """Register ``fn`` as the demo step ``name``; also usable as a decorator:
+    ``@register_demo_step("shifts", order=60)``. Core steps use orders 10-40."""
+
+    def add(f: DemoFn) -> DemoFn:
+        _STEPS[name] = DemoStep(name, f, order)
+        return f
+
+    return add(fn) if fn is not None else add
+
+
+def discover() -> list[DemoStep]:
+    """Import every module of this package and every ``webapp/<feature>/demo.py`` (which
+    register their steps), and return the steps in running order."""
+    here = Path(__file__).resolve().parent
+    for info in pkgutil.iter_modules([str(here)]):
+        importlib.import_module(f"webapp.demo.{info.name}")
+    webapp_dir = here.parent
+    for demo_module in sorted(webapp_dir.glob("*/demo.py")):
+        importlib.import_module(f"webapp.{demo_module.parent.name}.demo")
+    return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))
