@@ -115,3 +115,19 @@ def test_two_senders_never_send_one_message_twice(committed_db, smtp, app, postg
     assert sum(r.sent for r in reports) == 30
     assert len(smtp.inbox.messages) == 30
     assert len({m["Message-ID"] for m in smtp.inbox.messages}) == 30
+
+
+def test_sms_goes_through_the_gateway(committed_db, app):
+    from webapp.notifications.channels import LoggingSmsGateway
+    from webapp.notifications.models import Channel
+    from webapp.notifications.operations import set_preference
+
+    org = make_org()
+    vol = make_volunteer(org, email="a@example.org", phone="+39 333 1234567")
+    set_preference(vol, Channel.SMS)
+    [msg] = enqueue(vol, "credentials_lapsing", {"items": [], "days": 30})
+    db.session.commit()
+    before = len(LoggingSmsGateway.sent)
+    assert send_due(_later()).sent == 1
+    assert LoggingSmsGateway.sent[before:] == [("+39 333 1234567",
+                                                f"{msg.subject}\n{msg.body}")]
