@@ -18,6 +18,7 @@ from webapp.notifications.queries import people_to_phone
 ops = pytest.importorskip("webapp.shifts.operations")
 ShiftStatus = pytest.importorskip("webapp.shifts.models").ShiftStatus
 jobs = pytest.importorskip("webapp.scheduler.shift_tasks")
+match_jobs = pytest.importorskip("webapp.scheduler.match_tasks")
 _builders = pytest.importorskip("tests.shifts.builders")
 in_days, make_request = _builders.in_days, _builders.make_request
 shifts_of, visit_draft = _builders.shifts_of, _builders.visit_draft
@@ -242,8 +243,8 @@ def test_propose_matches_uses_the_installed_matcher_and_tells_coordinators(
     monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER",
                         "tests.scheduler.greedy_proposer:propose_shifts")
     org, coord, resident, shift, vol = _setup(days=4)
-    _run(jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7))
-    _run(jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7, 15))
+    _run(match_jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7))
+    _run(match_jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7, 15))
     assert shift.status == S.PROPOSED and shift.volunteer_ids == [vol.id]
     [alert] = _msgs("matches_proposed")
     assert alert.user_id == coord.id and "approve" in alert.subject
@@ -252,7 +253,8 @@ def test_propose_matches_uses_the_installed_matcher_and_tells_coordinators(
 
 def test_without_a_matcher_the_job_says_so(db_session, app, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "webapp.nothing_here:propose")
-    assert jobs.run_propose_matches(datetime.now(UTC)) == "no matching integration installed"
+    monkeypatch.setattr(match_jobs, "has_matchrun", lambda: False)
+    assert match_jobs.run_propose_matches(datetime.now(UTC)) == "no matching integration installed"
 
 
 def test_shifts_cancelled_inside_a_flush_still_tell_the_volunteer(db_session):
@@ -264,3 +266,20 @@ def test_shifts_cancelled_inside_a_flush_still_tell_the_volunteer(db_session):
     db.session.flush()
     [told] = _msgs("shift_cancelled", vol.id)
     assert "You do not need to go" in told.body and SECRET not in told.body
+
+
+def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app, monkeypatch):
+    pytest.importorskip("webapp.matchrun")
+    from webapp.matchrun.models import MatchRun, RunStatus
+
+    monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "")
+    monkeypatch.setitem(app.config, "MATCHRUN_TIME_LIMIT_S", 2.0)
+    org, coord, resident, shift, vol = _setup(days=4)
+    morning = _local(date.today() + timedelta(days=1), 7)
+    summary = _run(match_jobs.run_propose_matches, morning)
+    _run(match_jobs.run_propose_matches, morning + timedelta(minutes=10))
+    [run] = db.session.scalars(sa.select(MatchRun).where(MatchRun.organisation_id == org.id))
+    assert f"match run {run.id} queued" in summary and run.status == RunStatus.DONE
+    assert shift.status == S.OPEN  # nothing happens to the shift before approval
+    [alert] = _msgs("matches_proposed")
+    assert alert.user_id == coord.id and alert.subject.startswith("1 volunteer proposed")

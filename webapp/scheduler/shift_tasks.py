@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from importlib import import_module
-from importlib.util import find_spec
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 
 from webapp.extensions import db
 from webapp.notifications.operations import enqueue, notify_coordinators
@@ -24,7 +21,7 @@ from webapp.orgs.models import Organisation
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.requests.operations import settings_for
 from webapp.scheduler.models import OrganisationSchedule, schedule_for
-from webapp.scheduler.registry import Job, register, setting
+from webapp.scheduler.registry import Job, register
 from webapp.scheduler.runs import claim_run, floor_time, for_each_org
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
@@ -80,42 +77,6 @@ def run_mark_unfilled(now: datetime) -> str:
     count = sum(shift_ops.mark_unfilled(org.id, now) for org in _orgs())
     db.session.commit()
     return f"{count} shifts unfilled"
-
-
-def proposer(app: Flask) -> Callable[..., int] | None:
-    """The matching integration: ``SCHEDULER_PROPOSER`` ("module:function"), called as
-    ``function(org_id, start, end, now) -> number of proposals``; it proposes volunteers
-    for the open shifts starting in [start, end) through ``shifts.operations.propose``
-    (coordinators still approve). None while no such integration is installed."""
-    target = setting(app, "SCHEDULER_PROPOSER", "webapp.matching_web.proposals:propose_shifts")
-    module, _, name = (target or "").partition(":")
-    if not module or find_spec(module.rsplit(".", 1)[0]) is None:
-        return None
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def run_propose_matches(now: datetime) -> str:
-    """Each morning, ask the matcher for proposals for the coming days and tell the
-    coordinators how many are waiting for their approval."""
-    propose = proposer(current_app)
-    if propose is None:
-        return "no matching integration installed"
-
-    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
-        end = now + timedelta(days=schedule.match_days_ahead)
-        count = propose(org.id, now, end, now)
-        if count:
-            notify_coordinators(org.id, "matches_proposed",
-                                {"count": count, "days": schedule.match_days_ahead},
-                                dedupe_key=f"proposed:{org.id}:{due.isoformat()}")
-        return f"{count} proposals"
-
-    done = for_each_org("propose_matches", now, lambda s: s.daily_hour, timedelta(hours=20), work)
-    db.session.commit()
-    return "; ".join(done) or "not due"
 
 
 def run_volunteer_reminders(now: datetime) -> str:
@@ -361,9 +322,9 @@ def register_jobs(app: Flask) -> None:
                  "Create shifts from repeating requests (daily, per organisation)."))
     register(Job("mark_unfilled", run_mark_unfilled, TICK, TICK, True,
                  "Mark shifts whose start passed without a volunteer as unfilled."))
-    if proposer(app) is not None:
-        register(Job("propose_matches", run_propose_matches, TICK, TICK, True,
-                     "Ask the matcher for proposals for the coming days (daily)."))
+    from webapp.scheduler import match_tasks
+
+    match_tasks.register_jobs(app)
     register(Job("volunteer_reminders", run_volunteer_reminders, 300, 300, True,
                  "Remind volunteers before their shifts (24 h and 2 h by default)."))
     register(Job("resident_reminders", run_resident_reminders, TICK, TICK, True,
