@@ -155,6 +155,9 @@ def test_escalation_invites_eligible_volunteers_and_alerts_once(db_session):
     invited = {m.person_id for m in _msgs("shift_invitation")}
     assert invited == {vol.id}
     assert away.id not in invited and lapsed.id not in invited
+    [invite] = _msgs("shift_invitation")
+    assert "Ida" in invite.body and "Verdi" not in invite.body  # not booked: less detail
+    assert resident.phone not in invite.body and shift.start_address not in invite.body
     [alert] = _msgs("unfilled_alert")
     assert alert.user_id == coord.id and "1 volunteer invited" in alert.body
     # A booked shift is not escalated.

@@ -216,7 +216,7 @@ def run_escalate_unfilled(now: datetime) -> str:
             # volunteers.
             invited = _eligible(org.id, shift) if shift.status == S.OPEN else []
             for person in invited:
-                enqueue(person, "shift_invitation", {"shift": shift_context(shift)},
+                enqueue(person, "shift_invitation", {"shift": shift_context(shift, booked=False)},
                         dedupe_key=f"invite:{shift.group_key}:{person.id}",
                         event_at=shift.starts_at)
             alerts.append({**shift_context(shift), "invited": len(invited)})
