@@ -286,3 +286,26 @@ def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app
     assert shift.status == S.OPEN  # nothing happens to the shift before approval
     [alert] = _msgs("matches_proposed")
     assert alert.user_id == coord.id and alert.subject.startswith("1 volunteer proposed")
+
+
+def test_auto_confirm_that_cannot_pay_alerts_coordinators_and_others_go_ahead(db_session):
+    from webapp.timebank.accounts import chest, set_lower_limit
+
+    org, coord, resident, shift, vol = _setup()
+    other_resident = make_resident(org, first_name="Ugo")
+    req2 = make_request(org, visit_draft(in_days(5), windows=[(in_days(5).weekday(), time(15),
+                                                                   time(17))]),
+                        resident=other_resident, actor=coord)
+    (other,) = shifts_of(req2)
+    ops.assign(shift, vol, coord)
+    ops.assign(other, vol, coord)
+    # Ida's shift cannot be paid: she has no minutes and the chest may not go below zero.
+    from webapp.timebank.accounts import account_for
+
+    set_lower_limit(account_for(resident), 0)
+    set_lower_limit(chest(org.id), 0)
+    _run(jobs.run_auto_confirm, other.ends_at + timedelta(hours=49))
+    assert shift.status == S.APPROVED  # rolled back alone
+    assert other.status == S.COMPLETED
+    [alert] = _msgs("auto_confirm_failed")
+    assert alert.user_id == coord.id and "Ida Verdi" in alert.body

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -41,6 +42,21 @@ def _claim(job: str, now: datetime, seconds: int) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def _safely(what: str, work: Callable[[], object]) -> str | None:
+    """Run one shift's work in a savepoint: if a rule says no (or the time bank lacks
+    minutes), that shift is rolled back and logged, the others go ahead. Returns the
+    error text, or None."""
+    savepoint = db.session.begin_nested()
+    try:
+        work()
+    except Exception as exc:
+        savepoint.rollback()
+        log.warning("%s failed: %s", what, exc)
+        return str(getattr(exc, "message", None) or exc)
+    savepoint.commit()
+    return None
 
 
 def _orgs() -> list[Organisation]:
@@ -170,11 +186,15 @@ def run_release_unconfirmed(now: datetime) -> str:
             ]
             for a in late:
                 person = a.volunteer
-                shift_ops.withdraw(shift, person, None, "not confirmed in time")
-                notify_coordinators(org.id, "shift_reopened",
-                                    {"shift": shift_context(shift),
-                                     "volunteer_name": person.full_name})
-                released += 1
+
+                def release(shift: Shift = shift, person: Person = person) -> None:
+                    shift_ops.withdraw(shift, person, None, "not confirmed in time")
+                    notify_coordinators(shift.organisation_id, "shift_reopened",
+                                        {"shift": shift_context(shift),
+                                         "volunteer_name": person.full_name})
+
+                if _safely(f"release of shift {shift.id}", release) is None:
+                    released += 1
     db.session.commit()
     return f"{released} volunteers released"
 
@@ -251,16 +271,26 @@ def run_auto_confirm(now: datetime) -> str:
             legs = shift_ops.group_of(shift)
             if any(leg.ends_at > now - wait for leg in legs):
                 continue  # the return leg is not old enough yet
-            shift_ops.complete(shift, None)
-            _ensure_paid(shift)
-            minutes = int((legs[-1].ends_at - legs[0].starts_at).total_seconds() // 60)
-            for a in shift.assignments:
-                enqueue(a.volunteer, "shift_thanks",
-                        {"shift": shift_context(shift), "minutes": minutes},
-                        dedupe_key=f"thanks:{shift.group_key}:{a.volunteer_id}")
-            completed += 1
+            error = _safely(f"auto-confirm of shift {shift.id}",
+                            lambda shift=shift, legs=legs: _complete_and_pay(shift, legs))
+            if error is None:
+                completed += 1
+            else:  # e.g. neither resident nor chest has minutes left: a person must act
+                notify_coordinators(org.id, "auto_confirm_failed",
+                                    {"shift": shift_context(shift), "error": error},
+                                    dedupe_key=f"autoconfirm-failed:{shift.group_key}")
     db.session.commit()
     return f"{completed} shifts completed"
+
+
+def _complete_and_pay(shift: Shift, legs: list[Shift]) -> None:
+    shift_ops.complete(shift, None)
+    _ensure_paid(shift)
+    minutes = int((legs[-1].ends_at - legs[0].starts_at).total_seconds() // 60)
+    for a in shift.assignments:
+        enqueue(a.volunteer, "shift_thanks",
+                {"shift": shift_context(shift), "minutes": minutes},
+                dedupe_key=f"thanks:{shift.group_key}:{a.volunteer_id}")
 
 
 def _ensure_paid(shift: Shift) -> None:
