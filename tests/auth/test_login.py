@@ -34,7 +34,7 @@ def test_login_and_logout(client, db_session):
         )
         == 1
     )
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
     resp = client.post("/logout", data={"csrf_token": csrf_from(html)})
     assert resp.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 0
@@ -49,11 +49,11 @@ def test_copied_session_cookie_is_dead_after_logout(app, client, db_session):
     thief = app.test_client()
     thief.set_cookie("session", cookie.value)
     assert thief.get("/healthz").status_code == 200
-    assert "Log out" in thief.get("/").get_data(as_text=True)
-    html = client.get("/").get_data(as_text=True)
+    assert "Log out" in thief.get("/", follow_redirects=True).get_data(as_text=True)
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_from(html)})
     # The thief still holds the old cookie, but its server-side session is gone.
-    assert "Log out" not in thief.get("/").get_data(as_text=True)
+    assert "Log out" not in thief.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_wrong_password_is_a_clear_message(client, db_session):

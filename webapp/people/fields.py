@@ -1,0 +1,120 @@
+"""Field types and form helpers shared by the people forms: numbers typed on a phone,
+check-box lists, and putting an operation's errors next to the right field."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
+
+
+def phone_number(form: Any, field: Any) -> None:
+    value = (field.data or "").strip()
+    if value and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
+        raise ValidationError(_l("Enter a phone number with at least 6 digits, e.g. 0865 123456."))
+
+
+class NumberField(StringField):
+    """A number typed on a phone keyboard; accepts a decimal comma (``2,5``)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, integer: bool = False, **kw):  # type: ignore[no-untyped-def]
+        kw.setdefault("render_kw", {"inputmode": "numeric" if integer else "decimal"})
+        super().__init__(label, validators, **kw)
+        self.integer = integer
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        if not text:
+            return
+        try:
+            value = float(text)
+            if not math.isfinite(value) or (self.integer and not value.is_integer()):
+                raise ValueError(text)
+        except ValueError:
+            message = _l("Enter a whole number.") if self.integer else _l("Enter a number.")
+            raise ValueError(str(message)) from None
+        self.data = int(value) if self.integer else value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data:g}"
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def form_data(form: FlaskForm) -> dict[str, Any]:
+    """The parsed values, without buttons and the CSRF token."""
+    skip = {"csrf_token", "submit", "add_slot", "add_absence", "consent"}
+    return {k: v for k, v in form.data.items() if k not in skip}
+
+
+def walk_fields(form: Any):  # type: ignore[no-untyped-def]
+    """Every input field, including those inside repeated rows (slots, absences)."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field:
+                yield from walk_fields(entry.form)
+        elif isinstance(field, FormField):
+            yield from walk_fields(field.form)
+        else:
+            yield field
+
+
+def attach_errors(form: Any, errors: dict[str, str], *, only_clean: bool = False) -> None:
+    """Show the operation's errors next to their fields (``only_clean``: skip fields
+    that already show an error of their own, e.g. a number that did not parse)."""
+    fields = {f.name: f for f in walk_fields(form)}
+    for name, message in errors.items():
+        field = fields.get(name)
+        if field is None:
+            if not only_clean:
+                form.form_errors.append(message)
+        elif not (only_clean and field.errors):
+            field.errors = [*field.errors, message]
+
+
+_ROW = re.compile(r"^(slots|absences)-(\d+)-")
+
+
+def _summary_label(field: Any) -> str:
+    row = _ROW.match(field.name)
+    if row is None:
+        return str(field.label.text)
+    n = int(row.group(2)) + 1
+    where = _l("Time slot %(n)s", n=n) if row.group(1) == "slots" else _l("Absence %(n)s", n=n)
+    return f"{where}, {field.label.text}"
+
+
+def _summary_line(field: Any, message: str) -> str:
+    label = _summary_label(field)
+    # "What can you offer? Choose..." reads better than "What can you offer?: Choose..."
+    return f"{label} {message}" if label.endswith("?") else f"{label}: {message}"
+
+
+def error_list(form: Any) -> list[tuple[str, str]]:
+    """(field id, "Label: message") for the summary at the top of the form."""
+    found = [
+        (f.id, _summary_line(f, str(e)))
+        for f in walk_fields(form)
+        if f.name != "csrf_token"
+        for e in f.errors
+    ]
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is not None and csrf.errors:
+        found.append(("", str(_l("The form had expired. Please send it again."))))
+    return found + [("", str(e)) for e in form.form_errors]

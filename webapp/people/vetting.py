@@ -1,0 +1,198 @@
+"""Vetting volunteers: credential checks, status changes and who is lapsing.
+
+Status changes go through one transition table; an illegal move raises
+:class:`FieldErrors`. The profile records the latest change: who, when and why.
+Operations flush; the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager, selectinload
+
+from webapp.auth.models import User
+from webapp.auth.sessions import end_all_sessions
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.eligibility import missing_credentials, valid_on
+from webapp.people.models import (
+    Credential,
+    CredentialKind,
+    Person,
+    VolunteerProfile,
+    VolunteerStatus,
+)
+from webapp.people.operations import FieldErrors
+
+S = VolunteerStatus
+# action -> (statuses it may start from, status it leads to, reason required)
+TRANSITIONS: dict[str, tuple[frozenset[VolunteerStatus], VolunteerStatus, bool]] = {
+    "approve": (frozenset({S.PENDING, S.REJECTED}), S.APPROVED, False),
+    "reject": (frozenset({S.PENDING}), S.REJECTED, True),
+    "suspend": (frozenset({S.APPROVED}), S.SUSPENDED, True),
+    "reinstate": (frozenset({S.SUSPENDED}), S.APPROVED, False),
+}
+# Expiry is what makes these checks lapse; an identity check is done once.
+EXPIRING_KINDS = (
+    CredentialKind.DRIVING_LICENCE,
+    CredentialKind.INSURANCE,
+    CredentialKind.BACKGROUND_CHECK,
+)
+LAPSING_DAYS = 30
+
+
+def allowed_actions(profile: VolunteerProfile) -> list[str]:
+    return [a for a, (sources, _to, _r) in TRANSITIONS.items() if profile.status in sources]
+
+
+def missing_kinds_for(profile: VolunteerProfile, day: date | None) -> list[CredentialKind]:
+    """Credentials missing on ``day`` for what the volunteer offers (``day=None``: all the
+    kinds they need)."""
+    person = profile.person
+    kinds: list[CredentialKind] = []
+    if day is None:
+        from webapp.people.eligibility import REQUIRED_FOR_DRIVING, REQUIRED_FOR_VISITS
+
+        if profile.offers_visits:
+            kinds += REQUIRED_FOR_VISITS
+        if profile.offers_driving:
+            kinds += REQUIRED_FOR_DRIVING
+        return kinds
+    if profile.offers_visits:
+        kinds += missing_credentials(person, "visit", day)
+    if profile.offers_driving:
+        kinds += missing_credentials(person, "ride", day)
+    return kinds
+
+
+def missing_for_approval(person: Person, today: date) -> list[CredentialKind]:
+    """Identity for everyone, plus what eligibility requires for what they offer."""
+    missing = []
+    if not valid_on(person.credentials, CredentialKind.IDENTITY, today):
+        missing.append(CredentialKind.IDENTITY)
+    return missing + missing_kinds_for(person.volunteer, today)
+
+
+def record_credential(
+    person: Person,
+    kind: CredentialKind,
+    checked_on: date | None,
+    expires_on: date | None,
+    by: User,
+    *,
+    today: date,
+    note: str | None = None,
+) -> Credential:
+    errors: dict[str, str] = {}
+    if checked_on is None:
+        errors["checked_on"] = _("Give the date you checked it.")
+    elif checked_on > today:
+        errors["checked_on"] = _("The check date cannot be in the future.")
+    if expires_on is None and kind in EXPIRING_KINDS:
+        errors["expires_on"] = _("Give the expiry date of this document.")
+    elif expires_on is not None and checked_on is not None and expires_on < checked_on:
+        errors["expires_on"] = _("The expiry date cannot be before the check date.")
+    if errors:
+        raise FieldErrors(errors)
+    credential = Credential(
+        kind=kind,
+        checked_on=checked_on,
+        expires_on=expires_on,
+        note=(note or "").strip() or None,
+        recorded_by_id=by.id,
+    )
+    person.credentials.append(credential)
+    db.session.flush()
+    return credential
+
+
+def change_status(
+    person: Person, action: str, by: User, reason: str | None, *, today: date
+) -> VolunteerStatus:
+    """Approve, reject, suspend or reinstate; records who, when and why."""
+    profile = person.volunteer
+    if profile is None or action not in TRANSITIONS:
+        raise FieldErrors({"action": _("This person has no volunteering to decide on.")})
+    sources, target, needs_reason = TRANSITIONS[action]
+    if profile.status not in sources:
+        raise FieldErrors({"action": _("This is not possible for a volunteer in this status.")})
+    reason = (reason or "").strip() or None
+    if needs_reason and reason is None:
+        raise FieldErrors({"reason": _("Give a reason: the volunteer will be told.")})
+    if target == S.APPROVED:
+        missing = missing_for_approval(person, today)
+        if missing:
+            names = ", ".join(credential_label(k) for k in missing)
+            raise FieldErrors(
+                {"action": _("Record these checks before approving: %(names)s.", names=names)}
+            )
+    profile.status = target
+    profile.status_reason = reason
+    profile.status_changed_at = utcnow()
+    profile.status_changed_by_id = by.id
+    if target == S.SUSPENDED and person.user is not None:
+        end_all_sessions(person.user)  # a suspended volunteer is logged out everywhere
+    db.session.flush()
+    return target
+
+
+@dataclass(frozen=True)
+class Lapse:
+    person: Person
+    kind: CredentialKind
+    expires_on: date | None  # None: missing altogether
+
+
+def _latest_expiry(person: Person, kind: CredentialKind) -> date | None:
+    dates = [c.expires_on for c in person.credentials if c.kind == kind and c.expires_on]
+    return max(dates) if dates else None
+
+
+def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[Lapse], list[Lapse]]:
+    """(lapsing soon, lapsed) for the organisation's approved volunteers.
+
+    Lapsing soon: a required credential whose latest expiry falls in the next ``days``.
+    Lapsed: a required credential not valid today, so eligibility keeps them out of
+    matching. A renewal recorded before expiry removes the person from both lists.
+    """
+    people = db.session.scalars(
+        sa.select(Person)
+        .join(VolunteerProfile)
+        .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED)
+        .options(contains_eager(Person.volunteer), selectinload(Person.credentials))
+        .order_by(Person.last_name, Person.first_name)
+    ).all()
+    soon, lapsed = [], []
+    horizon = today + timedelta(days=days)
+    for person in people:
+        missing = set(missing_kinds_for(person.volunteer, today))
+        for kind in dict.fromkeys(missing_kinds_for(person.volunteer, None)):
+            latest = _latest_expiry(person, kind)
+            if kind in missing:
+                lapsed.append(Lapse(person, kind, latest))
+            elif latest is not None and latest <= horizon:
+                soon.append(Lapse(person, kind, latest))
+    soon.sort(key=lambda lapse: lapse.expires_on or today)
+    return soon, lapsed
+
+
+def credential_label(kind: CredentialKind) -> str:
+    return {
+        CredentialKind.IDENTITY: _("Identity checked"),
+        CredentialKind.DRIVING_LICENCE: _("Driving licence"),
+        CredentialKind.INSURANCE: _("Car insurance"),
+        CredentialKind.BACKGROUND_CHECK: _("Background check"),
+    }[kind]
+
+
+def status_label(status: VolunteerStatus) -> str:
+    return {
+        S.PENDING: _("Awaiting approval"),
+        S.APPROVED: _("Approved"),
+        S.REJECTED: _("Rejected"),
+        S.SUSPENDED: _("Suspended"),
+    }[status]
