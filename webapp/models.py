@@ -1,6 +1,7 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.orgs.models import Organisation  # noqa: F401
 from webapp.people.models import (  # noqa: F401
@@ -12,8 +13,17 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.requests.models import OrganisationSettings, Request, RequestWindow  # noqa: F401
 from webapp.scheduler.models import (  # noqa: F401
     CredentialWarning,
     JobRun,
     OrganisationSchedule,
+)
+from webapp.shifts.models import (  # noqa: F401
+    Assignment,
+    CalendarToken,
+    CheckIn,
+    Shift,
+    ShiftEvent,
+    ShiftNotice,
 )

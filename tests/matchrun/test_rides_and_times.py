@@ -1,0 +1,77 @@
+"""Rides through the app (pin and approve a ride group) and a visit moved inside its window."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import sqlalchemy as sa
+
+from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
+from tests.helpers import login, post_form
+from tests.matchrun.scenario import CENTRE, next_monday, small_org
+from tests.shifts.builders import make_request, shifts_of, visit_draft
+from webapp.extensions import db
+from webapp.matchrun.models import MatchRun, RunStatus
+from webapp.people.models import AvailabilitySlot
+from webapp.shifts.models import Assignment, ShiftEvent, ShiftStatus
+
+
+def _start(client, coordinator, monday, scope):  # type: ignore[no-untyped-def]
+    login(client, coordinator.email, PASSWORD)
+    resp = post_form(client, "/match/", {"date_from": monday.isoformat(),
+                                         "date_to": (monday + timedelta(days=6)).isoformat(),
+                                         "scope": scope})
+    assert resp.status_code == 302
+    return db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+
+
+def test_a_ride_group_is_proposed_pinned_and_approved_on_both_legs(client, inline):
+    o = small_org(with_rides=True)
+    out, back = shifts_of(o.requests["ride"])
+    driver = o.vols["driver"]
+    run = _start(client, o.coordinator, o.monday, "rides")
+    assert run.status == RunStatus.DONE, run.error
+    assert "visits" not in run.results
+    (prop,) = run.results["rides"]["proposals"]
+    assert prop["shift_id"] == out.id and prop["legs"] == [out.id, back.id]
+    html = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    assert "Rides" in html and "Piero" in html
+    post_form(client, f"/match/runs/{run.id}/pin", {"shift_id": out.id, "person_id": driver.id},
+              page=f"/match/runs/{run.id}")
+    new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert new.parent_id == run.id and new.status == RunStatus.DONE
+    (pinned,) = new.results["rides"]["proposals"]
+    assert pinned["pinned"] is True and pinned["volunteers"][0]["person_id"] == driver.id
+    post_form(client, f"/match/runs/{new.id}/decide", {"action": "approve_all"},
+              page=f"/match/runs/{new.id}")
+    db.session.expire_all()
+    assert out.status == back.status == ShiftStatus.APPROVED
+    for leg in (out, back):
+        assert db.session.scalars(
+            sa.select(Assignment.volunteer_id).where(Assignment.shift_id == leg.id)
+        ).all() == [driver.id]
+
+
+def test_approving_a_later_start_moves_the_open_shift_inside_its_window(client, inline):
+    org = make_org()
+    coordinator = make_coordinator(org)
+    monday = next_monday()
+    late = make_volunteer(org, lat=CENTRE[0], lon=CENTRE[1])
+    late.slots.clear()
+    late.slots.append(AvailabilitySlot(weekday=0, start=time(10, 30), end=time(13)))
+    resident = make_resident(org, lat=CENTRE[0], lon=CENTRE[1])
+    req = make_request(org, visit_draft(monday), resident=resident, actor=coordinator)
+    (shift,) = shifts_of(req)
+    planned = shift.starts_at
+    run = _start(client, coordinator, monday, "visits")
+    (prop,) = run.results["visits"]["proposals"]
+    assert prop["volunteers"][0]["person_id"] == late.id
+    post_form(client, f"/match/runs/{run.id}/decide", {"action": "approve", "shift_id": shift.id},
+              page=f"/match/runs/{run.id}")
+    db.session.expire_all()
+    assert shift.status == ShiftStatus.APPROVED
+    assert shift.starts_at - planned == timedelta(minutes=30)
+    assert shift.ends_at - shift.starts_at == timedelta(minutes=60)
+    assert db.session.scalar(sa.select(sa.func.count(ShiftEvent.id)).where(
+        ShiftEvent.shift_id == shift.id, ShiftEvent.reason.like("time moved by the matcher%")
+    )) == 1

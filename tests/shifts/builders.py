@@ -1,0 +1,76 @@
+"""Builders for requests and shifts in tests (real operations, no shortcuts)."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from tests.factories import make_coordinator, make_resident
+from webapp.extensions import db
+from webapp.places.geocoding import normalise
+from webapp.places.models import GazetteerEntry
+from webapp.requests.models import RequestKind, RidePurpose
+from webapp.requests.operations import Draft, create_request
+
+HOSPITAL = ("Via Santo Spirito 1, Isernia", 41.5990, 14.2290)
+
+
+def add_place(org, address: str, lat: float, lon: float, hood: str = "Ospedale") -> None:  # type: ignore[no-untyped-def]
+    db.session.add(
+        GazetteerEntry(
+            organisation_id=org.id,
+            key=normalise(address),
+            address=address,
+            lat=lat,
+            lon=lon,
+            neighbourhood=hood,
+        )
+    )
+    db.session.flush()
+
+
+def in_days(n: int) -> date:
+    return date.today() + timedelta(days=n)
+
+
+def visit_draft(day: date | None = None, **kw) -> Draft:  # type: ignore[no-untyped-def]
+    day = day or in_days(5)
+    base = dict(
+        kind=RequestKind.VISIT,
+        start_date=day,
+        windows=[(day.weekday(), time(10), time(12))],
+        duration_minutes=60,
+    )
+    base.update(kw)
+    return Draft(**base)
+
+
+def ride_draft(day: date | None = None, **kw) -> Draft:  # type: ignore[no-untyped-def]
+    base = dict(
+        kind=RequestKind.RIDE,
+        start_date=day or in_days(5),
+        destination_name="Ospedale Veneziale",
+        destination_address=HOSPITAL[0],
+        purpose=RidePurpose.MEDICAL,
+        appointment_time=time(11),
+        return_wanted=True,
+        stay_minutes=60,
+    )
+    base.update(kw)
+    return Draft(**base)
+
+
+def make_request(org, draft: Draft, resident=None, actor=None):  # type: ignore[no-untyped-def]
+    if draft.kind == RequestKind.RIDE:
+        from webapp.places.models import GazetteerEntry as G
+
+        if not db.session.query(G).filter_by(organisation_id=org.id).count():
+            add_place(org, *HOSPITAL)
+    resident = resident or make_resident(org)
+    actor = actor or make_coordinator(org)
+    return create_request(resident, draft, actor)
+
+
+def shifts_of(req):  # type: ignore[no-untyped-def]
+    from webapp.shifts.models import Shift
+
+    return db.session.query(Shift).filter_by(request_id=req.id).order_by(Shift.starts_at).all()

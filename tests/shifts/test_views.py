@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
+from tests.helpers import login, post_form
+from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import VolunteerStatus
+from webapp.shifts.models import CheckIn, ShiftStatus
+
+S = ShiftStatus
+
+
+def _login(client, user):  # type: ignore[no-untyped-def]
+    assert login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_board_shows_neighbourhood_not_address_then_claim(client, db_session):
+    org = make_org()
+    resident = make_resident(
+        org, address="Via Segreta 9", phone="+39 0865 999", neighbourhood="San Pietro"
+    )
+    req = make_request(org, visit_draft(), resident=resident)
+    (shift,) = shifts_of(req)
+    vol = make_volunteer(org)
+    _login(client, vol.user)
+    html = client.get("/shifts/board").get_data(as_text=True)
+    assert "San Pietro" in html and "Via Segreta" not in html and "0865 999" not in html
+    resp = post_form(client, f"/shifts/{shift.id}/claim", {}, page="/shifts/board",
+                     follow_redirects=True)  # fmt: skip
+    html = resp.get_data(as_text=True)
+    assert "coordinator will confirm" in html
+    assert "Via Segreta" not in html  # claimed, not yet approved
+    db.session.refresh(shift)
+    assert shift.status == S.CLAIMED
+
+
+def test_ineligible_volunteer_does_not_see_and_cannot_claim(client, db_session):
+    org = make_org()
+    (shift,) = shifts_of(make_request(org, visit_draft()))
+    vol = make_volunteer(org, status=VolunteerStatus.SUSPENDED)
+    _login(client, vol.user)
+    html = client.get("/shifts/board").get_data(as_text=True)
+    assert f'data-shift="{shift.id}"' not in html
+    resp = post_form(client, f"/shifts/{shift.id}/claim", {}, page="/shifts/board",
+                     follow_redirects=True)  # fmt: skip
+    assert "suspended" in resp.get_data(as_text=True)
+    db.session.refresh(shift)
+    assert shift.status == S.OPEN
+
+
+def test_other_org_shift_is_404(client, db_session):
+    org, other = make_org(), make_org()
+    (shift,) = shifts_of(make_request(other, visit_draft()))
+    vol = make_volunteer(org)
+    _login(client, vol.user)
+    resp = post_form(client, f"/shifts/{shift.id}/claim", {}, page="/shifts/board")
+    assert resp.status_code == 404
+
+
+def test_schedule_reveals_after_approval_and_feed(client, db_session):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    resident = make_resident(org, address="Via Segreta 9", phone="+39 0865 999")
+    resident.resident.health_notes = "diabetes"
+    (shift,) = shifts_of(make_request(org, visit_draft(notes="Ring twice"), resident=resident))
+    vol = make_volunteer(org)
+    ops.assign(shift, vol, coord)
+    _login(client, vol.user)
+    html = client.get("/shifts/mine").get_data(as_text=True)
+    assert "Via Segreta 9" in html and "+39 0865 999" in html and "Ring twice" in html
+    assert "openstreetmap.org/directions?to=" in html
+    assert "diabetes" not in html
+    resp = post_form(client, f"/shifts/{shift.id}/confirm", {}, page="/shifts/mine")
+    assert resp.status_code == 302
+    db.session.refresh(shift)
+    assert shift.status == S.CONFIRMED
+    token = db.session.query(__import__("webapp.shifts.models", fromlist=["x"]).CalendarToken).one()
+    post_form(client, "/logout", {}, page="/shifts/mine")  # the feed needs no login
+    body = client.get(f"/shifts/calendar/{token.token}.ics")
+    assert body.mimetype == "text/calendar"
+    cal = Calendar.from_ical(body.data)
+    (event,) = [c for c in cal.walk("VEVENT")]
+    assert "Via Segreta 9" in str(event["location"])
+    assert event.decoded("dtstart") == shift.starts_at
+    assert client.get("/shifts/calendar/wrong.ics").status_code == 404
+
+
+def test_checkin_with_worry_reaches_alerts(client, db_session):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    (shift,) = shifts_of(make_request(org, visit_draft()))
+    vol = make_volunteer(org)
+    ops.assign(shift, vol, coord)
+    shift.starts_at = utcnow() - timedelta(hours=2)
+    shift.ends_at = utcnow() - timedelta(hours=1)
+    db.session.flush()
+    _login(client, vol.user)
+    url = f"/shifts/{shift.id}/checkin"
+    resp = post_form(client, url, {"mood": "low", "worried": "y", "note": ""})
+    assert "what worries you" in resp.get_data(as_text=True)
+    resp = post_form(client, url, {"mood": "low", "worried": "y", "note": "No heating",
+                                   "actual_start": "10:05", "actual_end": "11:10"})  # fmt: skip
+    assert resp.status_code == 302
+    db.session.refresh(shift)
+    assert shift.status == S.COMPLETED
+    entry = db.session.query(CheckIn).one()
+    assert entry.worried and entry.note == "No heating"
+    post_form(client, "/logout", {}, page="/shifts/mine")
+    _login(client, coord)
+    html = client.get("/shifts/alerts").get_data(as_text=True)
+    assert "No heating" in html
+    assert f"{len(html) > 0}"
+    resp = post_form(client, f"/shifts/alerts/{entry.id}/handled", {}, page="/shifts/alerts")
+    assert "No heating" not in client.get("/shifts/alerts").get_data(as_text=True)
+
+
+def test_coordinator_day_week_manage_assign_runsheet(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    req = make_request(org, ride_draft(wheelchair=True), actor=coord)
+    out, back = shifts_of(req)
+    driver = make_volunteer(org, driving=True, visits=False, wheelchair=True, first_name="Guido")
+    plain = make_volunteer(org, driving=True, visits=False, first_name="Piero")
+    _login(client, coord)
+    day = out.occurrence_date.isoformat()
+    html = client.get(f"/shifts/day?date={day}").get_data(as_text=True)
+    assert f'data-shift="{out.id}"' in html and f'data-shift="{back.id}"' in html
+    html = client.get(f"/shifts/day?date={day}&kind=visit").get_data(as_text=True)
+    assert f'data-shift="{out.id}"' not in html
+    assert client.get(f"/shifts/week?start={day}").status_code == 200
+    html = client.get(f"/shifts/{out.id}/manage").get_data(as_text=True)
+    assert "wheelchair-accessible car" in html  # why Piero cannot
+    resp = post_form(client, f"/shifts/{out.id}/assign", {"volunteer": plain.id, "replace": 0},
+                     page=f"/shifts/{out.id}/manage", follow_redirects=True)  # fmt: skip
+    assert "wheelchair-accessible" in resp.get_data(as_text=True)
+    resp = post_form(client, f"/shifts/{out.id}/assign", {"volunteer": driver.id, "replace": 0},
+                     page=f"/shifts/{out.id}/manage")  # fmt: skip
+    assert resp.status_code == 302
+    db.session.refresh(out)
+    db.session.refresh(back)
+    assert out.status == back.status == S.APPROVED
+    html = client.get(f"/shifts/runsheet/{driver.id}?date={day}").get_data(as_text=True)
+    assert html.index("Ride there") < html.index("Ride back")
+    assert "Wheelchair" in html and "@media print" not in html
+    post_form(client, f"/shifts/{out.id}/cancel", {"reason": "hospital closed"},
+              page=f"/shifts/{out.id}/manage")  # fmt: skip
+    db.session.refresh(back)
+    assert back.status == S.CANCELLED and back.cancel_reason == "hospital closed"
+
+
+@pytest.mark.parametrize("url", ["/shifts/day", "/shifts/week", "/shifts/alerts"])
+def test_coordinator_pages_are_forbidden_to_volunteers(client, db_session, url):
+    org = make_org()
+    vol = make_volunteer(org)
+    _login(client, vol.user)
+    assert client.get(url).status_code == 403

@@ -1,0 +1,1 @@
+"""Running the matcher from the app: background runs, proposals, approval, pins."""

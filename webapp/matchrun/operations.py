@@ -1,0 +1,295 @@
+"""Match-run workflows: start (and launch) a run, approve, reject, pin and re-solve.
+
+Operations flush, the view commits once. Approval goes through the shifts feature's own
+operations (``assign``: open -> approved through its transition table), which re-check
+eligibility and overlaps against the world as it is now; a proposal that no longer fits
+is reported with the shifts feature's reason, and nothing of it is written.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from webapp.auth.models import User
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.people.models import Person
+from webapp.shifts import operations as shift_ops
+from webapp.shifts.eligibility import ineligibility
+from webapp.shifts.models import Shift, ShiftEvent, ShiftStatus
+from webapp.shifts.transitions import IllegalTransition
+
+MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Workers this process started: kept so they are reaped (no zombies) and not garbage
+# collected while running; each launch polls the list and drops the finished ones.
+_CHILDREN: list[subprocess.Popen] = []
+
+
+class MatchError(ValueError):
+    """A rule said no; ``field`` names the form field (or "run"), ``message`` is for people."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+
+def start_run(
+    user: User,
+    date_from: date,
+    date_to: date,
+    scope: RunScope,
+    *,
+    today: date | None = None,
+    pins: dict[str, dict] | None = None,
+    parent: MatchRun | None = None,
+    seed: int = 0,
+    time_limit_s: float | None = None,
+) -> MatchRun:
+    """Record a queued run (the view commits, then calls :func:`launch`)."""
+    today = today or date.today()
+    if date_to < date_from:
+        raise MatchError("date_to", _l("The last day must not be before the first day."))
+    if date_to < today:
+        raise MatchError("date_to", _l("This range is in the past: nothing to match."))
+    if (date_to - date_from).days + 1 > MAX_DAYS:
+        raise MatchError("date_to", _l("Please pick at most %(n)s days.", n=MAX_DAYS))
+    limit = time_limit_s or float(current_app.config.get("MATCHRUN_TIME_LIMIT_S", 10.0))
+    run = MatchRun(
+        organisation_id=user.organisation_id,
+        created_by_id=user.id,
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        status=RunStatus.QUEUED,
+        seed=seed,
+        time_limit_s=limit,
+        params={"pins": pins or {}},
+        parent_id=parent.id if parent else None,
+        decisions={},
+        progress=0.0,
+        progress_text="queued",
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def launch(run_id: int) -> subprocess.Popen | None:
+    """Start the worker for a committed run. ``MATCHRUN_LAUNCH`` = "process" (default),
+    "inline" (solve now, in this process: tests only) or "none" (tests drive the worker)."""
+    mode = current_app.config.get("MATCHRUN_LAUNCH") or "process"
+    if mode == "inline":
+        from webapp.matchrun.worker import run
+
+        run(run_id)
+        return None
+    if mode != "process":
+        return None
+    env = dict(os.environ)
+    # The same database as this process, whatever configured it (tests, instance file).
+    env["DATABASE_URL"] = db.engine.url.render_as_string(hide_password=False)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    _CHILDREN[:] = [c for c in _CHILDREN if c.poll() is None]  # reap finished workers
+    proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "-m", "webapp.matchrun.worker", str(run_id)],
+        cwd=str(PROJECT_ROOT),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # a restart of the web worker does not kill the solve
+    )
+    _CHILDREN.append(proc)
+    return proc
+
+
+def expire_if_stale(run: MatchRun, now: datetime | None = None) -> bool:
+    """A worker killed mid-run (server restart, out of memory) never finishes its row: past
+    a generous deadline the run is marked failed so the page stops waiting. Flushes."""
+    if run.finished:
+        return False
+    weeks = (run.date_to - run.date_from).days // 7 + 2
+    budget = timedelta(seconds=max(300.0, 5 * run.time_limit_s * weeks))
+    since = run.started_at or run.created_at
+    if (now or utcnow()) - since <= budget:
+        return False
+    run.status = RunStatus.FAILED
+    run.error = "crash|the matcher stopped without finishing"
+    run.progress_text = "failed"
+    run.finished_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def proposal(run: MatchRun, shift_id: int) -> dict[str, Any] | None:
+    for part in (run.results or {}).values():
+        for p in part.get("proposals", []):
+            if p["shift_id"] == shift_id:
+                return p
+    return None
+
+
+def _open_run(run: MatchRun) -> None:
+    if run.status != RunStatus.DONE:
+        raise MatchError("run", _l("This run has no proposals yet."))
+
+
+def approve(
+    run: MatchRun, shift_ids: list[int], actor: User
+) -> tuple[list[int], list[tuple[int, Any]]]:
+    """Approve the given proposals one by one, each all-or-nothing (a savepoint).
+
+    Returns (approved shift ids, [(shift id, message)] for proposals no longer valid)."""
+    _open_run(run)
+    done, problems = [], []
+    for sid in shift_ids:
+        p = proposal(run, sid)
+        if p is None or p.get("fixed") or (run.decisions or {}).get(str(sid)):
+            continue
+        try:
+            with db.session.begin_nested():
+                _approve_one(run, p, actor)
+            run.decide(sid, "approved")
+            done.append(sid)
+        except (shift_ops.ShiftError, IllegalTransition, MatchError) as exc:
+            problems.append((sid, exc.message))
+    db.session.flush()
+    return done, problems
+
+
+def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
+    shift = db.session.get(Shift, p["shift_id"])
+    if shift is None or shift.organisation_id != run.organisation_id:
+        raise MatchError("shift", _l("This shift no longer exists."))
+    if shift.status != ShiftStatus.OPEN:
+        raise MatchError(
+            "shift", _l("This shift is no longer open (someone took it or it was cancelled).")
+        )
+    start = datetime.fromisoformat(p["start"])
+    if p["kind"] == "visit" and start != shift.starts_at:
+        # The solver chose another start inside the resident's window: move the shift
+        # (nobody holds it yet, it is open) and keep the change in its history.
+        length = shift.ends_at - shift.starts_at
+        old = shift.starts_at
+        shift.starts_at, shift.ends_at = start, start + length
+        db.session.add(
+            ShiftEvent(
+                shift=shift,
+                actor_id=actor.id,
+                from_status=shift.status.value,
+                to_status=shift.status.value,
+                reason=f"time moved by the matcher from {old.isoformat()}",
+            )
+        )
+        db.session.flush()
+    for v in p["volunteers"]:
+        person = db.session.get(Person, v["person_id"])
+        if person is None or person.organisation_id != run.organisation_id:
+            raise MatchError("volunteer", _l("This volunteer is no longer registered."))
+        shift_ops.assign(shift, person, actor)
+
+
+def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:
+    """Turn proposals down: the shifts stay open (nothing was written to them)."""
+    _open_run(run)
+    out = []
+    for sid in shift_ids:
+        if proposal(run, sid) is not None and not (run.decisions or {}).get(str(sid)):
+            run.decide(sid, "rejected")
+            out.append(sid)
+    db.session.flush()
+    return out
+
+
+def candidates(org_id: int, ride: bool) -> list[Person]:
+    """Everyone who might be pinned to a visit (or a ride), loaded once per page."""
+    from webapp.matchrun.convert import visit_volunteers
+    from webapp.matchrun.rides import _drivers
+
+    return _drivers(org_id) if ride else visit_volunteers(org_id)
+
+
+def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Person]:
+    """Volunteers the coordinator may pin to ``shift`` (the shifts feature's rules).
+
+    A quick great-circle test skips people clearly beyond their radius first (the rules
+    then measure the geodesic exactly); it matters on a page with hundreds of rows."""
+    legs = shift_ops.group_of(shift) if shift.kind.is_ride else [shift]
+    if people is None:
+        people = candidates(shift.organisation_id, shift.kind.is_ride)
+    out = []
+    for p in people:
+        if (
+            None not in (shift.start_lat, shift.start_lon, p.lat, p.lon)
+            and _rough_km((p.lat, p.lon), (shift.start_lat, shift.start_lon))
+            > p.volunteer.max_km * 1.01 + 0.1
+        ):
+            continue
+        if all(ineligibility(p, leg) is None for leg in legs):
+            out.append(p)
+    return out
+
+
+def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    from matching.geo import haversine_km
+
+    return haversine_km(a, b)
+
+
+def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -> MatchRun:
+    """A new run like ``run`` with ``person`` fixed on ``shift`` (plus the earlier pins)."""
+    _open_run(run)
+    shift = db.session.get(Shift, shift_id)
+    if shift is None or shift.organisation_id != run.organisation_id:
+        raise MatchError("volunteer", _l("This shift no longer exists."))
+    if shift.status != ShiftStatus.OPEN:
+        raise MatchError("volunteer", _l("This shift is no longer open."))
+    if not (run.date_from <= shift.occurrence_date <= run.date_to):
+        raise MatchError("volunteer", _l("This shift is outside the dates of this run."))
+    person = db.session.get(Person, person_id)
+    if person is None or person not in eligible_for(shift):
+        raise MatchError("volunteer", _l("This volunteer cannot take this shift."))
+    p = proposal(run, shift_id)
+    people = [person_id]
+    if shift.seats == 2:
+        partner = [
+            v["person_id"] for v in (p or {}).get("volunteers", []) if v["person_id"] != person_id
+        ][:1]
+        if not partner:
+            raise MatchError(
+                "volunteer",
+                _l("This visit needs two volunteers: approve or assign them on the shift itself."),
+            )
+        people += partner
+    keep_time = p is not None and person_id in [v["person_id"] for v in p["volunteers"]]
+    start = p["start"] if keep_time else shift.starts_at.isoformat()
+    kind = "ride" if shift.kind.is_ride else "visit"
+    pins = {
+        **run.pins,
+        str(shift_id): {
+            "people": people,
+            "start": start,
+            "kind": kind,
+            "date": shift.occurrence_date.isoformat(),
+        },
+    }
+    return start_run(
+        actor,
+        run.date_from,
+        run.date_to,
+        run.scope,
+        pins=pins,
+        parent=run,
+        seed=run.seed,
+        time_limit_s=run.time_limit_s,
+    )

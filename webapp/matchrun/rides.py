@@ -1,0 +1,345 @@
+"""Rides in a match run: rows -> ``matching.rides`` dataclasses, solve, back to proposals.
+
+Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
+- A ride with a return is two shifts sharing ``group_key`` and one volunteer drives both
+  (the driver waits and brings the passenger home, DOMAIN.md). The solver may give the
+  two legs to two drivers; the group is proposed to the outbound leg's driver.
+- Every group the solver serves is re-checked against the app's own rules
+  (``shifts.eligibility``: radius from home, seats, wheelchair, credentials, absences)
+  and against the driver's other proposals and held shifts; a group that fails goes to
+  the next driver that fits, first come, else it is unserved with the reason.
+- The first-come baseline is the same greedy without the solver's choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from matching.rides import Driver, Ride, RidesProblem, solve_rides
+from webapp.extensions import db
+from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days
+from webapp.people.eligibility import is_away, missing_credentials
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.places.geocoding import distance_km
+from webapp.requests.models import RidePurpose
+from webapp.requests.operations import settings_for
+from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
+from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
+from webapp.shifts.timeutil import org_tz, travel
+from webapp.shifts.transitions import HOLDING
+
+PRIORITY = {RidePurpose.MEDICAL: 3, RidePurpose.PHARMACY: 2}
+
+
+def _drivers(org_id: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+            .where(
+                Person.organisation_id == org_id,
+                Person.is_volunteer.is_(True),
+                Person.lat.is_not(None),
+                Person.lon.is_not(None),
+                VolunteerProfile.status == VolunteerStatus.APPROVED,
+                VolunteerProfile.offers_driving.is_(True),
+                VolunteerProfile.car_seats.is_not(None),
+            )
+            .order_by(Person.id)
+            .options(*PERSON_LOADS)
+        )
+    )
+
+
+def _groups(org_id: int, first: date, last: date) -> list[list[Shift]]:
+    legs = db.session.scalars(
+        sa.select(Shift)
+        .where(
+            Shift.organisation_id == org_id,
+            Shift.kind != ShiftKind.VISIT,
+            Shift.status == ShiftStatus.OPEN,
+            Shift.occurrence_date >= first,
+            Shift.occurrence_date <= last,
+            Shift.starts_at > datetime.now(UTC),
+        )
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    groups: dict[str, list[Shift]] = {}
+    for leg in legs:
+        groups.setdefault(leg.group_key, []).append(leg)
+    return [
+        g
+        for g in groups.values()
+        if all(x.start_lat is not None and x.end_lat is not None for x in g)
+    ]
+
+
+def _minutes(shift: Shift) -> int:
+    return int((shift.ends_at - shift.starts_at).total_seconds() // 60)
+
+
+class _Book:
+    """Per driver: legs proposed in this run, for the overlap check between proposals."""
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self.legs: dict[int, list[Shift]] = {}
+
+    def why_not(self, person: Person, group: list[Shift]) -> str | None:
+        for leg in group:
+            reason = ineligibility(person, leg)
+            if reason:
+                return str(reason)
+        for leg in group:
+            for other in self.legs.get(person.id, []):
+                if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
+                    return "already proposed for another ride at that time"
+        reason = conflict(person, group, self.speed)
+        return str(reason) if reason else None
+
+    def book(self, person: Person, group: list[Shift]) -> None:
+        self.legs.setdefault(person.id, []).extend(group)
+
+
+def _after(a: Shift, b: Shift, speed: float) -> bool:
+    km = distance_km((a.end_lat, a.end_lon), (b.start_lat, b.start_lon))
+    return b.starts_at >= a.ends_at + travel(km, speed)
+
+
+def solve_rides_range(
+    org_id: int,
+    first: date,
+    last: date,
+    *,
+    pins: dict[str, dict],
+    seed: int,
+    time_limit_s: float,
+    say: Callable[[float, str], None],
+    lo: float = 0.0,
+    hi: float = 1.0,
+) -> dict[str, Any]:
+    """Plan the open ride groups of ``first..last``; pins name the driver of a group."""
+    tz = org_tz(org_id)
+    speed = settings_for(org_id).travel_speed_kmh
+    monday = first - timedelta(days=first.weekday())
+
+    def minute(moment: datetime) -> int:
+        local = moment.astimezone(tz).replace(tzinfo=None)
+        return int((local - datetime.combine(monday, time(0))).total_seconds() // 60)
+
+    say(lo, f"rides:{first.isoformat()}:converting")
+    groups = _groups(org_id, first, last)
+    people = _drivers(org_id)
+    held = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.organisation_id == org_id,
+            Shift.status.in_(HOLDING),
+            Shift.occurrence_date >= first,
+            Shift.occurrence_date <= last,
+        )
+    ).all()
+    drivers = []
+    for p in people:
+        slots = []
+        for day in _days(first, last):
+            if is_away(p, day) or missing_credentials(p, "ride", day):
+                continue
+            base = (day - monday).days * DAY
+            slots += [
+                (base + s.start.hour * 60 + s.start.minute, base + s.end.hour * 60 + s.end.minute)
+                for s in p.slots
+                if s.weekday == day.weekday()
+            ]
+        for shift in held:
+            if p.id in shift.volunteer_ids:
+                slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
+        if slots:
+            drivers.append(
+                Driver(
+                    str(p.id),
+                    p.lat,
+                    p.lon,
+                    tuple(sorted(slots)),
+                    seats=p.volunteer.car_seats or 1,
+                    wheelchair=p.volunteer.car_wheelchair,
+                )
+            )
+    rides = []
+    for g in groups:
+        req = g[0].request
+        for leg in g:
+            common = dict(
+                id=str(leg.id),
+                pickup_lat=leg.start_lat,
+                pickup_lon=leg.start_lon,
+                dropoff_lat=leg.end_lat,
+                dropoff_lon=leg.end_lon,
+                passengers=req.passengers,
+                wheelchair=req.wheelchair,
+                priority=PRIORITY.get(req.purpose, 1),
+            )
+            if leg.kind == ShiftKind.RIDE_OUT:
+                rides.append(Ride(appointment=minute(leg.ends_at), **common))
+            else:
+                out = next((x for x in g if x.kind == ShiftKind.RIDE_OUT), None)
+                rides.append(
+                    Ride(
+                        earliest_pickup=minute(leg.starts_at),
+                        return_of=str(out.id) if out else None,
+                        **common,
+                    )
+                )
+    problem = RidesProblem(
+        tuple(drivers),
+        tuple(rides),
+        speed_kmh=speed,
+        distance_km=lambda a, b, c, d: distance_km((a, b), (c, d)),
+    )
+    say(lo + 0.1 * (hi - lo), f"rides:{first.isoformat()}:solving")
+    sol = solve_rides(problem, time_limit_s=time_limit_s, seed=seed) if rides else None
+    say(lo + 0.9 * (hi - lo), f"rides:{first.isoformat()}:checking")
+    driver_of = {s.ride_id: r.driver_id for r in (sol.routes if sol else ()) for s in r.stops}
+    reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
+    by_id = {p.id: p for p in people}
+    pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
+    plan = _assign(groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id)
+    baseline = _assign(groups, people, speed, {}, lambda g: None, by_id)
+    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None)
+
+
+def _assign(groups, people, speed, pins, choice, by_id):  # type: ignore[no-untyped-def]
+    """Group leader id -> (person, note). Pins first, then the solver's driver if it still
+    passes every rule, else the first driver that does (first come)."""
+    book, out = _Book(speed), {}
+    order = sorted(groups, key=lambda g: (str(g[0].id) not in pins, g[0].starts_at, g[0].id))
+    for g in order:
+        pin = pins.get(str(g[0].id))
+        wanted = choice(g)
+        tries = (
+            [by_id.get(int(pin["people"][0]))]
+            if pin
+            else ([by_id.get(int(wanted))] if wanted else []) + people
+        )
+        reasons = []
+        for p in [x for x in tries if x is not None]:
+            why = book.why_not(p, g)
+            if why is None:
+                book.book(p, g)
+                out[g[0].id] = (
+                    p,
+                    "pinned"
+                    if pin
+                    else "solver"
+                    if wanted and int(wanted) == p.id
+                    else "repaired"
+                    if wanted
+                    else "first_come",
+                )
+                break
+            reasons.append(why)
+            if pin:
+                break
+        else:
+            out[g[0].id] = (None, reasons[0] if pin and reasons else None)
+    return out
+
+
+def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    proposals, unserved = [], []
+    loads: dict[tuple[int, date], int] = {}
+    for g in groups:
+        person, _ = plan[g[0].id]
+        if person:
+            week = g[0].occurrence_date - timedelta(days=g[0].occurrence_date.weekday())
+            loads[person.id, week] = loads.get((person.id, week), 0) + sum(map(_minutes, g))
+    for g in groups:
+        person, note = plan[g[0].id]
+        if person is None:
+            reason = (
+                note
+                or reason_of.get(str(g[0].id))
+                or (
+                    "no driver passes the checks for this ride" if solved else "no driver available"
+                )
+            )
+            unserved.append({"shift_id": g[0].id, "reason": reason})
+            continue
+        week = g[0].occurrence_date - timedelta(days=g[0].occurrence_date.weekday())
+        km = volunteer_distance(person, g[0])
+        slot = next(
+            (
+                (s.start, s.end)
+                for s in person.slots
+                if s.weekday == g[0].occurrence_date.weekday()
+                and s.start <= g[0].starts_at.astimezone(tz).time()
+            ),
+            None,
+        )
+        proposals.append(
+            {
+                "shift_id": g[0].id,
+                "kind": "ride",
+                "legs": [x.id for x in g],
+                "start": g[0].starts_at.isoformat(),
+                "end": g[-1].ends_at.isoformat(),
+                "fixed": False,
+                "pinned": str(g[0].id) in pins,
+                "source": note,
+                "volunteers": [
+                    {
+                        "person_id": person.id,
+                        "km": round(km or 0.0, 2),
+                        "slot": [
+                            datetime.combine(g[0].occurrence_date, slot[0], tzinfo=tz).isoformat(),
+                            datetime.combine(g[0].occurrence_date, slot[1], tzinfo=tz).isoformat(),
+                        ]
+                        if slot
+                        else None,
+                        "continuity": g[0].request.preferred_volunteer_id == person.id,
+                        "load_week_min": loads.get((person.id, week), 0)
+                        + _held_minutes(person, week),
+                    }
+                ],
+            }
+        )
+
+    def summary(p):  # type: ignore[no-untyped-def]
+        served = [g for g in groups if p[g[0].id][0] is not None]
+        return {
+            "served": len(served),
+            "priority": sum(PRIORITY.get(g[0].request.purpose, 1) for g in served),
+            "km": round(sum(volunteer_distance(p[g[0].id][0], g[0]) or 0 for g in served), 2),
+            "continuity": sum(
+                1 for g in served if g[0].request.preferred_volunteer_id == p[g[0].id][0].id
+            ),
+        }
+
+    base = summary(baseline)
+    base["unserved"] = [g[0].id for g in groups if baseline[g[0].id][0] is None]
+    return {
+        "proposals": proposals,
+        "unserved": unserved,
+        "solver": summary(plan),
+        "baseline": base,
+        "rides_total": len(groups),
+    }
+
+
+def _held_minutes(person: Person, monday: date) -> int:
+    from webapp.shifts.models import Assignment
+
+    rows = db.session.scalars(
+        sa.select(Shift)
+        .join(Assignment)
+        .where(
+            Assignment.volunteer_id == person.id,
+            Shift.status.in_(HOLDING),
+            Shift.occurrence_date >= monday,
+            Shift.occurrence_date <= monday + timedelta(days=6),
+        )
+    )
+    return sum(_minutes(s) for s in rows)

@@ -1,0 +1,231 @@
+"""The coordinator's matcher pages: start a run, watch it, decide on its proposals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.extensions import db
+from webapp.matchrun import operations as ops
+from webapp.matchrun.forms import RunForm
+from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.matchrun.reasons import error_text, progress_text, reason_text
+from webapp.people.models import Person
+from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.shifts.models import Shift
+from webapp.shifts.operations import begin_locked
+from webapp.shifts.timeutil import org_tz
+
+bp = Blueprint("matchrun", __name__, url_prefix="/match")
+add_nav("matchrun.index", lambda: _l("Match"), is_coordinator, order=40)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@coordinator_required
+def index():  # type: ignore[no-untyped-def]
+    form = RunForm()
+    if form.validate_on_submit():
+        try:
+            run = ops.start_run(
+                current_user, form.date_from.data, form.date_to.data, RunScope(form.scope.data)
+            )
+        except ops.MatchError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            db.session.commit()
+            ops.launch(run.id)  # after the commit: the worker must see the row
+            return redirect(url_for("matchrun.show", run_id=run.id))
+    runs = db.session.scalars(
+        sa.select(MatchRun)
+        .where(MatchRun.organisation_id == current_user.organisation_id)
+        .order_by(MatchRun.id.desc())
+        .limit(10)
+    ).all()
+    return render_template("matchrun/index.html", form=form, runs=runs), (
+        422 if form.errors else 200
+    )
+
+
+def _status(run: MatchRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "status": run.status.value,
+        "progress": round(run.progress or 0.0, 3),
+        "text": progress_text(run.progress_text),
+        "finished": run.finished,
+        "url": url_for("matchrun.show", run_id=run.id),
+    }
+
+
+@bp.route("/runs/<int:run_id>/status.json")
+@coordinator_required
+def status(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    if ops.expire_if_stale(run):
+        db.session.commit()
+    return jsonify(_status(run))
+
+
+@bp.route("/runs/<int:run_id>")
+@coordinator_required
+def show(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    if ops.expire_if_stale(run):
+        db.session.commit()
+    if not run.finished:
+        return render_template("matchrun/progress.html", run=run, state=_status(run))
+    if run.status == RunStatus.FAILED:
+        return render_template("matchrun/failed.html", run=run, message=error_text(run.error))
+    return render_template("matchrun/results.html", run=run, parts=_parts(run))
+
+
+def _parts(run: MatchRun) -> list[dict[str, Any]]:
+    """What the results page shows, per part (visits, rides), with names looked up now."""
+    tz = org_tz(run.organisation_id)
+    out = []
+    for key, data in (run.results or {}).items():
+        ids = {p["shift_id"] for p in data["proposals"]} | {u["shift_id"] for u in data["unserved"]}
+        shifts = {s.id: s for s in db.session.scalars(sa.select(Shift).where(Shift.id.in_(ids)))}
+        pids = {v["person_id"] for p in data["proposals"] for v in p["volunteers"]}
+        people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(pids)))}
+        baseline_unserved = set(data["baseline"].get("unserved", []))
+        pool = ops.candidates(run.organisation_id, ride=key == "rides")
+        rows = []
+        for p in data["proposals"]:
+            shift = shifts.get(p["shift_id"])
+            if shift is None:
+                continue
+            rows.append(
+                {
+                    "p": p,
+                    "shift": shift,
+                    "start": datetime.fromisoformat(p["start"]).astimezone(tz),
+                    "end": datetime.fromisoformat(p["end"]).astimezone(tz),
+                    "decision": (run.decisions or {}).get(str(p["shift_id"])),
+                    "first_come_unfilled": p["shift_id"] in baseline_unserved,
+                    "volunteers": [
+                        dict(v, person=people.get(v["person_id"]), slot_text=_slot(v, tz))
+                        for v in p["volunteers"]
+                    ],
+                    "choices": ops.eligible_for(shift, pool) if _pinnable(run, p, shift) else [],
+                }
+            )
+        unserved = []
+        for u in data["unserved"]:
+            shift = shifts.get(u["shift_id"])
+            if shift is None:
+                continue
+            unserved.append(
+                {
+                    "shift": shift,
+                    "reason": reason_text(u["reason"]),
+                    "start": shift.starts_at.astimezone(tz),
+                    "first_come_filled": u["shift_id"] not in baseline_unserved,
+                    "choices": ops.eligible_for(shift, pool)
+                    if shift.seats == 1 and shift.status.value == "open"
+                    else [],
+                }
+            )
+        out.append(
+            {
+                "key": key,
+                "rows": rows,
+                "unserved": unserved,
+                "solver": data["solver"],
+                "baseline": data["baseline"],
+                "dropped_pins": [
+                    dict(d, reason=reason_text(d["reason"])) for d in data.get("dropped_pins", [])
+                ],
+                "check_errors": data.get("check_errors", []),
+                "total": data.get("visits_total", data.get("rides_total", 0)),
+            }
+        )
+    return out
+
+
+def _pinnable(run: MatchRun, p: dict[str, Any], shift: Shift) -> bool:
+    return (
+        not p.get("fixed")
+        and not (run.decisions or {}).get(str(p["shift_id"]))
+        and shift.status.value == "open"
+    )
+
+
+def _slot(v: dict[str, Any], tz) -> str:  # type: ignore[no-untyped-def]
+    if not v.get("slot"):
+        return ""
+    a, b = (datetime.fromisoformat(x).astimezone(tz) for x in v["slot"])
+    return f"{a:%H:%M}–{b:%H:%M}"
+
+
+@bp.route("/runs/<int:run_id>/decide", methods=["POST"])
+@coordinator_required
+def decide(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    action = request.form.get("action", "")
+    picked = [int(x) for x in request.form.getlist("shift_id") if x.isdigit()]
+    if action == "approve_all":
+        picked = [
+            p["shift_id"]
+            for part in (run.results or {}).values()
+            for p in part.get("proposals", [])
+        ]
+    if not picked:
+        flash(_("Please tick at least one proposal."), "error")
+        return redirect(url_for("matchrun.show", run_id=run.id))
+    try:
+        if action in ("approve", "approve_all"):
+            begin_locked()  # SQLite: take the write lock before reading seats
+            run = get_in_org_or_404(MatchRun, run_id, current_user)
+            done, problems = ops.approve(run, picked, current_user)
+            db.session.commit()
+            if done:
+                flash(
+                    _(
+                        "%(n)s proposals approved: the volunteers see them in their shifts.",
+                        n=len(done),
+                    ),
+                    "success",
+                )
+            for sid, message in problems:
+                flash(
+                    _("Shift %(id)s could not be approved: %(why)s", id=sid, why=message), "error"
+                )
+        elif action == "reject":
+            done = ops.reject(run, picked)
+            db.session.commit()
+            flash(_("%(n)s proposals turned down; those shifts stay open.", n=len(done)), "success")
+        else:
+            flash(_("Unknown action."), "error")
+    except ops.MatchError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    return redirect(url_for("matchrun.show", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/pin", methods=["POST"])
+@coordinator_required
+def pin(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    shift_id = request.form.get("shift_id", "")
+    person_id = request.form.get("person_id", "")
+    if not (shift_id.isdigit() and person_id.isdigit()):
+        flash(_("Please choose a volunteer to pin."), "error")
+        return redirect(url_for("matchrun.show", run_id=run.id))
+    try:
+        new = ops.pin_and_resolve(run, int(shift_id), int(person_id), current_user)
+    except ops.MatchError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("matchrun.show", run_id=run.id))
+    db.session.commit()
+    ops.launch(new.id)
+    flash(_("Volunteer pinned. Solving again with your choices kept…"), "success")
+    return redirect(url_for("matchrun.show", run_id=new.id))

@@ -1,0 +1,152 @@
+"""The background worker: ``python -m webapp.matchrun.worker RUN_ID``.
+
+Why a separate process and not a thread in the web worker: a solve takes seconds of CPU
+(CP-SAT releases the GIL but the conversion does not), gunicorn may kill or recycle a web
+worker at any time (timeouts, max-requests), and a thread would die with it, leaving the
+run "running" forever. A child process started with ``subprocess.Popen`` survives the
+request, needs no broker or extra service, works the same under gunicorn, the dev server
+and tests, and shares nothing but the database row with the web side.
+
+The worker claims the run (``queued`` -> ``running`` in one conditional UPDATE, so two
+workers never solve the same run), writes progress in short transactions of its own, and
+finishes ``done`` with the results or ``failed`` with a message a coordinator can read:
+a traceback goes to the worker's stderr (the server log), never to the page.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+
+from matching.errors import InputError
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+
+
+def _update(run_id: int, **values: object) -> None:
+    """One short transaction: the page polling this row sees it at once."""
+    db.session.execute(sa.update(MatchRun).where(MatchRun.id == run_id).values(**values))
+    db.session.commit()
+
+
+def _claim(run_id: int) -> bool:
+    result = db.session.execute(
+        sa.update(MatchRun)
+        .where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
+        .values(
+            worker_pid=os.getpid(),
+            status=RunStatus.RUNNING,
+            started_at=utcnow(),
+            progress=0.0,
+            progress_text="starting",
+        )
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def run(run_id: int) -> RunStatus:
+    """Solve one queued run inside the current app context; returns its final status."""
+    from webapp.matchrun.rides import solve_rides_range
+    from webapp.matchrun.solve import solve_visits_range
+
+    if not _claim(run_id):
+        return RunStatus(
+            db.session.scalar(sa.select(MatchRun.status).where(MatchRun.id == run_id))
+            or RunStatus.FAILED
+        )
+    row = db.session.get(MatchRun, run_id)
+    org_id, first, last, scope = row.organisation_id, row.date_from, row.date_to, row.scope
+    pins, seed, limit = row.pins, row.seed, row.time_limit_s
+    db.session.rollback()  # nothing pending; start the conversion from a fresh snapshot
+
+    def say(fraction: float, code: str) -> None:
+        _update(run_id, progress=max(0.0, min(1.0, fraction)), progress_text=code[:200])
+
+    try:
+        results: dict = {}
+        split = 0.7 if scope == RunScope.BOTH else 1.0
+        if scope in (RunScope.VISITS, RunScope.BOTH):
+            results["visits"] = solve_visits_range(
+                org_id,
+                first,
+                last,
+                pins=pins,
+                seed=seed,
+                time_limit_s=limit,
+                say=say,
+                hi=split * 0.98,
+            )
+            db.session.rollback()
+        if scope in (RunScope.RIDES, RunScope.BOTH):
+            results["rides"] = solve_rides_range(
+                org_id,
+                first,
+                last,
+                pins=pins,
+                seed=seed,
+                time_limit_s=limit,
+                say=say,
+                lo=(split if scope == RunScope.BOTH else 0.0) * 0.98,
+                hi=0.98,
+            )
+            db.session.rollback()
+        _update(
+            run_id,
+            status=RunStatus.DONE,
+            results=results,
+            progress=1.0,
+            progress_text="done",
+            finished_at=utcnow(),
+        )
+        return RunStatus.DONE
+    except InputError as exc:
+        db.session.rollback()
+        _fail(run_id, f"input|{exc.field}: {exc.message}")
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end readable
+        db.session.rollback()
+        traceback.print_exc(file=sys.stderr)
+        _fail(run_id, f"crash|{type(exc).__name__}: {exc}")
+    return RunStatus.FAILED
+
+
+def _fail(run_id: int, message: str) -> None:
+    """``message`` is ``"input|detail"`` or ``"crash|detail"``: the page words it in the
+    coordinator's language (see ``views.error_text``)."""
+    _update(
+        run_id,
+        status=RunStatus.FAILED,
+        error=message[:2000],
+        progress_text="failed",
+        finished_at=utcnow(),
+    )
+
+
+def main(run_id: int, app: Flask | None = None) -> int:
+    """Entry point; uses the current app if there is one (tests), else builds one from the
+    environment (``DATABASE_URL``), exactly like the web process does."""
+    if app is None and has_app_context():
+        return 0 if run(run_id) == RunStatus.DONE else 1
+    if app is None:
+        from webapp import create_app
+
+        app = create_app()
+    with app.app_context():
+        try:
+            return 0 if run(run_id) == RunStatus.DONE else 1
+        finally:
+            db.session.remove()
+            if current_app:
+                db.engine.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by the subprocess test
+    if len(sys.argv) != 2 or not sys.argv[1].isdigit():
+        print("usage: python -m webapp.matchrun.worker RUN_ID", file=sys.stderr)
+        raise SystemExit(2)
+    raise SystemExit(main(int(sys.argv[1])))

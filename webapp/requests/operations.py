@@ -1,0 +1,294 @@
+"""Creating, changing and cancelling requests. Operations flush; views commit.
+
+Errors are :class:`RequestError` keyed by the form field they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.places.geocoding import AddressNotFound, locate
+from webapp.requests.models import (
+    OrganisationSettings,
+    Request,
+    RequestKind,
+    RequestStatus,
+    RequestWindow,
+    RidePurpose,
+)
+
+
+class RequestError(ValueError):
+    def __init__(self, field: str, message) -> None:  # type: ignore[no-untyped-def]
+        # ``message`` may be a lazy string: it is translated when shown, so jobs running
+        # outside a request can raise it too.
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def settings_for(org_id: int) -> OrganisationSettings:
+    """The organisation's booking settings (created with defaults on first use)."""
+    row = db.session.get(OrganisationSettings, org_id)
+    if row is None:
+        row = OrganisationSettings(
+            organisation_id=org_id, min_notice_days=2, horizon_weeks=4, travel_speed_kmh=30.0
+        )
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+@dataclass
+class Draft:
+    """What a form collected; the operation checks the rules and builds the request."""
+
+    kind: RequestKind
+    start_date: date
+    # visits
+    windows: list[tuple[int, time, time]] = field(default_factory=list)
+    duration_minutes: int = 60
+    recurring: bool = False
+    end_date: date | None = None
+    languages: list[str] = field(default_factory=list)
+    gender_preference: str | None = None
+    interests: list[str] = field(default_factory=list)
+    two_volunteers: bool = False
+    notes: str | None = None
+    # rides
+    pickup_address: str | None = None
+    destination_name: str | None = None
+    destination_address: str | None = None
+    purpose: RidePurpose | None = None
+    appointment_time: time | None = None
+    stay_minutes: int | None = None
+    return_time: time | None = None
+    return_wanted: bool = False
+    passengers: int = 1
+    wheelchair: bool = False
+    escort: bool = False
+    # coordinator-only: bypass the minimum notice, with the reason recorded
+    override_reason: str | None = None
+
+
+def create_request(resident: Person, draft: Draft, actor, now: datetime | None = None) -> Request:  # type: ignore[no-untyped-def]
+    """Check ``draft``, save the request and create its shifts for the horizon."""
+    from webapp.shifts.planning import default_until, expand_request, first_start
+
+    now = now or utcnow()
+    if not resident.is_resident and not resident.is_neighbour:
+        raise RequestError("resident", _("This person is not registered as a resident."))
+    req = Request(organisation_id=resident.organisation_id, resident=resident, kind=draft.kind)
+    _fill(req, resident, draft)
+    db.session.add(req)
+    db.session.flush()
+    starts = first_start(req)
+    if starts is None:
+        raise RequestError("windows", _("Choose at least one day of the week."))
+    if starts <= now:
+        field_name = "appointment_time" if draft.kind == RequestKind.RIDE else "start_date"
+        raise RequestError(field_name, _("This time is already in the past."))
+    _check_notice(req, starts, draft, actor, now)
+    req.created_by_id = getattr(actor, "id", None)
+    expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
+    return req
+
+
+def _fill(req: Request, resident: Person, d: Draft) -> None:
+    if d.recurring and d.end_date is None:
+        raise RequestError("end_date", _("Say until when it should repeat."))
+    if d.recurring and d.end_date < d.start_date:
+        raise RequestError("end_date", _("The last date must be on or after the first date."))
+    req.start_date = d.start_date
+    req.recurring = d.recurring
+    req.end_date = d.end_date if d.recurring else None
+    req.languages = [x for x in d.languages if x]
+    req.gender_preference = d.gender_preference or None
+    req.interests = [x for x in d.interests if x]
+    req.notes = (d.notes or "").strip() or None
+    if d.kind == RequestKind.VISIT:
+        if d.duration_minutes is None or d.duration_minutes <= 0:
+            raise RequestError("duration_minutes", _("The duration must be more than 0 minutes."))
+        if not d.windows:
+            raise RequestError("windows", _("Choose at least one day of the week."))
+        for _wd, start, end in d.windows:
+            if end <= start:
+                raise RequestError("window_end", _("The window must end after it starts."))
+            if (datetime.combine(date.min, end) - datetime.combine(date.min, start)) < timedelta(
+                minutes=d.duration_minutes
+            ):
+                raise RequestError("window_end", _("The window is shorter than the visit."))
+        req.duration_minutes = d.duration_minutes
+        req.two_volunteers = d.two_volunteers
+        req.windows = [RequestWindow(weekday=wd, start=s, end=e) for wd, s, e in d.windows]
+        return
+    _fill_ride(req, resident, d)
+
+
+def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
+    if d.appointment_time is None:
+        raise RequestError("appointment_time", _("Give the time of the appointment."))
+    if not (d.destination_address or "").strip():
+        raise RequestError("destination_address", _("Where should we take you?"))
+    try:
+        dest = locate(resident.organisation_id, d.destination_address)
+    except AddressNotFound:
+        raise RequestError(
+            "destination_address",
+            _("We could not find this address. Check the street and number, or call us."),
+        ) from None
+    pickup = (d.pickup_address or "").strip()
+    if pickup and pickup != resident.address:
+        try:
+            loc = locate(resident.organisation_id, pickup)
+        except AddressNotFound:
+            raise RequestError("pickup_address", _("We could not find this address.")) from None
+        req.pickup_address, req.pickup_lat, req.pickup_lon = pickup, loc.lat, loc.lon
+    else:
+        req.pickup_address, req.pickup_lat, req.pickup_lon = (
+            resident.address,
+            resident.lat,
+            resident.lon,
+        )
+    stay = d.stay_minutes
+    if d.return_wanted and d.return_time is not None:
+        stay = int(
+            (
+                datetime.combine(date.min, d.return_time)
+                - datetime.combine(date.min, d.appointment_time)
+            ).total_seconds()
+            // 60
+        )
+        if stay <= 0:
+            raise RequestError("return_time", _("The return must be after the appointment."))
+    if d.return_wanted and (stay is None or stay <= 0):
+        raise RequestError("stay_minutes", _("How long you stay must be more than 0 minutes."))
+    if not 1 <= d.passengers <= 8:
+        raise RequestError("passengers", _("Between 1 and 8 passengers."))
+    req.destination_name = (d.destination_name or "").strip() or None
+    req.destination_address = d.destination_address.strip()
+    req.destination_lat, req.destination_lon = dest.lat, dest.lon
+    req.purpose = d.purpose or RidePurpose.OTHER
+    req.appointment_time = d.appointment_time
+    req.return_wanted = d.return_wanted
+    req.stay_minutes = stay if d.return_wanted else None
+    req.passengers = d.passengers
+    req.wheelchair = d.wheelchair
+    req.escort = d.escort
+    req.duration_minutes = 60
+
+
+def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    from webapp.permissions import is_coordinator
+    from webapp.shifts.timeutil import org_tz, today_local
+
+    days = settings_for(req.organisation_id).min_notice_days
+    tz = org_tz(req.organisation_id)
+    if starts.astimezone(tz).date() >= today_local(tz, now) + timedelta(days=days):
+        return
+    reason = (d.override_reason or "").strip()
+    if actor is not None and is_coordinator(actor) and reason:
+        req.notice_override_by_id = actor.id
+        req.notice_override_reason = reason[:300]
+        return
+    field_name = "appointment_time" if req.kind == RequestKind.RIDE else "start_date"
+    if actor is not None and is_coordinator(actor):
+        msg = _(
+            "Less than %(n)s days' notice: give a reason for the urgent booking to go ahead.",
+            n=days,
+        )
+        raise RequestError("override_reason", msg)
+    raise RequestError(
+        field_name,
+        _("Please ask at least %(n)s days ahead. For something urgent, call us.", n=days),
+    )
+
+
+def cancel_request(req: Request, actor, reason: str | None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]
+    """Stop the request: every future shift is cancelled (volunteers are told)."""
+    from webapp.shifts.operations import cancel_future
+
+    if req.status == RequestStatus.CANCELLED:
+        return 0
+    req.status = RequestStatus.CANCELLED
+    req.cancelled_at = utcnow()
+    req.cancelled_by_id = getattr(actor, "id", None)
+    req.cancel_reason = (reason or None) and reason[:300]
+    return cancel_future(req.id, actor, reason or "request cancelled", flush=flush)
+
+
+def change_notes(  # type: ignore[no-untyped-def]
+    req: Request,
+    actor,
+    *,
+    notes: str | None,
+    wheelchair: bool | None = None,
+    escort: bool | None = None,
+) -> None:
+    """A change that keeps the shifts (what the volunteer should know). Volunteers already
+    on a future shift are told."""
+    from webapp.shifts.models import Shift
+    from webapp.shifts.signals import shift_details_changed
+    from webapp.shifts.transitions import FINAL
+
+    changes: list[str] = []
+    if (notes or None) != req.notes:
+        req.notes = notes or None
+        changes.append("notes")
+    if wheelchair is not None and wheelchair != req.wheelchair:
+        req.wheelchair = wheelchair
+        changes.append("wheelchair")
+    if escort is not None and escort != req.escort:
+        req.escort = escort
+        changes.append("escort")
+    if not changes:
+        return
+    db.session.flush()
+    future = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.request_id == req.id,
+            Shift.starts_at > utcnow(),
+            Shift.status.not_in(tuple(FINAL)),
+        )
+    ).all()
+    for shift in future:
+        if shift.assignments:
+            shift_details_changed.send(shift, actor=actor, changes=changes)
+    db.session.flush()
+
+
+def reschedule(req: Request, draft: Draft, actor) -> Request:  # type: ignore[no-untyped-def]
+    """A change of when or where: the old request's future shifts are cancelled (volunteers
+    told: "request changed") and a new request takes its place from the new details."""
+    resident = req.resident
+    cancel_request(req, actor, "request changed")
+    return create_request(resident, draft, actor)
+
+
+def resident_removed(person: Person, actor=None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]
+    """A resident is deleted: their future shifts are cancelled ("resident removed") and
+    the volunteers told; past shifts stay (anonymised by ``resident_id`` SET NULL)."""
+    reqs = db.session.scalars(sa.select(Request).where(Request.resident_id == person.id)).all()
+    return sum(cancel_request(r, actor, "resident removed", flush=flush) for r in reqs)
+
+
+@event.listens_for(Session, "before_flush")
+def _on_person_deleted(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+    # Whoever deletes a Person (the people feature, an erasure request), their future
+    # shifts are cancelled in the same transaction, without that code knowing about us.
+    for obj in list(session.deleted):
+        if isinstance(obj, Person) and obj.is_resident:
+            with session.no_autoflush:
+                resident_removed(obj, flush=False)

@@ -1,0 +1,312 @@
+"""Asking for help: residents in three steps, coordinators in one form; residents' list."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.requests import operations as rops
+from webapp.requests.forms import (
+    CancelForm,
+    CoordinatorRequestForm,
+    NotesForm,
+    ResidentRideForm,
+    ResidentVisitForm,
+    SettingsForm,
+)
+from webapp.requests.models import Request, RequestKind, RidePurpose
+from webapp.shifts import operations as ops
+from webapp.shifts.access import get_shift_or_404, is_resident, me, resident_required
+from webapp.shifts.forms import options
+from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.transitions import FINAL, IllegalTransition
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+
+add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
+add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
+add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
+
+PARTS = {"morning": (time(9), time(12)), "afternoon": (time(15), time(18))}
+
+
+def _show_error(form, err: rops.RequestError) -> None:  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    target = getattr(form, err.field, None)
+    if target is None and err.field == "windows":
+        target = getattr(form, "weekdays", None)
+    if target is not None:
+        target.errors = [*target.errors, str(err.message)]
+    else:
+        form.form_errors.append(str(err.message))
+
+
+def _split(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
+
+
+# --- residents: step 1 choose, step 2 details, step 3 done -------------------------
+
+
+@bp.route("/help")
+@resident_required
+def help():  # type: ignore[no-untyped-def]  # noqa: A001
+    return render_template("requests/help.html")
+
+
+@bp.route("/help/visit", methods=["GET", "POST"])
+@resident_required
+def help_visit():  # type: ignore[no-untyped-def]
+    form = ResidentVisitForm()
+    if form.validate_on_submit():
+        start, end = PARTS[form.part_of_day.data]
+        day = form.start_date.data
+        draft = rops.Draft(
+            kind=RequestKind.VISIT,
+            start_date=day,
+            windows=[(day.weekday(), start, end)],
+            duration_minutes=60,
+            recurring=form.recurring.data,
+            end_date=form.end_date.data,
+            notes=form.notes.data,
+        )
+        try:
+            req = rops.create_request(me(), draft, current_user)
+        except rops.RequestError as err:
+            _show_error(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("requests.done", request_id=req.id))
+    return render_template("requests/help_visit.html", form=form)
+
+
+@bp.route("/help/ride", methods=["GET", "POST"])
+@resident_required
+def help_ride():  # type: ignore[no-untyped-def]
+    form = ResidentRideForm()
+    if form.validate_on_submit():
+        draft = rops.Draft(
+            kind=RequestKind.RIDE,
+            start_date=form.start_date.data,
+            appointment_time=form.appointment_time.data,
+            destination_name=form.destination_name.data,
+            destination_address=form.destination_address.data,
+            purpose=RidePurpose(form.purpose.data),
+            return_wanted=form.return_wanted.data,
+            return_time=form.return_time.data,
+            stay_minutes=60,
+            wheelchair=form.wheelchair.data,
+            escort=form.escort.data,
+            notes=form.notes.data,
+        )
+        try:
+            req = rops.create_request(me(), draft, current_user)
+        except rops.RequestError as err:
+            _show_error(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("requests.done", request_id=req.id))
+    return render_template("requests/help_ride.html", form=form)
+
+
+@bp.route("/<int:request_id>/done")
+@resident_required
+def done(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    if req.resident_id != current_user.person_id:
+        abort(403)
+    return render_template("requests/done.html", req=req, shifts=_upcoming([req.id]))
+
+
+def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
+    shifts = db.session.scalars(
+        sa.select(Shift)
+        .where(
+            Shift.request_id.in_(request_ids),
+            Shift.ends_at > utcnow(),
+            Shift.status.not_in((ShiftStatus.UNFILLED,)),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    groups: dict[str, list[Shift]] = {}
+    for s in shifts:
+        groups.setdefault(s.group_key, []).append(s)
+    return list(groups.values())
+
+
+@bp.route("/mine")
+@resident_required
+def mine():  # type: ignore[no-untyped-def]
+    ids = list(
+        db.session.scalars(
+            sa.select(Request.id).where(Request.resident_id == current_user.person_id)
+        )
+    )
+    return render_template(
+        "requests/mine.html", groups=_upcoming(ids), form=CancelForm(), FINAL=FINAL, S=ShiftStatus
+    )
+
+
+@bp.route("/shift/<int:shift_id>/cancel", methods=["POST"])
+@resident_required
+def cancel_shift(shift_id: int):  # type: ignore[no-untyped-def]
+    shift = get_shift_or_404(shift_id)
+    if shift.request.resident_id != current_user.person_id:
+        abort(403)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            ops.cancel(shift, current_user, form.reason.data or "cancelled by the resident")
+        except (ops.ShiftError, IllegalTransition) as err:
+            db.session.rollback()
+            flash(str(err.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Cancelled. Thank you for letting us know."), "success")
+    return redirect(url_for("requests.mine"))
+
+
+# --- coordinators ------------------------------------------------------------------
+
+
+def _residents() -> list[tuple[int, str]]:
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(
+            Person.organisation_id == current_user.organisation_id,
+            sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)),
+        )
+        .order_by(Person.last_name, Person.first_name)
+    )
+    return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
+
+
+def _coordinator_draft(form: CoordinatorRequestForm) -> rops.Draft:
+    kind = RequestKind(form.kind.data)
+    windows = []
+    if kind == RequestKind.VISIT:
+        if form.window_start.data is None or form.window_end.data is None:
+            raise rops.RequestError("window_start", _("Give the window's start and end."))
+        windows = [(wd, form.window_start.data, form.window_end.data) for wd in form.weekdays.data]
+    return rops.Draft(
+        kind=kind,
+        start_date=form.start_date.data,
+        windows=windows,
+        duration_minutes=form.duration_minutes.data
+        if form.duration_minutes.data is not None
+        else 60,
+        recurring=form.recurring.data,
+        end_date=form.end_date.data,
+        languages=_split(form.languages.data),
+        gender_preference=form.gender_preference.data or None,
+        interests=_split(form.interests.data),
+        two_volunteers=form.two_volunteers.data,
+        notes=form.notes.data,
+        pickup_address=form.pickup_address.data,
+        destination_name=form.destination_name.data,
+        destination_address=form.destination_address.data,
+        purpose=RidePurpose(form.purpose.data),
+        appointment_time=form.appointment_time.data,
+        stay_minutes=form.stay_minutes.data,
+        return_time=form.return_time.data,
+        return_wanted=form.return_wanted.data,
+        passengers=form.passengers.data or 1,
+        wheelchair=form.wheelchair.data,
+        escort=form.escort.data,
+        override_reason=form.override_reason.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinator_required
+def new():  # type: ignore[no-untyped-def]
+    form = CoordinatorRequestForm()
+    form.resident.choices = options(_residents())
+    if not form.is_submitted() and request.args.get("resident", "").isdigit():
+        # Linked from a resident's page: the call is about them.
+        form.resident.data = int(request.args["resident"])
+    if form.validate_on_submit():
+        resident = get_in_org_or_404(Person, form.resident.data, current_user)
+        try:
+            req = rops.create_request(resident, _coordinator_draft(form), current_user)
+        except rops.RequestError as err:
+            _show_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
+            return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template("requests/new.html", form=form)
+
+
+@bp.route("/<int:request_id>")
+@coordinator_required
+def detail(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    shifts = db.session.scalars(
+        sa.select(Shift).where(Shift.request_id == req.id).order_by(Shift.starts_at)
+    ).all()
+    notes_form = NotesForm(obj=req)
+    return render_template(
+        "requests/detail.html", req=req, shifts=shifts, form=CancelForm(), notes_form=notes_form
+    )
+
+
+@bp.route("/<int:request_id>/notes", methods=["POST"])
+@coordinator_required
+def notes(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    form = NotesForm()
+    if form.validate_on_submit():
+        rops.change_notes(
+            req,
+            current_user,
+            notes=(form.notes.data or "").strip() or None,
+            wheelchair=form.wheelchair.data,
+            escort=form.escort.data,
+        )
+        db.session.commit()
+        flash(_("Saved. Volunteers already booked are told."), "success")
+    else:
+        flash(_("The notes are too long."), "error")
+    return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@coordinator_required
+def cancel(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    form = CancelForm()
+    if form.validate_on_submit():
+        n = rops.cancel_request(req, current_user, form.reason.data or None)
+        db.session.commit()
+        flash(_("Request cancelled (%(n)s future shifts).", n=n), "success")
+    return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@coordinator_required
+def settings():  # type: ignore[no-untyped-def]
+    row = rops.settings_for(current_user.organisation_id)
+    form = SettingsForm(obj=row)
+    if form.validate_on_submit():
+        row.min_notice_days = form.min_notice_days.data
+        row.horizon_weeks = form.horizon_weeks.data
+        row.travel_speed_kmh = float(form.travel_speed_kmh.data)
+        from webapp.shifts.planning import extend_horizon
+
+        extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
+        db.session.commit()
+        flash(_("Booking rules saved."), "success")
+        return redirect(url_for("requests.settings"))
+    db.session.commit()  # the row may just have been created with the defaults
+    return render_template("requests/settings.html", form=form)

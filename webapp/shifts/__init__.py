@@ -1,0 +1,1 @@
+"""Shifts: dated occurrences of requests, who serves them, and what happened."""

@@ -1,0 +1,103 @@
+"""The open-shift board and a volunteer's schedule (queries only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.requests.operations import settings_for
+from webapp.shifts.eligibility import conflict, held_shifts, ineligibility, volunteer_distance
+from webapp.shifts.models import Assignment, Shift, ShiftStatus
+from webapp.shifts.timeutil import org_tz
+from webapp.shifts.transitions import HOLDING
+
+S = ShiftStatus
+
+
+@dataclass
+class BoardItem:
+    legs: list[Shift]
+    km: float | None
+
+    @property
+    def first(self) -> Shift:
+        return self.legs[0]
+
+
+def _groups(shifts: list[Shift]) -> list[list[Shift]]:
+    groups: dict[str, list[Shift]] = {}
+    for s in sorted(shifts, key=lambda s: s.starts_at):
+        groups.setdefault(s.group_key, []).append(s)
+    return list(groups.values())
+
+
+def open_board(
+    person: Person, now: datetime | None = None, limit: int | None = None
+) -> list[BoardItem]:
+    """Groups ``person`` could take now: eligible on every leg, a free seat, no clash.
+    Soonest day first, nearest first within a day."""
+    now = now or utcnow()
+    org_id = person.organisation_id
+    settings = settings_for(org_id)
+    horizon = now + timedelta(weeks=settings.horizon_weeks + 1)
+    candidates = db.session.scalars(
+        sa.select(Shift)
+        .where(
+            Shift.organisation_id == org_id,
+            Shift.status.in_((S.OPEN, S.CLAIMED)),
+            Shift.starts_at > now,
+            Shift.starts_at < horizon,
+        )
+        .options(selectinload(Shift.assignments), selectinload(Shift.request))
+    ).all()
+    groups = _groups(list(candidates))
+    if not groups:
+        return []
+    # A group is claimable only if every leg is (one query for all group sizes).
+    sizes = dict(
+        db.session.execute(
+            sa.select(Shift.group_key, sa.func.count())
+            .where(Shift.group_key.in_([g[0].group_key for g in groups]))
+            .group_by(Shift.group_key)
+        ).all()
+    )
+    held = held_shifts(person, now, horizon)
+    items = []
+    for legs in groups:
+        if sizes.get(legs[0].group_key) != len(legs):
+            continue
+        if any(leg.free_seats < 1 or person.id in leg.volunteer_ids for leg in legs):
+            continue
+        if any(ineligibility(person, leg) for leg in legs):
+            continue
+        if conflict(person, legs, settings.travel_speed_kmh, held):
+            continue
+        items.append(BoardItem(legs, volunteer_distance(person, legs[0])))
+    tz = org_tz(org_id)
+    items.sort(
+        key=lambda i: (i.first.starts_at.astimezone(tz).date(), i.km or 0, i.first.starts_at)
+    )
+    return items[:limit] if limit else items
+
+
+def my_shifts(person: Person, now: datetime | None = None) -> list[list[Shift]]:
+    """Groups the volunteer holds from yesterday on, plus finished ones awaiting a log."""
+    now = now or utcnow()
+    shifts = db.session.scalars(
+        sa.select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Assignment.volunteer_id == person.id,
+            sa.or_(
+                sa.and_(Shift.status.in_(HOLDING), Shift.ends_at > now - timedelta(days=14)),
+                sa.and_(Shift.status == S.COMPLETED, Shift.ends_at > now - timedelta(days=2)),
+            ),
+        )
+    ).all()
+    return _groups(list(shifts))

@@ -1,0 +1,302 @@
+"""Coordinator pages: day and week views, one shift's actions, alerts, run sheets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
+from webapp.shifts import operations as ops
+from webapp.shifts.access import get_shift_or_404
+from webapp.shifts.eligibility import conflict, ineligibility
+from webapp.shifts.forms import ActionForm, AssignForm, NoShowForm, ReasonForm, options
+from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.timeutil import at_local, org_tz, today_local
+from webapp.shifts.transitions import IllegalTransition
+from webapp.shifts.views import bp
+
+S = ShiftStatus
+
+add_nav("shifts.day", lambda: _l("Today"), is_coordinator, order=11)
+add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=12)
+add_nav("shifts.alerts", lambda: _l("Alerts"), is_coordinator, order=14)
+
+
+def _day_arg(name: str = "date") -> date:
+    tz = org_tz(current_user.organisation_id)
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return today_local(tz)
+
+
+def _shifts_between(start: date, end: date) -> list[Shift]:
+    tz = org_tz(current_user.organisation_id)
+    query = sa.select(Shift).where(
+        Shift.organisation_id == current_user.organisation_id,
+        Shift.starts_at >= at_local(start, datetime.min.time(), tz),
+        Shift.starts_at < at_local(end, datetime.min.time(), tz),
+    )
+    kind = request.args.get("kind")
+    if kind == "visit":
+        query = query.where(Shift.kind == ShiftKind.VISIT)
+    elif kind == "ride":
+        query = query.where(Shift.kind != ShiftKind.VISIT)
+    hood = request.args.get("hood")
+    if hood:
+        query = query.where(Shift.neighbourhood == hood)
+    return list(db.session.scalars(query.order_by(Shift.starts_at)))
+
+
+def _neighbourhoods() -> list[str]:
+    return [
+        h
+        for h in db.session.scalars(
+            sa.select(Shift.neighbourhood)
+            .where(Shift.organisation_id == current_user.organisation_id)
+            .distinct()
+        )
+        if h
+    ]
+
+
+def _open_alerts() -> list[CheckIn]:
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn)
+            .where(
+                CheckIn.organisation_id == current_user.organisation_id,
+                CheckIn.worried.is_(True),
+                CheckIn.handled_at.is_(None),
+            )
+            .order_by(CheckIn.created_at)
+        )
+    )
+
+
+def _summary(shifts: list[Shift]) -> dict[str, list[Shift]]:
+    return {
+        "unfilled": [s for s in shifts if s.status in (S.OPEN, S.UNFILLED)],
+        "to_approve": [s for s in shifts if s.status in (S.CLAIMED, S.PROPOSED)],
+        "unconfirmed": [s for s in shifts if s.status == S.APPROVED],
+    }
+
+
+@bp.route("/day")
+@coordinator_required
+def day():  # type: ignore[no-untyped-def]
+    the_day = _day_arg()
+    shifts = _shifts_between(the_day, the_day + timedelta(days=1))
+    return render_template(
+        "shifts/day.html",
+        day=the_day,
+        shifts=shifts,
+        summary=_summary(shifts),
+        alerts=_open_alerts(),
+        hoods=_neighbourhoods(),
+        prev=the_day - timedelta(days=1),
+        next=the_day + timedelta(days=1),
+    )
+
+
+@bp.route("/week")
+@coordinator_required
+def week():  # type: ignore[no-untyped-def]
+    start = _day_arg("start")
+    start -= timedelta(days=start.weekday())
+    shifts = _shifts_between(start, start + timedelta(days=7))
+    tz = org_tz(current_user.organisation_id)
+    days = {start + timedelta(days=i): [] for i in range(7)}
+    for s in shifts:
+        days[s.starts_at.astimezone(tz).date()].append(s)
+    return render_template(
+        "shifts/week.html",
+        start=start,
+        days=days,
+        summary=_summary(shifts),
+        alerts=_open_alerts(),
+        hoods=_neighbourhoods(),
+        prev=start - timedelta(days=7),
+        next=start + timedelta(days=7),
+    )
+
+
+def _candidates(shift: Shift) -> list[tuple[Person, str | None]]:
+    """Every volunteer of the organisation with the reason they cannot take ``shift``."""
+    from webapp.requests.operations import settings_for
+
+    legs = ops.group_of(shift)
+    speed = settings_for(shift.organisation_id).travel_speed_kmh
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(Person.organisation_id == shift.organisation_id, Person.is_volunteer.is_(True))
+        .order_by(Person.first_name, Person.last_name)
+    ).all()
+    out = []
+    for p in people:
+        if p.id in shift.volunteer_ids:
+            continue
+        reason = next((r for r in (ineligibility(p, leg) for leg in legs) if r), None)
+        out.append((p, reason or conflict(p, legs, speed)))
+    return out
+
+
+@bp.route("/<int:shift_id>/manage")
+@coordinator_required
+def manage(shift_id: int):  # type: ignore[no-untyped-def]
+    shift = get_shift_or_404(shift_id)
+    legs = ops.group_of(shift)
+    candidates = _candidates(shift)
+    assign_form = AssignForm()
+    assign_form.volunteer.choices = options((p.id, p.full_name) for p, r in candidates if r is None)
+    assign_form.replace.choices = options(
+        [(0, "—")] + [(a.volunteer_id, a.volunteer.full_name) for a in shift.assignments]
+    )
+    return render_template(
+        "shifts/manage.html",
+        shift=shift,
+        legs=legs,
+        candidates=candidates,
+        assign_form=assign_form,
+        form=ActionForm(),
+        reason_form=ReasonForm(),
+        noshow_form=NoShowForm(),
+        checkins=db.session.query(CheckIn).filter(CheckIn.shift_id.in_([x.id for x in legs])).all(),
+        now=utcnow(),
+    )
+
+
+def _act(shift_id: int, action, form=None, success: str | None = None):  # type: ignore[no-untyped-def]
+    form = form or ActionForm()
+    if not form.validate_on_submit():
+        flash(
+            _("Please check the form: %(e)s", e="; ".join(str(v) for v in form.errors.values())),
+            "error",
+        )
+        return redirect(url_for("shifts.manage", shift_id=shift_id))
+    shift = get_shift_or_404(shift_id)
+    try:
+        action(shift, form)
+    except (ops.ShiftError, IllegalTransition) as err:
+        _fail(err)
+    else:
+        db.session.commit()
+        flash(success or _("Saved."), "success")
+    return redirect(url_for("shifts.manage", shift_id=shift_id))
+
+
+def _fail(err) -> None:  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    flash(str(err.message), "error")
+
+
+@bp.route("/<int:shift_id>/approve", methods=["POST"])
+@coordinator_required
+def approve(shift_id: int):  # type: ignore[no-untyped-def]
+    return _act(shift_id, lambda s, f: ops.approve(s, current_user), success=_("Approved."))
+
+
+@bp.route("/<int:shift_id>/reject", methods=["POST"])
+@coordinator_required
+def reject(shift_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        shift_id, lambda s, f: ops.reject(s, current_user, f.reason.data), ReasonForm(),
+        _("Turned down; the shift is open again."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:shift_id>/assign", methods=["POST"])
+@coordinator_required
+def assign(shift_id: int):  # type: ignore[no-untyped-def]
+    form = AssignForm()
+    shift = get_shift_or_404(shift_id)
+    # Every volunteer is a valid choice here: the operation gives the reason if not allowed.
+    form.volunteer.choices = options((p.id, p.full_name) for p, _r in _candidates(shift))
+    form.replace.choices = options([(0, "—")] + [(a.volunteer_id, "") for a in shift.assignments])
+
+    def do(s, f):  # type: ignore[no-untyped-def]
+        person = get_person_or_404(f.volunteer.data, current_user, manage=True)
+        old = (
+            get_person_or_404(f.replace.data, current_user, manage=True) if f.replace.data else None
+        )
+        ops.begin_locked()
+        s = get_shift_or_404(shift_id)
+        ops.assign(s, person, current_user, replace=old)
+
+    return _act(shift_id, do, form, _("Assigned."))
+
+
+@bp.route("/<int:shift_id>/cancel", methods=["POST"])
+@coordinator_required
+def cancel(shift_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        shift_id, lambda s, f: ops.cancel(s, current_user, f.reason.data or "cancelled"),
+        ReasonForm(), _("Cancelled; the volunteers are told."),
+    )  # fmt: skip
+
+
+@bp.route("/<int:shift_id>/no-show", methods=["POST"])
+@coordinator_required
+def no_show(shift_id: int):  # type: ignore[no-untyped-def]
+    return _act(
+        shift_id,
+        lambda s, f: ops.record_no_show(s, NoShowSide(f.side.data), current_user, f.reason.data),
+        NoShowForm(),
+        _("No-show recorded."),
+    )
+
+
+@bp.route("/<int:shift_id>/complete", methods=["POST"])
+@coordinator_required
+def complete(shift_id: int):  # type: ignore[no-untyped-def]
+    return _act(shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done."))
+
+
+@bp.route("/alerts")
+@coordinator_required
+def alerts():  # type: ignore[no-untyped-def]
+    return render_template("shifts/alerts.html", alerts=_open_alerts(), form=ActionForm())
+
+
+@bp.route("/alerts/<int:checkin_id>/handled", methods=["POST"])
+@coordinator_required
+def alert_handled(checkin_id: int):  # type: ignore[no-untyped-def]
+    from webapp.permissions import get_in_org_or_404
+
+    entry = get_in_org_or_404(CheckIn, checkin_id, current_user)
+    if ActionForm().validate_on_submit():
+        ops.handle_alert(entry, current_user)
+        db.session.commit()
+        flash(_("Marked as handled."), "success")
+    return redirect(url_for("shifts.alerts"))
+
+
+@bp.route("/runsheet/<int:person_id>")
+@coordinator_required
+def runsheet(person_id: int):  # type: ignore[no-untyped-def]
+    driver = get_person_or_404(person_id, current_user, manage=True)
+    the_day = _day_arg()
+    tz = org_tz(current_user.organisation_id)
+    stops = db.session.scalars(
+        sa.select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Assignment.volunteer_id == driver.id,
+            Shift.status.in_((S.APPROVED, S.CONFIRMED, S.COMPLETED)),
+            Shift.starts_at >= at_local(the_day, datetime.min.time(), tz),
+            Shift.starts_at < at_local(the_day + timedelta(days=1), datetime.min.time(), tz),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    if not driver.is_volunteer:
+        abort(404)
+    return render_template("shifts/runsheet.html", driver=driver, day=the_day, stops=stops)

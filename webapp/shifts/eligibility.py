@@ -1,0 +1,162 @@
+"""Can this volunteer serve this shift? One function for the board, claims, proposals and
+manual assignment, so a volunteer and a coordinator always get the same answer and the
+same reason.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+
+from webapp.extensions import db
+from webapp.people.eligibility import is_away, missing_credentials
+from webapp.people.models import CredentialKind, Person, VolunteerStatus
+from webapp.places.geocoding import distance_km
+from webapp.shifts.models import Assignment, Shift
+from webapp.shifts.timeutil import org_tz, travel
+from webapp.shifts.transitions import HOLDING
+
+_CREDENTIAL_LAPSED = {
+    CredentialKind.DRIVING_LICENCE: lambda: _("your driving licence has lapsed"),
+    CredentialKind.INSURANCE: lambda: _("your car insurance has lapsed"),
+    CredentialKind.BACKGROUND_CHECK: lambda: _("your background check is missing or out of date"),
+}
+
+
+@lru_cache(maxsize=8192)
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic km, memoised: a weekly request puts the same pair on the board every week,
+    and the geodesic solution costs about a millisecond."""
+    return distance_km(a, b)
+
+
+def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Equirectangular approximation: within 0.5% of geodesic over a town's distances."""
+    mean_lat = math.radians((a[0] + b[0]) / 2)
+    dx = math.radians(b[1] - a[1]) * math.cos(mean_lat)
+    dy = math.radians(b[0] - a[0])
+    return 6371.0 * math.hypot(dx, dy)
+
+
+def volunteer_distance(person: Person, shift: Shift) -> float | None:
+    if None in (person.lat, person.lon, shift.start_lat, shift.start_lon):
+        return None
+    return km_between((person.lat, person.lon), (shift.start_lat, shift.start_lon))
+
+
+def _beyond(person: Person, shift: Shift, radius: float) -> bool:
+    a, b = (person.lat, person.lon), (shift.start_lat, shift.start_lon)
+    rough = _rough_km(a, b)
+    if rough > radius * 1.02 + 0.05:
+        return True  # clearly outside: skip the exact computation
+    if rough < radius * 0.98 - 0.05:
+        return False
+    return km_between(a, b) > radius  # near the edge: decide with the geodesic
+
+
+def ineligibility(person: Person, shift: Shift) -> str | None:
+    """``None`` if ``person`` may serve ``shift``; otherwise the first reason, addressed to
+    the volunteer ("your licence has lapsed", "outside your 5 km radius")."""
+    profile = person.volunteer
+    if profile is None or not person.is_volunteer:
+        return _("not registered as a volunteer")
+    if profile.status == VolunteerStatus.SUSPENDED:
+        return _("your volunteering is suspended for now")
+    if profile.status != VolunteerStatus.APPROVED:
+        return _("your volunteer application is not approved yet")
+    if person.organisation_id != shift.organisation_id:
+        return _("this shift belongs to another organisation")
+    activity = "ride" if shift.kind.is_ride else "visit"
+    if activity == "ride" and not profile.offers_driving:
+        return _("you do not offer driving")
+    if activity == "visit" and not profile.offers_visits:
+        return _("you do not offer home visits")
+    tz = org_tz(shift.organisation_id)
+    start, end = shift.starts_at.astimezone(tz), shift.ends_at.astimezone(tz)
+    missing = missing_credentials(person, activity, start.date())
+    if missing:
+        return _CREDENTIAL_LAPSED.get(missing[0], lambda: _("a required check is missing"))()
+    if is_away(person, start.date()):
+        return _("you are away on that day")
+    if start.date() != end.date() or not any(
+        s.weekday == start.weekday() and s.start <= start.time() and s.end >= end.time()
+        for s in person.slots
+    ):
+        return _("outside the times you said you are free")
+    if person.lat is None or person.lon is None:
+        return _("we do not know where you live yet")
+    if shift.start_lat is None or shift.start_lon is None:
+        return _("this address is not on the map yet; a coordinator will fix it")
+    if _beyond(person, shift, profile.max_km):
+        return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
+    request = shift.request
+    if activity == "ride":
+        if request.wheelchair and not profile.car_wheelchair:
+            return _("this ride needs a wheelchair-accessible car")
+        if (profile.car_seats or 0) < request.passengers:
+            return _("your car has too few seats for %(n)s passengers", n=request.passengers)
+    if request.languages and not set(request.languages) & set(person.languages or []):
+        return _(
+            "the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages)
+        )
+    if request.gender_preference and request.gender_preference != person.gender:
+        return _("the resident asked for a visitor of another gender")
+    return None
+
+
+def held_shifts(person: Person, lo: datetime, hi: datetime) -> list[Shift]:
+    """Shifts ``person`` holds that could clash with anything between ``lo`` and ``hi``."""
+    margin = timedelta(hours=6)  # wider than any travel time inside one town
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .join(Assignment, Assignment.shift_id == Shift.id)
+            .where(
+                Assignment.volunteer_id == person.id,
+                Shift.status.in_(HOLDING),
+                Shift.starts_at < hi + margin,
+                Shift.ends_at > lo - margin,
+            )
+        )
+    )
+
+
+def conflict(
+    person: Person, shifts: list[Shift], speed_kmh: float, held: list[Shift] | None = None
+) -> str | None:
+    """A reason if ``person`` already holds a shift that overlaps any of ``shifts``,
+    counting the travel time from where one ends to where the next starts. ``held`` may
+    be preloaded with :func:`held_shifts` (the board checks many groups at once)."""
+    if not shifts:
+        return None
+    ids = {s.id for s in shifts}
+    if held is None:
+        held = held_shifts(person, min(s.starts_at for s in shifts), max(s.ends_at for s in shifts))
+    for other in held:
+        if other.id in ids:
+            continue
+        for shift in shifts:
+            if not (_follows(other, shift, speed_kmh) or _follows(shift, other, speed_kmh)):
+                tz = org_tz(shift.organisation_id)
+                return _(
+                    "you already have a shift from %(start)s to %(end)s that is too close",
+                    start=other.starts_at.astimezone(tz).strftime("%H:%M"),
+                    end=other.ends_at.astimezone(tz).strftime("%H:%M"),
+                )
+    return None
+
+
+def _follows(first: Shift, second: Shift, speed_kmh: float) -> bool:
+    """``second`` starts once ``first`` is over and the volunteer has travelled between."""
+    return second.starts_at >= first.ends_at + _travel_between(first, second, speed_kmh)
+
+
+def _travel_between(first: Shift, second: Shift, speed_kmh: float) -> timedelta:
+    if None in (first.end_lat, first.end_lon, second.start_lat, second.start_lon):
+        return timedelta(0)
+    km = distance_km((first.end_lat, first.end_lon), (second.start_lat, second.start_lon))
+    return travel(km, speed_kmh)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+
+def options(pairs) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ActionForm(FlaskForm):
+    """Just the CSRF token, for one-button actions (claim, confirm, approve)."""
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+
+
+class RequiredReasonForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(message=_l("Please give a short reason.")), Length(max=300)],
+    )
+
+
+MOODS = options(
+    [
+        ("good", _l("In good spirits")),
+        ("ok", _l("As usual")),
+        ("low", _l("Low or lonely")),
+        ("unwell", _l("Unwell")),
+    ]
+)
+
+
+class CheckInForm(FlaskForm):
+    actual_start = TimeField(_l("Started at"), validators=[Optional()])
+    actual_end = TimeField(_l("Finished at"), validators=[Optional()])
+    mood = RadioField(
+        _l("How did they seem?"),
+        choices=MOODS,
+        validators=[InputRequired(message=_l("Please choose one."))],
+    )
+    resident_happy = BooleanField(_l("They would like me to come again"))
+    worried = BooleanField(_l("Something worries me"))
+    note = TextAreaField(_l("Note for the coordinator"), validators=[Optional(), Length(max=2000)])
+
+
+class AssignForm(FlaskForm):
+    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
+    replace = SelectField(_l("In place of"), coerce=int, validators=[Optional()])
+
+
+class NoShowForm(FlaskForm):
+    side = SelectField(
+        _l("Who did not turn up?"),
+        choices=options([("resident", _l("The resident")), ("volunteer", _l("The volunteer"))]),
+    )
+    reason = StringField(_l("Note"), validators=[Optional(), Length(max=300)])

@@ -1,0 +1,67 @@
+"""A volunteer's personal iCalendar feed (subscribed to by a phone's calendar app)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.presenters import REVEALED_TO_VOLUNTEER
+from webapp.shifts.transitions import HOLDING
+
+
+def _title(shift: Shift) -> str:
+    resident = shift.request.resident if shift.request else None
+    name = resident.first_name if resident and shift.status in REVEALED_TO_VOLUNTEER else None
+    if shift.kind == ShiftKind.VISIT:
+        return _("Visit to %(name)s", name=name) if name else _("Visit")
+    label = _("Ride (outbound)") if shift.kind == ShiftKind.RIDE_OUT else _("Ride (return)")
+    return f"{label}: {name}" if name else label
+
+
+def calendar_for(person_id: int) -> bytes:
+    """Shifts the person holds from 30 days ago on. Address and phone only once approved;
+    claimed ones are TENTATIVE."""
+    since = utcnow() - timedelta(days=30)
+    shifts = db.session.scalars(
+        sa.select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Assignment.volunteer_id == person_id,
+            Shift.ends_at > since,
+            Shift.status.in_(tuple(HOLDING) + (ShiftStatus.COMPLETED,)),
+        )
+        .order_by(Shift.starts_at)
+    ).all()
+    cal = Calendar()
+    cal.add("prodid", "-//Ponte//shifts//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Ponte")
+    for shift in shifts:
+        ev = Event()
+        ev.add("uid", f"shift-{shift.id}@ponte")
+        ev.add("dtstamp", shift.updated_at)
+        ev.add("dtstart", shift.starts_at)
+        ev.add("dtend", shift.ends_at)
+        ev.add("summary", _title(shift))
+        revealed = shift.status in REVEALED_TO_VOLUNTEER
+        ev.add("status", "CONFIRMED" if revealed else "TENTATIVE")
+        if revealed:
+            ev.add("location", shift.start_address)
+            resident = shift.request.resident if shift.request else None
+            lines = []
+            if resident and resident.phone:
+                lines.append(_("Phone: %(phone)s", phone=resident.phone))
+            if shift.request and shift.request.notes:
+                lines.append(shift.request.notes)
+            if lines:
+                ev.add("description", "\n".join(lines))
+        else:
+            ev.add("location", shift.neighbourhood or "")
+        cal.add_component(ev)
+    return cal.to_ical()

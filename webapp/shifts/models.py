@@ -1,0 +1,219 @@
+"""Shifts, their seats (assignments), their history (events) and check-ins.
+
+Times are stored as aware UTC datetimes and shown in the organisation's timezone.
+A ride with a return is two shifts (legs) sharing ``group_key``: they are claimed,
+approved and cancelled together.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.db import utcnow
+from webapp.extensions import db
+
+
+def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
+    )
+
+
+class ShiftKind(enum.StrEnum):
+    VISIT = "visit"
+    RIDE_OUT = "ride_out"  # home -> destination
+    RIDE_BACK = "ride_back"  # destination -> home
+
+    @property
+    def is_ride(self) -> bool:
+        return self is not ShiftKind.VISIT
+
+
+class ShiftStatus(enum.StrEnum):
+    OPEN = "open"
+    PROPOSED = "proposed"
+    CLAIMED = "claimed"
+    APPROVED = "approved"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+    UNFILLED = "unfilled"
+
+
+class NoShowSide(enum.StrEnum):
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+
+
+class Shift(db.Model):
+    __tablename__ = "shift"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "occurrence_date", "kind"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("seats >= 1 AND seats <= 2", name="seats_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("help_request.id", ondelete="CASCADE"), index=True
+    )
+    group_key: Mapped[str] = mapped_column(sa.String(40), index=True)  # "<request>:<date>"
+    occurrence_date: Mapped[date] = mapped_column(sa.Date)  # local date
+    kind: Mapped[ShiftKind] = mapped_column(_enum(ShiftKind))
+    status: Mapped[ShiftStatus] = mapped_column(
+        _enum(ShiftStatus), default=ShiftStatus.OPEN, index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column()
+    seats: Mapped[int] = mapped_column(default=1)
+    # Where the volunteer starts and ends (a snapshot: history must not move later).
+    start_address: Mapped[str] = mapped_column(sa.String(300))
+    start_lat: Mapped[float | None] = mapped_column(sa.Float)
+    start_lon: Mapped[float | None] = mapped_column(sa.Float)
+    end_address: Mapped[str] = mapped_column(sa.String(300))
+    end_lat: Mapped[float | None] = mapped_column(sa.Float)
+    end_lon: Mapped[float | None] = mapped_column(sa.Float)
+    neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    no_show_side: Mapped[NoShowSide | None] = mapped_column(_enum(NoShowSide))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    request = relationship("Request")
+    assignments = relationship(
+        "Assignment",
+        back_populates="shift",
+        cascade="all, delete-orphan",
+        order_by="Assignment.seat",
+    )
+    events = relationship(
+        "ShiftEvent", back_populates="shift", cascade="all, delete-orphan", order_by="ShiftEvent.id"
+    )
+
+    @property
+    def free_seats(self) -> int:
+        return self.seats - len(self.assignments)
+
+    @property
+    def volunteer_ids(self) -> list[int]:
+        return [a.volunteer_id for a in self.assignments]
+
+    def __repr__(self) -> str:
+        when = f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return f"<Shift {self.id} {self.kind.value} {self.status.value} {when}>"
+
+
+class Assignment(db.Model):
+    """A volunteer in a seat of a shift. Unique seat and unique volunteer per shift: the
+    database itself makes a double booking of one seat impossible."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        sa.UniqueConstraint("shift_id", "seat"),
+        sa.UniqueConstraint("shift_id", "volunteer_id"),
+        sa.CheckConstraint("seat >= 1 AND seat <= 2", name="seat_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    seat: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    actual_start: Mapped[datetime | None] = mapped_column()
+    actual_end: Mapped[datetime | None] = mapped_column()
+
+    shift = relationship("Shift", back_populates="assignments")
+    volunteer = relationship("Person")
+
+
+class ShiftEvent(db.Model):
+    """Append-only history: every status change (and notable edit) with who, when, why."""
+
+    __tablename__ = "shift_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+
+    shift = relationship("Shift", back_populates="events")
+    actor = relationship("User")
+
+
+class CheckIn(db.Model):
+    """What a volunteer reports after a visit or ride. ``worried`` puts it in the
+    coordinator's alert queue until someone marks it handled."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (sa.UniqueConstraint("shift_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL")
+    )
+    mood: Mapped[str] = mapped_column(sa.String(20))  # good / ok / low / unwell
+    resident_happy: Mapped[bool] = mapped_column(default=False)
+    worried: Mapped[bool] = mapped_column(default=False, index=True)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column()
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    shift = relationship("Shift")
+    volunteer = relationship("Person")
+
+
+class ShiftNotice(db.Model):
+    """An in-app message to a volunteer about one of their shifts (cancelled, changed).
+    Written by a listener of ``shift_status_changed``; the outbox (e-mail/SMS) is the
+    notifications feature's business."""
+
+    __tablename__ = "shift_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(30))  # cancelled / changed / reopened / ...
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column()
+
+    shift = relationship("Shift")
+
+
+class CalendarToken(db.Model):
+    """The private token of a volunteer's iCalendar feed (regenerate to revoke)."""
+
+    __tablename__ = "calendar_token"
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,382 @@
+"""Workflows on shifts. Operations flush, never commit; the view or job commits once.
+
+Every operation works on a shift's *group* (a ride's outbound and return legs move
+together; a visit is a group of one). Errors are :class:`ShiftError` keyed by field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.shifts.eligibility import conflict, ineligibility
+from webapp.shifts.models import (
+    Assignment,
+    CheckIn,
+    NoShowSide,
+    Shift,
+    ShiftEvent,
+    ShiftStatus,
+)
+from webapp.shifts.transitions import FINAL, IllegalTransition, move
+
+S = ShiftStatus
+CLAIMABLE = frozenset({S.OPEN, S.CLAIMED})
+
+
+class ShiftError(ValueError):
+    """A rule said no. ``field`` names the form field (or "shift"); ``message`` is for people."""
+
+    def __init__(self, field: str, message) -> None:  # type: ignore[no-untyped-def]
+        # ``message`` may be a lazy string: it is translated when shown, so jobs running
+        # outside a request can raise it too.
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def group_of(shift: Shift, *, lock: bool = False) -> list[Shift]:
+    """All legs sharing ``shift.group_key`` (earliest first); with ``lock``, FOR UPDATE."""
+    query = sa.select(Shift).where(Shift.group_key == shift.group_key).order_by(Shift.starts_at)
+    if lock and _is_postgres():
+        query = query.with_for_update().execution_options(populate_existing=True)
+    legs = list(db.session.scalars(query))
+    if lock:
+        for leg in legs:
+            db.session.expire(leg, ["assignments"])
+    return legs
+
+
+def _is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def begin_locked() -> None:
+    """Call before an operation that must not race (claims, assignments).
+
+    PostgreSQL locks rows (``SELECT ... FOR UPDATE``) inside the operations. SQLite has no
+    row locks: end the read transaction and start a ``BEGIN IMMEDIATE`` one, which takes
+    the database's write lock before anything is read.
+    """
+    if not _is_postgres():
+        db.session.commit()
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def _lock_person(person: Person) -> None:
+    if _is_postgres():
+        db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update())
+
+
+def _speed(org_id: int) -> float:
+    from webapp.requests.operations import settings_for
+
+    return settings_for(org_id).travel_speed_kmh
+
+
+def _move_all(legs: list[Shift], new: ShiftStatus, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    for leg in legs:
+        if leg.status != new:
+            move(leg, new, actor, reason)
+
+
+def _check_volunteer(person: Person, legs: list[Shift]) -> None:
+    for leg in legs:
+        reason = ineligibility(person, leg)
+        if reason:
+            raise ShiftError("volunteer", reason)
+    reason = conflict(person, legs, _speed(legs[0].organisation_id))
+    if reason:
+        raise ShiftError("volunteer", reason)
+
+
+def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) -> None:  # type: ignore[no-untyped-def]
+    """Lock, check, and seat ``person`` on every leg; then move the legs to ``target``."""
+    _lock_person(person)
+    legs = group_of(legs[0], lock=True)
+    if any(person.id in leg.volunteer_ids for leg in legs):
+        raise ShiftError("shift", _("You already have this shift."))
+    allowed = CLAIMABLE if target == S.CLAIMED else frozenset({S.OPEN, S.CLAIMED, S.PROPOSED})
+    if any(leg.status not in allowed for leg in legs) or any(leg.free_seats < 1 for leg in legs):
+        raise ShiftError(
+            "shift", _("Sorry, someone else took this shift a moment ago. Thank you for offering!")
+        )
+    if legs[0].starts_at <= utcnow():
+        raise ShiftError("shift", _("This shift has already started."))
+    _check_volunteer(person, legs)
+    try:
+        with db.session.begin_nested():
+            for leg in legs:
+                taken = {a.seat for a in leg.assignments}
+                seat = min(s for s in range(1, leg.seats + 1) if s not in taken)
+                db.session.add(Assignment(shift=leg, volunteer_id=person.id, seat=seat))
+            db.session.flush()
+    except IntegrityError:
+        # The unique (shift, seat) key caught a race the locks did not (e.g. SQLite
+        # without BEGIN IMMEDIATE): the other volunteer won.
+        raise ShiftError(
+            "shift", _("Sorry, someone else took this shift a moment ago. Thank you for offering!")
+        ) from None
+    for leg in legs:
+        if leg.status == target:
+            _note(leg, actor, f"seat taken by person {person.id}")
+        elif target == S.APPROVED and leg.status == S.PROPOSED:
+            move(leg, S.APPROVED, actor)
+        else:
+            move(leg, target, actor)
+
+
+def _note(shift: Shift, actor, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """A history line that is not a status change (same status before and after)."""
+    db.session.add(
+        ShiftEvent(
+            shift=shift,
+            actor_id=getattr(actor, "id", None),
+            from_status=shift.status.value,
+            to_status=shift.status.value,
+            reason=reason[:300],
+        )
+    )
+
+
+def claim(shift: Shift, person: Person, actor) -> list[Shift]:  # type: ignore[no-untyped-def]
+    """A volunteer takes a free seat (race-safe). Returns the legs they now hold."""
+    _take_seat(person, [shift], actor, S.CLAIMED)
+    return group_of(shift)
+
+
+def propose(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-untyped-def]
+    """The solver (or a coordinator) suggests ``person``; a coordinator approves later."""
+    if shift.status != S.OPEN:
+        raise IllegalTransition(shift.status, S.PROPOSED)
+    _take_seat(person, [shift], actor, S.PROPOSED)
+
+
+def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A coordinator seats ``person`` by hand (approved at once), optionally in place of
+    ``replace``; the same eligibility and overlap checks as a volunteer's claim."""
+    if replace is not None:
+        withdraw(shift, replace, actor, "reassigned by the coordinator")
+    legs = group_of(shift)
+    if any(leg.status in FINAL for leg in legs):
+        raise IllegalTransition(legs[0].status, S.APPROVED)
+    if any(leg.status in (S.APPROVED, S.CONFIRMED) for leg in legs):
+        # Adding a second visitor to an approved visit: seat them, keep the status.
+        _lock_person(person)
+        legs = group_of(shift, lock=True)
+        if any(leg.free_seats < 1 for leg in legs):
+            raise ShiftError("volunteer", _("Every seat of this shift is taken."))
+        _check_volunteer(person, legs)
+        for leg in legs:
+            taken = {a.seat for a in leg.assignments}
+            seat = min(s for s in range(1, leg.seats + 1) if s not in taken)
+            db.session.add(Assignment(shift=leg, volunteer_id=person.id, seat=seat))
+            _note(leg, actor, f"person {person.id} added by coordinator")
+        db.session.flush()
+        return
+    _take_seat(person, legs, actor, S.APPROVED)
+    for leg in group_of(shift):
+        if leg.status == S.CLAIMED:
+            move(leg, S.APPROVED, actor)
+
+
+def approve(shift: Shift, actor) -> None:  # type: ignore[no-untyped-def]
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in (S.CLAIMED, S.PROPOSED):
+            raise IllegalTransition(leg.status, S.APPROVED)
+    if not all(leg.assignments for leg in legs):
+        raise ShiftError("shift", _("Nobody has claimed this shift yet."))
+    _move_all(legs, S.APPROVED, actor)
+
+
+def reject(shift: Shift, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Turn down a claim or proposal: the seats are freed and the shift is open again."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in (S.CLAIMED, S.PROPOSED):
+            raise IllegalTransition(leg.status, S.OPEN)
+    _move_all(legs, S.OPEN, actor, reason)
+    for leg in legs:
+        leg.assignments.clear()  # delete-orphan: the rows go
+    db.session.flush()
+
+
+def confirm(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-untyped-def]
+    """The volunteer confirms an approved shift; it is confirmed once everyone has."""
+    legs = group_of(shift)
+    for leg in legs:
+        mine = [a for a in leg.assignments if a.volunteer_id == person.id]
+        if not mine:
+            raise ShiftError("shift", _("This is not one of your shifts."))
+        if leg.status != S.APPROVED:
+            raise IllegalTransition(leg.status, S.CONFIRMED)
+        mine[0].confirmed_at = utcnow()
+    db.session.flush()
+    for leg in legs:
+        if all(a.confirmed_at for a in leg.assignments):
+            move(leg, S.CONFIRMED, actor)
+
+
+def withdraw(shift: Shift, person: Person, actor, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer declines or cancels (or a coordinator takes them off): their seat is
+    freed; with nobody left the shift is open again for others."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status in FINAL:
+            raise IllegalTransition(leg.status, S.OPEN)
+        mine = [a for a in leg.assignments if a.volunteer_id == person.id]
+        if not mine:
+            raise ShiftError("shift", _("This is not one of your shifts."))
+        if len(leg.assignments) == 1:
+            move(leg, S.OPEN, actor, reason)
+        else:
+            _note(leg, actor, f"person {person.id} withdrew: {reason or ''}")
+        leg.assignments.remove(mine[0])
+    db.session.flush()
+
+
+def cancel(shift: Shift, actor, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
+    the record and are told through ``shift_status_changed``."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status in FINAL:
+            raise IllegalTransition(leg.status, S.CANCELLED)
+    for leg in legs:
+        leg.cancelled_by_id = getattr(actor, "id", None)
+        leg.cancel_reason = (reason or None) and reason[:300]
+        move(leg, S.CANCELLED, actor, reason)
+
+
+def record_no_show(shift: Shift, side: NoShowSide, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in (S.APPROVED, S.CONFIRMED):
+            raise IllegalTransition(leg.status, S.NO_SHOW)
+    for leg in legs:
+        leg.no_show_side = side
+        move(leg, S.NO_SHOW, actor, reason or side.value)
+
+
+def complete(
+    shift: Shift,
+    actor,  # type: ignore[no-untyped-def]
+    *,
+    actual_start: datetime | None = None,
+    actual_end: datetime | None = None,
+) -> None:
+    """Mark the group done (volunteer's log or coordinator on their behalf). Actual
+    times default to the planned ones; they apply to the first start and last end."""
+    legs = group_of(shift)
+    if actual_start and actual_end and actual_end <= actual_start:
+        raise ShiftError("actual_end", _("The end must be after the start."))
+    for leg in legs:
+        if leg.status not in (S.APPROVED, S.CONFIRMED):
+            raise IllegalTransition(leg.status, S.COMPLETED)
+    if legs[0].starts_at > utcnow():
+        raise ShiftError("shift", _("This shift has not started yet."))
+    for i, leg in enumerate(legs):
+        for a in leg.assignments:
+            a.actual_start = actual_start if (i == 0 and actual_start) else leg.starts_at
+            a.actual_end = actual_end if (i == len(legs) - 1 and actual_end) else leg.ends_at
+        move(leg, S.COMPLETED, actor)
+
+
+def check_in(
+    shift: Shift,
+    person: Person,
+    actor,  # type: ignore[no-untyped-def]
+    *,
+    mood: str,
+    resident_happy: bool,
+    worried: bool,
+    note: str | None,
+    actual_start: datetime | None = None,
+    actual_end: datetime | None = None,
+) -> CheckIn:
+    """The volunteer's log after the shift: completes it (if not yet) and files the
+    wellbeing check-in. A happy resident makes this volunteer the preferred one."""
+    legs = group_of(shift)
+    first = legs[0]
+    if person.id not in first.volunteer_ids:
+        raise ShiftError("shift", _("This is not one of your shifts."))
+    if worried and not (note or "").strip():
+        raise ShiftError("note", _("Please tell us briefly what worries you."))
+    if first.status != S.COMPLETED:
+        complete(first, actor, actual_start=actual_start, actual_end=actual_end)
+    exists = db.session.scalar(
+        sa.select(CheckIn).where(CheckIn.shift_id == first.id, CheckIn.volunteer_id == person.id)
+    )
+    if exists:
+        raise ShiftError("shift", _("You have already filed a check-in for this shift."))
+    entry = CheckIn(
+        organisation_id=first.organisation_id,
+        shift_id=first.id,
+        volunteer_id=person.id,
+        mood=mood,
+        resident_happy=resident_happy,
+        worried=worried,
+        note=(note or "").strip() or None,
+    )
+    db.session.add(entry)
+    request = first.request
+    if resident_happy and request.preferred_volunteer_id is None:
+        # Continuity is the point of befriending: keep the same face next time.
+        request.preferred_volunteer_id = person.id
+    db.session.flush()
+    return entry
+
+
+def handle_alert(entry: CheckIn, actor) -> None:  # type: ignore[no-untyped-def]
+    if entry.handled_at is None:
+        entry.handled_at = utcnow()
+        entry.handled_by_id = getattr(actor, "id", None)
+        db.session.flush()
+
+
+def mark_unfilled(org_id: int, now: datetime | None = None) -> int:
+    """Shifts whose start passed with nobody approved become ``unfilled`` (a job runs it)."""
+    now = now or utcnow()
+    late = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.organisation_id == org_id,
+            Shift.starts_at <= now,
+            Shift.status.in_((S.OPEN, S.PROPOSED, S.CLAIMED)),
+        )
+    ).all()
+    for shift in late:
+        move(shift, S.UNFILLED, None, "start time passed")
+    return len(late)
+
+
+def cancel_future(  # type: ignore[no-untyped-def]
+    request_id: int, actor, reason: str, now: datetime | None = None, *, flush: bool = True
+) -> int:
+    """Cancel every shift of a request that has not started and is not final."""
+    now = now or utcnow()
+    shifts = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.request_id == request_id,
+            Shift.starts_at > now,
+            Shift.status.not_in(tuple(FINAL)),
+        )
+    ).all()
+    for shift in shifts:
+        shift.cancelled_by_id = getattr(actor, "id", None)
+        shift.cancel_reason = reason[:300]
+        move(shift, S.CANCELLED, actor, reason, flush=flush)
+    return len(shifts)
+
+
+# Volunteers' notices listen to the signals above; importing registers them.
+from webapp.shifts import notices  # noqa: E402,F401

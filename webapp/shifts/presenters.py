@@ -1,0 +1,38 @@
+"""Who may see which field of a shift, in one place (tested as a role x state table)."""
+
+from __future__ import annotations
+
+from webapp.auth.models import User
+from webapp.permissions import is_coordinator, same_organisation
+from webapp.shifts.models import Shift, ShiftStatus
+
+S = ShiftStatus
+# The volunteer gets the door, the phone and the notes once a coordinator approved them.
+REVEALED_TO_VOLUNTEER = frozenset({S.APPROVED, S.CONFIRMED})
+PUBLIC = frozenset({"neighbourhood", "distance", "time", "kind", "destination"})
+VOLUNTEER_APPROVED = PUBLIC | {"address", "phone", "directions", "notes", "first_name", "mobility"}
+COORDINATOR = VOLUNTEER_APPROVED | {"health_notes", "last_name", "history", "volunteers"}
+RESIDENT = frozenset({"time", "kind", "destination", "volunteer_first_names"})
+
+
+def visible_fields(shift: Shift, user: User) -> frozenset[str]:
+    """The fields of ``shift`` that ``user`` may see (empty: not even the shift)."""
+    if not user.is_authenticated or not same_organisation(user, shift):
+        return frozenset()
+    if is_coordinator(user):
+        return frozenset(COORDINATOR)
+    person_id = user.person_id
+    if person_id is None:
+        return frozenset()
+    request = shift.request
+    if request is not None and request.resident_id == person_id:
+        return RESIDENT
+    if person_id in shift.volunteer_ids:
+        return VOLUNTEER_APPROVED if shift.status in REVEALED_TO_VOLUNTEER else PUBLIC
+    return PUBLIC
+
+
+def directions_url(lat: float | None, lon: float | None) -> str | None:
+    if lat is None or lon is None:
+        return None
+    return f"https://www.openstreetmap.org/directions?to={lat:.6f},{lon:.6f}"

@@ -1,0 +1,98 @@
+"""The one transition table of a shift, and the only function that changes its status.
+
+open      -> proposed (solver/coordinator suggests), claimed (a volunteer takes it),
+             approved (coordinator assigns by hand), cancelled, unfilled
+proposed  -> approved, open (rejected), cancelled, unfilled
+claimed   -> approved, open (rejected or withdrawn), cancelled, unfilled
+approved  -> confirmed, completed (coordinator on the volunteer's behalf),
+             open (volunteer declines or cancels), cancelled, no_show
+confirmed -> completed, open (volunteer cancels), cancelled, no_show
+completed, cancelled, no_show, unfilled: final.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from webapp.extensions import db
+from webapp.shifts import signals
+from webapp.shifts.models import Shift, ShiftEvent, ShiftStatus
+
+S = ShiftStatus
+
+TRANSITIONS: dict[ShiftStatus, frozenset[ShiftStatus]] = {
+    S.OPEN: frozenset({S.PROPOSED, S.CLAIMED, S.APPROVED, S.CANCELLED, S.UNFILLED}),
+    S.PROPOSED: frozenset({S.APPROVED, S.OPEN, S.CANCELLED, S.UNFILLED}),
+    S.CLAIMED: frozenset({S.APPROVED, S.OPEN, S.CANCELLED, S.UNFILLED}),
+    S.APPROVED: frozenset({S.CONFIRMED, S.COMPLETED, S.OPEN, S.CANCELLED, S.NO_SHOW}),
+    S.CONFIRMED: frozenset({S.COMPLETED, S.OPEN, S.CANCELLED, S.NO_SHOW}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.NO_SHOW: frozenset(),
+    S.UNFILLED: frozenset(),
+}
+
+FINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
+# Statuses in which a volunteer holds the shift (counted for overlaps).
+HOLDING = frozenset({S.PROPOSED, S.CLAIMED, S.APPROVED, S.CONFIRMED})
+
+STATUS_LABELS = {
+    S.OPEN: _l("open"),
+    S.PROPOSED: _l("proposed"),
+    S.CLAIMED: _l("claimed"),
+    S.APPROVED: _l("approved"),
+    S.CONFIRMED: _l("confirmed"),
+    S.COMPLETED: _l("completed"),
+    S.CANCELLED: _l("cancelled"),
+    S.NO_SHOW: _l("no-show"),
+    S.UNFILLED: _l("unfilled"),
+}
+
+
+class IllegalTransition(ValueError):
+    """A move the table does not allow. ``message`` is for people; ``field`` is "status"."""
+
+    field = "status"
+
+    def __init__(self, old: ShiftStatus, new: ShiftStatus) -> None:
+        self.old, self.new = old, new
+        # Lazy: translated when shown (a job outside any request may raise this too).
+        self.message = _l(
+            "This shift is %(old)s, so it cannot become %(new)s.",
+            old=STATUS_LABELS[old],
+            new=STATUS_LABELS[new],
+        )
+        super().__init__(f"illegal shift transition {old.value} -> {new.value}")
+
+
+def can_move(old: ShiftStatus, new: ShiftStatus) -> bool:
+    return new in TRANSITIONS[old]
+
+
+def move(  # type: ignore[no-untyped-def]
+    shift: Shift, new: ShiftStatus, actor=None, reason: str | None = None, *, flush: bool = True
+) -> None:
+    """Change ``shift.status`` following the table, record a ShiftEvent, send signals.
+
+    Flushes (unless ``flush=False``: inside a ``before_flush`` hook); the caller commits.
+    Raises :class:`IllegalTransition`.
+    """
+    old = shift.status
+    reason = str(reason) if reason else None
+    if not can_move(old, new):
+        raise IllegalTransition(old, new)
+    shift.status = new
+    db.session.add(
+        ShiftEvent(
+            shift=shift,
+            actor_id=getattr(actor, "id", None),
+            from_status=old.value,
+            to_status=new.value,
+            reason=reason and reason[:300],
+        )
+    )
+    if flush:
+        db.session.flush()
+    signals.shift_status_changed.send(shift, old=old, new=new, actor=actor, reason=reason)
+    if new == S.COMPLETED:
+        signals.shift_completed.send(shift, actor=actor)

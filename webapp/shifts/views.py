@@ -1,0 +1,236 @@
+"""Volunteer pages: the open-shift board, claims, my schedule, check-ins, the feed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.shifts import operations as ops
+from webapp.shifts.access import (
+    get_my_shift_or_404,
+    get_shift_or_404,
+    is_volunteer,
+    me,
+    volunteer_required,
+)
+from webapp.shifts.board import my_shifts, open_board
+from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
+from webapp.shifts.models import CalendarToken, CheckIn, ShiftNotice, ShiftStatus
+from webapp.shifts.presenters import directions_url, visible_fields
+from webapp.shifts.timeutil import org_tz
+from webapp.shifts.transitions import STATUS_LABELS, IllegalTransition
+
+bp = Blueprint("shifts", __name__, url_prefix="/shifts")
+BOARD_SIZE = 50  # a phone screen, not a spreadsheet
+
+add_nav("shifts.board", lambda: _l("Open shifts"), is_volunteer, order=20)
+add_nav("shifts.mine", lambda: _l("My schedule"), is_volunteer, order=21)
+
+
+@bp.app_template_filter("local")
+def local_filter(value: datetime, fmt: str = "%H:%M") -> str:
+    if value is None:
+        return ""
+    tz = org_tz(current_user.organisation_id) if current_user.is_authenticated else None
+    return (value.astimezone(tz) if tz else value).strftime(fmt)
+
+
+@bp.app_context_processor
+def shift_helpers() -> dict[str, object]:
+    return {
+        "status_label": lambda s: STATUS_LABELS[s],
+        "visible_fields": visible_fields,
+        "directions_url": directions_url,
+    }
+
+
+def _fail(err: Exception) -> None:
+    db.session.rollback()
+    flash(str(getattr(err, "message", err)), "error")
+
+
+@bp.route("/board")
+@volunteer_required
+def board():  # type: ignore[no-untyped-def]
+    items = open_board(me())
+    return render_template(
+        "shifts/board.html",
+        items=items[:BOARD_SIZE],
+        more=len(items) - BOARD_SIZE,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/<int:shift_id>/claim", methods=["POST"])
+@volunteer_required
+def claim(shift_id: int):  # type: ignore[no-untyped-def]
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ops.begin_locked()
+    shift = get_shift_or_404(shift_id)
+    try:
+        ops.claim(shift, me(), current_user)
+    except (ops.ShiftError, IllegalTransition) as err:
+        _fail(err)
+        return redirect(url_for("shifts.board"))
+    db.session.commit()
+    flash(_("Thank you! A coordinator will confirm it soon."), "success")
+    return redirect(url_for("shifts.mine"))
+
+
+def _token(person_id: int) -> CalendarToken:
+    row = db.session.get(CalendarToken, person_id)
+    if row is None:
+        # A write on a page view: on SQLite take the write lock first, or a concurrent
+        # writer makes this read transaction fail to upgrade ("database is locked").
+        ops.begin_locked()
+        row = db.session.get(CalendarToken, person_id)
+    if row is None:
+        row = CalendarToken(person_id=person_id, token=secrets.token_urlsafe(32))
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+@bp.route("/mine")
+@volunteer_required
+def mine():  # type: ignore[no-untyped-def]
+    person = me()
+    notices = (
+        db.session.query(ShiftNotice)
+        .filter_by(person_id=person.id, read_at=None)
+        .order_by(ShiftNotice.id.desc())
+        .all()
+    )
+    token = _token(person.id)
+    logged = {c.shift_id for c in db.session.query(CheckIn).filter_by(volunteer_id=person.id).all()}
+    groups = my_shifts(person)
+    db.session.commit()
+    return render_template(
+        "shifts/mine.html",
+        groups=groups,
+        notices=notices,
+        logged=logged,
+        now=utcnow(),
+        feed_url=url_for("shifts.feed", token=token.token, _external=True),
+        form=ActionForm(),
+        reason_form=ReasonForm(),
+        S=ShiftStatus,
+    )
+
+
+@bp.route("/notices/read", methods=["POST"])
+@volunteer_required
+def read_notices():  # type: ignore[no-untyped-def]
+    if ActionForm().validate_on_submit():
+        for n in db.session.query(ShiftNotice).filter_by(person_id=current_user.person_id):
+            n.read_at = n.read_at or utcnow()
+        db.session.commit()
+    return redirect(url_for("shifts.mine"))
+
+
+@bp.route("/<int:shift_id>/confirm", methods=["POST"])
+@volunteer_required
+def confirm(shift_id: int):  # type: ignore[no-untyped-def]
+    shift = get_my_shift_or_404(shift_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.confirm(shift, me(), current_user)
+    except (ops.ShiftError, IllegalTransition) as err:
+        _fail(err)
+    else:
+        db.session.commit()
+        flash(_("Confirmed. Thank you!"), "success")
+    return redirect(url_for("shifts.mine"))
+
+
+@bp.route("/<int:shift_id>/withdraw", methods=["POST"])
+@volunteer_required
+def withdraw(shift_id: int):  # type: ignore[no-untyped-def]
+    shift = get_my_shift_or_404(shift_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("The reason is too long."), "error")
+        return redirect(url_for("shifts.mine"))
+    try:
+        ops.withdraw(shift, me(), current_user, form.reason.data or "withdrawn by volunteer")
+    except (ops.ShiftError, IllegalTransition) as err:
+        _fail(err)
+    else:
+        db.session.commit()
+        flash(_("You are no longer on this shift. The coordinator can see why."), "info")
+    return redirect(url_for("shifts.mine"))
+
+
+@bp.route("/<int:shift_id>/checkin", methods=["GET", "POST"])
+@volunteer_required
+def checkin(shift_id: int):  # type: ignore[no-untyped-def]
+    shift = get_my_shift_or_404(shift_id)
+    legs = ops.group_of(shift)
+    tz = org_tz(shift.organisation_id)
+    form = CheckInForm()
+    if not form.is_submitted():
+        form.actual_start.data = legs[0].starts_at.astimezone(tz).time()
+        form.actual_end.data = legs[-1].ends_at.astimezone(tz).time()
+    if form.validate_on_submit():
+        day = legs[0].starts_at.astimezone(tz).date()
+        start = form.actual_start.data and datetime.combine(day, form.actual_start.data, tz)
+        end = form.actual_end.data and datetime.combine(day, form.actual_end.data, tz)
+        try:
+            ops.check_in(
+                legs[0],
+                me(),
+                current_user,
+                mood=form.mood.data,
+                resident_happy=form.resident_happy.data,
+                worried=form.worried.data,
+                note=form.note.data,
+                actual_start=start,
+                actual_end=end,
+            )
+        except (ops.ShiftError, IllegalTransition) as err:
+            db.session.rollback()
+            target = getattr(form, getattr(err, "field", ""), None)
+            if target is not None:
+                target.errors = [*target.errors, str(err.message)]
+            else:
+                form.form_errors.append(str(err.message))
+        else:
+            db.session.commit()
+            flash(_("Thank you for your note."), "success")
+            return redirect(url_for("shifts.mine"))
+    return render_template("shifts/checkin.html", form=form, legs=legs)
+
+
+@bp.route("/calendar/<token>.ics")
+def feed(token: str):  # type: ignore[no-untyped-def]
+    from webapp.shifts.ical import calendar_for
+
+    row = db.session.query(CalendarToken).filter_by(token=token).one_or_none()
+    if row is None:
+        abort(404)
+    body = calendar_for(row.person_id)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private"})
+
+
+@bp.route("/calendar/reset", methods=["POST"])
+@volunteer_required
+def reset_feed():  # type: ignore[no-untyped-def]
+    if ActionForm().validate_on_submit():
+        row = _token(current_user.person_id)
+        row.token = secrets.token_urlsafe(32)
+        db.session.commit()
+        flash(_("Your calendar link was changed. Subscribe again with the new one."), "info")
+    return redirect(url_for("shifts.mine"))
+
+
+from webapp.shifts import coordinator  # noqa: E402,F401  (routes on the same blueprint)
