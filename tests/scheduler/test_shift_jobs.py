@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from importlib.util import find_spec
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -167,8 +168,6 @@ def test_escalation_invites_eligible_volunteers_and_alerts_once(db_session):
 
 
 def test_auto_confirm_completes_pays_once_and_thanks(db_session):
-    from webapp.timebank.models import Transfer
-
     org, coord, resident, shift, vol = _setup()
     ops.assign(shift, vol, coord)
     _run(jobs.run_auto_confirm, shift.ends_at + timedelta(hours=47))
@@ -176,8 +175,11 @@ def test_auto_confirm_completes_pays_once_and_thanks(db_session):
     _run(jobs.run_auto_confirm, shift.ends_at + timedelta(hours=48, minutes=5))
     _run(jobs.run_auto_confirm, shift.ends_at + timedelta(hours=48, minutes=20))
     assert shift.status == S.COMPLETED
-    paid = list(db.session.scalars(sa.select(Transfer).where(Transfer.shift_id == shift.id)))
-    assert [t.amount for t in paid] == [60]
+    if find_spec("webapp.timebank") is not None:  # the time bank credits the hours once
+        from webapp.timebank.models import Transfer
+
+        paid = list(db.session.scalars(sa.select(Transfer).where(Transfer.shift_id == shift.id)))
+        assert [t.amount for t in paid] == [60]
     [thanks] = _msgs("shift_thanks", vol.id)
     assert "60 minutes" in thanks.body
 
@@ -198,6 +200,7 @@ def test_extend_horizon_job_creates_the_next_weeks_once(db_session):
 
 
 def test_ledger_audit_alerts_coordinators_on_a_difference(db_session):
+    pytest.importorskip("webapp.timebank")
     from webapp.timebank.accounts import account_for
 
     org, coord, resident, shift, vol = _setup()
@@ -289,6 +292,7 @@ def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app
 
 
 def test_auto_confirm_that_cannot_pay_alerts_coordinators_and_others_go_ahead(db_session):
+    pytest.importorskip("webapp.timebank")
     from webapp.timebank.accounts import chest, set_lower_limit
 
     org, coord, resident, shift, vol = _setup()
