@@ -91,7 +91,11 @@ def db_session(app: Flask) -> Iterator[sa.orm.Session]:
 
 
 def empty_all_tables() -> None:
-    with db.engine.begin() as conn:
+    # The ledger's transfers are append-only (database triggers): lift the guards for
+    # the wipe inside the same transaction, which puts them back before it commits.
+    from webapp.timebank.ddl import ledger_guards_lifted
+
+    with db.engine.begin() as conn, ledger_guards_lifted(conn):
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
 

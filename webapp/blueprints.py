@@ -8,6 +8,8 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core.views import bp as core_bp
     from webapp.matchrun.views import bp as matchrun_bp
     from webapp.people.views import bp as people_bp
+    from webapp.timebank.api import bp as timebank_api_bp
+    from webapp.timebank.views import bp as timebank_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
@@ -19,6 +21,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(requests_bp)
     app.register_blueprint(shifts_bp)
+
+    app.register_blueprint(timebank_bp)
+    app.register_blueprint(timebank_api_bp)
 
     from webapp.notifications import views as notifications_views
     from webapp.scheduler.views import bp as scheduler_bp

@@ -27,3 +27,4 @@ from webapp.shifts.models import (  # noqa: F401
     ShiftEvent,
     ShiftNotice,
 )
+from webapp.timebank.models import Account, ApiToken, LedgerPolicy, Transfer  # noqa: F401

@@ -71,7 +71,12 @@ def ruin_and_recreate(
         best_obj = _objective(best)
     span = max(1e-3, deadline - began)
     while (remaining := deadline - time.monotonic()) > 0.02:
-        removed = _ruin(rng, related, n, max_removed, random_share)
+        served = {v for route in cur for v in route}
+        missing = [i for i in range(1, n + 1) if i not in served]
+        # While a request is unserved, clear room around it (two-phase in spirit: the
+        # penalty makes serving it worth more than any distance saved).
+        start_at = rng.choice(missing) if missing else None
+        removed = _ruin(rng, related, n, max_removed, random_share, start_at)
         gone = removed | {r + n for r in removed}
         partial = [[v for v in route if v not in gone] for route in cur]
         start = routing.solver().Assignment()
@@ -118,12 +123,17 @@ def _related(inst: DarpInstance) -> list[list[int]]:
 
 
 def _ruin(
-    rng: random.Random, related: list[list[int]], n: int, max_removed: int, random_share: float
+    rng: random.Random,
+    related: list[list[int]],
+    n: int,
+    max_removed: int,
+    random_share: float,
+    start_at: int | None = None,
 ) -> set[int]:
     q = rng.randint(1, max(1, min(max_removed, n // 2)))
-    if rng.random() < random_share:
+    if start_at is None and rng.random() < random_share:
         return set(rng.sample(range(1, n + 1), q))
-    removed = [rng.randint(1, n)]
+    removed = [start_at or rng.randint(1, n)]
     while len(removed) < q:
         base = rng.choice(removed)
         pool = [j for j in related[base] if j not in removed]

@@ -1,0 +1,82 @@
+"""Phone journey: a member donates from the "My hours" page; pages pass axe checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user
+from webapp.auth.models import Role
+from webapp.extensions import db
+from webapp.timebank import operations as ops
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_member_donates_on_a_phone(page):  # type: ignore[no-untyped-def]
+    org = make_org()
+    res = make_resident(org, first_name="Teresa")
+    make_user(org, Role.MEMBER, person=res, email="phone@tb.example")
+    friend = make_resident(org, first_name="Pia", last_name="Neri")
+    ops.grant(
+        key="seed",
+        recipient=res,
+        minutes=120,
+        actor_id=None,
+        service_date=date.today(),
+        reason="welcome",
+    )
+    db.session.commit()
+    _login(page, "phone@tb.example")
+    page.goto("/timebank/")
+    assert page.locator("#balance").inner_text() == "2 h"
+    assert _axe_violations(page) == []
+    page.get_by_label("Give to").select_option(label="Pia N.")
+    page.get_by_label("Minutes").fill("45")
+    page.get_by_role("button", name="Donate").click()
+    page.wait_for_url("**/timebank/")
+    assert "45 min donated" in page.content()
+    assert page.locator("#balance").inner_text() == "1 h 15 min"
+    # Over the limit: the message sits next to the minutes field.
+    page.get_by_label("Give to").select_option(label="Pia N.")
+    page.get_by_label("Minutes").fill("6000")
+    page.get_by_role("button", name="Donate").click()
+    assert "Not enough time" in page.locator("#minutes-error").inner_text()
+    assert page.get_by_label("Minutes").get_attribute("aria-invalid") == "true"
+    assert friend.id
+
+
+def test_coordinator_page_is_accessible(desk_page):  # type: ignore[no-untyped-def]
+    org = make_org()
+    make_coordinator(org, email="desk@tb.example")
+    res = make_resident(org)
+    ops.grant(
+        key="seed2",
+        recipient=res,
+        minutes=30,
+        actor_id=None,
+        service_date=date.today(),
+        reason="welcome",
+    )
+    db.session.commit()
+    _login(desk_page, "desk@tb.example")
+    desk_page.goto("/timebank/coordinator")
+    assert "Community chest" in desk_page.content()
+    assert _axe_violations(desk_page) == []

@@ -1,0 +1,239 @@
+"""Member and coordinator pages through the test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
+from tests.helpers import login, post_form
+from tests.timebank.helpers import real_shift_ids
+from webapp.auth.models import Role
+from webapp.timebank import operations as ops
+from webapp.timebank.accounts import account_for, chest
+from webapp.timebank.audit import audit
+from webapp.timebank.payments import pay_for_shift
+
+
+@pytest.fixture
+def town(db_session):  # type: ignore[no-untyped-def]
+    org = make_org()
+    coord = make_coordinator(org, email="coord@tb.example")
+    res = make_resident(org, first_name="Teresa", last_name="Bianchi")
+    res_user = make_user(org, Role.MEMBER, person=res, email="teresa@tb.example")
+    vol = make_volunteer(org, first_name="Marco", last_name="Verdi", with_user=False)
+    make_user(org, Role.MEMBER, person=vol, email="marco@tb.example")
+    shift = real_shift_ids(org, 1)[0]
+    return {
+        "org": org,
+        "coord": coord,
+        "res": res,
+        "res_user": res_user,
+        "vol": vol,
+        "shift": shift,
+    }
+
+
+def test_member_page_shows_balance_figures_and_statement(client, town):  # type: ignore[no-untyped-def]
+    pay_for_shift(
+        shift_id=town["shift"],
+        organisation_id=town["org"].id,
+        kind="visit",
+        service_date=date.today(),
+        resident_person_id=town["res"].id,
+        volunteers=[(town["vol"].id, 90)],
+        actor_id=None,
+    )
+    login(client, "marco@tb.example", PASSWORD)
+    html = client.get("/timebank/").get_data(as_text=True)
+    assert "1 h 30 min" in html
+    assert "Teresa" in html and "Bianchi" not in html  # counterpart: first name only
+    assert "Given this month" in html
+    assert f">{town['shift']}<" in html  # the shift
+
+
+def test_donation_form_and_double_submit(client, town):  # type: ignore[no-untyped-def]
+    login(client, "teresa@tb.example", PASSWORD)
+    page = client.get("/timebank/").get_data(as_text=True)
+    import re
+
+    request_id = re.search(r'name="request_id" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    data = {
+        "recipient": str(town["vol"].id),
+        "minutes": "30",
+        "reason": "grazie",
+        "request_id": request_id,
+    }
+    first = post_form(client, "/timebank/donate", data, page="/timebank/")
+    assert first.status_code == 302
+    again = post_form(client, "/timebank/donate", data, page="/timebank/", follow_redirects=True)
+    assert "already recorded" in again.get_data(as_text=True)
+    assert account_for(town["vol"]).balance == 30
+    assert account_for(town["res"]).balance == -30
+
+
+def test_donation_over_the_limit_shows_the_error_next_to_minutes(client, town):  # type: ignore[no-untyped-def]
+    login(client, "marco@tb.example", PASSWORD)
+    resp = post_form(
+        client,
+        "/timebank/donate",
+        {"recipient": "chest", "minutes": "15", "request_id": "abc"},
+        page="/timebank/",
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'id="minutes-error"' in html and "Not enough time" in html
+    assert account_for(town["vol"]).balance == 0
+
+
+def test_statement_csv(client, town):  # type: ignore[no-untyped-def]
+    ops.donate(
+        key="c1",
+        donor=town["res"],
+        recipient=town["vol"],
+        minutes=20,
+        actor_id=None,
+        service_date=date(2026, 11, 3),
+        reason="=cmd()",
+    )
+    login(client, "teresa@tb.example", PASSWORD)
+    resp = client.get("/timebank/statement.csv")
+    assert resp.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][:7] == ["2026-11-03", rows[1][1], "Marco", "donation", "", "-20", "-20"]
+    assert rows[1][7] == "'=cmd()"  # no formula injection
+
+
+def test_coordinator_page_grant_reverse_and_export(client, town):  # type: ignore[no-untyped-def]
+    login(client, "coord@tb.example", PASSWORD)
+    html = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert "Community chest" in html
+    resp = post_form(
+        client,
+        "/timebank/grant",
+        {"recipient": str(town["res"].id), "minutes": "60", "reason": "", "request_id": "g1"},
+        page="/timebank/coordinator",
+    )
+    assert resp.status_code == 422 and 'id="reason-error"' in resp.get_data(as_text=True)
+    resp = post_form(
+        client,
+        "/timebank/grant",
+        {
+            "recipient": str(town["res"].id),
+            "minutes": "60",
+            "reason": "inverno",
+            "request_id": "g2",
+        },
+        page="/timebank/coordinator",
+    )
+    assert resp.status_code == 302
+    assert chest(town["org"].id).balance == -60
+    granted = account_for(town["res"])
+    assert granted.balance == 60
+    from webapp.timebank.queries import recent_transfers
+
+    transfer_id = recent_transfers(town["org"].id)[0].id
+    resp = post_form(
+        client,
+        "/timebank/reverse",
+        {"transfer_id": str(transfer_id), "reason": "sbagliato", "request_id": "r1"},
+        page="/timebank/coordinator",
+    )
+    assert resp.status_code == 302
+    resp = post_form(
+        client,
+        "/timebank/reverse",
+        {"transfer_id": str(transfer_id), "reason": "ancora", "request_id": "r2"},
+        page="/timebank/coordinator",
+    )
+    assert resp.status_code == 422 and "already reversed" in resp.get_data(as_text=True)
+    today = date.today().isoformat()
+    resp = client.get(f"/timebank/export.csv?start={today}&end={today}")
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[4] for r in rows[1:]] == ["grant", "reversal"]
+    assert rows[1][8] == "Teresa Bianchi"
+    bad = client.get(f"/timebank/export.csv?start={today}&end=2000-01-01")
+    assert bad.status_code == 302
+    assert audit(town["org"].id).ok
+
+
+def test_coordinator_sees_accounts_near_their_limit(client, town):  # type: ignore[no-untyped-def]
+    ops.donate(
+        key="n1",
+        donor=town["res"],
+        recipient=None,
+        minutes=550,
+        actor_id=None,
+        service_date=date.today(),
+    )
+    login(client, "coord@tb.example", PASSWORD)
+    html = client.get("/timebank/coordinator").get_data(as_text=True)
+    near = html[html.index('id="near-limit"') :]
+    assert "Teresa Bianchi" in near[: near.index("</table>")]
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "status"),
+    [
+        ("coord@tb.example", "/timebank/", 403),
+        ("teresa@tb.example", "/timebank/coordinator", 403),
+        ("teresa@tb.example", "/timebank/export.csv?start=2026-01-01&end=2026-12-31", 403),
+        (None, "/timebank/", 302),
+    ],
+)
+def test_pages_are_for_their_roles(client, town, who, url, status):  # type: ignore[no-untyped-def]
+    if who:
+        login(client, who, PASSWORD)
+    assert client.get(url).status_code == status
+
+
+def test_api_tokens_are_created_once_and_revoked(client, town):  # type: ignore[no-untyped-def]
+    login(client, "teresa@tb.example", PASSWORD)
+    html = post_form(client, "/timebank/tokens", {"name": "telefono"}, page="/timebank/").get_data(
+        as_text=True
+    )
+    import re
+
+    secret = re.search(r'id="new-token">([^<]+)<', html).group(1)
+    assert client.get("/timebank/").get_data(as_text=True).count(secret) == 0
+    from webapp.timebank.tokens import tokens_of, user_for
+
+    assert user_for(secret).id == town["res_user"].id
+    token = tokens_of(town["res_user"])[0]
+    assert token.token_hash != secret and secret not in token.token_hash
+    resp = post_form(client, f"/timebank/tokens/{token.id}/revoke", {}, page="/timebank/")
+    assert resp.status_code == 302
+    assert user_for(secret) is None
+
+
+def test_coordinator_reads_a_members_account(client, town):  # type: ignore[no-untyped-def]
+    ops.donate(
+        key="pa",
+        donor=town["res"],
+        recipient=town["vol"],
+        minutes=50,
+        actor_id=None,
+        service_date=date.today(),
+    )
+    stranger = make_resident(make_org())
+    login(client, "coord@tb.example", PASSWORD)
+    html = client.get(f"/timebank/people/{town['res'].id}").get_data(as_text=True)
+    assert "Teresa Bianchi" in html and "-50 min" in html and "Marco" in html
+    csv_body = client.get(f"/timebank/people/{town['res'].id}/statement.csv")
+    assert "-50" in csv_body.get_data(as_text=True)
+    assert client.get(f"/timebank/people/{stranger.id}").status_code == 404
+
+
+def test_members_cannot_read_other_accounts(client, town):  # type: ignore[no-untyped-def]
+    login(client, "teresa@tb.example", PASSWORD)
+    assert client.get(f"/timebank/people/{town['vol'].id}").status_code == 403

@@ -1,0 +1,1 @@
+"""Time bank: accounts, transfers, the community chest."""

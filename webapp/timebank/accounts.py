@@ -1,0 +1,111 @@
+"""Opening accounts and reading policy. Operations flush; the caller commits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.timebank.models import Account, AccountKind, LedgerPolicy
+
+
+def policy_for(organisation_id: int) -> LedgerPolicy:
+    """The organisation's policy, or an unsaved one holding the defaults."""
+    policy = db.session.get(LedgerPolicy, organisation_id)
+    if policy is None:
+        policy = LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
+    return policy
+
+
+def limit_for_person(person, policy: LedgerPolicy) -> int:  # type: ignore[no-untyped-def]
+    """Residents and neighbours receive help and may owe; volunteers only give."""
+    if person.is_resident or person.is_neighbour:
+        return policy.resident_limit
+    return policy.member_limit
+
+
+def _get_or_create(query: sa.Select, make) -> Account:  # type: ignore[no-untyped-def]
+    account = db.session.scalar(query)
+    if account is not None:
+        return account
+    account = make()
+    try:
+        # A savepoint: when another request opened the same account a moment ago, the
+        # unique index refuses ours and we read theirs instead of failing the request.
+        with db.session.begin_nested():
+            db.session.add(account)
+            db.session.flush()
+    except IntegrityError:
+        account = db.session.scalar(query)
+        if account is None:
+            raise
+    return account
+
+
+def account_for(person) -> Account:  # type: ignore[no-untyped-def]
+    """The person's account, opened on first use with the limit their roles give."""
+    query = sa.select(Account).where(Account.person_id == person.id)
+    policy = policy_for(person.organisation_id)
+    return _get_or_create(
+        query,
+        lambda: Account(
+            organisation_id=person.organisation_id,
+            person_id=person.id,
+            kind=AccountKind.MEMBER,
+            lower_limit=limit_for_person(person, policy),
+            balance=0,
+        ),
+    )
+
+
+def system_account(organisation_id: int, kind: AccountKind) -> Account:
+    """The organisation's chest or adjustments account, opened on first use."""
+    if kind == AccountKind.MEMBER:
+        raise ValueError("member accounts belong to a person")
+    query = sa.select(Account).where(
+        Account.organisation_id == organisation_id, Account.kind == kind
+    )
+    limit = policy_for(organisation_id).chest_limit if kind == AccountKind.CHEST else None
+    return _get_or_create(
+        query,
+        lambda: Account(organisation_id=organisation_id, kind=kind, lower_limit=limit, balance=0),
+    )
+
+
+def chest(organisation_id: int) -> Account:
+    return system_account(organisation_id, AccountKind.CHEST)
+
+
+def set_policy(organisation_id: int, **values: object) -> LedgerPolicy:
+    """Create or change an organisation's policy. New limits apply to accounts opened
+    afterwards and to the chest; existing member limits are changed one by one with
+    :func:`set_lower_limit`."""
+    policy = db.session.get(LedgerPolicy, organisation_id)
+    if policy is None:
+        policy = LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
+        db.session.add(policy)
+    for name, value in values.items():
+        if name not in LedgerPolicy.DEFAULTS:
+            raise ValueError(f"unknown policy setting {name}")
+        setattr(policy, name, value)
+    db.session.flush()
+    if "chest_limit" in values:
+        set_lower_limit(chest(organisation_id), int(values["chest_limit"]))  # type: ignore[call-overload]
+    return policy
+
+
+def set_lower_limit(account: Account, minutes: int | None) -> Account:
+    from webapp.timebank.errors import LedgerError, _
+    from webapp.timebank.operations import lock_accounts
+
+    locked = lock_accounts([account.id])[account.id]
+    if minutes is not None and minutes > 0:
+        raise LedgerError("lower_limit", _("A limit cannot be above zero."))
+    if minutes is not None and locked.balance < minutes:
+        raise LedgerError(
+            "lower_limit",
+            _("The balance is already below %(limit)s minutes.", limit=minutes),
+        )
+    locked.lower_limit = minutes
+    db.session.flush()
+    return locked

@@ -1,0 +1,188 @@
+"""JSON API for the mobile app: my balance, my statement, a donation (idempotent).
+
+Authentication: ``Authorization: Bearer <personal token>`` (created on the member's page)
+or the browser session. CSRF is checked for session calls only: a token cannot be sent
+by another site's form, a session cookie can. Errors are ``{"error", "field", "code"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from webapp.extensions import csrf, db
+from webapp.people.models import Person
+from webapp.permissions import is_member
+from webapp.timebank import operations as ops
+from webapp.timebank import queries, tokens
+from webapp.timebank.accounts import account_for
+from webapp.timebank.errors import LedgerError, _
+from webapp.timebank.models import Transfer
+from webapp.timebank.openapi import document
+
+bp = Blueprint("timebank_api", __name__, url_prefix="/api")
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, message: str, field: str | None = None, code: str = "invalid"
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field, self.code = status, message, field, code
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    body = jsonify(error=error.message, field=error.field, code=error.code)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    return body, error.status, headers
+
+
+def _user():  # type: ignore[no-untyped-def]
+    """(user, via) from a bearer token or the session; member accounts only."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, secret = header.partition(" ")
+        user = tokens.user_for(secret.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise ApiError(
+                401, _("The token is not valid or was revoked."), "Authorization", "unauthorized"
+            )
+        via = "token"
+    elif current_user.is_authenticated:
+        user, via = current_user, "session"
+    else:
+        raise ApiError(401, _("Log in or send a personal token."), "Authorization", "unauthorized")
+    if not is_member(user):
+        raise ApiError(403, _("Only members have a time-bank account."), None, "forbidden")
+    return user, via
+
+
+def _transfer_json(t: Transfer) -> dict[str, object]:
+    return {
+        "id": t.id,
+        "request_id": t.key.split(":", 2)[-1],
+        "kind": t.kind.value,
+        "minutes": t.amount,
+        "date": t.service_date.isoformat(),
+        "recorded_at": t.recorded_at.isoformat(),
+        "reason": t.reason,
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(document())
+
+
+@bp.get("/v1/me/balance")
+def balance():  # type: ignore[no-untyped-def]
+    user, _via = _user()
+    account = account_for(user.person)
+    figures = queries.figures(account, date.today().replace(day=1))
+    body = {
+        "account_id": account.id,
+        "balance_minutes": account.balance,
+        "lower_limit_minutes": account.lower_limit,
+        "available_minutes": account.available,
+        "given_this_month_minutes": figures.given_month,
+        "received_this_month_minutes": figures.received_month,
+        "given_total_minutes": figures.given_total,
+        "received_total_minutes": figures.received_total,
+    }
+    db.session.commit()  # last_used_at of the token, the account if just opened
+    return jsonify(body)
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(422, _("Must be a whole number."), name) from None
+    if not low <= value <= high:
+        raise ApiError(422, _("Must be between %(low)s and %(high)s.", low=low, high=high), name)
+    return value
+
+
+@bp.get("/v1/me/statement")
+def statement():  # type: ignore[no-untyped-def]
+    user, _via = _user()
+    limit = _int_arg("limit", 50, 1, 200)
+    before = _int_arg("before", None, 1, 2**62)
+    lines = list(reversed(queries.statement(account_for(user.person))))
+    if before is not None:
+        lines = [ln for ln in lines if ln.transfer_id < before]
+    page = lines[:limit]
+    body = {
+        "entries": [
+            {
+                "transfer_id": ln.transfer_id,
+                "date": ln.service_date.isoformat(),
+                "recorded_at": ln.recorded_at.isoformat(),
+                "counterpart": ln.counterpart,
+                "kind": ln.kind,
+                "shift_id": ln.shift_id,
+                "amount_minutes": ln.amount,
+                "balance_minutes": ln.balance,
+                "reason": ln.reason or None,
+            }
+            for ln in page
+        ],
+        "next_before": page[-1].transfer_id if len(lines) > len(page) else None,
+    }
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/v1/donations")
+@csrf.exempt
+def donations():  # type: ignore[no-untyped-def]
+    user, via = _user()
+    if via == "session":
+        try:
+            csrf.protect()
+        except CSRFError:
+            raise ApiError(
+                400, _("The CSRF token is missing or not valid."), "X-CSRFToken", "csrf"
+            ) from None
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, _("Send a JSON object."), None, "bad_request")
+    request_id = data.get("id")
+    if not isinstance(request_id, str) or not 1 <= len(request_id.strip()) <= 80:
+        raise ApiError(422, _("A request id of 1 to 80 characters is required."), "id")
+    recipient = None
+    to = data.get("to")
+    if to != "chest":
+        if isinstance(to, bool) or not isinstance(to, int):
+            raise ApiError(422, _('Give a member\'s id or "chest".'), "to")
+        recipient = db.session.get(Person, to)
+        if recipient is None or recipient.organisation_id != user.person.organisation_id:
+            raise ApiError(422, _("Choose a member of your own organisation."), "to")
+    message = data.get("message")
+    if message is not None and (not isinstance(message, str) or len(message) > 500):
+        raise ApiError(422, _("At most 500 characters."), "message")
+    try:
+        outcome = ops.donate(
+            key=f"api:{user.id}:{request_id.strip()}",
+            donor=user.person,
+            recipient=recipient,
+            minutes=data.get("minutes"),
+            actor_id=user.id,
+            service_date=date.today(),
+            reason=message,
+        )
+    except LedgerError as error:
+        field = {"amount": "minutes", "recipient": "to", "key": "id"}.get(error.field, error.field)
+        raise ApiError(error.status, error.message, field, error.code) from None
+    db.session.commit()
+    return jsonify(transfer=_transfer_json(outcome.transfer), created=outcome.created), (
+        201 if outcome.created else 200
+    )

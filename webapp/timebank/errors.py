@@ -1,0 +1,46 @@
+"""Ledger errors, each keyed by the form or JSON field it is about."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """A refused operation. ``field`` names the input to show the message next to."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = str(message)
+
+
+class LimitExceeded(LedgerError):
+    code = "limit_exceeded"
+
+
+class TransferConflict(LedgerError):
+    """The client-chosen id was already used for a different transfer."""
+
+    status = 409
+    code = "conflict"
+
+
+class AlreadyReversed(LedgerError):
+    status = 409
+    code = "already_reversed"
+
+
+class ImmutableTransferError(Exception):
+    """Raised by the ORM guard when code tries to change or delete a transfer."""
+
+
+def _(message: str, **values: object) -> str:
+    """gettext that also works outside a request (CLI, scheduler, signal listeners):
+    there it falls back to the English text."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message

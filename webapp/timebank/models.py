@@ -1,0 +1,225 @@
+"""Time-bank ledger: accounts, append-only transfers, per-organisation policy, API tokens.
+
+Invariants live in the database, not only in Python: ``amount > 0``, two different
+accounts, a unique client-chosen key per transfer, a transfer reversed at most once, a
+shift paid at most once per volunteer, and a cached balance never below its limit.
+Rows of ``timebank_transfer`` cannot be updated or deleted (triggers, see ``ddl.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.db import utcnow
+from webapp.extensions import db
+
+
+def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
+    )
+
+
+class AccountKind(enum.StrEnum):
+    MEMBER = "member"  # one per Person
+    CHEST = "chest"  # the organisation's community chest
+    ADJUSTMENTS = "adjustments"  # counterpart of opening balances and corrections
+
+
+class TransferKind(enum.StrEnum):
+    VISIT = "visit"
+    RIDE = "ride"
+    DONATION = "donation"
+    GRANT = "grant"  # from the chest to a member
+    ADJUSTMENT = "adjustment"
+    REVERSAL = "reversal"
+
+
+SHIFT_KINDS = (TransferKind.VISIT.value, TransferKind.RIDE.value)
+
+
+class LedgerPolicy(db.Model):
+    """Per-organisation rules; an organisation without a row gets the defaults below."""
+
+    __tablename__ = "timebank_policy"
+    __table_args__ = (
+        sa.CheckConstraint("resident_limit <= 0", name="resident_limit_not_positive"),
+        sa.CheckConstraint("member_limit <= 0", name="member_limit_not_positive"),
+        sa.CheckConstraint("chest_limit <= 0", name="chest_limit_not_positive"),
+        sa.CheckConstraint("near_limit_minutes >= 0", name="near_limit_not_negative"),
+    )
+
+    DEFAULTS = {
+        "resident_limit": -600,  # residents and neighbours may owe up to 10 hours
+        "member_limit": 0,  # volunteers never go below zero
+        "chest_limit": -6000,  # the municipality underwrites up to 100 hours
+        "chest_pays_for_residents": False,
+        "near_limit_minutes": 120,
+    }
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    resident_limit: Mapped[int] = mapped_column(default=DEFAULTS["resident_limit"])
+    member_limit: Mapped[int] = mapped_column(default=DEFAULTS["member_limit"])
+    chest_limit: Mapped[int] = mapped_column(default=DEFAULTS["chest_limit"])
+    chest_pays_for_residents: Mapped[bool] = mapped_column(default=False)
+    # "near the limit" on the coordinator page: within this many minutes of it
+    near_limit_minutes: Mapped[int] = mapped_column(default=DEFAULTS["near_limit_minutes"])
+
+    def __repr__(self) -> str:
+        return f"<LedgerPolicy org={self.organisation_id}>"
+
+
+class Account(db.Model):
+    __tablename__ = "timebank_account"
+    __table_args__ = (
+        # The cached balance can never sit past the limit: a last line of defence behind
+        # the locked check in operations.transfer().
+        sa.CheckConstraint(
+            "lower_limit IS NULL OR balance >= lower_limit", name="balance_within_limit"
+        ),
+        sa.CheckConstraint("kind = 'member' OR person_id IS NULL", name="system_has_no_person"),
+        # One chest and one adjustments account per organisation.
+        sa.Index(
+            "uq_timebank_account_system",
+            "organisation_id",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("kind != 'member'"),
+            postgresql_where=sa.text("kind != 'member'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    # CASCADE above: deleting an organisation deletes its ledger (the only deletion
+    # the guards allow). SET NULL: an erased person's account (and its history) stays
+    # for the totals.
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), unique=True
+    )
+    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind), default=AccountKind.MEMBER)
+    # Minutes; NULL = no limit (only the adjustments account).
+    lower_limit: Mapped[int | None] = mapped_column()
+    balance: Mapped[int] = mapped_column(default=0)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person = relationship("Person")
+
+    @property
+    def available(self) -> int | None:
+        return None if self.lower_limit is None else self.balance - self.lower_limit
+
+    def __repr__(self) -> str:
+        return f"<Account {self.id} {self.kind.value} person={self.person_id} {self.balance}>"
+
+
+class Transfer(db.Model):
+    """One movement of minutes. Append-only: fix mistakes with a reversal."""
+
+    __tablename__ = "timebank_transfer"
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("debit_account_id != credit_account_id", name="two_accounts"),
+        sa.CheckConstraint(
+            "(kind = 'reversal') = (reversal_of_id IS NOT NULL)", name="reversal_has_original"
+        ),
+        sa.CheckConstraint(
+            "kind NOT IN ('visit', 'ride') OR shift_id IS NOT NULL", name="shift_payment_has_shift"
+        ),
+        # A shift pays each of its volunteers at most once (two-person visits pay both).
+        sa.Index(
+            "uq_timebank_transfer_shift_payee",
+            "shift_id",
+            "credit_account_id",
+            unique=True,
+            sqlite_where=sa.text("kind IN ('visit', 'ride')"),
+            postgresql_where=sa.text("kind IN ('visit', 'ride')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Client-chosen id: a retry with the same key returns the original transfer.
+    key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    debit_account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+    )
+    credit_account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+    )
+    amount: Mapped[int] = mapped_column()  # minutes
+    kind: Mapped[TransferKind] = mapped_column(_enum(TransferKind))
+    service_date: Mapped[date] = mapped_column(sa.Date)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # No ON DELETE action: users are deactivated, never deleted, once they moved money.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # The shift this pays for. No ON DELETE action: a paid shift stays (deleting the whole
+    # organisation removes both together).
+    shift_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shift.id"), index=True)
+    reversal_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("timebank_transfer.id", ondelete="CASCADE"), unique=True
+    )
+
+    debit_account = relationship("Account", foreign_keys=[debit_account_id])
+    credit_account = relationship("Account", foreign_keys=[credit_account_id])
+    created_by = relationship("User")
+    reversal_of = relationship("Transfer", remote_side=[id], foreign_keys=[reversal_of_id])
+
+    def __repr__(self) -> str:
+        return (
+            f"<Transfer {self.id} {self.key!r} {self.kind.value} {self.amount} "
+            f"{self.debit_account_id}->{self.credit_account_id}>"
+        )
+
+
+class ApiToken(db.Model):
+    """A personal token for the mobile app. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "timebank_api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))  # shown so people can tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user = relationship("User")
+
+
+def _install_guards(target, connection, **kw):  # type: ignore[no-untyped-def]
+    from webapp.timebank.ddl import install_ledger_guards
+
+    install_ledger_guards(connection)
+
+
+event.listen(Transfer.__table__, "after_create", _install_guards)
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_changed_transfers(session, flush_context, instances):  # type: ignore[no-untyped-def]
+    """The ORM-side guard: a clear Python error before the database trigger fires."""
+    from webapp.timebank.errors import ImmutableTransferError
+
+    for obj in session.deleted:
+        if isinstance(obj, Transfer):
+            raise ImmutableTransferError(f"{obj!r} cannot be deleted: record a reversal instead")
+    for obj in session.dirty:
+        if isinstance(obj, Transfer) and session.is_modified(obj, include_collections=False):
+            raise ImmutableTransferError(f"{obj!r} cannot be changed: record a reversal instead")

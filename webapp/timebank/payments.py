@@ -1,0 +1,104 @@
+"""Paying for shifts: each volunteer is credited the minutes they gave.
+
+Called by the listener on the shifts feature's ``shift_completed`` signal (see
+``listeners.py``), inside the shift operation's transaction; written against plain values
+so it can be called and tested without the shifts feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from webapp.extensions import db
+from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank.errors import LedgerError, LimitExceeded, _
+from webapp.timebank.models import Transfer, TransferKind
+from webapp.timebank.operations import (
+    MAX_SHIFT_MINUTES,
+    _by_key,
+    _check_amount,
+    _short_of,
+    begin_write,
+    lock_accounts,
+    record,
+)
+
+
+def pay_for_shift(
+    *,
+    shift_id: int,
+    organisation_id: int,
+    kind: str,
+    service_date: date,
+    resident_person_id: int | None,
+    volunteers: Sequence[tuple[int, int]],
+    actor_id: int | None,
+) -> list[Transfer]:
+    """Credit each volunteer the minutes they gave on a completed shift.
+
+    ``volunteers`` holds ``(person_id, minutes)``; for a ride, the driver's time door to
+    door including waiting. The resident pays, or the chest when the organisation's
+    policy says so, the resident is at their limit or was erased (``None``). Idempotent:
+    a second call for the same shift returns the first payments (the database refuses a
+    second payment too).
+    """
+    from webapp.people.models import Person
+
+    begin_write()
+    if kind not in (TransferKind.VISIT, TransferKind.RIDE):
+        raise LedgerError("kind", _("Only visits and rides are paid from shifts."))
+    resident = None
+    if resident_person_id is not None:
+        resident = db.session.get(Person, resident_person_id)
+        if resident is None or resident.organisation_id != organisation_id:
+            raise LedgerError("resident", _("The resident is not in this organisation."))
+    people = []
+    for person_id, minutes in volunteers:
+        person = db.session.get(Person, person_id)
+        if person is None or person.organisation_id != organisation_id:
+            raise LedgerError("volunteer", _("The volunteer is not in this organisation."))
+        if person.id == resident_person_id or person in [p for p, _m in people]:
+            raise LedgerError("volunteer", _("Each volunteer is paid once per shift."))
+        people.append((person, _check_amount(minutes, "minutes", MAX_SHIFT_MINUTES)))
+    policy = policy_for(organisation_id)
+    the_chest = chest(organisation_id)
+    payer_own = account_for(resident) if resident is not None else the_chest
+    payees = [(account_for(p), m) for p, m in people]
+    locked = lock_accounts([payer_own.id, the_chest.id, *[a.id for a, _m in payees]])
+    paid = []
+    # All or nothing: if the second volunteer cannot be paid, the first is not either,
+    # even for a caller that catches the error and carries on with the transaction.
+    with db.session.begin_nested():
+        for account, minutes in payees:
+            volunteer, resident_account = locked[account.id], locked[payer_own.id]
+            key = f"shift:{shift_id}:person:{volunteer.person_id}"
+            payer = resident_account
+            if policy.chest_pays_for_residents or _short_of(resident_account, minutes):
+                payer = locked[the_chest.id]
+            if _short_of(payer, minutes) and _by_key(key) is None:
+                raise LimitExceeded(
+                    "minutes",
+                    _(
+                        "Neither the resident nor the community chest has enough time left to pay "
+                        "this shift. Ask a coordinator to raise the chest's limit."
+                    ),
+                )
+            outcome = record(
+                key=key,
+                debit=payer,
+                credit=volunteer,
+                amount=minutes,
+                kind=TransferKind(kind),
+                service_date=service_date,
+                actor_id=actor_id,
+                shift_id=shift_id,
+                limit_field="minutes",
+                # A retry may find the resident able to pay where the chest paid before:
+                # the payment is the same if the volunteer, minutes and shift match.
+                same=lambda t, v=volunteer, m=minutes: (
+                    t.credit_account_id == v.id and t.amount == m and t.shift_id == shift_id
+                ),
+            )
+            paid.append(outcome.transfer)
+    return paid

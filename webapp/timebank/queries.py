@@ -1,0 +1,294 @@
+"""Read-only views of the ledger: statements, monthly figures, coordinator summaries.
+
+"Given" and "received" count the time of services (visits and rides): minutes credited
+to a volunteer are hours given, minutes a resident paid are hours received. Donations
+and grants move balances but are neither. A reversed payment no longer counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from webapp.extensions import db
+from webapp.timebank.errors import _
+from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer
+
+
+def format_minutes(minutes: int) -> str:
+    """90 -> "1 h 30 min", -45 -> "-45 min" (the same in Italian)."""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    if hours and rest:
+        return f"{sign}{hours} h {rest:02d} min"
+    return f"{sign}{hours} h" if hours else f"{sign}{rest} min"
+
+
+def account_label(account: Account | None) -> str:
+    """What a member sees for the other side: first name only, never the surname."""
+    if account is None:
+        return ""
+    if account.kind == AccountKind.CHEST:
+        return _("Community chest")
+    if account.kind == AccountKind.ADJUSTMENTS:
+        return _("Adjustments")
+    return account.person.first_name if account.person else _("Former member")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    transfer_id: int
+    service_date: date
+    recorded_at: datetime
+    counterpart: str
+    kind: str
+    shift_id: int | None
+    amount: int  # signed: + credited to this account, - debited
+    balance: int  # running balance after this line
+    reason: str
+    reversal_of_id: int | None
+
+
+def statement(account: Account) -> list[StatementLine]:
+    """Every transfer of the account, oldest first, with the running balance."""
+    transfers = db.session.scalars(
+        sa.select(Transfer)
+        .where(
+            sa.or_(
+                Transfer.debit_account_id == account.id, Transfer.credit_account_id == account.id
+            )
+        )
+        .order_by(Transfer.id)
+        .options(
+            sa.orm.joinedload(Transfer.debit_account), sa.orm.joinedload(Transfer.credit_account)
+        )
+    ).all()
+    running, lines = 0, []
+    for t in transfers:
+        incoming = t.credit_account_id == account.id
+        signed = t.amount if incoming else -t.amount
+        running += signed
+        other = t.debit_account if incoming else t.credit_account
+        lines.append(
+            StatementLine(
+                t.id,
+                t.service_date,
+                t.recorded_at,
+                account_label(other),
+                t.kind.value,
+                t.shift_id,
+                signed,
+                running,
+                t.reason or "",
+                t.reversal_of_id,
+            )
+        )
+    return lines
+
+
+def _not_reversed():  # type: ignore[no-untyped-def]
+    reversal = aliased(Transfer)
+    return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
+
+
+def _service_minutes(side, since: date | None, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
+    query = sa.select(side, sa.func.sum(Transfer.amount)).where(
+        Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
+    )
+    if since is not None:
+        query = query.where(Transfer.service_date >= since)
+    if organisation_id is not None:
+        query = query.where(Transfer.organisation_id == organisation_id)
+    return query.group_by(side)
+
+
+@dataclass(frozen=True)
+class Figures:
+    given_month: int
+    received_month: int
+    given_total: int
+    received_total: int
+
+
+def figures(account: Account, month_start: date) -> Figures:
+    def one(side, since):  # type: ignore[no-untyped-def]
+        rows = dict(
+            db.session.execute(_service_minutes(side, since).where(side == account.id)).all()
+        )
+        return int(rows.get(account.id) or 0)
+
+    return Figures(
+        one(Transfer.credit_account_id, month_start),
+        one(Transfer.debit_account_id, month_start),
+        one(Transfer.credit_account_id, None),
+        one(Transfer.debit_account_id, None),
+    )
+
+
+def top_accounts(organisation_id: int, side, since: date, limit: int = 5):  # type: ignore[no-untyped-def]
+    """[(account, minutes)] with the most service minutes given (credit) or received."""
+    rows = db.session.execute(
+        _service_minutes(side, since, organisation_id)
+        .order_by(sa.func.sum(Transfer.amount).desc())
+        .limit(limit)
+    ).all()
+    return [(db.session.get(Account, account_id), int(total)) for account_id, total in rows]
+
+
+def near_limit(organisation_id: int, within: int) -> list[Account]:
+    return db.session.scalars(
+        sa.select(Account)
+        .where(
+            Account.organisation_id == organisation_id,
+            Account.kind == AccountKind.MEMBER,
+            Account.lower_limit.is_not(None),
+            Account.balance - Account.lower_limit <= within,
+        )
+        .order_by(Account.balance - Account.lower_limit, Account.id)
+        .limit(50)
+    ).all()
+
+
+def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
+    def scalar(query):  # type: ignore[no-untyped-def]
+        return int(db.session.scalar(query) or 0)
+
+    in_org = Transfer.organisation_id == organisation_id
+    member = sa.and_(Account.organisation_id == organisation_id, Account.kind == AccountKind.MEMBER)
+    return {
+        "accounts": scalar(sa.select(sa.func.count()).select_from(Account).where(member)),
+        "transfers_month": scalar(
+            sa.select(sa.func.count())
+            .select_from(Transfer)
+            .where(in_org, Transfer.service_date >= month_start)
+        ),
+        "service_month": scalar(
+            sa.select(sa.func.sum(Transfer.amount)).where(
+                in_org,
+                Transfer.kind.in_(SHIFT_KINDS),
+                _not_reversed(),
+                Transfer.service_date >= month_start,
+            )
+        ),
+        "service_total": scalar(
+            sa.select(sa.func.sum(Transfer.amount)).where(
+                in_org, Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
+            )
+        ),
+        "members_positive": scalar(
+            sa.select(sa.func.sum(Account.balance)).where(member, Account.balance > 0)
+        ),
+        "members_negative": scalar(
+            sa.select(sa.func.sum(Account.balance)).where(member, Account.balance < 0)
+        ),
+    }
+
+
+def recent_transfers(organisation_id: int, limit: int = 20) -> list[Transfer]:
+    return db.session.scalars(
+        sa.select(Transfer)
+        .where(Transfer.organisation_id == organisation_id)
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def _csv(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        # A leading = + - @ makes spreadsheets run a formula: neutralise it in text cells.
+        writer.writerow(
+            [f"'{c}" if isinstance(c, str) and c[:1] and c[0] in "=+-@" else c for c in row]
+        )
+    return buffer.getvalue()
+
+
+def statement_csv(lines: list[StatementLine]) -> str:
+    head = [
+        _("Date"),
+        _("Transfer"),
+        _("Counterpart"),
+        _("Kind"),
+        _("Shift"),
+        _("Minutes"),
+        _("Balance"),
+        _("Reason"),
+    ]
+    return _csv(
+        [head]
+        + [
+            [
+                ln.service_date.isoformat(),
+                ln.transfer_id,
+                ln.counterpart,
+                ln.kind,
+                ln.shift_id or "",
+                ln.amount,
+                ln.balance,
+                ln.reason,
+            ]
+            for ln in lines
+        ]
+    )
+
+
+def export_csv(organisation_id: int, start: date, end: date) -> str:
+    """All transfers of the organisation with a service date in [start, end]."""
+    debit, credit = aliased(Account), aliased(Account)
+    transfers = db.session.scalars(
+        sa.select(Transfer)
+        .join(debit, debit.id == Transfer.debit_account_id)
+        .join(credit, credit.id == Transfer.credit_account_id)
+        .where(
+            Transfer.organisation_id == organisation_id, Transfer.service_date.between(start, end)
+        )
+        .order_by(Transfer.service_date, Transfer.id)
+    ).all()
+    head = [
+        "id",
+        "key",
+        "service_date",
+        "recorded_at",
+        "kind",
+        "from_account",
+        "from",
+        "to_account",
+        "to",
+        "minutes",
+        "shift_id",
+        "reversal_of",
+        "created_by",
+        "reason",
+    ]
+
+    def full(account: Account) -> str:
+        return account.person.full_name if account.person else account_label(account)
+
+    return _csv(
+        [head]
+        + [
+            [
+                t.id,
+                t.key,
+                t.service_date.isoformat(),
+                t.recorded_at.isoformat(),
+                t.kind.value,
+                t.debit_account_id,
+                full(t.debit_account),
+                t.credit_account_id,
+                full(t.credit_account),
+                t.amount,
+                t.shift_id or "",
+                t.reversal_of_id or "",
+                t.created_by_id or "",
+                t.reason or "",
+            ]
+            for t in transfers
+        ]
+    )

@@ -1,0 +1,72 @@
+"""Personal API tokens for the mobile app. Only a SHA-256 of the secret is stored: the
+secret is random (256 bits), so a slow password hash would add nothing but latency."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.timebank.models import ApiToken
+
+PREFIX = "pt_"
+MAX_TOKENS = 10
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(user, name: str) -> tuple[ApiToken, str]:  # type: ignore[no-untyped-def]
+    """Returns the row and the secret, which is shown once and never stored."""
+    from webapp.timebank.errors import LedgerError, _
+
+    active = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    if active >= MAX_TOKENS:
+        raise LedgerError("name", _("Revoke an old token first (at most %(n)s).", n=MAX_TOKENS))
+    secret = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id, name=name.strip()[:80], token_hash=_digest(secret), prefix=secret[:10]
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row, secret
+
+
+def tokens_of(user) -> list[ApiToken]:  # type: ignore[no-untyped-def]
+    return db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+
+
+def revoke(user, token_id: int) -> bool:  # type: ignore[no-untyped-def]
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def user_for(secret: str):  # type: ignore[no-untyped-def]
+    """The active user owning a live token, or None."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    row = db.session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user

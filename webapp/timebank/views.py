@@ -1,0 +1,359 @@
+"""Time-bank pages: a member's account and the coordinator's overview."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.permissions import (
+    coordinator_required,
+    get_person_or_404,
+    is_coordinator,
+    is_member,
+    member_required,
+)
+from webapp.timebank import listeners, queries, tokens
+from webapp.timebank import operations as ops
+from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank.errors import LedgerError, _
+from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
+from webapp.timebank.models import Transfer
+
+bp = Blueprint("timebank", __name__, url_prefix="/timebank")
+listeners.connect()  # completed shifts pay their volunteers
+
+add_nav("timebank.member", lambda: _l("My hours"), is_member, order=40)
+add_nav("timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60)
+
+# operation field -> form field
+_FIELDS = {
+    "amount": "minutes",
+    "minutes": "minutes",
+    "recipient": "recipient",
+    "reason": "reason",
+    "transfer": "transfer_id",
+    "account": "recipient",
+}
+
+
+_KIND_LABELS = {
+    "visit": _l("Visit"),
+    "ride": _l("Ride"),
+    "donation": _l("Donation"),
+    "grant": _l("Grant from the chest"),
+    "adjustment": _l("Adjustment"),
+    "reversal": _l("Reversal"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(_KIND_LABELS.get(kind, kind))
+
+
+@bp.app_context_processor
+def _inject() -> dict[str, object]:
+    return {"kind_label": kind_label}
+
+
+@bp.app_template_filter("minutes")
+def minutes_filter(value: int) -> str:
+    return queries.format_minutes(int(value or 0))
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _month_start() -> date:
+    return _today().replace(day=1)
+
+
+def _show_error(form, error: LedgerError) -> None:  # type: ignore[no-untyped-def]
+    name = _FIELDS.get(error.field)
+    target = getattr(form, name, None) if name else None
+    if target is None:
+        flash(error.message, "error")
+    else:
+        target.errors = [*target.errors, error.message]
+
+
+def _send_csv(body: str, filename: str) -> Response:
+    return Response(
+        "\ufeff" + body,  # a BOM so spreadsheet programs read accents right
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _others(person: Person) -> list[Person]:
+    return db.session.scalars(
+        sa.select(Person)
+        .where(Person.organisation_id == person.organisation_id, Person.id != person.id)
+        .order_by(Person.first_name, Person.last_name)
+    ).all()
+
+
+def _member_page(
+    form: DonationForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):  # type: ignore[no-untyped-def]
+    person = current_user.person
+    account = account_for(person)
+    lines = queries.statement(account)
+    form = form or _donation_form(person)
+    db.session.commit()  # the account may have just been opened
+    return render_template(
+        "timebank/member.html",
+        account=account,
+        figures=queries.figures(account, _month_start()),
+        lines=list(reversed(lines))[:50],
+        total_lines=len(lines),
+        form=form,
+        token_form=token_form or TokenForm(),
+        tokens=tokens.tokens_of(current_user),
+        new_token=new_token,
+    ), status
+
+
+def _donation_form(person: Person) -> DonationForm:
+    form = DonationForm()
+    form.recipient.choices = [("chest", _("Community chest"))] + [
+        (str(p.id), f"{p.first_name} {p.last_name[:1]}.") for p in _others(person)
+    ]
+    return form
+
+
+@bp.route("/")
+@member_required
+def member():  # type: ignore[no-untyped-def]
+    return _member_page()
+
+
+@bp.route("/donate", methods=["POST"])
+@member_required
+def donate():  # type: ignore[no-untyped-def]
+    person = current_user.person
+    form = _donation_form(person)
+    if not form.validate_on_submit():
+        return _member_page(form=form, status=422)
+    recipient = None
+    if form.recipient.data != "chest":
+        recipient = db.session.get(Person, int(form.recipient.data))
+    try:
+        outcome = ops.donate(
+            key=f"web:{current_user.id}:{form.request_id.data}",
+            donor=person,
+            recipient=recipient,
+            minutes=form.minutes.data,
+            actor_id=current_user.id,
+            service_date=_today(),
+            reason=form.reason.data,
+        )
+    except LedgerError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _member_page(form=form, status=422)
+    db.session.commit()
+    if outcome.created:
+        flash(
+            _("Thank you: %(time)s donated.", time=queries.format_minutes(form.minutes.data)),
+            "success",
+        )
+    else:
+        flash(_("This donation was already recorded."), "info")
+    return redirect(url_for("timebank.member"))
+
+
+@bp.route("/statement.csv")
+@member_required
+def statement_csv():  # type: ignore[no-untyped-def]
+    account = account_for(current_user.person)
+    body = queries.statement_csv(queries.statement(account))
+    db.session.commit()
+    return _send_csv(body, f"ponte-statement-{_today().isoformat()}.csv")
+
+
+@bp.route("/tokens", methods=["POST"])
+@member_required
+def create_token():  # type: ignore[no-untyped-def]
+    token_form = TokenForm()
+    if not token_form.validate_on_submit():
+        return _member_page(token_form=token_form, status=422)
+    try:
+        _row, secret = tokens.create_token(current_user, token_form.name.data)
+    except LedgerError as error:
+        db.session.rollback()
+        token_form.name.errors = [error.message]
+        return _member_page(token_form=token_form, status=422)
+    db.session.commit()
+    # Shown once, in this response only (never in a flash message, which lives in a cookie).
+    return _member_page(new_token=secret)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@member_required
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    form = TokenForm()  # only for its CSRF check
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
+    if not tokens.revoke(current_user, token_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The token was revoked: apps using it are logged out."), "info")
+    return redirect(url_for("timebank.member"))
+
+
+# Coordinators ----------------------------------------------------------------------------
+
+
+def _grant_form(org_id: int) -> GrantForm:
+    form = GrantForm()
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(Person.organisation_id == org_id)
+        .order_by(Person.first_name, Person.last_name)
+    ).all()
+    form.recipient.choices = [(p.id, p.full_name) for p in people]
+    return form
+
+
+def _coordinator_page(
+    grant_form: GrantForm | None = None, reverse_form: ReverseForm | None = None, status: int = 200
+):  # type: ignore[no-untyped-def]
+    org_id = current_user.organisation_id
+    month = _month_start()
+    policy = policy_for(org_id)
+    the_chest = chest(org_id)
+    page = render_template(
+        "timebank/coordinator.html",
+        totals=queries.organisation_totals(org_id, month),
+        chest=the_chest,
+        policy=policy,
+        givers=queries.top_accounts(org_id, Transfer.credit_account_id, month),
+        receivers=queries.top_accounts(org_id, Transfer.debit_account_id, month),
+        near=queries.near_limit(org_id, policy.near_limit_minutes),
+        recent=queries.recent_transfers(org_id),
+        label=queries.account_label,
+        grant_form=grant_form or _grant_form(org_id),
+        reverse_form=reverse_form or ReverseForm(),
+        export_form=ExportForm(formdata=None, start=month, end=_today()),
+    )
+    db.session.commit()  # the chest may have just been opened
+    return page, status
+
+
+@bp.route("/coordinator")
+@coordinator_required
+def coordinator():  # type: ignore[no-untyped-def]
+    return _coordinator_page()
+
+
+@bp.route("/grant", methods=["POST"])
+@coordinator_required
+def grant():  # type: ignore[no-untyped-def]
+    org_id = current_user.organisation_id
+    form = _grant_form(org_id)
+    if not form.validate_on_submit():
+        return _coordinator_page(grant_form=form, status=422)
+    recipient = db.session.get(Person, form.recipient.data)
+    try:
+        outcome = ops.grant(
+            key=f"web:{current_user.id}:{form.request_id.data}",
+            recipient=recipient,
+            minutes=form.minutes.data,
+            actor_id=current_user.id,
+            service_date=_today(),
+            reason=form.reason.data,
+        )
+    except LedgerError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _coordinator_page(grant_form=form, status=422)
+    db.session.commit()
+    if outcome.created:
+        flash(
+            _(
+                "%(time)s granted to %(name)s.",
+                time=queries.format_minutes(form.minutes.data),
+                name=recipient.full_name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("This grant was already recorded."), "info")
+    return redirect(url_for("timebank.coordinator"))
+
+
+@bp.route("/reverse", methods=["POST"])
+@coordinator_required
+def reverse():  # type: ignore[no-untyped-def]
+    form = ReverseForm()
+    if not form.validate_on_submit():
+        return _coordinator_page(reverse_form=form, status=422)
+    try:
+        outcome = ops.reverse(
+            transfer_id=form.transfer_id.data,
+            organisation_id=current_user.organisation_id,
+            actor_id=current_user.id,
+            reason=form.reason.data,
+            service_date=_today(),
+            key=f"web:{current_user.id}:{form.request_id.data}",
+        )
+    except LedgerError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return _coordinator_page(reverse_form=form, status=422)
+    db.session.commit()
+    if outcome.created:
+        flash(_("Transfer %(n)s was reversed.", n=form.transfer_id.data), "success")
+    else:
+        flash(_("This reversal was already recorded."), "info")
+    return redirect(url_for("timebank.coordinator"))
+
+
+@bp.route("/export.csv")
+@coordinator_required
+def export_csv():  # type: ignore[no-untyped-def]
+    form = ExportForm(request.args)
+    if not form.validate() or form.end.data < form.start.data:
+        flash(_("Choose a valid date range for the export: the end not before the start."), "error")
+        return redirect(url_for("timebank.coordinator"))
+    body = queries.export_csv(current_user.organisation_id, form.start.data, form.end.data)
+    return _send_csv(body, f"ponte-transfers-{form.start.data}-{form.end.data}.csv")
+
+
+@bp.route("/people/<int:person_id>")
+@coordinator_required
+def person_account(person_id: int):  # type: ignore[no-untyped-def]
+    """A member's account as the coordinator sees it (residents without a login call in)."""
+    person = get_person_or_404(person_id, current_user, manage=True)
+    account = account_for(person)
+    lines = queries.statement(account)
+    page = render_template(
+        "timebank/account.html",
+        person=person,
+        account=account,
+        figures=queries.figures(account, _month_start()),
+        lines=list(reversed(lines))[:100],
+        total_lines=len(lines),
+    )
+    db.session.commit()  # the account may have just been opened
+    return page
+
+
+@bp.route("/people/<int:person_id>/statement.csv")
+@coordinator_required
+def person_statement_csv(person_id: int):  # type: ignore[no-untyped-def]
+    person = get_person_or_404(person_id, current_user, manage=True)
+    body = queries.statement_csv(queries.statement(account_for(person)))
+    db.session.commit()
+    return _send_csv(body, f"ponte-statement-{person.id}-{_today().isoformat()}.csv")
