@@ -24,3 +24,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(timebank_bp)
     app.register_blueprint(timebank_api_bp)
+
+    from webapp.notifications import views as notifications_views
+    from webapp.scheduler.views import bp as scheduler_bp
+
+    notifications_views.init_app(app)
+    app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(scheduler_bp)

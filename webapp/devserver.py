@@ -1,4 +1,4 @@
-"""`make run`: the development web server (and, once it exists, the scheduler beside it).
+"""`make run`: the development web server and, beside it, the scheduler process.
 
 Production runs gunicorn workers plus one scheduler process instead (see README).
 """
@@ -6,8 +6,13 @@ Production runs gunicorn workers plus one scheduler process instead (see README)
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import signal
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 from webapp import create_app
 
@@ -23,8 +28,30 @@ def main() -> None:
             f"Port {args.port} on {args.host} is in use (another Ponte?). "
             f"Stop it, or choose another port: PORT=8000 make run"
         )
+    scheduler = start_scheduler()
+    atexit.register(stop_scheduler, scheduler)
+    # `kill <pid>` of the server stops the scheduler too (atexit runs on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Ponte is running on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+
+
+def start_scheduler() -> subprocess.Popen[bytes]:
+    """The jobs run in their own process, exactly as in production (never in the web
+    server's threads); it shares this terminal's output."""
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"], cwd=root
+    )
+
+
+def stop_scheduler(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # finishes the running job, releases the lock
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def _port_free(host: str, port: int) -> bool:

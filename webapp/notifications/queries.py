@@ -1,0 +1,98 @@
+"""Read-side helpers: the bell, a person's inbox, the outbox page, whom to phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.notifications.models import Channel, Notification, Status
+from webapp.orgs.models import Organisation
+from webapp.people.models import Person
+
+
+def _mine(user: User) -> sa.ColumnElement[bool]:
+    """Messages addressed to this login (its person, or the account itself), not the
+    copies sent to a guardian and not the ones a coordinator phones through."""
+    who = Notification.user_id == user.id
+    if user.person_id is not None:
+        who = sa.or_(who, Notification.person_id == user.person_id)
+    return sa.and_(
+        who,
+        ~Notification.is_guardian_copy,
+        Notification.channel != Channel.PHONE,
+        Notification.status != Status.CANCELLED,
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            _mine(user), Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def inbox(user: User, limit: int = 100) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(_mine(user))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def outbox_problems(org_id: int, limit: int = 200) -> list[Notification]:
+    """Failed messages first, then those still waiting to be sent (oldest first)."""
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(
+                Notification.organisation_id == org_id,
+                Notification.channel.in_((Channel.EMAIL, Channel.SMS)),
+                Notification.status.in_((Status.FAILED, Status.PENDING, Status.SENDING)),
+            )
+            .order_by(
+                sa.case((Notification.status == Status.FAILED, 0), else_=1),
+                Notification.created_at,
+            )
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class PhoneCall:
+    person: Person
+    messages: list[Notification] = field(default_factory=list)
+
+
+def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
+    """People with no automatic channel (residents registered by phone) who have a
+    message about something still coming on or after ``day``: the coordinator calls
+    them and reads it out. Messages about nothing in particular stay until called."""
+    org = db.session.get(Organisation, org_id)
+    start = datetime.combine(day, time(0), tzinfo=ZoneInfo(org.timezone))
+    end = start + timedelta(days=1)
+    rows = db.session.scalars(
+        sa.select(Notification)
+        .join(Person, Person.id == Notification.person_id)
+        .where(
+            Notification.organisation_id == org_id,
+            Notification.channel == Channel.PHONE,
+            Notification.status == Status.PENDING,
+            Notification.created_at < end,
+            sa.or_(Notification.event_at.is_(None), Notification.event_at >= start),
+        )
+        .order_by(Person.last_name, Person.first_name, Notification.event_at)
+    )
+    calls: dict[int, PhoneCall] = {}
+    for message in rows:
+        calls.setdefault(message.person_id, PhoneCall(message.person)).messages.append(message)
+    return list(calls.values())

@@ -1,0 +1,51 @@
+"""`flask scheduler ...`: run the scheduler process, list jobs, run one job now."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+scheduler_cli = AppGroup("scheduler", help="Scheduled jobs (run exactly one active process).")
+
+
+@scheduler_cli.command("run")
+def run_cmd() -> None:
+    """Run the scheduler until stopped. Start it once per deployment; a second copy
+    waits as a hot standby and takes over if the first dies."""
+    from webapp.scheduler.process import SchedulerProcess
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    process = SchedulerProcess(current_app._get_current_object())  # type: ignore[attr-defined]
+    process.install_signal_handlers()
+    process.run()
+
+
+@scheduler_cli.command("jobs")
+def jobs_cmd() -> None:
+    """List the jobs with their interval and misfire policy."""
+    from webapp.scheduler.registry import all_jobs
+
+    for job in all_jobs(current_app):  # type: ignore[arg-type]
+        grace = "none" if job.misfire_grace_time is None else f"{job.misfire_grace_time}s"
+        click.echo(
+            f"{job.name:24} every {job.seconds}s  grace {grace}  coalesce {job.coalesce}"
+            f"  {job.description}"
+        )
+
+
+@scheduler_cli.command("run-job")
+@click.argument("name")
+def run_job_cmd(name: str) -> None:
+    """Run one job now (safe: a due time already done is skipped)."""
+    from webapp.scheduler.registry import get_job
+
+    job = get_job(current_app, name)  # type: ignore[arg-type]
+    if job is None:
+        raise click.ClickException(f"no job named {name!r} (see `flask scheduler jobs`)")
+    click.echo(f"{job.name}: {job.func(datetime.now(UTC))}")

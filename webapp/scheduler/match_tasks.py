@@ -1,0 +1,112 @@
+"""Each morning, propose volunteers for the coming days; coordinators still approve.
+
+With the matching feature installed (``webapp.matchrun``) the job queues a match run per
+organisation in the same transaction as its run record, commits, then solves it here in
+the scheduler process (the matchrun worker, with its own short transactions, exactly as
+its background worker does) and tells the coordinators how many proposals wait for
+approval on the matching page. Nothing is written to the shifts until they approve.
+
+``SCHEDULER_PROPOSER`` ("module:function") plugs in another matcher instead, called as
+``function(org_id, start, end, now) -> number of proposals`` inside the job's transaction
+(it proposes through ``shifts.operations.propose``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from importlib import import_module
+from importlib.util import find_spec
+
+from flask import Flask, current_app
+
+from webapp.extensions import db
+from webapp.notifications.operations import coordinators_of, notify_coordinators
+from webapp.orgs.models import Organisation
+from webapp.scheduler.models import OrganisationSchedule
+from webapp.scheduler.registry import Job, register, setting
+from webapp.scheduler.runs import for_each_org
+from webapp.shifts.timeutil import org_tz
+
+TICK = 600
+CATCH_UP = timedelta(hours=20)
+
+
+def proposer(app: Flask) -> Callable[..., int] | None:
+    target = setting(app, "SCHEDULER_PROPOSER", "")
+    module, _, name = (target or "").partition(":")
+    if not module or find_spec(module.rsplit(".", 1)[0]) is None:
+        return None
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def has_matchrun() -> bool:
+    return find_spec("webapp.matchrun") is not None
+
+
+def run_propose_matches(now: datetime) -> str:
+    propose = proposer(current_app)
+    if propose is not None:
+        return _with_proposer(propose, now)
+    if has_matchrun():
+        return _with_matchrun(now)
+    return "no matching integration installed"
+
+
+def _window(org: Organisation, schedule: OrganisationSchedule, now: datetime):  # type: ignore[no-untyped-def]
+    first = now.astimezone(org_tz(org.id)).date()
+    return first, first + timedelta(days=min(schedule.match_days_ahead, 31) - 1)
+
+
+def _with_proposer(propose: Callable[..., int], now: datetime) -> str:
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        count = propose(org.id, now, now + timedelta(days=schedule.match_days_ahead), now)
+        if count:
+            notify_coordinators(org.id, "matches_proposed",
+                                {"count": count, "days": schedule.match_days_ahead},
+                                dedupe_key=f"proposed:{org.id}:{due.isoformat()}")
+        return f"{count} proposals"
+
+    done = for_each_org("propose_matches", now, lambda s: s.daily_hour, CATCH_UP, work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def _with_matchrun(now: datetime) -> str:
+    from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+    from webapp.matchrun.operations import start_run
+    from webapp.matchrun.worker import run as solve
+
+    queued: list[tuple[int, int, int]] = []
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        coordinators = coordinators_of(org.id)
+        if not coordinators:
+            return "no coordinator to approve proposals"
+        first, last = _window(org, schedule, now)
+        # The run is "by" the first coordinator: the matching page lists it with theirs.
+        match = start_run(coordinators[0], first, last, RunScope.BOTH, today=first)
+        queued.append((org.id, match.id, schedule.match_days_ahead))
+        return f"match run {match.id} queued"
+
+    done = for_each_org("propose_matches", now, lambda s: s.daily_hour, CATCH_UP, work)
+    db.session.commit()
+    for org_id, run_id, days in queued:
+        status = solve(run_id)  # commits its own progress and result
+        match = db.session.get(MatchRun, run_id)
+        count = sum(len(part.get("proposals", [])) for part in (match.results or {}).values())
+        if status == RunStatus.DONE and count:
+            notify_coordinators(org_id, "matches_proposed", {"count": count, "days": days},
+                                dedupe_key=f"proposed:run{run_id}")
+            db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def register_jobs(app: Flask) -> None:
+    if proposer(app) is None and not has_matchrun():
+        return
+    register(Job("propose_matches", run_propose_matches, TICK, TICK, True,
+                 "Propose volunteers for the coming days (daily); coordinators approve."))

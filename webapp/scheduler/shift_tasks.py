@@ -1,0 +1,373 @@
+"""Jobs on shifts and the time bank: horizon, unfilled, reminders, release, escalation,
+auto-confirmation with payment, and the nightly ledger audit.
+
+Each is ``run_<job>(now)``: claim the run record, do the work through the shifts and
+time-bank operations (which flush), queue messages in the same transaction, commit once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask
+
+from webapp.extensions import db
+from webapp.notifications.operations import enqueue, notify_coordinators
+from webapp.notifications.shift_messages import resident_item, resident_of, shift_context
+from webapp.orgs.models import Organisation
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.requests.operations import settings_for
+from webapp.scheduler.models import OrganisationSchedule, schedule_for
+from webapp.scheduler.registry import Job, register
+from webapp.scheduler.runs import claim_run, floor_time, for_each_org
+from webapp.shifts import operations as shift_ops
+from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
+from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
+from webapp.shifts.timeutil import org_tz, today_local
+
+log = logging.getLogger(__name__)
+S = ShiftStatus
+TICK = 600
+UNFILLED = (S.OPEN, S.PROPOSED, S.CLAIMED)
+BOOKED = (S.APPROVED, S.CONFIRMED)
+MAX_INVITES = 10  # per shift and escalation: the nearest eligible volunteers
+
+
+def _claim(job: str, now: datetime, seconds: int) -> bool:
+    if claim_run(job, floor_time(now, seconds)) is None:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _safely(what: str, work: Callable[[], object]) -> str | None:
+    """Run one shift's work in a savepoint: if a rule says no (or the time bank lacks
+    minutes), that shift is rolled back and logged, the others go ahead. Returns the
+    error text, or None."""
+    savepoint = db.session.begin_nested()
+    try:
+        work()
+    except Exception as exc:
+        savepoint.rollback()
+        log.warning("%s failed: %s", what, exc)
+        return str(getattr(exc, "message", None) or exc)
+    savepoint.commit()
+    return None
+
+
+def _orgs() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.id)))
+
+
+def _first_legs(shifts: list[Shift]) -> list[Shift]:
+    """One shift per group (a ride's two legs are booked, released and paid together)."""
+    seen: set[str] = set()
+    out = []
+    for shift in sorted(shifts, key=lambda s: (s.starts_at, s.id)):
+        if shift.group_key not in seen:
+            seen.add(shift.group_key)
+            out.append(shift)
+    return out
+
+
+def run_extend_horizon(now: datetime) -> str:
+    """Create the shifts of repeating requests up to each organisation's horizon."""
+    from webapp.shifts.planning import extend_horizon
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        return f"{extend_horizon(org.id, now=now)} shifts created"
+
+    done = for_each_org("extend_horizon", now, lambda s: s.daily_hour, timedelta(hours=20), work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def run_mark_unfilled(now: datetime) -> str:
+    """Shifts whose start passed with nobody booked become "unfilled" (for the reports)."""
+    if not _claim("mark_unfilled", now, TICK):
+        return "already done"
+    count = sum(shift_ops.mark_unfilled(org.id, now) for org in _orgs())
+    db.session.commit()
+    return f"{count} shifts unfilled"
+
+
+def run_volunteer_reminders(now: datetime) -> str:
+    """Remind each booked volunteer 24 h and 2 h before (per organisation); when both
+    are due at once (booked late), only the nearer one goes."""
+    if not _claim("volunteer_reminders", now, 300):
+        return "already done"
+    sent = 0
+    for org in _orgs():
+        hours = schedule_for(org.id).reminder_hours  # e.g. [24, 2]
+        if not hours:
+            continue
+        shifts = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.organisation_id == org.id,
+                Shift.status.in_(BOOKED),
+                Shift.starts_at > now,
+                Shift.starts_at <= now + timedelta(hours=max(hours)),
+            )
+        ).all()
+        for shift in shifts:
+            due = [h for h in hours if shift.starts_at - timedelta(hours=h) <= now]
+            h = min(due)
+            for a in shift.assignments:
+                sent += len(enqueue(
+                    a.volunteer, "volunteer_reminder", {"shift": shift_context(shift), "hours": h},
+                    dedupe_key=f"remind:{shift.id}:{a.volunteer_id}:{h}",
+                    event_at=shift.starts_at,
+                ))
+    db.session.commit()
+    return f"{sent} reminders queued"
+
+
+def run_resident_reminders(now: datetime) -> str:
+    """The day before, at the organisation's hour: each resident hears what is planned
+    and who is coming. Residents without e-mail land on the coordinator's phone list;
+    a guardian with e-mail gets a copy."""
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        tomorrow = today_local(org_tz(org.id), now) + timedelta(days=1)
+        shifts = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.organisation_id == org.id,
+                Shift.occurrence_date == tomorrow,
+                Shift.status.in_(UNFILLED + BOOKED),
+            ).order_by(Shift.starts_at)
+        ).all()
+        by_resident: dict[int, list[Shift]] = defaultdict(list)
+        for shift in shifts:
+            resident = resident_of(shift)
+            if resident is not None:
+                by_resident[resident.id].append(shift)
+        for resident_id, items in by_resident.items():
+            resident = db.session.get(Person, resident_id)
+            enqueue(
+                resident, "resident_reminder",
+                {"items": [resident_item(s) for s in items],
+                 "booked": [s.status in BOOKED for s in items]},
+                dedupe_key=f"resident-remind:{resident_id}:{tomorrow.isoformat()}",
+                event_at=items[0].starts_at,
+            )
+        return f"{len(by_resident)} residents"
+
+    done = for_each_org("resident_reminders", now, lambda s: s.resident_reminder_hour,
+                        timedelta(hours=5), work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def run_release_unconfirmed(now: datetime) -> str:
+    """A volunteer approved in time who has not confirmed by the deadline (default 48 h
+    before) is released and the shift reopened; they and the coordinators are told."""
+    if not _claim("release_unconfirmed", now, TICK):
+        return "already done"
+    released = 0
+    for org in _orgs():
+        deadline = timedelta(hours=schedule_for(org.id).confirm_deadline_hours)
+        shifts = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.organisation_id == org.id,
+                Shift.status == S.APPROVED,
+                Shift.starts_at > now,
+                Shift.starts_at <= now + deadline,
+            )
+        ).all()
+        for shift in _first_legs(list(shifts)):
+            late = [
+                a for a in shift.assignments
+                # Booked after the deadline had passed: nobody asked them in time.
+                if a.confirmed_at is None and a.created_at <= shift.starts_at - deadline
+            ]
+            for a in late:
+                person = a.volunteer
+
+                def release(shift: Shift = shift, person: Person = person) -> None:
+                    shift_ops.withdraw(shift, person, None, "not confirmed in time")
+                    notify_coordinators(shift.organisation_id, "shift_reopened",
+                                        {"shift": shift_context(shift),
+                                         "volunteer_name": person.full_name})
+
+                if _safely(f"release of shift {shift.id}", release) is None:
+                    released += 1
+    db.session.commit()
+    return f"{released} volunteers released"
+
+
+def _eligible(org_id: int, shift: Shift) -> list[Person]:
+    people = db.session.scalars(
+        sa.select(Person).join(VolunteerProfile).where(
+            Person.organisation_id == org_id,
+            Person.is_volunteer,
+            VolunteerProfile.status == VolunteerStatus.APPROVED,
+            Person.id.not_in(shift.volunteer_ids or [-1]),
+        ).order_by(Person.id)
+    ).all()
+    speed = settings_for(org_id).travel_speed_kmh
+    ok = [
+        p for p in people
+        if ineligibility(p, shift) is None and conflict(p, [shift], speed) is None
+    ]
+    return sorted(ok, key=lambda p: volunteer_distance(p, shift) or 0.0)[:MAX_INVITES]
+
+
+def run_escalate_unfilled(now: datetime) -> str:
+    """Shifts still without a volunteer N days ahead (default 3): invite the nearest
+    eligible volunteers and alert the coordinators, once per shift."""
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        last_day = today_local(org_tz(org.id), now) + timedelta(days=schedule.escalate_days)
+        shifts = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.organisation_id == org.id,
+                Shift.status.in_(UNFILLED),
+                Shift.starts_at > now,
+                Shift.occurrence_date <= last_day,
+            )
+        ).all()
+        alerts = []
+        for shift in _first_legs(list(shifts)):
+            # A claim or proposal waiting for approval needs the coordinator, not more
+            # volunteers.
+            invited = _eligible(org.id, shift) if shift.status == S.OPEN else []
+            for person in invited:
+                enqueue(person, "shift_invitation", {"shift": shift_context(shift, booked=False)},
+                        dedupe_key=f"invite:{shift.group_key}:{person.id}",
+                        event_at=shift.starts_at)
+            alerts.append({**shift_context(shift), "invited": len(invited)})
+        if alerts:
+            notify_coordinators(org.id, "unfilled_alert", {"shifts": alerts},
+                                dedupe_key=f"unfilled:{org.id}:{due.isoformat()}")
+        return f"{len(alerts)} shifts escalated"
+
+    done = for_each_org("escalate_unfilled", now, lambda s: s.daily_hour,
+                        timedelta(hours=20), work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def run_auto_confirm(now: datetime) -> str:
+    """Booked shifts that ended more than the configured time ago (default 48 h) and that
+    nobody logged are completed on the volunteers' behalf; the time bank credits the
+    hours through ``shift_completed`` in the same transaction."""
+    if not _claim("auto_confirm", now, TICK):
+        return "already done"
+    completed = 0
+    for org in _orgs():
+        wait = timedelta(hours=schedule_for(org.id).auto_confirm_hours)
+        shifts = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.organisation_id == org.id,
+                Shift.status.in_(BOOKED),
+                Shift.ends_at <= now - wait,
+            )
+        ).all()
+        for shift in _first_legs(list(shifts)):
+            legs = shift_ops.group_of(shift)
+            if any(leg.ends_at > now - wait for leg in legs):
+                continue  # the return leg is not old enough yet
+            error = _safely(f"auto-confirm of shift {shift.id}",
+                            lambda shift=shift, legs=legs: _complete_and_pay(shift, legs))
+            if error is None:
+                completed += 1
+            else:  # e.g. neither resident nor chest has minutes left: a person must act
+                notify_coordinators(org.id, "auto_confirm_failed",
+                                    {"shift": shift_context(shift), "error": error},
+                                    dedupe_key=f"autoconfirm-failed:{shift.group_key}")
+    db.session.commit()
+    return f"{completed} shifts completed"
+
+
+def _complete_and_pay(shift: Shift, legs: list[Shift]) -> None:
+    shift_ops.complete(shift, None)
+    _ensure_paid(shift)
+    minutes = int((legs[-1].ends_at - legs[0].starts_at).total_seconds() // 60)
+    for a in shift.assignments:
+        enqueue(a.volunteer, "shift_thanks",
+                {"shift": shift_context(shift), "minutes": minutes},
+                dedupe_key=f"thanks:{shift.group_key}:{a.volunteer_id}")
+
+
+def _ensure_paid(shift: Shift) -> None:
+    """Credit the hours unless the time bank already did (it may listen to
+    ``shift_completed`` itself). One payment per group: for a ride, door to door from
+    the first leg's start to the last leg's end, waiting included. Idempotent per shift
+    and volunteer in the time bank too."""
+    try:
+        from webapp.timebank.models import Transfer
+        from webapp.timebank.operations import pay_for_shift
+    except ImportError:  # no time bank installed
+        return
+    legs = shift_ops.group_of(shift)
+    paid = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Transfer)
+        .where(Transfer.shift_id.in_([leg.id for leg in legs]))
+    )
+    resident = resident_of(shift)
+    if paid or resident is None:
+        return
+    first, last = legs[0], legs[-1]
+    volunteers = []
+    for a in first.assignments:
+        end = next((b.actual_end for b in last.assignments if b.volunteer_id == a.volunteer_id),
+                   None) or last.ends_at
+        start = a.actual_start or first.starts_at
+        volunteers.append((a.volunteer_id, max(1, int((end - start).total_seconds() // 60))))
+    pay_for_shift(
+        shift_id=first.id,
+        organisation_id=first.organisation_id,
+        kind="visit" if first.kind == ShiftKind.VISIT else "ride",
+        service_date=first.occurrence_date,
+        resident_person_id=resident.id,
+        volunteers=volunteers,
+        actor_id=None,
+    )
+
+
+def run_ledger_audit(now: datetime) -> str:
+    """Recompute every organisation's ledger at night; alert coordinators on a difference."""
+    from webapp.timebank.audit import audit
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        result = audit(org.id)
+        if not result.ok:
+            notify_coordinators(org.id, "ledger_audit_failed",
+                                {"problems": result.problems[:50],
+                                 "count": len(result.problems)},
+                                dedupe_key=f"audit:{org.id}:{due.isoformat()}")
+        return result.report().splitlines()[0]
+
+    done = for_each_org("ledger_audit", now, lambda s: s.audit_hour, timedelta(hours=20), work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
+def register_jobs(app: Flask) -> None:
+    register(Job("extend_horizon", run_extend_horizon, TICK, TICK, True,
+                 "Create shifts from repeating requests (daily, per organisation)."))
+    register(Job("mark_unfilled", run_mark_unfilled, TICK, TICK, True,
+                 "Mark shifts whose start passed without a volunteer as unfilled."))
+    from webapp.scheduler import match_tasks
+
+    match_tasks.register_jobs(app)
+    register(Job("volunteer_reminders", run_volunteer_reminders, 300, 300, True,
+                 "Remind volunteers before their shifts (24 h and 2 h by default)."))
+    register(Job("resident_reminders", run_resident_reminders, TICK, TICK, True,
+                 "Tell residents the day before who is coming (per organisation)."))
+    register(Job("release_unconfirmed", run_release_unconfirmed, TICK, TICK, True,
+                 "Release volunteers who did not confirm by the deadline; reopen."))
+    register(Job("escalate_unfilled", run_escalate_unfilled, TICK, TICK, True,
+                 "Invite volunteers to shifts still empty N days ahead; alert."))
+    register(Job("auto_confirm", run_auto_confirm, 900, 900, True,
+                 "Complete and pay shifts nobody logged after the configured time."))
+    try:
+        import webapp.timebank.audit  # noqa: F401
+    except ImportError:
+        return
+    register(Job("ledger_audit", run_ledger_audit, TICK, TICK, True,
+                 "Check the time bank every night; alert coordinators on a difference."))
