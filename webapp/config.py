@@ -85,6 +85,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("SMTP_USERNAME")
     MAIL_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Ponte <ponte@localhost>")
+    # "package.module:ClassName" of an SMS provider; None = the logging gateway.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY")
 
 
 class TestConfig(Config):
