@@ -80,14 +80,21 @@ def help_visit():  # type: ignore[no-untyped-def]
             end_date=form.end_date.data,
             notes=form.notes.data,
         )
-        try:
-            req = rops.create_request(me(), draft, current_user)
-        except rops.RequestError as err:
-            _show_error(form, err)
-        else:
-            db.session.commit()
-            return redirect(url_for("requests.done", request_id=req.id))
+        response = _create_and_thank(form, draft)
+        if response is not None:
+            return response
     return render_template("requests/help_visit.html", form=form)
+
+
+def _create_and_thank(form, draft):  # type: ignore[no-untyped-def]
+    """Save the resident's request and show the thank-you page, or put the error on the form."""
+    try:
+        req = rops.create_request(me(), draft, current_user)
+    except rops.RequestError as err:
+        _show_error(form, err)
+        return None
+    db.session.commit()
+    return redirect(url_for("requests.done", request_id=req.id))
 
 
 @bp.route("/help/ride", methods=["GET", "POST"])
@@ -109,13 +116,9 @@ def help_ride():  # type: ignore[no-untyped-def]
             escort=form.escort.data,
             notes=form.notes.data,
         )
-        try:
-            req = rops.create_request(me(), draft, current_user)
-        except rops.RequestError as err:
-            _show_error(form, err)
-        else:
-            db.session.commit()
-            return redirect(url_for("requests.done", request_id=req.id))
+        response = _create_and_thank(form, draft)
+        if response is not None:
+            return response
     return render_template("requests/help_ride.html", form=form)
 
 
