@@ -85,6 +85,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("SMTP_USERNAME")
     MAIL_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Ponte <ponte@localhost>")
+    # Save e-mails as .eml files in this folder instead of sending them (development).
+    MAIL_FILE_DIR = os.environ.get("PONTE_MAIL_DIR")
     # "package.module:ClassName" of an SMS provider; None = the logging gateway.
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY")
 

@@ -22,7 +22,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
+    mail_note = _default_mail_folder()
     app = create_app()
+    app.config["MAIL_FILE_DIR"] = os.environ.get("PONTE_MAIL_DIR")
     if not _port_free(args.host, args.port):
         raise SystemExit(
             f"Port {args.port} on {args.host} is in use (another Ponte?). "
@@ -33,7 +35,20 @@ def main() -> None:
     # `kill <pid>` of the server stops the scheduler too (atexit runs on SystemExit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Ponte is running on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    if mail_note:
+        print(mail_note, flush=True)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+
+
+def _default_mail_folder() -> str | None:
+    """No mail server configured on a developer's machine: keep e-mails as files in
+    instance/mail rather than letting every demo message fail against port 25. The
+    scheduler process inherits the setting through the environment."""
+    if os.environ.get("SMTP_HOST") or os.environ.get("PONTE_MAIL_DIR"):
+        return None
+    folder = Path(__file__).resolve().parent.parent / "instance" / "mail"
+    os.environ["PONTE_MAIL_DIR"] = str(folder)
+    return f"E-mails are saved as files in {folder} (set SMTP_HOST to send them for real)."
 
 
 def start_scheduler() -> subprocess.Popen[bytes]:

@@ -127,7 +127,21 @@ def test_sms_goes_through_the_gateway(committed_db, app):
     set_preference(vol, Channel.SMS)
     [msg] = enqueue(vol, "credentials_lapsing", {"items": [], "days": 30})
     db.session.commit()
-    before = len(LoggingSmsGateway.sent)
+    LoggingSmsGateway.sent.clear()
     assert send_due(_later()).sent == 1
-    assert LoggingSmsGateway.sent[before:] == [("+39 333 1234567",
-                                                f"{msg.subject}\n{msg.body}")]
+    assert list(LoggingSmsGateway.sent) == [("+39 333 1234567", f"{msg.subject}\n{msg.body}")]
+
+
+def test_mail_folder_mode_saves_each_message_once(committed_db, app, tmp_path, monkeypatch):
+    """`make run` without SMTP_HOST saves e-mails as .eml files (nothing fails)."""
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path / "mail"))
+    org = make_org()
+    vol = make_volunteer(org, email="file@example.org")
+    [msg] = enqueue(vol, "credentials_lapsing", {"items": [], "days": 30})
+    db.session.commit()
+    assert send_due(_later()).sent == 1
+    assert send_due(_later()).sent == 0
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    saved = files[0].read_text()
+    assert "To: file@example.org" in saved and msg.subject in saved

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections import deque
 from email.message import EmailMessage
 from email.utils import make_msgid
 from importlib import import_module
+from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ class EmailChannel:
         self.password = config.get("MAIL_PASSWORD")
         self.sender = config["MAIL_FROM"]
         self.timeout = float(config.get("MAIL_TIMEOUT", 15))
+        # Development: save each e-mail as a .eml file instead of talking SMTP.
+        self.file_dir = config.get("MAIL_FILE_DIR")
 
     def build(self, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
         msg = EmailMessage()
@@ -44,6 +48,9 @@ class EmailChannel:
 
     def send(self, to: str, subject: str, body: str, message_id: str) -> None:
         msg = self.build(to, subject, body, message_id)
+        if self.file_dir:
+            self._save(msg, message_id)
+            return
         try:
             if self.use_ssl:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -61,6 +68,15 @@ class EmailChannel:
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {exc}") from exc
 
+    def _save(self, msg: EmailMessage, message_id: str) -> None:
+        folder = Path(self.file_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # Same name for the same outbox row: a repeated delivery overwrites, never doubles.
+            (folder / f"{message_id}.eml").write_bytes(msg.as_bytes())
+        except OSError as exc:
+            raise DeliveryError(f"mail folder {folder}: {exc}") from exc
+
 
 class SmsGateway(Protocol):
     """Plug a real SMS provider in by implementing ``send`` and naming the class in
@@ -72,7 +88,9 @@ class SmsGateway(Protocol):
 class LoggingSmsGateway:
     """Development gateway: writes the SMS to the log instead of sending it."""
 
-    sent: list[tuple[str, str]] = []  # kept for tests and the development console
+    # The latest messages, for tests and the development console; bounded so that a
+    # long-running scheduler process does not grow without end.
+    sent: deque[tuple[str, str]] = deque(maxlen=200)
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         self.config = config or {}
