@@ -58,11 +58,8 @@ def solve(args: argparse.Namespace) -> int:
         )
         out = solution_to_json(solution, clock)
     if isinstance(data, dict) and "rides" in data:
-        try:
-            from matching.rides_io import solve_rides_scenario
-        except ImportError as exc:
-            print(f"error: rides are not available in this build ({exc})", file=sys.stderr)
-            return 1
+        from matching.rides_io import solve_rides_scenario  # routing loads only when needed
+
         out["rides"] = solve_rides_scenario(data, args.time_limit, args.seed)
     text = json.dumps(out, indent=2, ensure_ascii=False)
     if args.output:
@@ -75,11 +72,8 @@ def solve(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "darp":
-        try:
-            from matching.darp.cli import main as darp_main
-        except ImportError as exc:
-            print(f"error: the darp solver is not available in this build ({exc})", file=sys.stderr)
-            return 1
+        from matching.darp.cli import main as darp_main
+
         return darp_main(argv[1:])
     parser = _Parser(prog="python -m matching", description="Ponte matching engine.")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import importlib.util
 import json
 import subprocess
 import sys
@@ -129,26 +127,3 @@ def test_bad_arguments_exit_2():
     proc = run("solve", str(SMALL), "--time-limit", "-1")
     assert proc.returncode == 2 and "--time-limit" in proc.stderr
     assert run("frobnicate").returncode == 2
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("matching.darp") is not None,
-    reason="the darp half is installed; its own tests cover it",
-)
-def test_darp_without_its_module_is_a_clear_message(tmp_path):
-    proc = run("darp", str(tmp_path / "x.txt"))
-    assert proc.returncode == 1 and "darp solver is not available" in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("matching.rides_io") is not None,
-    reason="the rides half is installed; its own tests cover it",
-)
-def test_rides_without_its_module_is_a_clear_message(tmp_path):
-    data = json.loads(SMALL.read_text())
-    data["rides"] = copy.deepcopy([])
-    path = tmp_path / "rides.json"
-    path.write_text(json.dumps(data))
-    proc = run("solve", str(path))
-    assert proc.returncode == 1 and "rides are not available" in proc.stderr
