@@ -92,3 +92,15 @@ def test_to_phone_lists_residents_without_a_channel_until_called(client, db_sess
     assert msg.status == Status.SENT
     assert "Ida Verdi" not in client.get("/notifications/to-phone").get_data(as_text=True)
     assert client.get("/notifications/to-phone?day=not-a-date").status_code == 200
+
+
+def test_the_coordinators_day_view_shows_whom_to_phone(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    res = make_resident(org, email=None, first_name="Nina", last_name="Bianchi")
+    login(client, coord.email, PASSWORD)
+    assert "Nina Bianchi" not in client.get("/shifts/day").get_data(as_text=True)
+    enqueue(res, "credentials_lapsing", CTX, event_at=datetime.now(UTC) + timedelta(hours=2))
+    db.session.flush()
+    html = client.get("/shifts/day").get_data(as_text=True)
+    assert "To phone" in html and "Nina Bianchi" in html and res.phone in html

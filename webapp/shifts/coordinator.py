@@ -13,6 +13,7 @@ from flask_login import current_user
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.notifications.queries import people_to_phone
 from webapp.people.models import Person
 from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
 from webapp.shifts import operations as ops
@@ -103,6 +104,8 @@ def day():  # type: ignore[no-untyped-def]
         summary=_summary(shifts),
         alerts=_open_alerts(),
         hoods=_neighbourhoods(),
+        # Residents with no automatic channel: the coordinator phones them (issue 6).
+        calls=people_to_phone(current_user.organisation_id, the_day),
         prev=the_day - timedelta(days=1),
         next=the_day + timedelta(days=1),
     )
