@@ -21,6 +21,9 @@ def run_cmd() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs two lines per run of every job (the sender runs every 20 s); our
+    # own job log line says what each run did, so keep only its warnings and errors.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     process = SchedulerProcess(current_app._get_current_object())  # type: ignore[attr-defined]
     process.install_signal_handlers()
     process.run()
