@@ -5,8 +5,9 @@ Shared by the visits scenario reader and its rides extension.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
@@ -81,3 +82,25 @@ def parse_local_time(value: Any, field: str) -> datetime:
     if t.second or t.microsecond:
         raise InputError(field, "must be to the minute (no seconds)")
     return t
+
+
+class MinuteClock:
+    """Minutes from midnight of the earliest date among ``stamps`` (local ISO strings).
+
+    Stamps that don't parse are skipped here: each is reported with its field name when
+    its item is read through :meth:`minutes`.
+    """
+
+    def __init__(self, stamps: list[Any]) -> None:
+        good = []
+        for s in stamps:
+            with contextlib.suppress(TypeError, ValueError):
+                good.append(datetime.fromisoformat(s).replace(tzinfo=None))
+        first = min(good, default=datetime(2000, 1, 1))
+        self.origin = datetime(first.year, first.month, first.day)
+
+    def minutes(self, value: Any, field: str) -> int:
+        return int((parse_local_time(value, field) - self.origin).total_seconds() // 60)
+
+    def iso(self, minute: float) -> str:
+        return (self.origin + timedelta(minutes=round(minute))).isoformat(timespec="minutes")

@@ -7,12 +7,10 @@ from midnight of the earliest date in the rides part of the scenario. Every erro
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
-from matching.json_fields import get_field, parse_local_time
+from matching.json_fields import MinuteClock, get_field
 from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides, validate
 
 
@@ -21,23 +19,7 @@ def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") 
     return get_field(obj, key, path, default, kind, none_is_missing=True)
 
 
-class Clock:
-    """Minutes from midnight of the earliest date found among the given ISO strings."""
-
-    def __init__(self, stamps: list[Any]) -> None:
-        good = []
-        for s in stamps:
-            # A bad stamp is reported with its field name when its item is parsed.
-            with contextlib.suppress(TypeError, ValueError):
-                good.append(datetime.fromisoformat(s).replace(tzinfo=None))
-        first = min(good, default=datetime(2000, 1, 1))
-        self.origin = datetime(first.year, first.month, first.day)
-
-    def minutes(self, value: Any, field: str) -> int:
-        return int((parse_local_time(value, field) - self.origin).total_seconds() // 60)
-
-    def iso(self, minute: float) -> str:
-        return (self.origin + timedelta(minutes=round(minute))).isoformat(timespec="minutes")
+Clock = MinuteClock  # the rides part's clock: same origin rule as the visits'
 
 
 def _stamps(data: dict) -> list[Any]:

@@ -8,18 +8,16 @@ from ``origin`` = midnight of the earliest date that appears in the scenario.
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime, timedelta
 from typing import Any
 
 from matching.errors import InputError
+from matching.json_fields import MinuteClock
 from matching.json_fields import get_field as _get
-from matching.json_fields import parse_local_time
 from matching.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
 
 
-class _Clock:
-    """Collects datetimes first, then converts them to minutes from the origin."""
+class _Clock(MinuteClock):
+    """The origin is midnight of the earliest date anywhere in the scenario."""
 
     def __init__(self, data: dict) -> None:
         stamps = []
@@ -30,19 +28,7 @@ class _Clock:
         for f in data.get("fixed") or []:
             if isinstance(f, dict):
                 stamps.append(f.get("start"))
-        good = []
-        for s in stamps:
-            # A bad stamp is reported with its field name when its item is parsed.
-            with contextlib.suppress(TypeError, ValueError):
-                good.append(datetime.fromisoformat(s).replace(tzinfo=None))
-        first = min(good, default=datetime(2000, 1, 1))
-        self.origin = datetime(first.year, first.month, first.day)
-
-    def minutes(self, value: Any, field: str) -> int:
-        return int((parse_local_time(value, field) - self.origin).total_seconds() // 60)
-
-    def iso(self, minute: int) -> str:
-        return (self.origin + timedelta(minutes=minute)).isoformat(timespec="minutes")
+        super().__init__(stamps)
 
     def intervals(self, value: Any, field: str, allow_empty: bool) -> tuple:
         if not isinstance(value, list) or (not value and not allow_empty):
