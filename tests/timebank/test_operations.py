@@ -39,6 +39,13 @@ def _count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Transfer)) or 0
 
 
+def _donate(key, donor, minutes, to=None):  # type: ignore[no-untyped-def]
+    """A member's donation today, made by nobody in particular (actor None)."""
+    return ops.donate(
+        key=key, donor=donor, recipient=to, minutes=minutes, actor_id=None, service_date=TODAY
+    )
+
+
 def test_accounts_open_with_limits_from_roles(town):  # type: ignore[no-untyped-def]
     assert account_for(town["vol"]).lower_limit == 0
     assert account_for(town["res"]).lower_limit == -600
@@ -48,14 +55,7 @@ def test_accounts_open_with_limits_from_roles(town):  # type: ignore[no-untyped-
 
 
 def test_donation_moves_minutes_and_the_ledger_balances(town):  # type: ignore[no-untyped-def]
-    out = ops.donate(
-        key="d1",
-        donor=town["res"],
-        recipient=town["nb"],
-        minutes=90,
-        actor_id=None,
-        service_date=TODAY,
-    )
+    out = _donate("d1", town["res"], 90, to=town["nb"])
     assert out.created and out.transfer.amount == 90
     assert account_for(town["res"]).balance == -90
     assert account_for(town["nb"]).balance == 90
@@ -64,70 +64,36 @@ def test_donation_moves_minutes_and_the_ledger_balances(town):  # type: ignore[n
 
 def test_volunteer_cannot_go_below_zero(town):  # type: ignore[no-untyped-def]
     with pytest.raises(LimitExceeded) as err:
-        ops.donate(
-            key="d2",
-            donor=town["vol"],
-            recipient=None,
-            minutes=1,
-            actor_id=None,
-            service_date=TODAY,
-        )
+        _donate("d2", town["vol"], 1)
     assert err.value.field == "amount"
     assert "0 minutes" in err.value.message
     assert _count() == 0 and account_for(town["vol"]).balance == 0
 
 
 def test_resident_may_owe_up_to_ten_hours_and_not_a_minute_more(town):  # type: ignore[no-untyped-def]
-    ops.donate(
-        key="a", donor=town["res"], recipient=None, minutes=600, actor_id=None, service_date=TODAY
-    )
+    _donate("a", town["res"], 600)
     with pytest.raises(LimitExceeded):
-        ops.donate(
-            key="b", donor=town["res"], recipient=None, minutes=1, actor_id=None, service_date=TODAY
-        )
+        _donate("b", town["res"], 1)
     assert account_for(town["res"]).balance == -600
 
 
 def test_bad_amounts_name_the_field(town):  # type: ignore[no-untyped-def]
     for bad in (0, -5, 1.5, "10", True, ops.MAX_AMOUNT + 1):
         with pytest.raises(LedgerError) as err:
-            ops.donate(
-                key="x",
-                donor=town["res"],
-                recipient=None,
-                minutes=bad,
-                actor_id=None,
-                service_date=TODAY,
-            )
+            _donate("x", town["res"], bad)
         assert err.value.field == "amount"
     with pytest.raises(LedgerError) as err:
-        ops.donate(
-            key="y",
-            donor=town["res"],
-            recipient=town["res"],
-            minutes=5,
-            actor_id=None,
-            service_date=TODAY,
-        )
+        _donate("y", town["res"], 5, to=town["res"])
     assert err.value.field == "recipient"
     with pytest.raises(LedgerError) as err:
-        ops.donate(
-            key=" ", donor=town["res"], recipient=None, minutes=5, actor_id=None, service_date=TODAY
-        )
+        _donate(" ", town["res"], 5)
     assert err.value.field == "key"
 
 
 def test_donation_to_another_organisation_is_refused(town):  # type: ignore[no-untyped-def]
     stranger = make_person(make_org(), first_name="Eve")
     with pytest.raises(LedgerError) as err:
-        ops.donate(
-            key="z",
-            donor=town["res"],
-            recipient=stranger,
-            minutes=5,
-            actor_id=None,
-            service_date=TODAY,
-        )
+        _donate("z", town["res"], 5, to=stranger)
     assert err.value.field == "recipient"
 
 
@@ -198,14 +164,7 @@ def test_grant_needs_a_reason_and_respects_the_chest_limit(town):  # type: ignor
 
 
 def test_reversal_points_at_original_and_happens_once(town):  # type: ignore[no-untyped-def]
-    original = ops.donate(
-        key="r1",
-        donor=town["res"],
-        recipient=town["vol"],
-        minutes=45,
-        actor_id=None,
-        service_date=TODAY,
-    ).transfer
+    original = _donate("r1", town["res"], 45, to=town["vol"]).transfer
     with pytest.raises(LedgerError) as err:
         ops.reverse(
             transfer_id=original.id,
@@ -254,22 +213,8 @@ def test_reversal_points_at_original_and_happens_once(town):  # type: ignore[no-
 
 
 def test_reversal_cannot_push_an_account_past_its_limit(town):  # type: ignore[no-untyped-def]
-    paid = ops.donate(
-        key="p",
-        donor=town["res"],
-        recipient=town["vol"],
-        minutes=60,
-        actor_id=None,
-        service_date=TODAY,
-    ).transfer
-    ops.donate(
-        key="spent",
-        donor=town["vol"],
-        recipient=None,
-        minutes=60,
-        actor_id=None,
-        service_date=TODAY,
-    )
+    paid = _donate("p", town["res"], 60, to=town["vol"]).transfer
+    _donate("spent", town["vol"], 60)
     with pytest.raises(LimitExceeded) as err:
         ops.reverse(
             transfer_id=paid.id,
