@@ -120,6 +120,9 @@ def test_coordinator_registers_a_resident_with_the_keyboard_only(desk_page):
     log_in(page, "coord@example.org")
     page.goto("/coordinator/residents/new")
     # The first name has the focus at once: the coordinator just types.
+    # Browsers apply autofocus at a later rendering step than the load event: wait for it
+    # (a page without autofocus fails here by timeout).
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'first_name'")
     assert page.evaluate("document.activeElement.id") == "first_name"
     page.keyboard.type("Maria")
     page.keyboard.press("Tab")
