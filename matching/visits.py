@@ -21,6 +21,7 @@ from matching.geo import Geo, approx_km
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Pruned, prune
+from matching.ruin_recreate import search
 from matching.solution import RawPlan, assemble
 
 # Share of the time limit per level; what a level leaves unused rolls over to the next.
@@ -30,10 +31,13 @@ LEVEL_SHARES = (0.7, 0.1, 0.1, 0.1)
 # gets S * this many units, leaving room for model building and neighbourhood set-up.
 DTIME_PER_SECOND = 0.1
 WALL_FACTOR = 2.0
-# Share of the budget for the whole-week model; the rest goes to neighbourhood search.
-# Big models (> BIG_MODEL candidate pairs) rarely get past presolve in seconds on 2 shared
-# cores: measured +14 to +16 priority at 1000-2000 visits with 0.15 instead of 0.5.
-MONOLITH_SHARE, MONOLITH_SHARE_BIG, BIG_MODEL = 0.5, 0.15, 5000
+# Share of the budget for the ruin-and-recreate search; on small weeks (<= BIG_MODEL
+# candidate pairs) the whole-week CP-SAT model gets the rest, on big ones CP-SAT
+# neighbourhoods do (the whole-week model rarely gets past presolve in seconds there).
+SEARCH_SHARE, SEARCH_SHARE_BIG, BIG_MODEL = 0.4, 0.9, 5000
+# Position tests the search makes per wall second on the benchmark machine (one core,
+# quiet): converts its deterministic work count into the budget's units.
+WORK_PER_SECOND = 120_000
 # The LP bound (lp_bound.py, over every feasible pair) costs ~0.15 s at 1,700 pairs and
 # ~3 s at 32,000 on 2 loaded cores, so the solve computes it only for small weeks.
 LP_BOUND_PAIRS = 10_000
@@ -225,58 +229,60 @@ def solve_visits(
     seed: int = 0,
     workers: int | None = None,
     deterministic: bool = True,
-    max_candidates: int | None = 15,
+    max_candidates: int | None = None,
     progress: Progress | None = None,
 ) -> VisitSolution:
     """Best plan found within ``time_limit_s`` (pruning and model building included).
 
-    Never worse on priority served than ``first_come`` (its plan is the warm start and the
-    fallback). With ``deterministic`` (default) the same problem and seed give the same
+    First a ruin-and-recreate search over volunteers' weeks (``ruin_recreate``) finds the
+    plan; then, on weeks small enough for it (``BIG_MODEL`` pairs), the whole-week CP-SAT
+    model starts from that plan, may prove it optimal, and settles levels 2-4; on bigger
+    weeks CP-SAT neighbourhoods (``lns``) spend what is left. Never worse on priority than
+    ``first_come``. With ``deterministic`` (default) the same problem and seed give the same
     answer; ``workers`` defaults to 1 (measured best on 2 cores, see docs/matching.md).
+    ``max_candidates`` caps the candidates per visit in the CP-SAT model (None: all).
     """
     t0 = time.perf_counter()
     say = progress or (lambda stage, frac: None)
     geo = Geo(problem.speed_kmh, problem.distance_km)
     pruned = prune(problem, geo)
     say("pruned", 0.05)
-    model = VisitModel(problem, geo, pruned, max_candidates)
     first_come = greedy_plan(problem, geo, pruned)  # the yardstick we never fall below
-    capped = Pruned(tuple(model.cands), pruned.reasons, 0)
-    plan = greedy_plan(problem, geo, capped, smart=True)  # feasible in the model: first hint
-    for cut in model.tight_pairs(plan):
-        model.add_travel_cut(*cut)
-    model.hint(plan)
-    say("built", 0.1)
-    # Budget: wall seconds, or (deterministic) CP-SAT work units so that the number of
-    # cutting rounds, and hence the answer, does not depend on the machine's load.
+    big = sum(len(row) for row in pruned.cands) > BIG_MODEL
+    # Budget: wall seconds, or (deterministic) work units so that the answer does not
+    # depend on the machine's load.
     budget = Budget(deterministic, time_limit_s, t0)
-    plan, bound, statuses = lexicographic(
-        problem,
-        geo,
-        model,
-        capped,
-        plan,
-        budget,
-        budget.total * (MONOLITH_SHARE if len(model.x) <= BIG_MODEL else MONOLITH_SHARE_BIG),
-        seed,
-        workers,
-        say,
+    plan = _search(
+        problem, geo, pruned, budget, SEARCH_SHARE_BIG if big else SEARCH_SHARE, seed, say
     )
-    if any(len(a) < len(b) for a, b in zip(model.cands, pruned.cands, strict=True)):
-        bound = None  # CP-SAT's bound is for the capped model, not for every assignment
+    say("built", 0.1 + 0.6 * (SEARCH_SHARE_BIG if big else SEARCH_SHARE))
+    bound: int | None = None
+    statuses: list[str] = []
+    if not big:
+        model = VisitModel(problem, geo, pruned, max_candidates)
+        for cut in model.tight_pairs(plan):
+            model.add_travel_cut(*cut)
+        model.hint(plan)
+        plan, bound, statuses = lexicographic(
+            problem, geo, model, pruned, plan, budget, budget.left(), seed, workers, say
+        )
+        if any(len(a) < len(b) for a, b in zip(model.cands, pruned.cands, strict=True)):
+            bound = None  # CP-SAT's bound is for the capped model, not for every assignment
+    else:
+        statuses = ["FEASIBLE"]
+        if budget.left() > 0.01:
+            from matching.lns import improve  # lns imports this module
+
+            plan = improve(problem, geo, pruned, plan, budget, seed, workers)
+            say("lns", 1.0)
     if sum(len(row) for row in pruned.cands) <= LP_BOUND_PAIRS:
         lp = lp_bound(problem, pruned)
         if lp is not None:
             bound = lp if bound is None else min(bound, lp)
-    if budget.left() > 0.01 and any(status != "OPTIMAL" for status in statuses):
-        from matching.lns import improve  # lns imports this module
-
-        plan = improve(problem, geo, capped, plan, budget, seed, workers)
-        say("lns", 1.0)
     if sum(problem.visits[i].priority for i in first_come) > sum(
         problem.visits[i].priority for i in plan
     ):
-        plan = first_come  # only when the model (capped candidates) found nothing better
+        plan = first_come  # a safety net: the search starts from better than this
         statuses.append("FIRST_COME")
     overall = (
         "OPTIMAL"
@@ -297,3 +303,38 @@ def solve_visits(
         priority_bound=bound,
         level_status=tuple(statuses),
     )
+
+
+def _search(
+    problem: VisitProblem,
+    geo: Geo,
+    pruned: Pruned,
+    budget: Budget,
+    share: float,
+    seed: int,
+    say: Progress,
+) -> RawPlan:
+    """Run ``ruin_recreate.search`` on ``share`` of the budget and charge what it used."""
+    t = time.perf_counter()
+    allowed = budget.total * share
+    if budget.deterministic:
+        max_work = int(allowed / DTIME_PER_SECOND * WORK_PER_SECOND)
+        deadline = budget.wall_end
+    else:
+        max_work, deadline = None, t + min(allowed, budget.left())
+    plan, stats = search(
+        problem,
+        geo,
+        pruned,
+        seed=seed,
+        max_work=max_work,
+        deadline=deadline,
+        progress=lambda frac: say("search", 0.1 + 0.6 * share * frac),
+    )
+    if budget.deterministic:
+        budget.charge(units=stats["work"] / WORK_PER_SECOND * DTIME_PER_SECOND)
+        if stats.get("wall_stopped"):
+            budget.wall_stopped = True
+    else:
+        budget.charge(units=time.perf_counter() - t)
+    return plan
