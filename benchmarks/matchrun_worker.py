@@ -60,20 +60,34 @@ def main(visits: int, volunteers: int, url: str) -> None:
 
         for _ in range(volunteers):
             lat, lon = near()
-            make_volunteer(org, lat=lat, lon=lon, max_km=rng.choice([3, 5, 8]),
-                           languages=rng.choice([["it"], ["it"], ["it", "en"]]),
-                           with_user=False)
+            make_volunteer(
+                org,
+                lat=lat,
+                lon=lon,
+                max_km=rng.choice([3, 5, 8]),
+                languages=rng.choice([["it"], ["it"], ["it", "en"]]),
+                with_user=False,
+            )
         for i in range(visits):
             lat, lon = near()
             day = monday + timedelta(days=rng.randrange(6))
             h = rng.choice([9, 10, 15, 16])
             resident = make_resident(org, lat=lat, lon=lon)
-            create_request(resident, Draft(
-                kind=RequestKind.VISIT, start_date=day, duration_minutes=rng.choice([45, 60, 90]),
-                windows=[(day.weekday(), time(h), time(h + 2))],
-                languages=["en"] if i % 15 == 0 else [], two_volunteers=i % 25 == 0), coord)
-        run = ops.start_run(coord, monday, monday + timedelta(days=6), RunScope.VISITS,
-                            time_limit_s=10)
+            create_request(
+                resident,
+                Draft(
+                    kind=RequestKind.VISIT,
+                    start_date=day,
+                    duration_minutes=rng.choice([45, 60, 90]),
+                    windows=[(day.weekday(), time(h), time(h + 2))],
+                    languages=["en"] if i % 15 == 0 else [],
+                    two_volunteers=i % 25 == 0,
+                ),
+                coord,
+            )
+        run = ops.start_run(
+            coord, monday, monday + timedelta(days=6), RunScope.VISITS, time_limit_s=10
+        )
         db.session.commit()
         t0 = clock.perf_counter()
         run_worker(run.id)
@@ -97,9 +111,11 @@ def main(visits: int, volunteers: int, url: str) -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
     print(f"{visits} visits x {volunteers} volunteers, one week, time limit 10 s")
     print(f"worker end to end: {total:.1f} s (solver {v['solver']['seconds']:.1f} s)")
-    print(f"served: matcher {v['solver']['served']}, first come {v['baseline']['served']}; "
-          f"km: {v['solver']['km']} vs {v['baseline']['km']}; check errors: "
-          f"{len(v['check_errors'])}")
+    print(
+        f"served: matcher {v['solver']['served']}, first come {v['baseline']['served']}; "
+        f"km: {v['solver']['km']} vs {v['baseline']['km']}; check errors: "
+        f"{len(v['check_errors'])}"
+    )
     print(f"results page: {page:.2f} s")
 
 

@@ -18,6 +18,7 @@ it through the independent checker).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import random
 import time
@@ -37,6 +38,7 @@ PRESSURE_WEIGHT = 0.5
 DYNAMIC = 500
 RUIN_VOLS = 3
 PROGRESS_EVERY = 200
+CLASH_P, OTHER_P, SEED_P = 0.7, 0.5, 0.8
 CLASH_MARGIN = 60  # minutes around a waiting visit's range where booked visits block it
 # Share of the run after which only lexicographic gains are kept (levels 2-3 polish).
 POLISH_FROM = 0.85
@@ -105,6 +107,8 @@ class Search:
             for opt in opts:
                 grouped.setdefault(opt.vol, []).append(opt)
             self.vol_options.append(grouped)
+        self.servable = [i for i in range(self.n) if self.options[i]]
+        self.servable_cum = list(itertools.accumulate(max(self.pri[i], 1) for i in self.servable))
         self._reset()
 
     def empty_like(self) -> Search:
@@ -125,6 +129,14 @@ class Search:
         self._log: list | None = None  # undo log of the current move
         self.polishing = False
         self.pressure = self.base_pressure
+
+    def pick_unserved(self, rng: random.Random) -> int:
+        """A waiting visit, drawn in proportion to its priority (by rejection from all
+        servable visits: cheaper than re-weighting the waiting set each time)."""
+        while True:
+            i = rng.choices(self.servable, cum_weights=self.servable_cum)[0]
+            if i in self.unserved:
+                return i
 
     def refresh_pressure(self) -> None:
         """Re-estimate contention from the visits still waiting (served ones ask nothing)."""
@@ -160,6 +172,8 @@ class Search:
             self.km += opt.km
         self.served[i] = tuple(sorted(js))
         self.unserved.discard(i)
+        if self._log is not None:
+            self._log[1].append((i, None))
         self.priority += self.pri[i]
         pref = self.p.visits[i].preferred_volunteer
         if pref is not None and any(self.p.volunteers[j].id == pref for j in js):
@@ -167,6 +181,8 @@ class Search:
 
     def remove(self, i: int) -> None:
         js = self.served.pop(i)
+        if self._log is not None:
+            self._log[1].append((i, js))
         for j in js:
             self._touch(j)
             self.weeks[j].remove(i, self.dur, self.travel)
@@ -254,18 +270,20 @@ class Search:
 
     # -- undo ---------------------------------------------------------------------------
     def begin(self) -> None:
-        self._log = [
-            {},
-            dict(self.served),
-            set(self.unserved),
-            (self.priority, self.continuity, self.km),
-        ]
+        # Weeks as they were before their first change; (visit, volunteers it had) changes.
+        self._log = [{}, [], (self.priority, self.continuity, self.km)]
 
     def rollback(self) -> None:
-        weeks, served, unserved, totals = self._log
+        weeks, changes, totals = self._log
         for j, week in weeks.items():
             self.weeks[j] = week
-        self.served, self.unserved = served, unserved
+        for i, js in reversed(changes):
+            if js is None:
+                del self.served[i]
+                self.unserved.add(i)
+            else:
+                self.served[i] = js
+                self.unserved.discard(i)
         self.priority, self.continuity, self.km = totals
         self._log = None
 
@@ -429,16 +447,22 @@ def _restart_from(s: Search, plan: RawPlan, problem: VisitProblem, geo: Geo, pru
     return fresh, fresh.plan()
 
 
+def _clashes(start: int, dur: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start < hi + CLASH_MARGIN and start + dur > lo - CLASH_MARGIN for lo, hi in ranges)
+
+
 def _ruin(s: Search, rng: random.Random, vols_active: list[int]) -> tuple[set[int], list[int]]:
     """Take visits out of a few weeks; returns the weeks touched and the visits to place."""
     pool: list[int] = []
-    if s.unserved and rng.random() < (0.3 if s.polishing else 0.8):
-        unserved = sorted(s.unserved)
-        u = rng.choices(unserved, weights=[s.pri[i] for i in unserved])[0]
-        vols = sorted({o.vol for o in s.options[u]})
-        chosen = rng.sample(vols, rng.randint(1, min(RUIN_VOLS, len(vols))))
+    if s.unserved and rng.random() < (0.3 if s.polishing else SEED_P):
+        u = s.pick_unserved(rng)
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for o in s.options[u]:
+            windows.setdefault(o.vol, []).append((o.lo, o.hi + s.dur[u]))
+        vols = sorted(windows)
+        k = rng.randint(1, min(RUIN_VOLS, len(vols)))
+        chosen = rng.sample(vols, k)
         pool.append(u)
-        windows = {o.vol: (o.lo, o.hi + s.dur[u]) for o in s.options[u]}
     else:
         j0 = rng.choice(vols_active)
         chosen = [j0]
@@ -454,12 +478,8 @@ def _ruin(s: Search, rng: random.Random, vols_active: list[int]) -> tuple[set[in
             if v in s.fixed or v not in s.served:
                 continue
             e = week.E[week.seq.index(v)]
-            clash = (
-                win is not None
-                and e < win[1] + CLASH_MARGIN
-                and e + s.dur[v] > win[0] - CLASH_MARGIN
-            )
-            if rng.random() < (0.7 if clash else q * 0.5):
+            clash = win is not None and _clashes(e, s.dur[v], win)
+            if rng.random() < (CLASH_P if clash else q * OTHER_P):
                 partners = s.served[v]
                 s.remove(v)
                 pool.append(v)

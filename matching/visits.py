@@ -255,7 +255,7 @@ def solve_visits(
     plan = _search(
         problem, geo, pruned, budget, SEARCH_SHARE_BIG if big else SEARCH_SHARE, seed, say
     )
-    say("built", 0.1 + 0.6 * (SEARCH_SHARE_BIG if big else SEARCH_SHARE))
+    say("searched", 0.1 + 0.6 * (SEARCH_SHARE_BIG if big else SEARCH_SHARE))
     bound: int | None = None
     statuses: list[str] = []
     if not big:
