@@ -83,30 +83,33 @@ class Search:
         # How contested each volunteer's minutes are: priority-minutes asked of them
         # (each visit's share split among its candidates) per minute they can give.
         asked = [0.0] * len(vols)
+        self.vol_options: list[dict[int, list[Option]]] = []
+        ids = [u.id for u in vols]
         for i, row in enumerate(pruned.cands):
+            grouped: dict[int, list[Option]] = {}
+            self.vol_options.append(grouped)
+            if not row:
+                continue
+            share = self.pri[i] * self.dur[i] / len(row)
             for c in row:
-                asked[c.vol] += visits[i].priority * visits[i].duration_min / len(row)
-        self.base_pressure = [
-            PRESSURE_WEIGHT * asked[j] / max(u.max_minutes, 1) for j, u in enumerate(vols)
-        ]
-        for i, row in enumerate(pruned.cands):
+                asked[c.vol] += share
             if i in pruned.reasons:
                 continue
             pref = visits[i].preferred_volunteer
+            opts = self.options[i]
             for c in row:
-                preferred = vols[c.vol].id == pref
-                for lo, hi in c.starts:
-                    cost = c.km - (PREFERRED_BONUS if preferred else 0.0)
-                    by_vol[c.vol].add(i)
-                    self.options[i].append(Option(c.vol, lo, hi, cost, preferred, c.km))
+                preferred = ids[c.vol] == pref
+                cost = c.km - PREFERRED_BONUS if preferred else c.km
+                mine = grouped[c.vol] = [
+                    Option(c.vol, lo, hi, cost, preferred, c.km) for lo, hi in c.starts
+                ]
+                opts.extend(mine)
+                by_vol[c.vol].add(i)
+        self.base_pressure = [
+            PRESSURE_WEIGHT * asked[j] / max(u.max_minutes, 1) for j, u in enumerate(vols)
+        ]
         self.by_vol = [sorted(b, key=lambda i: (self.dur[i], i)) for b in by_vol]
         self.by_vol_dur = [[self.dur[i] for i in b] for b in self.by_vol]
-        self.vol_options: list[dict[int, list[Option]]] = []
-        for opts in self.options:
-            grouped: dict[int, list[Option]] = {}
-            for opt in opts:
-                grouped.setdefault(opt.vol, []).append(opt)
-            self.vol_options.append(grouped)
         self.servable = [i for i in range(self.n) if self.options[i]]
         self.servable_cum = list(itertools.accumulate(max(self.pri[i], 1) for i in self.servable))
         self._reset()
@@ -210,19 +213,30 @@ class Search:
         self._place(i, js, spots, start)
         self.fixed.add(i)
 
-    def place_at(self, i: int, js: tuple[int, ...], start: int) -> None:
-        """Put back a visit of a known-valid plan exactly where it was."""
+    def place_at(self, i: int, js: tuple[int, ...], start: int) -> bool:
+        """Put a visit back at a given start (from a plan), if it still fits there."""
+        if i not in self.unserved or len(js) != self.need[i]:
+            return False
         spots = []
         for j in js:
-            week = self.weeks[j]
-            p = sum(1 for e in week.E if e <= start)
-            opt = next(o for o in self.vol_options[i][j] if o.lo <= start <= o.hi)
-            spots.append((p, opt))
+            opt = next((o for o in self.vol_options[i].get(j, ()) if o.lo <= start <= o.hi), None)
+            if opt is None or self.weeks[j].load + self.dur[i] > self.cap[j]:
+                return False
+            at = self.weeks[j].gaps(i, start, start, self.dur, self.travel)
+            if not at:
+                return False
+            # The last place that fits: the plan's visits come in start order, so this is
+            # after every visit that starts earlier (an earlier place could also fit by
+            # pushing a flexible visit later, and then break the plan's later visits).
+            spots.append((at[-1][0], opt))
         self._place(i, js, spots, start if len(js) > 1 else None)
+        return True
 
     def best_insertion(self, i: int, only: set[int] | None = None):
         """Cheapest feasible way to serve visit i (restricted to volunteers ``only``), as
         (cost, volunteers, spots, pinned start) or None."""
+        if self.need[i] == 1:
+            return self._best_single(i, only)
         d, weeks, cap, dur, travel = self.dur[i], self.weeks, self.cap, self.dur, self.travel
         grouped = self.vol_options[i]
         pressure = self.pressure
@@ -239,9 +253,6 @@ class Search:
                     fits.append((opt.cost + scarce + TRAVEL_WEIGHT * added, j, p, e, lt, opt))
         if not fits:
             return None
-        if self.need[i] == 1:
-            cost, j, p, _, _, opt = min(fits, key=lambda f: (f[0], f[1], f[2]))
-            return cost, (j,), ((p, opt),), None
         best = None
         fits.sort(key=lambda f: (f[0], f[1], f[2]))
         for a in range(len(fits)):
@@ -258,6 +269,58 @@ class Search:
                 if t <= min(la, lb):
                     best = (ca + cb, (ja, jb), ((pa, oa), (pb, ob)), t)
                     break
+        return best
+
+    def _best_single(self, i: int, only: set[int] | None):
+        """``best_insertion`` for a one-volunteer visit: the hot loop of the search, so
+        ``Week.gaps`` is inlined and an option that cannot beat the best found so far (its
+        cost before added travel, which is never negative for a metric distance, is
+        already higher) is skipped unscanned."""
+        d, weeks, cap, dur, travel = self.dur[i], self.weeks, self.cap, self.dur, self.travel
+        grouped = self.vol_options[i]
+        pressure = self.pressure
+        vols = grouped if only is None else [j for j in only if j in grouped]
+        best = None
+        best_key = (math.inf, 0, 0)
+        work = 0
+        for j in vols:
+            week = weeks[j]
+            if week.load + d > cap[j]:
+                continue
+            scarce = pressure[j] * d
+            seq, E, L = week.seq, week.E, week.L
+            n = len(seq)
+            for opt in grouped[j]:
+                base = opt.cost + scarce
+                if base > best_key[0]:
+                    continue
+                work += n + 1
+                lo, hi = opt.lo, opt.hi
+                for p in range(n + 1):
+                    if p:
+                        a = seq[p - 1]
+                        t_in = travel(a, i)
+                        e = E[p - 1] + dur[a] + t_in
+                        if e > hi:
+                            break  # later positions only start later
+                        if e < lo:
+                            e = lo
+                    else:
+                        a, t_in, e = -1, 0, lo
+                    if p < n:
+                        b = seq[p]
+                        t_out = travel(i, b)
+                        lt = L[p] - d - t_out
+                        if lt > hi:
+                            lt = hi
+                    else:
+                        b, t_out, lt = -1, 0, hi
+                    if e <= lt:
+                        added = t_in + t_out - (travel(a, b) if a >= 0 and b >= 0 else 0)
+                        key = (base + TRAVEL_WEIGHT * added, j, p)
+                        if key < best_key:
+                            best_key, best = key, (key[0], (j,), ((p, opt),), None)
+        self.work += work
         return best
 
     def insert(self, i: int, only: set[int] | None = None) -> bool:
@@ -308,15 +371,13 @@ def density(s: Search, i: int) -> float:
 
 
 def construct(s: Search, plan: RawPlan | None, problem: VisitProblem) -> None:
-    """Fixed assignments, then ``plan`` (if any, where it still fits), then everything else
-    best priority per volunteer-minute first."""
+    """Fixed assignments (unless already placed), then every waiting visit best priority
+    per volunteer-minute first."""
     vindex = {u.id: j for j, u in enumerate(problem.volunteers)}
     pindex = {v.id: i for i, v in enumerate(problem.visits)}
     for f in sorted(problem.fixed, key=lambda f: f.start):
-        s.fix(pindex[f.visit], tuple(vindex[u] for u in f.volunteers), f.start)
-    for i, (js, _) in sorted((plan or {}).items(), key=lambda kv: kv[1][1]):
-        if i not in s.served and i in s.unserved:
-            s.insert(i, set(js))
+        if pindex[f.visit] not in s.served:
+            s.fix(pindex[f.visit], tuple(vindex[u] for u in f.volunteers), f.start)
     for i in sorted(s.unserved, key=lambda i: (-density(s, i), -s.pri[i], i)):
         s.insert(i)
 
@@ -335,75 +396,115 @@ def search(
     """Best plan found before ``max_work`` position tests (deterministic) or the wall-clock
     ``deadline`` (``time.perf_counter()`` value), whichever comes first. With both, the
     deadline is a safety net and ``stats["wall_stopped"]`` says whether it was hit (the
-    answer then depends on the machine's speed)."""
-    rng = random.Random(seed)
-    s = Search(problem, geo, pruned)
-    construct(s, start, problem)
-    best_key, best_plan = s.key(), s.plan()
-    stats = {"iterations": 0, "accepted": 0, "improved": 0, "start": s.priority, "work": 0}
-    vols_active = sorted({o.vol for opts in s.options for o in opts})
-    if not vols_active:
-        stats["best"] = s.priority
+    answer then depends on the machine's speed). ``start``: a valid plan to start from
+    (the rest is filled greedily); otherwise a greedy construction."""
+    runner = Runner(problem, geo, pruned, start)
+    plan, stats = runner.run(seed, max_work=max_work, deadline=deadline, progress=progress)
+    return runner.finish(plan), stats
+
+
+class Runner:
+    """One search state that can run several segments of the annealing schedule, each
+    from a given plan (so that parallel runners can share their best between segments)."""
+
+    def __init__(
+        self, problem: VisitProblem, geo: Geo, pruned: Pruned, start: RawPlan | None = None
+    ) -> None:
+        self.problem, self.geo, self.pruned = problem, geo, pruned
+        self.s = Search(problem, geo, pruned)
+        if start:
+            self.s, _ = _restart_from(self.s, start, problem, geo, pruned)
+        construct(self.s, None, problem)
+        self.start_priority = self.s.priority
+        self.vols_active = sorted({o.vol for opts in self.s.options for o in opts})
+
+    def restore(self, plan: RawPlan) -> None:
+        self.s, _ = _restart_from(self.s, plan, self.problem, self.geo, self.pruned)
+
+    def run(
+        self,
+        seed: int,
+        *,
+        max_work: int | None = None,
+        deadline: float | None = None,
+        progress: Callable[[float], None] | None = None,
+        span: tuple[float, float] = (0.0, 1.0),
+    ) -> tuple[RawPlan, dict]:
+        """Anneal over the ``span`` part of the schedule (0 = hot start, 1 = end)."""
+        s, problem, geo, pruned = self.s, self.problem, self.geo, self.pruned
+        rng = random.Random(seed)
+        best_key, best_plan = s.key(), s.plan()
+        stats = {"iterations": 0, "accepted": 0, "improved": 0, "work": 0}
+        stats["start"] = self.start_priority
+        if not self.vols_active:
+            stats["best"] = s.priority
+            return best_plan, stats
+        work0 = s.work
+        t0 = time.perf_counter()
+
+        def done() -> float:
+            f = 0.0
+            if max_work is not None:
+                f = max(f, (s.work - work0) / max(max_work, 1))
+            if deadline is not None:
+                by_clock = (time.perf_counter() - t0) / max(deadline - t0, 1e-9)
+                if by_clock >= 1.0 and max_work is not None and f < 1.0:
+                    stats["wall_stopped"] = True
+                f = max(f, by_clock)
+            return f
+
+        last_gain = 0
+        while s.unserved:  # nothing left to serve: level 1 is optimal, CP-SAT does the rest
+            local = done()
+            if local >= 1.0 or stats["iterations"] - last_gain > STALL * max(s.n, 100):
+                break
+            frac = span[0] + (span[1] - span[0]) * local
+            if progress is not None and stats["iterations"] % PROGRESS_EVERY == 0:
+                progress(frac)
+            temp = T_START * (T_END / T_START) ** min(frac / POLISH_FROM, 1.0)
+            polish = frac >= POLISH_FROM
+            if polish and not s.polishing:
+                # Last stretch: keep level 1, tidy levels 2-3 (continuity, km from home):
+                # strict acceptance, and places chosen by distance rather than contention.
+                s.polishing = True
+                s.pressure = [0.0] * len(s.cap)
+                s, best_plan = _restart_from(s, best_plan, problem, geo, pruned)
+            stats["iterations"] += 1
+            s.work += ITERATION_WORK
+            if DYNAMIC and not s.polishing and stats["iterations"] % DYNAMIC == 0:
+                s.refresh_pressure()
+            s.begin()
+            before = s.key()
+            affected, pool = _ruin(s, rng, self.vols_active)
+            _recreate(s, rng, affected, pool)
+            after = s.key()
+            ok = after >= before or (
+                not polish
+                and after[0] <= before[0]
+                and rng.random() < math.exp((after[0] - before[0]) / temp)
+            )
+            if ok:
+                s.commit()
+                stats["accepted"] += 1
+                if after > best_key:
+                    if after[0] > best_key[0]:
+                        last_gain = stats["iterations"]
+                    best_key, best_plan = after, s.plan()
+                    stats["improved"] += 1
+            else:
+                s.rollback()
+        self.s = s
+        stats["work"] = s.work - work0
+        stats["best"] = best_key[0]
+        stats["key"] = best_key
         return best_plan, stats
-    work0 = s.work
-    t0 = time.perf_counter()
 
-    def done() -> float:
-        f = 0.0
-        if max_work is not None:
-            f = max(f, (s.work - work0) / max(max_work, 1))
-        if deadline is not None:
-            by_clock = (time.perf_counter() - t0) / max(deadline - t0, 1e-9)
-            if by_clock >= 1.0 and max_work is not None and f < 1.0:
-                stats["wall_stopped"] = True
-            f = max(f, by_clock)
-        return f
-
-    last_gain = 0
-    while s.unserved:  # with nothing left to serve, level 1 is optimal: CP-SAT does the rest
-        frac = done()
-        if frac >= 1.0 or stats["iterations"] - last_gain > STALL * max(s.n, 100):
-            break
-        if progress is not None and stats["iterations"] % PROGRESS_EVERY == 0:
-            progress(frac)
-        temp = T_START * (T_END / T_START) ** min(frac / POLISH_FROM, 1.0)
-        polish = frac >= POLISH_FROM
-        if polish and not s.polishing:
-            # Last stretch: keep level 1, tidy levels 2-3 (continuity, km from home):
-            # strict acceptance, and places chosen by distance rather than contention.
-            s.polishing = True
-            s.pressure = [0.0] * len(s.cap)
-            s, best_plan = _restart_from(s, best_plan, problem, geo, pruned)
-        stats["iterations"] += 1
-        s.work += ITERATION_WORK
-        if DYNAMIC and not s.polishing and stats["iterations"] % DYNAMIC == 0:
-            s.refresh_pressure()
-        s.begin()
-        before = s.key()
-        affected, pool = _ruin(s, rng, vols_active)
-        _recreate(s, rng, affected, pool)
-        after = s.key()
-        if after >= before or (
-            not polish
-            and after[0] <= before[0]
-            and rng.random() < math.exp((after[0] - before[0]) / temp)
-        ):
-            s.commit()
-            stats["accepted"] += 1
-            if after > best_key:
-                if after[0] > best_key[0]:
-                    last_gain = stats["iterations"]
-                best_key, best_plan = after, s.plan()
-                stats["improved"] += 1
-        else:
-            s.rollback()
-    s, best_plan = _restart_from(s, best_plan, problem, geo, pruned)
-    s.pressure = [0.0] * len(s.cap)
-    stats["moved"] = tidy(s)
-    best_plan = s.plan()
-    stats["work"] = s.work - work0
-    stats["best"] = best_key[0]
-    return best_plan, stats
+    def finish(self, plan: RawPlan) -> RawPlan:
+        """``plan`` with levels 2-3 tidied (level 1 unchanged)."""
+        self.restore(plan)
+        self.s.pressure = [0.0] * len(self.s.cap)
+        tidy(self.s)
+        return self.s.plan()
 
 
 def tidy(s: Search, sweeps: int = 2) -> int:

@@ -113,3 +113,18 @@ def test_week_gaps_agree_with_a_direct_check():
                 )
                 ok = ok and start <= his[k]
             assert (p in offered) == ok, (seq, los, his, p, offered)
+
+
+def test_a_plan_restores_exactly():
+    """Parallel or segmented runs hand plans around: restoring one gives it back as it was,
+    visit for visit, even where an earlier place would also have fitted."""
+    from matching.ruin_recreate import Runner
+
+    p, _ = parse_scenario(town_week(300, 60, seed=2, fixed_share=0.05))
+    geo = Geo(p.speed_kmh)
+    pruned = prune(p, geo)
+    runner = Runner(p, geo, pruned)
+    plan, _ = runner.run(4, max_work=20_000)
+    other = Runner(p, geo, pruned)
+    other.restore(plan)
+    assert other.s.plan() == plan
