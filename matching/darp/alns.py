@@ -95,66 +95,59 @@ def _related(inst: DarpInstance, tm: Timing) -> list[list[int]]:
     return [[]] + [row.tolist() for row in order]
 
 
-def _insertion_candidates(pb: _Problem, rv: _RouteView, p: int):
-    """(costs, pickup gaps, delivery gaps) of the insertions that pass the screens.
-
-    Gap g means "right after stop g". Every screen is a necessary condition (adding stops
-    never makes the rest of a route earlier or roomier), so no feasible insertion is lost.
-    """
-    tm = pb.tm
-    d = p + pb.n
-    a, b = rv.a, rv.b
-    rp, rd = pb.D[p], pb.D[d]
-    sp, sd, L = tm.service[p], tm.service[d], tm.ride
-    rpa, rpb, rda, rdb = rp[a], rp[b], rd[a], rd[b]
-    arr_p = np.maximum(tm.early[p], rv.dep + rpa)
-    lat_p = np.minimum(tm.late[p], rv.lt1 - sp - rpb)
-    arr_d = np.maximum(tm.early[d], rv.dep + rda)
-    lat_d = np.minimum(tm.late[d], rv.lt1 - sd - rdb)
-    ok_p = arr_p <= lat_p
-    if not ok_p.any():
-        return None
-    ok_d = arr_d <= lat_d
-    room = rv.loads + tm.load[p] <= tm.capacity
-    G = len(a)
-    cp = rpa + rpb - rv.dab
-    cd = rda + rdb - rv.dab
-    # Pickup and delivery in different gaps g < h: every stop from g to h carries one more.
-    over = np.where(room, G, np.arange(G))
-    next_over = np.minimum.accumulate(over[::-1])[::-1]
-    M = pb.upper(G) & ok_p[:, None] & ok_d[None, :]
-    M &= np.arange(G)[None, :] < next_over[:, None]
-    M &= arr_d[None, :] - lat_p[:, None] - sp <= L  # ride time cannot drop below this
-    gs, hs = np.nonzero(M)
-    costs = cp[gs] + cd[hs]
-    # Both in the same gap: stop g, pickup, delivery, stop g+1.
-    dpd = rp[d]
-    arr_pd = np.maximum(tm.early[d], arr_p + sp + dpd)
-    ok_adj = ok_p & room & (arr_pd <= tm.late[d]) & (arr_pd + sd + rdb <= rv.lt1)
-    (g1,) = np.nonzero(ok_adj)
-    if len(g1):
-        costs = np.concatenate((costs, rpa[g1] + dpd + rdb[g1] - rv.dab[g1]))
-        gs = np.concatenate((gs, g1))
-        hs = np.concatenate((hs, g1))
-    return costs, gs, hs
-
-
 def _with_request(seq: list[int], p: int, d: int, g: int, h: int) -> list[int]:
     return seq[: g + 1] + [p] + seq[g + 1 : h + 1] + [d] + seq[h + 1 :]
 
 
 class _State:
+    """A plan: route views, unserved requests, and the views' arrays stacked row by row
+    (one row per route, padded to a common width) so that one request is screened
+    against every route in a handful of numpy calls instead of a handful per route."""
+
+    _FIELDS = ("a", "b", "dab", "dep", "lt1", "loads")
+    # Padding that fails every screen: no departure, no room.
+    _PAD = {"a": 0, "b": 0, "dab": 0.0, "dep": np.inf, "lt1": -np.inf, "loads": 1 << 20}
+
     def __init__(self, pb: _Problem, seqs: list[list[int]]):
         self.pb = pb
         self.routes = [_RouteView(pb, s) for s in seqs]
         served = {v for s in seqs for v in s if 1 <= v <= pb.n}
         self.unserved = {i for i in range(1, pb.n + 1) if i not in served}
+        self._stack(max(len(r.a) for r in self.routes) + 8)
+
+    def _stack(self, width: int) -> None:
+        m = len(self.routes)
+        self.width = width
+        self.arr = {}
+        for f in self._FIELDS:
+            pad = self._PAD[f]
+            dtype = np.int64 if f in ("a", "b", "loads") else np.float64
+            self.arr[f] = np.full((m, width), pad, dtype=dtype)
+        for k in range(m):
+            self._row(k)
+
+    def _row(self, k: int) -> None:
+        rv = self.routes[k]
+        G = len(rv.a)
+        if G > self.width:
+            self._stack(G + 8)
+            return
+        for f in self._FIELDS:
+            row = self.arr[f][k]
+            row[:G] = getattr(rv, f)
+            row[G:] = self._PAD[f]
+
+    def _set(self, k: int, rv: _RouteView) -> None:
+        self.routes[k] = rv
+        self._row(k)
 
     def copy(self) -> _State:
         new = object.__new__(_State)
         new.pb = self.pb
         new.routes = list(self.routes)  # views are replaced, never mutated
         new.unserved = set(self.unserved)
+        new.width = self.width
+        new.arr = {f: a.copy() for f, a in self.arr.items()}
         return new
 
     def cost(self) -> float:
@@ -170,38 +163,84 @@ class _State:
 
     def remove(self, requests: set[int]) -> None:
         n = self.pb.n
+        gone = requests | {r + n for r in requests}
         for k, r in enumerate(self.routes):
-            keep = [v for v in r.seq if not (1 <= v <= 2 * n and (v if v <= n else v - n) in requests)]
+            keep = [v for v in r.seq if v not in gone]
             if len(keep) != len(r.seq):
-                self.routes[k] = _RouteView(self.pb, keep)
+                self._set(k, _RouteView(self.pb, keep))
         self.unserved |= requests
+
+    def candidates(self, p: int):
+        """(costs, routes, pickup gaps, delivery gaps) of insertions passing the screens.
+
+        Gap g means "right after stop g". Every screen is a necessary condition (adding
+        stops never makes the rest of a route earlier or roomier), so no feasible
+        insertion is lost; the exact test comes after.
+        """
+        pb, A = self.pb, self.arr
+        tm = pb.tm
+        d = p + pb.n
+        a, b, dab = A["a"], A["b"], A["dab"]
+        rp, rd = pb.D[p], pb.D[d]
+        sp, sd, L = tm.service[p], tm.service[d], tm.ride
+        rpa, rpb = rp[a], rp[b]
+        arr_p = np.maximum(tm.early[p], A["dep"] + rpa)
+        lat_p = np.minimum(tm.late[p], A["lt1"] - sp - rpb)
+        ok_p = arr_p <= lat_p
+        ks, gs = np.nonzero(ok_p)
+        if not len(ks):
+            return None
+        rda, rdb = rd[a], rd[b]
+        arr_d = np.maximum(tm.early[d], A["dep"] + rda)
+        lat_d = np.minimum(tm.late[d], A["lt1"] - sd - rdb)
+        ok_d = arr_d <= lat_d
+        room = A["loads"] + tm.load[p] <= tm.capacity
+        W = self.width
+        cols = np.arange(W)
+        # Pickup in gap g, delivery in a later gap h of the same route: every stop from g
+        # to h carries one more passenger, and the ride cannot be shorter than the gap
+        # between the pickup's latest and the delivery's earliest start.
+        over = np.where(room, W, cols[None, :])
+        next_over = np.minimum.accumulate(over[:, ::-1], axis=1)[:, ::-1]
+        M = ok_d[ks] & (cols[None, :] > gs[:, None]) & (cols[None, :] < next_over[ks, gs][:, None])
+        M &= arr_d[ks] - (lat_p[ks, gs] + sp)[:, None] <= L
+        rows, hs = np.nonzero(M)
+        k2, g2 = ks[rows], gs[rows]
+        cp = rpa + rpb - dab
+        cd = rda + rdb - dab
+        costs = cp[k2, g2] + cd[k2, hs]
+        # Both in the same gap: stop g, pickup, delivery, stop g+1.
+        dpd = rp[d]
+        ap, rdb_s, lt1_s = arr_p[ks, gs], rdb[ks, gs], A["lt1"][ks, gs]
+        arr_pd = np.maximum(tm.early[d], ap + sp + dpd)
+        ok_adj = room[ks, gs] & (arr_pd <= tm.late[d]) & (arr_pd + sd + rdb_s <= lt1_s)
+        k1, g1 = ks[ok_adj], gs[ok_adj]
+        costs = np.concatenate((costs, rpa[k1, g1] + dpd + rdb[k1, g1] - dab[k1, g1]))
+        return (
+            costs,
+            np.concatenate((k2, k1)),
+            np.concatenate((g2, g1)),
+            np.concatenate((hs, g1)),
+        )
 
     def insert(self, p: int, rng: random.Random, blink: float) -> bool:
         """Put request p at its cheapest feasible position; False if it fits nowhere."""
-        pb = self.pb
-        d = p + pb.n
-        found = []
-        for k, rv in enumerate(self.routes):
-            c = _insertion_candidates(pb, rv, p)
-            if c is not None and len(c[0]):
-                found.append((k, c))
-        if not found:
+        c = self.candidates(p)
+        if c is None or not len(c[0]):
             return False
-        costs = np.concatenate([c[0] for _, c in found])
-        which = np.concatenate([np.full(len(c[0]), k) for k, c in found])
-        gs = np.concatenate([c[1] for _, c in found])
-        hs = np.concatenate([c[2] for _, c in found])
-        tm = pb.tm
+        costs, ks, gs, hs = c
+        pb = self.pb
+        tm, d = pb.tm, p + pb.n
         for i in np.argsort(costs, kind="stable").tolist():
             if blink and rng.random() < blink:
                 continue
-            k = int(which[i])
+            k = int(ks[i])
             seq = _with_request(self.routes[k].seq, p, d, int(gs[i]), int(hs[i]))
             if not capacity_ok(seq, tm):
                 continue
             early = earliest(seq, tm)
             if early is not None:
-                self.routes[k] = _RouteView(pb, seq, early)
+                self._set(k, _RouteView(pb, seq, early))
                 self.unserved.discard(p)
                 return True
         return False
