@@ -27,7 +27,7 @@ import time
 import numpy as np
 
 from matching.darp.instance import DarpInstance
-from matching.darp.schedule import Timing, capacity_ok, earliest, latest
+from matching.darp.schedule import Timing, capacity_ok, earliest, latest, rides_of
 from matching.darp.solution import DarpSolution, Route, Stop
 
 
@@ -60,10 +60,11 @@ class _RouteView:
 
     def __init__(self, pb: _Problem, seq: list[int], early: list[float] | None = None):
         self.seq = seq
+        rides = rides_of(seq, pb.tm)
         if early is None:
-            early = earliest(seq, pb.tm)
+            early = earliest(seq, pb.tm, rides)
             assert early is not None, "route must be feasible"
-        late = latest(seq, pb.tm)
+        late = latest(seq, pb.tm, rides)
         assert late is not None
         self.early = early
         a = np.array(seq[:-1])
@@ -321,7 +322,7 @@ def improve(
     deadline: float,
     rng: random.Random,
     *,
-    max_removed: int = 30,
+    max_removed: int = 15,
     t_start: float = 0.5,
     t_end: float = 0.01,
     blink: float = 0.01,

@@ -60,7 +60,7 @@ class Timing:
         )
 
 
-def _rides(seq: list[int], tm: Timing) -> list[tuple[int, int, float]] | None:
+def rides_of(seq: list[int], tm: Timing) -> list[tuple[int, int, float]] | None:
     """(pickup position, delivery position, service at pickup + L) per request on seq."""
     n, s, L = tm.n, tm.service, tm.ride
     where: dict[int, int] = {}
@@ -87,15 +87,19 @@ def capacity_ok(seq: list[int], tm: Timing) -> bool:
     return True
 
 
-def earliest(seq: list[int], tm: Timing) -> list[float] | None:
+def earliest(
+    seq: list[int], tm: Timing, rides: list[tuple[int, int, float]] | None = None
+) -> list[float] | None:
     """Least feasible service starts along ``seq`` (depot to depot), or None if infeasible.
 
     Checks windows, ride times, route duration and pairing/precedence; not capacity
-    (see :func:`capacity_ok`; insertions test it beforehand).
+    (see :func:`capacity_ok`; insertions test it beforehand). ``rides`` is
+    :func:`rides_of` for ``seq``, passed by callers that already have it.
     """
-    rides = _rides(seq, tm)
     if rides is None:
-        return None
+        rides = rides_of(seq, tm)
+        if rides is None:
+            return None
     e, late, s, D, T = tm.early, tm.late, tm.service, tm.dist, tm.duration
     k = len(seq)
     low = [e[v] for v in seq]
@@ -136,11 +140,14 @@ def earliest(seq: list[int], tm: Timing) -> list[float] | None:
     return None
 
 
-def latest(seq: list[int], tm: Timing) -> list[float] | None:
+def latest(
+    seq: list[int], tm: Timing, rides: list[tuple[int, int, float]] | None = None
+) -> list[float] | None:
     """Greatest feasible service starts along ``seq``, or None if infeasible."""
-    rides = _rides(seq, tm)
     if rides is None:
-        return None
+        rides = rides_of(seq, tm)
+        if rides is None:
+            return None
     e, late, s, D, T = tm.early, tm.late, tm.service, tm.dist, tm.duration
     k = len(seq)
     high = [late[v] for v in seq]

@@ -121,3 +121,32 @@ def test_unpaired_or_reversed_routes_are_rejected():
     assert not feasible([0, 2, 1, 3], tm)
     assert not feasible([0, 1, 3], tm)
     assert feasible([0, 1, 2, 3], tm)
+
+
+@settings(max_examples=300, deadline=None)
+@given(route_cases())
+def test_insertion_screens_never_drop_a_feasible_position(case):
+    """Every exactly-feasible position of a removed request is among the candidates."""
+    import numpy as np
+
+    from matching.darp.alns import _Problem, _State, _with_request
+
+    inst, seq = case
+    tm = Timing.of(inst)
+    if not feasible(seq, tm):
+        return
+    n, r = inst.requests, 1
+    rest = [v for v in seq if v not in (r, r + n)]
+    state = _State(_Problem(inst), [rest])
+    found = state.candidates(r)
+    offered = set() if found is None else set(zip(found[2].tolist(), found[3].tolist()))
+    for g in range(len(rest) - 1):
+        for h in range(g, len(rest) - 1):
+            if feasible(_with_request(rest, r, r + n, g, h), tm):
+                assert (g, h) in offered
+    if found is not None:  # and each candidate's cost is its true added length
+        for c, g, h in zip(found[0], found[2], found[3], strict=True):
+            new = _with_request(rest, r, r + n, int(g), int(h))
+            length = sum(inst.dist(u, v) for u, v in itertools.pairwise(new))
+            old = sum(inst.dist(u, v) for u, v in itertools.pairwise(rest))
+            assert np.isclose(c, length - old)
