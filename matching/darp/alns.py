@@ -58,9 +58,12 @@ class _RouteView:
 
     __slots__ = ("seq", "cost", "a", "b", "dab", "dep", "lt1", "loads", "early")
 
-    def __init__(self, pb: _Problem, seq: list[int], early: list[float] | None = None):
+    def __init__(
+        self, pb: _Problem, seq: list[int], early: list[float] | None = None, rides=None
+    ):
         self.seq = seq
-        rides = rides_of(seq, pb.tm)
+        if rides is None:
+            rides = rides_of(seq, pb.tm)
         if early is None:
             early = earliest(seq, pb.tm, rides)
             assert early is not None, "route must be feasible"
@@ -96,7 +99,7 @@ def _related(inst: DarpInstance, tm: Timing) -> list[list[int]]:
     return [[]] + [row.tolist() for row in order]
 
 
-def _with_request(seq: list[int], p: int, d: int, g: int, h: int) -> list[int]:
+def _with_request(seq: list, p, d, g: int, h: int) -> list:
     return seq[: g + 1] + [p] + seq[g + 1 : h + 1] + [d] + seq[h + 1 :]
 
 
@@ -235,13 +238,16 @@ class _State:
         for i in np.argsort(costs, kind="stable").tolist():
             if blink and rng.random() < blink:
                 continue
-            k = int(ks[i])
-            seq = _with_request(self.routes[k].seq, p, d, int(gs[i]), int(hs[i]))
+            k, g, h = int(ks[i]), int(gs[i]), int(hs[i])
+            rv = self.routes[k]
+            seq = _with_request(rv.seq, p, d, g, h)
             if not capacity_ok(seq, tm):
                 continue
-            early = earliest(seq, tm)
+            low = _with_request(rv.early, tm.early[p], tm.early[d], g, h)
+            rides = rides_of(seq, tm)
+            early = earliest(seq, tm, rides, low, g + 1)
             if early is not None:
-                self._set(k, _RouteView(pb, seq, early))
+                self._set(k, _RouteView(pb, seq, early, rides))
                 self.unserved.discard(p)
                 return True
         return False
@@ -353,6 +359,7 @@ def improve(
     arc = max(1e-9, cur.cost() / max(1, 2 * (pb.n - len(cur.unserved)) + inst.vehicles))
     hot, cold = t_start * arc, t_end * arc
     iterations = accepted = 0
+    best_at = began
     while (now := time.monotonic()) < deadline:
         temp = hot * (cold / hot) ** ((now - began) / span)
         st = cur.copy()
@@ -368,8 +375,9 @@ def improve(
             cur, cur_obj = st, obj
             accepted += 1
             if obj < best_obj - 1e-9:
-                best, best_obj = st, obj
+                best, best_obj, best_at = st, obj, now
     if stats is not None:
         stats["alns_iterations"] = stats.get("alns_iterations", 0) + iterations
         stats["alns_accepted"] = stats.get("alns_accepted", 0) + accepted
+        stats["alns_last_improvement_s"] = round(best_at - began, 2)
     return _solution(pb, best)

@@ -88,13 +88,22 @@ def capacity_ok(seq: list[int], tm: Timing) -> bool:
 
 
 def earliest(
-    seq: list[int], tm: Timing, rides: list[tuple[int, int, float]] | None = None
+    seq: list[int],
+    tm: Timing,
+    rides: list[tuple[int, int, float]] | None = None,
+    low: list[float] | None = None,
+    start: int = 0,
 ) -> list[float] | None:
     """Least feasible service starts along ``seq`` (depot to depot), or None if infeasible.
 
     Checks windows, ride times, route duration and pairing/precedence; not capacity
     (see :func:`capacity_ok`; insertions test it beforehand). ``rides`` is
     :func:`rides_of` for ``seq``, passed by callers that already have it.
+
+    ``low`` (taken over, not copied) may give lower bounds on the answer, and ``start``
+    a position before which ``low`` already is a consistent forward sweep: after an
+    insertion, the old route's earliest starts are such bounds (the new route's least
+    schedule is never earlier), which usually saves the sweeps that raise pickups.
     """
     if rides is None:
         rides = rides_of(seq, tm)
@@ -102,9 +111,10 @@ def earliest(
             return None
     e, late, s, D, T = tm.early, tm.late, tm.service, tm.dist, tm.duration
     k = len(seq)
-    low = [e[v] for v in seq]
-    B = [0.0] * k
-    first = 0
+    if low is None:
+        low, start = [e[v] for v in seq], 0
+    B = low[:]
+    first = start
     for _ in range(len(rides) + 2):
         if first == 0:
             t = low[0]

@@ -150,3 +150,26 @@ def test_insertion_screens_never_drop_a_feasible_position(case):
             length = sum(inst.dist(u, v) for u, v in itertools.pairwise(new))
             old = sum(inst.dist(u, v) for u, v in itertools.pairwise(rest))
             assert np.isclose(c, length - old)
+
+
+@settings(max_examples=200, deadline=None)
+@given(route_cases())
+def test_earliest_from_an_old_schedule_gives_the_same_answer(case):
+    """Seeding the sweep with the route's schedule before an insertion changes nothing."""
+    from matching.darp.alns import _with_request
+
+    inst, seq = case
+    tm = Timing.of(inst)
+    n, r = inst.requests, 1
+    rest = [v for v in seq if v not in (r, r + n)]
+    old = earliest(rest, tm)
+    if old is None:
+        return
+    for g in range(len(rest) - 1):
+        for h in range(g, len(rest) - 1):
+            new = _with_request(rest, r, r + n, g, h)
+            low = _with_request(old, tm.early[r], tm.early[r + n], g, h)
+            plain, seeded = earliest(new, tm), earliest(new, tm, None, low, g + 1)
+            assert (plain is None) == (seeded is None)
+            if plain is not None:
+                assert max(abs(a - b) for a, b in zip(plain, seeded, strict=True)) < 1e-6
