@@ -1,6 +1,7 @@
 """Run the dial-a-ride solver on every Cordeau instance of a directory and compare to BKS.
 
-    python benchmarks/darp_cordeau.py [DIR] --time-limit 30 [--method alns|ils|gls] [--only a2-16,a5-40]
+    python benchmarks/darp_cordeau.py [DIR] --time-limit 30 [--method alns|ils|gls]
+        [--only a2-16,a5-40] [--seed N]
 
 DIR defaults to ../shared/data/darp/cordeau-2006-a (relative to the repository) and must
 hold the instance files and bks.csv. Every plan is verified by the independent checker;

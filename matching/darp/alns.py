@@ -58,9 +58,7 @@ class _RouteView:
 
     __slots__ = ("seq", "cost", "a", "b", "dab", "dep", "lt1", "loads", "early")
 
-    def __init__(
-        self, pb: _Problem, seq: list[int], early: list[float] | None = None, rides=None
-    ):
+    def __init__(self, pb: _Problem, seq: list[int], early: list[float] | None = None, rides=None):
         self.seq = seq
         if rides is None:
             rides = rides_of(seq, pb.tm)
@@ -88,7 +86,9 @@ def _related(inst: DarpInstance, tm: Timing) -> list[list[int]]:
     V = inst.vertices
     P = np.array([[V[i].x, V[i].y] for i in range(1, n + 1)])
     Dv = np.array([[V[i + n].x, V[i + n].y] for i in range(1, n + 1)])
-    ep = np.array([max(V[i].early, V[i + n].early - tm.ride - V[i].service) for i in range(1, n + 1)])
+    ep = np.array(
+        [max(V[i].early, V[i + n].early - tm.ride - V[i].service) for i in range(1, n + 1)]
+    )
     ed = np.array([max(V[i + n].early, V[i].early) for i in range(1, n + 1)])
     space = np.hypot(*(P[:, None, :] - P[None, :, :]).transpose(2, 0, 1))
     space += np.hypot(*(Dv[:, None, :] - Dv[None, :, :]).transpose(2, 0, 1))
@@ -133,7 +133,7 @@ class _State:
     def _row(self, k: int) -> None:
         rv = self.routes[k]
         G = len(rv.a)
-        if G > self.width:
+        if self.width < G:
             self._stack(G + 8)
             return
         for f in self._FIELDS:
@@ -345,7 +345,8 @@ def improve(
     tm = pb.tm
     seqs = []
     for k in range(inst.vehicles):
-        seq = [0] + (list(start_routes[k]) if start_routes and k < len(start_routes) else []) + [pb.end]
+        stops = list(start_routes[k]) if start_routes and k < len(start_routes) else []
+        seq = [0, *stops, pb.end]
         if not (capacity_ok(seq, tm) and earliest(seq, tm) is not None):
             seq = [0, pb.end]
         seqs.append(seq)

@@ -139,7 +139,9 @@ def test_insertion_screens_never_drop_a_feasible_position(case):
     rest = [v for v in seq if v not in (r, r + n)]
     state = _State(_Problem(inst), [rest])
     found = state.candidates(r)
-    offered = set() if found is None else set(zip(found[2].tolist(), found[3].tolist()))
+    offered = (
+        set() if found is None else set(zip(found[2].tolist(), found[3].tolist(), strict=True))
+    )
     for g in range(len(rest) - 1):
         for h in range(g, len(rest) - 1):
             if feasible(_with_request(rest, r, r + n, g, h), tm):
