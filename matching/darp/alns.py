@@ -286,7 +286,7 @@ def _ruin(st: _State, rng: random.Random, size: int) -> set[int]:
         ruined.add(k)
         seq = st.routes[k].seq
         inner = len(seq) - 2
-        want = min(inner, max(1, rng.randint(1, 2 * max(1, (size - len(removed))))))
+        want = min(inner, rng.randint(1, 2 * max(1, size - len(removed))))
         pos = seq.index(j)
         lo = max(1, min(pos - rng.randint(0, want - 1), len(seq) - 1 - want))
         for v in seq[lo : lo + want]:
