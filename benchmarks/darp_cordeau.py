@@ -1,6 +1,7 @@
 """Run the dial-a-ride solver on every Cordeau instance of a directory and compare to BKS.
 
-    python benchmarks/darp_cordeau.py [DIR] --time-limit 30 [--method ils|gls] [--only a2-16,a5-40]
+    python benchmarks/darp_cordeau.py [DIR] --time-limit 30 [--method alns|ils|gls]
+        [--only a2-16,a5-40] [--seed N]
 
 DIR defaults to ../shared/data/darp/cordeau-2006-a (relative to the repository) and must
 hold the instance files and bks.csv. Every plan is verified by the independent checker;
@@ -34,7 +35,7 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("directory", nargs="?", default=str(DEFAULT_DIR))
     ap.add_argument("--time-limit", type=float, default=5.0)
-    ap.add_argument("--method", default="ils", choices=["ils", "gls"])
+    ap.add_argument("--method", default="alns", choices=["alns", "ils", "gls"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", help="comma-separated instance names")
     args = ap.parse_args(argv)

@@ -94,3 +94,32 @@ def test_sub_instance_maps_requests():
     assert (sub.requests, sub.vehicles, len(sub.vertices)) == (2, 1, 6)
     assert sub.vertices[1].x == inst.vertices[3].x and sub.vertices[4].x == inst.vertices[23].x
     assert [v.id for v in sub.vertices] == list(range(6))
+
+
+def test_native_search_builds_and_improves_from_nothing():
+    import random
+    import time
+
+    from matching.darp.alns import improve
+
+    inst = load_cordeau(DATA / "a3-18.txt")
+    sol = improve(inst, None, time.monotonic() + 2, random.Random(1))
+    violations, cost = check_solution(inst, sol)
+    assert violations == [] and sol.unserved == ()
+    assert cost == pytest.approx(sol.cost)
+    assert cost <= BKS["a3-18"] * 1.05
+
+
+def test_native_search_drops_an_infeasible_start_route():
+    import random
+    import time
+
+    from matching.darp.alns import improve
+
+    inst = load_cordeau(DATA / "a2-16.txt")
+    n = inst.requests
+    # Vehicle 0 gets every delivery before its pickup: infeasible, so it is rebuilt.
+    bad = [[i + n for i in range(1, n + 1)] + list(range(1, n + 1)), []]
+    sol = improve(inst, bad, time.monotonic() + 1, random.Random(0))
+    assert check_solution(inst, sol)[0] == []
+    assert sol.unserved == ()
