@@ -54,6 +54,10 @@ from matching.prune import Pruned
 EPS = 1e-7
 COLUMNS_PER_PIECE = 3  # improving sequences added per piece and round
 NODE_LIMIT = 4000  # branch-and-bound expansions per piece and round (then an upper bound)
+# Early rounds, while many pieces still have improving columns, only need good columns,
+# not a tight bound: a small budget then (their bound is still valid, only weaker).
+HEURISTIC_NODES = 100
+BUSY_SHARE = 0.1  # a round that improved more than this share of pieces was "early"
 
 
 @dataclass
@@ -238,10 +242,10 @@ def price(
         closable = c_end <= close[kids]
         for k in np.nonzero(closable)[0].tolist():
             val = float(c_profit[k])
-            if val > want + EPS:
-                found.append((val, tuple(piece.vis[P[kk]] for kk in (*path, kids[k]))))
             if val > best:
                 best = val
+                if val > want + EPS:  # an improving sequence: a column worth adding
+                    found.append((val, (*path, int(kids[k]))))
         # who may follow each child: unvisited, another visit, reachable in time
         elig = (
             ~vis[loc][None, :]
@@ -265,9 +269,9 @@ def price(
             v2[loc[kid]] = True
             stack.append((b, kid, e, v2, key[0], float(c_profit[k]), int(c_min[k]), (*path, kid)))
     ub = max([best] + [s[0] for s in stack])
-    found.sort(key=lambda t: -t[0])
     cols, keys = [], set()
-    for val, seq in found:
+    for val, path in reversed(found):
+        seq = tuple(int(piece.vis[P[k]]) for k in path)
         key = frozenset(seq)
         if key not in keys:
             keys.add(key)
@@ -284,6 +288,7 @@ def cg_bound(
     lp: int | None = None,
     max_rounds: int = 1000,
     node_limit: int = NODE_LIMIT,
+    heuristic_nodes: int = HEURISTIC_NODES,
     log=None,
 ) -> CgBound:
     """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
@@ -359,7 +364,7 @@ def cg_bound(
                 prow[(i, g.vol)].SetCoefficient(x, 1.0)
         ncols += 1
 
-    def lagrangian(pi, mu, rho, sigma, add: bool) -> tuple[float | None, int]:
+    def lagrangian(pi, mu, rho, sigma, nodes: int) -> tuple[float | None, int]:
         """One pricing round at these multipliers; None if the time cap cut it short."""
         total = sum(mu.get(j, 0.0) * cap[j] for j in mrow)
         red_y = prio + need * pi
@@ -373,12 +378,11 @@ def cg_bound(
             wv = -pi[g.vis] - mu.get(g.vol, 0.0) * g.dur
             if rho:
                 wv = wv - np.array([rho.get((int(i), g.vol), 0.0) for i in g.vis.tolist()])
-            ub, cols = price(g, wv, cap[g.vol], sigma[gi], node_limit)
+            ub, cols = price(g, wv, cap[g.vol], sigma[gi], nodes)
             total += max(0.0, ub)
-            if add:
-                for _, seq in cols:
-                    add_column(gi, seq)
-                    added += 1
+            added += bool(cols)
+            for _, seq in cols:
+                add_column(gi, seq)
         return total, added
 
     best = math.inf
@@ -387,7 +391,7 @@ def cg_bound(
     pi0 = np.zeros(len(visits))
     for i in served:
         pi0[i] = -prio[i] / need[i]
-    val, _ = lagrangian(pi0, {}, {}, [0.0] * len(pieces), True)
+    val, added = lagrangian(pi0, {}, {}, [0.0] * len(pieces), heuristic_nodes)
     if val is not None:
         best = min(best, val)
         history.append(val)
@@ -403,7 +407,8 @@ def cg_bound(
         mu = {j: max(0.0, c.dual_value()) for j, c in mrow.items()}
         rho = {k: max(0.0, c.dual_value()) for k, c in prow.items()}
         sigma = [max(0.0, c.dual_value()) for c in grow]
-        val, added = lagrangian(pi, mu, rho, sigma, True)
+        nodes = heuristic_nodes if added > BUSY_SHARE * len(pieces) else node_limit
+        val, added = lagrangian(pi, mu, rho, sigma, nodes)
         if val is None:
             break
         best = min(best, val)
@@ -411,7 +416,8 @@ def cg_bound(
         if log is not None:
             log(
                 f"round {rounds}: lp {lp_value:.2f} lagrangian {val:.2f} best {best:.2f} "
-                f"columns +{added} = {ncols} ({time.perf_counter() - t0:.1f}s)"
+                f"pieces improved {added} nodes {nodes} columns {ncols} "
+                f"({time.perf_counter() - t0:.1f}s)"
             )
         if added == 0:
             converged = True
