@@ -46,18 +46,25 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from matching.baseline import greedy_plan
 from matching.geo import Geo, approx_matrix
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
 from matching.prune import Pruned
+from matching.solution import RawPlan
 
 EPS = 1e-7
 COLUMNS_PER_PIECE = 3  # improving sequences added per piece and round
 NODE_LIMIT = 4000  # branch-and-bound expansions per piece and round (then an upper bound)
 # Early rounds, while many pieces still have improving columns, only need good columns,
 # not a tight bound: a small budget then (their bound is still valid, only weaker).
-HEURISTIC_NODES = 100
+HEURISTIC_NODES = 30
+POLISH_NODES = 50_000  # at the end, for the pieces whose search the budget stopped
+POLISH_SHARE = 0.2  # of the time cap kept for the polish (all that is left if converged)
 BUSY_SHARE = 0.1  # a round that improved more than this share of pieces was "early"
+SMOOTHING = 0.5  # Wentges dual smoothing weight of the best multipliers so far
+LP_PARAMS = ""  # GLOP defaults (use_preprocessing:false measured no faster)
+_Duals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pi, mu, rho (+ pad), sigma
 
 
 @dataclass
@@ -75,6 +82,7 @@ class _Piece:
     s_hi: np.ndarray  # latest start
     close: np.ndarray  # latest end for the LAST visit (exit travel included)
     travel: np.ndarray  # copies x copies, minutes (lower bound)
+    rho: np.ndarray | None = None  # per copy: index of its two-volunteer row multiplier
 
 
 @dataclass
@@ -193,12 +201,17 @@ def _frac_knapsack(elig: np.ndarray, w: np.ndarray, d: np.ndarray, cap: np.ndarr
 
 
 def price(
-    piece: _Piece, weight: np.ndarray, cap: int, want: float, node_limit: int = NODE_LIMIT
+    piece: _Piece,
+    weight: np.ndarray,
+    cap: int,
+    want: float,
+    node_limit: int = NODE_LIMIT,
+    columns: int = COLUMNS_PER_PIECE,
 ) -> tuple[float, list[tuple[float, tuple[int, ...]]]]:
     """Best sequence of ``piece`` by total ``weight`` (per copy) within ``cap`` minutes.
 
     Returns an upper bound of the optimum (the optimum itself when the search finished
-    within ``node_limit`` expansions) and up to ``COLUMNS_PER_PIECE`` sequences (visit
+    within ``node_limit`` expansions) and up to ``columns`` sequences (visit
     indices in order) worth more than ``want``. Branch and bound, depth first: the bound
     of a node is its profit plus a fractional knapsack of the visits that could still
     follow it (by time and minutes); a node is dominated by an earlier one with the same
@@ -276,7 +289,7 @@ def price(
         if key not in keys:
             keys.add(key)
             cols.append((val, seq))
-        if len(cols) >= COLUMNS_PER_PIECE:
+        if len(cols) >= columns:
             break
     return ub, cols
 
@@ -289,11 +302,18 @@ def cg_bound(
     max_rounds: int = 1000,
     node_limit: int = NODE_LIMIT,
     heuristic_nodes: int = HEURISTIC_NODES,
+    plans: list[RawPlan] | None = None,
+    smoothing: float = SMOOTHING,
+    columns_per_piece: int = COLUMNS_PER_PIECE,
+    polish_nodes: int = POLISH_NODES,
     log=None,
 ) -> CgBound:
     """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
     value if the caller has it (computed here otherwise); ``time_limit_s`` caps the whole
-    run, returning the best bound proven so far. ``log`` gets one line per round."""
+    run, returning the best bound proven so far. ``plans`` (raw plans, e.g. a solver's)
+    seed the master with their sequences, as does the smart greedy plan always: columns
+    only steer the multipliers, so a seed can never make the bound wrong, only the run
+    faster. ``log`` gets one line per round."""
     t0 = time.perf_counter()
     if lp is None:
         lp = lp_bound(problem, pruned)
@@ -310,6 +330,7 @@ def cg_bound(
         for uid in f.volunteers:
             minutes[vindex[uid]] -= visits[i].duration_min
     cap = [max(m, 0) for m in minutes]
+    cap_arr = np.array(cap, dtype=float)
     free = {
         i
         for i, row in enumerate(pruned.cands)
@@ -322,6 +343,7 @@ def cg_bound(
     dur = np.array([v.duration_min for v in visits], dtype=float)
 
     s = pywraplp.Solver.CreateSolver("GLOP")
+    s.SetSolverSpecificParametersAsString(LP_PARAMS)
     inf = s.infinity()
     y = {i: s.NumVar(0.0, 1.0, "") for i in served}
     obj = s.Objective()
@@ -345,15 +367,22 @@ def cg_bound(
         if k > 1:
             prow[key] = s.Constraint(-inf, 0.0)
             prow[key].SetCoefficient(y[key[0]], -1.0)
+    rho_keys = list(prow)
+    rho_visit = np.array([i for i, _ in rho_keys], dtype=np.int64)
+    rho_at = {key: r for r, key in enumerate(rho_keys)}
+    for g in pieces:  # where each copy's rho sits (the last entry is a zero pad)
+        g.rho = np.array(
+            [rho_at.get((i, g.vol), len(rho_keys)) for i in g.vis.tolist()], dtype=np.int64
+        )
     ncols = 0
     pool: set[tuple[int, tuple[int, ...]]] = set()
 
-    def add_column(gi: int, seq: tuple[int, ...]) -> None:
+    def add_column(gi: int, seq: tuple[int, ...]) -> bool:
         nonlocal ncols
         g = pieces[gi]
         key = (gi, tuple(sorted(seq)))
         if key in pool:
-            return
+            return False
         pool.add(key)
         x = s.NumVar(0.0, inf, "")
         grow[gi].SetCoefficient(x, 1.0)
@@ -363,65 +392,117 @@ def cg_bound(
             if (i, g.vol) in prow:
                 prow[(i, g.vol)].SetCoefficient(x, 1.0)
         ncols += 1
+        return True
 
-    def lagrangian(pi, mu, rho, sigma, nodes: int) -> tuple[float | None, int]:
-        """One pricing round at these multipliers; None if the time cap cut it short."""
-        total = sum(mu.get(j, 0.0) * cap[j] for j in mrow)
+    def weights(duals: _Duals, g: _Piece) -> np.ndarray:
+        pi, mu, rho, _ = duals
+        return -pi[g.vis] - mu[g.vol] * g.dur - rho[g.rho]
+
+    def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
+        """One pricing round at these multipliers: the bound (None if the time cap cut it
+        short), how many pieces got a new column, and each piece's pricing upper bound."""
+        pi, mu, rho, sigma = duals
+        total = float(mu @ cap_arr)
         red_y = prio + need * pi
-        for (i, _), r in rho.items():
-            red_y[i] += r
+        np.add.at(red_y, rho_visit, rho[:-1])
         total += float(np.maximum(red_y[served], 0.0).sum())
-        added = 0
+        added, ubs = 0, []
         for gi, g in enumerate(pieces):
-            if time.perf_counter() - t0 > time_limit_s:
-                return None, added
-            wv = -pi[g.vis] - mu.get(g.vol, 0.0) * g.dur
-            if rho:
-                wv = wv - np.array([rho.get((int(i), g.vol), 0.0) for i in g.vis.tolist()])
-            ub, cols = price(g, wv, cap[g.vol], sigma[gi], nodes)
-            total += max(0.0, ub)
-            added += bool(cols)
-            for _, seq in cols:
-                add_column(gi, seq)
-        return total, added
+            if time.perf_counter() > rounds_end:
+                return None, added, ubs
+            ub, cols = price(g, weights(duals, g), cap[g.vol], sigma[gi], nodes, columns)
+            ubs.append(ub)
+            new = [add_column(gi, seq) for _, seq in cols]
+            added += any(new)
+        return total + sum(max(0.0, ub) for ub in ubs), added, ubs
 
+    by_vol: dict[int, list[int]] = {}
+    for gi, g in enumerate(pieces):
+        by_vol.setdefault(g.vol, []).append(gi)
+    for plan in [greedy_plan(problem, geo, pruned, smart=True), *(plans or [])]:
+        seqs: dict[int, list[tuple[int, int]]] = {}
+        for i, (js, start) in plan.items():
+            if i not in vrow:
+                continue
+            for j in js:
+                for gi in by_vol.get(j, []):
+                    if pieces[gi].lo <= start < pieces[gi].hi:
+                        seqs.setdefault(gi, []).append((start, i))
+        for gi, items in seqs.items():
+            add_column(gi, tuple(i for _, i in sorted(items)))
     best = math.inf
     history: list[float] = []
-    # Round 0: multipliers that value each seat at priority / need (no LP yet).
-    pi0 = np.zeros(len(visits))
-    for i in served:
-        pi0[i] = -prio[i] / need[i]
-    val, added = lagrangian(pi0, {}, {}, [0.0] * len(pieces), heuristic_nodes)
-    if val is not None:
-        best = min(best, val)
-        history.append(val)
     rounds, converged, lp_value = 0, False, None
-    while rounds < max_rounds and time.perf_counter() - t0 < time_limit_s:
+    added = len(pieces)  # the first round only needs columns
+    center: _Duals | None = None  # the multipliers of the best bound so far
+    center_ubs: list[float] = []  # and each piece's pricing upper bound there
+    alpha = 0.0
+    rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
+    while rounds < max_rounds and time.perf_counter() < rounds_end:
+        t_lp = time.perf_counter()
         if s.Solve() != pywraplp.Solver.OPTIMAL:
             break
+        t_lp = time.perf_counter() - t_lp
         rounds += 1
         lp_value = obj.Value()
         pi = np.zeros(len(visits))
         for i, c in vrow.items():
             pi[i] = c.dual_value()
-        mu = {j: max(0.0, c.dual_value()) for j, c in mrow.items()}
-        rho = {k: max(0.0, c.dual_value()) for k, c in prow.items()}
-        sigma = [max(0.0, c.dual_value()) for c in grow]
+        mu = np.zeros(len(vols))
+        for j, c in mrow.items():
+            mu[j] = max(0.0, c.dual_value())
+        rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
+        sigma = np.array([max(0.0, c.dual_value()) for c in grow])
+        duals: _Duals = (pi, mu, rho, sigma)
         nodes = heuristic_nodes if added > BUSY_SHARE * len(pieces) else node_limit
-        val, added = lagrangian(pi, mu, rho, sigma, nodes)
+        smoothed = center is not None and alpha > 0 and nodes == node_limit
+        if smoothed:
+            # Wentges smoothing: price between the best multipliers and the LP's, which
+            # damps the oscillation of degenerate duals (signs stay valid: a convex mix).
+            duals = tuple(alpha * a + (1 - alpha) * b for a, b in zip(center, duals, strict=True))
+        busy = nodes < node_limit
+        val, added, ubs = lagrangian(duals, nodes, 1 if busy else columns_per_piece)
         if val is None:
             break
-        best = min(best, val)
+        if val < best:
+            best, center, center_ubs = val, duals, ubs
         history.append(val)
         if log is not None:
             log(
                 f"round {rounds}: lp {lp_value:.2f} lagrangian {val:.2f} best {best:.2f} "
-                f"pieces improved {added} nodes {nodes} columns {ncols} "
-                f"({time.perf_counter() - t0:.1f}s)"
+                f"alpha {alpha if smoothed else 0.0:.1f} pieces improved {added} "
+                f"nodes {nodes} columns {ncols} "
+                f"(lp {t_lp:.1f}s, total {time.perf_counter() - t0:.1f}s)"
             )
-        if added == 0:
-            converged = True
+        if math.floor(best + 1e-6) <= math.floor(lp_value + 1e-6):
+            converged = True  # the restricted LP already reaches the floored bound
             break
+        if added == 0:
+            if not smoothed and nodes == node_limit:
+                converged = True
+                break
+            alpha = 0.0  # a mis-price: the next round prices at the LP's own duals
+        else:
+            alpha = smoothing
+    if center is not None:
+        # Polish: at the best multipliers, search again, with a larger budget, the pieces
+        # whose search stopped at the node budget (any upper bound of a piece will do, so
+        # each one is replaced by the smaller as soon as it is known).
+        ubs = list(center_ubs)
+        base = best - sum(max(0.0, ub) for ub in ubs)
+        order = sorted(range(len(pieces)), key=lambda gi: -ubs[gi])
+        for gi in order:
+            if time.perf_counter() - t0 > time_limit_s:
+                break
+            g = pieces[gi]
+            if ubs[gi] <= EPS:
+                break
+            ub, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
+            ubs[gi] = min(ubs[gi], ub)
+        polished = base + sum(max(0.0, ub) for ub in ubs)
+        if log is not None:
+            log(f"polish: {best:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
+        best = min(best, polished)
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
     bounds = [b for b in (cg, lp) if b is not None]
     return CgBound(
