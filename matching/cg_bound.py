@@ -47,7 +47,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from matching.baseline import greedy_plan
-from matching.geo import Geo, approx_matrix
+from matching.geo import REL_ERR, Geo, approx_matrix
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
 from matching.prune import Pruned
@@ -114,6 +114,9 @@ def _travel_lower(problem: VisitProblem, geo: Geo, idx: list[int]) -> np.ndarray
     lat = [problem.visits[i].lat for i in idx]
     lon = [problem.visits[i].lon for i in idx]
     km, err = approx_matrix(lat, lon, lat, lon)
+    # The larger haversine margin (1%), not the local approximation's 0.05%: a trip of
+    # a few km loses a minute at most now and then, and the bound trusts less.
+    err = np.maximum(err, REL_ERR)
     t = np.ceil(np.maximum(km * (1 - err), 0.0) * 60.0 / problem.speed_kmh - 1e-9)
     return np.maximum(t, 0).astype(np.int64)
 
@@ -281,7 +284,8 @@ def price(
             v2 = vis.copy()
             v2[loc[kid]] = True
             stack.append((b, kid, e, v2, key[0], float(c_profit[k]), int(c_min[k]), (*path, kid)))
-    ub = max([best] + [s[0] for s in stack])
+    # + EPS: nodes within EPS of the best were pruned too, so the bound stays an upper one.
+    ub = max([best] + [s[0] for s in stack]) + EPS
     cols, keys = [], set()
     for val, path in reversed(found):
         seq = tuple(int(piece.vis[P[k]]) for k in path)
