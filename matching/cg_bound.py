@@ -35,6 +35,14 @@ forced as ``lp_bound`` does), prices every piece with an exact branch-and-bound 
 its node budget runs out, an upper bound of the pricing optimum from the open nodes), and
 keeps the smallest ``L`` seen: the bound is proven after every complete round, not only at
 convergence. Its floor plus the fixed priority is reported, never above ``lp_bound``.
+
+Rounds: the master starts from the smart greedy plan's sequences (and any plans given);
+while many pieces still improve, pricing searches only a few nodes per piece and adds one
+column each (good columns, weak bound); then full searches with Wentges smoothing (pricing
+between the best multipliers so far and the LP's); finally the pieces whose search hit the
+node budget are searched again at the best multipliers with a larger budget ("polish").
+Columns only steer the multipliers, so neither seeds nor heuristics can make the bound
+wrong. Measured figures: docs/benchmarks-visits.md.
 """
 
 from __future__ import annotations
@@ -210,7 +218,7 @@ def price(
     want: float,
     node_limit: int = NODE_LIMIT,
     columns: int = COLUMNS_PER_PIECE,
-) -> tuple[float, list[tuple[float, tuple[int, ...]]]]:
+) -> tuple[float, list[tuple[float, tuple[int, ...]]], float]:
     """Best sequence of ``piece`` by total ``weight`` (per copy) within ``cap`` minutes.
 
     Returns an upper bound of the optimum (the optimum itself when the search finished
@@ -222,7 +230,7 @@ def price(
     """
     P = np.nonzero(weight > EPS)[0]
     if len(P) == 0 or cap <= 0:
-        return 0.0, []
+        return 0.0, [], 0.0
     ratio = weight[P] / piece.dur[P]
     P = P[np.argsort(-ratio, kind="stable")]
     w, d = weight[P], piece.dur[P]
@@ -295,7 +303,7 @@ def price(
             cols.append((val, seq))
         if len(cols) >= columns:
             break
-    return ub, cols
+    return ub, cols, best
 
 
 def cg_bound(
@@ -404,7 +412,8 @@ def cg_bound(
 
     def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
         """One pricing round at these multipliers: the bound (None if the time cap cut it
-        short), how many pieces got a new column, and each piece's pricing upper bound."""
+        short), how many pieces got a new column, and each piece's pricing upper bound and
+        best sequence found."""
         pi, mu, rho, sigma = duals
         total = float(mu @ cap_arr)
         red_y = prio + need * pi
@@ -414,11 +423,11 @@ def cg_bound(
         for gi, g in enumerate(pieces):
             if time.perf_counter() > rounds_end:
                 return None, added, ubs
-            ub, cols = price(g, weights(duals, g), cap[g.vol], sigma[gi], nodes, columns)
-            ubs.append(ub)
+            ub, cols, found = price(g, weights(duals, g), cap[g.vol], sigma[gi], nodes, columns)
+            ubs.append((ub, found))
             new = [add_column(gi, seq) for _, seq in cols]
             added += any(new)
-        return total + sum(max(0.0, ub) for ub in ubs), added, ubs
+        return total + sum(max(0.0, ub) for ub, _ in ubs), added, ubs
 
     by_vol: dict[int, list[int]] = {}
     for gi, g in enumerate(pieces):
@@ -437,9 +446,9 @@ def cg_bound(
     best = math.inf
     history: list[float] = []
     rounds, converged, lp_value = 0, False, None
-    added = len(pieces)  # the first round only needs columns
+    added, exact = len(pieces), False  # the first round only needs columns
     center: _Duals | None = None  # the multipliers of the best bound so far
-    center_ubs: list[float] = []  # and each piece's pricing upper bound there
+    polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
     alpha = 0.0
     rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
     while rounds < max_rounds and time.perf_counter() < rounds_end:
@@ -458,7 +467,10 @@ def cg_bound(
         rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
         sigma = np.array([max(0.0, c.dual_value()) for c in grow])
         duals: _Duals = (pi, mu, rho, sigma)
-        nodes = heuristic_nodes if added > BUSY_SHARE * len(pieces) else node_limit
+        # Full searches once few pieces improve, and from then on (going back to the
+        # small budget only made the bound jump up again).
+        exact = exact or added <= BUSY_SHARE * len(pieces)
+        nodes = node_limit if exact else heuristic_nodes
         smoothed = center is not None and alpha > 0 and nodes == node_limit
         if smoothed:
             # Wentges smoothing: price between the best multipliers and the LP's, which
@@ -469,7 +481,10 @@ def cg_bound(
         if val is None:
             break
         if val < best:
-            best, center, center_ubs = val, duals, ubs
+            best, center = val, duals
+        slack = sum(max(0.0, ub) - max(0.0, found) for ub, found in ubs)
+        if val - slack < polish_key:  # the round the polish may bring lowest
+            polish_key, polish = val - slack, (val, duals, ubs)
         history.append(val)
         if log is not None:
             log(
@@ -481,6 +496,12 @@ def cg_bound(
         if math.floor(best + 1e-6) <= math.floor(lp_value + 1e-6):
             converged = True  # the restricted LP already reaches the floored bound
             break
+        # What the searches left open (upper bound minus best found, over the pieces the
+        # node budget stopped): if that is all between this round and the LP, more rounds
+        # will not help, only the polish will.
+        if exact and math.floor(val - slack + 1e-6) <= math.floor(lp_value + 1e-6):
+            converged = True
+            break
         if added == 0:
             if not smoothed and nodes == node_limit:
                 converged = True
@@ -488,24 +509,24 @@ def cg_bound(
             alpha = 0.0  # a mis-price: the next round prices at the LP's own duals
         else:
             alpha = smoothing
-    if center is not None:
-        # Polish: at the best multipliers, search again, with a larger budget, the pieces
-        # whose search stopped at the node budget (any upper bound of a piece will do, so
-        # each one is replaced by the smaller as soon as it is known).
-        ubs = list(center_ubs)
-        base = best - sum(max(0.0, ub) for ub in ubs)
-        order = sorted(range(len(pieces)), key=lambda gi: -ubs[gi])
-        for gi in order:
-            if time.perf_counter() - t0 > time_limit_s:
-                break
+    if polish is not None:
+        # Polish: at the multipliers of the round with the least bound minus search slack,
+        # search again, with a larger budget, the pieces whose search stopped at the node
+        # budget (any upper bound of a piece will do, so each is replaced by the smaller
+        # as soon as it is known).
+        val, center, pairs = polish
+        ubs = [ub for ub, _ in pairs]
+        base = val - sum(max(0.0, ub) for ub in ubs)
+        open_ = [ub - max(0.0, found) for ub, found in pairs]  # search slack per piece
+        for gi in sorted(range(len(pieces)), key=lambda gi: -open_[gi]):
+            if time.perf_counter() - t0 > time_limit_s or open_[gi] <= 2 * EPS:
+                break  # out of time, or every other piece was searched to the end
             g = pieces[gi]
-            if ubs[gi] <= EPS:
-                break
-            ub, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
+            ub, _, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
             ubs[gi] = min(ubs[gi], ub)
         polished = base + sum(max(0.0, ub) for ub in ubs)
         if log is not None:
-            log(f"polish: {best:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
+            log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
         best = min(best, polished)
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
     bounds = [b for b in (cg, lp) if b is not None]

@@ -249,7 +249,8 @@ def test_pricing_with_a_tiny_node_budget_is_still_an_upper_bound():
         travel=rng.integers(0, 15, (n, n)),
     )
     w = rng.uniform(-1, 5, n)
-    exact, cols = price(piece, w, 240, 0.0, node_limit=10**6)
+    exact, cols, found = price(piece, w, 240, 0.0, node_limit=10**6)
+    assert abs(found - exact) < 1e-6
     assert cols and abs(cols[0][0] - exact) < 1e-6
     for limit in (1, 2, 5, 20):
         assert price(piece, w, 240, 0.0, node_limit=limit)[0] >= exact - 1e-9
