@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import importlib, sys
 import matching, matching.visits, matching.check, matching.baseline, matching.scenario_io
+import matching.cg_bound
 importlib.import_module("matching.__main__")  # imported, not run: guarded by __name__
 bad = sorted(m for m in sys.modules
              if m.split(".")[0] in {"flask", "sqlalchemy", "flask_sqlalchemy", "webapp"})

@@ -1,0 +1,543 @@
+"""A proven upper bound on level 1 by column generation over (volunteer, slot) schedules.
+
+``lp_bound`` lets a volunteer fill an availability slot with any visits whose minutes fit,
+ignoring when each visit can start and the travel between them. Here a column is a whole
+feasible sequence of visits for one volunteer inside one piece of one slot: every visit
+starts inside its pruned start ranges, consecutive visits are separated by the travel time
+(a lower bound of ``Geo.travel``: see ``_travel_lower``), the sequence stays inside the
+piece and its visit minutes stay within the volunteer's remaining weekly minutes.
+
+Master LP (GLOP), maximised::
+
+    max  sum_i p_i y_i
+    s.t. sum_{c contains i} x_c - need_i y_i = 0        (pi_i, free)    every visit i
+         sum_{c in piece g} x_c <= 1                      (sigma_g >= 0)  every piece g
+         sum_{c of volunteer j} minutes_c x_c <= M_j      (mu_j >= 0)     every volunteer j
+         sum_{c of j contains i} x_c - y_i <= 0           (rho_ij >= 0)   two-volunteer visits
+         0 <= y_i <= 1, x_c >= 0
+
+Every valid plan gives an integer point of it (the shared start of a two-volunteer visit is
+relaxed; nothing else is). Fixed assignments are handled exactly, not relaxed: their
+priority is a constant, their minutes come off ``M_j``, and they cut the volunteer's slot
+into pieces (before, between and after fixed visits); a piece knows the fixed visit before
+it (its first visit starts no earlier than that one's end plus travel) and after it (its
+last visit ends early enough to travel there).
+
+The bound reported is never the floating LP value. For any multipliers ``pi`` (free),
+``mu, rho >= 0`` the Lagrangian function, keeping each piece's "at most one sequence" in
+the subproblem,
+
+    L = sum_j mu_j M_j + sum_i max(0, p_i + need_i pi_i + sum_j rho_ij)
+        + sum_g max(0, max_{sequences c of g} sum_{i in c} (-pi_i - rho_ij - mu_j d_i))
+
+is an upper bound of every plan (weak duality). Each round takes GLOP's duals (signs
+forced as ``lp_bound`` does), prices every piece with an exact branch-and-bound (or, when
+its node budget runs out, an upper bound of the pricing optimum from the open nodes), and
+keeps the smallest ``L`` seen: the bound is proven after every complete round, not only at
+convergence. Its floor plus the fixed priority is reported, never above ``lp_bound``.
+
+Rounds: the master starts from the smart greedy plan's sequences (and any plans given);
+while many pieces still improve, pricing searches only a few nodes per piece and adds one
+column each (good columns, weak bound); then full searches with Wentges smoothing (pricing
+between the best multipliers so far and the LP's); finally the pieces whose search hit the
+node budget are searched again at the best multipliers with a larger budget ("polish").
+Columns only steer the multipliers, so neither seeds nor heuristics can make the bound
+wrong. Measured figures: docs/benchmarks-visits.md.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from matching.baseline import greedy_plan
+from matching.geo import REL_ERR, Geo, approx_matrix
+from matching.lp_bound import lp_bound
+from matching.model import VisitProblem
+from matching.prune import Pruned
+from matching.solution import RawPlan
+
+EPS = 1e-7
+COLUMNS_PER_PIECE = 3  # improving sequences added per piece and round
+NODE_LIMIT = 4000  # branch-and-bound expansions per piece and round (then an upper bound)
+# Early rounds, while many pieces still have improving columns, only need good columns,
+# not a tight bound: a small budget then (their bound is still valid, only weaker).
+HEURISTIC_NODES = 30
+POLISH_NODES = 50_000  # at the end, for the pieces whose search the budget stopped
+POLISH_SHARE = 0.2  # of the time cap kept for the polish (all that is left if converged)
+BUSY_SHARE = 0.1  # a round that improved more than this share of pieces was "early"
+SMOOTHING = 0.5  # Wentges dual smoothing weight of the best multipliers so far
+LP_PARAMS = ""  # GLOP defaults (use_preprocessing:false measured no faster)
+_Duals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pi, mu, rho (+ pad), sigma
+
+
+@dataclass
+class _Piece:
+    """A part of one volunteer's slot that no fixed visit interrupts."""
+
+    vol: int
+    lo: int
+    hi: int
+    # per copy (a visit with several start ranges in the piece has one copy per range)
+    vis: np.ndarray  # visit index
+    local: np.ndarray  # local visit id (0..nvis-1), for elementarity
+    dur: np.ndarray
+    s_lo: np.ndarray  # earliest start (entry travel included)
+    s_hi: np.ndarray  # latest start
+    close: np.ndarray  # latest end for the LAST visit (exit travel included)
+    travel: np.ndarray  # copies x copies, minutes (lower bound)
+    rho: np.ndarray | None = None  # per copy: index of its two-volunteer row multiplier
+
+
+@dataclass
+class CgBound:
+    """Result: ``bound`` = min(column-generation bound, LP bound), both with fixed priority."""
+
+    bound: int | None
+    cg: int | None
+    lp: int | None
+    seconds: float
+    rounds: int
+    columns: int
+    converged: bool
+    lp_value: float | None = None  # last master LP value (not a bound until converged)
+    history: list[float] = field(default_factory=list)  # Lagrangian bound per round
+
+
+def _travel_lower(problem: VisitProblem, geo: Geo, idx: list[int]) -> np.ndarray:
+    """Travel minutes between these visits, never above ``Geo.travel`` (the checker's
+    rounding of the geodesic): the cheap distance shrunk by its error bound. With an
+    injected distance function, the exact ``Geo.travel``."""
+    n = len(idx)
+    if problem.distance_km is not None:
+        pts = [problem.visits[i].point for i in idx]
+        return np.array(
+            [[geo.travel(pts[a], pts[b]) if a != b else 0 for b in range(n)] for a in range(n)],
+            dtype=np.int64,
+        ).reshape(n, n)
+    lat = [problem.visits[i].lat for i in idx]
+    lon = [problem.visits[i].lon for i in idx]
+    km, err = approx_matrix(lat, lon, lat, lon)
+    # The larger haversine margin (1%), not the local approximation's 0.05%: a trip of
+    # a few km loses a minute at most now and then, and the bound trusts less.
+    err = np.maximum(err, REL_ERR)
+    t = np.ceil(np.maximum(km * (1 - err), 0.0) * 60.0 / problem.speed_kmh - 1e-9)
+    return np.maximum(t, 0).astype(np.int64)
+
+
+def _pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> list[_Piece]:
+    visits, vols = problem.visits, problem.volunteers
+    vindex = {u.id: j for j, u in enumerate(vols)}
+    pindex = {v.id: i for i, v in enumerate(visits)}
+    fixed_of: dict[int, list[tuple[int, int, int]]] = {}
+    for f in problem.fixed:
+        i = pindex[f.visit]
+        for uid in f.volunteers:
+            fixed_of.setdefault(vindex[uid], []).append(
+                (f.start, f.start + visits[i].duration_min, i)
+            )
+    # per (volunteer, slot): [(visit, lo, hi)] start ranges
+    ranges: dict[tuple[int, tuple[int, int]], list[tuple[int, int, int]]] = {}
+    for i in sorted(free):
+        for c in pruned.cands[i]:
+            for (a, b), slot in zip(c.starts, c.slots, strict=True):
+                ranges.setdefault((c.vol, slot), []).append((i, a, b))
+    out: list[_Piece] = []
+    for (j, slot), items in sorted(ranges.items()):
+        inside = sorted(
+            (s, e, i) for s, e, i in fixed_of.get(j, []) if slot[0] <= s and e <= slot[1]
+        )
+        # pieces: (lo, hi, fixed visit before or None, fixed visit after or None)
+        bounds = []
+        lo, before = slot[0], None
+        for s, e, i in inside:
+            bounds.append((lo, s, before, i))
+            lo, before = e, i
+        bounds.append((lo, slot[1], before, None))
+        involved = sorted({i for i, _, _ in items} | {i for _, _, i in inside})
+        pos = {i: k for k, i in enumerate(involved)}
+        tmat = _travel_lower(problem, geo, involved)
+        for lo, hi, before, after in bounds:
+            copies = []
+            for i, a, b in items:
+                d = visits[i].duration_min
+                a2 = max(a, lo + (tmat[pos[before], pos[i]] if before is not None else 0))
+                b2 = min(b, hi - d)
+                close = hi - (tmat[pos[i], pos[after]] if after is not None else 0)
+                if a2 <= b2 and a2 + d <= close:
+                    copies.append((i, d, a2, b2, close))
+            if not copies:
+                continue
+            vis = np.array([c[0] for c in copies], dtype=np.int64)
+            _, local = np.unique(vis, return_inverse=True)
+            k = np.array([pos[i] for i in vis.tolist()], dtype=np.int64)
+            out.append(
+                _Piece(
+                    j,
+                    lo,
+                    hi,
+                    vis,
+                    local.astype(np.int64),
+                    np.array([c[1] for c in copies], dtype=np.int64),
+                    np.array([c[2] for c in copies], dtype=np.int64),
+                    np.array([c[3] for c in copies], dtype=np.int64),
+                    np.array([c[4] for c in copies], dtype=np.int64),
+                    tmat[np.ix_(k, k)],
+                )
+            )
+    return out
+
+
+def _frac_knapsack(elig: np.ndarray, w: np.ndarray, d: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Per row: the fractional knapsack optimum over the eligible items (columns already
+    sorted by w/d, best first) with capacity ``cap`` (an upper bound of any integer fill)."""
+    dd = np.where(elig, d[None, :], 0)
+    ww = np.where(elig, w[None, :], 0.0)
+    cum_d = np.cumsum(dd, axis=1)
+    cum_w = np.cumsum(ww, axis=1)
+    capc = np.maximum(cap, 0)[:, None]
+    over = cum_d > capc
+    n = elig.shape[1]
+    first = np.where(over.any(axis=1), over.argmax(axis=1), n)
+    rows = np.arange(elig.shape[0])
+    before_w = np.where(first > 0, cum_w[rows, np.maximum(first - 1, 0)], 0.0)
+    before_d = np.where(first > 0, cum_d[rows, np.maximum(first - 1, 0)], 0)
+    fi = np.minimum(first, n - 1)
+    frac = np.where(first < n, (capc[:, 0] - before_d) * (w[fi] / np.maximum(d[fi], 1)), 0.0)
+    return before_w + np.maximum(frac, 0.0)
+
+
+def price(
+    piece: _Piece,
+    weight: np.ndarray,
+    cap: int,
+    want: float,
+    node_limit: int = NODE_LIMIT,
+    columns: int = COLUMNS_PER_PIECE,
+) -> tuple[float, list[tuple[float, tuple[int, ...]]], float]:
+    """Best sequence of ``piece`` by total ``weight`` (per copy) within ``cap`` minutes.
+
+    Returns an upper bound of the optimum (the optimum itself when the search finished
+    within ``node_limit`` expansions) and up to ``columns`` sequences (visit
+    indices in order) worth more than ``want``. Branch and bound, depth first: the bound
+    of a node is its profit plus a fractional knapsack of the visits that could still
+    follow it (by time and minutes); a node is dominated by an earlier one with the same
+    visits, the same last visit and an earlier end.
+    """
+    P = np.nonzero(weight > EPS)[0]
+    if len(P) == 0 or cap <= 0:
+        return 0.0, [], 0.0
+    ratio = weight[P] / piece.dur[P]
+    P = P[np.argsort(-ratio, kind="stable")]
+    w, d = weight[P], piece.dur[P]
+    s_lo, s_hi, close = piece.s_lo[P], piece.s_hi[P], piece.close[P]
+    loc = piece.local[P]
+    T = piece.travel[np.ix_(P, P)]
+    n = len(P)
+    horizon = piece.hi
+    best, found = 0.0, []
+    seen: dict[tuple[int, int], int] = {}
+    # node: (bound, last, end, visited bool array, visited int, profit, minutes, path)
+    room = np.array([min(cap, horizon - piece.lo)])
+    root_b = float(_frac_knapsack(np.ones((1, n), bool), w, d, room)[0])
+    stack = [(root_b, -1, -(10**9), np.zeros(int(loc.max()) + 1, bool), 0, 0.0, 0, ())]
+    expanded = 0
+    while stack:
+        node = stack.pop()
+        bound, last, end, vis, vmask, profit, minutes, path = node
+        if bound <= best + EPS:
+            continue
+        if expanded >= node_limit:
+            stack.append(node)
+            break
+        expanded += 1
+        ready = s_lo if last < 0 else np.maximum(s_lo, end + T[last])
+        ok = (ready <= s_hi) & ~vis[loc] & (minutes + d <= cap)
+        kids = np.nonzero(ok)[0]
+        if len(kids) == 0:
+            continue
+        c_end = ready[kids] + d[kids]
+        c_profit = profit + w[kids]
+        c_min = minutes + d[kids]
+        closable = c_end <= close[kids]
+        for k in np.nonzero(closable)[0].tolist():
+            val = float(c_profit[k])
+            if val > best:
+                best = val
+                if val > want + EPS:  # an improving sequence: a column worth adding
+                    found.append((val, (*path, int(kids[k]))))
+        # who may follow each child: unvisited, another visit, reachable in time
+        elig = (
+            ~vis[loc][None, :]
+            & (loc[None, :] != loc[kids][:, None])
+            & (c_end[:, None] + T[kids] <= s_hi[None, :])
+        )
+        capk = np.minimum(cap - c_min, horizon - c_end)
+        c_bound = c_profit + _frac_knapsack(elig, w, d, capk)
+        order = np.argsort(c_bound, kind="stable")  # best bound popped first
+        for k in order.tolist():
+            b = float(c_bound[k])
+            if b <= best + EPS:
+                continue
+            kid = int(kids[k])
+            key = (vmask | (1 << int(loc[kid])), int(loc[kid]))
+            e = int(c_end[k])
+            if seen.get(key, 1 << 40) <= e:
+                continue
+            seen[key] = e
+            v2 = vis.copy()
+            v2[loc[kid]] = True
+            stack.append((b, kid, e, v2, key[0], float(c_profit[k]), int(c_min[k]), (*path, kid)))
+    # + EPS: nodes within EPS of the best were pruned too, so the bound stays an upper one.
+    ub = max([best] + [s[0] for s in stack]) + EPS
+    cols, keys = [], set()
+    for val, path in reversed(found):
+        seq = tuple(int(piece.vis[P[k]]) for k in path)
+        key = frozenset(seq)
+        if key not in keys:
+            keys.add(key)
+            cols.append((val, seq))
+        if len(cols) >= columns:
+            break
+    return ub, cols, best
+
+
+def cg_bound(
+    problem: VisitProblem,
+    pruned: Pruned,
+    time_limit_s: float = 60.0,
+    lp: int | None = None,
+    max_rounds: int = 1000,
+    node_limit: int = NODE_LIMIT,
+    heuristic_nodes: int = HEURISTIC_NODES,
+    plans: list[RawPlan] | None = None,
+    smoothing: float = SMOOTHING,
+    columns_per_piece: int = COLUMNS_PER_PIECE,
+    polish_nodes: int = POLISH_NODES,
+    log=None,
+) -> CgBound:
+    """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
+    value if the caller has it (computed here otherwise); ``time_limit_s`` caps the whole
+    run, returning the best bound proven so far. ``plans`` (raw plans, e.g. a solver's)
+    seed the master with their sequences, as does the smart greedy plan always: columns
+    only steer the multipliers, so a seed can never make the bound wrong, only the run
+    faster. ``log`` gets one line per round."""
+    t0 = time.perf_counter()
+    if lp is None:
+        lp = lp_bound(problem, pruned)
+    visits, vols = problem.visits, problem.volunteers
+    geo = Geo(problem.speed_kmh, problem.distance_km)
+    vindex = {u.id: j for j, u in enumerate(vols)}
+    pindex = {v.id: i for i, v in enumerate(visits)}
+    minutes = [u.max_minutes for u in vols]
+    constant, fixed = 0, set()
+    for f in problem.fixed:
+        i = pindex[f.visit]
+        fixed.add(i)
+        constant += visits[i].priority
+        for uid in f.volunteers:
+            minutes[vindex[uid]] -= visits[i].duration_min
+    cap = [max(m, 0) for m in minutes]
+    cap_arr = np.array(cap, dtype=float)
+    free = {
+        i
+        for i, row in enumerate(pruned.cands)
+        if row and i not in fixed and i not in pruned.reasons
+    }
+    pieces = _pieces(problem, pruned, geo, free)
+    served = sorted({int(i) for g in pieces for i in g.vis.tolist()})
+    need = np.array([v.volunteers_needed for v in visits], dtype=float)
+    prio = np.array([v.priority for v in visits], dtype=float)
+    dur = np.array([v.duration_min for v in visits], dtype=float)
+
+    s = pywraplp.Solver.CreateSolver("GLOP")
+    s.SetSolverSpecificParametersAsString(LP_PARAMS)
+    inf = s.infinity()
+    y = {i: s.NumVar(0.0, 1.0, "") for i in served}
+    obj = s.Objective()
+    for i in served:
+        obj.SetCoefficient(y[i], float(prio[i]))
+    obj.SetMaximization()
+    vrow = {}
+    for i in served:
+        vrow[i] = s.Constraint(0.0, 0.0)
+        vrow[i].SetCoefficient(y[i], -float(need[i]))
+    grow = [s.Constraint(-inf, 1.0) for _ in pieces]
+    mrow = {j: s.Constraint(-inf, float(cap[j])) for j in sorted({g.vol for g in pieces})}
+    # two-volunteer visits a volunteer could serve in more than one piece: at most once
+    count: dict[tuple[int, int], int] = {}
+    for g in pieces:
+        for i in set(g.vis.tolist()):
+            if need[i] > 1:
+                count[(i, g.vol)] = count.get((i, g.vol), 0) + 1
+    prow = {}
+    for key, k in count.items():
+        if k > 1:
+            prow[key] = s.Constraint(-inf, 0.0)
+            prow[key].SetCoefficient(y[key[0]], -1.0)
+    rho_keys = list(prow)
+    rho_visit = np.array([i for i, _ in rho_keys], dtype=np.int64)
+    rho_at = {key: r for r, key in enumerate(rho_keys)}
+    for g in pieces:  # where each copy's rho sits (the last entry is a zero pad)
+        g.rho = np.array(
+            [rho_at.get((i, g.vol), len(rho_keys)) for i in g.vis.tolist()], dtype=np.int64
+        )
+    ncols = 0
+    pool: set[tuple[int, tuple[int, ...]]] = set()
+
+    def add_column(gi: int, seq: tuple[int, ...]) -> bool:
+        nonlocal ncols
+        g = pieces[gi]
+        key = (gi, tuple(sorted(seq)))
+        if key in pool:
+            return False
+        pool.add(key)
+        x = s.NumVar(0.0, inf, "")
+        grow[gi].SetCoefficient(x, 1.0)
+        mrow[g.vol].SetCoefficient(x, float(sum(dur[i] for i in seq)))
+        for i in seq:
+            vrow[i].SetCoefficient(x, 1.0)
+            if (i, g.vol) in prow:
+                prow[(i, g.vol)].SetCoefficient(x, 1.0)
+        ncols += 1
+        return True
+
+    def weights(duals: _Duals, g: _Piece) -> np.ndarray:
+        pi, mu, rho, _ = duals
+        return -pi[g.vis] - mu[g.vol] * g.dur - rho[g.rho]
+
+    def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
+        """One pricing round at these multipliers: the bound (None if the time cap cut it
+        short), how many pieces got a new column, and each piece's pricing upper bound and
+        best sequence found."""
+        pi, mu, rho, sigma = duals
+        total = float(mu @ cap_arr)
+        red_y = prio + need * pi
+        np.add.at(red_y, rho_visit, rho[:-1])
+        total += float(np.maximum(red_y[served], 0.0).sum())
+        added, ubs = 0, []
+        for gi, g in enumerate(pieces):
+            if time.perf_counter() > rounds_end:
+                return None, added, ubs
+            ub, cols, found = price(g, weights(duals, g), cap[g.vol], sigma[gi], nodes, columns)
+            ubs.append((ub, found))
+            new = [add_column(gi, seq) for _, seq in cols]
+            added += any(new)
+        return total + sum(max(0.0, ub) for ub, _ in ubs), added, ubs
+
+    by_vol: dict[int, list[int]] = {}
+    for gi, g in enumerate(pieces):
+        by_vol.setdefault(g.vol, []).append(gi)
+    for plan in [greedy_plan(problem, geo, pruned, smart=True), *(plans or [])]:
+        seqs: dict[int, list[tuple[int, int]]] = {}
+        for i, (js, start) in plan.items():
+            if i not in vrow:
+                continue
+            for j in js:
+                for gi in by_vol.get(j, []):
+                    if pieces[gi].lo <= start < pieces[gi].hi:
+                        seqs.setdefault(gi, []).append((start, i))
+        for gi, items in seqs.items():
+            add_column(gi, tuple(i for _, i in sorted(items)))
+    best = math.inf
+    history: list[float] = []
+    rounds, converged, lp_value = 0, False, None
+    added, exact = len(pieces), False  # the first round only needs columns
+    center: _Duals | None = None  # the multipliers of the best bound so far
+    polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
+    alpha = 0.0
+    rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
+    while rounds < max_rounds and time.perf_counter() < rounds_end:
+        t_lp = time.perf_counter()
+        if s.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        t_lp = time.perf_counter() - t_lp
+        rounds += 1
+        lp_value = obj.Value()
+        pi = np.zeros(len(visits))
+        for i, c in vrow.items():
+            pi[i] = c.dual_value()
+        mu = np.zeros(len(vols))
+        for j, c in mrow.items():
+            mu[j] = max(0.0, c.dual_value())
+        rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
+        sigma = np.array([max(0.0, c.dual_value()) for c in grow])
+        duals: _Duals = (pi, mu, rho, sigma)
+        # Full searches once few pieces improve, and from then on (going back to the
+        # small budget only made the bound jump up again).
+        exact = exact or added <= BUSY_SHARE * len(pieces)
+        nodes = node_limit if exact else heuristic_nodes
+        smoothed = center is not None and alpha > 0 and nodes == node_limit
+        if smoothed:
+            # Wentges smoothing: price between the best multipliers and the LP's, which
+            # damps the oscillation of degenerate duals (signs stay valid: a convex mix).
+            duals = tuple(alpha * a + (1 - alpha) * b for a, b in zip(center, duals, strict=True))
+        busy = nodes < node_limit
+        val, added, ubs = lagrangian(duals, nodes, 1 if busy else columns_per_piece)
+        if val is None:
+            break
+        if val < best:
+            best, center = val, duals
+        slack = sum(max(0.0, ub) - max(0.0, found) for ub, found in ubs)
+        if val - slack < polish_key:  # the round the polish may bring lowest
+            polish_key, polish = val - slack, (val, duals, ubs)
+        history.append(val)
+        if log is not None:
+            log(
+                f"round {rounds}: lp {lp_value:.2f} lagrangian {val:.2f} best {best:.2f} "
+                f"alpha {alpha if smoothed else 0.0:.1f} pieces improved {added} "
+                f"nodes {nodes} columns {ncols} "
+                f"(lp {t_lp:.1f}s, total {time.perf_counter() - t0:.1f}s)"
+            )
+        if math.floor(best + 1e-6) <= math.floor(lp_value + 1e-6):
+            converged = True  # the restricted LP already reaches the floored bound
+            break
+        # What the searches left open (upper bound minus best found, over the pieces the
+        # node budget stopped): if that is all between this round and the LP, more rounds
+        # will not help, only the polish will.
+        if exact and math.floor(val - slack + 1e-6) <= math.floor(lp_value + 1e-6):
+            converged = True
+            break
+        if added == 0:
+            if not smoothed and nodes == node_limit:
+                converged = True
+                break
+            alpha = 0.0  # a mis-price: the next round prices at the LP's own duals
+        else:
+            alpha = smoothing
+    if polish is not None:
+        # Polish: at the multipliers of the round with the least bound minus search slack,
+        # search again, with a larger budget, the pieces whose search stopped at the node
+        # budget (any upper bound of a piece will do, so each is replaced by the smaller
+        # as soon as it is known).
+        val, center, pairs = polish
+        ubs = [ub for ub, _ in pairs]
+        base = val - sum(max(0.0, ub) for ub in ubs)
+        open_ = [ub - max(0.0, found) for ub, found in pairs]  # search slack per piece
+        for gi in sorted(range(len(pieces)), key=lambda gi: -open_[gi]):
+            if time.perf_counter() - t0 > time_limit_s or open_[gi] <= 2 * EPS:
+                break  # out of time, or every other piece was searched to the end
+            g = pieces[gi]
+            ub, _, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
+            ubs[gi] = min(ubs[gi], ub)
+        polished = base + sum(max(0.0, ub) for ub in ubs)
+        if log is not None:
+            log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
+        best = min(best, polished)
+    cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
+    bounds = [b for b in (cg, lp) if b is not None]
+    return CgBound(
+        min(bounds) if bounds else None,
+        cg,
+        lp,
+        time.perf_counter() - t0,
+        rounds,
+        ncols,
+        converged,
+        lp_value,
+        history,
+    )

@@ -1,0 +1,256 @@
+"""The column-generation bound is a proven upper bound on level 1, never above the LP one."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matching.baseline import first_come
+from matching.cg_bound import _Piece, cg_bound, price
+from matching.check import check_solution
+from matching.geo import Geo
+from matching.lp_bound import lp_bound
+from matching.model import FixedAssignment, VisitProblem
+from matching.prune import prune
+from matching.visits import solve_visits
+from tests.matching.conftest import H, problem, visit, vol
+from tests.matching.test_properties import problems
+
+km = st.floats(-3, 3, allow_nan=False)
+
+
+@st.composite
+def crowded(draw) -> VisitProblem:
+    """Small weeks where everyone is eligible and time, travel and minutes decide: one
+    or two days, slots of 1-5 hours, windows of 1-4 hours, slow travel."""
+
+    def interval(lo_len: int, hi_len: int) -> tuple[int, int]:
+        start = draw(st.integers(0, 1)) * 24 * H + draw(st.integers(8 * H, 14 * H))
+        return (start, start + draw(st.integers(lo_len, hi_len)))
+
+    vols = tuple(
+        vol(
+            f"u{k}",
+            draw(km),
+            draw(km),
+            available=tuple(interval(H, 5 * H) for _ in range(draw(st.integers(1, 2)))),
+            max_minutes=draw(st.sampled_from([60, 90, 120, 180, 600])),
+        )
+        for k in range(draw(st.integers(1, 3)))
+    )
+    visits = tuple(
+        visit(
+            f"r{k}",
+            draw(km),
+            duration_min=draw(st.sampled_from([30, 45, 60])),
+            windows=tuple(interval(H, 4 * H) for _ in range(draw(st.integers(1, 2)))),
+            priority=draw(st.integers(1, 5)),
+            volunteers_needed=draw(st.sampled_from([1, 1, 1, 2])),
+        )
+        for k in range(draw(st.integers(1, 5)))
+    )
+    p = VisitProblem(vols, visits, speed_kmh=draw(st.sampled_from([10.0, 30.0])))
+    base = first_come(p)
+    if base.assignments and draw(st.booleans()):
+        a = base.assignments[draw(st.integers(0, len(base.assignments) - 1))]
+        p = VisitProblem(
+            vols, visits, p.speed_kmh, (FixedAssignment(a.visit, a.volunteers, a.start),)
+        )
+    return p
+
+
+def bounds(p: VisitProblem, **kw):
+    pruned = prune(p, Geo(p.speed_kmh))
+    return cg_bound(p, pruned, **kw), lp_bound(p, pruned)
+
+
+def brute_force(p: VisitProblem) -> int:
+    """The optimum of level 1 by enumeration, straight from the rules (windows, slots,
+    travel, minutes, fixed visits), with the shared start of two-volunteer visits relaxed
+    (each volunteer may start at their own time): an optimum at least the real one, which
+    the bound (relaxing the same thing) must still reach. Eligibility (language, gender,
+    role, radius) is taken from pruning."""
+    geo = Geo(p.speed_kmh, p.distance_km)
+    pruned = prune(p, geo)
+    vindex = {u.id: j for j, u in enumerate(p.volunteers)}
+    pindex = {v.id: i for i, v in enumerate(p.visits)}
+    fixed = {pindex[f.visit]: f for f in p.fixed}
+    # per volunteer: list of (visit, [(lo, hi) start ranges], duration)
+    base: dict[int, list[tuple[int, list[tuple[int, int]]]]] = {j: [] for j in vindex.values()}
+    for i, f in fixed.items():
+        for uid in f.volunteers:
+            base[vindex[uid]].append((i, [(f.start, f.start)]))
+    choices = []
+    free = [i for i in range(len(p.visits)) if i not in fixed]
+    for i in free:
+        v = p.visits[i]
+        ok = sorted({c.vol for c in pruned.cands[i]}) if i not in pruned.reasons else []
+        choices.append([()] + list(itertools.combinations(ok, v.volunteers_needed)))
+
+    def ranges(i: int, j: int) -> list[tuple[int, int]]:
+        v, u = p.visits[i], p.volunteers[j]
+        out = []
+        for ws, we in v.windows:
+            for ss, se in u.available:
+                lo, hi = max(ws, ss), min(we, se) - v.duration_min
+                if lo <= hi:
+                    out.append((lo, hi))
+        return out
+
+    def feasible(j: int, items: list[tuple[int, list[tuple[int, int]]]]) -> bool:
+        if sum(p.visits[i].duration_min for i, _ in items) > p.volunteers[j].max_minutes:
+            return False
+        for perm in itertools.permutations(items):
+            t, last, ok = -(10**9), None, True
+            for i, rs in perm:
+                ready = (
+                    t if last is None else t + geo.travel(p.visits[last].point, p.visits[i].point)
+                )
+                starts = [max(lo, ready) for lo, hi in rs if max(lo, ready) <= hi]
+                if not starts:
+                    ok = False
+                    break
+                t, last = min(starts) + p.visits[i].duration_min, i
+            if ok:
+                return True
+        return False
+
+    best = 0
+    for pick in itertools.product(*choices):
+        value = sum(p.visits[i].priority for i, who in zip(free, pick, strict=True) if who)
+        if value <= best:
+            continue
+        sched = {j: list(items) for j, items in base.items()}
+        for i, who in zip(free, pick, strict=True):
+            for j in who:
+                sched[j].append((i, ranges(i, j)))
+        if all(feasible(j, items) for j, items in sched.items()):
+            best = value
+    return best + sum(p.visits[i].priority for i in fixed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.integers(1, 5))
+def test_cg_bound_is_between_the_optimum_and_the_lp_bound(p, n):
+    # At most 3 volunteers and n visits (brute force), keeping the fixed one if it fits.
+    vols, visits = p.volunteers[:3], p.visits[:n]
+    keep = tuple(
+        f
+        for f in p.fixed
+        if f.visit in {v.id for v in visits} and set(f.volunteers) <= {u.id for u in vols}
+    )
+    p = VisitProblem(vols, visits, p.speed_kmh, keep)
+    res, lp = bounds(p)
+    assert res.bound is not None and res.cg is not None
+    assert isinstance(res.bound, int)
+    assert brute_force(p) <= res.cg
+    assert res.bound == min(res.cg, lp) <= lp
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded())
+def test_cg_bound_is_at_least_the_optimum_of_crowded_weeks(p):
+    res, lp = bounds(p)
+    assert res.cg is not None and brute_force(p) <= res.cg
+    assert res.bound == min(res.cg, lp)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(problems(), crowded()))
+def test_cg_bound_is_above_every_checked_plan(p):
+    res, lp = bounds(p)
+    assert res.bound is not None and res.bound <= lp
+    for sol in (first_come(p), solve_visits(p, time_limit_s=0.5, max_candidates=None)):
+        assert check_solution(p, sol) == []
+        assert sol.objective.priority <= res.cg
+        assert sol.objective.priority <= res.bound
+
+
+def test_timing_and_travel_inside_a_slot_are_counted():
+    # Back-to-back visits 9-10 and 10-11 (windows leave no slack), 5 km apart: the slot
+    # has the minutes, which is all the LP bound sees; the 10 minutes of travel do not fit.
+    p = problem(
+        [vol("anna", available=((9 * H, 13 * H),))],
+        [visit("a", windows=((9 * H, 10 * H),)), visit("b", 5.0, windows=((10 * H, 11 * H),))],
+    )
+    res, lp = bounds(p)
+    assert lp == 2
+    assert res.cg == res.bound == 1
+
+
+def test_travel_between_visits_is_counted():
+    # Two one-hour visits 10 km apart (20 min at 30 km/h) in a 130-minute slot.
+    p = problem(
+        [vol("anna", max_km=20.0, available=((9 * H, 9 * H + 130),))],
+        [visit("near", windows=((9 * H, 12 * H),)), visit("far", 10.0, windows=((9 * H, 12 * H),))],
+    )
+    assert bounds(p)[0].bound == 1
+
+
+def test_fixed_visit_cuts_the_slot_and_counts():
+    # anna is fixed on "a" at 10:00-11:00 in a 9:00-12:30 slot; "b" (priority 5, one hour,
+    # window 9:30-11:30) fits neither before nor after it; "c" fits after it.
+    p = problem(
+        [vol("anna", available=((9 * H, 12 * H + 30),))],
+        [
+            visit("a", priority=3, windows=((9 * H, 12 * H),)),
+            visit("b", priority=5, windows=((9 * H + 30, 11 * H + 30),)),
+            visit("c", priority=2, windows=((11 * H, 12 * H + 30),)),
+        ],
+        fixed=[("a", ("anna",), 10 * H)],
+    )
+    res, lp = bounds(p)
+    assert lp >= 8
+    assert res.bound == 5  # a (fixed, 3) + c (2)
+
+
+def test_fixed_minutes_come_off_the_week():
+    p = problem(
+        [vol("anna", available=((9 * H, 18 * H),), max_minutes=120)],
+        [
+            visit("a", windows=((9 * H, 10 * H),)),
+            visit("b", windows=((14 * H, 16 * H),)),
+            visit("c", windows=((14 * H, 17 * H),)),
+        ],
+        fixed=[("a", ("anna",), 9 * H)],
+    )
+    assert bounds(p)[0].bound == 2
+
+
+def test_two_volunteer_visit_needs_two_people():
+    p = problem(
+        [vol("anna"), vol("bea", available=((14 * H, 18 * H),))],
+        [
+            visit("a", priority=4, volunteers_needed=2, windows=((9 * H, 12 * H),)),
+            visit("b", priority=1, windows=((9 * H, 12 * H),)),
+        ],
+    )
+    assert bounds(p)[0].bound == 1
+
+
+def test_pricing_with_a_tiny_node_budget_is_still_an_upper_bound():
+    # Ten visits one slot, random weights: the capped search reports at least the optimum
+    # found with an ample budget, and that optimum at least any single sequence.
+    rng = np.random.default_rng(0)
+    n = 10
+    piece = _Piece(
+        vol=0,
+        lo=0,
+        hi=300,
+        vis=np.arange(n),
+        local=np.arange(n),
+        dur=rng.choice([30, 45, 60], n),
+        s_lo=rng.integers(0, 100, n),
+        s_hi=rng.integers(100, 240, n),
+        close=np.full(n, 300),
+        travel=rng.integers(0, 15, (n, n)),
+    )
+    w = rng.uniform(-1, 5, n)
+    exact, cols, found = price(piece, w, 240, 0.0, node_limit=10**6)
+    assert abs(found - exact) < 1e-6
+    assert cols and abs(cols[0][0] - exact) < 1e-6
+    for limit in (1, 2, 5, 20):
+        assert price(piece, w, 240, 0.0, node_limit=limit)[0] >= exact - 1e-9
