@@ -36,9 +36,10 @@ from matching.solution import RawPlan
 TRAVEL_WEIGHT, PREFERRED_BONUS = 0.5, 1000.0
 PRESSURE_WEIGHT = 0.5
 DYNAMIC = 500
-RUIN_VOLS = 3
+RUIN_VOLS = 8
 PROGRESS_EVERY = 200
 CLASH_P, OTHER_P, SEED_P = 0.7, 0.5, 0.8
+NEAR_P = 0.5
 CLASH_MARGIN = 60  # minutes around a waiting visit's range where booked visits block it
 # Share of the run after which only lexicographic gains are kept (levels 2-3 polish).
 POLISH_FROM = 0.85
@@ -548,6 +549,10 @@ def _restart_from(s: Search, plan: RawPlan, problem: VisitProblem, geo: Geo, pru
     return fresh, fresh.plan()
 
 
+def _sq(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return (a[0] - b[0]) ** 2 + ((a[1] - b[1]) * 0.75) ** 2  # enough to rank neighbours
+
+
 def _clashes(start: int, dur: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start < hi + CLASH_MARGIN and start + dur > lo - CLASH_MARGIN for lo, hi in ranges)
 
@@ -562,7 +567,18 @@ def _ruin(s: Search, rng: random.Random, vols_active: list[int]) -> tuple[set[in
             windows.setdefault(o.vol, []).append((o.lo, o.hi + s.dur[u]))
         vols = sorted(windows)
         k = rng.randint(1, min(RUIN_VOLS, len(vols)))
-        chosen = rng.sample(vols, k)
+        if rng.random() < NEAR_P and k > 1:
+            # The seed's volunteer and those of its candidates living nearest to them:
+            # they share the most visits, so what one gives up another can take.
+            first = rng.choice(vols)
+            here = s.p.volunteers[first].point
+            rest = sorted(
+                (v for v in vols if v != first),
+                key=lambda v: (_sq(here, s.p.volunteers[v].point), v),
+            )
+            chosen = [first, *rest[: k - 1]]
+        else:
+            chosen = rng.sample(vols, k)
         pool.append(u)
     else:
         j0 = rng.choice(vols_active)

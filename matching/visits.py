@@ -37,7 +37,7 @@ WALL_FACTOR = 2.0
 SEARCH_SHARE, SEARCH_SHARE_BIG, BIG_MODEL = 0.4, 0.9, 5000
 # Position tests the search makes per wall second on the benchmark machine (one core,
 # quiet): converts its deterministic work count into the budget's units.
-WORK_PER_SECOND = 120_000
+WORK_PER_SECOND = 200_000
 # The LP bound (lp_bound.py, over every feasible pair) costs ~0.15 s at 1,700 pairs and
 # ~3 s at 32,000 on 2 loaded cores, so the solve computes it only for small weeks.
 LP_BOUND_PAIRS = 10_000
