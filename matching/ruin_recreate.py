@@ -46,7 +46,7 @@ POLISH_FROM = 0.85
 # Work charged per iteration on top of its position tests (its fixed cost), and the stall
 # rule: stop after STALL x visits iterations without a level-1 gain (small weeks then hand
 # the rest of the budget to CP-SAT, which can prove optimality).
-ITERATION_WORK, STALL = 20, 20
+ITERATION_WORK, STALL = 20, 100
 # Simulated-annealing temperature on priority points, start and end of the run.
 T_START, T_END = 1.0, 0.02
 # Recreate order: share of random orders; price per minute range; noise in points.

@@ -34,7 +34,7 @@ WALL_FACTOR = 2.0
 # Share of the budget for the ruin-and-recreate search; on small weeks (<= BIG_MODEL
 # candidate pairs) the whole-week CP-SAT model gets the rest, on big ones CP-SAT
 # neighbourhoods do (the whole-week model rarely gets past presolve in seconds there).
-SEARCH_SHARE, SEARCH_SHARE_BIG, BIG_MODEL = 0.4, 0.9, 5000
+SEARCH_SHARE, SEARCH_SHARE_BIG, BIG_MODEL = 0.7, 0.9, 5000
 # Position tests the search makes per wall second on the benchmark machine (one core,
 # quiet): converts its deterministic work count into the budget's units.
 WORK_PER_SECOND = 200_000
