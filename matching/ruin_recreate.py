@@ -37,7 +37,7 @@ TRAVEL_WEIGHT, PREFERRED_BONUS = 0.5, 1000.0
 PRESSURE_WEIGHT = 0.5
 DYNAMIC = 500
 RUIN_VOLS = 8
-PROGRESS_EVERY = 200
+PROGRESS_EVERY, PROGRESS_SECONDS = 200, 0.5  # progress reports: at most one per 0.5 s
 CLASH_P, OTHER_P, SEED_P = 0.7, 0.5, 0.8
 NEAR_P = 0.5
 CLASH_MARGIN = 60  # minutes around a waiting visit's range where booked visits block it
@@ -454,14 +454,17 @@ class Runner:
                 f = max(f, by_clock)
             return f
 
-        last_gain = 0
+        last_gain, last_said = 0, -math.inf
         while s.unserved:  # nothing left to serve: level 1 is optimal, CP-SAT does the rest
             local = done()
             if local >= 1.0 or stats["iterations"] - last_gain > STALL * max(s.n, 100):
                 break
             frac = span[0] + (span[1] - span[0]) * local
             if progress is not None and stats["iterations"] % PROGRESS_EVERY == 0:
-                progress(frac)
+                now = time.perf_counter()
+                if now - last_said >= PROGRESS_SECONDS:  # the app writes each one down
+                    last_said = now
+                    progress(frac)
             temp = T_START * (T_END / T_START) ** min(frac / POLISH_FROM, 1.0)
             polish = frac >= POLISH_FROM
             if polish and not s.polishing:

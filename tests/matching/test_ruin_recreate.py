@@ -128,3 +128,17 @@ def test_a_plan_restores_exactly():
     other = Runner(p, geo, pruned)
     other.restore(plan)
     assert other.s.plan() == plan
+
+
+def test_progress_is_reported_but_not_on_every_move():
+    """The web app writes each progress report to the database: at most one per 0.5 s."""
+    import time as clock
+
+    p, _ = parse_scenario(town_week(300, 60, seed=1))
+    said: list[float] = []
+    t0 = clock.perf_counter()
+    _, stats = run(p, seed=0, deadline=t0 + 1.5, progress=lambda frac: said.append(frac))
+    elapsed = clock.perf_counter() - t0
+    assert said and said == sorted(said) and 0.0 <= said[0] and said[-1] <= 1.0
+    assert len(said) <= elapsed / 0.5 + 1
+    assert stats["iterations"] > 10 * len(said)
