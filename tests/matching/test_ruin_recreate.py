@@ -139,6 +139,6 @@ def test_progress_is_reported_but_not_on_every_move():
     t0 = clock.perf_counter()
     _, stats = run(p, seed=0, deadline=t0 + 1.5, progress=lambda frac: said.append(frac))
     elapsed = clock.perf_counter() - t0
-    assert said and said == sorted(said) and 0.0 <= said[0] and said[-1] <= 1.0
+    assert said and said == sorted(said) and said[0] >= 0.0 and said[-1] <= 1.0
     assert len(said) <= elapsed / 0.5 + 1
     assert stats["iterations"] > 10 * len(said)
