@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.baseline import first_come
-from matching.cg_bound import _Piece, cg_bound, price
+from matching.cg_bound import cg_bound
+from matching.cg_pricing import _Piece, price
 from matching.check import check_solution
 from matching.geo import Geo
 from matching.lp_bound import lp_bound
