@@ -28,6 +28,11 @@ def run_job(app: Flask, job: Job) -> None:
     """What APScheduler calls: one app context, one session, errors logged not raised."""
     with app.app_context():
         try:
+            # SQLite: the job's transaction takes the write lock when it begins. A job that
+            # read first could not write once another job fired in the same second had
+            # written ("database is locked" at once; busy_timeout cannot wait that out).
+            # No effect on PostgreSQL.
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             summary = job.func(datetime.now(UTC))
             log.info("job %s: %s", job.name, summary)
         except Exception:
