@@ -34,7 +34,6 @@ class Option(NamedTuple):
     lo: int
     hi: int
     cost: float
-    preferred: bool
     km: float
 
 
@@ -75,9 +74,7 @@ class Search:
             for c in row:
                 preferred = ids[c.vol] == pref
                 cost = c.km - PREFERRED_BONUS if preferred else c.km
-                mine = grouped[c.vol] = [
-                    Option(c.vol, lo, hi, cost, preferred, c.km) for lo, hi in c.starts
-                ]
+                mine = grouped[c.vol] = [Option(c.vol, lo, hi, cost, c.km) for lo, hi in c.starts]
                 opts.extend(mine)
                 by_vol[c.vol].add(i)
         self.base_pressure = [
@@ -184,7 +181,7 @@ class Search:
             week = self.weeks[j]
             p = sum(1 for e in week.E if e <= start)
             km = self.geo.km(self.p.visits[i].point, self.p.volunteers[j].point)
-            spots.append((p, Option(j, start, start, 0.0, False, km)))
+            spots.append((p, Option(j, start, start, 0.0, km)))
         self._place(i, js, spots, start)
         self.fixed.add(i)
 
