@@ -96,8 +96,3 @@ class Week:
         del self.seq[p], self.lo[p], self.hi[p]
         self.load -= dur[v]
         self.refresh(dur, travel)
-
-    def start_of(self, v: int) -> int:
-        """Earliest start; a pinned visit (fixed, or shared by two) keeps its own."""
-        p = self.seq.index(v)
-        return self.lo[p] if self.lo[p] == self.hi[p] else self.E[p]
