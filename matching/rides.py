@@ -8,9 +8,10 @@ the problem's origin (``rides_io`` uses midnight of the first day, so ``9*60+30`
 Each driver shift becomes one OR-Tools vehicle starting and ending at the driver's home.
 A ride leg is a pickup/dropoff pair with time windows, a service (boarding/escort) time
 at both ends, a maximum ride time and seat/wheelchair eligibility. An outbound leg and
-its return leg are served together or not at all. Legs that cannot be served are left
-out with a penalty (weighted by priority), so a plan always exists, and each one left out
-gets a plain-language reason.
+its return leg are served together or not at all, by the same driver (who waits and
+brings the passenger home); a driver's ``max_minutes`` caps the time their legs take.
+Legs that cannot be served are left out with a penalty (weighted by priority), so a plan
+always exists, and each one left out gets a plain-language reason.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class Driver:
     seats: int = 3  # passenger seats (escorts included)
     wheelchair: bool = False  # car can carry a wheelchair
     max_km: float | None = None  # per shift, home to home
+    # Over the whole problem: the sum of the busy minutes of the legs they drive (like a
+    # visit volunteer's max_minutes, travel from home and waiting are not counted).
+    max_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ class Ride:
     latest arrival at the destination), or both. ``flex_min`` widens the missing side:
     pickup within ``[earliest_pickup, earliest_pickup + flex]``; arrival within
     ``[appointment - flex, appointment]``. ``return_of`` names the outbound leg this leg
-    is the return of; the two are served together or not at all.
+    is the return of; the two are served together or not at all, by the same driver.
+    ``busy_min`` is what the leg counts against the driver's ``max_minutes`` (default:
+    boarding at both ends plus the direct drive, rounded up to the minute).
     """
 
     id: str
@@ -68,6 +74,7 @@ class Ride:
     flex_min: int = 30
     return_of: str | None = None
     priority: int = 1  # higher is more important when not everything fits
+    busy_min: int | None = None
 
 
 RideLeg = Ride
@@ -129,6 +136,7 @@ class Leg:
     pickup_window: tuple[float, float]
     dropoff_window: tuple[float, float]
     max_ride: float
+    busy: int  # minutes against the driver's max_minutes
 
 
 def validate(problem: RidesProblem) -> None:
@@ -146,6 +154,8 @@ def validate(problem: RidesProblem) -> None:
             raise InputError(f"{f}.seats", f"must be at least 1, got {d.seats}")
         if d.max_km is not None and not d.max_km > 0:
             raise InputError(f"{f}.max_km", f"must be positive, got {d.max_km}")
+        if d.max_minutes is not None and d.max_minutes < 0:
+            raise InputError(f"{f}.max_minutes", f"must not be negative, got {d.max_minutes}")
         for j, (a, b) in enumerate(d.shifts):
             if b < a:
                 raise InputError(f"{f}.shifts[{j}]", "shift ends before it starts")
@@ -166,6 +176,8 @@ def validate(problem: RidesProblem) -> None:
                 raise InputError(f"{f}.{name}", "must not be negative")
         if r.max_ride_min is not None and r.max_ride_min <= 0:
             raise InputError(f"{f}.max_ride_min", "must be positive")
+        if r.busy_min is not None and r.busy_min < 0:
+            raise InputError(f"{f}.busy_min", "must not be negative")
         if (
             r.earliest_pickup is not None
             and r.appointment is not None
@@ -229,7 +241,10 @@ def legs(problem: RidesProblem, km: Sequence[Sequence[float]]) -> list[Leg]:
         )
         if r.earliest_pickup is not None and r.appointment is not None:
             pw, dw = (r.earliest_pickup, inf), (-inf, r.appointment)
-        out.append(Leg(r, i, direct, pw, dw, max_ride))
+        busy = r.busy_min
+        if busy is None:
+            busy = math.ceil(2 * r.service_min + direct - 1e-9)
+        out.append(Leg(r, i, direct, pw, dw, max_ride, busy))
     return out
 
 

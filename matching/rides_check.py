@@ -89,4 +89,12 @@ def check_rides(problem: RidesProblem, sol: RideSolution) -> list[str]:
         back = leg.ride.return_of
         if back is not None and (rid in seen) != (back in seen):
             out.append(f"{back}/{rid}: outbound and return leg must be served together")
+        elif back is not None and rid in seen and seen[rid] != seen[back]:
+            out.append(f"{back}/{rid}: outbound by {seen[back]} but return by {seen[rid]}")
+    busy: dict[str, int] = {}
+    for rid, drv_id in seen.items():
+        busy[drv_id] = busy.get(drv_id, 0) + L[rid].busy
+    for _i, drv in drivers.values():
+        if drv.max_minutes is not None and busy.get(drv.id, 0) > drv.max_minutes:
+            out.append(f"{drv.id}: legs take {busy[drv.id]} min > max_minutes {drv.max_minutes}")
     return out

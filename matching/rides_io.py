@@ -57,12 +57,13 @@ def _positive(obj: dict, key: str, path: str, kind: str, default: Any = ...) -> 
 
 def _nonneg(obj: dict, key: str, path: str, kind: str, default: Any) -> Any:
     value = _get(obj, key, path, default, kind=kind)
-    if value < 0:
+    if value is not None and value < 0:
         raise InputError(f"{path}.{key}".lstrip("."), "must not be negative")
     return value
 
 
-def _driver(obj: Any, path: str, clock: Clock) -> Driver:
+def _driver(obj: Any, path: str, clock: Clock, limited: bool = True) -> Driver:
+    """``limited``: read ``max_minutes`` (a ``volunteers[]`` entry's is for visits)."""
     if not isinstance(obj, dict):
         raise InputError(path, "must be an object")
     lat, lon = _point(obj, path)
@@ -85,6 +86,7 @@ def _driver(obj: Any, path: str, clock: Clock) -> Driver:
         seats=_positive(obj, "seats", path, "int", 3),
         wheelchair=_get(obj, "wheelchair", path, False, kind="bool"),
         max_km=None if max_km is None else float(max_km),
+        max_minutes=_nonneg(obj, "max_minutes", path, "int", None) if limited else None,
     )
 
 
@@ -113,6 +115,7 @@ def _ride(obj: Any, path: str, clock: Clock) -> Ride:
         service_min=_nonneg(obj, "service_min", path, "int", 5),
         max_ride_min=_positive(obj, "max_ride_min", path, "int", None),
         flex_min=_nonneg(obj, "flex_min", path, "int", 30),
+        busy_min=_nonneg(obj, "busy_min", path, "int", None),
         return_of=ret,
         priority=_positive(obj, "priority", path, "int", 1),
     )
@@ -136,7 +139,7 @@ def parse_rides(data: Any) -> tuple[RidesProblem, Clock]:
             and o.get("approved", True) is not False
             and o.get("credentials_ok", True) is not False
         ):
-            drivers.append(_driver(o, f"volunteers[{k}]", clock))
+            drivers.append(_driver(o, f"volunteers[{k}]", clock, limited=False))
             paths.append(f"volunteers[{k}]")
     seen: set[str] = set()
     for d, path in zip(drivers, paths, strict=True):

@@ -49,7 +49,8 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
     V = len(shifts)
     by_id = {leg.ride.id: leg for leg in L}
     # Static eligibility (car and range), then a time check on each driver alone.
-    car_ok = {leg.index: [] for leg in L}
+    car_ok: dict[int, list[int]] = {leg.index: [] for leg in L}
+    timed_of: dict[int, set[int]] = {}  # drivers who could drive the leg alone
     reasons: dict[int, str] = {}
     for leg in L:
         r, pi = leg.ride, D + 2 * leg.index
@@ -61,12 +62,18 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
             if problem.drivers[d].max_km is None
             or km[d][pi] + km[pi][pi + 1] + km[pi + 1][d] <= problem.drivers[d].max_km
         ]
-        timed = [
+        on_time = [
             v
             for v, (d, s) in enumerate(shifts)
             if d in ranged and _alone_ok(problem, km, leg, d, s)
         ]
-        car_ok[leg.index] = [v for v, (d, _s) in enumerate(shifts) if d in ranged]
+        timed = [v for v in on_time if _minutes_left(problem.drivers[shifts[v][0]], leg.busy)]
+        timed_of[leg.index] = {shifts[v][0] for v in timed}
+        car_ok[leg.index] = [
+            v
+            for v, (d, _s) in enumerate(shifts)
+            if d in ranged and _minutes_left(problem.drivers[d], leg.busy)
+        ]
         if not cars:
             reasons[leg.index] = "no wheelchair-accessible car available"
         elif not seats:
@@ -75,9 +82,33 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
             reasons[leg.index] = "destination beyond every driver's range"
         elif not _windows_ok(leg):
             reasons[leg.index] = _timing_reason(leg)
-        elif not timed:
+        elif not on_time:
             when = r.earliest_pickup if r.earliest_pickup is not None else r.appointment
             reasons[leg.index] = f"no driver available at {hhmm(when)}"
+        elif not timed:
+            reasons[leg.index] = (
+                f"every driver free then has used up their hours (the leg takes {leg.busy} min)"
+            )
+    # One driver takes the passenger there and back: the pair needs a driver who could
+    # drive each leg and has the minutes for both.
+    partner: dict[int, Leg] = {}
+    for leg in L:
+        if leg.ride.return_of is None:
+            continue
+        out = by_id[leg.ride.return_of]
+        partner[leg.index], partner[out.index] = out, leg
+        if leg.index in reasons or out.index in reasons:
+            continue
+        both = {
+            d
+            for d in timed_of[leg.index] & timed_of[out.index]
+            if _minutes_left(problem.drivers[d], leg.busy + out.busy)
+        }
+        if not both:
+            why = "no single driver can do both the outbound and the return leg"
+            reasons[leg.index] = reasons[out.index] = why
+        for k in (leg.index, out.index):
+            car_ok[k] = [v for v in car_ok[k] if shifts[v][0] in both]
     if V == 0:
         for leg in L:
             reasons.setdefault(leg.index, "no driver available at any time")
@@ -118,6 +149,31 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
         load_cb, 0, [problem.drivers[d].seats for d, _s in shifts], True, "load"
     )
     solver = routing.solver()
+    limited = [d for d, drv in enumerate(problem.drivers) if drv.max_minutes is not None]
+    if limited:
+        # Busy minutes: a leg's count at its pickup; per shift a capacity, per driver (who
+        # may have several shifts, i.e. vehicles) a sum over their shifts' totals.
+        busy = [0] * (2 * V) + [L[k // 2].busy if k % 2 == 0 else 0 for k in range(2 * R)]
+        busy_cb = routing.RegisterUnaryTransitVector(busy)
+        most = sum(busy) + 1
+        routing.AddDimensionWithVehicleCapacity(
+            busy_cb,
+            0,
+            [
+                most if problem.drivers[d].max_minutes is None else problem.drivers[d].max_minutes
+                for d, _s in shifts
+            ],
+            True,
+            "busy",
+        )
+        bdim = routing.GetDimensionOrDie("busy")
+        for d in limited:
+            mine = [v for v, (dd, _s) in enumerate(shifts) if dd == d]
+            if len(mine) > 1:
+                solver.Add(
+                    solver.Sum([bdim.CumulVar(routing.End(v)) for v in mine])
+                    <= problem.drivers[d].max_minutes
+                )
     for v, (_d, (a, b)) in enumerate(shifts):
         tdim.CumulVar(routing.Start(v)).SetRange(max(0, a * 60), b * 60)
         tdim.CumulVar(routing.End(v)).SetRange(max(0, a * 60), b * 60)
@@ -147,12 +203,18 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
         tdim.CumulVar(d).SetRange(*dw)
         _allow(routing, car_ok[leg.index], p)
         _allow(routing, car_ok[leg.index], d)
+    # Shift (vehicle) -> driver, shifted by one so that an unserved leg (vehicle -1) maps
+    # to -1: equal drivers then also means "both served or neither".
+    driver_of = [-1] + [d for d, _s in shifts]
     for leg in L:
         if leg.ride.return_of is not None:
             out = by_id[leg.ride.return_of]
+            a = manager.NodeToIndex(2 * V + 2 * out.index)
+            b = manager.NodeToIndex(2 * V + 2 * leg.index)
+            solver.Add(routing.ActiveVar(a) == routing.ActiveVar(b))
             solver.Add(
-                routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * out.index))
-                == routing.ActiveVar(manager.NodeToIndex(2 * V + 2 * leg.index))
+                solver.Element(driver_of, (routing.VehicleVar(a) + 1).Var())
+                == solver.Element(driver_of, (routing.VehicleVar(b) + 1).Var())
             )
 
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -190,6 +252,10 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
             routes.append(DriverRoute(problem.drivers[d].id, shift, start, end, tuple(stops), dist))
             total += dist
     return RideSolution(tuple(routes), _unserved(L, reasons, served, by_id), total)
+
+
+def _minutes_left(driver, minutes: int) -> bool:
+    return driver.max_minutes is None or minutes <= driver.max_minutes
 
 
 def _windows_ok(leg: Leg) -> bool:

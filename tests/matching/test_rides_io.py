@@ -75,6 +75,16 @@ def test_parse_uses_drivers_and_driving_volunteers():
     assert clock.iso(9 * 60 + 30) == "2026-11-23T09:30"
 
 
+def test_drivers_max_minutes_and_legs_busy_minutes_are_read():
+    data = copy.deepcopy(SCENARIO)
+    data["drivers"][0]["max_minutes"] = 90
+    data["volunteers"][0]["max_minutes"] = 30  # a volunteer's is for visits: not read here
+    data["rides"][0]["busy_min"] = 45
+    problem, _ = parse_rides(data)
+    assert [d.max_minutes for d in problem.drivers] == [90, None]
+    assert problem.rides[0].busy_min == 45 and problem.rides[1].busy_min is None
+
+
 def test_solve_end_to_end():
     plan = solve_rides_scenario(SCENARIO, time_limit=1.0, seed=0)
     assert set(plan) == {"routes", "unserved", "cost_km"}
@@ -119,6 +129,9 @@ def _bad(path, value):
         (("rides", 0, "service_min"), -5, "rides[0].service_min"),
         (("rides", 1, "return_of"), "nowhere", "rides[1].return_of"),
         (("rides", 1, "id"), "out", "rides[1].id"),
+        (("drivers", 0, "max_minutes"), -10, "drivers[0].max_minutes"),
+        (("drivers", 0, "max_minutes"), 1.5, "drivers[0].max_minutes"),
+        (("rides", 0, "busy_min"), -1, "rides[0].busy_min"),
         (("volunteers", 0, "id"), "ana", "volunteers[0].id"),
     ],
 )

@@ -7,7 +7,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.errors import InputError
-from matching.rides import Driver, Ride, RidesProblem, solve_rides
+from matching.rides import (
+    Driver,
+    DriverRoute,
+    Ride,
+    RideSolution,
+    RidesProblem,
+    RideStop,
+    solve_rides,
+)
 from matching.rides_check import check_rides
 
 
@@ -80,6 +88,83 @@ def test_outbound_and_return_served_together_or_not_at_all():
     assert why["out"] == "its return leg back cannot be served: no driver available at 15:00"
 
 
+def there_and_back(at=10 * 60, back_at=11 * 60):
+    out = ride("out", at=at)
+    back = ride("back", frm=(0.15, 0.0), to=(0.05, 0.0), earliest_pickup=back_at, return_of="out")
+    return [out, back]
+
+
+def test_one_driver_takes_the_passenger_there_and_back():
+    # "near" lives by the pickup but is free only for the outbound leg; "far" can do both.
+    near = driver("near", lat=0.05, shift=(8 * 60, 10 * 60 + 30))
+    far = driver("far", lat=-0.3, shift=(8 * 60, 13 * 60))
+    assert served_by(solve(problem([near, far], there_and_back()))) == {"out": "far", "back": "far"}
+
+
+def test_a_driver_with_two_shifts_may_drive_each_leg_in_one():
+    d = Driver("d", 0.0, 0.0, ((8 * 60, 10 * 60 + 30), (15 * 60, 17 * 60)))
+    sol = solve(problem([d], there_and_back(back_at=15 * 60 + 30)))
+    assert served_by(sol) == {"out": "d", "back": "d"}
+
+
+def test_no_single_driver_for_both_legs_says_so():
+    morning = driver("m", shift=(8 * 60, 10 * 60 + 30))
+    noon = driver("n", shift=(10 * 60 + 45, 13 * 60))
+    sol = solve(problem([morning, noon], there_and_back()))
+    why = "no single driver can do both the outbound and the return leg"
+    assert served_by(sol) == {} and reasons(sol) == {"out": why, "back": why}
+
+
+def test_max_minutes_caps_the_legs_a_driver_takes():
+    # Each leg: 5 + 10 + 5 = 20 busy minutes (boarding, 10 km at 60 km/h, escorting).
+    rides = [ride("a", at=9 * 60), ride("b", at=11 * 60, priority=2)]
+    sol = solve(problem([driver("d", max_minutes=30)], rides))
+    assert served_by(sol) == {"b": "d"}
+    assert reasons(sol) == {"a": "conflicts with higher-priority rides"}
+    sol = solve(problem([driver("d", max_minutes=40)], rides))
+    assert served_by(sol) == {"a": "d", "b": "d"}
+
+
+def test_max_minutes_counts_every_shift_of_the_driver():
+    d = Driver("d", 0.0, 0.0, ((8 * 60, 10 * 60 + 30), (15 * 60, 17 * 60)), max_minutes=25)
+    rides = [ride("a", at=10 * 60), ride("b", at=16 * 60, busy_min=10)]
+    sol = solve(problem([d], rides))
+    assert len(served_by(sol)) == 1
+
+
+def test_a_driver_without_the_minutes_is_explained():
+    sol = solve(problem([driver("d", max_minutes=15)], [ride("r")]))
+    assert reasons(sol) == {
+        "r": "every driver free then has used up their hours (the leg takes 20 min)"
+    }
+    sol = solve(problem([driver("d", max_minutes=30)], there_and_back()))
+    why = "no single driver can do both the outbound and the return leg"
+    assert reasons(sol) == {"out": why, "back": why}
+
+
+def test_checker_catches_split_legs_and_minutes_over_the_limit():
+    p = problem([driver("a", max_minutes=20), driver("b")], there_and_back())
+
+    def route(d, rid, t0):
+        stops = (RideStop(rid, "pickup", t0), RideStop(rid, "dropoff", t0 + 15))
+        home = 5 if rid == "out" else 15
+        return DriverRoute(d, (8 * 60, 12 * 60), t0 - home, t0 + 20 + 5, stops, 30.0)
+
+    split = RideSolution((route("a", "out", 9 * 60 + 45), route("b", "back", 11 * 60)), (), 60.0)
+    errors = check_rides(p, split)
+    assert any("outbound by a but return by b" in e for e in errors)
+    both = DriverRoute(
+        "a",
+        (8 * 60, 12 * 60),
+        9 * 60 + 40,
+        11 * 60 + 25,
+        route("a", "out", 9 * 60 + 45).stops + route("a", "back", 11 * 60).stops,
+        30.0,
+    )
+    errors = check_rides(p, RideSolution((both,), (), 30.0))
+    assert any("legs take 40 min > max_minutes 20" in e for e in errors)
+
+
 def test_out_of_range_and_out_of_hours_reasons():
     far = ride("far", to=(5.0, 0.0), earliest_pickup=9 * 60)
     evening = ride("eve", at=18 * 60 + 30)
@@ -133,6 +218,14 @@ def test_matrix_instead_of_function():
         (lambda d, r: ([Driver("x", 95.0, 0.0, ((0, 60),))], r), "drivers[0].lat"),
         (lambda d, r: ([Driver("x", 0.0, 0.0, ((60, 0),))], r), "drivers[0].shifts[0]"),
         (lambda d, r: ([Driver("x", 0.0, 0.0, ((0, 60),), seats=0)], r), "drivers[0].seats"),
+        (
+            lambda d, r: ([Driver("x", 0.0, 0.0, ((0, 60),), max_minutes=-1)], r),
+            "drivers[0].max_minutes",
+        ),
+        (
+            lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, busy_min=-1)]),
+            "rides[0].busy_min",
+        ),
         (lambda d, r: (d, [Ride("q", 0, 0, 1, 1)]), "rides[0].appointment"),
         (
             lambda d, r: (d, [Ride("q", 0, 0, 1, 1, appointment=60, passengers=0)]),
@@ -167,15 +260,20 @@ def ride_problems(draw):
     drivers = []
     for k in range(draw(st.integers(1, 3))):
         start = draw(st.integers(6 * 60, 12 * 60))
+        shifts = [(start, start + draw(st.integers(30, 360)))]
+        if draw(st.booleans()):  # a second shift later in the day
+            later = shifts[0][1] + draw(st.integers(0, 120))
+            shifts.append((later, later + draw(st.integers(30, 240))))
         drivers.append(
             Driver(
                 f"d{k}",
                 draw(coord),
                 draw(coord),
-                ((start, start + draw(st.integers(30, 360))),),
+                tuple(shifts),
                 seats=draw(st.integers(1, 4)),
                 wheelchair=draw(st.booleans()),
                 max_km=draw(st.one_of(st.none(), st.floats(5, 100))),
+                max_minutes=draw(st.one_of(st.none(), st.integers(0, 120))),
             )
         )
     rides = []
@@ -201,12 +299,13 @@ def ride_problems(draw):
                 flex_min=draw(st.integers(0, 45)),
                 return_of=link,
                 priority=draw(st.integers(1, 3)),
+                busy_min=draw(st.one_of(st.none(), st.integers(0, 60))),
             )
         )
     return problem(drivers, rides)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ride_problems())
 def test_property_every_plan_passes_the_checker(p):
     sol = solve_rides(p, time_limit_s=0.3)
