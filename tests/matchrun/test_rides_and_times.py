@@ -75,3 +75,41 @@ def test_approving_a_later_start_moves_the_open_shift_inside_its_window(client, 
     assert db.session.scalar(sa.select(sa.func.count(ShiftEvent.id)).where(
         ShiftEvent.shift_id == shift.id, ShiftEvent.reason.like("time moved by the matcher%")
     )) == 1
+
+
+def test_a_driver_without_weekly_hours_left_gets_no_ride(client, inline):
+    o = small_org(with_rides=True)
+    out, back = shifts_of(o.requests["ride"])
+    o.vols["driver"].volunteer.hours_per_week = 0.25  # 15 minutes: less than one leg
+    db.session.commit()
+    run = _start(client, o.coordinator, o.monday, "rides")
+    assert run.status == RunStatus.DONE, run.error
+    rides = run.results["rides"]
+    assert rides["proposals"] == []
+    (unserved,) = rides["unserved"]
+    assert unserved["shift_id"] == out.id
+    assert unserved["reason"].startswith("every driver free then has used up their hours")
+    assert rides["baseline"]["unserved"] == [out.id]  # first come keeps the limit too
+    html = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    assert "every driver free then has used up their hours this week" in html
+
+
+def test_the_weekly_hours_count_both_legs(client, inline):
+    o = small_org(with_rides=True)
+    out, back = shifts_of(o.requests["ride"])
+    one_leg = (out.ends_at - out.starts_at).total_seconds() / 3600
+    o.vols["driver"].volunteer.hours_per_week = one_leg * 1.5  # one leg fits, not both
+    db.session.commit()
+    run = _start(client, o.coordinator, o.monday, "rides")
+    assert run.status == RunStatus.DONE, run.error
+    assert run.results["rides"]["proposals"] == []
+    (unserved,) = run.results["rides"]["unserved"]
+    assert unserved["reason"] == "no single driver can do both the outbound and the return leg"
+    o.vols["driver"].volunteer.hours_per_week = one_leg * 2.5
+    db.session.commit()
+    post_form(client, "/match/", {"date_from": o.monday.isoformat(),
+                                  "date_to": (o.monday + timedelta(days=6)).isoformat(),
+                                  "scope": "rides"})
+    run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    (prop,) = run.results["rides"]["proposals"]
+    assert prop["legs"] == [out.id, back.id]

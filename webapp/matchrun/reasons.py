@@ -49,6 +49,10 @@ EXACT = {
     "already proposed for another ride at that time": _l(
         "already proposed for another ride at that time"
     ),
+    "no single driver can do both the outbound and the return leg": _l(
+        "no single driver can do both the trip there and the trip back"
+    ),
+    "the driver has no hours left this week": _l("the driver has no hours left this week"),
 }
 PATTERNS = [
     (re.compile(r"no volunteer speaks (.+)"), lambda m: _l("no volunteer speaks %(x)s", x=m[1])),
@@ -61,6 +65,10 @@ PATTERNS = [
         lambda m: _l("no volunteer lives close enough"),
     ),
     (re.compile(r"no (\w+) volunteer"), lambda m: _l("no %(x)s volunteer", x=m[1])),
+    (
+        re.compile(r"every driver free then has used up their hours \(the leg takes \d+ min\)"),
+        lambda m: _l("every driver free then has used up their hours this week"),
+    ),
     (
         re.compile(r"no driver available at (\d\d:\d\d)"),
         lambda m: _l("no driver is available at %(x)s", x=m[1]),

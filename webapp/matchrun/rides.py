@@ -2,8 +2,12 @@
 
 Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
 - A ride with a return is two shifts sharing ``group_key`` and one volunteer drives both
-  (the driver waits and brings the passenger home, DOMAIN.md). The solver may give the
-  two legs to two drivers; the group is proposed to the outbound leg's driver.
+  (the driver waits and brings the passenger home, DOMAIN.md); the solver keeps the two
+  legs with one driver.
+- A volunteer's limit is weekly (``hours_per_week``): each person is one solver driver per
+  calendar week of the range (id ``"<person>@<monday>"``), with that week's shifts and
+  the minutes left that week after the shifts they already hold (visits included). A leg
+  counts its shift's length (``busy_min``), as the app and the time bank do.
 - Every group the solver serves is re-checked against the app's own rules
   (``shifts.eligibility``: radius from home, seats, wheelchair, credentials, absences)
   and against the driver's other proposals and held shifts; a group that fails goes to
@@ -21,7 +25,7 @@ import sqlalchemy as sa
 
 from matching.rides import Driver, Ride, RidesProblem, solve_rides
 from webapp.extensions import db
-from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days
+from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days, weeks
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
@@ -99,10 +103,25 @@ class _Book:
                 if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
                     return "already proposed for another ride at that time"
         reason = conflict(person, group, self.speed)
-        return str(reason) if reason else None
+        if reason:
+            return str(reason)
+        monday = _monday(group[0])
+        booked = sum(_minutes(x) for x in self.legs.get(person.id, []) if _monday(x) == monday)
+        if booked + sum(map(_minutes, group)) > _weekly_left(person, monday):
+            return "the driver has no hours left this week"
+        return None
 
     def book(self, person: Person, group: list[Shift]) -> None:
         self.legs.setdefault(person.id, []).extend(group)
+
+
+def _monday(shift: Shift) -> date:
+    return shift.occurrence_date - timedelta(days=shift.occurrence_date.weekday())
+
+
+def _weekly_left(person: Person, monday: date) -> int:
+    """Minutes of the person's weekly hours not taken by shifts they already hold."""
+    return max(round(person.volunteer.hours_per_week * 60) - _held_minutes(person, monday), 0)
 
 
 def _after(a: Shift, b: Shift, speed: float) -> bool:
@@ -144,30 +163,35 @@ def solve_rides_range(
     ).all()
     drivers = []
     for p in people:
-        slots = []
-        for day in _days(first, last):
-            if is_away(p, day) or missing_credentials(p, "ride", day):
-                continue
-            base = (day - monday).days * DAY
-            slots += [
-                (base + s.start.hour * 60 + s.start.minute, base + s.end.hour * 60 + s.end.minute)
-                for s in p.slots
-                if s.weekday == day.weekday()
-            ]
-        for shift in held:
-            if p.id in shift.volunteer_ids:
-                slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
-        if slots:
-            drivers.append(
-                Driver(
-                    str(p.id),
-                    p.lat,
-                    p.lon,
-                    tuple(sorted(slots)),
-                    seats=p.volunteer.car_seats or 1,
-                    wheelchair=p.volunteer.car_wheelchair,
+        for week, a, b in weeks(first, last):
+            slots = []
+            for day in _days(a, b):
+                if is_away(p, day) or missing_credentials(p, "ride", day):
+                    continue
+                base = (day - monday).days * DAY
+                slots += [
+                    (
+                        base + s.start.hour * 60 + s.start.minute,
+                        base + s.end.hour * 60 + s.end.minute,
+                    )
+                    for s in p.slots
+                    if s.weekday == day.weekday()
+                ]
+            for shift in held:
+                if p.id in shift.volunteer_ids:
+                    slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
+            if slots:
+                drivers.append(
+                    Driver(
+                        f"{p.id}@{week.isoformat()}",
+                        p.lat,
+                        p.lon,
+                        tuple(sorted(slots)),
+                        seats=p.volunteer.car_seats or 1,
+                        wheelchair=p.volunteer.car_wheelchair,
+                        max_minutes=_weekly_left(p, week),
+                    )
                 )
-            )
     rides = []
     for g in groups:
         req = g[0].request
@@ -181,6 +205,7 @@ def solve_rides_range(
                 passengers=req.passengers,
                 wheelchair=req.wheelchair,
                 priority=PRIORITY.get(req.purpose, 1),
+                busy_min=_minutes(leg),
             )
             if leg.kind == ShiftKind.RIDE_OUT:
                 rides.append(Ride(appointment=minute(leg.ends_at), **common))
@@ -202,7 +227,9 @@ def solve_rides_range(
     say(lo + 0.1 * (hi - lo), f"rides:{first.isoformat()}:solving")
     sol = solve_rides(problem, time_limit_s=time_limit_s, seed=seed) if rides else None
     say(lo + 0.9 * (hi - lo), f"rides:{first.isoformat()}:checking")
-    driver_of = {s.ride_id: r.driver_id for r in (sol.routes if sol else ()) for s in r.stops}
+    driver_of = {
+        s.ride_id: r.driver_id.split("@")[0] for r in (sol.routes if sol else ()) for s in r.stops
+    }
     reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
     by_id = {p.id: p for p in people}
     pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
