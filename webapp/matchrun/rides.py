@@ -92,6 +92,7 @@ class _Book:
     def __init__(self, speed: float) -> None:
         self.speed = speed
         self.legs: dict[int, list[Shift]] = {}
+        self._left: dict[tuple[int, date], int] = {}  # one query per person and week
 
     def why_not(self, person: Person, group: list[Shift]) -> str | None:
         for leg in group:
@@ -107,7 +108,9 @@ class _Book:
             return str(reason)
         monday = _monday(group[0])
         booked = sum(_minutes(x) for x in self.legs.get(person.id, []) if _monday(x) == monday)
-        if booked + sum(map(_minutes, group)) > _weekly_left(person, monday):
+        if (person.id, monday) not in self._left:
+            self._left[person.id, monday] = _weekly_left(person, monday)
+        if booked + sum(map(_minutes, group)) > self._left[person.id, monday]:
             return "the driver has no hours left this week"
         return None
 
