@@ -52,10 +52,7 @@ def _visit_form(req, **changes) -> dict:  # type: ignore[no-untyped-def]
         "window_end": "12:00",
         "duration_minutes": "60",
         "gender_preference": "",
-        "purpose": "other",
-        "passengers": "1",
-        "stay_minutes": "",
-        "notes": "Ring twice",
+        "notes": "Ring twice",  # no ride fields: they are not on a visit's page
     }
     data.update(changes)
     return data

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,8 +45,9 @@ def change(request_id: int):  # type: ignore[no-untyped-def]
         form_class, prefill, template = ResidentVisitForm, _visit_data, "help_visit.html"
     else:
         form_class, prefill, template = ResidentRideForm, _ride_data, "help_ride.html"
-    # On a POST the form reads only what was sent, exactly as when creating.
-    form = form_class(data=None if request.method == "POST" else prefill(base))
+    # What is sent overrides the prefill; the other kind's fields (not on the page) keep
+    # the request's values. Unticked boxes that are on the page are sent as nothing: False.
+    form = form_class(data=prefill(base))
     if form.validate_on_submit():
         try:
             draft = _draft(form, base, req.kind, coordinator)
