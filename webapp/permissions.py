@@ -47,6 +47,13 @@ def can_view_person(user: User, person: Any) -> bool:
     return can_manage_person(user, person) or (is_member(user) and user.person_id == person.id)
 
 
+def can_change_request(user: User, req: Any) -> bool:
+    """A coordinator of its organisation, or the resident it is for."""
+    if is_coordinator(user):
+        return same_organisation(user, req)
+    return is_member(user) and req.resident_id is not None and req.resident_id == user.person_id
+
+
 def require(predicate: Callable[[User], bool]) -> Callable[[F], F]:
     """Decorator: 401 (login page) when anonymous, 403 when the predicate says no."""
 

@@ -143,6 +143,13 @@ class CoordinatorRequestForm(FlaskForm):
     )
 
 
+class CoordinatorChangeForm(CoordinatorRequestForm):
+    """The same form for changing when or where: who it is for and its kind stay."""
+
+    resident = None
+    kind = None
+
+
 class CancelForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
 

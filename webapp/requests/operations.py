@@ -271,10 +271,99 @@ def change_notes(  # type: ignore[no-untyped-def]
 
 def reschedule(req: Request, draft: Draft, actor) -> Request:  # type: ignore[no-untyped-def]
     """A change of when or where: the old request's future shifts are cancelled (volunteers
-    told: "request changed") and a new request takes its place from the new details."""
+    told: "request changed") and a new request takes its place from the new details.
+
+    The preferred volunteer carries over (continuity is the point of befriending). On a
+    :class:`RequestError` the caller rolls back, which also undoes the cancellation."""
     resident = req.resident
     cancel_request(req, actor, "request changed")
-    return create_request(resident, draft, actor)
+    new = create_request(resident, draft, actor)
+    new.preferred_volunteer_id = req.preferred_volunteer_id
+    return new
+
+
+def draft_from_request(req: Request) -> Draft:
+    """The request's current details as a :class:`Draft` (to prefill a change form)."""
+    return Draft(
+        kind=req.kind,
+        start_date=req.start_date,
+        windows=[(w.weekday, w.start, w.end) for w in req.windows],
+        duration_minutes=req.duration_minutes,
+        recurring=req.recurring,
+        end_date=req.end_date,
+        languages=list(req.languages or []),
+        gender_preference=req.gender_preference,
+        interests=list(req.interests or []),
+        two_volunteers=req.two_volunteers,
+        notes=req.notes,
+        # The resident's home is the default pickup: leave it empty so a move follows them.
+        pickup_address=None
+        if req.resident is not None and req.pickup_address == req.resident.address
+        else req.pickup_address,
+        destination_name=req.destination_name,
+        destination_address=req.destination_address,
+        purpose=req.purpose,
+        appointment_time=req.appointment_time,
+        stay_minutes=req.stay_minutes,
+        return_wanted=req.return_wanted,
+        passengers=req.passengers,
+        wheelchair=req.wheelchair,
+        escort=req.escort,
+    )
+
+
+def change_refusal(req: Request, now: datetime | None = None):  # type: ignore[no-untyped-def]
+    """Why ``req`` can no longer be changed (a lazy string), or ``None`` if it can."""
+    from webapp.shifts.timeutil import org_tz, today_local
+
+    if req.status == RequestStatus.CANCELLED or req.resident is None:
+        return _("This request was cancelled, so it cannot be changed. Make a new request.")
+    last = req.end_date if req.recurring and req.end_date else req.start_date
+    if last < today_local(org_tz(req.organisation_id), now):
+        return _("This request is over, so it cannot be changed. Make a new request.")
+    return None
+
+
+# What a volunteer plans their day around: a change to any of these makes a new request.
+# (``_fill`` sets only the fields of the request's kind, so each kind has its own list.)
+_COMMON = ("start_date", "recurring", "end_date", "languages", "gender_preference", "interests")
+_PLAN_FIELDS = {
+    RequestKind.VISIT: (*_COMMON, "duration_minutes", "two_volunteers"),
+    RequestKind.RIDE: (
+        *_COMMON,
+        "pickup_address",
+        "destination_name",
+        "destination_address",
+        "purpose",
+        "appointment_time",
+        "stay_minutes",
+        "return_wanted",
+        "passengers",
+    ),
+}
+# Changes that keep the shifts (see :func:`change_notes`).
+_NOTE_FIELDS = {RequestKind.VISIT: ("notes",), RequestKind.RIDE: ("notes", "wheelchair", "escort")}
+
+
+def what_changes(req: Request, draft: Draft) -> str:
+    """Check ``draft`` like :func:`create_request` would (raising :class:`RequestError`),
+    and say what it changes: ``"nothing"``, ``"notes"`` (only notes, wheelchair or escort:
+    the shifts can stay) or ``"plan"`` (when or where: :func:`reschedule`)."""
+    probe = Request(organisation_id=req.organisation_id, kind=req.kind)
+    _fill(probe, req.resident, draft)  # never added to the session: only compared
+
+    def values(r: Request, names: tuple[str, ...]) -> tuple:
+        return tuple(getattr(r, n) for n in names)
+
+    def windows(r: Request) -> list[tuple[int, time, time]]:
+        return sorted((w.weekday, w.start, w.end) for w in r.windows)
+
+    plan = _PLAN_FIELDS[req.kind]
+    if values(probe, plan) != values(req, plan) or windows(probe) != windows(req):
+        return "plan"
+    if values(probe, _NOTE_FIELDS[req.kind]) != values(req, _NOTE_FIELDS[req.kind]):
+        return "notes"
+    return "nothing"
 
 
 def resident_removed(person: Person, actor=None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]

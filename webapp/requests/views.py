@@ -155,8 +155,20 @@ def mine():  # type: ignore[no-untyped-def]
             sa.select(Request.id).where(Request.resident_id == current_user.person_id)
         )
     )
+    groups = _upcoming(ids)
+    # One "Change" link per request, on its first card.
+    change_on: dict[int, int] = {}
+    for legs in groups:
+        req = legs[0].request
+        if req.id not in change_on and rops.change_refusal(req) is None:
+            change_on[req.id] = legs[0].id
     return render_template(
-        "requests/mine.html", groups=_upcoming(ids), form=CancelForm(), FINAL=FINAL, S=ShiftStatus
+        "requests/mine.html",
+        groups=groups,
+        form=CancelForm(),
+        FINAL=FINAL,
+        S=ShiftStatus,
+        change_on=change_on,
     )
 
 
@@ -194,8 +206,9 @@ def _residents() -> list[tuple[int, str]]:
     return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
 
 
-def _coordinator_draft(form: CoordinatorRequestForm) -> rops.Draft:
-    kind = RequestKind(form.kind.data)
+def _coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = None) -> rops.Draft:
+    """The form's details as a draft; ``kind`` when the form has no kind (a change)."""
+    kind = kind or RequestKind(form.kind.data)
     windows = []
     if kind == RequestKind.VISIT:
         if form.window_start.data is None or form.window_end.data is None:
@@ -260,7 +273,12 @@ def detail(request_id: int):  # type: ignore[no-untyped-def]
     ).all()
     notes_form = NotesForm(obj=req)
     return render_template(
-        "requests/detail.html", req=req, shifts=shifts, form=CancelForm(), notes_form=notes_form
+        "requests/detail.html",
+        req=req,
+        shifts=shifts,
+        form=CancelForm(),
+        notes_form=notes_form,
+        can_change=rops.change_refusal(req) is None,
     )
 
 
@@ -313,3 +331,6 @@ def settings():  # type: ignore[no-untyped-def]
         return redirect(url_for("requests.settings"))
     db.session.commit()  # the row may just have been created with the defaults
     return render_template("requests/settings.html", form=form)
+
+
+from webapp.requests import change  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,0 +1,200 @@
+"""Changing a request's when or where, from its page (coordinators) or from *My visits and
+rides* (the resident). The creation forms are reused, prefilled with the request.
+
+A change of when or where is ``operations.reschedule``: the old request's future shifts
+are cancelled (the volunteers told) and a new request takes its place. A change of only
+the notes (or wheelchair, escort) keeps the shifts; no change at all touches nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.extensions import db
+from webapp.permissions import can_change_request, get_in_org_or_404, is_coordinator, require
+from webapp.requests import operations as rops
+from webapp.requests.forms import CoordinatorChangeForm, ResidentRideForm, ResidentVisitForm
+from webapp.requests.models import Request, RequestKind, RidePurpose
+from webapp.requests.views import PARTS, _coordinator_draft, _show_error, bp
+from webapp.shifts.access import is_resident
+
+
+@bp.route("/<int:request_id>/change", methods=["GET", "POST"])
+@require(lambda user: is_coordinator(user) or is_resident(user))
+def change(request_id: int):  # type: ignore[no-untyped-def]
+    req = get_in_org_or_404(Request, request_id, current_user)
+    if not can_change_request(current_user, req):
+        abort(403)
+    coordinator = is_coordinator(current_user)
+    back = (
+        url_for("requests.detail", request_id=req.id) if coordinator else url_for("requests.mine")
+    )
+    refusal = rops.change_refusal(req)
+    if refusal is not None:
+        flash(str(refusal), "error")
+        return redirect(back)
+    base = rops.draft_from_request(req)
+    if coordinator:
+        form_class, prefill, template = CoordinatorChangeForm, _coordinator_data, "new.html"
+    elif req.kind == RequestKind.VISIT:
+        form_class, prefill, template = ResidentVisitForm, _visit_data, "help_visit.html"
+    else:
+        form_class, prefill, template = ResidentRideForm, _ride_data, "help_ride.html"
+    # What is sent overrides the prefill; the other kind's fields (not on the page) keep
+    # the request's values. Unticked boxes that are on the page are sent as nothing: False.
+    form = form_class(data=prefill(base))
+    if form.validate_on_submit():
+        try:
+            draft = _draft(form, base, req.kind, coordinator)
+            what = rops.what_changes(req, draft)
+            if what == "nothing":
+                flash(_("Nothing changed, so the shifts stay as they were."), "info")
+                return redirect(back)
+            if what == "notes":
+                ride = req.kind == RequestKind.RIDE
+                rops.change_notes(
+                    req,
+                    current_user,
+                    notes=(draft.notes or "").strip() or None,
+                    wheelchair=draft.wheelchair if ride else None,
+                    escort=draft.escort if ride else None,
+                )
+                db.session.commit()
+                flash(
+                    _("Saved. The day and time stay; volunteers already booked are told."),
+                    "success",
+                )
+                return redirect(back)
+            new = rops.reschedule(req, draft, current_user)
+        except rops.RequestError as err:
+            _show_error(form, err)  # rolls back: the old shifts are not cancelled
+        else:
+            db.session.commit()
+            if coordinator:
+                flash(
+                    _(
+                        "Changed. The old request's future shifts were cancelled and their "
+                        "volunteers were told. This is the new request."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("requests.detail", request_id=new.id))
+            flash(
+                _(
+                    "Changed. The old dates were cancelled and any volunteer who was coming "
+                    "has been told."
+                ),
+                "success",
+            )
+            return redirect(url_for("requests.done", request_id=new.id))
+    return render_template(
+        f"requests/{template}", form=form, req=req, mixed_windows=_mixed(base.windows)
+    )
+
+
+def _mixed(windows: list[tuple[int, time, time]]) -> bool:
+    """Different times on different weekdays: the coordinator form holds only one."""
+    return len({(start, end) for _wd, start, end in windows}) > 1
+
+
+def _draft(form, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:  # type: ignore[no-untyped-def]
+    if coordinator:
+        return _coordinator_draft(form, kind)
+    if kind == RequestKind.VISIT:
+        day = form.start_date.data
+        windows = base.windows
+        same_slot = form.part_of_day.data == _part_of_day(base) and day.weekday() in {
+            wd for wd, _s, _e in base.windows
+        }
+        if not same_slot:  # the resident chose another day or time of day
+            start, end = PARTS[form.part_of_day.data]
+            windows = [(day.weekday(), start, end)]
+        return replace(
+            base,
+            start_date=day,
+            windows=windows,
+            recurring=form.recurring.data,
+            end_date=form.end_date.data,
+            notes=form.notes.data,
+        )
+    return replace(
+        base,
+        start_date=form.start_date.data,
+        appointment_time=form.appointment_time.data,
+        destination_name=form.destination_name.data,
+        destination_address=form.destination_address.data,
+        purpose=RidePurpose(form.purpose.data),
+        return_wanted=form.return_wanted.data,
+        return_time=form.return_time.data,
+        stay_minutes=base.stay_minutes or 60,
+        wheelchair=form.wheelchair.data,
+        escort=form.escort.data,
+        notes=form.notes.data,
+    )
+
+
+def _part_of_day(d: rops.Draft) -> str:
+    return "morning" if d.windows and d.windows[0][1] < time(12) else "afternoon"
+
+
+def _coordinator_data(d: rops.Draft) -> dict:
+    first = d.windows[0] if d.windows else (None, None, None)
+    return {
+        "start_date": d.start_date,
+        "recurring": d.recurring,
+        "end_date": d.end_date,
+        "weekdays": sorted({wd for wd, _s, _e in d.windows}),
+        "window_start": first[1],
+        "window_end": first[2],
+        "duration_minutes": d.duration_minutes,
+        "two_volunteers": d.two_volunteers,
+        "languages": ", ".join(d.languages),
+        "gender_preference": d.gender_preference or "",
+        "interests": ", ".join(d.interests),
+        "appointment_time": d.appointment_time,
+        "pickup_address": d.pickup_address,
+        "destination_name": d.destination_name,
+        "destination_address": d.destination_address,
+        "purpose": (d.purpose or RidePurpose.OTHER).value,
+        "return_wanted": d.return_wanted,
+        "stay_minutes": d.stay_minutes,
+        "passengers": d.passengers,
+        "wheelchair": d.wheelchair,
+        "escort": d.escort,
+        "notes": d.notes,
+    }
+
+
+def _visit_data(d: rops.Draft) -> dict:
+    return {
+        "start_date": d.start_date,
+        "part_of_day": _part_of_day(d),
+        "recurring": d.recurring,
+        "end_date": d.end_date,
+        "notes": d.notes,
+    }
+
+
+def _ride_data(d: rops.Draft) -> dict:
+    back = None
+    if d.return_wanted and d.stay_minutes and d.appointment_time:
+        back = (
+            datetime.combine(date.min, d.appointment_time) + timedelta(minutes=d.stay_minutes)
+        ).time()
+    return {
+        "start_date": d.start_date,
+        "appointment_time": d.appointment_time,
+        "destination_name": d.destination_name,
+        "destination_address": d.destination_address,
+        "purpose": (d.purpose or RidePurpose.OTHER).value,
+        "return_wanted": d.return_wanted,
+        "return_time": back,
+        "wheelchair": d.wheelchair,
+        "escort": d.escort,
+        "notes": d.notes,
+    }
