@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from tests.factories import PASSWORD, make_coordinator, make_org, make_user, make_volunteer
 from tests.helpers import csrf_from, login, post_form
 from webapp.auth import passwords
-from webapp.auth.models import LoginSession, LoginThrottle, User
+from webapp.auth.models import LoginSession, LoginThrottle, Role, User
 from webapp.extensions import db
 
 NEW = "a brand new password"
@@ -133,3 +133,19 @@ def test_the_form_page_renders_in_italian(client, db_session):
     client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": URL})
     page = client.get(URL).get_data(as_text=True)
     assert "Password attuale" in page and "Cambia password" in page
+
+
+def test_admin_sets_a_password_from_the_command_line(app, db_session):
+    admin = make_user(None, Role.ADMIN, email="admin@example.org")
+    runner = app.test_cli_runner()
+    args = ["admin", "set-password", "Admin@Example.org"]
+    short = runner.invoke(args=args, input="short\nshort\n")
+    assert short.exit_code != 0 and "at least 10 characters" in short.output
+    unknown = runner.invoke(
+        args=["admin", "set-password", "x@example.org"], input=f"{NEW}\n{NEW}\n"
+    )
+    assert unknown.exit_code != 0 and "no login" in unknown.output
+    done = runner.invoke(args=args, input=f"{NEW}\n{NEW}\n")
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    assert passwords.verify_password(db.session.get(User, admin.id).password_hash, NEW)
