@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_org, make_user, make_volunteer
+from tests.people.test_browser import serious_violations
 from webapp.extensions import db
 from webapp.notifications.sender import send_due
 
@@ -27,6 +28,7 @@ def test_forgotten_password_by_email_on_a_phone(page, live_server, smtp):
 
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
+    assert serious_violations(page) == []
     page.get_by_label("E-mail", exact=True).fill("giulia@example.org")
     with page.expect_navigation():
         page.get_by_role("button", name="Send me a link").click()
@@ -41,6 +43,7 @@ def test_forgotten_password_by_email_on_a_phone(page, live_server, smtp):
     assert link.startswith(live_server)
 
     page.goto(link)
+    assert serious_violations(page) == []
     page.get_by_label("New password", exact=True).fill(NEW)
     page.get_by_label("New password again", exact=True).fill(NEW)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
@@ -62,3 +65,9 @@ def test_forgotten_password_by_email_on_a_phone(page, live_server, smtp):
     # The link was for one use only.
     page.goto(link)
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+
+    # Logged in, the menu leads to Change password (checked for accessibility too).
+    page.goto("/")
+    page.get_by_role("link", name="Change password").click()
+    expect(page.get_by_label("Current password", exact=True)).to_be_visible()
+    assert serious_violations(page) == []
