@@ -77,6 +77,10 @@ class Config:
     # it holds across several web workers).
     LOGIN_FREE_FAILURES = int(os.environ.get("PONTE_LOGIN_FREE_FAILURES", "5"))
     LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("PONTE_LOGIN_MAX_DELAY", "900"))
+    # How long a "choose a new password" link in an e-mail works, and how many such
+    # e-mails one account may be sent per hour (no mail-bombing through the form).
+    PASSWORD_RESET_MAX_AGE = _env_int("PONTE_PASSWORD_RESET_MAX_AGE", 3600)
+    PASSWORD_RESET_MAILS_PER_HOUR = 3
     # Mail
     MAIL_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("SMTP_PORT", "25"))

@@ -3,8 +3,59 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from webapp.auth.passwords import MIN_LENGTH
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Log in"))
+
+
+def _new_password_fields():  # type: ignore[no-untyped-def]
+    new = PasswordField(
+        _l("New password"),
+        [
+            DataRequired(_l("Choose a new password of at least %(n)s characters.", n=MIN_LENGTH)),
+            Length(max=200),
+        ],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
+    )
+    repeat = PasswordField(
+        _l("New password again"),
+        [DataRequired(_l("Type the new password a second time.")), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return new, repeat
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        [DataRequired(_l("Type the password you use now.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, repeat = _new_password_fields()
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        [
+            DataRequired(_l("Type the e-mail address you log in with.")),
+            Email(_l("Enter an e-mail like name@example.org.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password, repeat = _new_password_fields()
+    submit = SubmitField(_l("Save the new password"))
+
+
+class TemporaryPasswordForm(FlaskForm):
+    submit = SubmitField(_l("Set a temporary password"))

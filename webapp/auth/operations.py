@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
 
-from webapp.auth import passwords, throttle
+from webapp.auth import passwords, sessions, throttle, tokens
 from webapp.auth.models import User
+from webapp.db import utcnow
 from webapp.extensions import db
+
+RESET_KIND = "password_reset"
 
 
 @dataclass(frozen=True)
@@ -42,3 +50,119 @@ def email_taken(email: str) -> bool:
         )
         > 0
     )
+
+
+class PasswordError(ValueError):
+    """Broken rules keyed by form field name (the view shows each next to its field)."""
+
+    def __init__(self, errors: dict[str, str], wait_seconds: int = 0) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+        self.wait_seconds = wait_seconds
+
+
+def check_new_password(new: str, repeat: str) -> None:
+    errors = {}
+    if len(new) < passwords.MIN_LENGTH:
+        errors["new_password"] = _(
+            "The new password needs at least %(n)s characters.", n=passwords.MIN_LENGTH
+        )
+    elif new != repeat:
+        errors["repeat"] = _("The two new passwords are not the same. Type it again.")
+    if errors:
+        raise PasswordError(errors)
+
+
+def set_password(user: User, new: str) -> None:
+    """Store the new hash and clear the account's failed-login counter (flushes)."""
+    user.password_hash = passwords.hash_password(new)
+    throttle.record_success(user.email)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str, repeat: str, address: str | None) -> None:
+    """A logged-in user changes their password. A wrong current password counts as a
+    failed login (same counters and delays), so the form cannot be used to guess it.
+    Every other session of the user ends; the current one stays."""
+    keys = throttle.keys_for(user.email, address)
+    wait = throttle.seconds_to_wait(keys)
+    if wait:
+        raise PasswordError(
+            {
+                "current_password": _(
+                    "Too many failed attempts. Please wait %(n)s seconds and try again.", n=wait
+                )
+            },
+            wait_seconds=wait,
+        )
+    if not passwords.verify_password(user.password_hash, current):
+        throttle.record_failure(keys)
+        raise PasswordError({"current_password": _("This is not your current password.")})
+    check_new_password(new, repeat)
+    if new == current:
+        raise PasswordError(
+            {"new_password": _("The new password must be different from the current one.")}
+        )
+    set_password(user, new)
+    sessions.end_other_sessions(user)
+
+
+def request_reset(email: str, link_for: Callable[[str], str]) -> bool:
+    """Queue a "choose a new password" e-mail if ``email`` is an active login of an
+    organisation; the caller answers the same either way. ``link_for(token)`` builds the
+    absolute link. Returns whether a message was queued (for tests and logs only).
+
+    Admins (no organisation, so no outbox) set their password with the CLI. At most
+    ``PASSWORD_RESET_MAILS_PER_HOUR`` messages per account and hour."""
+    from webapp.notifications.models import Notification
+    from webapp.notifications.operations import enqueue_login_email
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or user.organisation_id is None:
+        return False
+    recent = db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id,
+            Notification.kind == RESET_KIND,
+            Notification.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if recent >= current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]:
+        return False
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    enqueue_login_email(
+        user,
+        RESET_KIND,
+        {"email": user.email, "link": link_for(tokens.make_token(user)), "minutes": max_age // 60},
+    )
+    return True
+
+
+def reset_password(token: str, new: str, repeat: str) -> User:
+    """Use an e-mailed link: set the password and end every session of the user.
+    Raises :class:`tokens.TokenError` or :class:`PasswordError`."""
+    user = tokens.user_for(token, lock=True)
+    check_new_password(new, repeat)
+    set_password(user, new)
+    sessions.end_all_sessions(user)
+    return user
+
+
+# Letters and digits that cannot be mistaken for one another when read out on the phone
+# (no 0/o, 1/l/i, 5/s, 2/z, 8/b, q/g, u/v/w).
+_SPOKEN = "acdefhjkmnprtxy34679"
+
+
+def temporary_password() -> str:
+    """E.g. ``kp7m-x3ae-9rtd``: 12 random characters (about 52 bits) in three groups."""
+    chars = "".join(secrets.choice(_SPOKEN) for _ in range(12))
+    return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+
+
+def set_temporary_password(member: User) -> str:
+    """A coordinator sets a password to read out to a member on the phone. Every session
+    of the member ends. Returns the password (shown once, never stored in clear)."""
+    password = temporary_password()
+    set_password(member, password)
+    sessions.end_all_sessions(member)
+    return password

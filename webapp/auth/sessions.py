@@ -64,3 +64,11 @@ def end_session(user: User) -> None:
 def end_all_sessions(user: User) -> None:
     """Used when a password changes or an account is suspended."""
     db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def end_other_sessions(user: User) -> None:
+    """Every session of ``user`` but the one making this request (password changed)."""
+    query = sa.delete(LoginSession).where(LoginSession.user_id == user.id)
+    if user.current_session_id:
+        query = query.where(LoginSession.id != user.current_session_id)
+    db.session.execute(query)

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import Form
 
-from webapp.auth import operations, sessions
-from webapp.auth.forms import LoginForm
+from webapp.auth import operations, sessions, tokens
+from webapp.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from webapp.auth.passwords import MIN_LENGTH
+from webapp.core.navigation import add_nav
 from webapp.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+add_nav(
+    "auth.change_password",
+    lambda: _l("Change password"),
+    lambda user: user.is_authenticated,
+    order=95,
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -50,3 +61,90 @@ def logout():  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def attach_errors(form: Form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                form.repeat.data,
+                request.remote_addr,
+            )
+        except operations.PasswordError as error:
+            db.session.commit()  # keep the failure count of a wrong current password
+            attach_errors(form, error.errors)
+            status = 429 if error.wait_seconds else 200
+            return _change_page(form), status
+        db.session.commit()
+        flash(
+            _("Your password is changed. Other phones and computers must log in again."),
+            "success",
+        )
+        return redirect(url_for("core.home"))
+    return _change_page(form)
+
+
+def _change_page(form: ChangePasswordForm) -> str:
+    return render_template("auth/change_password.html", form=form, min_length=MIN_LENGTH)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_reset(
+            form.email.data,
+            lambda token: url_for("auth.reset_password", token=token, _external=True),
+        )
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(
+            _(
+                "If an account uses this e-mail address, we have sent it a link to choose a new "
+                "password. Look in your e-mail in a few minutes (also in the spam folder)."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _private(response: Response) -> Response:
+    # The token is in the address: do not send it on to other sites or keep it in caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    try:
+        tokens.user_for(token)
+    except tokens.TokenError as error:
+        page = render_template("auth/reset_link_bad.html", reason=error.reason)
+        return _private(Response(page, status=400))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.new_password.data, form.repeat.data)
+        except operations.PasswordError as error:  # raised before anything changed
+            attach_errors(form, error.errors)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                sessions.end_session(current_user)  # its row is gone already
+            flash(_("Your new password is saved. Log in with it now."), "success")
+            return redirect(url_for("auth.login"))
+    page = render_template("auth/reset_password.html", form=form, min_length=MIN_LENGTH)
+    return _private(Response(page))

@@ -191,6 +191,29 @@ def enqueue(
     return rows
 
 
+def enqueue_login_email(user: User, kind: str, context: Mapping[str, Any]) -> Notification:
+    """An e-mail to the login's own address whatever channel the person prefers, with no
+    guardian copy: for messages about the account itself (a password link). The user
+    must belong to an organisation (the outbox is per organisation)."""
+    _check_plain(context)
+    org = db.session.get(Organisation, user.organisation_id)
+    locale = locale_for(user)
+    subject, body = render_message(kind, {**context, "guardian_copy": False}, locale, org.timezone)
+    row = Notification(
+        organisation_id=org.id,
+        user_id=user.id,
+        channel=Channel.EMAIL,
+        address=user.email,
+        kind=kind,
+        locale=locale,
+        subject=subject,
+        body=body,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def _guardian_email(person: Person | None) -> str | None:
     if person is None or person.resident is None:
         return None

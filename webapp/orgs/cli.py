@@ -72,3 +72,23 @@ def create_admin(email: str, password: str) -> None:
         raise click.ClickException(str(err)) from err
     db.session.commit()
     click.echo(f"Created admin {email}.")
+
+
+@admin_cli.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password(email: str, password: str) -> None:
+    """Set the password of any login (admins have no e-mail link); its sessions end."""
+    from webapp.auth import operations, sessions
+    from webapp.auth.models import User
+    from webapp.auth.passwords import MIN_LENGTH
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no login with the e-mail {email}")
+    if len(password) < MIN_LENGTH:
+        raise click.ClickException(f"use at least {MIN_LENGTH} characters")
+    operations.set_password(user, password)
+    sessions.end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"Password set for {user.email}; every session of that login has ended.")

@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
-from webapp.auth.models import User
+from webapp.auth import operations as auth_operations
+from webapp.auth.forms import TemporaryPasswordForm
+from webapp.auth.models import Role, User
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.people import operations, vetting
@@ -184,12 +186,15 @@ def _person_page(person: Person, **forms: Any):  # type: ignore[no-untyped-def]
     )
     status_form = forms.get("status_form") or StatusForm(formdata=None)
     today = _today()
+    member_login = person.user if person.user and person.user.role == Role.MEMBER else None
     return render_template(
         "people/person.html",
         person=person,
         credential_form=credential_form,
         pin_form=pin_form,
         status_form=status_form,
+        member_login=member_login,
+        password_form=TemporaryPasswordForm(formdata=None),
         actions=vetting.allowed_actions(person.volunteer) if person.volunteer else [],
         missing=vetting.missing_for_approval(person, today) if person.volunteer else [],
         changed_by=_user_email(person.volunteer.status_changed_by_id if person.volunteer else None),
@@ -274,6 +279,25 @@ def place_pin(person_id: int):  # type: ignore[no-untyped-def]
             flash(_("The pin is placed."), "success")
             return redirect(url_for(".person", person_id=person.id, _anchor="location"))
     return _person_page(person, pin_form=form)
+
+
+@bp.route("/coordinator/people/<int:person_id>/password", methods=["POST"])
+@coordinator_required
+def temporary_password(person_id: int):  # type: ignore[no-untyped-def]
+    """For members who cannot use the e-mail link: a password read out on the phone,
+    shown once here and nowhere else (not in a flash message: the cookie is not secret)."""
+    person = get_person_or_404(person_id, current_user, manage=True)
+    login = person.user
+    if (
+        login is None
+        or login.role != Role.MEMBER
+        or not TemporaryPasswordForm().validate_on_submit()
+    ):
+        abort(400)
+    password = auth_operations.set_temporary_password(login)
+    db.session.commit()
+    page = render_template("people/temporary_password.html", person=person, password=password)
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=35)
