@@ -108,17 +108,26 @@ def compile_all() -> int:
     return count
 
 
+def translated_ids(path: Path, locale: str) -> set[str]:
+    """Message ids the catalogue at ``path`` translates in full (not fuzzy)."""
+    out = set()
+    with path.open("rb") as fh:
+        for msg in read_po(fh, locale=locale):
+            # A plural entry's string is a tuple: every form must be filled in (a tuple
+            # of empty strings is truthy).
+            forms = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+            if msg.id and all(forms) and not msg.fuzzy:
+                out.add(msg.id if isinstance(msg.id, str) else msg.id[0])
+    return out
+
+
 def missing(locale: str = "it") -> list[tuple[str, str]]:
     """Strings used in the code with no translation in any catalogue: (msgid, where)."""
     translated: set[str] = set()
     for owner in owners():
         path = _po_path(owner, locale)
         if path.exists():
-            with path.open("rb") as fh:
-                for msg in read_po(fh, locale=locale):
-                    if msg.id and msg.string and not msg.fuzzy:
-                        key = msg.id if isinstance(msg.id, str) else msg.id[0]
-                        translated.add(key)
+            translated |= translated_ids(path, locale)
     gaps = []
     for owner in owners():
         for msg in extract(owner):
