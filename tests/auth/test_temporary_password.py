@@ -118,3 +118,37 @@ def test_not_offered_without_a_login_and_refused_if_posted(client, db_session):
         f"/coordinator/people/{resident.id}"
     ).get_data(as_text=True)
     assert _set(client, resident.id).status_code == 400
+
+
+def test_a_temporary_password_must_be_changed_at_the_first_login(app, client, db_session):
+    _, person, member = _setup()
+    login(client, "coord@example.org", PASSWORD)
+    temporary = _SHOWN.search(_set(client, person.id).get_data(as_text=True)).group(1)
+    phone = app.test_client()
+    assert login(phone, "piero@example.org", temporary).status_code == 302
+    # Every page, and any form posted elsewhere, leads to Change password first.
+    for path in ("/", "/me"):
+        resp = phone.get(path)
+        assert resp.status_code == 302 and resp.headers["Location"].endswith("/account/password")
+    page = phone.get("/account/password").get_data(as_text=True)
+    assert "Please choose your own password before you go on." in page
+    resp = post_form(
+        phone,
+        "/account/password",
+        {
+            "current_password": temporary,
+            "new_password": "a-brand-new-one",
+            "repeat": "a-brand-new-one",
+        },
+    )
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, member.id).must_change_password is False
+    assert phone.get("/me").status_code == 200
+
+
+def test_a_password_the_member_chose_is_never_forced_to_change(app, client, db_session):
+    _, _person, member = _setup()
+    assert member.must_change_password is False
+    assert login(client, "piero@example.org", PASSWORD).status_code == 302
+    assert client.get("/me").status_code == 200

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
         sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Set with a temporary password read out by a coordinator: until the member chooses
+    # their own, every page leads to "Change password" (someone else has heard it).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

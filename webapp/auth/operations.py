@@ -76,6 +76,7 @@ def check_new_password(new: str, repeat: str) -> None:
 def set_password(user: User, new: str) -> None:
     """Store the new hash and clear the account's failed-login counter (flushes)."""
     user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
     throttle.record_success(user.email)
     db.session.flush()
 
@@ -161,8 +162,10 @@ def temporary_password() -> str:
 
 def set_temporary_password(member: User) -> str:
     """A coordinator sets a password to read out to a member on the phone. Every session
-    of the member ends. Returns the password (shown once, never stored in clear)."""
+    of the member ends, and after logging in with it they must choose their own. Returns
+    the password (shown once, never stored in clear)."""
     password = temporary_password()
     set_password(member, password)
+    member.must_change_password = True
     sessions.end_all_sessions(member)
     return password

@@ -22,6 +22,23 @@ add_nav(
 )
 
 
+# What a member who must change their password may still reach (assets, the language
+# switch, logging out and the change itself).
+_WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "core.language"}
+
+
+@bp.before_app_request
+def _must_change_password():  # type: ignore[no-untyped-def]
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _WHILE_CHANGING
+    ):
+        flash(_("Please choose your own password before you go on."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def _safe_next(target: str | None) -> str | None:
     # Only same-site relative paths: never redirect to another host after login.
     if target and target.startswith("/") and not target.startswith("//"):
