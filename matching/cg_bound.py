@@ -56,6 +56,7 @@ from ortools.linear_solver import pywraplp
 
 from matching.baseline import greedy_plan
 from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
+from matching.cg_week import TABLE_NODES, week_step, week_values
 from matching.geo import Geo
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
@@ -75,7 +76,8 @@ _Duals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pi, mu, rho (+
 
 @dataclass
 class CgBound:
-    """Result: ``bound`` = min(column-generation bound, LP bound), both with fixed priority."""
+    """Result: ``bound`` = min(column-generation bound, weekly-minutes bound, LP bound),
+    all with fixed priority."""
 
     bound: int | None
     cg: int | None
@@ -86,6 +88,8 @@ class CgBound:
     converged: bool
     lp_value: float | None = None  # last master LP value (not a bound until converged)
     history: list[float] = field(default_factory=list)  # Lagrangian bound per round
+    week: int | None = None  # ``cg_week``'s bound (weekly minutes exact), if it ran
+    week_value: float | None = None  # its unfloored value, without the fixed priority
 
 
 def cg_bound(
@@ -100,6 +104,7 @@ def cg_bound(
     smoothing: float = SMOOTHING,
     columns_per_piece: int = COLUMNS_PER_PIECE,
     polish_nodes: int = POLISH_NODES,
+    week_nodes: int = TABLE_NODES,
     log=None,
 ) -> CgBound:
     """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
@@ -107,7 +112,8 @@ def cg_bound(
     run, returning the best bound proven so far. ``plans`` (raw plans, e.g. a solver's)
     seed the master with their sequences, as does the smart greedy plan always: columns
     only steer the multipliers, so a seed can never make the bound wrong, only the run
-    faster. ``log`` gets one line per round."""
+    faster. ``week_nodes`` > 0: then also ``cg_week``'s bound at the best multipliers and at
+    the last LP duals, in the time left. ``log`` gets one line per round."""
     t0 = time.perf_counter()
     if lp is None:
         lp = lp_bound(problem, pruned)
@@ -192,15 +198,17 @@ def cg_bound(
         pi, mu, rho, _ = duals
         return -pi[g.vis] - mu[g.vol] * g.dur - rho[g.rho]
 
+    def y_part(pi: np.ndarray, rho: np.ndarray) -> float:
+        red_y = prio + need * pi
+        np.add.at(red_y, rho_visit, rho[:-1])
+        return float(np.maximum(red_y[served], 0.0).sum())
+
     def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
         """One pricing round at these multipliers: the bound (None if the time cap cut it
         short), how many pieces got a new column, and each piece's pricing upper bound and
         best sequence found."""
         pi, mu, rho, sigma = duals
-        total = float(mu @ cap_arr)
-        red_y = prio + need * pi
-        np.add.at(red_y, rho_visit, rho[:-1])
-        total += float(np.maximum(red_y[served], 0.0).sum())
+        total = float(mu @ cap_arr) + y_part(pi, rho)
         added, ubs = 0, []
         for gi, g in enumerate(pieces):
             if time.perf_counter() > rounds_end:
@@ -230,6 +238,7 @@ def cg_bound(
     rounds, converged, lp_value = 0, False, None
     added, exact = len(pieces), False  # the first round only needs columns
     center: _Duals | None = None  # the multipliers of the best bound so far
+    last_lp: _Duals | None = None  # the last master LP's duals
     polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
     alpha = 0.0
     rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
@@ -249,6 +258,7 @@ def cg_bound(
         rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
         sigma = np.array([max(0.0, c.dual_value()) for c in grow])
         duals: _Duals = (pi, mu, rho, sigma)
+        last_lp = duals
         # Full searches once few pieces improve, and from then on (going back to the
         # small budget only made the bound jump up again).
         exact = exact or added <= BUSY_SHARE * len(pieces)
@@ -311,7 +321,24 @@ def cg_bound(
             log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
         best = min(best, polished)
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
-    bounds = [b for b in (cg, lp) if b is not None]
+    week_best = math.inf
+    if week_nodes > 0 and pieces:
+        # The weekly minutes kept exact (``cg_week``): valid at any multipliers, so at the
+        # best ones and the last LP's, while time is left (a cut-short one is dropped).
+        step = week_step(pieces)
+        deadline = t0 + time_limit_s
+        for duals in [d for d in (center, last_lp) if d is not None]:
+            pi, _, rho, _ = duals
+            got = week_values(
+                pieces, by_vol, cap, step, pi, rho, deadline, time.perf_counter, week_nodes
+            )
+            if got is None:
+                break
+            week_best = min(week_best, y_part(pi, rho) + got[0])
+            if log is not None:
+                log(f"week: {y_part(pi, rho) + got[0]:.2f} ({time.perf_counter() - t0:.1f}s)")
+    week = constant + math.floor(week_best + 1e-6) if math.isfinite(week_best) else None
+    bounds = [b for b in (cg, lp, week) if b is not None]
     return CgBound(
         min(bounds) if bounds else None,
         cg,
@@ -322,4 +349,6 @@ def cg_bound(
         converged,
         lp_value,
         history,
+        week,
+        week_best if math.isfinite(week_best) else None,
     )
