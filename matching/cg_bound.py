@@ -56,7 +56,7 @@ from ortools.linear_solver import pywraplp
 
 from matching.baseline import greedy_plan
 from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
-from matching.cg_week import TABLE_NODES, week_step, week_values
+from matching.cg_week import TABLE_NODES, week_rounds
 from matching.geo import Geo
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
@@ -222,6 +222,7 @@ def cg_bound(
     by_vol: dict[int, list[int]] = {}
     for gi, g in enumerate(pieces):
         by_vol.setdefault(g.vol, []).append(gi)
+    plan_weeks: list[tuple[int, tuple[int, ...]]] = []
     for plan in [greedy_plan(problem, geo, pruned, smart=True), *(plans or [])]:
         seqs: dict[int, list[tuple[int, int]]] = {}
         for i, (js, start) in plan.items():
@@ -233,11 +234,14 @@ def cg_bound(
                         seqs.setdefault(gi, []).append((start, i))
         for gi, items in seqs.items():
             add_column(gi, tuple(i for _, i in sorted(items)))
+        for j, gis in by_vol.items():  # the plan's whole weeks, for ``cg_week``'s master
+            plan_weeks.append((j, tuple(i for gi in gis for _, i in seqs.get(gi, []))))
     best = math.inf
     history: list[float] = []
     rounds, converged, lp_value = 0, False, None
     added, exact = len(pieces), False  # the first round only needs columns
     center: _Duals | None = None  # the multipliers of the best bound so far
+    center_ubs: list[float] = []  # and each piece's pricing upper bound there
     last_lp: _Duals | None = None  # the last master LP's duals
     polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
     alpha = 0.0
@@ -273,7 +277,7 @@ def cg_bound(
         if val is None:
             break
         if val < best:
-            best, center = val, duals
+            best, center, center_ubs = val, duals, [ub for ub, _ in ubs]
         slack = sum(max(0.0, ub) - max(0.0, found) for ub, found in ubs)
         if val - slack < polish_key:  # the round the polish may bring lowest
             polish_key, polish = val - slack, (val, duals, ubs)
@@ -306,7 +310,7 @@ def cg_bound(
         # search again, with a larger budget, the pieces whose search stopped at the node
         # budget (any upper bound of a piece will do, so each is replaced by the smaller
         # as soon as it is known).
-        val, center, pairs = polish
+        val, at, pairs = polish
         ubs = [ub for ub, _ in pairs]
         base = val - sum(max(0.0, ub) for ub in ubs)
         open_ = [ub - max(0.0, found) for ub, found in pairs]  # search slack per piece
@@ -314,29 +318,28 @@ def cg_bound(
             if time.perf_counter() - t0 > time_limit_s or open_[gi] <= 2 * EPS:
                 break  # out of time, or every other piece was searched to the end
             g = pieces[gi]
-            ub, _, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
+            ub, _, _ = price(g, weights(at, g), cap[g.vol], 0.0, polish_nodes, 0)
             ubs[gi] = min(ubs[gi], ub)
         polished = base + sum(max(0.0, ub) for ub in ubs)
         if log is not None:
             log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
-        best = min(best, polished)
+        if polished < best:
+            best, center, center_ubs = polished, at, ubs
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
     week_best = math.inf
-    if week_nodes > 0 and pieces:
-        # The weekly minutes kept exact (``cg_week``): valid at any multipliers, so at the
-        # best ones and the last LP's, while time is left (a cut-short one is dropped).
-        step = week_step(pieces)
-        deadline = t0 + time_limit_s
-        for duals in [d for d in (center, last_lp) if d is not None]:
-            pi, _, rho, _ = duals
-            got = week_values(
-                pieces, by_vol, cap, step, pi, rho, deadline, time.perf_counter, week_nodes
-            )
-            if got is None:
-                break
-            week_best = min(week_best, y_part(pi, rho) + got[0])
-            if log is not None:
-                log(f"week: {y_part(pi, rho) + got[0]:.2f} ({time.perf_counter() - t0:.1f}s)")
+    if week_nodes > 0 and center is not None:
+        # The weekly minutes kept exact (``cg_week``), from the best multipliers, while
+        # time is left. A volunteer not reached keeps its term of the best bound (its
+        # mu_j M_j plus its pieces' pricing bounds), so the result is never above it.
+        mu = center[1]
+        fallback = {j: mu[j] * cap[j] + sum(max(0.0, center_ubs[gi]) for gi in gis)
+                    for j, gis in by_vol.items()}  # fmt: skip
+        seeds = [(pieces[gi].vol, seq) for gi, seq in pool] + plan_weeks
+        week_best = week_rounds(
+            pieces, by_vol, cap, served, prio, need, rho_keys, y_part,
+            (center[0], center[2]), fallback, seeds, t0 + time_limit_s, time.perf_counter,
+            week_nodes, smoothing, log,
+        )  # fmt: skip
     week = constant + math.floor(week_best + 1e-6) if math.isfinite(week_best) else None
     bounds = [b for b in (cg, lp, week) if b is not None]
     return CgBound(

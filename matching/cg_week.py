@@ -27,7 +27,7 @@ import numpy as np
 
 from matching.cg_pricing import EPS, _Piece
 
-TABLE_NODES = 20_000  # branch-and-bound expansions per piece table (then upper bounds)
+TABLE_NODES = 2000  # branch-and-bound expansions per piece table (then upper bounds)
 
 
 def week_step(pieces: list[_Piece]) -> int:
@@ -65,14 +65,29 @@ def price_table(
     exact = np.zeros(K + 1)  # best value found with exactly b units (before the running max)
     at: list[tuple[int, ...]] = [()] * (K + 1)
 
+    ratio = w / d
+
     def curves(elig: np.ndarray, profit: np.ndarray, minutes: np.ndarray, end: np.ndarray):
         # Per row (node) and budget: its profit plus the fractional knapsack of its
         # eligible visits (ratio order) with room min(budget - minutes, piece end - end);
         # -inf at budgets below its minutes (it cannot be there).
-        before = np.cumsum(np.where(elig, d, 0), axis=1) - d  # eligible minutes ahead of each
+        m = elig.shape[0]
+        cd = np.zeros((m, n + 1), dtype=np.int64)
+        cw = np.zeros((m, n + 1))
+        np.cumsum(np.where(elig, d, 0), axis=1, out=cd[:, 1:])
+        np.cumsum(np.where(elig, w, 0.0), axis=1, out=cw[:, 1:])
         room = np.minimum(budgets[None, :] - minutes[:, None], (piece.hi - end)[:, None])
-        part = np.clip((room[:, None, :] - before[:, :, None]) / d[None, :, None], 0.0, 1.0)
-        out = profit[:, None] + np.einsum("mn,mnk->mk", np.where(elig, w, 0.0), part)
+        room = np.maximum(room, 0)
+        # how many visits fit whole, per row and budget: one sorted search over all rows
+        # (row r shifted by r * big keeps the rows apart)
+        big = int(cd[:, -1].max()) + int(room.max()) + 1
+        off = np.arange(m, dtype=np.int64)[:, None] * big
+        k = np.searchsorted((cd[:, 1:] + off).ravel(), (room + off).ravel(), side="right")
+        k = k.reshape(m, -1) - np.arange(m)[:, None] * n
+        rows = np.arange(m)[:, None]
+        nxt = np.minimum(k, n - 1)  # the visit cut by the budget (if any is left)
+        part = np.where(k < n, (room - cd[rows, k]) * ratio[nxt], 0.0)
+        out = profit[:, None] + cw[rows, k] + np.maximum(part, 0.0)
         return np.where(budgets[None, :] >= minutes[:, None], out, -np.inf)
 
     root = curves(np.ones((1, n), bool), np.zeros(1), np.zeros(1), np.array([piece.lo]))[0]
@@ -107,13 +122,10 @@ def price_table(
             & (c_end[:, None] + T[kids] <= s_hi[None, :])
         )
         bounds = curves(elig, c_profit, c_min, c_end)
-        pushes = [
-            (float(b.max()), k, b)
-            for k, b in enumerate(bounds)
-            if (b > table + EPS).any()
-        ]
-        pushes.sort(key=lambda t: t[0])  # best bound popped first
-        for _, k, b in pushes:
+        keep = np.nonzero((bounds > table + EPS).any(axis=1))[0]
+        top = bounds[keep].max(axis=1)
+        for k in keep[np.argsort(top, kind="stable")].tolist():  # best bound popped first
+            b = bounds[k]
             kid = int(kids[k])
             key = (vmask | (1 << int(loc[kid])), int(loc[kid]))
             e = int(c_end[k])
@@ -166,14 +178,22 @@ def week_values(
     deadline: float,
     clock,
     node_limit: int = TABLE_NODES,
+    fallback: dict[int, float] | None = None,
 ) -> tuple[float, dict[int, list[tuple[int, tuple[int, ...]]]]] | None:
     """Sum over volunteers of ``V_j(pi, rho)`` (upper bounds of it where a table search hit
-    its node budget) and each volunteer's best week found, as (piece, sequence) pairs; None
-    if ``clock()`` passed ``deadline`` first (a partial sum bounds nothing)."""
+    its node budget) and each volunteer's best week found, as (piece, sequence) pairs.
+    ``fallback``: any known upper bound of ``V_j`` at these multipliers (e.g. its term of
+    the CG Lagrangian); each volunteer counts the smaller, and once ``clock()`` passes
+    ``deadline`` the rest count theirs. Without it, None then (a partial sum bounds
+    nothing). Volunteers with the largest fallback go first (most to gain)."""
     total, weeks = 0.0, {}
-    for j, gis in by_vol.items():
+    order = sorted(by_vol, key=lambda j: -(fallback or {}).get(j, 0.0))
+    for n, j in enumerate(order):
+        gis = by_vol[j]
         if clock() > deadline:
-            return None
+            if fallback is None:
+                return None
+            return total + sum(max(0.0, fallback[k]) for k in order[n:]), weeks
         K = max(cap[j], 0) // step
         tabs, seqs = [], []
         for gi in gis:
@@ -182,6 +202,101 @@ def week_values(
             tabs.append(t)
             seqs.append(s)
         value, chosen = combine(tabs, K)
-        total += max(0.0, value)
+        value = max(0.0, value)
+        total += value if fallback is None else min(value, max(0.0, fallback[j]))
         weeks[j] = [(gi, s[u]) for gi, s, u in zip(gis, seqs, chosen, strict=True) if s[u]]
     return total, weeks
+
+
+def week_rounds(
+    pieces: list[_Piece],
+    by_vol: dict[int, list[int]],
+    cap: list[int],
+    served: list[int],
+    prio: np.ndarray,
+    need: np.ndarray,
+    rho_keys: list[tuple[int, int]],
+    y_part,
+    start: tuple[np.ndarray, np.ndarray],
+    fallback: dict[int, float],
+    seeds: list[tuple[int, tuple[int, ...]]],
+    deadline: float,
+    clock,
+    node_limit: int = TABLE_NODES,
+    smoothing: float = 0.5,
+    log=None,
+) -> float:
+    """The smallest ``L_week`` found (``math.inf`` if none was complete): column generation
+    over whole weeks of one volunteer (a sequence per piece within the weekly minutes),
+    each round priced with ``week_values`` at multipliers smoothed towards the best so far
+    (Wentges), starting from ``start`` = (pi, rho), where ``fallback`` bounds each V_j (see
+    ``week_values``: that first round always completes). ``seeds`` are (volunteer, visits) weeks
+    to start the master with. Like ``cg_bound``, every complete round is a proven bound;
+    the master only steers the multipliers."""
+    from ortools.linear_solver import pywraplp  # the same GLOP as cg_bound
+
+    step = week_step(pieces)
+    s = pywraplp.Solver.CreateSolver("GLOP")
+    inf = s.infinity()
+    y = {i: s.NumVar(0.0, 1.0, "") for i in served}
+    obj = s.Objective()
+    vrow = {}
+    for i in served:
+        obj.SetCoefficient(y[i], float(prio[i]))
+        vrow[i] = s.Constraint(0.0, 0.0)
+        vrow[i].SetCoefficient(y[i], -float(need[i]))
+    obj.SetMaximization()
+    jrow = {j: s.Constraint(-inf, 1.0) for j in by_vol}
+    prow = {}
+    for key in rho_keys:
+        prow[key] = s.Constraint(-inf, 0.0)
+        prow[key].SetCoefficient(y[key[0]], -1.0)
+    pool: set[tuple[int, tuple[int, ...]]] = set()
+
+    def add(j: int, visits: tuple[int, ...]) -> bool:
+        key = (j, tuple(sorted(visits)))
+        if not visits or key in pool:
+            return False
+        pool.add(key)
+        x = s.NumVar(0.0, inf, "")
+        jrow[j].SetCoefficient(x, 1.0)
+        for i in set(visits):
+            k = float(visits.count(i))  # a week may hold a visit in two pieces (relaxed)
+            vrow[i].SetCoefficient(x, k)
+            if (i, j) in prow:
+                prow[(i, j)].SetCoefficient(x, k)
+        return True
+
+    for j, seq in seeds:
+        add(j, seq)
+    best, center = math.inf, start
+    duals, smoothed, rounds = start, True, 0  # ``start`` is not the master's own duals
+    while rounds == 0 or clock() < deadline:
+        first = fallback if rounds == 0 else None
+        got = week_values(pieces, by_vol, cap, step, *duals, deadline, clock, node_limit, first)
+        if got is None:
+            break  # cut short: bounds nothing
+        rounds += 1
+        val = y_part(*duals) + got[0]
+        if val < best:
+            best, center = val, duals
+        added = sum(add(j, tuple(i for _, q in week for i in q)) for j, week in got[1].items())
+        if added == 0 and not smoothed:
+            break  # nothing improves at the master's own duals: converged
+        if s.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        lp = obj.Value()
+        if log is not None:
+            log(f"week round {rounds}: {val:.2f} best {best:.2f} lp {lp:.2f} new {added}")
+        if math.floor(best + 1e-6) <= math.floor(lp + 1e-6):
+            break  # the restricted master (<= any L_week) already reaches the floor
+        pi = np.zeros(len(prio))
+        for i, c in vrow.items():
+            pi[i] = c.dual_value()
+        rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
+        # Wentges smoothing towards the best multipliers; after a round that added
+        # nothing (a mis-price), the master's own duals.
+        a = smoothing if added else 0.0
+        smoothed = a > 0
+        duals = (a * center[0] + (1 - a) * pi, a * center[1] + (1 - a) * rho)
+    return best

@@ -109,3 +109,20 @@ def test_week_bound_is_above_every_checked_plan(p):
         assert check_solution(p, sol) == []
         assert sol.objective.priority <= res.bound
         assert res.week is None or sol.objective.priority <= res.week
+
+
+def test_weekly_minutes_are_kept_whole():
+    # 90 minutes a week, a one-hour visit in each of two slots: the CG master may serve
+    # one and a half of them (3), a week holds only one (2).
+    from tests.matching.conftest import H, problem, visit, vol
+
+    p = problem(
+        [vol("anna", available=((9 * H, 12 * H), (33 * H, 36 * H)), max_minutes=90)],
+        [
+            visit("a", priority=2, windows=((9 * H, 12 * H),)),
+            visit("b", priority=2, windows=((33 * H, 36 * H),)),
+        ],
+    )
+    res, lp = bounds(p)
+    assert lp == res.cg == 3
+    assert res.week == res.bound == 2
