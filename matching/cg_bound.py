@@ -4,7 +4,7 @@
 ignoring when each visit can start and the travel between them. Here a column is a whole
 feasible sequence of visits for one volunteer inside one piece of one slot: every visit
 starts inside its pruned start ranges, consecutive visits are separated by the travel time
-(a lower bound of ``Geo.travel``: see ``cg_pricing._travel_lower``), the sequence stays inside the
+(the checker's: see ``cg_pricing._travel_lower``), the sequence stays inside the
 piece and its visit minutes stay within the volunteer's remaining weekly minutes.
 
 Master LP (GLOP), maximised::
@@ -42,7 +42,10 @@ column each (good columns, weak bound); then full searches with Wentges smoothin
 between the best multipliers so far and the LP's); finally the pieces whose search hit the
 node budget are searched again at the best multipliers with a larger budget ("polish").
 Columns only steer the multipliers, so neither seeds nor heuristics can make the bound
-wrong. Measured figures: docs/benchmarks-visits.md.
+wrong. Then, in the time left, ``cg_week`` keeps each volunteer's weekly minutes exact
+instead of pricing them with mu_j (a tighter Lagrangian, from the best multipliers; a
+volunteer it does not reach keeps its term here, so it is never above this bound).
+Measured figures: docs/benchmarks-visits.md.
 """
 
 from __future__ import annotations

@@ -126,3 +126,23 @@ def test_weekly_minutes_are_kept_whole():
     res, lp = bounds(p)
     assert lp == res.cg == 3
     assert res.week == res.bound == 2
+
+
+def test_volunteers_not_reached_in_time_keep_their_fallback():
+    from matching.cg_week import week_values
+
+    rng = np.random.default_rng(1)
+    pieces = [random_piece(rng, 5), random_piece(rng, 5)]
+    pieces[1].vol = 1
+    for g in pieces:
+        g.rho = np.zeros(len(g.vis), dtype=np.int64)
+    pi, rho = -rng.uniform(0, 3, 5), np.zeros(1)
+    fallback = {0: 7.5, 1: -1.0}
+    by_vol = {0: [0], 1: [1]}
+    late = week_values(pieces, by_vol, [120, 120], 15, pi, rho, 0.0, lambda: 1.0, 10, fallback)
+    assert late is not None and late[0] == 7.5  # nobody reached: the fallbacks (>= 0)
+    assert week_values(pieces, by_vol, [120, 120], 15, pi, rho, 0.0, lambda: 1.0) is None
+    # in time: each volunteer counts min(its week value, its fallback), never below 0
+    v0 = week_values(pieces, {0: [0]}, [120, 120], 15, pi, rho, 1.0, lambda: 0.0, 10**6)[0]
+    both = week_values(pieces, by_vol, [120, 120], 15, pi, rho, 1.0, lambda: 0.0, 10**6, fallback)
+    assert v0 > 0 and abs(both[0] - min(v0, 7.5)) < 1e-9
