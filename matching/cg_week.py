@@ -141,9 +141,10 @@ def price_table(
             best_u = u
         best_seq[u] = tuple(int(piece.vis[P[k]]) for k in at[best_u])
     ub = table.copy()
-    for node in stack:  # open nodes: their bound covers every completion (+ EPS: pruned ties)
+    for node in stack:  # open nodes: their bound covers every completion
         ub = np.maximum(ub, node[0])
-    return ub + EPS * (len(stack) > 0), best_seq
+    # + EPS: nodes within EPS of the table were pruned too, so it stays an upper bound.
+    return ub + EPS, best_seq
 
 
 def combine(tables: list[np.ndarray], K: int) -> tuple[float, list[int]]:
