@@ -104,7 +104,8 @@ def run(
         cg = cg_bound(problem, pruned, cg_s, lp=lb)
         cgap = f"{100 * (cg.bound - o.priority) / cg.bound:.2f}%" if cg.bound else "n/a"
         print(
-            f"  CG bound {cg.bound} (column generation alone {cg.cg}, best round {cg.history and min(cg.history):.2f}; "
+            f"  CG bound {cg.bound} (column generation alone {cg.cg}, "
+            f"best round {cg.history and min(cg.history):.2f}; "
             f"weekly minutes {cg.week}, lagrangian {cg.week_value or 0:.2f}; "
             f"{time.perf_counter() - t1:.1f}s, {cg.rounds} rounds, {cg.columns} columns, "
             f"{'converged' if cg.converged else 'time cap'}, load {os.getloadavg()[0]:.1f})"

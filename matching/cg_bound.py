@@ -245,7 +245,6 @@ def cg_bound(
     added, exact = len(pieces), False  # the first round only needs columns
     center: _Duals | None = None  # the multipliers of the best bound so far
     center_ubs: list[float] = []  # and each piece's pricing upper bound there
-    last_lp: _Duals | None = None  # the last master LP's duals
     polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
     alpha = 0.0
     rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
@@ -265,7 +264,6 @@ def cg_bound(
         rho = np.array([max(0.0, prow[k].dual_value()) for k in rho_keys] + [0.0])
         sigma = np.array([max(0.0, c.dual_value()) for c in grow])
         duals: _Duals = (pi, mu, rho, sigma)
-        last_lp = duals
         # Full searches once few pieces improve, and from then on (going back to the
         # small budget only made the bound jump up again).
         exact = exact or added <= BUSY_SHARE * len(pieces)

@@ -24,6 +24,7 @@ import math
 from functools import reduce
 
 import numpy as np
+from ortools.linear_solver import pywraplp
 
 from matching.cg_pricing import EPS, _Piece
 
@@ -162,7 +163,7 @@ def combine(tables: list[np.ndarray], K: int) -> tuple[float, list[int]]:
         picks.append(cand.argmax(axis=0))
         dp = cand.max(axis=0)
     b, chosen = K, []
-    for t, pick in zip(reversed(tables), reversed(picks), strict=True):
+    for pick in reversed(picks):
         u = int(pick[b])
         chosen.append(u)
         b -= u
@@ -231,11 +232,9 @@ def week_rounds(
     over whole weeks of one volunteer (a sequence per piece within the weekly minutes),
     each round priced with ``week_values`` at multipliers smoothed towards the best so far
     (Wentges), starting from ``start`` = (pi, rho), where ``fallback`` bounds each V_j (see
-    ``week_values``: that first round always completes). ``seeds`` are (volunteer, visits) weeks
-    to start the master with. Like ``cg_bound``, every complete round is a proven bound;
-    the master only steers the multipliers."""
-    from ortools.linear_solver import pywraplp  # the same GLOP as cg_bound
-
+    ``week_values``: that first round always completes). ``seeds`` are (volunteer, visits)
+    weeks to start the master with (GLOP, as ``cg_bound``'s). Like ``cg_bound``, every
+    complete round is a proven bound; the master only steers the multipliers."""
     step = week_step(pieces)
     s = pywraplp.Solver.CreateSolver("GLOP")
     inf = s.infinity()

@@ -59,7 +59,9 @@ def test_table_is_the_best_sequence_per_budget_and_an_upper_bound_when_cut(seed,
     w = rng.uniform(-1, 5, n)
     step = week_step([piece])
     per_minutes = enumerate_piece(piece, w)
-    truth = [max(v for m, v in per_minutes.items() if m <= b * step) for b in range(cap // step + 1)]
+    truth = [
+        max(v for m, v in per_minutes.items() if m <= b * step) for b in range(cap // step + 1)
+    ]
     table, seqs = price_table(piece, w, cap, step, node_limit=10**6)
     assert np.allclose(table, truth, atol=1e-6)
     for b, seq in enumerate(seqs):  # the sequence given per budget is worth the table entry
@@ -89,10 +91,17 @@ def test_combine_is_the_multiple_choice_knapsack(raw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(problems(), crowded()))
 def test_week_bound_is_between_the_optimum_and_the_cg_bound(p):
-    p = type(p)(p.volunteers[:3], p.visits[:5], p.speed_kmh, tuple(
-        f for f in p.fixed if f.visit in {v.id for v in p.visits[:5]}
-        and set(f.volunteers) <= {u.id for u in p.volunteers[:3]}
-    ))
+    p = type(p)(
+        p.volunteers[:3],
+        p.visits[:5],
+        p.speed_kmh,
+        tuple(
+            f
+            for f in p.fixed
+            if f.visit in {v.id for v in p.visits[:5]}
+            and set(f.volunteers) <= {u.id for u in p.volunteers[:3]}
+        ),
+    )
     res, lp = bounds(p)
     if res.week is None:  # nothing to price (no pieces): the CG bound alone
         assert res.bound == min(res.cg, lp)
