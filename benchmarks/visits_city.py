@@ -9,7 +9,8 @@ small weeks), the LP bound over every feasible pair (``matching.lp_bound``, time
 separately), and optionally the older timing-free CP-SAT relaxation over the CAPPED
 candidates, which bounds the capped model only (``--bound-time``, 0 skips it), and
 optionally the column-generation bound (``matching.cg_bound``: timing and travel inside
-each slot; ``--cg-bound SECONDS`` caps it, 0 skips it).
+each slot, then each volunteer's weekly minutes kept whole; ``--cg-bound SECONDS`` caps
+both, 0 skips it).
 """
 
 from __future__ import annotations
@@ -97,12 +98,15 @@ def run(
     )
     if cg_s > 0:
         # A separate, timed measurement too: column generation over (volunteer, slot)
-        # sequences, reported as min(its bound, the LP bound); proven at every round.
+        # sequences, then whole weeks (``cg_week``), reported as min(its bounds, the LP
+        # bound); proven at every round.
         t1 = time.perf_counter()
         cg = cg_bound(problem, pruned, cg_s, lp=lb)
         cgap = f"{100 * (cg.bound - o.priority) / cg.bound:.2f}%" if cg.bound else "n/a"
         print(
             f"  CG bound {cg.bound} (column generation alone {cg.cg}, "
+            f"best round {cg.history and min(cg.history):.2f}; "
+            f"weekly minutes {cg.week}, lagrangian {cg.week_value or 0:.2f}; "
             f"{time.perf_counter() - t1:.1f}s, {cg.rounds} rounds, {cg.columns} columns, "
             f"{'converged' if cg.converged else 'time cap'}, load {os.getloadavg()[0]:.1f})"
             f"  gap {cgap}"

@@ -4,7 +4,7 @@
 ignoring when each visit can start and the travel between them. Here a column is a whole
 feasible sequence of visits for one volunteer inside one piece of one slot: every visit
 starts inside its pruned start ranges, consecutive visits are separated by the travel time
-(a lower bound of ``Geo.travel``: see ``cg_pricing._travel_lower``), the sequence stays inside the
+(the checker's: see ``cg_pricing._travel_lower``), the sequence stays inside the
 piece and its visit minutes stay within the volunteer's remaining weekly minutes.
 
 Master LP (GLOP), maximised::
@@ -42,7 +42,10 @@ column each (good columns, weak bound); then full searches with Wentges smoothin
 between the best multipliers so far and the LP's); finally the pieces whose search hit the
 node budget are searched again at the best multipliers with a larger budget ("polish").
 Columns only steer the multipliers, so neither seeds nor heuristics can make the bound
-wrong. Measured figures: docs/benchmarks-visits.md.
+wrong. Then, in the time left, ``cg_week`` keeps each volunteer's weekly minutes exact
+instead of pricing them with mu_j (a tighter Lagrangian, from the best multipliers; a
+volunteer it does not reach keeps its term here, so it is never above this bound).
+Measured figures: docs/benchmarks-visits.md.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from ortools.linear_solver import pywraplp
 
 from matching.baseline import greedy_plan
 from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
+from matching.cg_week import TABLE_NODES, week_rounds
 from matching.geo import Geo
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
@@ -75,7 +79,8 @@ _Duals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pi, mu, rho (+
 
 @dataclass
 class CgBound:
-    """Result: ``bound`` = min(column-generation bound, LP bound), both with fixed priority."""
+    """Result: ``bound`` = min(column-generation bound, weekly-minutes bound, LP bound),
+    all with fixed priority."""
 
     bound: int | None
     cg: int | None
@@ -86,6 +91,8 @@ class CgBound:
     converged: bool
     lp_value: float | None = None  # last master LP value (not a bound until converged)
     history: list[float] = field(default_factory=list)  # Lagrangian bound per round
+    week: int | None = None  # ``cg_week``'s bound (weekly minutes exact), if it ran
+    week_value: float | None = None  # its unfloored value, without the fixed priority
 
 
 def cg_bound(
@@ -100,6 +107,7 @@ def cg_bound(
     smoothing: float = SMOOTHING,
     columns_per_piece: int = COLUMNS_PER_PIECE,
     polish_nodes: int = POLISH_NODES,
+    week_nodes: int = TABLE_NODES,
     log=None,
 ) -> CgBound:
     """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
@@ -107,7 +115,8 @@ def cg_bound(
     run, returning the best bound proven so far. ``plans`` (raw plans, e.g. a solver's)
     seed the master with their sequences, as does the smart greedy plan always: columns
     only steer the multipliers, so a seed can never make the bound wrong, only the run
-    faster. ``log`` gets one line per round."""
+    faster. ``week_nodes`` > 0: then also ``cg_week``'s bound at the best multipliers and at
+    the last LP duals, in the time left. ``log`` gets one line per round."""
     t0 = time.perf_counter()
     if lp is None:
         lp = lp_bound(problem, pruned)
@@ -192,15 +201,17 @@ def cg_bound(
         pi, mu, rho, _ = duals
         return -pi[g.vis] - mu[g.vol] * g.dur - rho[g.rho]
 
+    def y_part(pi: np.ndarray, rho: np.ndarray) -> float:
+        red_y = prio + need * pi
+        np.add.at(red_y, rho_visit, rho[:-1])
+        return float(np.maximum(red_y[served], 0.0).sum())
+
     def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
         """One pricing round at these multipliers: the bound (None if the time cap cut it
         short), how many pieces got a new column, and each piece's pricing upper bound and
         best sequence found."""
         pi, mu, rho, sigma = duals
-        total = float(mu @ cap_arr)
-        red_y = prio + need * pi
-        np.add.at(red_y, rho_visit, rho[:-1])
-        total += float(np.maximum(red_y[served], 0.0).sum())
+        total = float(mu @ cap_arr) + y_part(pi, rho)
         added, ubs = 0, []
         for gi, g in enumerate(pieces):
             if time.perf_counter() > rounds_end:
@@ -214,6 +225,7 @@ def cg_bound(
     by_vol: dict[int, list[int]] = {}
     for gi, g in enumerate(pieces):
         by_vol.setdefault(g.vol, []).append(gi)
+    plan_weeks: list[tuple[int, tuple[int, ...]]] = []
     for plan in [greedy_plan(problem, geo, pruned, smart=True), *(plans or [])]:
         seqs: dict[int, list[tuple[int, int]]] = {}
         for i, (js, start) in plan.items():
@@ -225,11 +237,14 @@ def cg_bound(
                         seqs.setdefault(gi, []).append((start, i))
         for gi, items in seqs.items():
             add_column(gi, tuple(i for _, i in sorted(items)))
+        for j, gis in by_vol.items():  # the plan's whole weeks, for ``cg_week``'s master
+            plan_weeks.append((j, tuple(i for gi in gis for _, i in seqs.get(gi, []))))
     best = math.inf
     history: list[float] = []
     rounds, converged, lp_value = 0, False, None
     added, exact = len(pieces), False  # the first round only needs columns
     center: _Duals | None = None  # the multipliers of the best bound so far
+    center_ubs: list[float] = []  # and each piece's pricing upper bound there
     polish_key, polish = math.inf, None  # (bound, multipliers, per piece (ub, found))
     alpha = 0.0
     rounds_end = t0 + time_limit_s * (1 - POLISH_SHARE)  # the rest is for the polish
@@ -263,7 +278,7 @@ def cg_bound(
         if val is None:
             break
         if val < best:
-            best, center = val, duals
+            best, center, center_ubs = val, duals, [ub for ub, _ in ubs]
         slack = sum(max(0.0, ub) - max(0.0, found) for ub, found in ubs)
         if val - slack < polish_key:  # the round the polish may bring lowest
             polish_key, polish = val - slack, (val, duals, ubs)
@@ -296,7 +311,7 @@ def cg_bound(
         # search again, with a larger budget, the pieces whose search stopped at the node
         # budget (any upper bound of a piece will do, so each is replaced by the smaller
         # as soon as it is known).
-        val, center, pairs = polish
+        val, at, pairs = polish
         ubs = [ub for ub, _ in pairs]
         base = val - sum(max(0.0, ub) for ub in ubs)
         open_ = [ub - max(0.0, found) for ub, found in pairs]  # search slack per piece
@@ -304,14 +319,30 @@ def cg_bound(
             if time.perf_counter() - t0 > time_limit_s or open_[gi] <= 2 * EPS:
                 break  # out of time, or every other piece was searched to the end
             g = pieces[gi]
-            ub, _, _ = price(g, weights(center, g), cap[g.vol], 0.0, polish_nodes, 0)
+            ub, _, _ = price(g, weights(at, g), cap[g.vol], 0.0, polish_nodes, 0)
             ubs[gi] = min(ubs[gi], ub)
         polished = base + sum(max(0.0, ub) for ub in ubs)
         if log is not None:
             log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
-        best = min(best, polished)
+        if polished < best:
+            best, center, center_ubs = polished, at, ubs
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
-    bounds = [b for b in (cg, lp) if b is not None]
+    week_best = math.inf
+    if week_nodes > 0 and center is not None:
+        # The weekly minutes kept exact (``cg_week``), from the best multipliers, while
+        # time is left. A volunteer not reached keeps its term of the best bound (its
+        # mu_j M_j plus its pieces' pricing bounds), so the result is never above it.
+        mu = center[1]
+        fallback = {j: mu[j] * cap[j] + sum(max(0.0, center_ubs[gi]) for gi in gis)
+                    for j, gis in by_vol.items()}  # fmt: skip
+        seeds = [(pieces[gi].vol, seq) for gi, seq in pool] + plan_weeks
+        week_best = week_rounds(
+            pieces, by_vol, cap, served, prio, need, rho_keys, y_part,
+            (center[0], center[2]), fallback, seeds, t0 + time_limit_s, time.perf_counter,
+            week_nodes, smoothing, log,
+        )  # fmt: skip
+    week = constant + math.floor(week_best + 1e-6) if math.isfinite(week_best) else None
+    bounds = [b for b in (cg, lp, week) if b is not None]
     return CgBound(
         min(bounds) if bounds else None,
         cg,
@@ -322,4 +353,6 @@ def cg_bound(
         converged,
         lp_value,
         history,
+        week,
+        week_best if math.isfinite(week_best) else None,
     )

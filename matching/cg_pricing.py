@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.geo import REL_ERR, Geo, approx_matrix
+from matching.geo import REL_ERR, Geo, approx_matrix, travel_minutes
 from matching.model import VisitProblem
 from matching.prune import Pruned
 
@@ -35,17 +35,20 @@ class _Piece:
     s_lo: np.ndarray  # earliest start (entry travel included)
     s_hi: np.ndarray  # latest start
     close: np.ndarray  # latest end for the LAST visit (exit travel included)
-    travel: np.ndarray  # copies x copies, minutes (lower bound)
+    travel: np.ndarray  # copies x copies, minutes (the checker's)
     rho: np.ndarray | None = None  # per copy: index of its two-volunteer row multiplier
 
 
 def _travel_lower(problem: VisitProblem, geo: Geo, idx: list[int]) -> np.ndarray:
-    """Travel minutes between these visits, never above ``Geo.travel`` (the checker's
-    rounding of the geodesic): the cheap distance shrunk by its error bound. With an
-    injected distance function, the exact ``Geo.travel``."""
+    """Travel minutes between these visits as the checker counts them (the geodesic,
+    rounded up): the cheap distance settles the minute wherever its interval of +-1% (the
+    haversine margin, wider than the local approximation's 0.05%, so the bound trusts
+    less than ``Geo.travel`` does) rounds to one value; the pairs near a minute boundary
+    get the geodesic itself (cached). With an injected distance function, ``Geo.travel``
+    for every pair (the same function the checker calls)."""
     n = len(idx)
+    pts = [problem.visits[i].point for i in idx]
     if problem.distance_km is not None:
-        pts = [problem.visits[i].point for i in idx]
         return np.array(
             [[geo.travel(pts[a], pts[b]) if a != b else 0 for b in range(n)] for a in range(n)],
             dtype=np.int64,
@@ -53,11 +56,17 @@ def _travel_lower(problem: VisitProblem, geo: Geo, idx: list[int]) -> np.ndarray
     lat = [problem.visits[i].lat for i in idx]
     lon = [problem.visits[i].lon for i in idx]
     km, err = approx_matrix(lat, lon, lat, lon)
-    # The larger haversine margin (1%), not the local approximation's 0.05%: a trip of
-    # a few km loses a minute at most now and then, and the bound trusts less.
+
+    def minutes(x: np.ndarray) -> np.ndarray:  # ``travel_minutes``, vectorised
+        return np.maximum(np.ceil(np.maximum(x, 0.0) * 60.0 / problem.speed_kmh - 1e-9), 0)
+
     err = np.maximum(err, REL_ERR)
-    t = np.ceil(np.maximum(km * (1 - err), 0.0) * 60.0 / problem.speed_kmh - 1e-9)
-    return np.maximum(t, 0).astype(np.int64)
+    lo, hi = minutes(km * (1 - err)), minutes(km * (1 + err))
+    t = lo.astype(np.int64)
+    for a, b in zip(*np.nonzero(lo != hi), strict=True):
+        t[a, b] = travel_minutes(geo.km(pts[a], pts[b]), problem.speed_kmh)
+    np.fill_diagonal(t, 0)
+    return t
 
 
 def _pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> list[_Piece]:
