@@ -20,7 +20,7 @@ from webapp.permissions import can_change_request, get_in_org_or_404, is_coordin
 from webapp.requests import operations as rops
 from webapp.requests.forms import CoordinatorChangeForm, ResidentRideForm, ResidentVisitForm
 from webapp.requests.models import Request, RequestKind, RidePurpose
-from webapp.requests.views import PARTS, _coordinator_draft, _show_error, bp
+from webapp.requests.views import PARTS, _coordinator_draft, _show_error, bp, ride_fields
 from webapp.shifts.access import is_resident
 
 
@@ -122,20 +122,7 @@ def _draft(form, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops
             end_date=form.end_date.data,
             notes=form.notes.data,
         )
-    return replace(
-        base,
-        start_date=form.start_date.data,
-        appointment_time=form.appointment_time.data,
-        destination_name=form.destination_name.data,
-        destination_address=form.destination_address.data,
-        purpose=RidePurpose(form.purpose.data),
-        return_wanted=form.return_wanted.data,
-        return_time=form.return_time.data,
-        stay_minutes=base.stay_minutes or 60,
-        wheelchair=form.wheelchair.data,
-        escort=form.escort.data,
-        notes=form.notes.data,
-    )
+    return replace(base, stay_minutes=base.stay_minutes or 60, **ride_fields(form))
 
 
 def _part_of_day(d: rops.Draft) -> str:

@@ -97,25 +97,28 @@ def _create_and_thank(form, draft):  # type: ignore[no-untyped-def]
     return redirect(url_for("requests.done", request_id=req.id))
 
 
+def ride_fields(form: ResidentRideForm) -> dict:
+    """What the resident's ride form sets on a draft (asking, and changing a ride)."""
+    return dict(
+        start_date=form.start_date.data,
+        appointment_time=form.appointment_time.data,
+        destination_name=form.destination_name.data,
+        destination_address=form.destination_address.data,
+        purpose=RidePurpose(form.purpose.data),
+        return_wanted=form.return_wanted.data,
+        return_time=form.return_time.data,
+        wheelchair=form.wheelchair.data,
+        escort=form.escort.data,
+        notes=form.notes.data,
+    )
+
+
 @bp.route("/help/ride", methods=["GET", "POST"])
 @resident_required
 def help_ride():  # type: ignore[no-untyped-def]
     form = ResidentRideForm()
     if form.validate_on_submit():
-        draft = rops.Draft(
-            kind=RequestKind.RIDE,
-            start_date=form.start_date.data,
-            appointment_time=form.appointment_time.data,
-            destination_name=form.destination_name.data,
-            destination_address=form.destination_address.data,
-            purpose=RidePurpose(form.purpose.data),
-            return_wanted=form.return_wanted.data,
-            return_time=form.return_time.data,
-            stay_minutes=60,
-            wheelchair=form.wheelchair.data,
-            escort=form.escort.data,
-            notes=form.notes.data,
-        )
+        draft = rops.Draft(kind=RequestKind.RIDE, stay_minutes=60, **ride_fields(form))
         response = _create_and_thank(form, draft)
         if response is not None:
             return response
