@@ -92,9 +92,20 @@ STAGES = {
 }
 
 
+# The rides solver names the other leg by its shift id ("its return leg 141 cannot be
+# served: <why>"); the coordinator sees which trip and why, in their language.
+_OTHER_LEG = re.compile(r"its (return|outbound) leg \S+ cannot be served: (.+)")
+
+
 def reason_text(reason: str) -> str:
     if reason in EXACT:
         return str(EXACT[reason])
+    m = _OTHER_LEG.fullmatch(reason)
+    if m:
+        why = reason_text(m[2])
+        if m[1] == "return":
+            return gettext("the trip back cannot be served: %(why)s", why=why)
+        return gettext("the trip there cannot be served: %(why)s", why=why)
     for pattern, words in PATTERNS:
         m = pattern.fullmatch(reason)
         if m:
