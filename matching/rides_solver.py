@@ -91,12 +91,10 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
             )
     # One driver takes the passenger there and back: the pair needs a driver who could
     # drive each leg and has the minutes for both.
-    partner: dict[int, Leg] = {}
     for leg in L:
         if leg.ride.return_of is None:
             continue
         out = by_id[leg.ride.return_of]
-        partner[leg.index], partner[out.index] = out, leg
         if leg.index in reasons or out.index in reasons:
             continue
         both = {
