@@ -63,6 +63,17 @@ def crowded(draw) -> VisitProblem:
     return p
 
 
+def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = None) -> _Piece:
+    """One slot of ``n`` visits with random durations, ranges and travel (``close``: the
+    latest end of each visit, drawn too unless given)."""
+    dur = rng.choice([30, 45, 60], n)
+    s_lo, s_hi = rng.integers(0, 100, n), rng.integers(100, 240, n)
+    if close is None:
+        close = rng.integers(200, 301, n)
+    travel = rng.integers(0, 15, (n, n))
+    return _Piece(0, 0, 300, np.arange(n), np.arange(n), dur, s_lo, s_hi, close, travel)
+
+
 def bounds(p: VisitProblem, **kw):
     pruned = prune(p, Geo(p.speed_kmh))
     return cg_bound(p, pruned, **kw), lp_bound(p, pruned)
@@ -242,18 +253,7 @@ def test_pricing_with_a_tiny_node_budget_is_still_an_upper_bound():
     # found with an ample budget, and that optimum at least any single sequence.
     rng = np.random.default_rng(0)
     n = 10
-    piece = _Piece(
-        vol=0,
-        lo=0,
-        hi=300,
-        vis=np.arange(n),
-        local=np.arange(n),
-        dur=rng.choice([30, 45, 60], n),
-        s_lo=rng.integers(0, 100, n),
-        s_hi=rng.integers(100, 240, n),
-        close=np.full(n, 300),
-        travel=rng.integers(0, 15, (n, n)),
-    )
+    piece = random_piece(rng, n, close=np.full(n, 300))
     w = rng.uniform(-1, 5, n)
     exact, cols, found = price(piece, w, 240, 0.0, node_limit=10**6)
     assert abs(found - exact) < 1e-6

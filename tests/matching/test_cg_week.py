@@ -14,23 +14,8 @@ from matching.cg_pricing import _Piece
 from matching.cg_week import combine, price_table, week_step
 from matching.check import check_solution
 from matching.visits import solve_visits
-from tests.matching.test_cg_bound import bounds, brute_force, crowded
+from tests.matching.test_cg_bound import bounds, brute_force, crowded, random_piece
 from tests.matching.test_properties import problems
-
-
-def random_piece(rng: np.random.Generator, n: int) -> _Piece:
-    return _Piece(
-        vol=0,
-        lo=0,
-        hi=300,
-        vis=np.arange(n),
-        local=np.arange(n),
-        dur=rng.choice([30, 45, 60], n),
-        s_lo=rng.integers(0, 100, n),
-        s_hi=rng.integers(100, 240, n),
-        close=rng.integers(200, 301, n),
-        travel=rng.integers(0, 15, (n, n)),
-    )
 
 
 def enumerate_piece(piece: _Piece, weight: np.ndarray) -> dict[int, float]:
