@@ -81,6 +81,10 @@ class Config:
     # e-mails one account may be sent per hour (no mail-bombing through the form).
     PASSWORD_RESET_MAX_AGE = _env_int("PONTE_PASSWORD_RESET_MAX_AGE", 3600)
     PASSWORD_RESET_MAILS_PER_HOUR = 3
+    # Requests of the form one client address may make before it is asked to wait for an
+    # hour without one (stops a script walking through many addresses; a care home's
+    # shared connection still has room for several residents).
+    PASSWORD_RESET_REQUESTS_PER_ADDRESS = _env_int("PONTE_PASSWORD_RESET_PER_ADDRESS", 10)
     # Mail
     MAIL_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("SMTP_PORT", "25"))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_org, make_resident, make_user, make_volunteer
-from tests.helpers import login, post_form
+from tests.helpers import csrf_from, login, post_form
 from webapp.auth import passwords, tokens
 from webapp.auth.models import LoginSession, Role, User
 from webapp.extensions import db
@@ -97,6 +97,33 @@ def test_at_most_three_mails_per_hour(client, db_session):
         resp = _ask(client, "vol@example.org")
         assert "we have sent it a link" in resp.get_data(as_text=True)
     assert len(_resets()) == 3
+
+
+def test_one_connection_may_ask_only_so_many_times(app, client, db_session):
+    """Per client address as well as per account: a script walking through many
+    addresses is stopped, with a clear answer, and no more mail is queued."""
+    limit = app.config["PASSWORD_RESET_REQUESTS_PER_ADDRESS"]
+    for k in range(limit):
+        _member(f"m{k}@example.org")
+    for k in range(limit):
+        assert _ask(client, f"m{k}@example.org").request.path == "/login"
+    assert len(_resets()) == limit
+    _member("late@example.org")
+    resp = _ask(client, "late@example.org")
+    assert resp.status_code == 429
+    page = resp.get_data(as_text=True)
+    assert "Too many new-password e-mails have been asked for from this connection" in page
+    assert 'value="late@example.org"' in page  # what was typed stays in the form
+    assert len(_resets()) == limit
+    # Another connection is not held up by this one.
+    token = csrf_from(client.get("/password/forgot").get_data(as_text=True))
+    other = client.post(
+        "/password/forgot",
+        data={"csrf_token": token, "email": "late@example.org"},
+        follow_redirects=True,
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert other.request.path == "/login" and len(_resets()) == limit + 1
 
 
 def test_link_sets_the_password_ends_every_session_and_works_once(app, client, db_session):

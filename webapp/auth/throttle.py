@@ -1,4 +1,5 @@
-"""Slow down repeated failed logins, per account and per client address.
+"""Slow down repeated failed logins, per account and per client address (and count
+other requests worth limiting per client, such as password e-mails).
 
 State lives in the ``login_throttle`` table and is incremented with one atomic upsert,
 so the limit holds however many web workers serve the requests. After
@@ -53,6 +54,12 @@ def _upsert(key: str, now: datetime):  # type: ignore[no-untyped-def]
             "last_failure_at": now,
         },
     ).returning(table.c.failures)
+
+
+def count_request(key: str, now: datetime | None = None) -> int:
+    """Count one more request under ``key`` (e.g. a client address asking for password
+    e-mails); returns how many there have been since the last hour without one."""
+    return db.session.execute(_upsert(key, now or utcnow())).scalar_one()
 
 
 def record_failure(keys: list[str], now: datetime | None = None) -> None:

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import Form
 
-from webapp.auth import operations, sessions, tokens
+from webapp.auth import operations, sessions, throttle, tokens
 from webapp.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from webapp.auth.passwords import MIN_LENGTH
 from webapp.core.navigation import add_nav
@@ -120,6 +129,16 @@ def _change_page(form: ChangePasswordForm) -> str:
 def forgot_password():  # type: ignore[no-untyped-def]
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        asked = throttle.count_request(f"reset-ip:{request.remote_addr or 'unknown'}")
+        if asked > current_app.config["PASSWORD_RESET_REQUESTS_PER_ADDRESS"]:
+            db.session.commit()  # the count itself must stick
+            form.email.errors.append(
+                _(
+                    "Too many new-password e-mails have been asked for from this connection. "
+                    "Try again in an hour, or call your coordinator."
+                )
+            )
+            return render_template("auth/forgot_password.html", form=form), 429
         operations.request_reset(
             form.email.data,
             lambda token: url_for("auth.reset_password", token=token, _external=True),
