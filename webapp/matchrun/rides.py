@@ -272,8 +272,8 @@ def _assign(groups, people, speed, pins, choice, by_id):  # type: ignore[no-unty
                 break
             reasons.append(why)
             if pin:
-                break
-        else:
+                break  # a pin names its driver: no one else is tried
+        if g[0].id not in out:
             out[g[0].id] = (None, reasons[0] if pin and reasons else None)
     return out
 
