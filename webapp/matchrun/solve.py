@@ -56,6 +56,21 @@ def _proposals(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[
     return out
 
 
+def _plan(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[str, Any]]:
+    """Who first come would send when: ids and times only. The rides part of a *Both*
+    run counts them, so that its own first-come baseline follows this one."""
+    return [
+        {
+            "shift_id": int(a.visit),
+            "start": w.at(a.start).isoformat(),
+            "end": w.at(a.end).isoformat(),
+            "fixed": a.fixed and a.visit not in pinned,
+            "volunteers": [{"person_id": int(u)} for u in a.volunteers],
+        }
+        for a in sol.assignments
+    ]
+
+
 def solve_visits_range(
     org_id: int,
     first: date,
@@ -83,7 +98,14 @@ def solve_visits_range(
             "seconds": 0.0,
             "status": [],
         },
-        "baseline": {"served": 0, "priority": 0, "km": 0.0, "continuity": 0, "unserved": []},
+        "baseline": {
+            "served": 0,
+            "priority": 0,
+            "km": 0.0,
+            "continuity": 0,
+            "unserved": [],
+            "proposals": [],
+        },
         "visits_total": 0,
     }
     step = (hi - lo) / max(1, len(spans))
@@ -114,6 +136,7 @@ def solve_visits_range(
             result["baseline"][key] += value
         result["baseline"]["unserved"] += [int(u.visit) for u in greedy.unserved]
         result["baseline"]["unserved"] += [int(s) for s, _ in w.skipped]
+        result["baseline"]["proposals"] += _plan(w, greedy, pinned)
     for part in ("solver", "baseline"):
         result[part]["km"] = round(result[part]["km"], 2)
     result["solver"]["seconds"] = round(result["solver"]["seconds"], 2)
