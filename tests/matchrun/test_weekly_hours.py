@@ -1,7 +1,8 @@
 """One weekly limit per person across a whole run, and again at approval.
 
 Teresa both visits and drives. In a *Both* run the visits are solved first and the rides
-after them: the rides part must count (and avoid) the visits just proposed to her.
+after them: the rides part must count (and avoid) the visits just proposed to her, and
+a ride pinned to her on a re-solve must keep its time and minutes in the visits part.
 """
 
 from __future__ import annotations
@@ -154,3 +155,24 @@ def test_a_both_run_does_not_propose_a_ride_during_a_proposed_visit(client, inli
     assert run.results["rides"]["proposals"] == []
     assert [u["shift_id"] for u in run.results["rides"]["unserved"]] == [w.out.id]
     assert run.results["rides"]["baseline"]["unserved"] == [w.out.id]
+
+
+def test_a_ride_pinned_on_a_re_solve_keeps_its_minutes_from_the_visits(client, inline):
+    w = Week()
+    limit = w.visit_min + w.ride_min - 10
+    w.hours(limit)
+    run = w.run(client)
+    assert run.results["rides"]["proposals"] == []
+    post_form(
+        client,
+        f"/match/runs/{run.id}/pin",
+        {"shift_id": w.out.id, "person_id": w.teresa.id},
+        page=f"/match/runs/{run.id}",
+    )
+    new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert new.parent_id == run.id and new.status == RunStatus.DONE, new.error
+    (ride,) = new.results["rides"]["proposals"]
+    assert ride["pinned"] is True and ride["volunteers"][0]["person_id"] == w.teresa.id
+    assert new.results["visits"]["proposals"] == []  # the pin took the minutes
+    assert [u["shift_id"] for u in new.results["visits"]["unserved"]] == [w.visit.id]
+    assert _proposed_minutes(new, w.teresa.id) <= limit

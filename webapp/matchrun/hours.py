@@ -4,7 +4,9 @@
 date). Everything a person gives that week counts its length, whatever the kind:
 the shifts they already hold (proposed, claimed, approved, confirmed) and, inside one
 run, the work the run has planned for them but the database does not hold yet
-(:class:`Planned`: the visit proposals when the rides part is solved after them).
+(:class:`Planned`: the visit proposals when the rides part is solved after them, a ride
+the coordinator pinned while the visits part is solved). The same count serves the
+solver's limits, the rides re-check and approval.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.shifts.models import Assignment, Shift
+from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import HOLDING
 
 
@@ -111,6 +113,30 @@ def from_proposals(proposals: Iterable[dict[str, Any]]) -> list[Planned]:
             continue
         start, end = datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"])
         out += [_planned(v["person_id"], shift, start, end) for v in p["volunteers"]]
+    return out
+
+
+def pinned_rides(pins: dict[str, dict], first: date, last: date) -> list[Planned]:
+    """The legs of the open ride groups the coordinator pinned a driver to, in range.
+
+    The visits part of a *Both* run keeps that time and those minutes free, as the pin
+    promises; the rides part then books the pin first."""
+    out = []
+    for sid, pin in pins.items():
+        if pin.get("kind") != "ride" or not sid.isdigit() or not pin.get("people"):
+            continue
+        leader = db.session.get(Shift, int(sid))
+        if leader is None or not (first <= leader.occurrence_date <= last):
+            continue
+        legs = db.session.scalars(
+            sa.select(Shift).where(
+                Shift.group_key == leader.group_key,
+                Shift.kind != ShiftKind.VISIT,
+                Shift.status == ShiftStatus.OPEN,
+            )
+        ).all()
+        person_id = int(pin["people"][0])
+        out += [_planned(person_id, leg, leg.starts_at, leg.ends_at) for leg in legs]
     return out
 
 

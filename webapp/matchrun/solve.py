@@ -7,7 +7,7 @@ looked up when the page is shown, so nothing personal is copied into the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from matching.check import check_solution
 from matching.model import VisitSolution
 from matching.visits import solve_visits
 from webapp.matchrun.convert import WeekInput, visit_week, weeks
+from webapp.matchrun.hours import Planned
 
 Say = Callable[[float, str], None]
 
@@ -82,8 +83,12 @@ def solve_visits_range(
     say: Say,
     lo: float = 0.0,
     hi: float = 1.0,
+    planned: Sequence[Planned] = (),
 ) -> dict[str, Any]:
-    """Solve ``first..last`` week by week; progress runs from ``lo`` to ``hi``."""
+    """Solve ``first..last`` week by week; progress runs from ``lo`` to ``hi``.
+
+    ``planned`` is other work of the same run (rides pinned to a driver): it takes the
+    volunteer's time and weekly minutes like a shift they hold."""
     spans = weeks(first, last)
     result: dict[str, Any] = {
         "proposals": [],
@@ -112,7 +117,7 @@ def solve_visits_range(
     for k, (monday, a, b) in enumerate(spans):
         base = lo + k * step
         say(base, f"converting:{monday.isoformat()}")
-        w = visit_week(org_id, monday, a, b, pins)
+        w = visit_week(org_id, monday, a, b, pins, planned=planned)
         pinned = {f.visit for f in w.problem.fixed if f.visit in pins}
         say(base + 0.05 * step, f"solving:{monday.isoformat()}:start")
 

@@ -54,9 +54,9 @@ def run(run_id: int) -> RunStatus:
     """Solve one queued run inside the current app context; returns its final status.
 
     Scope *Both* solves the visits, then the rides, and one weekly limit holds across
-    the two: the rides part counts the visits just proposed (its first-come baseline:
-    first come's visits)."""
-    from webapp.matchrun.hours import from_proposals
+    the two: the visits part keeps free the rides pinned to a driver, and the rides part
+    counts the visits just proposed (its first-come baseline: first come's visits)."""
+    from webapp.matchrun.hours import from_proposals, pinned_rides
     from webapp.matchrun.rides import solve_rides_range
     from webapp.matchrun.solve import solve_visits_range
 
@@ -87,6 +87,7 @@ def run(run_id: int) -> RunStatus:
                 time_limit_s=limit,
                 say=say,
                 hi=split * 0.98,
+                planned=pinned_rides(pins, first, last) if both else (),
             )
             db.session.rollback()
         if scope in (RunScope.RIDES, RunScope.BOTH):
