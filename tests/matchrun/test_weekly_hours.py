@@ -1,8 +1,9 @@
 """One weekly limit per person across a whole run, and again at approval.
 
 Teresa both visits and drives. In a *Both* run the visits are solved first and the rides
-after them: the rides part must count (and avoid) the visits just proposed to her, and
-a ride pinned to her on a re-solve must keep its time and minutes in the visits part.
+after them: the rides part must count (and avoid) the visits just proposed to her, a
+ride pinned to her on a re-solve must keep its time and minutes in the visits part, and
+approval must refuse what would take her over her weekly hours.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.matchrun.scenario import CENTRE, next_monday
 from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
+from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
 
 
@@ -176,3 +178,51 @@ def test_a_ride_pinned_on_a_re_solve_keeps_its_minutes_from_the_visits(client, i
     assert new.results["visits"]["proposals"] == []  # the pin took the minutes
     assert [u["shift_id"] for u in new.results["visits"]["unserved"]] == [w.visit.id]
     assert _proposed_minutes(new, w.teresa.id) <= limit
+
+
+def test_approval_counts_the_proposals_approved_in_the_same_action(client, inline):
+    w = Week()
+    w.hours(w.visit_min + w.ride_min)
+    run = w.run(client)
+    assert _proposed_minutes(run, w.teresa.id) == w.visit_min + w.ride_min
+    # After the run Teresa lowers her hours: the visit still fits, the ride no longer.
+    w.hours(w.visit_min + w.ride_min - 1)
+    html = w.decide(client, run, action="approve_all")
+    assert "1 proposals approved" in html
+    total = w.visit_min + w.ride_min
+    assert (
+        f"Shift {w.out.id} could not be approved: Teresa Rossi would then give "
+        f"{total // 60} h {total % 60} min in the week of "
+    ) in html
+    assert f"more than the {(total - 1) // 60} h {(total - 1) % 60} min a week they offer" in html
+    db.session.expire_all()
+    assert w.visit.status == ShiftStatus.APPROVED and _seated(w.visit) == [w.teresa.id]
+    for leg in (w.out, w.back):  # nothing of the refused ride was written
+        assert leg.status == ShiftStatus.OPEN and _seated(leg) == []
+    assert run.decisions == {str(w.visit.id): "approved"}
+
+
+def test_approval_counts_shifts_held_since_the_run_and_says_so_in_italian(client, inline):
+    w = Week()
+    w.hours(w.visit_min + w.ride_min)
+    run = w.run(client)
+    # Meanwhile the coordinator gives Teresa another visit by hand, on Wednesday.
+    day = w.monday + timedelta(days=2)
+    resident = make_resident(w.org, lat=CENTRE[0], lon=CENTRE[1])
+    other = make_request(w.org, visit_draft(day), resident=resident, actor=w.coordinator)
+    (extra,) = shifts_of(other)
+    shift_ops.assign(extra, w.teresa, w.coordinator)
+    db.session.commit()
+    post_form(client, "/language", {"locale": "it", "next": "/match/"}, page="/match/")
+    html = w.decide(client, run, action="approve", shift_id=[w.visit.id, w.out.id])
+    # The visit no longer fits next to the new one; the ride still does.
+    total = 2 * w.visit_min
+    assert (
+        f"Il turno {w.visit.id} non può essere approvato: Teresa Rossi arriverebbe a "
+        f"{total // 60} h {total % 60} min nella settimana del "
+    ) in html
+    assert "Proposte approvate: 1." in html
+    db.session.expire_all()
+    assert w.visit.status == ShiftStatus.OPEN and _seated(w.visit) == []
+    assert w.out.status == w.back.status == ShiftStatus.APPROVED
+    assert extra.status == ShiftStatus.APPROVED and _seated(extra) == [w.teresa.id]
