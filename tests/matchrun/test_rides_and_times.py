@@ -13,6 +13,7 @@ from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
 from webapp.people.models import AvailabilitySlot
+from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import Assignment, ShiftEvent, ShiftStatus
 
 
@@ -113,3 +114,37 @@ def test_the_weekly_hours_count_both_legs(client, inline):
     run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
     (prop,) = run.results["rides"]["proposals"]
     assert prop["legs"] == [out.id, back.id]
+
+
+def test_a_pinned_driver_who_is_busy_then_leaves_the_ride_unserved_with_the_reason(
+    client, inline
+):
+    o = small_org(with_rides=True)
+    out, back = shifts_of(o.requests["ride"])
+    driver = make_volunteer(o.org, first_name="Nina", driving=True, lat=CENTRE[0],
+                            lon=CENTRE[1], max_km=20)
+    # Nina already holds a visit while the ride leaves: the pin list still offers her
+    # (it checks the person, not her calendar); the re-solve must say why not.
+    resident = make_resident(o.org, lat=CENTRE[0], lon=CENTRE[1])
+    day = out.occurrence_date
+    req = make_request(
+        o.org,
+        visit_draft(day, windows=[(day.weekday(), time(10), time(11))]),
+        resident=resident,
+        actor=o.coordinator,
+    )
+    (busy,) = shifts_of(req)
+    assert busy.starts_at < out.ends_at and out.starts_at < busy.ends_at
+    shift_ops.assign(busy, driver, o.coordinator)
+    db.session.commit()
+    run = _start(client, o.coordinator, o.monday, "rides")
+    post_form(client, f"/match/runs/{run.id}/pin", {"shift_id": out.id, "person_id": driver.id},
+              page=f"/match/runs/{run.id}")
+    new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert new.parent_id == run.id and new.status == RunStatus.DONE, new.error
+    assert new.results["rides"]["proposals"] == []
+    (unserved,) = new.results["rides"]["unserved"]
+    assert unserved["shift_id"] == out.id
+    assert unserved["reason"].startswith("you already have a shift from"), unserved["reason"]
+    html = client.get(f"/match/runs/{new.id}").get_data(as_text=True)
+    assert "you already have a shift from" in html

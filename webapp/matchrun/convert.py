@@ -12,6 +12,7 @@ shown in local time too). Ids are the database ids as strings.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from matching.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.extensions import db
+from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
@@ -51,7 +53,8 @@ class WeekInput:
     last: date
     tz: ZoneInfo
     problem: VisitProblem
-    # Minutes a volunteer already gives this week outside the problem (other shifts).
+    # Minutes a volunteer already gives this week outside the problem (held shifts, and
+    # other work of the same run such as a pinned ride).
     outside_minutes: dict[str, int] = field(default_factory=dict)
     # Shifts in range the solver never sees, with the reason (e.g. no known address).
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -153,13 +156,15 @@ def visit_week(
     last: date,
     pins: dict[str, dict] | None = None,
     now: datetime | None = None,
+    planned: Sequence[Planned] = (),
 ) -> WeekInput:
     """The visits problem of ``first..last`` (inside the week of ``monday``).
 
     Open, future visit shifts become visits; approved/confirmed visit shifts whose
     volunteers still pass every rule become fixed; other held shifts cut the volunteer's
     availability (with a travel margin) and use up their weekly minutes. ``pins`` maps a
-    shift id to ``{"people": [person ids], "start": ISO datetime}``.
+    shift id to ``{"people": [person ids], "start": ISO datetime}``. ``planned`` is other
+    work of the same run (a pinned ride), counted like a held shift.
     """
     tz = org_tz(org_id)
     now = now or datetime.now(UTC)
@@ -171,6 +176,7 @@ def visit_week(
     fixed: list[FixedAssignment] = []
     fixed_ids: set[int] = set()
     held = _held(org_id, monday)
+    elsewhere = by_person(x for x in planned if x.monday == monday)
     for shift in sorted(held, key=lambda s: (s.starts_at, s.id)):
         if (
             shift.kind == ShiftKind.VISIT
@@ -234,16 +240,15 @@ def visit_week(
         uid = vid[person.id]
         slots = _slots(person, first, monday, last)
         outside = 0
-        for shift in held:
-            if shift.id in fixed_ids or person.id not in shift.volunteer_ids:
-                continue
-            outside += int((shift.ends_at - shift.starts_at).total_seconds() // 60)
+        busy = [s for s in held if s.id not in fixed_ids and person.id in s.volunteer_ids]
+        for shift in [*busy, *elsewhere.get(person.id, ())]:
+            outside += minutes(shift)
             margin = _margin(person, shift, speed)
             slots = _cut(
                 slots, (w.minute(shift.starts_at) - margin, w.minute(shift.ends_at) + margin)
             )
         w.outside_minutes[uid] = outside
-        weekly = round(person.volunteer.hours_per_week * 60)
+        weekly = weekly_minutes(person)
         # Fixed assignments always stay; the limit never makes the problem infeasible.
         limit = max(weekly - outside, fixed_minutes.get(uid, 0), 0)
         volunteers.append(
@@ -315,7 +320,7 @@ def _slots(person: Person, first: date, monday: date, last: date) -> list[Interv
     return sorted(out)
 
 
-def _margin(person: Person, shift: Shift, speed: float) -> int:
+def _margin(person: Person, shift: Shift | Planned, speed: float) -> int:
     """Travel to keep free around a held shift: any visit is within the volunteer's radius
     of home, so it is at most (shift -> home) + radius away from the held shift."""
     if None in (shift.start_lat, shift.start_lon):

@@ -2,8 +2,10 @@
 
 Operations flush, the view commits once. Approval goes through the shifts feature's own
 operations (``assign``: open -> approved through its transition table), which re-check
-eligibility and overlaps against the world as it is now; a proposal that no longer fits
-is reported with the shifts feature's reason, and nothing of it is written.
+eligibility and overlaps against the world as it is now, then checks each volunteer's
+weekly hours (the shifts they hold that week, the proposals approved just before
+included); a proposal that no longer fits is reported with the reason, and nothing of
+it is written.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.matchrun.hours import held_minutes, monday_of, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.people.models import Person
 from webapp.shifts import operations as shift_ops
@@ -197,6 +201,32 @@ def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
         if person is None or person.organisation_id != run.organisation_id:
             raise MatchError("volunteer", _l("This volunteer is no longer registered."))
         shift_ops.assign(shift, person, actor)
+        _check_hours(person, shift)
+
+
+def _check_hours(person: Person, shift: Shift) -> None:
+    """Refuse if ``person`` now holds more than their weekly hours in ``shift``'s week.
+
+    Runs after the seat is taken, so the count includes this shift (both legs of a ride)
+    and everything approved before it in the same action; the caller's savepoint undoes
+    the seat. PostgreSQL: ``assign`` locked the person's row, so two approvals for the
+    same person cannot both pass the count; SQLite: the view holds the write lock."""
+    monday = monday_of(shift.occurrence_date)
+    held, limit = held_minutes(person.id, monday), weekly_minutes(person)
+    if held > limit:
+        raise MatchError(
+            "volunteer",
+            _l(
+                "%(name)s would then give %(h)s h %(m)s min in the week of %(day)s, more "
+                "than the %(lh)s h %(lm)s min a week they offer",
+                name=person.full_name,
+                h=held // 60,
+                m=held % 60,
+                day=format_date(monday, "long"),
+                lh=limit // 60,
+                lm=limit % 60,
+            ),
+        )
 
 
 def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:

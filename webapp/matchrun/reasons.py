@@ -49,6 +49,7 @@ EXACT = {
     "already proposed for another ride at that time": _l(
         "already proposed for another ride at that time"
     ),
+    "already proposed for a visit at that time": _l("already proposed for a visit at that time"),
     "no single driver can do both the outbound and the return leg": _l(
         "no single driver can do both the trip there and the trip back"
     ),

@@ -6,18 +6,22 @@ Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
   legs with one driver.
 - A volunteer's limit is weekly (``hours_per_week``): each person is one solver driver per
   calendar week of the range (id ``"<person>@<monday>"``), with that week's shifts and
-  the minutes left that week after the shifts they already hold (visits included). A leg
-  counts its shift's length (``busy_min``), as the app and the time bank do.
+  the minutes left that week after the shifts they already hold (visits included) and
+  after the visits proposed to them earlier in the same run (scope *Both*: ``planned``),
+  whose times are cut out of their availability too. A leg counts its shift's length
+  (``busy_min``), as the app and the time bank do.
 - Every group the solver serves is re-checked against the app's own rules
   (``shifts.eligibility``: radius from home, seats, wheelchair, credentials, absences)
-  and against the driver's other proposals and held shifts; a group that fails goes to
-  the next driver that fits, first come, else it is unserved with the reason.
-- The first-come baseline is the same greedy without the solver's choice.
+  and against the driver's other proposals (rides and the run's visits), held shifts and
+  hours left that week; a group that fails goes to the next driver that fits, first
+  come, else it is unserved with the reason.
+- The first-come baseline is the same greedy without the solver's choice, counting the
+  visits first come would have made (``baseline_planned``) instead of the proposals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -26,6 +30,15 @@ import sqlalchemy as sa
 from matching.rides import Driver, Ride, RidesProblem, solve_rides
 from webapp.extensions import db
 from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days, weeks
+from webapp.matchrun.hours import (
+    Planned,
+    by_person,
+    held_minutes,
+    minutes,
+    monday_of,
+    planned_minutes,
+    weekly_minutes,
+)
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
@@ -82,16 +95,14 @@ def _groups(org_id: int, first: date, last: date) -> list[list[Shift]]:
     ]
 
 
-def _minutes(shift: Shift) -> int:
-    return int((shift.ends_at - shift.starts_at).total_seconds() // 60)
-
-
 class _Book:
-    """Per driver: legs proposed in this run, for the overlap check between proposals."""
+    """Per driver: legs proposed in this run, and the run's visits (``planned``), for
+    the overlap and weekly-hours checks between proposals."""
 
-    def __init__(self, speed: float) -> None:
+    def __init__(self, speed: float, planned: Sequence[Planned] = ()) -> None:
         self.speed = speed
         self.legs: dict[int, list[Shift]] = {}
+        self.planned = by_person(planned)
         self._left: dict[tuple[int, date], int] = {}  # one query per person and week
 
     def why_not(self, person: Person, group: list[Shift]) -> str | None:
@@ -100,17 +111,21 @@ class _Book:
             if reason:
                 return str(reason)
         for leg in group:
+            for other in self.planned.get(person.id, []):
+                if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
+                    return "already proposed for a visit at that time"
             for other in self.legs.get(person.id, []):
                 if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
                     return "already proposed for another ride at that time"
         reason = conflict(person, group, self.speed)
         if reason:
             return str(reason)
-        monday = _monday(group[0])
-        booked = sum(_minutes(x) for x in self.legs.get(person.id, []) if _monday(x) == monday)
+        monday = monday_of(group[0].occurrence_date)
+        mine = [*self.legs.get(person.id, []), *self.planned.get(person.id, [])]
+        booked = sum(minutes(x) for x in mine if monday_of(x.occurrence_date) == monday)
         if (person.id, monday) not in self._left:
             self._left[person.id, monday] = _weekly_left(person, monday)
-        if booked + sum(map(_minutes, group)) > self._left[person.id, monday]:
+        if booked + sum(map(minutes, group)) > self._left[person.id, monday]:
             return "the driver has no hours left this week"
         return None
 
@@ -118,16 +133,12 @@ class _Book:
         self.legs.setdefault(person.id, []).extend(group)
 
 
-def _monday(shift: Shift) -> date:
-    return shift.occurrence_date - timedelta(days=shift.occurrence_date.weekday())
-
-
 def _weekly_left(person: Person, monday: date) -> int:
     """Minutes of the person's weekly hours not taken by shifts they already hold."""
-    return max(round(person.volunteer.hours_per_week * 60) - _held_minutes(person, monday), 0)
+    return max(weekly_minutes(person) - held_minutes(person.id, monday), 0)
 
 
-def _after(a: Shift, b: Shift, speed: float) -> bool:
+def _after(a: Shift | Planned, b: Shift | Planned, speed: float) -> bool:
     km = distance_km((a.end_lat, a.end_lon), (b.start_lat, b.start_lon))
     return b.starts_at >= a.ends_at + travel(km, speed)
 
@@ -143,8 +154,14 @@ def solve_rides_range(
     say: Callable[[float, str], None],
     lo: float = 0.0,
     hi: float = 1.0,
+    planned: Sequence[Planned] = (),
+    baseline_planned: Sequence[Planned] = (),
 ) -> dict[str, Any]:
-    """Plan the open ride groups of ``first..last``; pins name the driver of a group."""
+    """Plan the open ride groups of ``first..last``; pins name the driver of a group.
+
+    ``planned``: visits proposed earlier in the same run (scope *Both*), which take the
+    driver's time and weekly minutes like held shifts; ``baseline_planned``: the visits
+    first come would have made, for the first-come baseline."""
     tz = org_tz(org_id)
     speed = settings_for(org_id).travel_speed_kmh
     monday = first - timedelta(days=first.weekday())
@@ -164,6 +181,7 @@ def solve_rides_range(
             Shift.occurrence_date <= last,
         )
     ).all()
+    mine = by_person(planned)
     drivers = []
     for p in people:
         for week, a, b in weeks(first, last):
@@ -180,9 +198,10 @@ def solve_rides_range(
                     for s in p.slots
                     if s.weekday == day.weekday()
                 ]
-            for shift in held:
-                if p.id in shift.volunteer_ids:
-                    slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
+            busy = [s for s in held if p.id in s.volunteer_ids] + mine.get(p.id, [])
+            for shift in busy:
+                slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
+            left = _weekly_left(p, week) - planned_minutes(mine.get(p.id, []), week)
             if slots:
                 drivers.append(
                     Driver(
@@ -192,7 +211,7 @@ def solve_rides_range(
                         tuple(sorted(slots)),
                         seats=p.volunteer.car_seats or 1,
                         wheelchair=p.volunteer.car_wheelchair,
-                        max_minutes=_weekly_left(p, week),
+                        max_minutes=max(left, 0),
                     )
                 )
     rides = []
@@ -208,7 +227,7 @@ def solve_rides_range(
                 passengers=req.passengers,
                 wheelchair=req.wheelchair,
                 priority=PRIORITY.get(req.purpose, 1),
-                busy_min=_minutes(leg),
+                busy_min=minutes(leg),
             )
             if leg.kind == ShiftKind.RIDE_OUT:
                 rides.append(Ride(appointment=minute(leg.ends_at), **common))
@@ -236,15 +255,18 @@ def solve_rides_range(
     reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
     by_id = {p.id: p for p in people}
     pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
-    plan = _assign(groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id)
-    baseline = _assign(groups, people, speed, {}, lambda g: None, by_id)
-    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None)
+    plan = _assign(
+        groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned
+    )
+    baseline = _assign(groups, people, speed, {}, lambda g: None, by_id, baseline_planned)
+    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None, mine)
 
 
-def _assign(groups, people, speed, pins, choice, by_id):  # type: ignore[no-untyped-def]
+def _assign(groups, people, speed, pins, choice, by_id, planned):  # type: ignore[no-untyped-def]
     """Group leader id -> (person, note). Pins first, then the solver's driver if it still
-    passes every rule, else the first driver that does (first come)."""
-    book, out = _Book(speed), {}
+    passes every rule, else the first driver that does (first come). ``planned``: the
+    run's visits, which the drivers' time and hours must leave room for."""
+    book, out = _Book(speed, planned), {}
     order = sorted(groups, key=lambda g: (str(g[0].id) not in pins, g[0].starts_at, g[0].id))
     for g in order:
         pin = pins.get(str(g[0].id))
@@ -272,20 +294,20 @@ def _assign(groups, people, speed, pins, choice, by_id):  # type: ignore[no-unty
                 break
             reasons.append(why)
             if pin:
-                break
-        else:
+                break  # a pin names its driver: no one else is tried
+        if g[0].id not in out:
             out[g[0].id] = (None, reasons[0] if pin and reasons else None)
     return out
 
 
-def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     proposals, unserved = [], []
     loads: dict[tuple[int, date], int] = {}
     for g in groups:
         person, _ = plan[g[0].id]
         if person:
             week = g[0].occurrence_date - timedelta(days=g[0].occurrence_date.weekday())
-            loads[person.id, week] = loads.get((person.id, week), 0) + sum(map(_minutes, g))
+            loads[person.id, week] = loads.get((person.id, week), 0) + sum(map(minutes, g))
     for g in groups:
         person, note = plan[g[0].id]
         if person is None:
@@ -331,7 +353,8 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, An
                         else None,
                         "continuity": g[0].request.preferred_volunteer_id == person.id,
                         "load_week_min": loads.get((person.id, week), 0)
-                        + _held_minutes(person, week),
+                        + held_minutes(person.id, week)
+                        + planned_minutes(planned.get(person.id, []), week),
                     }
                 ],
             }
@@ -357,19 +380,3 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, An
         "baseline": base,
         "rides_total": len(groups),
     }
-
-
-def _held_minutes(person: Person, monday: date) -> int:
-    from webapp.shifts.models import Assignment
-
-    rows = db.session.scalars(
-        sa.select(Shift)
-        .join(Assignment)
-        .where(
-            Assignment.volunteer_id == person.id,
-            Shift.status.in_(HOLDING),
-            Shift.occurrence_date >= monday,
-            Shift.occurrence_date <= monday + timedelta(days=6),
-        )
-    )
-    return sum(_minutes(s) for s in rows)

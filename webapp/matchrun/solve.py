@@ -7,7 +7,7 @@ looked up when the page is shown, so nothing personal is copied into the run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from matching.check import check_solution
 from matching.model import VisitSolution
 from matching.visits import solve_visits
 from webapp.matchrun.convert import WeekInput, visit_week, weeks
+from webapp.matchrun.hours import Planned
 
 Say = Callable[[float, str], None]
 
@@ -56,6 +57,21 @@ def _proposals(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[
     return out
 
 
+def _plan(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[str, Any]]:
+    """Who first come would send when: ids and times only. The rides part of a *Both*
+    run counts them, so that its own first-come baseline follows this one."""
+    return [
+        {
+            "shift_id": int(a.visit),
+            "start": w.at(a.start).isoformat(),
+            "end": w.at(a.end).isoformat(),
+            "fixed": a.fixed and a.visit not in pinned,
+            "volunteers": [{"person_id": int(u)} for u in a.volunteers],
+        }
+        for a in sol.assignments
+    ]
+
+
 def solve_visits_range(
     org_id: int,
     first: date,
@@ -67,8 +83,12 @@ def solve_visits_range(
     say: Say,
     lo: float = 0.0,
     hi: float = 1.0,
+    planned: Sequence[Planned] = (),
 ) -> dict[str, Any]:
-    """Solve ``first..last`` week by week; progress runs from ``lo`` to ``hi``."""
+    """Solve ``first..last`` week by week; progress runs from ``lo`` to ``hi``.
+
+    ``planned`` is other work of the same run (rides pinned to a driver): it takes the
+    volunteer's time and weekly minutes like a shift they hold."""
     spans = weeks(first, last)
     result: dict[str, Any] = {
         "proposals": [],
@@ -83,14 +103,21 @@ def solve_visits_range(
             "seconds": 0.0,
             "status": [],
         },
-        "baseline": {"served": 0, "priority": 0, "km": 0.0, "continuity": 0, "unserved": []},
+        "baseline": {
+            "served": 0,
+            "priority": 0,
+            "km": 0.0,
+            "continuity": 0,
+            "unserved": [],
+            "proposals": [],
+        },
         "visits_total": 0,
     }
     step = (hi - lo) / max(1, len(spans))
     for k, (monday, a, b) in enumerate(spans):
         base = lo + k * step
         say(base, f"converting:{monday.isoformat()}")
-        w = visit_week(org_id, monday, a, b, pins)
+        w = visit_week(org_id, monday, a, b, pins, planned=planned)
         pinned = {f.visit for f in w.problem.fixed if f.visit in pins}
         say(base + 0.05 * step, f"solving:{monday.isoformat()}:start")
 
@@ -114,6 +141,7 @@ def solve_visits_range(
             result["baseline"][key] += value
         result["baseline"]["unserved"] += [int(u.visit) for u in greedy.unserved]
         result["baseline"]["unserved"] += [int(s) for s, _ in w.skipped]
+        result["baseline"]["proposals"] += _plan(w, greedy, pinned)
     for part in ("solver", "baseline"):
         result[part]["km"] = round(result[part]["km"], 2)
     result["solver"]["seconds"] = round(result["solver"]["seconds"], 2)

@@ -51,7 +51,12 @@ def _claim(run_id: int) -> bool:
 
 
 def run(run_id: int) -> RunStatus:
-    """Solve one queued run inside the current app context; returns its final status."""
+    """Solve one queued run inside the current app context; returns its final status.
+
+    Scope *Both* solves the visits, then the rides, and one weekly limit holds across
+    the two: the visits part keeps free the rides pinned to a driver, and the rides part
+    counts the visits just proposed (its first-come baseline: first come's visits)."""
+    from webapp.matchrun.hours import from_proposals, pinned_rides
     from webapp.matchrun.rides import solve_rides_range
     from webapp.matchrun.solve import solve_visits_range
 
@@ -70,7 +75,8 @@ def run(run_id: int) -> RunStatus:
 
     try:
         results: dict = {}
-        split = 0.7 if scope == RunScope.BOTH else 1.0
+        both = scope == RunScope.BOTH
+        split = 0.7 if both else 1.0
         if scope in (RunScope.VISITS, RunScope.BOTH):
             results["visits"] = solve_visits_range(
                 org_id,
@@ -81,9 +87,11 @@ def run(run_id: int) -> RunStatus:
                 time_limit_s=limit,
                 say=say,
                 hi=split * 0.98,
+                planned=pinned_rides(pins, first, last) if both else (),
             )
             db.session.rollback()
         if scope in (RunScope.RIDES, RunScope.BOTH):
+            visits = results.get("visits", {})
             results["rides"] = solve_rides_range(
                 org_id,
                 first,
@@ -92,8 +100,10 @@ def run(run_id: int) -> RunStatus:
                 seed=seed,
                 time_limit_s=limit,
                 say=say,
-                lo=(split if scope == RunScope.BOTH else 0.0) * 0.98,
+                lo=(split if both else 0.0) * 0.98,
                 hi=0.98,
+                planned=from_proposals(visits.get("proposals", [])),
+                baseline_planned=from_proposals(visits.get("baseline", {}).get("proposals", [])),
             )
             db.session.rollback()
         _update(
