@@ -20,17 +20,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from webapp.requests.models import RidePurpose
 from webapp.shifts.forms import options
 
-WEEKDAYS = options(
-    [
-        (0, _l("Monday")),
-        (1, _l("Tuesday")),
-        (2, _l("Wednesday")),
-        (3, _l("Thursday")),
-        (4, _l("Friday")),
-        (5, _l("Saturday")),
-        (6, _l("Sunday")),
-    ]
-)
+DAY_NAMES = {
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+    6: _l("Sunday"),
+}
+WEEKDAYS = options(DAY_NAMES.items())
 PURPOSES = options(
     [
         (RidePurpose.MEDICAL.value, _l("Doctor or hospital")),

@@ -17,6 +17,7 @@ from webapp.people.models import Person
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.requests import operations as rops
 from webapp.requests.forms import (
+    DAY_NAMES,
     CancelForm,
     CoordinatorRequestForm,
     NotesForm,
@@ -282,6 +283,7 @@ def detail(request_id: int):  # type: ignore[no-untyped-def]
         form=CancelForm(),
         notes_form=notes_form,
         can_change=rops.change_refusal(req) is None,
+        day_names=DAY_NAMES,
     )
 
 
