@@ -42,7 +42,8 @@ def test_coordinator_changes_the_time_of_a_visit(desk_page, live_server):
     db.session.rollback()  # end the read transaction: see what the server committed
     new = db.session.scalars(sa.select(Request).where(Request.id != old_id)).one()
     assert re.search(rf"/requests/{new.id}$", page.url)
-    assert page.get_by_text(re.compile(r"15:00")).count() == 1  # the new shift's time
+    assert page.locator("table").get_by_text(re.compile(r"15:00")).count() == 1  # its shift
+    assert "15:00–17:00" in page.locator("ul.windows").inner_text()  # its window
     old = db.session.get(Request, old_id)
     assert old.status == RequestStatus.CANCELLED
     assert [s.status for s in shifts_of(old)] == [ShiftStatus.CANCELLED]

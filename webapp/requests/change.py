@@ -18,7 +18,12 @@ from flask_login import current_user
 from webapp.extensions import db
 from webapp.permissions import can_change_request, get_in_org_or_404, is_coordinator, require
 from webapp.requests import operations as rops
-from webapp.requests.forms import CoordinatorChangeForm, ResidentRideForm, ResidentVisitForm
+from webapp.requests.forms import (
+    CoordinatorChangeForm,
+    ResidentRideForm,
+    ResidentVisitForm,
+    window_data,
+)
 from webapp.requests.models import Request, RequestKind, RidePurpose
 from webapp.requests.views import PARTS, _coordinator_draft, _show_error, bp, ride_fields
 from webapp.shifts.access import is_resident
@@ -92,14 +97,7 @@ def change(request_id: int):  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("requests.done", request_id=new.id))
-    return render_template(
-        f"requests/{template}", form=form, req=req, mixed_windows=_mixed(base.windows)
-    )
-
-
-def _mixed(windows: list[tuple[int, time, time]]) -> bool:
-    """Different times on different weekdays: the coordinator form holds only one."""
-    return len({(start, end) for _wd, start, end in windows}) > 1
+    return render_template(f"requests/{template}", form=form, req=req)
 
 
 def _draft(form, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:  # type: ignore[no-untyped-def]
@@ -130,14 +128,11 @@ def _part_of_day(d: rops.Draft) -> str:
 
 
 def _coordinator_data(d: rops.Draft) -> dict:
-    first = d.windows[0] if d.windows else (None, None, None)
     return {
         "start_date": d.start_date,
         "recurring": d.recurring,
         "end_date": d.end_date,
-        "weekdays": sorted({wd for wd, _s, _e in d.windows}),
-        "window_start": first[1],
-        "window_end": first[2],
+        **window_data(d.windows),
         "duration_minutes": d.duration_minutes,
         "two_volunteers": d.two_volunteers,
         "languages": ", ".join(d.languages),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,17 +22,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from webapp.requests.models import RidePurpose
 from webapp.shifts.forms import options
 
-WEEKDAYS = options(
-    [
-        (0, _l("Monday")),
-        (1, _l("Tuesday")),
-        (2, _l("Wednesday")),
-        (3, _l("Thursday")),
-        (4, _l("Friday")),
-        (5, _l("Saturday")),
-        (6, _l("Sunday")),
-    ]
-)
+DAY_NAMES = {
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+    6: _l("Sunday"),
+}
+WEEKDAYS = options(DAY_NAMES.items())
 PURPOSES = options(
     [
         (RidePurpose.MEDICAL.value, _l("Doctor or hospital")),
@@ -99,8 +100,10 @@ class CoordinatorRequestForm(FlaskForm):
     end_date = DateField(_l("Repeat until"), validators=[Optional()])
     # visit
     weekdays = MultiCheckboxField(_l("Days that suit"), coerce=int, choices=WEEKDAYS)
-    window_start = TimeField(_l("Window from"), validators=[Optional()])
-    window_end = TimeField(_l("Window until"), validators=[Optional()])
+    # The time for every chosen day; a day with its own ``day_<n>_start``/``day_<n>_end``
+    # (added below the class) uses those instead.
+    window_start = TimeField(_l("From (every chosen day)"), validators=[Optional()])
+    window_end = TimeField(_l("Until (every chosen day)"), validators=[Optional()])
     duration_minutes = IntegerField(
         _l("Visit length (minutes)"), default=60, validators=[Optional(), NumberRange(-10000, 600)]
     )
@@ -140,6 +143,94 @@ class CoordinatorRequestForm(FlaskForm):
     override_reason = StringField(
         _l("Urgent: reason to book inside the minimum notice"),
         validators=[Optional(), Length(max=300)],
+    )
+
+    def day_times(self, weekday: int):  # type: ignore[no-untyped-def]
+        """The weekday's own from/until fields."""
+        return self[f"day_{weekday}_start"], self[f"day_{weekday}_end"]
+
+    def has_own_times(self, weekday: int) -> bool:
+        return any(f.data is not None for f in self.day_times(weekday))
+
+    def day_times_in_use(self) -> bool:
+        """Some day has its own time, or something typed there to fix (shown open)."""
+        return any(
+            f.data is not None or f.errors or any(f.raw_data or [])
+            for wd in DAY_NAMES
+            for f in self.day_times(wd)
+        )
+
+    def weekly_windows(self) -> list[tuple[int, time, time]]:
+        """The chosen weekdays with their times: a day's own times, else the time for
+        every day. Raises ``RequestError`` on the field to fix (one at a time, like the
+        operations); whether a window fits the visit is the operation's rule."""
+        from webapp.requests.operations import RequestError
+
+        chosen = sorted(set(self.weekdays.data or []))
+        own: dict[int, tuple[time, time]] = {}
+        for wd, day in DAY_NAMES.items():
+            start, end = self.day_times(wd)
+            if start.data is None and end.data is None:
+                continue
+            if wd not in chosen:
+                raise RequestError(
+                    start.name if start.data is not None else end.name,
+                    _l(
+                        "%(day)s has its own time but is not ticked: tick %(day)s or clear "
+                        "its time.",
+                        day=day,
+                    ),
+                )
+            if start.data is None or end.data is None:
+                raise RequestError(
+                    start.name if start.data is None else end.name,
+                    _l(
+                        "%(day)s: give both from and until, or neither to use the time for "
+                        "every day.",
+                        day=day,
+                    ),
+                )
+            own[wd] = (start.data, end.data)
+        common = (self.window_start.data, self.window_end.data)
+        # Needed for a chosen day without its own time; half of it is a mistake anyway.
+        needed = any(wd not in own for wd in chosen) or common != (None, None)
+        if needed and None in common:
+            raise RequestError(
+                "window_end" if common[0] is not None else "window_start",
+                _l("Give the window's start and end."),
+            )
+        return [(wd, *own.get(wd, common)) for wd in chosen]  # type: ignore[misc]
+
+
+def window_data(windows: list[tuple[int, time, time]]) -> dict:
+    """Prefill for :meth:`CoordinatorRequestForm.weekly_windows` (its inverse): the time
+    most days share (the earliest day's on a tie) for every day, and their own times for
+    the others. The form holds one window per weekday: the earliest if there are more."""
+    per_day: dict[int, tuple[time, time]] = {}
+    for wd, start, end in sorted(windows):
+        per_day.setdefault(wd, (start, end))
+    if not per_day:
+        return {"weekdays": []}
+    times = list(per_day.values())
+    common = max(times, key=lambda t: (times.count(t), -times.index(t)))
+    data: dict = {"weekdays": sorted(per_day), "window_start": common[0], "window_end": common[1]}
+    for wd, (start, end) in per_day.items():
+        if (start, end) != common:
+            data[f"day_{wd}_start"], data[f"day_{wd}_end"] = start, end
+    return data
+
+
+for _wd, _day in DAY_NAMES.items():
+    # Optional: empty means "the time for every chosen day".
+    setattr(
+        CoordinatorRequestForm,
+        f"day_{_wd}_start",
+        TimeField(_l("%(day)s from", day=_day), validators=[Optional()]),
+    )
+    setattr(
+        CoordinatorRequestForm,
+        f"day_{_wd}_end",
+        TimeField(_l("%(day)s until", day=_day), validators=[Optional()]),
     )
 
 

@@ -28,12 +28,14 @@ from webapp.requests.models import (
 
 
 class RequestError(ValueError):
-    def __init__(self, field: str, message) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, field: str, message, weekday: int | None = None) -> None:  # type: ignore[no-untyped-def]
         # ``message`` may be a lazy string: it is translated when shown, so jobs running
-        # outside a request can raise it too.
+        # outside a request can raise it too. ``weekday``: the window it is about, so a
+        # form with a time per day can show it next to that day's time.
         super().__init__(field, message)
         self.field = field
         self.message = message
+        self.weekday = weekday
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -123,13 +125,17 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
             raise RequestError("duration_minutes", _("The duration must be more than 0 minutes."))
         if not d.windows:
             raise RequestError("windows", _("Choose at least one day of the week."))
-        for _wd, start, end in d.windows:
+        for wd, start, end in d.windows:
             if end <= start:
-                raise RequestError("window_end", _("The window must end after it starts."))
+                raise RequestError(
+                    "window_end", _("The window must end after it starts."), weekday=wd
+                )
             if (datetime.combine(date.min, end) - datetime.combine(date.min, start)) < timedelta(
                 minutes=d.duration_minutes
             ):
-                raise RequestError("window_end", _("The window is shorter than the visit."))
+                raise RequestError(
+                    "window_end", _("The window is shorter than the visit."), weekday=wd
+                )
         req.duration_minutes = d.duration_minutes
         req.two_volunteers = d.two_volunteers
         req.windows = [RequestWindow(weekday=wd, start=s, end=e) for wd, s, e in d.windows]

@@ -17,6 +17,7 @@ from webapp.people.models import Person
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.requests import operations as rops
 from webapp.requests.forms import (
+    DAY_NAMES,
     CancelForm,
     CoordinatorRequestForm,
     NotesForm,
@@ -43,12 +44,22 @@ PARTS = {"morning": (time(9), time(12)), "afternoon": (time(15), time(18))}
 def _show_error(form, err: rops.RequestError) -> None:  # type: ignore[no-untyped-def]
     db.session.rollback()
     target = getattr(form, err.field, None)
+    message = str(err.message)
     if target is None and err.field == "windows":
         target = getattr(form, "weekdays", None)
+    if (
+        err.weekday is not None
+        and isinstance(form, CoordinatorRequestForm)
+        and form.has_own_times(err.weekday)
+    ):
+        # The window is that day's own time: say so, next to it.
+        start, end = form.day_times(err.weekday)
+        target = end if err.field == "window_end" else start
+        message = _("%(day)s: %(problem)s", day=DAY_NAMES[err.weekday], problem=message)
     if target is not None:
-        target.errors = [*target.errors, str(err.message)]
+        target.errors = [*target.errors, message]
     else:
-        form.form_errors.append(str(err.message))
+        form.form_errors.append(message)
 
 
 def _split(text: str | None) -> list[str]:
@@ -212,15 +223,10 @@ def _residents() -> list[tuple[int, str]]:
 def _coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = None) -> rops.Draft:
     """The form's details as a draft; ``kind`` when the form has no kind (a change)."""
     kind = kind or RequestKind(form.kind.data)
-    windows = []
-    if kind == RequestKind.VISIT:
-        if form.window_start.data is None or form.window_end.data is None:
-            raise rops.RequestError("window_start", _("Give the window's start and end."))
-        windows = [(wd, form.window_start.data, form.window_end.data) for wd in form.weekdays.data]
     return rops.Draft(
         kind=kind,
         start_date=form.start_date.data,
-        windows=windows,
+        windows=form.weekly_windows() if kind == RequestKind.VISIT else [],
         duration_minutes=form.duration_minutes.data
         if form.duration_minutes.data is not None
         else 60,
@@ -282,6 +288,7 @@ def detail(request_id: int):  # type: ignore[no-untyped-def]
         form=CancelForm(),
         notes_form=notes_form,
         can_change=rops.change_refusal(req) is None,
+        day_names=DAY_NAMES,
     )
 
 
