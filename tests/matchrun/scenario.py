@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+import sqlalchemy as sa
+
+from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
+from tests.helpers import login, post_form
 from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
 from webapp.extensions import db
+from webapp.matchrun.models import MatchRun
 from webapp.people.models import AvailabilitySlot
 
 # Points around Isernia, a few hundred metres to a few kilometres apart.
@@ -95,3 +99,22 @@ def small_org(with_rides: bool = False) -> Org:
         req = make_request(org, ride_draft(tue), actor=o.coordinator)
         o.requests["ride"] = req
     return o
+
+
+def start_run(client, coordinator, monday: date, scope: str) -> MatchRun:  # type: ignore[no-untyped-def]
+    """Log in as ``coordinator`` and propose matches for the week of ``monday``; the run
+    (solved inline by the tests' ``inline`` fixture) as the page left it."""
+    login(client, coordinator.email, PASSWORD)
+    resp = post_form(
+        client,
+        "/match/",
+        {
+            "date_from": monday.isoformat(),
+            "date_to": (monday + timedelta(days=6)).isoformat(),
+            "scope": scope,
+        },
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert resp.headers["Location"].endswith(f"/match/runs/{run.id}")
+    return run

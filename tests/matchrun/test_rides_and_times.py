@@ -6,9 +6,9 @@ from datetime import time, timedelta
 
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
-from tests.helpers import login, post_form
-from tests.matchrun.scenario import CENTRE, next_monday, small_org
+from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.helpers import post_form
+from tests.matchrun.scenario import CENTRE, next_monday, small_org, start_run
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
@@ -17,20 +17,11 @@ from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import Assignment, ShiftEvent, ShiftStatus
 
 
-def _start(client, coordinator, monday, scope):  # type: ignore[no-untyped-def]
-    login(client, coordinator.email, PASSWORD)
-    resp = post_form(client, "/match/", {"date_from": monday.isoformat(),
-                                         "date_to": (monday + timedelta(days=6)).isoformat(),
-                                         "scope": scope})
-    assert resp.status_code == 302
-    return db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
-
-
 def test_a_ride_group_is_proposed_pinned_and_approved_on_both_legs(client, inline):
     o = small_org(with_rides=True)
     out, back = shifts_of(o.requests["ride"])
     driver = o.vols["driver"]
-    run = _start(client, o.coordinator, o.monday, "rides")
+    run = start_run(client, o.coordinator, o.monday, "rides")
     assert run.status == RunStatus.DONE, run.error
     assert "visits" not in run.results
     (prop,) = run.results["rides"]["proposals"]
@@ -64,7 +55,7 @@ def test_approving_a_later_start_moves_the_open_shift_inside_its_window(client, 
     req = make_request(org, visit_draft(monday), resident=resident, actor=coordinator)
     (shift,) = shifts_of(req)
     planned = shift.starts_at
-    run = _start(client, coordinator, monday, "visits")
+    run = start_run(client, coordinator, monday, "visits")
     (prop,) = run.results["visits"]["proposals"]
     assert prop["volunteers"][0]["person_id"] == late.id
     post_form(client, f"/match/runs/{run.id}/decide", {"action": "approve", "shift_id": shift.id},
@@ -83,7 +74,7 @@ def test_a_driver_without_weekly_hours_left_gets_no_ride(client, inline):
     out, back = shifts_of(o.requests["ride"])
     o.vols["driver"].volunteer.hours_per_week = 0.25  # 15 minutes: less than one leg
     db.session.commit()
-    run = _start(client, o.coordinator, o.monday, "rides")
+    run = start_run(client, o.coordinator, o.monday, "rides")
     assert run.status == RunStatus.DONE, run.error
     rides = run.results["rides"]
     assert rides["proposals"] == []
@@ -101,7 +92,7 @@ def test_the_weekly_hours_count_both_legs(client, inline):
     one_leg = (out.ends_at - out.starts_at).total_seconds() / 3600
     o.vols["driver"].volunteer.hours_per_week = one_leg * 1.5  # one leg fits, not both
     db.session.commit()
-    run = _start(client, o.coordinator, o.monday, "rides")
+    run = start_run(client, o.coordinator, o.monday, "rides")
     assert run.status == RunStatus.DONE, run.error
     assert run.results["rides"]["proposals"] == []
     (unserved,) = run.results["rides"]["unserved"]
@@ -137,7 +128,7 @@ def test_a_pinned_driver_who_is_busy_then_leaves_the_ride_unserved_with_the_reas
     assert busy.starts_at < out.ends_at and out.starts_at < busy.ends_at
     shift_ops.assign(busy, driver, o.coordinator)
     db.session.commit()
-    run = _start(client, o.coordinator, o.monday, "rides")
+    run = start_run(client, o.coordinator, o.monday, "rides")
     post_form(client, f"/match/runs/{run.id}/pin", {"shift_id": out.id, "person_id": driver.id},
               page=f"/match/runs/{run.id}")
     new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()

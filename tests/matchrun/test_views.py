@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_user
 from tests.helpers import login, post_form
-from tests.matchrun.scenario import small_org
+from tests.matchrun.scenario import small_org, start_run
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
 from webapp.people.models import VolunteerStatus
@@ -21,20 +21,7 @@ from webapp.shifts.models import Assignment, ShiftStatus
 
 
 def _run(client, o):  # type: ignore[no-untyped-def]
-    login(client, o.coordinator.email, PASSWORD)
-    resp = post_form(
-        client,
-        "/match/",
-        {
-            "date_from": o.monday.isoformat(),
-            "date_to": (o.monday + timedelta(days=6)).isoformat(),
-            "scope": "visits",
-        },
-    )
-    assert resp.status_code == 302, resp.get_data(as_text=True)
-    run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
-    assert resp.headers["Location"].endswith(f"/match/runs/{run.id}")
-    return run
+    return start_run(client, o.coordinator, o.monday, "visits")
 
 
 def _seated(shift):  # type: ignore[no-untyped-def]

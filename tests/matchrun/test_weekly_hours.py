@@ -13,9 +13,9 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
-from tests.helpers import login, post_form
-from tests.matchrun.scenario import CENTRE, next_monday
+from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.helpers import post_form
+from tests.matchrun.scenario import CENTRE, next_monday, start_run
 from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
@@ -56,18 +56,7 @@ class Week:
         db.session.commit()
 
     def run(self, client) -> MatchRun:  # type: ignore[no-untyped-def]
-        login(client, self.coordinator.email, PASSWORD)
-        resp = post_form(
-            client,
-            "/match/",
-            {
-                "date_from": self.monday.isoformat(),
-                "date_to": (self.monday + timedelta(days=6)).isoformat(),
-                "scope": "both",
-            },
-        )
-        assert resp.status_code == 302
-        run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+        run = start_run(client, self.coordinator, self.monday, "both")
         assert run.status == RunStatus.DONE, run.error
         return run
 
