@@ -155,6 +155,19 @@ def test_pin_and_resolve_keeps_the_pin_and_the_approved(client, inline):
     assert _seated(bruno) == [luca.id] and bruno.status == ShiftStatus.APPROVED
 
 
+def test_namesakes_in_the_pin_list_can_be_told_apart(client, inline):
+    o = small_org()
+    for key, place in (("luca", "San Leucio"), ("giulia", "Santo Spirito")):
+        person = o.vols[key]
+        person.first_name, person.last_name, person.neighbourhood = "Nicola", "Caranci", place
+    db.session.commit()
+    run = _run(client, o)
+    html = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    assert ">Nicola Caranci (San Leucio)</option>" in html
+    assert ">Nicola Caranci (Santo Spirito)</option>" in html
+    assert ">Nicola Caranci</option>" not in html
+
+
 def test_pinning_someone_ineligible_is_refused(client, inline):
     o = small_org()
     run = _run(client, o)

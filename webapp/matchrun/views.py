@@ -18,6 +18,7 @@ from webapp.matchrun.forms import RunForm
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.reasons import error_text, progress_text, reason_text
 from webapp.people.models import Person
+from webapp.people.names import picker_labels
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.shifts.models import Shift
 from webapp.shifts.operations import begin_locked
@@ -114,7 +115,9 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                         dict(v, person=people.get(v["person_id"]), slot_text=_slot(v, tz))
                         for v in p["volunteers"]
                     ],
-                    "choices": ops.eligible_for(shift, pool) if _pinnable(run, p, shift) else [],
+                    "choices": _labelled(ops.eligible_for(shift, pool))
+                    if _pinnable(run, p, shift)
+                    else [],
                 }
             )
         unserved = []
@@ -128,7 +131,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                     "reason": reason_text(u["reason"]),
                     "start": shift.starts_at.astimezone(tz),
                     "first_come_filled": u["shift_id"] not in baseline_unserved,
-                    "choices": ops.eligible_for(shift, pool)
+                    "choices": _labelled(ops.eligible_for(shift, pool))
                     if shift.seats == 1 and shift.status.value == "open"
                     else [],
                 }
@@ -148,6 +151,10 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _labelled(people: list[Person]) -> list[tuple[int, str]]:
+    return list(picker_labels(people).items())
 
 
 def _pinnable(run: MatchRun, p: dict[str, Any], shift: Shift) -> bool:

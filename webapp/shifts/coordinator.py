@@ -15,6 +15,7 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.notifications.queries import people_to_phone
 from webapp.people.models import Person
+from webapp.people.names import picker_labels
 from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
@@ -160,7 +161,8 @@ def manage(shift_id: int):  # type: ignore[no-untyped-def]
     legs = ops.group_of(shift)
     candidates = _candidates(shift)
     assign_form = AssignForm()
-    assign_form.volunteer.choices = options((p.id, p.full_name) for p, r in candidates if r is None)
+    free = [p for p, r in candidates if r is None]
+    assign_form.volunteer.choices = options(picker_labels(free).items())
     assign_form.replace.choices = options(
         [(0, "—")] + [(a.volunteer_id, a.volunteer.full_name) for a in shift.assignments]
     )
@@ -223,7 +225,7 @@ def assign(shift_id: int):  # type: ignore[no-untyped-def]
     form = AssignForm()
     shift = get_shift_or_404(shift_id)
     # Every volunteer is a valid choice here: the operation gives the reason if not allowed.
-    form.volunteer.choices = options((p.id, p.full_name) for p, _r in _candidates(shift))
+    form.volunteer.choices = options(picker_labels(p for p, _r in _candidates(shift)).items())
     form.replace.choices = options([(0, "—")] + [(a.volunteer_id, "") for a in shift.assignments])
 
     def do(s, f):  # type: ignore[no-untyped-def]
