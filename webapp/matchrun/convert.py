@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from matching.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.extensions import db
-from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes
+from webapp.matchrun.hours import Planned, by_person, minutes, monday_of, weekly_minutes
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
@@ -75,7 +75,7 @@ class WeekInput:
 def weeks(first: date, last: date) -> list[tuple[date, date, date]]:
     """``(monday, first day, last day)`` of each calendar week the range touches."""
     out = []
-    monday = first - timedelta(days=first.weekday())
+    monday = monday_of(first)
     while monday <= last:
         out.append((monday, max(first, monday), min(last, monday + timedelta(days=6))))
         monday += timedelta(days=7)

@@ -22,7 +22,7 @@ Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -164,7 +164,7 @@ def solve_rides_range(
     first come would have made, for the first-come baseline."""
     tz = org_tz(org_id)
     speed = settings_for(org_id).travel_speed_kmh
-    monday = first - timedelta(days=first.weekday())
+    monday = monday_of(first)
 
     def minute(moment: datetime) -> int:
         local = moment.astimezone(tz).replace(tzinfo=None)
@@ -306,7 +306,7 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dic
     for g in groups:
         person, _ = plan[g[0].id]
         if person:
-            week = g[0].occurrence_date - timedelta(days=g[0].occurrence_date.weekday())
+            week = monday_of(g[0].occurrence_date)
             loads[person.id, week] = loads.get((person.id, week), 0) + sum(map(minutes, g))
     for g in groups:
         person, note = plan[g[0].id]
@@ -320,7 +320,7 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dic
             )
             unserved.append({"shift_id": g[0].id, "reason": reason})
             continue
-        week = g[0].occurrence_date - timedelta(days=g[0].occurrence_date.weekday())
+        week = monday_of(g[0].occurrence_date)
         km = volunteer_distance(person, g[0])
         slot = next(
             (
