@@ -21,7 +21,7 @@ from matching.geo import Geo, approx_km
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Pruned, prune
-from matching.ruin_recreate import search
+from matching import fast_search, ruin_recreate
 from matching.solution import RawPlan, assemble
 
 # Share of the time limit per level; what a level leaves unused rolls over to the next.
@@ -36,8 +36,11 @@ WALL_FACTOR = 2.0
 # neighbourhoods do (the whole-week model rarely gets past presolve in seconds there).
 SEARCH_SHARE, SEARCH_SHARE_BIG, BIG_MODEL = 0.7, 0.9, 5000
 # Position tests the search makes per wall second on the benchmark machine (one core,
-# quiet): converts its deterministic work count into the budget's units.
+# quiet): converts its deterministic work count into the budget's units. The compiled
+# search (fast_search) makes ~1.6 M at 2000 x 400; its figure is set lower so that a
+# deterministic run ends within the wall time on a slower or busier machine too.
 WORK_PER_SECOND = 200_000
+FAST_WORK_PER_SECOND = 1_200_000
 # The LP bound (lp_bound.py, over every feasible pair) costs ~0.15 s at 1,700 pairs and
 # ~3 s at 32,000 on 2 loaded cores, so the solve computes it only for small weeks.
 LP_BOUND_PAIRS = 10_000
@@ -314,11 +317,15 @@ def _search(
     seed: int,
     say: Progress,
 ) -> RawPlan:
-    """Run ``ruin_recreate.search`` on ``share`` of the budget and charge what it used."""
+    """Run the ruin-and-recreate search on ``share`` of the budget and charge what it
+    used: compiled (``fast_search``) where it can serve, else the Python reference."""
     t = time.perf_counter()
     allowed = budget.total * share
+    fast = fast_search.usable(problem)
+    search = fast_search.search if fast else ruin_recreate.search
+    rate = FAST_WORK_PER_SECOND if fast else WORK_PER_SECOND
     if budget.deterministic:
-        max_work = int(allowed / DTIME_PER_SECOND * WORK_PER_SECOND)
+        max_work = int(allowed / DTIME_PER_SECOND * rate)
         deadline = budget.wall_end
     else:
         max_work, deadline = None, t + min(allowed, budget.left())
@@ -332,7 +339,7 @@ def _search(
         progress=lambda frac: say("search", 0.1 + 0.6 * share * frac),
     )
     if budget.deterministic:
-        budget.charge(units=stats["work"] / WORK_PER_SECOND * DTIME_PER_SECOND)
+        budget.charge(units=stats["work"] / rate * DTIME_PER_SECOND)
         if stats.get("wall_stopped"):
             budget.wall_stopped = True
     else:
