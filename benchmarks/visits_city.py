@@ -46,6 +46,7 @@ def run(
     fixed_share: float,
     relax_s: float,
     cg_s: float = 0.0,
+    solve_seed: int | None = None,
 ) -> None:
     problem, _ = parse_scenario(town_week(n_visits, n_vols, seed, fixed_share))
     marks: dict[str, float] = {}
@@ -53,7 +54,7 @@ def run(
     sol = solve_visits(
         problem,
         time_limit_s=limit,
-        seed=seed,
+        seed=seed if solve_seed is None else solve_seed,
         workers=workers,
         deterministic=deterministic,
         progress=lambda stage, _: marks.setdefault(stage, time.perf_counter()),
@@ -66,7 +67,8 @@ def run(
     gap = f"{100 * (bound - o.priority) / bound:.2f}%" if bound else "n/a"
     served = len(sol.assignments)
     print(
-        f"\n== {n_visits} visits x {n_vols} volunteers (seed {seed}, workers {workers}, "
+        f"\n== {n_visits} visits x {n_vols} volunteers (seed {seed}, solve seed "
+        f"{seed if solve_seed is None else solve_seed}, workers {workers}, "
         f"limit {limit}s, deterministic={deterministic}, fixed {len(problem.fixed)}, "
         f"load {os.getloadavg()[0]:.1f})"
     )
@@ -133,7 +135,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="200x50,1000x200,2000x400")
     ap.add_argument("--time-limit", type=float, default=10.0)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help="the generated week (and the solve)")
+    ap.add_argument(
+        "--solve-seeds",
+        default=None,
+        help="solve the same week once per seed given (comma-separated; default --seed)",
+    )
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument(
         "--wall-clock",
@@ -157,17 +164,20 @@ def main() -> None:
     args = ap.parse_args()
     for size in args.sizes.split(","):
         n_visits, n_vols = (int(x) for x in size.lower().split("x"))
-        run(
-            n_visits,
-            n_vols,
-            args.time_limit,
-            args.seed,
-            args.workers,
-            not args.wall_clock,
-            args.fixed_share,
-            args.bound_time,
-            args.cg_bound,
-        )
+        seeds = [None] if args.solve_seeds is None else args.solve_seeds.split(",")
+        for solve_seed in seeds:
+            run(
+                n_visits,
+                n_vols,
+                args.time_limit,
+                args.seed,
+                args.workers,
+                not args.wall_clock,
+                args.fixed_share,
+                args.bound_time,
+                args.cg_bound,
+                None if solve_seed is None else int(solve_seed),
+            )
 
 
 if __name__ == "__main__":

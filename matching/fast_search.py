@@ -278,3 +278,34 @@ def _anneal(sta, st, counters, stats, seed, max_work, deadline, progress) -> Non
             rate = (int(st.iw[kernel.WORK]) - w0) / spent
         if not go_on:
             return
+
+
+def warm() -> float:
+    """Compile the kernel (or load it from numba's cache) on a tiny week; returns the
+    seconds it took. ``make install`` calls it, so that the first match run of a new
+    installation does not spend its time limit compiling (about a minute)."""
+    from matching.model import FixedAssignment, Visit, Volunteer
+    from matching.prune import prune
+
+    t0 = time.perf_counter()
+    if kernel is None:
+        return 0.0
+    day = ((0, 24 * 60),)
+    vols = tuple(
+        Volunteer(id=f"v{k}", lat=41.59, lon=14.23 + 0.01 * k, max_km=10.0, available=day,
+                  max_minutes=600)
+        for k in range(2)
+    )  # fmt: skip
+    visits = tuple(
+        Visit(id=f"x{k}", lat=41.59, lon=14.231 + 0.01 * k, duration_min=60, windows=day)
+        for k in range(3)
+    ) + (Visit(id="pair", lat=41.6, lon=14.24, duration_min=60, windows=day, volunteers_needed=2),)
+    problem = VisitProblem(
+        speed_kmh=30.0,
+        volunteers=vols,
+        visits=visits,
+        fixed=(FixedAssignment(visit="x0", volunteers=("v0",), start=600),),
+    )
+    geo = Geo(problem.speed_kmh)
+    search(problem, geo, prune(problem, geo), max_work=2000)
+    return time.perf_counter() - t0

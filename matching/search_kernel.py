@@ -434,9 +434,23 @@ def _best_double(sta, st, i, vols, nv):
         st.travel,
     )
     d = dur[i]
+    # Size the scratch for the weeks with room only, and stop early without two of them.
     size = 0
-    for g in range(g_ptr[i], g_ptr[i + 1]):
-        size += (o_ptr[g + 1] - o_ptr[g]) * (cnt[g_vol[g]] + 1)
+    roomy = 0
+    for x in range(nv if nv >= 0 else g_ptr[i + 1] - g_ptr[i]):
+        if nv >= 0:
+            j = vols[x]
+            g = gidx[i, j]
+            if g < 0:
+                continue
+        else:
+            g = g_ptr[i] + x
+            j = g_vol[g]
+        if load[j] + d <= cap[j]:
+            roomy += 1
+            size += (o_ptr[g + 1] - o_ptr[g]) * (cnt[j] + 1)
+    if roomy < 2:
+        return False, -1, -1, -1, -1, -1, -1, -1
     fc = np.empty(size, np.float64)
     fj = np.empty(size, np.int64)
     fp = np.empty(size, np.int64)

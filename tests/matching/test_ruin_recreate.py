@@ -1,43 +1,54 @@
 """The ruin-and-recreate search on its own (no CP-SAT after it): every plan it returns
-passes the independent checker, it is reproducible, and it beats first-come."""
+passes the independent checker, it is reproducible, and it beats first-come. The search
+tests run on both engines: the Python reference (``ruin_recreate``) and the compiled one
+(``fast_search``) that ``solve_visits`` uses."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from benchmarks.town_week import town_week
+from matching import fast_search, ruin_recreate
 from matching.baseline import first_come
 from matching.check import check_solution
 from matching.geo import Geo
 from matching.prune import prune
 from matching.routes import Week
-from matching.ruin_recreate import search
 from matching.scenario_io import parse_scenario
 from matching.solution import assemble
 from tests.matching.conftest import H, problem, visit, vol
 from tests.matching.test_properties import problems
 
+ENGINES = pytest.mark.parametrize("engine", ["python", "compiled"])
 
-def run(p, **kw):
+
+def run(p, engine="python", **kw):
     geo = Geo(p.speed_kmh, p.distance_km)
     pruned = prune(p, geo)
-    plan, stats = search(p, geo, pruned, **kw)
+    if engine == "compiled":
+        assert fast_search.usable(p)
+        plan, stats = fast_search.search(p, geo, pruned, **kw)
+    else:
+        plan, stats = ruin_recreate.search(p, geo, pruned, **kw)
     return assemble(p, pruned, geo, plan, status="FEASIBLE", seconds=0.0), stats
 
 
+@ENGINES
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
-def test_every_plan_passes_the_checker(p):
-    sol, _ = run(p, seed=1, max_work=3000)
+@given(p=problems())
+def test_every_plan_passes_the_checker(engine, p):
+    sol, _ = run(p, engine, seed=1, max_work=3000)
     assert check_solution(p, sol) == []
 
 
-def test_town_week_valid_reproducible_and_better_than_first_come():
+@ENGINES
+def test_town_week_valid_reproducible_and_better_than_first_come(engine):
     p, _ = parse_scenario(town_week(150, 30, seed=5, fixed_share=0.1))
-    a, stats = run(p, seed=3, max_work=60_000)
-    b, _ = run(p, seed=3, max_work=60_000)
+    a, stats = run(p, engine, seed=3, max_work=60_000)
+    b, _ = run(p, engine, seed=3, max_work=60_000)
     assert check_solution(p, a) == []
     assert a.assignments == b.assignments  # same seed and work: same plan
     assert stats["iterations"] > 10
@@ -47,7 +58,8 @@ def test_town_week_valid_reproducible_and_better_than_first_come():
     assert a.objective.priority > first_come(p).objective.priority
 
 
-def test_search_trades_a_long_visit_for_two_that_serve_more():
+@ENGINES
+def test_search_trades_a_long_visit_for_two_that_serve_more(engine):
     # Anna has 120 minutes: the starting plan gives them to the 120-minute visit
     # (priority 3); two 60-minute visits (priority 2 each) serve more.
     p = problem(
@@ -58,18 +70,19 @@ def test_search_trades_a_long_visit_for_two_that_serve_more():
             visit("b", priority=2, windows=((9 * H, 18 * H),)),
         ],
     )
-    sol, stats = run(p, seed=0, max_work=5000, start={0: ((0,), 9 * H)})
+    sol, stats = run(p, engine, seed=0, max_work=5000, start={0: ((0,), 9 * H)})
     assert stats["start"] == 3
     assert {x.visit for x in sol.assignments} == {"a", "b"}
     assert check_solution(p, sol) == []
 
 
-def test_two_volunteer_visit_gets_one_shared_start():
+@ENGINES
+def test_two_volunteer_visit_gets_one_shared_start(engine):
     p = problem(
         [vol("anna"), vol("bea", available=((10 * H, 18 * H),))],
         [visit("pair", volunteers_needed=2, windows=((9 * H, 13 * H),))],
     )
-    sol, _ = run(p, seed=0, max_work=1000)
+    sol, _ = run(p, engine, seed=0, max_work=1000)
     (a,) = sol.assignments
     assert set(a.volunteers) == {"anna", "bea"} and a.start >= 10 * H
     assert check_solution(p, sol) == []
@@ -130,14 +143,15 @@ def test_a_plan_restores_exactly():
     assert other.s.plan() == plan
 
 
-def test_progress_is_reported_but_not_on_every_move():
+@ENGINES
+def test_progress_is_reported_but_not_on_every_move(engine):
     """The web app writes each progress report to the database: at most one per 0.5 s."""
     import time as clock
 
     p, _ = parse_scenario(town_week(300, 60, seed=1))
     said: list[float] = []
     t0 = clock.perf_counter()
-    _, stats = run(p, seed=0, deadline=t0 + 1.5, progress=lambda frac: said.append(frac))
+    _, stats = run(p, engine, seed=0, deadline=t0 + 1.5, progress=lambda frac: said.append(frac))
     elapsed = clock.perf_counter() - t0
     assert said and said == sorted(said) and said[0] >= 0.0 and said[-1] <= 1.0
     assert len(said) <= elapsed / 0.5 + 1
