@@ -3,7 +3,8 @@
 Teresa offers one hour a week and already holds a Wednesday visit. The Monday visit is
 left unserved; the coordinator pins her to it anyway. The re-solve keeps the pin (the
 coordinator decides) and the pinned proposal carries the same words approval would use
-to refuse it, in the coordinator's language.
+to refuse it, in the coordinator's language. A ride pinned past the driver's hours is
+not kept: it is left unserved with the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask_babel import format_date
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import post_form
-from tests.matchrun.scenario import CENTRE, next_monday, start_run
+from tests.matchrun.scenario import CENTRE, next_monday, small_org, start_run
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
@@ -123,3 +124,30 @@ def test_a_pin_within_the_weekly_hours_carries_no_warning(client, inline):
     assert v["load_week_min"] == v["week_limit_min"] == 120
     html = client.get(f"/match/runs/{new.id}").get_data(as_text=True)
     assert "Over their weekly hours" not in html and "would then give" not in html
+
+
+def test_a_ride_pinned_past_the_drivers_hours_is_left_unserved_with_the_reason(client, inline):
+    # Rides are different (and were already): the re-check keeps a pinned driver within
+    # their hours, so the pin is reported under "Not served" rather than kept.
+    o = small_org(with_rides=True)
+    out, _ = shifts_of(o.requests["ride"])
+    driver = o.vols["driver"]
+    driver.volunteer.hours_per_week = 0.25  # 15 minutes: less than one leg
+    db.session.commit()
+    run = start_run(client, o.coordinator, o.monday, "rides")
+    assert run.results["rides"]["proposals"] == []
+    post_form(
+        client,
+        f"/match/runs/{run.id}/pin",
+        {"shift_id": out.id, "person_id": driver.id},
+        page=f"/match/runs/{run.id}",
+    )
+    new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert new.parent_id == run.id and new.status == RunStatus.DONE, new.error
+    assert new.results["rides"]["proposals"] == []
+    assert new.results["rides"]["unserved"] == [
+        {"shift_id": out.id, "reason": "the driver has no hours left this week"}
+    ]
+    html = client.get(f"/match/runs/{new.id}").get_data(as_text=True)
+    assert "the driver has no hours left this week" in html
+    assert "Over their weekly hours" not in html
