@@ -135,6 +135,21 @@ def test_a_both_run_that_fits_proposes_both_and_shows_the_whole_load(client, inl
         assert shift.status == ShiftStatus.APPROVED and _seated(shift) == [w.teresa.id]
 
 
+def test_a_visits_load_counts_the_rides_the_same_run_proposes_after_it(client, inline):
+    # The visits part is solved before the rides exist; the load the coordinator reads
+    # next to the visit must still be Teresa's whole week in this plan.
+    w = Week()
+    w.hours(w.visit_min + w.ride_min)
+    run = w.run(client)
+    (visit,) = run.results["visits"]["proposals"]
+    (ride,) = run.results["rides"]["proposals"]
+    total = w.visit_min + w.ride_min
+    assert visit["volunteers"][0]["load_week_min"] == total
+    assert ride["volunteers"][0]["load_week_min"] == total
+    html = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
+    assert html.count(f"load this week: {total // 60} h {total % 60} min") == 2
+
+
 def test_a_both_run_does_not_propose_a_ride_during_a_proposed_visit(client, inline):
     # The visit can only be 10:00-11:00 on Tuesday; the ride leaves at 10:43 that day.
     w = Week(visit_day=1, ride_day=1, window=(10, 11))

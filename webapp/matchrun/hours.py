@@ -6,7 +6,8 @@ the shifts they already hold (proposed, claimed, approved, confirmed) and, insid
 run, the work the run has planned for them but the database does not hold yet
 (:class:`Planned`: the visit proposals when the rides part is solved after them, a ride
 the coordinator pinned while the visits part is solved). The same count serves the
-solver's limits, the rides re-check and approval.
+solver's limits, the rides re-check, the "load this week" of every proposal once the
+whole run is planned (:func:`count_loads`) and approval.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.people.models import Person
@@ -93,26 +95,29 @@ def _planned(person_id: int, shift: Shift, start: datetime, end: datetime) -> Pl
 
 
 def from_proposals(proposals: Iterable[dict[str, Any]]) -> list[Planned]:
-    """The visit proposals of a run (its stored JSON) as planned work, per volunteer.
+    """Proposals of a run (its stored JSON) as planned work, per volunteer.
 
-    Proposals marked ``fixed`` are approved shifts the database already holds: they are
-    counted as held shifts, not again here. Pinned ones are not held yet: they count."""
+    A visit counts at the time the run proposes (it may move inside its window); a ride
+    counts each of its legs. Proposals marked ``fixed`` are approved shifts the database
+    already holds: they are counted as held shifts, not again here. Pinned ones are not
+    held yet: they count. First come's plan (``baseline.proposals``) reads the same way."""
     wanted = [p for p in proposals if not p.get("fixed")]
     if not wanted:
         return []
-    shifts = {
-        s.id: s
-        for s in db.session.scalars(
-            sa.select(Shift).where(Shift.id.in_({p["shift_id"] for p in wanted}))
-        )
-    }
+    ids = {i for p in wanted for i in (p.get("legs") or [p["shift_id"]])}
+    shifts = {s.id: s for s in db.session.scalars(sa.select(Shift).where(Shift.id.in_(ids)))}
     out = []
     for p in wanted:
+        people = [v["person_id"] for v in p["volunteers"]]
+        if p.get("kind") == "ride":
+            legs = [shifts[i] for i in p["legs"] if i in shifts]
+            out += [_planned(u, leg, leg.starts_at, leg.ends_at) for u in people for leg in legs]
+            continue
         shift = shifts.get(p["shift_id"])
         if shift is None:
             continue
         start, end = datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"])
-        out += [_planned(v["person_id"], shift, start, end) for v in p["volunteers"]]
+        out += [_planned(u, shift, start, end) for u in people]
     return out
 
 
@@ -149,3 +154,45 @@ def by_person(planned: Iterable[Planned]) -> dict[int, list[Planned]]:
 
 def planned_minutes(items: Iterable[Planned], monday: date) -> int:
     return sum(minutes(x) for x in items if x.monday == monday)
+
+
+def count_loads(results: dict[str, Any]) -> None:
+    """Write the week's load into every proposal of a finished run, in place.
+
+    Per volunteer of a proposal: ``load_week_min`` = the minutes of the shifts they hold
+    in the proposal's calendar week (approved ones shown as ``fixed`` among them) plus
+    every other proposal of the run for them that week, whichever part proposed it (a
+    visit's load includes the rides planned after it in a *Both* run), and
+    ``week_limit_min`` = their weekly hours in minutes. Runs once all parts are planned;
+    the page compares the two (a pin may take someone past their hours)."""
+    proposals = [p for part in results.values() for p in part.get("proposals", [])]
+    if not proposals:
+        return
+    planned = by_person(from_proposals(proposals))
+    week_of = {
+        s.id: monday_of(s.occurrence_date)
+        for s in db.session.scalars(
+            sa.select(Shift).where(Shift.id.in_({p["shift_id"] for p in proposals}))
+        )
+    }
+    ids = {v["person_id"] for p in proposals for v in p["volunteers"]}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Person).where(Person.id.in_(ids)).options(selectinload(Person.volunteer))
+        )
+    }
+    held: dict[tuple[int, date], int] = {}  # one query per person and week
+    for p in proposals:
+        monday = week_of.get(p["shift_id"])
+        for v in p["volunteers"]:
+            person = people.get(v["person_id"])
+            if monday is None or person is None or person.volunteer is None:
+                v.setdefault("load_week_min", 0)  # shift or person deleted meanwhile
+                continue
+            if (person.id, monday) not in held:
+                held[person.id, monday] = held_minutes(person.id, monday)
+            v["load_week_min"] = held[person.id, monday] + planned_minutes(
+                planned.get(person.id, []), monday
+            )
+            v["week_limit_min"] = weekly_minutes(person)

@@ -214,19 +214,22 @@ def _check_hours(person: Person, shift: Shift) -> None:
     monday = monday_of(shift.occurrence_date)
     held, limit = held_minutes(person.id, monday), weekly_minutes(person)
     if held > limit:
-        raise MatchError(
-            "volunteer",
-            _l(
-                "%(name)s would then give %(h)s h %(m)s min in the week of %(day)s, more "
-                "than the %(lh)s h %(lm)s min a week they offer",
-                name=person.full_name,
-                h=held // 60,
-                m=held % 60,
-                day=format_date(monday, "long"),
-                lh=limit // 60,
-                lm=limit % 60,
-            ),
-        )
+        raise MatchError("volunteer", over_hours(person, monday, held, limit))
+
+
+def over_hours(person: Person, monday: date, total: int, limit: int) -> Any:
+    """Why ``total`` minutes in the week of ``monday`` are too many for ``person``: the
+    words approval refuses with, and the results page warns with next to a pin."""
+    return _l(
+        "%(name)s would then give %(h)s h %(m)s min in the week of %(day)s, more "
+        "than the %(lh)s h %(lm)s min a week they offer",
+        name=person.full_name,
+        h=total // 60,
+        m=total % 60,
+        day=format_date(monday, "long"),
+        lh=limit // 60,
+        lm=limit % 60,
+    )
 
 
 def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:

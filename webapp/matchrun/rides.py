@@ -259,7 +259,7 @@ def solve_rides_range(
         groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned
     )
     baseline = _assign(groups, people, speed, {}, lambda g: None, by_id, baseline_planned)
-    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None, mine)
+    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None)
 
 
 def _assign(groups, people, speed, pins, choice, by_id, planned):  # type: ignore[no-untyped-def]
@@ -300,14 +300,10 @@ def _assign(groups, people, speed, pins, choice, by_id, planned):  # type: ignor
     return out
 
 
-def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Proposals (the driver's load that week is added by the worker once the whole run is
+    planned: ``hours.count_loads``), unserved groups with the reason, both summaries."""
     proposals, unserved = [], []
-    loads: dict[tuple[int, date], int] = {}
-    for g in groups:
-        person, _ = plan[g[0].id]
-        if person:
-            week = monday_of(g[0].occurrence_date)
-            loads[person.id, week] = loads.get((person.id, week), 0) + sum(map(minutes, g))
     for g in groups:
         person, note = plan[g[0].id]
         if person is None:
@@ -320,7 +316,6 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dic
             )
             unserved.append({"shift_id": g[0].id, "reason": reason})
             continue
-        week = monday_of(g[0].occurrence_date)
         km = volunteer_distance(person, g[0])
         slot = next(
             (
@@ -352,9 +347,6 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved, planned) -> dic
                         if slot
                         else None,
                         "continuity": g[0].request.preferred_volunteer_id == person.id,
-                        "load_week_min": loads.get((person.id, week), 0)
-                        + held_minutes(person.id, week)
-                        + planned_minutes(planned.get(person.id, []), week),
                     }
                 ],
             }

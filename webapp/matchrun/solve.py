@@ -31,7 +31,8 @@ def _summary(sol: VisitSolution) -> dict[str, Any]:
 
 
 def _proposals(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[str, Any]]:
-    loads = {u: w.outside_minutes.get(u, 0) + m for u, m in sol.loads.items()}
+    """The week's proposals; each volunteer's load that week is added by the worker once
+    the whole run is planned (``hours.count_loads``: rides proposed later included)."""
     out = []
     for a in sol.assignments:
         out.append(
@@ -48,7 +49,6 @@ def _proposals(w: WeekInput, sol: VisitSolution, pinned: set[str]) -> list[dict[
                         "km": d.distance_km,
                         "slot": [w.at(d.slot[0]).isoformat(), w.at(d.slot[1]).isoformat()],
                         "continuity": d.continuity,
-                        "load_week_min": loads.get(d.volunteer, 0),
                     }
                     for d in a.details
                 ],

@@ -15,6 +15,7 @@ from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun.forms import RunForm
+from webapp.matchrun.hours import monday_of
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.reasons import error_text, progress_text, reason_text
 from webapp.people.models import Person
@@ -103,16 +104,25 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
             shift = shifts.get(p["shift_id"])
             if shift is None:
                 continue
+            decision = (run.decisions or {}).get(str(p["shift_id"]))
+            open_ = not (decision or p.get("fixed"))
             rows.append(
                 {
                     "p": p,
                     "shift": shift,
                     "start": datetime.fromisoformat(p["start"]).astimezone(tz),
                     "end": datetime.fromisoformat(p["end"]).astimezone(tz),
-                    "decision": (run.decisions or {}).get(str(p["shift_id"])),
+                    "decision": decision,
                     "first_come_unfilled": p["shift_id"] in baseline_unserved,
                     "volunteers": [
-                        dict(v, person=people.get(v["person_id"]), slot_text=_slot(v, tz))
+                        dict(
+                            v,
+                            person=people.get(v["person_id"]),
+                            slot_text=_slot(v, tz),
+                            over_hours=_over_hours(v, people.get(v["person_id"]), shift)
+                            if open_
+                            else None,
+                        )
                         for v in p["volunteers"]
                     ],
                     "choices": _labelled(ops.eligible_for(shift, pool))
@@ -151,6 +161,16 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _over_hours(v: dict[str, Any], person: Person | None, shift: Shift) -> Any:
+    """The warning for a volunteer whose week in this run goes past their weekly hours
+    (in practice a pin: the solver itself keeps within them), else ``None``. Approval
+    would refuse it in the same words; the pin stays, the coordinator decides."""
+    load, limit = v.get("load_week_min", 0), v.get("week_limit_min")
+    if person is None or limit is None or load <= limit:
+        return None
+    return ops.over_hours(person, monday_of(shift.occurrence_date), load, limit)
 
 
 def _labelled(people: list[Person]) -> list[tuple[int, str]]:

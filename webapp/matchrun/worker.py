@@ -55,8 +55,9 @@ def run(run_id: int) -> RunStatus:
 
     Scope *Both* solves the visits, then the rides, and one weekly limit holds across
     the two: the visits part keeps free the rides pinned to a driver, and the rides part
-    counts the visits just proposed (its first-come baseline: first come's visits)."""
-    from webapp.matchrun.hours import from_proposals, pinned_rides
+    counts the visits just proposed (its first-come baseline: first come's visits). Once
+    every part is planned, each proposal's "load this week" counts the whole run."""
+    from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
     from webapp.matchrun.rides import solve_rides_range
     from webapp.matchrun.solve import solve_visits_range
 
@@ -106,6 +107,8 @@ def run(run_id: int) -> RunStatus:
                 baseline_planned=from_proposals(visits.get("baseline", {}).get("proposals", [])),
             )
             db.session.rollback()
+        count_loads(results)  # after the rides: a visit's load counts them too
+        db.session.rollback()
         _update(
             run_id,
             status=RunStatus.DONE,
