@@ -26,9 +26,12 @@ try:
 except ImportError:  # numba missing: the Python search serves alone
     kernel = None  # type: ignore[assignment]
 
-# Same values and meaning as matching.week_plan / matching.ruin_recreate.
+# Same values and meaning as matching.week_plan / matching.ruin_recreate, except STALL
+# (moves without a level-1 gain, per visit, before the search hands over to CP-SAT):
+# moves are cheap here, and at 200 x 50 stopping after 100 x visits left 421-422 where
+# 500 x visits reached 423-425 (seeds 0-2, 6.5 s).
 PREFERRED_BONUS, PRESSURE_WEIGHT = 1000.0, 0.5
-STALL, POLISH_FROM = 100, 0.85
+STALL, POLISH_FROM = 500, 0.85
 PROGRESS_SECONDS = 0.5
 # The travel table is n x n int16: 2,000 visits take 8 MB; beyond this many, the Python
 # search (a dictionary of the pairs it meets) serves.
