@@ -173,7 +173,6 @@ def _state(sta) -> kernel.State:
         log_kind=np.zeros(2 * n + 4, np.int64),
         saved_tot=np.zeros(3),
         mark=np.zeros(n, np.int64),
-        vmark=np.zeros(nj, np.int64),
         best_js=np.full((n, 2), -1, np.int64),
         best_start=np.full(n, -1, np.int64),
         best_key=np.zeros(3, np.int64),

@@ -107,8 +107,7 @@ class State(NamedTuple):
     log_j: np.ndarray  # int64[K, 2]: volunteers a removed visit had
     log_kind: np.ndarray
     saved_tot: np.ndarray  # float64[3]
-    mark: np.ndarray  # int64[n]: scratch stamps (visit sets)
-    vmark: np.ndarray  # int64[J]: scratch stamps (volunteer sets)
+    mark: np.ndarray  # int64[n]: scratch stamps (visit sets: +stamp waiting, -stamp pool)
     best_js: np.ndarray  # int64[n, 2]
     best_start: np.ndarray  # int64[n]
     best_key: np.ndarray  # int64[3]: priority, continuity, -km in micro-km
