@@ -31,3 +31,27 @@ def post_form(
 
 def login(client: FlaskClient, email: str, password: str):  # type: ignore[no-untyped-def]
     return post_form(client, "/login", {"email": email, "password": password})
+
+
+def messages_to(person, kind: str | None = None) -> list:  # type: ignore[no-untyped-def]
+    """The outbox rows addressed to ``person`` (not copies to a guardian), oldest first."""
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+    from webapp.notifications.models import Notification
+
+    query = sa.select(Notification).where(
+        Notification.person_id == person.id, ~Notification.is_guardian_copy
+    )
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return list(db.session.scalars(query.order_by(Notification.id)))
+
+
+# What volunteers are told when a booked shift changes under them (approvals aside).
+NOTICE_KINDS = ("shift_released", "shift_cancelled", "shift_changed")
+
+
+def notices_to(person) -> list:  # type: ignore[no-untyped-def]
+    """Messages to ``person`` about a shift taken from them, cancelled or changed."""
+    return [m for m in messages_to(person) if m.kind in NOTICE_KINDS]

@@ -32,9 +32,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from webapp.cli import register_cli
     from webapp.core import navigation
     from webapp.errors import register_error_handlers
+    from webapp.jobs import init_jobs
+    from webapp.listeners import connect_listeners
 
     navigation.init_app(app)
     register_blueprints(app)
+    connect_listeners(app)
+    init_jobs(app)
     register_error_handlers(app)
     register_cli(app)
     return app

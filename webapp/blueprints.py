@@ -1,33 +1,32 @@
-"""One blueprint per feature; registered here in one place."""
+"""Every blueprint, registered in one place.
+
+A feature's routes live in its ``views.py`` (which creates the blueprint ``bp``); routes
+for another audience of the same feature live beside it (``coordinator_views.py``,
+``api.py``) and attach to that ``bp``. Importing them here, before registering, is what
+attaches them: nothing else imports a views module.
+"""
 
 from flask import Flask
 
+from webapp.auth.views import bp as auth_bp
+from webapp.core.views import bp as core_bp
+from webapp.matchrun.views import bp as matchrun_bp
+from webapp.notifications import views as notifications_views
+from webapp.people import coordinator_views as people_coordinator_views  # noqa: F401
+from webapp.people.views import bp as people_bp
+from webapp.requests import change_views as requests_change_views  # noqa: F401
+from webapp.requests.views import bp as requests_bp
+from webapp.scheduler.views import bp as scheduler_bp
+from webapp.shifts import coordinator_views as shifts_coordinator_views  # noqa: F401
+from webapp.shifts.views import bp as shifts_bp
+from webapp.timebank.api import bp as timebank_api_bp
+from webapp.timebank.views import bp as timebank_bp
+
+BLUEPRINTS = (core_bp, auth_bp, people_bp, matchrun_bp, requests_bp, shifts_bp, timebank_bp,
+              timebank_api_bp, notifications_views.bp, scheduler_bp)
+
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.auth.views import bp as auth_bp
-    from webapp.core.views import bp as core_bp
-    from webapp.matchrun.views import bp as matchrun_bp
-    from webapp.people.views import bp as people_bp
-    from webapp.timebank.api import bp as timebank_api_bp
-    from webapp.timebank.views import bp as timebank_bp
-
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(people_bp)
-    app.register_blueprint(matchrun_bp)
-
-    from webapp.requests.views import bp as requests_bp
-    from webapp.shifts.views import bp as shifts_bp
-
-    app.register_blueprint(requests_bp)
-    app.register_blueprint(shifts_bp)
-
-    app.register_blueprint(timebank_bp)
-    app.register_blueprint(timebank_api_bp)
-
-    from webapp.notifications import views as notifications_views
-    from webapp.scheduler.views import bp as scheduler_bp
-
     notifications_views.init_app(app)
-    app.register_blueprint(notifications_views.bp)
-    app.register_blueprint(scheduler_bp)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)

@@ -2,18 +2,20 @@
 
 from flask import Flask
 
+from webapp.demo.cli import demo_cli
+from webapp.notifications.cli import notifications_cli
+from webapp.orgs.cli import admin_cli, org_cli
+from webapp.places.cli import places_cli
+from webapp.requests import cli as requests_cli  # noqa: F401  (adds `shifts extend-horizon`)
+from webapp.scheduler.cli import scheduler_cli
+from webapp.shifts.cli import shifts_cli
+from webapp.timebank.cli import ledger_cli
+from webapp.translations_cli import translate_cli
+
+GROUPS = (org_cli, admin_cli, places_cli, demo_cli, translate_cli, shifts_cli, ledger_cli,
+          scheduler_cli, notifications_cli)
+
 
 def register_cli(app: Flask) -> None:
-    from webapp.demo.cli import demo_cli
-    from webapp.notifications.cli import notifications_cli
-    from webapp.orgs.cli import admin_cli, org_cli
-    from webapp.places.cli import places_cli
-    from webapp.scheduler.cli import scheduler_cli
-    from webapp.shifts.cli import shifts_cli
-    from webapp.timebank.cli import ledger_cli
-    from webapp.translations_cli import translate_cli
-
-    groups = (org_cli, admin_cli, places_cli, demo_cli, translate_cli, shifts_cli, ledger_cli,
-              scheduler_cli, notifications_cli)
-    for group in groups:
+    for group in GROUPS:
         app.cli.add_command(group)

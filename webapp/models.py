@@ -3,7 +3,10 @@
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
-from webapp.orgs.models import Organisation  # noqa: F401
+from webapp.orgs.models import (
+    Organisation,  # noqa: F401
+    OrganisationSettings,  # noqa: F401
+)
 from webapp.people.models import (  # noqa: F401
     Absence,
     AvailabilitySlot,
@@ -13,18 +16,11 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
-from webapp.requests.models import OrganisationSettings, Request, RequestWindow  # noqa: F401
-from webapp.scheduler.models import (  # noqa: F401
-    CredentialWarning,
-    JobRun,
-    OrganisationSchedule,
-)
 from webapp.shifts.models import (  # noqa: F401
     Assignment,
     CalendarToken,
     CheckIn,
     Shift,
     ShiftEvent,
-    ShiftNotice,
 )
 from webapp.timebank.models import Account, ApiToken, LedgerPolicy, Transfer  # noqa: F401

@@ -15,7 +15,7 @@ from flask import abort
 from flask_login import current_user
 
 from webapp.auth.models import Role, User
-from webapp.extensions import db
+from webapp.extensions import db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +30,16 @@ def is_coordinator(user: User) -> bool:
 
 def is_member(user: User) -> bool:
     return user.is_authenticated and user.role == Role.MEMBER and user.person is not None
+
+
+def is_volunteer(user: User) -> bool:
+    """A member who volunteers (or helps as a neighbour) and has a volunteer profile."""
+    return is_member(user) and user.person.is_volunteer and user.person.volunteer is not None
+
+
+def is_resident(user: User) -> bool:
+    """A member who may ask for visits and rides (a resident or a neighbour)."""
+    return is_member(user) and (user.person.is_resident or user.person.is_neighbour)
 
 
 def same_organisation(user: User, obj: Any) -> bool:
@@ -60,8 +70,6 @@ def require(predicate: Callable[[User], bool]) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from webapp.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not predicate(current_user):
@@ -76,6 +84,8 @@ def require(predicate: Callable[[User], bool]) -> Callable[[F], F]:
 coordinator_required = require(is_coordinator)
 admin_required = require(is_admin)
 member_required = require(is_member)
+volunteer_required = require(is_volunteer)
+resident_required = require(is_resident)
 
 
 def get_in_org_or_404(model: type, obj_id: int, user: User) -> Any:
@@ -84,15 +94,3 @@ def get_in_org_or_404(model: type, obj_id: int, user: User) -> Any:
     if obj is None or not same_organisation(user, obj):
         abort(404)
     return obj
-
-
-def get_person_or_404(person_id: int, for_user: User, manage: bool = False) -> Any:
-    from webapp.people.models import Person
-
-    person = db.session.get(Person, person_id)
-    if person is None or not same_organisation(for_user, person):
-        abort(404)
-    allowed = can_manage_person(for_user, person) if manage else can_view_person(for_user, person)
-    if not allowed:
-        abort(403)
-    return person

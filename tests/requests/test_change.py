@@ -16,7 +16,7 @@ from tests.factories import (
     make_user,
     make_volunteer,
 )
-from tests.helpers import login, post_form
+from tests.helpers import login, messages_to, notices_to, post_form
 from tests.shifts.builders import (
     HOSPITAL,
     in_days,
@@ -28,7 +28,7 @@ from tests.shifts.builders import (
 from webapp.extensions import db
 from webapp.requests.models import Request, RequestStatus
 from webapp.shifts import operations as ops
-from webapp.shifts.models import ShiftNotice, ShiftStatus
+from webapp.shifts.models import ShiftStatus
 
 S = ShiftStatus
 
@@ -120,8 +120,8 @@ def test_a_new_time_makes_a_new_request_and_tells_the_volunteer(client, db_sessi
     assert old.status == RequestStatus.CANCELLED and old.cancel_reason == "request changed"
     assert all(s.status == S.CANCELLED for s in old_shifts)
     assert {s.cancel_reason for s in old_shifts} == {"request changed"}
-    notice = db.session.scalars(sa.select(ShiftNotice).where(ShiftNotice.person_id == vol.id)).one()
-    assert (notice.code, notice.reason) == ("cancelled", "request changed")
+    (notice,) = notices_to(vol)
+    assert notice.kind == "shift_cancelled" and "Reason: request changed" in notice.body
     assert new.status == RequestStatus.ACTIVE and new.notes == "Ring twice"
     assert [(w.start.hour, w.end.hour) for w in new.windows] == [(15, 17)]
     assert [s.status for s in shifts_of(new)] == [S.OPEN]
@@ -167,7 +167,7 @@ def test_a_refused_change_keeps_the_input_and_the_old_shifts(client, db_session,
     db.session.expire_all()
     assert len(_requests_of(req.resident)) == 1
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
-    assert not db.session.query(ShiftNotice).filter_by(person_id=vol.id).count()
+    assert not notices_to(vol)
 
 
 def test_an_unchanged_form_cancels_nothing(client, db_session):
@@ -178,7 +178,7 @@ def test_an_unchanged_form_cancels_nothing(client, db_session):
     assert "Nothing changed, so the shifts stay as they were." in resp.get_data(as_text=True)
     assert len(_requests_of(req.resident)) == 1
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
-    assert not db.session.query(ShiftNotice).filter_by(person_id=vol.id).count()
+    assert not notices_to(vol)
 
 
 def test_only_new_notes_keep_the_shifts(client, db_session):
@@ -190,8 +190,7 @@ def test_only_new_notes_keep_the_shifts(client, db_session):
     assert "The day and time stay" in resp.get_data(as_text=True)
     assert len(_requests_of(req.resident)) == 1 and req.notes == "The gate code is 1234"
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
-    codes = db.session.scalars(sa.select(ShiftNotice.code).where(ShiftNotice.person_id == vol.id))
-    assert list(codes) == ["changed"]
+    assert [m.kind for m in notices_to(vol)] == ["shift_changed"]
 
 
 @pytest.mark.parametrize(
@@ -280,4 +279,4 @@ def test_the_resident_moves_her_ride_from_my_visits_and_rides(client, db_session
     assert new.stay_minutes == 60 and new.passengers == 1
     out, back = shifts_of(new)
     assert back.starts_at - out.starts_at > timedelta(minutes=60)
-    assert db.session.query(ShiftNotice).filter_by(person_id=vol.id, code="cancelled").count() == 2
+    assert len(messages_to(vol, "shift_cancelled")) == 1  # one per ride, both legs

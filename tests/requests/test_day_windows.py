@@ -17,9 +17,9 @@ from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
 from tests.helpers import csrf_from, login, post_form
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz
 from webapp.requests.forms import CoordinatorChangeForm, window_data
 from webapp.requests.models import Request, RequestStatus
-from webapp.shifts.timeutil import org_tz
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 

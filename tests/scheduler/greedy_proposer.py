@@ -8,13 +8,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from webapp.extensions import db
+from webapp.shifts import operations as ops
+from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.tasks import eligible_volunteers
 
 
 def propose_shifts(org_id: int, start: datetime, end: datetime, now: datetime) -> int:
-    from webapp.scheduler.shift_tasks import _eligible  # noqa: I001 (shifts may be absent)
-    from webapp.shifts import operations as ops
-    from webapp.shifts.models import Shift, ShiftStatus
-
     shifts = db.session.scalars(
         sa.select(Shift).where(Shift.organisation_id == org_id, Shift.status == ShiftStatus.OPEN,
                                Shift.starts_at >= start, Shift.starts_at < end)
@@ -22,7 +21,7 @@ def propose_shifts(org_id: int, start: datetime, end: datetime, now: datetime) -
     ).all()
     count = 0
     for shift in shifts:
-        candidates = _eligible(org_id, shift)
+        candidates = eligible_volunteers(org_id, shift)
         if candidates:
             ops.propose(shift, candidates[0], None)
             count += 1

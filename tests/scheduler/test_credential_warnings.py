@@ -10,9 +10,9 @@ import time_machine
 from tests.factories import make_coordinator, make_org, make_volunteer
 from webapp.extensions import db
 from webapp.notifications.models import Notification
+from webapp.orgs.models import OrganisationSchedule
 from webapp.people.models import Credential, CredentialKind
-from webapp.scheduler.models import OrganisationSchedule
-from webapp.scheduler.tasks import run_credential_warnings
+from webapp.people.tasks import run_credential_warnings
 
 # 07:00 in Rome on 2 March 2026 is 06:00 UTC (default daily hour: 7).
 MORNING = datetime(2026, 3, 2, 6, 5, tzinfo=UTC)

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from tests.factories import make_org
 from webapp.extensions import db
-from webapp.scheduler.models import JobRun, OrganisationSchedule, schedule_for
+from webapp.orgs.models import OrganisationSchedule
+from webapp.orgs.settings import schedule_for
+from webapp.scheduler.models import JobRun
 from webapp.scheduler.runs import claim_run, floor_time, for_each_org, last_local_time
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from importlib.util import find_spec
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,18 +10,17 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.extensions import db
+from webapp.matchrun import tasks as match_jobs
 from webapp.notifications.models import Channel, Notification
 from webapp.notifications.queries import people_to_phone
-
-# Skipped as a whole until the shifts feature is installed.
-ops = pytest.importorskip("webapp.shifts.operations")
-ShiftStatus = pytest.importorskip("webapp.shifts.models").ShiftStatus
-jobs = pytest.importorskip("webapp.scheduler.shift_tasks")
-match_jobs = pytest.importorskip("webapp.scheduler.match_tasks")
-_builders = pytest.importorskip("tests.shifts.builders")
-in_days, make_request = _builders.in_days, _builders.make_request
-shifts_of, visit_draft = _builders.shifts_of, _builders.visit_draft
+from webapp.requests import tasks as request_jobs
+from webapp.shifts import operations as ops
+from webapp.shifts import tasks as jobs
+from webapp.shifts.models import ShiftStatus
+from webapp.timebank import tasks as ledger_jobs
+from webapp.timebank.models import Transfer
 
 S = ShiftStatus
 ROME = ZoneInfo("Europe/Rome")
@@ -175,11 +173,9 @@ def test_auto_confirm_completes_pays_once_and_thanks(db_session):
     _run(jobs.run_auto_confirm, shift.ends_at + timedelta(hours=48, minutes=5))
     _run(jobs.run_auto_confirm, shift.ends_at + timedelta(hours=48, minutes=20))
     assert shift.status == S.COMPLETED
-    if find_spec("webapp.timebank") is not None:  # the time bank credits the hours once
-        from webapp.timebank.models import Transfer
-
-        paid = list(db.session.scalars(sa.select(Transfer).where(Transfer.shift_id == shift.id)))
-        assert [t.amount for t in paid] == [60]
+    # The time bank credits the hours once.
+    paid = list(db.session.scalars(sa.select(Transfer).where(Transfer.shift_id == shift.id)))
+    assert [t.amount for t in paid] == [60]
     [thanks] = _msgs("shift_thanks", vol.id)
     assert "60 minutes" in thanks.body
 
@@ -192,26 +188,25 @@ def test_extend_horizon_job_creates_the_next_weeks_once(db_session):
                                         end_date=start + timedelta(weeks=20)), actor=coord)
     before = len(shifts_of(req))
     later = _local(date.today() + timedelta(weeks=3), 7)
-    _run(jobs.run_extend_horizon, later)
+    _run(request_jobs.run_extend_horizon, later)
     after = len(shifts_of(req))
     assert after > before
-    _run(jobs.run_extend_horizon, later + timedelta(minutes=10))
+    _run(request_jobs.run_extend_horizon, later + timedelta(minutes=10))
     assert len(shifts_of(req)) == after
 
 
 def test_ledger_audit_alerts_coordinators_on_a_difference(db_session):
-    pytest.importorskip("webapp.timebank")
     from webapp.timebank.accounts import account_for
 
     org, coord, resident, shift, vol = _setup()
     night = _local(date.today() + timedelta(days=1), 3)
-    _run(jobs.run_ledger_audit, night)
+    _run(ledger_jobs.run_ledger_audit, night)
     assert _msgs("ledger_audit_failed") == []
     account = account_for(vol)
     db.session.execute(sa.text("UPDATE timebank_account SET balance = 999 WHERE id = :i"),
                        {"i": account.id})
     db.session.expire_all()  # the job's own session would read it fresh
-    _run(jobs.run_ledger_audit, night + timedelta(days=1))
+    _run(ledger_jobs.run_ledger_audit, night + timedelta(days=1))
     [alert] = _msgs("ledger_audit_failed")
     assert alert.user_id == coord.id and "999" in alert.body
 
@@ -257,10 +252,12 @@ def test_propose_matches_uses_the_installed_matcher_and_tells_coordinators(
     assert _msgs("shift_approved") == []  # the volunteer hears only once approved
 
 
-def test_without_a_matcher_the_job_says_so(db_session, app, monkeypatch):
+def test_a_proposer_setting_that_names_nothing_stops_the_job_with_its_name(
+    db_session, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "webapp.nothing_here:propose")
-    monkeypatch.setattr(match_jobs, "has_matchrun", lambda: False)
-    assert match_jobs.run_propose_matches(datetime.now(UTC)) == "no matching integration installed"
+    with pytest.raises(RuntimeError, match="SCHEDULER_PROPOSER='webapp.nothing_here:propose'"):
+        match_jobs.run_propose_matches(datetime.now(UTC))
 
 
 def test_shifts_cancelled_inside_a_flush_still_tell_the_volunteer(db_session):
@@ -275,7 +272,6 @@ def test_shifts_cancelled_inside_a_flush_still_tell_the_volunteer(db_session):
 
 
 def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app, monkeypatch):
-    pytest.importorskip("webapp.matchrun")
     from webapp.matchrun.models import MatchRun, RunStatus
 
     monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "")
@@ -292,7 +288,6 @@ def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app
 
 
 def test_auto_confirm_that_cannot_pay_alerts_coordinators_and_others_go_ahead(db_session):
-    pytest.importorskip("webapp.timebank")
     from webapp.timebank.accounts import chest, set_lower_limit
 
     org, coord, resident, shift, vol = _setup()

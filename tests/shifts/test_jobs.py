@@ -5,8 +5,9 @@ from datetime import timedelta
 from tests.factories import make_org
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.extensions import db
+from webapp.requests.planning import extend_horizon
 from webapp.shifts.models import ShiftStatus
-from webapp.shifts.tasks import extend_horizons, mark_unfilled
+from webapp.shifts.operations import mark_unfilled
 
 
 def test_jobs_are_idempotent(db_session):
@@ -16,11 +17,11 @@ def test_jobs_are_idempotent(db_session):
     req = make_request(org, visit_draft(start, recurring=True, end_date=end))
     before = len(shifts_of(req))
     later = shifts_of(req)[0].starts_at + timedelta(weeks=2)
-    assert extend_horizons(now=later) >= 1
-    assert extend_horizons(now=later) == 0
+    assert extend_horizon(org.id, now=later) >= 1
+    assert extend_horizon(org.id, now=later) == 0
     assert len(shifts_of(req)) > before
-    assert mark_unfilled(now=later) == 3  # weeks 0, 1 and 2 have started
-    assert mark_unfilled(now=later) == 0
+    assert mark_unfilled(org.id, now=later) == 3  # weeks 0, 1 and 2 have started
+    assert mark_unfilled(org.id, now=later) == 0
     db.session.expire_all()
     assert [s.status for s in shifts_of(req)[:3]] == [ShiftStatus.UNFILLED] * 3
 

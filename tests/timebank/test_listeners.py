@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from tests.factories import make_org, make_resident, make_volunteer
 from tests.timebank.helpers import real_shift_ids
 from webapp.timebank.accounts import account_for, chest
-from webapp.timebank.listeners import connect, pay_completed_shift, shift_payments
+from webapp.timebank.listeners import pay_completed_shift, pay_for_legs, shift_payments
 from webapp.timebank.payments import pay_for_shift
 
 
@@ -42,14 +40,14 @@ def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: 
             _Row(volunteer_id=v2.id, actual_start=None, actual_end=None),
         ],
     )
-    assert shift_payments(shift) == (shift_id, sorted([(v1.id, 135), (v2.id, 60)]))
-    paid = pay_completed_shift(shift, actor=None)
+    assert shift_payments([shift]) == (shift_id, sorted([(v1.id, 135), (v2.id, 60)]))
+    paid = pay_for_legs([shift], actor=None)
     assert [(t.kind.value, t.amount, t.shift_id) for t in paid] == [
         ("ride", 135, shift_id),
         ("ride", 60, shift_id),
     ]
     assert account_for(res).balance == -195
-    assert pay_completed_shift(shift, actor=None) == paid  # completing again pays nothing
+    assert pay_for_legs([shift], actor=None) == paid  # completing again pays nothing
 
 
 def test_erased_resident_is_paid_for_by_the_chest(db_session):  # type: ignore[no-untyped-def]
@@ -67,7 +65,7 @@ def test_erased_resident_is_paid_for_by_the_chest(db_session):  # type: ignore[n
     assert chest(org.id).balance == -30 and account_for(vol).balance == 30
 
 
-def test_connected_to_shift_completed_when_shifts_is_installed():  # type: ignore[no-untyped-def]
-    signals = pytest.importorskip("webapp.shifts.signals")
-    assert connect()
-    assert signals.shift_completed.receivers, "the time bank listens to shift_completed"
+def test_connected_to_shift_completed_at_app_creation(app):  # type: ignore[no-untyped-def]
+    from webapp.shifts.signals import shift_completed
+
+    assert pay_completed_shift in list(shift_completed.receivers_for(object()))

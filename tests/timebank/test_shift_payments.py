@@ -1,8 +1,5 @@
-"""Completing real shifts pays their volunteers once (needs the shifts feature).
-
-Skipped until ``webapp.shifts`` is on this branch; uses the shifts feature's own
-operations and test builders, no shortcuts.
-"""
+"""Completing real shifts pays their volunteers once, with the shifts feature's own
+operations and test builders, no shortcuts."""
 
 from __future__ import annotations
 
@@ -12,15 +9,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-shift_ops = pytest.importorskip("webapp.shifts.operations")
-builders = pytest.importorskip("tests.shifts.builders")
-
-from tests.factories import make_coordinator, make_org, make_volunteer  # noqa: E402
-from webapp.db import utcnow  # noqa: E402
-from webapp.extensions import db  # noqa: E402
-from webapp.timebank.accounts import account_for  # noqa: E402
-from webapp.timebank.audit import audit  # noqa: E402
-from webapp.timebank.models import Transfer  # noqa: E402
+from tests.factories import make_coordinator, make_org, make_volunteer
+from tests.shifts import builders
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.shifts import operations as shift_ops
+from webapp.shifts import tasks as shift_jobs
+from webapp.timebank.accounts import account_for
+from webapp.timebank.audit import audit
+from webapp.timebank.models import Transfer
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +78,35 @@ def test_a_ride_pays_the_driver_door_to_door_including_the_wait(db_session):  # 
     assert payment.kind.value == "ride" and payment.shift_id == out.id
     assert payment.amount == round((end - start).total_seconds() / 60)
     assert payment.amount > (out.ends_at - out.starts_at).total_seconds() / 60 * 2  # the wait
+
+
+def _booked_ride(org, coord):  # type: ignore[no-untyped-def]
+    req = builders.make_request(org, builders.ride_draft(), actor=coord)
+    out, back = builders.shifts_of(req)
+    driver = make_volunteer(org, driving=True, visits=False)
+    shift_ops.assign(out, driver, coord)
+    _into_the_past([out, back], hours=72)
+    return out, back, driver
+
+
+def test_an_auto_confirmed_ride_is_paid_once_like_a_hand_completed_one(db_session):  # type: ignore[no-untyped-def]
+    """One payment path: the auto-confirm job completes through the shift operations and
+    the time bank's listener pays, with the same minutes as a coordinator's "done"."""
+    org = make_org()
+    coord = make_coordinator(org)
+    by_hand, by_hand_back, hand_driver = _booked_ride(org, coord)
+    by_job, by_job_back, job_driver = _booked_ride(org, coord)
+    shift_ops.complete(by_hand, coord)
+    now = by_job_back.ends_at + timedelta(hours=49)
+    shift_jobs.run_auto_confirm(now)
+    shift_jobs.run_auto_confirm(now + timedelta(minutes=20))  # a later run pays nothing more
+    assert by_job.status == by_job_back.status == shift_ops.S.COMPLETED
+    paid = {t.shift_id: t for t in _transfers(org.id)}
+    assert sorted(paid) == sorted([by_hand.id, by_job.id])  # exactly one payment each
+    door_to_door = round((by_job_back.ends_at - by_job.starts_at).total_seconds() / 60)
+    assert paid[by_job.id].amount == paid[by_hand.id].amount == door_to_door
+    assert account_for(job_driver).balance == account_for(hand_driver).balance == door_to_door
+    assert audit(org.id).ok
 
 
 def test_completing_a_shift_twice_concurrently_pays_once(app, committed_db):  # type: ignore[no-untyped-def]

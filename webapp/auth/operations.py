@@ -5,18 +5,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.auth import passwords, sessions, throttle, tokens
+from webapp.auth import passwords, sessions, signals, throttle, tokens
 from webapp.auth.models import User
-from webapp.db import utcnow
+from webapp.core.errors import FieldError
 from webapp.extensions import db
-
-RESET_KIND = "password_reset"
 
 
 @dataclass(frozen=True)
@@ -52,12 +49,11 @@ def email_taken(email: str) -> bool:
     )
 
 
-class PasswordError(ValueError):
-    """Broken rules keyed by form field name (the view shows each next to its field)."""
+class PasswordError(FieldError):
+    """Broken password rules; ``wait_seconds`` when too many wrong passwords were typed."""
 
     def __init__(self, errors: dict[str, str], wait_seconds: int = 0) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(errors, wait_seconds=wait_seconds)
         self.wait_seconds = wait_seconds
 
 
@@ -109,34 +105,21 @@ def change_password(user: User, current: str, new: str, repeat: str, address: st
 
 
 def request_reset(email: str, link_for: Callable[[str], str]) -> bool:
-    """Queue a "choose a new password" e-mail if ``email`` is an active login of an
+    """Ask for a "choose a new password" e-mail if ``email`` is an active login of an
     organisation; the caller answers the same either way. ``link_for(token)`` builds the
     absolute link. Returns whether a message was queued (for tests and logs only).
 
-    Admins (no organisation, so no outbox) set their password with the CLI. At most
-    ``PASSWORD_RESET_MAILS_PER_HOUR`` messages per account and hour."""
-    from webapp.notifications.models import Notification
-    from webapp.notifications.operations import enqueue_login_email
-
+    Admins (no organisation, so no outbox) set their password with the CLI. The
+    notifications feature queues the e-mail (see :mod:`webapp.auth.signals`), at most
+    ``PASSWORD_RESET_MAILS_PER_HOUR`` per account and hour."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active or user.organisation_id is None:
         return False
-    recent = db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id,
-            Notification.kind == RESET_KIND,
-            Notification.created_at > utcnow() - timedelta(hours=1),
-        )
-    )
-    if recent >= current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]:
-        return False
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    enqueue_login_email(
-        user,
-        RESET_KIND,
-        {"email": user.email, "link": link_for(tokens.make_token(user)), "minutes": max_age // 60},
+    answers = signals.reset_link_requested.send(
+        user, link=link_for(tokens.make_token(user)), minutes=max_age // 60
     )
-    return True
+    return any(queued for _receiver, queued in answers)
 
 
 def reset_password(token: str, new: str, repeat: str) -> User:

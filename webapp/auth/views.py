@@ -13,11 +13,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import Form
 
 from webapp.auth import operations, sessions, throttle, tokens
 from webapp.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from webapp.auth.passwords import MIN_LENGTH
+from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 
@@ -89,11 +89,6 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login"))
 
 
-def attach_errors(form: Form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
-
-
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():  # type: ignore[no-untyped-def]
@@ -109,7 +104,7 @@ def change_password():  # type: ignore[no-untyped-def]
             )
         except operations.PasswordError as error:
             db.session.commit()  # keep the failure count of a wrong current password
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
             status = 429 if error.wait_seconds else 200
             return _change_page(form), status
         db.session.commit()
@@ -175,7 +170,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
         try:
             operations.reset_password(token, form.new_password.data, form.repeat.data)
         except operations.PasswordError as error:  # raised before anything changed
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             if current_user.is_authenticated:

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import hash_password
-from webapp.demo.registry import DemoContext, discover
+from webapp.demo import steps  # noqa: F401  (registers every step)
+from webapp.demo.registry import DemoContext, all_steps
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.orgs.operations import create_organisation
@@ -66,11 +67,11 @@ def load_demo(*, if_empty: bool = False, today: date | None = None) -> LoadResul
         coordinators.append(user)
     db.session.flush()
     ctx = DemoContext(org, coordinators, today or date.today(), password_hash)
-    steps = discover()
-    for step in steps:
+    ordered = all_steps()
+    for step in ordered:
         step.fn(ctx)
         db.session.flush()
-    return LoadResult(True, steps=tuple(s.name for s in steps))
+    return LoadResult(True, steps=tuple(s.name for s in ordered))
 
 
 def reset_demo() -> bool:

@@ -1,4 +1,4 @@
-"""Demo steps: features register a function that adds their demo data.
+"""Demo steps: each adds one feature's demo data.
 
 A step is ``fn(ctx: DemoContext) -> None``. Steps run once, in ``order`` (then name),
 inside one transaction, after the organisation and its coordinators exist. They flush,
@@ -8,13 +8,10 @@ adding a step never changes the data of another one.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -77,13 +74,6 @@ def register_demo_step(name: str, fn: DemoFn | None = None, *, order: int = 50):
     return add(fn) if fn is not None else add
 
 
-def discover() -> list[DemoStep]:
-    """Import every module of this package and every ``webapp/<feature>/demo.py`` (which
-    register their steps), and return the steps in running order."""
-    here = Path(__file__).resolve().parent
-    for info in pkgutil.iter_modules([str(here)]):
-        importlib.import_module(f"webapp.demo.{info.name}")
-    webapp_dir = here.parent
-    for demo_module in sorted(webapp_dir.glob("*/demo.py")):
-        importlib.import_module(f"webapp.{demo_module.parent.name}.demo")
+def all_steps() -> list[DemoStep]:
+    """The registered steps in running order (``webapp.demo.steps`` registers them)."""
     return sorted(_STEPS.values(), key=lambda s: (s.order, s.name))

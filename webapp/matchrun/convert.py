@@ -22,16 +22,16 @@ from sqlalchemy.orm import selectinload
 
 from matching.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
+from webapp.core.timeutil import monday_of, travel_minutes
 from webapp.extensions import db
-from webapp.matchrun.hours import Planned, by_person, minutes, monday_of, weekly_minutes
+from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
-from webapp.requests.operations import settings_for
 from webapp.shifts.eligibility import ineligibility
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
-from webapp.shifts.timeutil import org_tz, travel_minutes
-from webapp.shifts.transitions import HOLDING
+from webapp.shifts.transitions import BOOKED, HOLDING
 
 Interval = tuple[int, int]
 DAY = 24 * 60
@@ -181,7 +181,7 @@ def visit_week(
         if (
             shift.kind == ShiftKind.VISIT
             and first <= shift.occurrence_date <= last
-            and shift.status in (ShiftStatus.APPROVED, ShiftStatus.CONFIRMED)
+            and shift.status in BOOKED
             and shift.start_lat is not None
             and len(shift.assignments) == shift.seats
             and all(

@@ -20,14 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import HOLDING
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def minutes(shift: Shift | Planned) -> int:

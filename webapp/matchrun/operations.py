@@ -22,30 +22,23 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth.models import User
+from webapp.core.errors import FieldError
+from webapp.core.timeutil import monday_of
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.matchrun.hours import held_minutes, monday_of, weekly_minutes
+from webapp.matchrun.hours import held_minutes, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.people.models import Person
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import ineligibility
+from webapp.shifts.legs import group_of
 from webapp.shifts.models import Shift, ShiftEvent, ShiftStatus
-from webapp.shifts.transitions import IllegalTransition
 
 MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Workers this process started: kept so they are reaped (no zombies) and not garbage
 # collected while running; each launch polls the list and drops the finished ones.
 _CHILDREN: list[subprocess.Popen] = []
-
-
-class MatchError(ValueError):
-    """A rule said no; ``field`` names the form field (or "run"), ``message`` is for people."""
-
-    def __init__(self, field: str, message: Any) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
 
 
 def start_run(
@@ -63,11 +56,11 @@ def start_run(
     """Record a queued run (the view commits, then calls :func:`launch`)."""
     today = today or date.today()
     if date_to < date_from:
-        raise MatchError("date_to", _l("The last day must not be before the first day."))
+        raise FieldError("date_to", _l("The last day must not be before the first day."))
     if date_to < today:
-        raise MatchError("date_to", _l("This range is in the past: nothing to match."))
+        raise FieldError("date_to", _l("This range is in the past: nothing to match."))
     if (date_to - date_from).days + 1 > MAX_DAYS:
-        raise MatchError("date_to", _l("Please pick at most %(n)s days.", n=MAX_DAYS))
+        raise FieldError("date_to", _l("Please pick at most %(n)s days.", n=MAX_DAYS))
     limit = time_limit_s or float(current_app.config.get("MATCHRUN_TIME_LIMIT_S", 10.0))
     run = MatchRun(
         organisation_id=user.organisation_id,
@@ -145,7 +138,7 @@ def proposal(run: MatchRun, shift_id: int) -> dict[str, Any] | None:
 
 def _open_run(run: MatchRun) -> None:
     if run.status != RunStatus.DONE:
-        raise MatchError("run", _l("This run has no proposals yet."))
+        raise FieldError("run", _l("This run has no proposals yet."))
 
 
 def approve(
@@ -165,7 +158,7 @@ def approve(
                 _approve_one(run, p, actor)
             run.decide(sid, "approved")
             done.append(sid)
-        except (shift_ops.ShiftError, IllegalTransition, MatchError) as exc:
+        except FieldError as exc:
             problems.append((sid, exc.message))
     db.session.flush()
     return done, problems
@@ -174,9 +167,9 @@ def approve(
 def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
     shift = db.session.get(Shift, p["shift_id"])
     if shift is None or shift.organisation_id != run.organisation_id:
-        raise MatchError("shift", _l("This shift no longer exists."))
+        raise FieldError("shift", _l("This shift no longer exists."))
     if shift.status != ShiftStatus.OPEN:
-        raise MatchError(
+        raise FieldError(
             "shift", _l("This shift is no longer open (someone took it or it was cancelled).")
         )
     start = datetime.fromisoformat(p["start"])
@@ -199,7 +192,7 @@ def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
     for v in p["volunteers"]:
         person = db.session.get(Person, v["person_id"])
         if person is None or person.organisation_id != run.organisation_id:
-            raise MatchError("volunteer", _l("This volunteer is no longer registered."))
+            raise FieldError("volunteer", _l("This volunteer is no longer registered."))
         shift_ops.assign(shift, person, actor)
         _check_hours(person, shift)
 
@@ -214,7 +207,7 @@ def _check_hours(person: Person, shift: Shift) -> None:
     monday = monday_of(shift.occurrence_date)
     held, limit = held_minutes(person.id, monday), weekly_minutes(person)
     if held > limit:
-        raise MatchError("volunteer", over_hours(person, monday, held, limit))
+        raise FieldError("volunteer", over_hours(person, monday, held, limit))
 
 
 def over_hours(person: Person, monday: date, total: int, limit: int) -> Any:
@@ -257,7 +250,7 @@ def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Perso
 
     A quick great-circle test skips people clearly beyond their radius first (the rules
     then measure the geodesic exactly); it matters on a page with hundreds of rows."""
-    legs = shift_ops.group_of(shift) if shift.kind.is_ride else [shift]
+    legs = group_of(shift) if shift.kind.is_ride else [shift]
     if people is None:
         people = candidates(shift.organisation_id, shift.kind.is_ride)
     out = []
@@ -284,14 +277,14 @@ def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -
     _open_run(run)
     shift = db.session.get(Shift, shift_id)
     if shift is None or shift.organisation_id != run.organisation_id:
-        raise MatchError("volunteer", _l("This shift no longer exists."))
+        raise FieldError("volunteer", _l("This shift no longer exists."))
     if shift.status != ShiftStatus.OPEN:
-        raise MatchError("volunteer", _l("This shift is no longer open."))
+        raise FieldError("volunteer", _l("This shift is no longer open."))
     if not (run.date_from <= shift.occurrence_date <= run.date_to):
-        raise MatchError("volunteer", _l("This shift is outside the dates of this run."))
+        raise FieldError("volunteer", _l("This shift is outside the dates of this run."))
     person = db.session.get(Person, person_id)
     if person is None or person not in eligible_for(shift):
-        raise MatchError("volunteer", _l("This volunteer cannot take this shift."))
+        raise FieldError("volunteer", _l("This volunteer cannot take this shift."))
     p = proposal(run, shift_id)
     people = [person_id]
     if shift.seats == 2:
@@ -299,7 +292,7 @@ def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -
             v["person_id"] for v in (p or {}).get("volunteers", []) if v["person_id"] != person_id
         ][:1]
         if not partner:
-            raise MatchError(
+            raise FieldError(
                 "volunteer",
                 _l("This visit needs two volunteers: approve or assign them on the shift itself."),
             )

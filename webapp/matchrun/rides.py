@@ -28,6 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from matching.rides import Driver, Ride, RidesProblem, solve_rides
+from webapp.core.timeutil import monday_of, travel
 from webapp.extensions import db
 from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days, weeks
 from webapp.matchrun.hours import (
@@ -35,18 +36,17 @@ from webapp.matchrun.hours import (
     by_person,
     held_minutes,
     minutes,
-    monday_of,
     planned_minutes,
     weekly_minutes,
 )
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km
 from webapp.requests.models import RidePurpose
-from webapp.requests.operations import settings_for
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
+from webapp.shifts.legs import by_group
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
-from webapp.shifts.timeutil import org_tz, travel
 from webapp.shifts.transitions import HOLDING
 
 PRIORITY = {RidePurpose.MEDICAL: 3, RidePurpose.PHARMACY: 2}
@@ -85,12 +85,9 @@ def _groups(org_id: int, first: date, last: date) -> list[list[Shift]]:
         )
         .order_by(Shift.starts_at, Shift.id)
     ).all()
-    groups: dict[str, list[Shift]] = {}
-    for leg in legs:
-        groups.setdefault(leg.group_key, []).append(leg)
     return [
         g
-        for g in groups.values()
+        for g in by_group(legs)
         if all(x.start_lat is not None and x.end_lat is not None for x in g)
     ]
 

@@ -11,19 +11,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors
+from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
+from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun.forms import RunForm
-from webapp.matchrun.hours import monday_of
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.reasons import error_text, progress_text, reason_text
+from webapp.orgs.settings import org_tz
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.shifts.models import Shift
-from webapp.shifts.operations import begin_locked
-from webapp.shifts.timeutil import org_tz
 
 bp = Blueprint("matchrun", __name__, url_prefix="/match")
 add_nav("matchrun.index", lambda: _l("Match"), is_coordinator, order=40)
@@ -38,8 +40,8 @@ def index():  # type: ignore[no-untyped-def]
             run = ops.start_run(
                 current_user, form.date_from.data, form.date_to.data, RunScope(form.scope.data)
             )
-        except ops.MatchError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+        except FieldError as exc:
+            attach_errors(form, exc)
         else:
             db.session.commit()
             ops.launch(run.id)  # after the commit: the worker must see the row
@@ -209,7 +211,7 @@ def decide(run_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("matchrun.show", run_id=run.id))
     try:
         if action in ("approve", "approve_all"):
-            begin_locked()  # SQLite: take the write lock before reading seats
+            begin_write(Shift)  # SQLite: take the write lock before reading seats
             run = get_in_org_or_404(MatchRun, run_id, current_user)
             done, problems = ops.approve(run, picked, current_user)
             db.session.commit()
@@ -231,7 +233,7 @@ def decide(run_id: int):  # type: ignore[no-untyped-def]
             flash(_("%(n)s proposals turned down; those shifts stay open.", n=len(done)), "success")
         else:
             flash(_("Unknown action."), "error")
-    except ops.MatchError as exc:
+    except FieldError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
     return redirect(url_for("matchrun.show", run_id=run.id))
@@ -248,7 +250,7 @@ def pin(run_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("matchrun.show", run_id=run.id))
     try:
         new = ops.pin_and_resolve(run, int(shift_id), int(person_id), current_user)
-    except ops.MatchError as exc:
+    except FieldError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for("matchrun.show", run_id=run.id))

@@ -1,55 +1,33 @@
-"""Messages caused by shift changes, written in the same transaction as the change.
-
-``webapp.shifts.signals.shift_status_changed`` is sent inside the operation before the
-commit; the rows written here land or roll back with it. The person who made the change
-is not told about it.
-"""
+"""Messages other features ask for by signal (``webapp/listeners.py`` connects them)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
+
+from webapp.auth.models import User
+from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.notifications.operations import enqueue
-from webapp.notifications.shift_messages import shift_context
+from webapp.notifications.models import Notification
+from webapp.notifications.operations import enqueue_login_email
 
-HOLDING = {"proposed", "claimed", "approved", "confirmed"}
-
-
-def _first_leg(shift: Any) -> bool:
-    """A ride's two legs change together: write one message per group, not two."""
-    from webapp.shifts.operations import group_of
-
-    return group_of(shift)[0].id == shift.id
+RESET_KIND = "password_reset"
 
 
-def on_status_changed(shift: Any, old: Any, new: Any, actor: Any, reason: str | None,
-                      **_kw: Any) -> None:
-    old_v, new_v = getattr(old, "value", old), getattr(new, "value", new)
-    if new_v == "approved" and old_v in ("claimed", "proposed", "open"):
-        kind = "shift_approved"
-    elif new_v == "open" and old_v in HOLDING:
-        kind = "shift_released"
-    elif new_v == "cancelled" and old_v in HOLDING:
-        kind = "shift_cancelled"
-    else:
-        return
-    # Shifts may change inside a flush (a resident erased -> future shifts cancelled in
-    # a before_flush hook): then no autoflush and no flush of our own; our rows join the
-    # flush under way.
-    flushing = db.session()._flushing
-    with db.session.no_autoflush:
-        if not _first_leg(shift):
-            return
-        actor_person = getattr(actor, "person_id", None)
-        context = {"shift": shift_context(shift), "reason": reason or ""}
-        for a in shift.assignments:
-            if a.volunteer_id != actor_person:
-                enqueue(a.volunteer, kind, context, event_at=shift.starts_at,
-                        flush=not flushing)
-
-
-def connect() -> None:
-    from webapp.shifts.signals import shift_status_changed
-
-    shift_status_changed.connect(on_status_changed)  # strong ref: a module function
+def mail_reset_link(user: User, link: str, minutes: int, **_kw: Any) -> bool:
+    """Queue the "choose a new password" e-mail, at most ``PASSWORD_RESET_MAILS_PER_HOUR``
+    per account and hour (no mail-bombing through the form). Returns whether it did."""
+    recent = db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id,
+            Notification.kind == RESET_KIND,
+            Notification.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if recent >= current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]:
+        return False
+    enqueue_login_email(user, RESET_KIND, {"email": user.email, "link": link, "minutes": minutes})
+    return True

@@ -48,6 +48,19 @@ def inbox(user: User, limit: int = 100) -> list[Notification]:
     )
 
 
+def unread(user: User, kinds: tuple[str, ...], limit: int = 50) -> list[Notification]:
+    """This login's unread messages of these kinds, newest first (a page shows the news
+    that concern it, e.g. the volunteer's schedule shows the messages about shifts)."""
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(_mine(user), Notification.read_at.is_(None), Notification.kind.in_(kinds))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def outbox_problems(org_id: int, limit: int = 200) -> list[Notification]:
     """Failed messages first, then those still waiting to be sent (oldest first)."""
     return list(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
 
 from webapp.extensions import db
 from webapp.notifications.sender import send_due
-from webapp.scheduler.registry import setting
+from webapp.scheduler.registry import Job, setting
 from webapp.scheduler.runs import claim_run, floor_time
 
 
@@ -20,3 +20,9 @@ def run_send_notifications(now: datetime) -> str:
         db.session.rollback()
         return "already done"
     return str(send_due(now))
+
+
+def jobs(app: Flask) -> list[Job]:
+    every = int(setting(app, "NOTIFY_INTERVAL_SECONDS", "20") or 20)
+    return [Job("send_notifications", run_send_notifications, every, every, True,
+                "Deliver queued e-mails and SMS, retrying with backoff.")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from importlib.util import find_spec
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -25,11 +24,6 @@ add_nav("notifications.outbox", lambda: _l("Messages not sent"), is_coordinator,
 
 
 def init_app(app: Flask) -> None:
-    if find_spec("webapp.shifts") is not None:
-        from webapp.notifications import listeners
-
-        listeners.connect()
-
     @app.context_processor
     def inject_bell() -> dict[str, object]:
         def bell_count() -> int:

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from webapp.auth.models import Role
+from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
-from webapp.orgs.operations import OrgError, create_organisation, create_user
+from webapp.orgs.operations import create_organisation, create_user
 
 org_cli = AppGroup("org", help="Organisations hosted by this deployment.")
 admin_cli = AppGroup("admin", help="Deployment administrators.")
@@ -28,7 +29,7 @@ def create_org(
     try:
         org = create_organisation(name, slug, timezone=timezone)
         create_user(coordinator_email, coordinator_password, Role.COORDINATOR, org)
-    except OrgError as err:
+    except FieldError as err:
         db.session.rollback()
         raise click.ClickException(str(err)) from err
     db.session.commit()
@@ -53,7 +54,7 @@ def add_coordinator(slug: str, email: str, password: str) -> None:
         raise click.ClickException(f"slug: no organisation {slug!r}")
     try:
         create_user(email, password, Role.COORDINATOR, org)
-    except OrgError as err:
+    except FieldError as err:
         db.session.rollback()
         raise click.ClickException(str(err)) from err
     db.session.commit()
@@ -67,7 +68,7 @@ def create_admin(email: str, password: str) -> None:
     """Create a deployment administrator (no organisation)."""
     try:
         create_user(email, password, Role.ADMIN, None)
-    except OrgError as err:
+    except FieldError as err:
         db.session.rollback()
         raise click.ClickException(str(err)) from err
     db.session.commit()

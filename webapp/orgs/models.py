@@ -1,4 +1,5 @@
-"""Organisations: municipalities or NGOs sharing one deployment, kept apart."""
+"""Organisations (municipalities or NGOs sharing one deployment, kept apart) and their
+organisation-wide settings: booking rules and the times of the automatic tasks."""
 
 from __future__ import annotations
 
@@ -25,3 +26,76 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.slug!r}>"
+
+
+class OrganisationSettings(db.Model):
+    """Booking rules of one organisation (a row is created on first use, with defaults)."""
+
+    __tablename__ = "organisation_settings"
+    __table_args__ = (
+        sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
+        sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
+        sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    min_notice_days: Mapped[int] = mapped_column(default=2)
+    horizon_weeks: Mapped[int] = mapped_column(default=4)
+    # Used for travel time between shifts and for ride leg durations.
+    travel_speed_kmh: Mapped[float] = mapped_column(sa.Float, default=30.0)
+
+
+class OrganisationSchedule(db.Model):
+    """When the clockwork acts for one organisation (local times, its time zone).
+
+    Organisations without a row use the defaults below (see :func:`schedule_for`).
+    """
+
+    __tablename__ = "organisation_schedule"
+    __table_args__ = (
+        sa.CheckConstraint("match_days_ahead BETWEEN 1 AND 30", name="match_days_range"),
+        sa.CheckConstraint(
+            "volunteer_reminder_hours_1 BETWEEN 1 AND 168", name="reminder_1_range"
+        ),
+        sa.CheckConstraint(
+            "volunteer_reminder_hours_2 BETWEEN 0 AND 168",
+            name="reminder_2_range",
+        ),
+        sa.CheckConstraint("confirm_deadline_hours BETWEEN 1 AND 336", name="deadline_range"),
+        sa.CheckConstraint("escalate_days BETWEEN 1 AND 30", name="escalate_range"),
+        sa.CheckConstraint("auto_confirm_hours BETWEEN 1 AND 720", name="auto_confirm_range"),
+        sa.CheckConstraint("credential_warning_days BETWEEN 1 AND 180", name="warning_range"),
+        sa.CheckConstraint(
+            "daily_hour BETWEEN 0 AND 23 AND resident_reminder_hour BETWEEN 0 AND 23 "
+            "AND audit_hour BETWEEN 0 AND 23",
+            name="hours_range",
+        ),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Matches are proposed for shifts starting within this many days.
+    match_days_ahead: Mapped[int] = mapped_column(default=7)
+    # Morning hour for the daily work: new shifts from repeating requests (as far ahead
+    # as the requests feature's horizon_weeks), proposals, escalation, credentials.
+    daily_hour: Mapped[int] = mapped_column(default=7)
+    volunteer_reminder_hours_1: Mapped[int] = mapped_column(default=24)
+    volunteer_reminder_hours_2: Mapped[int] = mapped_column(default=2)  # 0: no second one
+    # Residents are called or written to the day before, at this hour.
+    resident_reminder_hour: Mapped[int] = mapped_column(default=17)
+    # An assigned volunteer who has not confirmed this many hours before the start is
+    # released and the shift reopened.
+    confirm_deadline_hours: Mapped[int] = mapped_column(default=48)
+    escalate_days: Mapped[int] = mapped_column(default=3)
+    auto_confirm_hours: Mapped[int] = mapped_column(default=48)
+    credential_warning_days: Mapped[int] = mapped_column(default=30)
+    audit_hour: Mapped[int] = mapped_column(default=3)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def reminder_hours(self) -> list[int]:
+        hours = [self.volunteer_reminder_hours_1, self.volunteer_reminder_hours_2]
+        return sorted({h for h in hours if h}, reverse=True)

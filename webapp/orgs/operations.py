@@ -9,14 +9,9 @@ import sqlalchemy as sa
 from webapp.auth.models import Role, User
 from webapp.auth.operations import email_taken
 from webapp.auth.passwords import MIN_LENGTH, hash_password
+from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
-
-
-class OrgError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 def slugify(name: str) -> str:
@@ -32,13 +27,13 @@ def create_organisation(
 ) -> Organisation:
     name = name.strip()
     if not name:
-        raise OrgError("name", "the organisation needs a name")
+        raise FieldError("name", "the organisation needs a name")
     slug = slug or slugify(name)
     exists = db.session.scalar(
         sa.select(Organisation).where((Organisation.name == name) | (Organisation.slug == slug))
     )
     if exists:
-        raise OrgError("name", f"an organisation named {name!r} or with slug {slug!r} exists")
+        raise FieldError("name", f"an organisation named {name!r} or with slug {slug!r} exists")
     org = Organisation(
         name=name,
         slug=slug,
@@ -60,11 +55,11 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if email_taken(email):
-        raise OrgError("email", f"{email} is already used by another account")
+        raise FieldError("email", f"{email} is already used by another account")
     if len(password) < MIN_LENGTH:
-        raise OrgError("password", f"use at least {MIN_LENGTH} characters")
+        raise FieldError("password", f"use at least {MIN_LENGTH} characters")
     if role != Role.ADMIN and organisation is None:
-        raise OrgError("organisation", "every non-admin account belongs to an organisation")
+        raise FieldError("organisation", "every non-admin account belongs to an organisation")
     user = User(
         email=email,
         password_hash=hash_password(password),

@@ -16,10 +16,12 @@ from sqlalchemy.orm import contains_eager
 from webapp.auth import operations as auth_operations
 from webapp.auth.forms import TemporaryPasswordForm
 from webapp.auth.models import Role, User
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors, error_list, form_data
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.people import operations, vetting
-from webapp.people.fields import attach_errors, error_list, form_data
+from webapp.people.access import get_person_or_404
 from webapp.people.forms import (
     CredentialForm,
     PinForm,
@@ -34,9 +36,8 @@ from webapp.people.models import (
     VolunteerProfile,
     VolunteerStatus,
 )
-from webapp.people.operations import FieldErrors
 from webapp.people.views import bp, check_rules_too, initial_data
-from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
+from webapp.permissions import coordinator_required, is_coordinator
 
 
 def _today() -> date:
@@ -132,9 +133,9 @@ def register_resident():  # type: ignore[no-untyped-def]
             person = operations.register_resident(
                 current_user.organisation_id, form_data(form), current_user
             )
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is registered.", name=person.full_name), "success")
@@ -159,9 +160,9 @@ def edit_resident(person_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             operations.save_person(person, form_data(form), resident=True)
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -226,9 +227,9 @@ def record_credential(person_id: int):  # type: ignore[no-untyped-def]
                 today=_today(),
                 note=form.note.data,
             )
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Check recorded."), "success")
@@ -246,9 +247,9 @@ def change_status(person_id: int):  # type: ignore[no-untyped-def]
             new_status = vetting.change_status(
                 person, form.action.data or "", current_user, form.reason.data, today=_today()
             )
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(
@@ -271,9 +272,9 @@ def place_pin(person_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             operations.set_pin(person, form.lat.data, form.lon.data)
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("The pin is placed."), "success")

@@ -1,4 +1,4 @@
-"""Forms parse what people type; the rules live in operations (see FieldErrors).
+"""Forms parse what people type; the rules live in operations (see FieldError).
 
 Forms are assembled from small groups of fields, so that the volunteer, neighbour and
 resident forms, and each member's "My details" page, share one definition per field.
@@ -35,7 +35,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import PasswordInput
 
-from webapp.people.fields import MultiCheckboxField, NumberField, phone_number
+from webapp.core.forms import MultiCheckboxField, NumberField, phone_number
 from webapp.people.models import CredentialKind, Person
 
 

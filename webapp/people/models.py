@@ -213,3 +213,23 @@ class Credential(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person = relationship("Person", back_populates="credentials")
+
+
+class CredentialWarning(db.Model):
+    """A coordinator was told that this credential lapses on ``expires_on``.
+
+    One row per credential and expiry date: the warning goes out once, and again only
+    if the credential is renewed with a new date that in turn comes close.
+    """
+
+    __tablename__ = "credential_warning"
+    __table_args__ = (
+        sa.UniqueConstraint("credential_id", "expires_on", name="uq_credential_warning_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("credential.id", ondelete="CASCADE"), index=True
+    )
+    expires_on: Mapped[date] = mapped_column(sa.Date)
+    warned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 
 Input is the parsed data of a form (a mapping of field name to value; keys that a form
 does not have are left alone). Rules are enforced here and broken rules are raised as
-:class:`FieldErrors`, keyed by the form field's name (``slots-2-end`` for the end time of
+:class:`FieldError`, keyed by the form field's name (``slots-2-end`` for the end time of
 the third availability row), so that the view can show each message next to its field.
 """
 
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import MIN_LENGTH, hash_password
+from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
@@ -53,14 +54,6 @@ RESIDENT_FIELDS = (
     "guardian_phone",
     "guardian_email",
 )
-
-
-class FieldErrors(ValueError):
-    """Broken rules, keyed by form field name; nothing has been committed."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = dict(errors)
 
 
 def weekday_name(day: int) -> str:
@@ -244,7 +237,7 @@ def save_person(
     """Create or update ``person`` (and their profiles) from form ``data``.
 
     ``volunteer``/``resident`` say which profile the data describes (a neighbour may have
-    both). Raises :class:`FieldErrors` with every broken rule at once; on error the
+    both). Raises :class:`FieldError` with every broken rule at once; on error the
     caller rolls back, so nothing is half-saved.
     """
     errors: dict[str, str] = {}
@@ -266,7 +259,7 @@ def save_person(
     if "address" in data:
         geocode_into(person, data["address"], errors)
     if errors:
-        raise FieldErrors(errors)
+        raise FieldError(errors)
 
     _apply(person, data, PERSON_FIELDS)
     if "email" in data:
@@ -326,7 +319,7 @@ def sign_up(
         asks = bool(data.get("wants_visits") or data.get("wants_rides"))
         if not (gives or asks):
             errors = {"offers_visits": _("Tick what you can offer, what you need, or both.")}
-            raise FieldErrors(errors)
+            raise FieldError(errors)
         # Only the parts this neighbour uses: no empty profiles that other features
         # would mistake for a volunteer or a resident.
         return save_person(
@@ -354,11 +347,11 @@ def set_pin(person: Person, lat: float | None, lon: float | None) -> None:
     if lon is None:
         errors["lon"] = _("Give the longitude, e.g. 14.23250.")
     if errors:
-        raise FieldErrors(errors)
+        raise FieldError(errors)
     try:
         found = manual_location(person.organisation_id, lat, lon, person.address)
     except InvalidCoordinates as error:
-        raise FieldErrors({error.field: str(error.message)}) from None
+        raise FieldError({error.field: str(error.message)}) from None
     person.lat, person.lon = found.lat, found.lon
     person.neighbourhood = found.neighbourhood
     person.location_source = found.source

@@ -1,7 +1,7 @@
 """Vetting volunteers: credential checks, status changes and who is lapsing.
 
 Status changes go through one transition table; an illegal move raises
-:class:`FieldErrors`. The profile records the latest change: who, when and why.
+:class:`FieldError`. The profile records the latest change: who, when and why.
 Operations flush; the view commits.
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from webapp.auth.models import User
 from webapp.auth.sessions import end_all_sessions
+from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.eligibility import missing_credentials, valid_on
@@ -26,7 +27,6 @@ from webapp.people.models import (
     VolunteerProfile,
     VolunteerStatus,
 )
-from webapp.people.operations import FieldErrors
 
 S = VolunteerStatus
 # action -> (statuses it may start from, status it leads to, reason required)
@@ -97,7 +97,7 @@ def record_credential(
     elif expires_on is not None and checked_on is not None and expires_on < checked_on:
         errors["expires_on"] = _("The expiry date cannot be before the check date.")
     if errors:
-        raise FieldErrors(errors)
+        raise FieldError(errors)
     credential = Credential(
         kind=kind,
         checked_on=checked_on,
@@ -116,18 +116,18 @@ def change_status(
     """Approve, reject, suspend or reinstate; records who, when and why."""
     profile = person.volunteer
     if profile is None or action not in TRANSITIONS:
-        raise FieldErrors({"action": _("This person has no volunteering to decide on.")})
+        raise FieldError({"action": _("This person has no volunteering to decide on.")})
     sources, target, needs_reason = TRANSITIONS[action]
     if profile.status not in sources:
-        raise FieldErrors({"action": _("This is not possible for a volunteer in this status.")})
+        raise FieldError({"action": _("This is not possible for a volunteer in this status.")})
     reason = (reason or "").strip() or None
     if needs_reason and reason is None:
-        raise FieldErrors({"reason": _("Give a reason: the volunteer will be told.")})
+        raise FieldError({"reason": _("Give a reason: the volunteer will be told.")})
     if target == S.APPROVED:
         missing = missing_for_approval(person, today)
         if missing:
             names = ", ".join(credential_label(k) for k in missing)
-            raise FieldErrors(
+            raise FieldError(
                 {"action": _("Record these checks before approving: %(names)s.", names=names)}
             )
     profile.status = target

@@ -16,19 +16,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.auth import sessions
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors, error_list, form_data
 from webapp.core.navigation import add_nav, add_signup_link
 from webapp.core.views import register_home
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people import operations
-from webapp.people.fields import attach_errors, error_list, form_data
 from webapp.people.forms import (
     NeighbourSignupForm,
     ResidentSignupForm,
     VolunteerSignupForm,
     details_form,
 )
-from webapp.people.operations import FieldErrors
 from webapp.people.vetting import status_label
 from webapp.permissions import is_coordinator, is_member, member_required
 from webapp.places.geocoding import normalise
@@ -79,7 +79,8 @@ def check_rules_too(
         db.session.rollback()  # the lookup may have cached a row; nothing is saved
         if problem:
             errors["address"] = problem
-    attach_errors(form, errors, only_clean=True)
+    if errors:
+        attach_errors(form, FieldError(errors), only_clean=True)
 
 
 def _org_or_404(slug: str) -> Organisation:
@@ -129,9 +130,9 @@ def signup(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             person = operations.sign_up(org, kind, form_data(form), locale=str(get_locale()))
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             if person.user is not None:
                 sessions.start_session(person.user)
@@ -210,9 +211,9 @@ def my_details():  # type: ignore[no-untyped-def]
                 volunteer=person.volunteer is not None,
                 resident=person.resident is not None,
             )
-        except FieldErrors as error:
+        except FieldError as error:
             db.session.rollback()
-            attach_errors(form, error.errors)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your details are saved."), "success")
@@ -272,5 +273,3 @@ add_nav("people.volunteers", lambda: _l("Volunteers"), is_coordinator, order=30)
 add_nav("people.residents", lambda: _l("Residents"), is_coordinator, order=40)
 register_home("member", "people.my_details")
 register_home("coordinator", "people.coordinator_home")
-
-from webapp.people import coordinator_views  # noqa: E402,F401  (routes on the same blueprint)

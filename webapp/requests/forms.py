@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from webapp.core.errors import FieldError
 from webapp.requests.models import RidePurpose
 from webapp.shifts.forms import options
 
@@ -149,6 +151,15 @@ class CoordinatorRequestForm(FlaskForm):
         """The weekday's own from/until fields."""
         return self[f"day_{weekday}_start"], self[f"day_{weekday}_end"]
 
+    def locate_error(self, name: str, error: FieldError):  # type: ignore[no-untyped-def]
+        """A window's problem goes next to that day's own time, when it has one."""
+        weekday = error.context.get("weekday")
+        if weekday is None or not self.has_own_times(weekday):
+            return None
+        start, end = self.day_times(weekday)
+        message = _("%(day)s: %(problem)s", day=DAY_NAMES[weekday], problem=error.errors[name])
+        return (end if name == "window_end" else start), message
+
     def has_own_times(self, weekday: int) -> bool:
         return any(f.data is not None for f in self.day_times(weekday))
 
@@ -162,10 +173,8 @@ class CoordinatorRequestForm(FlaskForm):
 
     def weekly_windows(self) -> list[tuple[int, time, time]]:
         """The chosen weekdays with their times: a day's own times, else the time for
-        every day. Raises ``RequestError`` on the field to fix (one at a time, like the
+        every day. Raises ``FieldError`` on the field to fix (one at a time, like the
         operations); whether a window fits the visit is the operation's rule."""
-        from webapp.requests.operations import RequestError
-
         chosen = sorted(set(self.weekdays.data or []))
         own: dict[int, tuple[time, time]] = {}
         for wd, day in DAY_NAMES.items():
@@ -173,7 +182,7 @@ class CoordinatorRequestForm(FlaskForm):
             if start.data is None and end.data is None:
                 continue
             if wd not in chosen:
-                raise RequestError(
+                raise FieldError(
                     start.name if start.data is not None else end.name,
                     _l(
                         "%(day)s has its own time but is not ticked: tick %(day)s or clear "
@@ -182,7 +191,7 @@ class CoordinatorRequestForm(FlaskForm):
                     ),
                 )
             if start.data is None or end.data is None:
-                raise RequestError(
+                raise FieldError(
                     start.name if start.data is None else end.name,
                     _l(
                         "%(day)s: give both from and until, or neither to use the time for "
@@ -195,7 +204,7 @@ class CoordinatorRequestForm(FlaskForm):
         # Needed for a chosen day without its own time; half of it is a mistake anyway.
         needed = any(wd not in own for wd in chosen) or common != (None, None)
         if needed and None in common:
-            raise RequestError(
+            raise FieldError(
                 "window_end" if common[0] is not None else "window_start",
                 _l("Give the window's start and end."),
             )

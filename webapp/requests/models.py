@@ -1,8 +1,7 @@
-"""Requests (a visit or a ride), their preferred weekly windows, and per-organisation
-booking settings.
+"""Requests (a visit or a ride) and their preferred weekly windows.
 
 A request is what the resident asked for; the dated occurrences volunteers serve are
-``webapp.shifts.models.Shift`` rows, created by ``webapp.shifts.operations.extend_horizon``.
+``webapp.shifts.models.Shift`` rows, created by ``webapp.requests.planning.extend_horizon``.
 """
 
 from __future__ import annotations
@@ -41,25 +40,6 @@ class RidePurpose(enum.StrEnum):
     ADMINISTRATION = "administration"
     SOCIAL = "social"
     OTHER = "other"
-
-
-class OrganisationSettings(db.Model):
-    """Booking rules of one organisation (a row is created on first use, with defaults)."""
-
-    __tablename__ = "organisation_settings"
-    __table_args__ = (
-        sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
-        sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
-        sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
-    )
-
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-    )
-    min_notice_days: Mapped[int] = mapped_column(default=2)
-    horizon_weeks: Mapped[int] = mapped_column(default=4)
-    # Used for travel time between shifts and for ride leg durations.
-    travel_speed_kmh: Mapped[float] = mapped_column(sa.Float, default=30.0)
 
 
 class Request(db.Model):

@@ -1,6 +1,6 @@
 """Creating, changing and cancelling requests. Operations flush; views commit.
 
-Errors are :class:`RequestError` keyed by the form field they belong to.
+Errors are :class:`FieldError` keyed by the form field they belong to.
 """
 
 from __future__ import annotations
@@ -10,47 +10,21 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from webapp.core.errors import FieldError
+from webapp.core.timeutil import today_local
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
 from webapp.places.geocoding import AddressNotFound, locate
 from webapp.requests.models import (
-    OrganisationSettings,
     Request,
     RequestKind,
     RequestStatus,
     RequestWindow,
     RidePurpose,
 )
-
-
-class RequestError(ValueError):
-    def __init__(self, field: str, message, weekday: int | None = None) -> None:  # type: ignore[no-untyped-def]
-        # ``message`` may be a lazy string: it is translated when shown, so jobs running
-        # outside a request can raise it too. ``weekday``: the window it is about, so a
-        # form with a time per day can show it next to that day's time.
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-        self.weekday = weekday
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-def settings_for(org_id: int) -> OrganisationSettings:
-    """The organisation's booking settings (created with defaults on first use)."""
-    row = db.session.get(OrganisationSettings, org_id)
-    if row is None:
-        row = OrganisationSettings(
-            organisation_id=org_id, min_notice_days=2, horizon_weeks=4, travel_speed_kmh=30.0
-        )
-        db.session.add(row)
-        db.session.flush()
-    return row
 
 
 @dataclass
@@ -87,21 +61,21 @@ class Draft:
 
 def create_request(resident: Person, draft: Draft, actor, now: datetime | None = None) -> Request:  # type: ignore[no-untyped-def]
     """Check ``draft``, save the request and create its shifts for the horizon."""
-    from webapp.shifts.planning import default_until, expand_request, first_start
+    from webapp.requests.planning import default_until, expand_request, first_start
 
     now = now or utcnow()
     if not resident.is_resident and not resident.is_neighbour:
-        raise RequestError("resident", _("This person is not registered as a resident."))
+        raise FieldError("resident", _("This person is not registered as a resident."))
     req = Request(organisation_id=resident.organisation_id, resident=resident, kind=draft.kind)
     _fill(req, resident, draft)
     db.session.add(req)
     db.session.flush()
     starts = first_start(req)
     if starts is None:
-        raise RequestError("windows", _("Choose at least one day of the week."))
+        raise FieldError("windows", _("Choose at least one day of the week."))
     if starts <= now:
         field_name = "appointment_time" if draft.kind == RequestKind.RIDE else "start_date"
-        raise RequestError(field_name, _("This time is already in the past."))
+        raise FieldError(field_name, _("This time is already in the past."))
     _check_notice(req, starts, draft, actor, now)
     req.created_by_id = getattr(actor, "id", None)
     expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
@@ -110,9 +84,9 @@ def create_request(resident: Person, draft: Draft, actor, now: datetime | None =
 
 def _fill(req: Request, resident: Person, d: Draft) -> None:
     if d.recurring and d.end_date is None:
-        raise RequestError("end_date", _("Say until when it should repeat."))
+        raise FieldError("end_date", _("Say until when it should repeat."))
     if d.recurring and d.end_date < d.start_date:
-        raise RequestError("end_date", _("The last date must be on or after the first date."))
+        raise FieldError("end_date", _("The last date must be on or after the first date."))
     req.start_date = d.start_date
     req.recurring = d.recurring
     req.end_date = d.end_date if d.recurring else None
@@ -122,18 +96,18 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
     req.notes = (d.notes or "").strip() or None
     if d.kind == RequestKind.VISIT:
         if d.duration_minutes is None or d.duration_minutes <= 0:
-            raise RequestError("duration_minutes", _("The duration must be more than 0 minutes."))
+            raise FieldError("duration_minutes", _("The duration must be more than 0 minutes."))
         if not d.windows:
-            raise RequestError("windows", _("Choose at least one day of the week."))
+            raise FieldError("windows", _("Choose at least one day of the week."))
         for wd, start, end in d.windows:
             if end <= start:
-                raise RequestError(
+                raise FieldError(
                     "window_end", _("The window must end after it starts."), weekday=wd
                 )
             if (datetime.combine(date.min, end) - datetime.combine(date.min, start)) < timedelta(
                 minutes=d.duration_minutes
             ):
-                raise RequestError(
+                raise FieldError(
                     "window_end", _("The window is shorter than the visit."), weekday=wd
                 )
         req.duration_minutes = d.duration_minutes
@@ -145,13 +119,13 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
 
 def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     if d.appointment_time is None:
-        raise RequestError("appointment_time", _("Give the time of the appointment."))
+        raise FieldError("appointment_time", _("Give the time of the appointment."))
     if not (d.destination_address or "").strip():
-        raise RequestError("destination_address", _("Where should we take you?"))
+        raise FieldError("destination_address", _("Where should we take you?"))
     try:
         dest = locate(resident.organisation_id, d.destination_address)
     except AddressNotFound:
-        raise RequestError(
+        raise FieldError(
             "destination_address",
             _("We could not find this address. Check the street and number, or call us."),
         ) from None
@@ -160,7 +134,7 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
         try:
             loc = locate(resident.organisation_id, pickup)
         except AddressNotFound:
-            raise RequestError("pickup_address", _("We could not find this address.")) from None
+            raise FieldError("pickup_address", _("We could not find this address.")) from None
         req.pickup_address, req.pickup_lat, req.pickup_lon = pickup, loc.lat, loc.lon
     else:
         req.pickup_address, req.pickup_lat, req.pickup_lon = (
@@ -178,11 +152,11 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
             // 60
         )
         if stay <= 0:
-            raise RequestError("return_time", _("The return must be after the appointment."))
+            raise FieldError("return_time", _("The return must be after the appointment."))
     if d.return_wanted and (stay is None or stay <= 0):
-        raise RequestError("stay_minutes", _("How long you stay must be more than 0 minutes."))
+        raise FieldError("stay_minutes", _("How long you stay must be more than 0 minutes."))
     if not 1 <= d.passengers <= 8:
-        raise RequestError("passengers", _("Between 1 and 8 passengers."))
+        raise FieldError("passengers", _("Between 1 and 8 passengers."))
     req.destination_name = (d.destination_name or "").strip() or None
     req.destination_address = d.destination_address.strip()
     req.destination_lat, req.destination_lon = dest.lat, dest.lon
@@ -198,7 +172,6 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
 
 def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime) -> None:  # type: ignore[no-untyped-def]
     from webapp.permissions import is_coordinator
-    from webapp.shifts.timeutil import org_tz, today_local
 
     days = settings_for(req.organisation_id).min_notice_days
     tz = org_tz(req.organisation_id)
@@ -215,8 +188,8 @@ def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime
             "Less than %(n)s days' notice: give a reason for the urgent booking to go ahead.",
             n=days,
         )
-        raise RequestError("override_reason", msg)
-    raise RequestError(
+        raise FieldError("override_reason", msg)
+    raise FieldError(
         field_name,
         _("Please ask at least %(n)s days ahead. For something urgent, call us.", n=days),
     )
@@ -280,7 +253,7 @@ def reschedule(req: Request, draft: Draft, actor) -> Request:  # type: ignore[no
     told: "request changed") and a new request takes its place from the new details.
 
     The preferred volunteer carries over (continuity is the point of befriending). On a
-    :class:`RequestError` the caller rolls back, which also undoes the cancellation."""
+    :class:`FieldError` the caller rolls back, which also undoes the cancellation."""
     resident = req.resident
     cancel_request(req, actor, "request changed")
     new = create_request(resident, draft, actor)
@@ -320,8 +293,6 @@ def draft_from_request(req: Request) -> Draft:
 
 def change_refusal(req: Request, now: datetime | None = None):  # type: ignore[no-untyped-def]
     """Why ``req`` can no longer be changed (a lazy string), or ``None`` if it can."""
-    from webapp.shifts.timeutil import org_tz, today_local
-
     if req.status == RequestStatus.CANCELLED or req.resident is None:
         return _("This request was cancelled, so it cannot be changed. Make a new request.")
     last = req.end_date if req.recurring and req.end_date else req.start_date
@@ -352,7 +323,7 @@ _NOTE_FIELDS = {RequestKind.VISIT: ("notes",), RequestKind.RIDE: ("notes", "whee
 
 
 def what_changes(req: Request, draft: Draft) -> str:
-    """Check ``draft`` like :func:`create_request` would (raising :class:`RequestError`),
+    """Check ``draft`` like :func:`create_request` would (raising :class:`FieldError`),
     and say what it changes: ``"nothing"``, ``"notes"`` (only notes, wheelchair or escort:
     the shifts can stay) or ``"plan"`` (when or where: :func:`reschedule`)."""
     probe = Request(organisation_id=req.organisation_id, kind=req.kind)
@@ -377,13 +348,3 @@ def resident_removed(person: Person, actor=None, *, flush: bool = True) -> int: 
     the volunteers told; past shifts stay (anonymised by ``resident_id`` SET NULL)."""
     reqs = db.session.scalars(sa.select(Request).where(Request.resident_id == person.id)).all()
     return sum(cancel_request(r, actor, "resident removed", flush=flush) for r in reqs)
-
-
-@event.listens_for(Session, "before_flush")
-def _on_person_deleted(session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
-    # Whoever deletes a Person (the people feature, an erasure request), their future
-    # shifts are cancelled in the same transaction, without that code knowing about us.
-    for obj in list(session.deleted):
-        if isinstance(obj, Person) and obj.is_resident:
-            with session.no_autoflush:
-                resident_removed(obj, flush=False)

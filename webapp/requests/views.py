@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.people.access import me
 from webapp.people.models import Person
-from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.permissions import (
+    coordinator_required,
+    get_in_org_or_404,
+    is_coordinator,
+    is_resident,
+    resident_required,
+)
 from webapp.requests import operations as rops
+from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
     DAY_NAMES,
     CancelForm,
@@ -25,12 +33,13 @@ from webapp.requests.forms import (
     ResidentVisitForm,
     SettingsForm,
 )
-from webapp.requests.models import Request, RequestKind, RidePurpose
+from webapp.requests.models import Request, RequestKind
 from webapp.shifts import operations as ops
-from webapp.shifts.access import get_shift_or_404, is_resident, me, resident_required
+from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
+from webapp.shifts.legs import by_group
 from webapp.shifts.models import Shift, ShiftStatus
-from webapp.shifts.transitions import FINAL, IllegalTransition
+from webapp.shifts.transitions import FINAL
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -38,32 +47,10 @@ add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 
-PARTS = {"morning": (time(9), time(12)), "afternoon": (time(15), time(18))}
-
-
-def _show_error(form, err: rops.RequestError) -> None:  # type: ignore[no-untyped-def]
+def show_error(form, err: FieldError) -> None:  # type: ignore[no-untyped-def]
+    """Roll back what the refused operation did, and show why next to the field."""
     db.session.rollback()
-    target = getattr(form, err.field, None)
-    message = str(err.message)
-    if target is None and err.field == "windows":
-        target = getattr(form, "weekdays", None)
-    if (
-        err.weekday is not None
-        and isinstance(form, CoordinatorRequestForm)
-        and form.has_own_times(err.weekday)
-    ):
-        # The window is that day's own time: say so, next to it.
-        start, end = form.day_times(err.weekday)
-        target = end if err.field == "window_end" else start
-        message = _("%(day)s: %(problem)s", day=DAY_NAMES[err.weekday], problem=message)
-    if target is not None:
-        target.errors = [*target.errors, message]
-    else:
-        form.form_errors.append(message)
-
-
-def _split(text: str | None) -> list[str]:
-    return [x.strip() for x in (text or "").split(",") if x.strip()]
+    attach_errors(form, err, aliases={"windows": "weekdays"})
 
 
 # --- residents: step 1 choose, step 2 details, step 3 done -------------------------
@@ -101,27 +88,11 @@ def _create_and_thank(form, draft):  # type: ignore[no-untyped-def]
     """Save the resident's request and show the thank-you page, or put the error on the form."""
     try:
         req = rops.create_request(me(), draft, current_user)
-    except rops.RequestError as err:
-        _show_error(form, err)
+    except FieldError as err:
+        show_error(form, err)
         return None
     db.session.commit()
     return redirect(url_for("requests.done", request_id=req.id))
-
-
-def ride_fields(form: ResidentRideForm) -> dict:
-    """What the resident's ride form sets on a draft (asking, and changing a ride)."""
-    return dict(
-        start_date=form.start_date.data,
-        appointment_time=form.appointment_time.data,
-        destination_name=form.destination_name.data,
-        destination_address=form.destination_address.data,
-        purpose=RidePurpose(form.purpose.data),
-        return_wanted=form.return_wanted.data,
-        return_time=form.return_time.data,
-        wheelchair=form.wheelchair.data,
-        escort=form.escort.data,
-        notes=form.notes.data,
-    )
 
 
 @bp.route("/help/ride", methods=["GET", "POST"])
@@ -155,10 +126,7 @@ def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
         )
         .order_by(Shift.starts_at)
     ).all()
-    groups: dict[str, list[Shift]] = {}
-    for s in shifts:
-        groups.setdefault(s.group_key, []).append(s)
-    return list(groups.values())
+    return by_group(shifts)
 
 
 @bp.route("/mine")
@@ -196,7 +164,7 @@ def cancel_shift(shift_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             ops.cancel(shift, current_user, form.reason.data or "cancelled by the resident")
-        except (ops.ShiftError, IllegalTransition) as err:
+        except FieldError as err:
             db.session.rollback()
             flash(str(err.message), "error")
         else:
@@ -220,38 +188,6 @@ def _residents() -> list[tuple[int, str]]:
     return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
 
 
-def _coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = None) -> rops.Draft:
-    """The form's details as a draft; ``kind`` when the form has no kind (a change)."""
-    kind = kind or RequestKind(form.kind.data)
-    return rops.Draft(
-        kind=kind,
-        start_date=form.start_date.data,
-        windows=form.weekly_windows() if kind == RequestKind.VISIT else [],
-        duration_minutes=form.duration_minutes.data
-        if form.duration_minutes.data is not None
-        else 60,
-        recurring=form.recurring.data,
-        end_date=form.end_date.data,
-        languages=_split(form.languages.data),
-        gender_preference=form.gender_preference.data or None,
-        interests=_split(form.interests.data),
-        two_volunteers=form.two_volunteers.data,
-        notes=form.notes.data,
-        pickup_address=form.pickup_address.data,
-        destination_name=form.destination_name.data,
-        destination_address=form.destination_address.data,
-        purpose=RidePurpose(form.purpose.data),
-        appointment_time=form.appointment_time.data,
-        stay_minutes=form.stay_minutes.data,
-        return_time=form.return_time.data,
-        return_wanted=form.return_wanted.data,
-        passengers=form.passengers.data or 1,
-        wheelchair=form.wheelchair.data,
-        escort=form.escort.data,
-        override_reason=form.override_reason.data,
-    )
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new():  # type: ignore[no-untyped-def]
@@ -263,9 +199,9 @@ def new():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         resident = get_in_org_or_404(Person, form.resident.data, current_user)
         try:
-            req = rops.create_request(resident, _coordinator_draft(form), current_user)
-        except rops.RequestError as err:
-            _show_error(form, err)
+            req = rops.create_request(resident, coordinator_draft(form), current_user)
+        except FieldError as err:
+            show_error(form, err)
         else:
             db.session.commit()
             flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
@@ -333,7 +269,7 @@ def settings():  # type: ignore[no-untyped-def]
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
-        from webapp.shifts.planning import extend_horizon
+        from webapp.requests.planning import extend_horizon
 
         extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
         db.session.commit()
@@ -341,6 +277,3 @@ def settings():  # type: ignore[no-untyped-def]
         return redirect(url_for("requests.settings"))
     db.session.commit()  # the row may just have been created with the defaults
     return render_template("requests/settings.html", form=form)
-
-
-from webapp.requests import change  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,16 +1,18 @@
 """The job registry: what runs, how often, and what happens when a run is missed.
 
-Every job is a function ``run_<job>(now) -> str`` that claims its run record, does its
-work and commits once (see :mod:`webapp.scheduler.runs`). Interval triggers are aligned
-on the epoch, so each firing falls in its own slot (``floor_time(now, seconds)``), and
-the slot is the due time of the run record.
+Each feature's ``tasks.py`` describes its jobs (``jobs(app) -> list[Job]``);
+``webapp/jobs.py`` collects them when the app is created. Every job is a function
+``run_<job>(now) -> str`` that claims its run record, does its work and commits once
+(see :mod:`webapp.scheduler.runs`). Interval triggers are aligned on the epoch, so each
+firing falls in its own slot (``floor_time(now, seconds)``), and the slot is the due
+time of the run record.
 
 Misfire policy (APScheduler): ``misfire_grace_time`` is how late a firing may still run
 (e.g. the process was busy or suspended); ``coalesce=True`` turns several missed firings
-into one. Frequent jobs use a grace of one interval: a firing missed by more than that is
-dropped because the next one does the same work. Daily work per organisation is decided
-inside the job from the organisation's local time, so the tick itself can be dropped
-safely and a scheduler that was down catches up on its next tick.
+into one. Frequent jobs use a grace of one interval: a firing missed by more than that
+is dropped because the next one does the same work. Daily work per organisation is
+decided inside the job from the organisation's local time, so the tick itself can be
+dropped safely and a scheduler that was down catches up on its next tick.
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ class Job:
     description: str
 
 
-_JOBS: dict[str, Job] = {}
+EXTENSION = "ponte.jobs"
 
 
-def register(job: Job) -> None:
-    _JOBS[job.name] = job
+def register_jobs(app: Flask, jobs: list[Job]) -> None:
+    """Remember the app's jobs (``webapp/jobs.py`` lists them, at app creation). Only
+    the scheduler process runs them; web workers never do."""
+    app.extensions[EXTENSION] = {job.name: job for job in jobs}
 
 
 def setting(app: Flask, name: str, default: str | None) -> str | None:
@@ -48,10 +52,8 @@ def setting(app: Flask, name: str, default: str | None) -> str | None:
 
 
 def all_jobs(app: Flask) -> list[Job]:
-    from webapp.scheduler import tasks  # noqa: F401  (registers the jobs)
-
-    tasks.register_jobs(app)
-    jobs = list(_JOBS.values())
+    """The app's jobs, by name; ``SCHEDULER_JOBS`` (comma-separated names) keeps some."""
+    jobs = list(app.extensions.get(EXTENSION, {}).values())
     enabled = setting(app, "SCHEDULER_JOBS", "")
     if enabled:
         names = {n.strip() for n in enabled.split(",") if n.strip()}

@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.orgs.models import Organisation
-from webapp.scheduler.models import JobRun, OrganisationSchedule, schedule_for
+from webapp.orgs.models import Organisation, OrganisationSchedule
+from webapp.orgs.settings import schedule_for
+from webapp.scheduler.models import JobRun
 
 log = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -44,6 +45,34 @@ def claim_run(job: str, due_at: datetime) -> JobRun | None:
         log.info("job %s due %s already done; skipping", job, due_at.isoformat())
         return None
     return run
+
+
+def claim_slot(job: str, now: datetime, seconds: int) -> bool:
+    """For a job that runs every ``seconds``: claim this slot's run, or roll back and say
+    no (another scheduler, or a retry, already did it)."""
+    if claim_run(job, floor_time(now, seconds)) is None:
+        db.session.rollback()
+        return False
+    return True
+
+
+def all_orgs() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.id)))
+
+
+def isolated(what: str, work: Callable[[], object]) -> str | None:
+    """Run one item's work in a savepoint: if a rule says no (or the time bank lacks
+    minutes), that item is rolled back and logged, the others go ahead. Returns the
+    error text, or None."""
+    savepoint = db.session.begin_nested()
+    try:
+        work()
+    except Exception as exc:
+        savepoint.rollback()
+        log.warning("%s failed: %s", what, exc)
+        return str(getattr(exc, "message", None) or exc)
+    savepoint.commit()
+    return None
 
 
 def last_local_time(now: datetime, tz: str, hour: int) -> datetime:

@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
+from webapp.orgs.settings import schedule_for
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.scheduler.forms import ScheduleForm
-from webapp.scheduler.models import JobRun, schedule_for
+from webapp.scheduler.models import JobRun
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 

@@ -1,4 +1,4 @@
-"""Role predicates and loaders for shift pages."""
+"""Loaders for shift pages: a shift of the user's organisation, or one the volunteer holds."""
 
 from __future__ import annotations
 
@@ -6,21 +6,8 @@ from flask import abort
 from flask_login import current_user
 
 from webapp.auth.models import User
-from webapp.extensions import db
-from webapp.permissions import get_in_org_or_404, is_member, require
+from webapp.permissions import get_in_org_or_404
 from webapp.shifts.models import Shift
-
-
-def is_volunteer(user: User) -> bool:
-    return is_member(user) and user.person.is_volunteer and user.person.volunteer is not None
-
-
-def is_resident(user: User) -> bool:
-    return is_member(user) and (user.person.is_resident or user.person.is_neighbour)
-
-
-volunteer_required = require(is_volunteer)
-resident_required = require(is_resident)
 
 
 def get_shift_or_404(shift_id: int, for_user: User | None = None) -> Shift:
@@ -33,9 +20,3 @@ def get_my_shift_or_404(shift_id: int) -> Shift:
     if current_user.person_id not in shift.volunteer_ids:
         abort(403)
     return shift
-
-
-def me():  # type: ignore[no-untyped-def]
-    from webapp.people.models import Person
-
-    return db.session.get(Person, current_user.person_id)

@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
-from webapp.requests.operations import settings_for
 from webapp.shifts.eligibility import conflict, held_shifts, ineligibility, volunteer_distance
+from webapp.shifts.legs import by_group
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
-from webapp.shifts.timeutil import org_tz
-from webapp.shifts.transitions import HOLDING
+from webapp.shifts.transitions import CLAIMABLE, HOLDING
 
 S = ShiftStatus
 
@@ -28,13 +28,6 @@ class BoardItem:
     @property
     def first(self) -> Shift:
         return self.legs[0]
-
-
-def _groups(shifts: list[Shift]) -> list[list[Shift]]:
-    groups: dict[str, list[Shift]] = {}
-    for s in sorted(shifts, key=lambda s: s.starts_at):
-        groups.setdefault(s.group_key, []).append(s)
-    return list(groups.values())
 
 
 def open_board(
@@ -50,13 +43,13 @@ def open_board(
         sa.select(Shift)
         .where(
             Shift.organisation_id == org_id,
-            Shift.status.in_((S.OPEN, S.CLAIMED)),
+            Shift.status.in_(CLAIMABLE),
             Shift.starts_at > now,
             Shift.starts_at < horizon,
         )
         .options(selectinload(Shift.assignments), selectinload(Shift.request))
     ).all()
-    groups = _groups(list(candidates))
+    groups = by_group(candidates)
     if not groups:
         return []
     # A group is claimable only if every leg is (one query for all group sizes).
@@ -100,4 +93,4 @@ def my_shifts(person: Person, now: datetime | None = None) -> list[list[Shift]]:
             ),
         )
     ).all()
-    return _groups(list(shifts))
+    return by_group(shifts)

@@ -12,12 +12,13 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from webapp.core.timeutil import travel
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import CredentialKind, Person, VolunteerStatus
 from webapp.places.geocoding import distance_km
 from webapp.shifts.models import Assignment, Shift
-from webapp.shifts.timeutil import org_tz, travel
 from webapp.shifts.transitions import HOLDING
 
 _CREDENTIAL_LAPSED = {

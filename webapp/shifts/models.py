@@ -187,26 +187,6 @@ class CheckIn(db.Model):
     volunteer = relationship("Person")
 
 
-class ShiftNotice(db.Model):
-    """An in-app message to a volunteer about one of their shifts (cancelled, changed).
-    Written by a listener of ``shift_status_changed``; the outbox (e-mail/SMS) is the
-    notifications feature's business."""
-
-    __tablename__ = "shift_notice"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
-    shift_id: Mapped[int] = mapped_column(sa.ForeignKey("shift.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(sa.String(30))  # cancelled / changed / reopened / ...
-    reason: Mapped[str | None] = mapped_column(sa.String(300))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column()
-
-    shift = relationship("Shift")
-
-
 class CalendarToken(db.Model):
     """The private token of a volunteer's iCalendar feed (regenerate to revoke)."""
 

@@ -1,7 +1,7 @@
 """Workflows on shifts. Operations flush, never commit; the view or job commits once.
 
 Every operation works on a shift's *group* (a ride's outbound and return legs move
-together; a visit is a group of one). Errors are :class:`ShiftError` keyed by field.
+together; a visit is a group of one). Errors are :class:`FieldError` keyed by field.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from webapp.core.errors import FieldError
+from webapp.core.locks import is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.shifts.eligibility import conflict, ineligibility
+from webapp.shifts.legs import group_of
 from webapp.shifts.models import (
     Assignment,
     CheckIn,
@@ -24,62 +28,25 @@ from webapp.shifts.models import (
     ShiftEvent,
     ShiftStatus,
 )
-from webapp.shifts.transitions import FINAL, IllegalTransition, move
+from webapp.shifts.transitions import (
+    AWAITING_APPROVAL,
+    BOOKED,
+    CLAIMABLE,
+    FINAL,
+    NOT_BOOKED,
+    IllegalTransition,
+    move,
+)
 
 S = ShiftStatus
-CLAIMABLE = frozenset({S.OPEN, S.CLAIMED})
-
-
-class ShiftError(ValueError):
-    """A rule said no. ``field`` names the form field (or "shift"); ``message`` is for people."""
-
-    def __init__(self, field: str, message) -> None:  # type: ignore[no-untyped-def]
-        # ``message`` may be a lazy string: it is translated when shown, so jobs running
-        # outside a request can raise it too.
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-def group_of(shift: Shift, *, lock: bool = False) -> list[Shift]:
-    """All legs sharing ``shift.group_key`` (earliest first); with ``lock``, FOR UPDATE."""
-    query = sa.select(Shift).where(Shift.group_key == shift.group_key).order_by(Shift.starts_at)
-    if lock and _is_postgres():
-        query = query.with_for_update().execution_options(populate_existing=True)
-    legs = list(db.session.scalars(query))
-    if lock:
-        for leg in legs:
-            db.session.expire(leg, ["assignments"])
-    return legs
-
-
-def _is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def begin_locked() -> None:
-    """Call before an operation that must not race (claims, assignments).
-
-    PostgreSQL locks rows (``SELECT ... FOR UPDATE``) inside the operations. SQLite has no
-    row locks: end the read transaction and start a ``BEGIN IMMEDIATE`` one, which takes
-    the database's write lock before anything is read.
-    """
-    if not _is_postgres():
-        db.session.commit()
-        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def _lock_person(person: Person) -> None:
-    if _is_postgres():
+    if is_postgres():
         db.session.execute(sa.select(Person.id).where(Person.id == person.id).with_for_update())
 
 
 def _speed(org_id: int) -> float:
-    from webapp.requests.operations import settings_for
-
     return settings_for(org_id).travel_speed_kmh
 
 
@@ -93,10 +60,10 @@ def _check_volunteer(person: Person, legs: list[Shift]) -> None:
     for leg in legs:
         reason = ineligibility(person, leg)
         if reason:
-            raise ShiftError("volunteer", reason)
+            raise FieldError("volunteer", reason)
     reason = conflict(person, legs, _speed(legs[0].organisation_id))
     if reason:
-        raise ShiftError("volunteer", reason)
+        raise FieldError("volunteer", reason)
 
 
 def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) -> None:  # type: ignore[no-untyped-def]
@@ -104,14 +71,14 @@ def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) ->
     _lock_person(person)
     legs = group_of(legs[0], lock=True)
     if any(person.id in leg.volunteer_ids for leg in legs):
-        raise ShiftError("shift", _("You already have this shift."))
-    allowed = CLAIMABLE if target == S.CLAIMED else frozenset({S.OPEN, S.CLAIMED, S.PROPOSED})
+        raise FieldError("shift", _("You already have this shift."))
+    allowed = CLAIMABLE if target == S.CLAIMED else NOT_BOOKED
     if any(leg.status not in allowed for leg in legs) or any(leg.free_seats < 1 for leg in legs):
-        raise ShiftError(
+        raise FieldError(
             "shift", _("Sorry, someone else took this shift a moment ago. Thank you for offering!")
         )
     if legs[0].starts_at <= utcnow():
-        raise ShiftError("shift", _("This shift has already started."))
+        raise FieldError("shift", _("This shift has already started."))
     _check_volunteer(person, legs)
     try:
         with db.session.begin_nested():
@@ -123,7 +90,7 @@ def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) ->
     except IntegrityError:
         # The unique (shift, seat) key caught a race the locks did not (e.g. SQLite
         # without BEGIN IMMEDIATE): the other volunteer won.
-        raise ShiftError(
+        raise FieldError(
             "shift", _("Sorry, someone else took this shift a moment ago. Thank you for offering!")
         ) from None
     for leg in legs:
@@ -169,12 +136,12 @@ def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None
     legs = group_of(shift)
     if any(leg.status in FINAL for leg in legs):
         raise IllegalTransition(legs[0].status, S.APPROVED)
-    if any(leg.status in (S.APPROVED, S.CONFIRMED) for leg in legs):
+    if any(leg.status in BOOKED for leg in legs):
         # Adding a second visitor to an approved visit: seat them, keep the status.
         _lock_person(person)
         legs = group_of(shift, lock=True)
         if any(leg.free_seats < 1 for leg in legs):
-            raise ShiftError("volunteer", _("Every seat of this shift is taken."))
+            raise FieldError("volunteer", _("Every seat of this shift is taken."))
         _check_volunteer(person, legs)
         for leg in legs:
             taken = {a.seat for a in leg.assignments}
@@ -192,10 +159,10 @@ def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None
 def approve(shift: Shift, actor) -> None:  # type: ignore[no-untyped-def]
     legs = group_of(shift)
     for leg in legs:
-        if leg.status not in (S.CLAIMED, S.PROPOSED):
+        if leg.status not in AWAITING_APPROVAL:
             raise IllegalTransition(leg.status, S.APPROVED)
     if not all(leg.assignments for leg in legs):
-        raise ShiftError("shift", _("Nobody has claimed this shift yet."))
+        raise FieldError("shift", _("Nobody has claimed this shift yet."))
     _move_all(legs, S.APPROVED, actor)
 
 
@@ -203,7 +170,7 @@ def reject(shift: Shift, actor, reason: str | None = None) -> None:  # type: ign
     """Turn down a claim or proposal: the seats are freed and the shift is open again."""
     legs = group_of(shift)
     for leg in legs:
-        if leg.status not in (S.CLAIMED, S.PROPOSED):
+        if leg.status not in AWAITING_APPROVAL:
             raise IllegalTransition(leg.status, S.OPEN)
     _move_all(legs, S.OPEN, actor, reason)
     for leg in legs:
@@ -217,7 +184,7 @@ def confirm(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-unt
     for leg in legs:
         mine = [a for a in leg.assignments if a.volunteer_id == person.id]
         if not mine:
-            raise ShiftError("shift", _("This is not one of your shifts."))
+            raise FieldError("shift", _("This is not one of your shifts."))
         if leg.status != S.APPROVED:
             raise IllegalTransition(leg.status, S.CONFIRMED)
         mine[0].confirmed_at = utcnow()
@@ -236,7 +203,7 @@ def withdraw(shift: Shift, person: Person, actor, reason: str | None) -> None:  
             raise IllegalTransition(leg.status, S.OPEN)
         mine = [a for a in leg.assignments if a.volunteer_id == person.id]
         if not mine:
-            raise ShiftError("shift", _("This is not one of your shifts."))
+            raise FieldError("shift", _("This is not one of your shifts."))
         if len(leg.assignments) == 1:
             move(leg, S.OPEN, actor, reason)
         else:
@@ -261,7 +228,7 @@ def cancel(shift: Shift, actor, reason: str | None) -> None:  # type: ignore[no-
 def record_no_show(shift: Shift, side: NoShowSide, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
     legs = group_of(shift)
     for leg in legs:
-        if leg.status not in (S.APPROVED, S.CONFIRMED):
+        if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.NO_SHOW)
     for leg in legs:
         leg.no_show_side = side
@@ -279,12 +246,12 @@ def complete(
     times default to the planned ones; they apply to the first start and last end."""
     legs = group_of(shift)
     if actual_start and actual_end and actual_end <= actual_start:
-        raise ShiftError("actual_end", _("The end must be after the start."))
+        raise FieldError("actual_end", _("The end must be after the start."))
     for leg in legs:
-        if leg.status not in (S.APPROVED, S.CONFIRMED):
+        if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.COMPLETED)
     if legs[0].starts_at > utcnow():
-        raise ShiftError("shift", _("This shift has not started yet."))
+        raise FieldError("shift", _("This shift has not started yet."))
     for i, leg in enumerate(legs):
         for a in leg.assignments:
             a.actual_start = actual_start if (i == 0 and actual_start) else leg.starts_at
@@ -309,16 +276,16 @@ def check_in(
     legs = group_of(shift)
     first = legs[0]
     if person.id not in first.volunteer_ids:
-        raise ShiftError("shift", _("This is not one of your shifts."))
+        raise FieldError("shift", _("This is not one of your shifts."))
     if worried and not (note or "").strip():
-        raise ShiftError("note", _("Please tell us briefly what worries you."))
+        raise FieldError("note", _("Please tell us briefly what worries you."))
     if first.status != S.COMPLETED:
         complete(first, actor, actual_start=actual_start, actual_end=actual_end)
     exists = db.session.scalar(
         sa.select(CheckIn).where(CheckIn.shift_id == first.id, CheckIn.volunteer_id == person.id)
     )
     if exists:
-        raise ShiftError("shift", _("You have already filed a check-in for this shift."))
+        raise FieldError("shift", _("You have already filed a check-in for this shift."))
     entry = CheckIn(
         organisation_id=first.organisation_id,
         shift_id=first.id,
@@ -351,7 +318,7 @@ def mark_unfilled(org_id: int, now: datetime | None = None) -> int:
         sa.select(Shift).where(
             Shift.organisation_id == org_id,
             Shift.starts_at <= now,
-            Shift.status.in_((S.OPEN, S.PROPOSED, S.CLAIMED)),
+            Shift.status.in_(NOT_BOOKED),
         )
     ).all()
     for shift in late:
@@ -376,7 +343,3 @@ def cancel_future(  # type: ignore[no-untyped-def]
         shift.cancel_reason = reason[:300]
         move(shift, S.CANCELLED, actor, reason, flush=flush)
     return len(shifts)
-
-
-# Volunteers' notices listen to the signals above; importing registers them.
-from webapp.shifts import notices  # noqa: E402,F401

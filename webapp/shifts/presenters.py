@@ -5,10 +5,11 @@ from __future__ import annotations
 from webapp.auth.models import User
 from webapp.permissions import is_coordinator, same_organisation
 from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.transitions import BOOKED
 
 S = ShiftStatus
 # The volunteer gets the door, the phone and the notes once a coordinator approved them.
-REVEALED_TO_VOLUNTEER = frozenset({S.APPROVED, S.CONFIRMED})
+REVEALED_TO_VOLUNTEER = BOOKED
 PUBLIC = frozenset({"neighbourhood", "distance", "time", "kind", "destination"})
 VOLUNTEER_APPROVED = PUBLIC | {"address", "phone", "directions", "notes", "first_name", "mobility"}
 COORDINATOR = VOLUNTEER_APPROVED | {"health_notes", "last_name", "history", "volunteers"}

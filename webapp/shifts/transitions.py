@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.shifts import signals
 from webapp.shifts.models import Shift, ShiftEvent, ShiftStatus
@@ -35,6 +36,13 @@ TRANSITIONS: dict[ShiftStatus, frozenset[ShiftStatus]] = {
 FINAL = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 # Statuses in which a volunteer holds the shift (counted for overlaps).
 HOLDING = frozenset({S.PROPOSED, S.CLAIMED, S.APPROVED, S.CONFIRMED})
+# A coordinator approved the volunteers: the shift will happen.
+BOOKED = frozenset({S.APPROVED, S.CONFIRMED})
+# Nobody approved yet: still open, or a claim or proposal waiting for a coordinator.
+NOT_BOOKED = frozenset({S.OPEN, S.PROPOSED, S.CLAIMED})
+AWAITING_APPROVAL = frozenset({S.CLAIMED, S.PROPOSED})
+# A volunteer may take a seat (a shift with a claim may have a second seat free).
+CLAIMABLE = frozenset({S.OPEN, S.CLAIMED})
 
 STATUS_LABELS = {
     S.OPEN: _l("open"),
@@ -49,20 +57,23 @@ STATUS_LABELS = {
 }
 
 
-class IllegalTransition(ValueError):
-    """A move the table does not allow. ``message`` is for people; ``field`` is "status"."""
-
-    field = "status"
+class IllegalTransition(FieldError):
+    """A move the table does not allow, on the field "status"; it knows both statuses."""
 
     def __init__(self, old: ShiftStatus, new: ShiftStatus) -> None:
-        self.old, self.new = old, new
         # Lazy: translated when shown (a job outside any request may raise this too).
-        self.message = _l(
-            "This shift is %(old)s, so it cannot become %(new)s.",
-            old=STATUS_LABELS[old],
-            new=STATUS_LABELS[new],
+        super().__init__(
+            "status",
+            _l(
+                "This shift is %(old)s, so it cannot become %(new)s.",
+                old=STATUS_LABELS[old],
+                new=STATUS_LABELS[new],
+            ),
         )
-        super().__init__(f"illegal shift transition {old.value} -> {new.value}")
+        self.old, self.new = old, new
+
+    def __str__(self) -> str:
+        return f"illegal shift transition {self.old.value} -> {self.new.value}"
 
 
 def can_move(old: ShiftStatus, new: ShiftStatus) -> bool:

@@ -10,29 +10,32 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors
+from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.notifications.queries import unread
+from webapp.orgs.settings import org_tz
+from webapp.people.access import me
+from webapp.permissions import is_volunteer, volunteer_required
 from webapp.shifts import operations as ops
-from webapp.shifts.access import (
-    get_my_shift_or_404,
-    get_shift_or_404,
-    is_volunteer,
-    me,
-    volunteer_required,
-)
+from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
-from webapp.shifts.models import CalendarToken, CheckIn, ShiftNotice, ShiftStatus
+from webapp.shifts.legs import group_of
+from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
 from webapp.shifts.presenters import directions_url, visible_fields
-from webapp.shifts.timeutil import org_tz
-from webapp.shifts.transitions import STATUS_LABELS, IllegalTransition
+from webapp.shifts.transitions import STATUS_LABELS
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 BOARD_SIZE = 50  # a phone screen, not a spreadsheet
 
 add_nav("shifts.board", lambda: _l("Open shifts"), is_volunteer, order=20)
 add_nav("shifts.mine", lambda: _l("My schedule"), is_volunteer, order=21)
+# The messages about shifts that the schedule page shows as news (also in the bell).
+SHIFT_NEWS = ("shift_approved", "shift_released", "shift_cancelled", "shift_changed")
 
 
 @bp.app_template_filter("local")
@@ -74,11 +77,11 @@ def board():  # type: ignore[no-untyped-def]
 def claim(shift_id: int):  # type: ignore[no-untyped-def]
     if not ActionForm().validate_on_submit():
         abort(400)
-    ops.begin_locked()
+    begin_write(Shift)
     shift = get_shift_or_404(shift_id)
     try:
         ops.claim(shift, me(), current_user)
-    except (ops.ShiftError, IllegalTransition) as err:
+    except FieldError as err:
         _fail(err)
         return redirect(url_for("shifts.board"))
     db.session.commit()
@@ -91,7 +94,7 @@ def _token(person_id: int) -> CalendarToken:
     if row is None:
         # A write on a page view: on SQLite take the write lock first, or a concurrent
         # writer makes this read transaction fail to upgrade ("database is locked").
-        ops.begin_locked()
+        begin_write(CalendarToken)
         row = db.session.get(CalendarToken, person_id)
     if row is None:
         row = CalendarToken(person_id=person_id, token=secrets.token_urlsafe(32))
@@ -104,12 +107,7 @@ def _token(person_id: int) -> CalendarToken:
 @volunteer_required
 def mine():  # type: ignore[no-untyped-def]
     person = me()
-    notices = (
-        db.session.query(ShiftNotice)
-        .filter_by(person_id=person.id, read_at=None)
-        .order_by(ShiftNotice.id.desc())
-        .all()
-    )
+    news = unread(current_user, SHIFT_NEWS)
     token = _token(person.id)
     logged = {c.shift_id for c in db.session.query(CheckIn).filter_by(volunteer_id=person.id).all()}
     groups = my_shifts(person)
@@ -117,7 +115,7 @@ def mine():  # type: ignore[no-untyped-def]
     return render_template(
         "shifts/mine.html",
         groups=groups,
-        notices=notices,
+        news=news,
         logged=logged,
         now=utcnow(),
         feed_url=url_for("shifts.feed", token=token.token, _external=True),
@@ -131,8 +129,9 @@ def mine():  # type: ignore[no-untyped-def]
 @volunteer_required
 def read_notices():  # type: ignore[no-untyped-def]
     if ActionForm().validate_on_submit():
-        for n in db.session.query(ShiftNotice).filter_by(person_id=current_user.person_id):
-            n.read_at = n.read_at or utcnow()
+        now = utcnow()
+        for message in unread(current_user, SHIFT_NEWS, limit=1000):
+            message.read_at = now
         db.session.commit()
     return redirect(url_for("shifts.mine"))
 
@@ -145,7 +144,7 @@ def confirm(shift_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     try:
         ops.confirm(shift, me(), current_user)
-    except (ops.ShiftError, IllegalTransition) as err:
+    except FieldError as err:
         _fail(err)
     else:
         db.session.commit()
@@ -163,7 +162,7 @@ def withdraw(shift_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("shifts.mine"))
     try:
         ops.withdraw(shift, me(), current_user, form.reason.data or "withdrawn by volunteer")
-    except (ops.ShiftError, IllegalTransition) as err:
+    except FieldError as err:
         _fail(err)
     else:
         db.session.commit()
@@ -175,7 +174,7 @@ def withdraw(shift_id: int):  # type: ignore[no-untyped-def]
 @volunteer_required
 def checkin(shift_id: int):  # type: ignore[no-untyped-def]
     shift = get_my_shift_or_404(shift_id)
-    legs = ops.group_of(shift)
+    legs = group_of(shift)
     tz = org_tz(shift.organisation_id)
     form = CheckInForm()
     if not form.is_submitted():
@@ -197,13 +196,9 @@ def checkin(shift_id: int):  # type: ignore[no-untyped-def]
                 actual_start=start,
                 actual_end=end,
             )
-        except (ops.ShiftError, IllegalTransition) as err:
+        except FieldError as err:
             db.session.rollback()
-            target = getattr(form, getattr(err, "field", ""), None)
-            if target is not None:
-                target.errors = [*target.errors, str(err.message)]
-            else:
-                form.form_errors.append(str(err.message))
+            attach_errors(form, err)
         else:
             db.session.commit()
             flash(_("Thank you for your note."), "success")
@@ -231,6 +226,3 @@ def reset_feed():  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("Your calendar link was changed. Subscribe again with the new one."), "info")
     return redirect(url_for("shifts.mine"))
-
-
-from webapp.shifts import coordinator  # noqa: E402,F401  (routes on the same blueprint)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from webapp.core.errors import FieldError
 
-class LedgerError(Exception):
-    """A refused operation. ``field`` names the input to show the message next to."""
+
+class LedgerError(FieldError):
+    """A refused operation on the field ``field``, with the HTTP status and error code the
+    JSON API answers with."""
 
     status = 422
     code = "invalid"
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = str(message)
+        super().__init__(field, str(message))
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class LimitExceeded(LedgerError):

@@ -1,8 +1,10 @@
-"""Pay volunteers when a shift is completed (the shifts feature's ``shift_completed``).
+"""Pay volunteers when a shift is completed (``webapp/listeners.py`` connects
+:func:`pay_completed_shift` to ``shift_completed``).
 
 The signal is sent inside the shift operation, before its commit: the payment lands in
-the same transaction as the completion, or neither does. Until the shifts feature is on
-this branch, :func:`connect` finds no signal and does nothing.
+the same transaction as the completion, or neither does. This is the one path that pays
+for shifts: a volunteer's log, a coordinator's "done" and the auto-confirm job all
+complete shifts through the shifts feature's operations, which send the signal.
 
 A ride is booked as legs sharing a ``group_key`` (out, and back after the appointment),
 served by the same driver. The driver is paid once for the group, door to door: from the
@@ -12,46 +14,25 @@ made when the group's last leg reaches a final state, under the first leg's id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-import sqlalchemy as sa
-
-from webapp.extensions import db
+from webapp.shifts.legs import group_of
+from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
+from webapp.shifts.transitions import FINAL
 from webapp.timebank.models import Transfer
-
-FINAL = {"completed", "cancelled", "no_show", "unfilled"}
-_connected = False
+from webapp.timebank.payments import pay_for_shift
 
 
-def _value(x: object) -> str:
-    return str(getattr(x, "value", x))
-
-
-def _legs(shift) -> list:  # type: ignore[no-untyped-def]
-    model = type(shift)
-    if getattr(shift, "group_key", None) is None:
-        return [shift]
-    return list(
-        db.session.scalars(
-            sa.select(model)
-            .where(
-                model.group_key == shift.group_key,
-                model.organisation_id == shift.organisation_id,
-            )
-            .order_by(model.starts_at, model.id)
-        )
-    )
-
-
-def shift_payments(shift) -> tuple[int, list[tuple[int, int]]] | None:  # type: ignore[no-untyped-def]
+def shift_payments(legs: Sequence[Shift]) -> tuple[int, list[tuple[int, int]]] | None:
     """(shift id to pay under, [(volunteer person id, minutes)]), or None while another
     leg of the group is still to be done. Minutes run from a volunteer's earliest logged
     start to their latest logged end over the group's completed legs (booked times where
     nothing was logged)."""
-    legs = _legs(shift)
-    if any(_value(leg.status) not in FINAL for leg in legs):
+    if any(leg.status not in FINAL for leg in legs):
         return None
-    done = [leg for leg in legs if _value(leg.status) == "completed"]
+    done = [leg for leg in legs if leg.status == ShiftStatus.COMPLETED]
     if not done:
         return None
     spans: dict[int, tuple[datetime, datetime]] = {}
@@ -70,34 +51,25 @@ def shift_payments(shift) -> tuple[int, list[tuple[int, int]]] | None:  # type: 
     return done[0].id, [(p, m) for p, m in paid if m > 0]
 
 
-def pay_completed_shift(shift, actor=None, **_kw) -> list[Transfer]:  # type: ignore[no-untyped-def]
-    from webapp.timebank.payments import pay_for_shift
-
-    found = shift_payments(shift)
+def pay_for_legs(legs: Sequence[Shift], actor: Any = None) -> list[Transfer]:
+    """Pay for a group whose legs are all final (nothing while one is still to be done)."""
+    found = shift_payments(legs)
     if found is None or not found[1]:
         return []
     shift_id, volunteers = found
-    kind = "visit" if _value(shift.kind) == "visit" else "ride"
-    request = getattr(shift, "request", None)
+    first = legs[0]
+    request = first.request
     return pay_for_shift(
         shift_id=shift_id,
-        organisation_id=shift.organisation_id,
-        kind=kind,
-        service_date=shift.occurrence_date,
-        resident_person_id=getattr(request, "resident_id", None),
+        organisation_id=first.organisation_id,
+        kind="visit" if first.kind == ShiftKind.VISIT else "ride",
+        service_date=first.occurrence_date,
+        resident_person_id=request.resident_id if request is not None else None,
         volunteers=volunteers,
         actor_id=getattr(actor, "id", None),
     )
 
 
-def connect() -> bool:
-    """Connect to ``shift_completed`` once; False when the shifts feature is absent."""
-    global _connected
-    try:
-        from webapp.shifts.signals import shift_completed
-    except ImportError:
-        return False
-    if not _connected:
-        shift_completed.connect(pay_completed_shift, weak=False)
-        _connected = True
-    return True
+def pay_completed_shift(shift: Shift, actor: Any = None, **_kw: Any) -> list[Transfer]:
+    """The ``shift_completed`` listener."""
+    return pay_for_legs(group_of(shift), actor)

@@ -3,8 +3,8 @@
 The caller commits once. The check of the limit and the write happen in the same
 transaction, after the two accounts are locked in a fixed order (ascending id):
 ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the whole database is the lock, taken
-up front with ``BEGIN IMMEDIATE`` (or by a no-op write if a read already began the
-transaction), so two writers never both read the same balance.
+up front (:func:`webapp.core.locks.begin_write`), so two writers never both read the same
+balance.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.core.locks import begin_write, is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.timebank.accounts import account_for, chest, system_account
@@ -35,43 +35,11 @@ class Outcome:
     created: bool  # False when a retry returned the original
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def begin_write() -> None:
-    """SQLite: hold the database's write lock from here to the commit.
-
-    A fresh transaction starts with ``BEGIN IMMEDIATE``. If a read already began a
-    deferred one (a web request loads the user first), a no-op write takes the lock now;
-    when that fails because another writer committed since our read, nothing was written
-    yet, so we start over with ``BEGIN IMMEDIATE``. PostgreSQL locks rows instead.
-    """
-    if _dialect() != "sqlite":
-        return
-    session = db.session()
-    if not session.in_transaction():
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-        return
-    try:
-        session.execute(
-            sa.update(Account)
-            .where(sa.false())
-            .values(balance=Account.balance)
-            .execution_options(synchronize_session=False)
-        )
-    except OperationalError:
-        if session.new or session.dirty or session.deleted or session.in_nested_transaction():
-            raise
-        session.rollback()
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
 def lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
     """Lock the accounts (ascending id, so two transfers never deadlock) and return them
     freshly read from the database."""
     ids = sorted(set(account_ids))
-    begin_write()
+    begin_write(Account)
     rows = db.session.scalars(
         sa.select(Account)
         .where(Account.id.in_(ids))
@@ -187,7 +155,7 @@ def record(
     # (the key, a shift already paid, a transfer already reversed) answers "no row"
     # instead of aborting the transaction. On PostgreSQL a concurrent insert of the same
     # key waits for the other transaction and then finds its row.
-    dialect = postgresql if _dialect() == "postgresql" else sqlite
+    dialect = postgresql if is_postgres() else sqlite
     statement = dialect.insert(Transfer).on_conflict_do_nothing().returning(Transfer)
     transfer = db.session.scalars(statement, [row]).first()
     if transfer is None:
@@ -267,7 +235,7 @@ def donate(
 ) -> Outcome:
     """A member gives minutes to another member of the same organisation, or to the
     chest (``recipient=None``)."""
-    begin_write()
+    begin_write(Account)
     if recipient is not None and recipient.organisation_id != donor.organisation_id:
         raise LedgerError("recipient", _("Choose a member of your own organisation."))
     if recipient is not None and recipient.id == donor.id:
@@ -298,7 +266,7 @@ def grant(
     """A coordinator gives minutes from the community chest to a member."""
     if not (reason or "").strip():
         raise LedgerError("reason", _("Say why the chest pays: it is shown in the statement."))
-    begin_write()
+    begin_write(Account)
     return transfer(
         key=key,
         debit_account_id=chest(recipient.organisation_id).id,
@@ -324,7 +292,7 @@ def reverse(
     reason = (reason or "").strip()
     if not reason:
         raise LedgerError("reason", _("Say why the transfer is reversed."))
-    begin_write()
+    begin_write(Account)
     original = db.session.get(Transfer, transfer_id)
     if original is None or original.organisation_id != organisation_id:
         raise LedgerError("transfer", _("There is no transfer with this number."))
@@ -367,7 +335,7 @@ def adjust(
         raise LedgerError("reason", _("Say why the balance is adjusted."))
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes == 0:
         raise LedgerError("amount", _("Enter a whole number of minutes other than zero."))
-    begin_write()
+    begin_write(Account)
     member = account_for(person)
     other = system_account(person.organisation_id, AccountKind.ADJUSTMENTS)
     debit, credit = (other, member) if minutes > 0 else (member, other)

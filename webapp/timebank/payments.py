@@ -2,7 +2,7 @@
 
 Called by the listener on the shifts feature's ``shift_completed`` signal (see
 ``listeners.py``), inside the shift operation's transaction; written against plain values
-so it can be called and tested without the shifts feature.
+(ids, minutes), so the ledger's rules can be tested on their own.
 """
 
 from __future__ import annotations
@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from webapp.core.locks import begin_write
 from webapp.extensions import db
+from webapp.people.models import Person
 from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.errors import LedgerError, LimitExceeded, _
-from webapp.timebank.models import Transfer, TransferKind
+from webapp.timebank.models import Account, Transfer, TransferKind
 from webapp.timebank.operations import (
     MAX_SHIFT_MINUTES,
     _by_key,
     _check_amount,
     _short_of,
-    begin_write,
     lock_accounts,
     record,
 )
@@ -43,9 +44,7 @@ def pay_for_shift(
     a second call for the same shift returns the first payments (the database refuses a
     second payment too).
     """
-    from webapp.people.models import Person
-
-    begin_write()
+    begin_write(Account)
     if kind not in (TransferKind.VISIT, TransferKind.RIDE):
         raise LedgerError("kind", _("Only visits and rides are paid from shifts."))
     resident = None

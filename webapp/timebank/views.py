@@ -9,25 +9,20 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
+from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
-from webapp.permissions import (
-    coordinator_required,
-    get_person_or_404,
-    is_coordinator,
-    is_member,
-    member_required,
-)
-from webapp.timebank import listeners, queries, tokens
+from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
+from webapp.timebank import queries, tokens
 from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.models import Transfer
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
-listeners.connect()  # completed shifts pay their volunteers
 
 add_nav("timebank.member", lambda: _l("My hours"), is_member, order=40)
 add_nav("timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60)
@@ -73,15 +68,6 @@ def _today() -> date:
 
 def _month_start() -> date:
     return _today().replace(day=1)
-
-
-def _show_error(form, error: LedgerError) -> None:  # type: ignore[no-untyped-def]
-    name = _FIELDS.get(error.field)
-    target = getattr(form, name, None) if name else None
-    if target is None:
-        flash(error.message, "error")
-    else:
-        target.errors = [*target.errors, error.message]
 
 
 def _send_csv(body: str, filename: str) -> Response:
@@ -160,7 +146,7 @@ def donate():  # type: ignore[no-untyped-def]
         )
     except LedgerError as error:
         db.session.rollback()
-        _show_error(form, error)
+        attach_errors(form, error, aliases=_FIELDS)
         return _member_page(form=form, status=422)
     db.session.commit()
     if outcome.created:
@@ -276,7 +262,7 @@ def grant():  # type: ignore[no-untyped-def]
         )
     except LedgerError as error:
         db.session.rollback()
-        _show_error(form, error)
+        attach_errors(form, error, aliases=_FIELDS)
         return _coordinator_page(grant_form=form, status=422)
     db.session.commit()
     if outcome.created:
@@ -310,7 +296,7 @@ def reverse():  # type: ignore[no-untyped-def]
         )
     except LedgerError as error:
         db.session.rollback()
-        _show_error(form, error)
+        attach_errors(form, error, aliases=_FIELDS)
         return _coordinator_page(reverse_form=form, status=422)
     db.session.commit()
     if outcome.created:

@@ -12,15 +12,18 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from webapp.core.errors import FieldError
 from webapp.demo.registry import DemoContext, register_demo_step
 from webapp.extensions import db
+from webapp.orgs.settings import settings_for
 from webapp.people.models import Person, VolunteerStatus
 from webapp.requests.models import Request, RequestKind, RidePurpose
-from webapp.requests.operations import Draft, RequestError, create_request, settings_for
+from webapp.requests.operations import Draft, create_request
+from webapp.requests.planning import plan
 from webapp.shifts import operations as ops
 from webapp.shifts.eligibility import conflict, ineligibility
+from webapp.shifts.legs import group_of
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
-from webapp.shifts.planning import plan
 
 # Names of places a ride goes to, on streets of the demo gazetteer.
 DESTINATIONS = [
@@ -101,7 +104,7 @@ def _create(person: Person, draft: Draft, actor) -> None:  # type: ignore[no-unt
     try:
         with db.session.begin_nested():
             create_request(person, draft, actor)
-    except RequestError:
+    except FieldError:
         pass  # e.g. a destination the gazetteer lacks: the demo simply skips it
 
 
@@ -120,7 +123,7 @@ def _match_some(ctx: DemoContext, rng, coordinator) -> None:  # type: ignore[no-
         if shift.group_key in seen or shift.status != ShiftStatus.OPEN or rng.random() < 0.4:
             continue
         seen.add(shift.group_key)
-        legs = ops.group_of(shift)
+        legs = group_of(shift)
         for person in rng.sample(volunteers, len(volunteers)):
             if any(ineligibility(person, leg) for leg in legs) or conflict(person, legs, speed):
                 continue

@@ -12,12 +12,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from webapp.core.timeutil import at_local, today_local, travel
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.places.geocoding import distance_km
 from webapp.requests.models import Request, RequestKind, RequestStatus
 from webapp.shifts.models import Shift, ShiftKind
-from webapp.shifts.timeutil import at_local, org_tz, today_local, travel
 
 # Time to help someone in and out of the car and walk them to the reception desk.
 RIDE_BUFFER = timedelta(minutes=15)
@@ -72,8 +73,6 @@ def first_start(request: Request) -> datetime | None:
 
 def plan(request: Request, day: date) -> list[dict]:
     """The shift rows (as dicts) of ``request`` on local date ``day``."""
-    from webapp.requests.operations import settings_for
-
     tz = org_tz(request.organisation_id)
     key = f"{request.id}:{day.isoformat()}"
     resident = request.resident
@@ -175,8 +174,6 @@ def expand_request(request: Request, until: date, now: datetime | None = None) -
 
 
 def default_until(org_id: int, now: datetime | None = None) -> date:
-    from webapp.requests.operations import settings_for
-
     weeks = settings_for(org_id).horizon_weeks
     return today_local(org_tz(org_id), now) + timedelta(weeks=weeks)
 

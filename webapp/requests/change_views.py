@@ -15,9 +15,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.core.errors import FieldError
 from webapp.extensions import db
-from webapp.permissions import can_change_request, get_in_org_or_404, is_coordinator, require
+from webapp.permissions import (
+    can_change_request,
+    get_in_org_or_404,
+    is_coordinator,
+    is_resident,
+    require,
+)
 from webapp.requests import operations as rops
+from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
     CoordinatorChangeForm,
     ResidentRideForm,
@@ -25,8 +33,7 @@ from webapp.requests.forms import (
     window_data,
 )
 from webapp.requests.models import Request, RequestKind, RidePurpose
-from webapp.requests.views import PARTS, _coordinator_draft, _show_error, bp, ride_fields
-from webapp.shifts.access import is_resident
+from webapp.requests.views import bp, show_error
 
 
 @bp.route("/<int:request_id>/change", methods=["GET", "POST"])
@@ -76,8 +83,8 @@ def change(request_id: int):  # type: ignore[no-untyped-def]
                 )
                 return redirect(back)
             new = rops.reschedule(req, draft, current_user)
-        except rops.RequestError as err:
-            _show_error(form, err)  # rolls back: the old shifts are not cancelled
+        except FieldError as err:
+            show_error(form, err)  # rolls back: the old shifts are not cancelled
         else:
             db.session.commit()
             if coordinator:
@@ -102,7 +109,7 @@ def change(request_id: int):  # type: ignore[no-untyped-def]
 
 def _draft(form, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:  # type: ignore[no-untyped-def]
     if coordinator:
-        return _coordinator_draft(form, kind)
+        return coordinator_draft(form, kind)
     if kind == RequestKind.VISIT:
         day = form.start_date.data
         windows = base.windows

@@ -1,6 +1,6 @@
 """Each morning, propose volunteers for the coming days; coordinators still approve.
 
-With the matching feature installed (``webapp.matchrun``) the job queues a match run per
+The job queues a match run per
 organisation in the same transaction as its run record, commits, then solves it here in
 the scheduler process (the matchrun worker, with its own short transactions, exactly as
 its background worker does) and tells the coordinators how many proposals wait for
@@ -8,7 +8,9 @@ approval on the matching page. Nothing is written to the shifts until they appro
 
 ``SCHEDULER_PROPOSER`` ("module:function") plugs in another matcher instead, called as
 ``function(org_id, start, end, now) -> number of proposals`` inside the job's transaction
-(it proposes through ``shifts.operations.propose``).
+(it proposes through ``shifts.operations.propose``). A value that names nothing
+importable stops the job with a message naming the setting, rather than silently
+proposing nothing.
 """
 
 from __future__ import annotations
@@ -16,44 +18,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import import_module
-from importlib.util import find_spec
 
 from flask import Flask, current_app
 
 from webapp.extensions import db
+from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.matchrun.operations import start_run
+from webapp.matchrun.worker import run as solve
 from webapp.notifications.operations import coordinators_of, notify_coordinators
-from webapp.orgs.models import Organisation
-from webapp.scheduler.models import OrganisationSchedule
-from webapp.scheduler.registry import Job, register, setting
+from webapp.orgs.models import Organisation, OrganisationSchedule
+from webapp.orgs.settings import org_tz
+from webapp.scheduler.registry import Job, setting
 from webapp.scheduler.runs import for_each_org
-from webapp.shifts.timeutil import org_tz
 
 TICK = 600
 CATCH_UP = timedelta(hours=20)
 
 
 def proposer(app: Flask) -> Callable[..., int] | None:
+    """The function ``SCHEDULER_PROPOSER`` names, or None when it is empty."""
     target = setting(app, "SCHEDULER_PROPOSER", "")
-    module, _, name = (target or "").partition(":")
-    if not module or find_spec(module.rsplit(".", 1)[0]) is None:
+    if not target:
         return None
+    module, _, name = target.partition(":")
     try:
         return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def has_matchrun() -> bool:
-    return find_spec("webapp.matchrun") is not None
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise RuntimeError(
+            f"SCHEDULER_PROPOSER={target!r} names no function (module:function): {exc}"
+        ) from exc
 
 
 def run_propose_matches(now: datetime) -> str:
     propose = proposer(current_app)
     if propose is not None:
         return _with_proposer(propose, now)
-    if has_matchrun():
-        return _with_matchrun(now)
-    return "no matching integration installed"
+    return _with_matchrun(now)
 
 
 def _window(org: Organisation, schedule: OrganisationSchedule, now: datetime):  # type: ignore[no-untyped-def]
@@ -76,10 +76,6 @@ def _with_proposer(propose: Callable[..., int], now: datetime) -> str:
 
 
 def _with_matchrun(now: datetime) -> str:
-    from webapp.matchrun.models import MatchRun, RunScope, RunStatus
-    from webapp.matchrun.operations import start_run
-    from webapp.matchrun.worker import run as solve
-
     queued: list[tuple[int, int, int]] = []
 
     def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
@@ -105,8 +101,6 @@ def _with_matchrun(now: datetime) -> str:
     return "; ".join(done) or "not due"
 
 
-def register_jobs(app: Flask) -> None:
-    if proposer(app) is None and not has_matchrun():
-        return
-    register(Job("propose_matches", run_propose_matches, TICK, TICK, True,
-                 "Propose volunteers for the coming days (daily); coordinators approve."))
+def jobs(app: Flask) -> list[Job]:
+    return [Job("propose_matches", run_propose_matches, TICK, TICK, True,
+                "Propose volunteers for the coming days (daily); coordinators approve.")]

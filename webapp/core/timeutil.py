@@ -1,19 +1,11 @@
-"""Organisation-local time: shifts are stored in UTC and shown in the org's timezone."""
+"""Time helpers every feature uses: times are stored in UTC and shown in the organisation's
+timezone (see :func:`webapp.orgs.settings.org_tz`)."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from webapp.extensions import db
-
-
-def org_tz(org_id: int) -> ZoneInfo:
-    from webapp.orgs.models import Organisation
-
-    org = db.session.get(Organisation, org_id)
-    return ZoneInfo(org.timezone if org and org.timezone else "Europe/Rome")
 
 
 def at_local(day: date, moment: time, tz: ZoneInfo) -> datetime:
@@ -36,3 +28,8 @@ def travel_minutes(km: float, speed_kmh: float) -> int:
 
 def travel(km: float, speed_kmh: float) -> timedelta:
     return timedelta(minutes=travel_minutes(km, speed_kmh))
+
+
+def monday_of(day: date) -> date:
+    """The Monday of ``day``'s week (weekly hours and weekly plans count from it)."""
+    return day - timedelta(days=day.weekday())

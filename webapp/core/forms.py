@@ -1,10 +1,12 @@
-"""Field types and form helpers shared by the people forms: numbers typed on a phone,
-check-box lists, and putting an operation's errors next to the right field."""
+"""Field types and form helpers every feature's forms share: numbers typed on a phone,
+phone numbers, check-box lists, and the one way to put an operation's errors next to the
+right field (:func:`attach_errors`)."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.core.errors import FieldError
 
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
 
@@ -75,17 +79,32 @@ def walk_fields(form: Any):  # type: ignore[no-untyped-def]
             yield field
 
 
-def attach_errors(form: Any, errors: dict[str, str], *, only_clean: bool = False) -> None:
-    """Show the operation's errors next to their fields (``only_clean``: skip fields
-    that already show an error of their own, e.g. a number that did not parse)."""
+def attach_errors(
+    form: Any,
+    error: FieldError,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    only_clean: bool = False,
+) -> None:
+    """Show an operation's :class:`FieldError` next to its fields.
+
+    ``aliases`` maps an operation's field name to this form's (the ledger says
+    ``amount`` where the form says ``minutes``). A form may place a message itself with
+    ``locate_error(name, error) -> (field, message) | None`` (a request form with a time
+    per weekday puts it next to that day's time). Messages with no field here go above
+    the form (``form.form_errors``). ``only_clean``: skip fields that already show an
+    error of their own, e.g. a number that did not parse."""
     fields = {f.name: f for f in walk_fields(form)}
-    for name, message in errors.items():
-        field = fields.get(name)
+    locate = getattr(form, "locate_error", None)
+    for name, message in error.errors.items():
+        name = (aliases or {}).get(name, name)
+        found = locate(name, error) if locate is not None else None
+        field, text = found if found is not None else (fields.get(name), message)
         if field is None:
             if not only_clean:
-                form.form_errors.append(message)
+                form.form_errors.append(str(text))
         elif not (only_clean and field.errors):
-            field.errors = [*field.errors, message]
+            field.errors = [*field.errors, str(text)]
 
 
 _ROW = re.compile(r"^(slots|absences)-(\d+)-")

@@ -10,20 +10,25 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.errors import FieldError
+from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
+from webapp.core.timeutil import at_local, today_local
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.notifications.queries import people_to_phone
+from webapp.orgs.settings import org_tz, settings_for
+from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
-from webapp.permissions import coordinator_required, get_person_or_404, is_coordinator
+from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.eligibility import conflict, ineligibility
 from webapp.shifts.forms import ActionForm, AssignForm, NoShowForm, ReasonForm, options
+from webapp.shifts.legs import group_of
 from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftKind, ShiftStatus
-from webapp.shifts.timeutil import at_local, org_tz, today_local
-from webapp.shifts.transitions import IllegalTransition
+from webapp.shifts.transitions import AWAITING_APPROVAL
 from webapp.shifts.views import bp
 
 S = ShiftStatus
@@ -88,7 +93,7 @@ def _open_alerts() -> list[CheckIn]:
 def _summary(shifts: list[Shift]) -> dict[str, list[Shift]]:
     return {
         "unfilled": [s for s in shifts if s.status in (S.OPEN, S.UNFILLED)],
-        "to_approve": [s for s in shifts if s.status in (S.CLAIMED, S.PROPOSED)],
+        "to_approve": [s for s in shifts if s.status in AWAITING_APPROVAL],
         "unconfirmed": [s for s in shifts if s.status == S.APPROVED],
     }
 
@@ -136,9 +141,7 @@ def week():  # type: ignore[no-untyped-def]
 
 def _candidates(shift: Shift) -> list[tuple[Person, str | None]]:
     """Every volunteer of the organisation with the reason they cannot take ``shift``."""
-    from webapp.requests.operations import settings_for
-
-    legs = ops.group_of(shift)
+    legs = group_of(shift)
     speed = settings_for(shift.organisation_id).travel_speed_kmh
     people = db.session.scalars(
         sa.select(Person)
@@ -158,7 +161,7 @@ def _candidates(shift: Shift) -> list[tuple[Person, str | None]]:
 @coordinator_required
 def manage(shift_id: int):  # type: ignore[no-untyped-def]
     shift = get_shift_or_404(shift_id)
-    legs = ops.group_of(shift)
+    legs = group_of(shift)
     candidates = _candidates(shift)
     assign_form = AssignForm()
     free = [p for p, r in candidates if r is None]
@@ -191,7 +194,7 @@ def _act(shift_id: int, action, form=None, success: str | None = None):  # type:
     shift = get_shift_or_404(shift_id)
     try:
         action(shift, form)
-    except (ops.ShiftError, IllegalTransition) as err:
+    except FieldError as err:
         _fail(err)
     else:
         db.session.commit()
@@ -233,7 +236,7 @@ def assign(shift_id: int):  # type: ignore[no-untyped-def]
         old = (
             get_person_or_404(f.replace.data, current_user, manage=True) if f.replace.data else None
         )
-        ops.begin_locked()
+        begin_write(Shift)
         s = get_shift_or_404(shift_id)
         ops.assign(s, person, current_user, replace=old)
 

@@ -1,0 +1,43 @@
+"""An organisation's settings as the features read them: booking rules, the times of the
+automatic tasks, and its time zone."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from webapp.extensions import db
+from webapp.orgs.models import Organisation, OrganisationSchedule, OrganisationSettings
+
+DEFAULT_TIMEZONE = "Europe/Rome"
+
+
+def settings_for(org_id: int) -> OrganisationSettings:
+    """The organisation's booking settings (created with defaults on first use)."""
+    row = db.session.get(OrganisationSettings, org_id)
+    if row is None:
+        row = OrganisationSettings(
+            organisation_id=org_id, min_notice_days=2, horizon_weeks=4, travel_speed_kmh=30.0
+        )
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+SCHEDULE_DEFAULTS = {
+    c.name: c.default.arg
+    for c in OrganisationSchedule.__table__.columns
+    if c.default is not None and not callable(c.default.arg)
+}
+
+
+def schedule_for(org_id: int) -> OrganisationSchedule:
+    """The organisation's row, or an unsaved one holding the defaults."""
+    row = db.session.get(OrganisationSchedule, org_id)
+    if row is None:
+        return OrganisationSchedule(organisation_id=org_id, **SCHEDULE_DEFAULTS)
+    return row
+
+
+def org_tz(org_id: int) -> ZoneInfo:
+    org = db.session.get(Organisation, org_id)
+    return ZoneInfo(org.timezone if org and org.timezone else DEFAULT_TIMEZONE)
