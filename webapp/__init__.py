@@ -1,40 +1,41 @@
-"""Ponte web application factory."""
+"""Ponte web application factory: the one place that puts the features together."""
 
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
 
-from webapp.config import Config
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import (
+    extensions,
+    i18n,
+    models,  # noqa: F401  (register every table for Alembic)
+)
+from webapp.auth import sessions
+from webapp.blueprints import register_blueprints
+from webapp.cli import register_cli
+from webapp.config import BASE_DIR, Config
+from webapp.core import navigation
+from webapp.errors import register_error_handlers
+from webapp.jobs import init_jobs
+from webapp.listeners import connect_listeners
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = int(app.config["PROXY_FIX"])
         # Trust exactly ``hops`` proxies: request.remote_addr becomes the real client
         # address (login throttling per address) and url_for(_external) gets https.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-
-    from webapp import extensions, i18n
-    from webapp.auth import sessions
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.csrf.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
-
-    from webapp import models  # noqa: F401  (register every table for Alembic)
-    from webapp.blueprints import register_blueprints
-    from webapp.cli import register_cli
-    from webapp.core import navigation
-    from webapp.errors import register_error_handlers
-    from webapp.jobs import init_jobs
-    from webapp.listeners import connect_listeners
-
     navigation.init_app(app)
     register_blueprints(app)
     connect_listeners(app)
@@ -44,7 +45,5 @@ def create_app(config: type[Config] | None = None) -> Flask:
     return app
 
 
-def _migrations_dir():  # type: ignore[no-untyped-def]
-    from webapp.config import BASE_DIR
-
+def _migrations_dir() -> Path:
     return BASE_DIR / "migrations"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from webapp.extensions import babel
@@ -21,8 +22,6 @@ def translation_dirs() -> list[str]:
 
 
 def select_locale() -> str | None:
-    from flask import current_app
-
     if not has_request_context():
         return None  # CLI commands and scheduled jobs: the default locale
     supported = current_app.config["LANGUAGES"]
@@ -38,7 +37,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_dirs()))
     babel.init_app(app, locale_selector=select_locale)
 
-    from flask_babel import get_locale
 
     @app.context_processor
     def inject_locale() -> dict[str, object]:

@@ -3,19 +3,23 @@
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
-from webapp.orgs.models import (
-    Organisation,  # noqa: F401
-    OrganisationSettings,  # noqa: F401
+from webapp.orgs.models import (  # noqa: F401
+    Organisation,
+    OrganisationSchedule,
+    OrganisationSettings,
 )
 from webapp.people.models import (  # noqa: F401
     Absence,
     AvailabilitySlot,
     Credential,
+    CredentialWarning,
     Person,
     ResidentProfile,
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.requests.models import Request, RequestWindow  # noqa: F401
+from webapp.scheduler.models import JobRun  # noqa: F401
 from webapp.shifts.models import (  # noqa: F401
     Assignment,
     CalendarToken,

@@ -12,7 +12,7 @@ from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun.convert import visit_week
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
-from webapp.matchrun.worker import main
+from webapp.worker import main
 
 
 def _start(o, scope=RunScope.VISITS):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
 from webapp.auth.models import LoginSession, User
@@ -22,7 +23,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
 
-    from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.auth.models import LoginThrottle
+from webapp.core.locks import is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
 
@@ -38,11 +40,7 @@ def seconds_to_wait(keys: list[str], now: datetime | None = None) -> int:
 
 
 def _upsert(key: str, now: datetime):  # type: ignore[no-untyped-def]
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if is_postgres() else sqlite.insert
     table = LoginThrottle.__table__
     stmt = insert(table).values(key=key, failures=1, last_failure_at=now)
     return stmt.on_conflict_do_update(

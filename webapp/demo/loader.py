@@ -18,6 +18,7 @@ from webapp.demo.registry import DemoContext, all_steps
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.orgs.operations import create_organisation
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 
 DEMO_NAME = "Comune di Isernia"
 DEMO_SLUG = "isernia"
@@ -87,8 +88,6 @@ def reset_demo() -> bool:
 
 def demo_logins() -> list[tuple[str, str]]:  # (e-mail, translated label)
     """(e-mail, what the account shows) for the coordinators and a few members."""
-    from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
-
     org = demo_organisation()
     if org is None:
         return []

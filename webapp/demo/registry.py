@@ -16,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from webapp.extensions import db
+from webapp.places.models import GazetteerEntry
 
 SEED = 20261122
 
@@ -34,8 +35,6 @@ class DemoContext:
     def free_address(self, rng: random.Random) -> str:
         """A gazetteer address no other demo person lives at yet, as a person would
         type it ("Via Umbria 7, 86170 Isernia")."""
-        from webapp.places.models import GazetteerEntry
-
         if self._addresses is None:
             self._addresses = list(
                 db.session.scalars(

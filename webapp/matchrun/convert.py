@@ -82,11 +82,11 @@ def weeks(first: date, last: date) -> list[tuple[date, date, date]]:
     return out
 
 
-def _days(first: date, last: date) -> list[date]:
+def dates_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
-def _cut(slots: list[Interval], busy: Interval) -> list[Interval]:
+def cut_out(slots: list[Interval], busy: Interval) -> list[Interval]:
     lo, hi = busy
     out: list[Interval] = []
     for a, b in slots:
@@ -244,7 +244,7 @@ def visit_week(
         for shift in [*busy, *elsewhere.get(person.id, ())]:
             outside += minutes(shift)
             margin = _margin(person, shift, speed)
-            slots = _cut(
+            slots = cut_out(
                 slots, (w.minute(shift.starts_at) - margin, w.minute(shift.ends_at) + margin)
             )
         w.outside_minutes[uid] = outside
@@ -305,7 +305,7 @@ def _visit(shift: Shift, windows: tuple[Interval, ...]) -> Visit:
 def _slots(person: Person, first: date, monday: date, last: date) -> list[Interval]:
     """Weekly pattern on the dates in range, minus absences and days a credential lapses."""
     out: list[Interval] = []
-    for day in _days(first, last):
+    for day in dates_between(first, last):
         if is_away(person, day) or missing_credentials(person, "visit", day):
             continue
         base = (day - monday).days * DAY

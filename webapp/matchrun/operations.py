@@ -21,13 +21,17 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from matching.geo import haversine_km
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.timeutil import monday_of
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.matchrun.convert import visit_volunteers
 from webapp.matchrun.hours import held_minutes, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.matchrun.rides import drivers_of
+from webapp.matchrun.worker import run
 from webapp.people.models import Person
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import ineligibility
@@ -87,8 +91,6 @@ def launch(run_id: int) -> subprocess.Popen | None:
     "inline" (solve now, in this process: tests only) or "none" (tests drive the worker)."""
     mode = current_app.config.get("MATCHRUN_LAUNCH") or "process"
     if mode == "inline":
-        from webapp.matchrun.worker import run
-
         run(run_id)
         return None
     if mode != "process":
@@ -99,7 +101,7 @@ def launch(run_id: int) -> subprocess.Popen | None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     _CHILDREN[:] = [c for c in _CHILDREN if c.poll() is None]  # reap finished workers
     proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        [sys.executable, "-m", "webapp.matchrun.worker", str(run_id)],
+        [sys.executable, "-m", "webapp.worker", "match", str(run_id)],
         cwd=str(PROJECT_ROOT),
         env=env,
         stdin=subprocess.DEVNULL,
@@ -239,10 +241,7 @@ def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:
 
 def candidates(org_id: int, ride: bool) -> list[Person]:
     """Everyone who might be pinned to a visit (or a ride), loaded once per page."""
-    from webapp.matchrun.convert import visit_volunteers
-    from webapp.matchrun.rides import _drivers
-
-    return _drivers(org_id) if ride else visit_volunteers(org_id)
+    return drivers_of(org_id) if ride else visit_volunteers(org_id)
 
 
 def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Person]:
@@ -267,8 +266,6 @@ def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Perso
 
 
 def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    from matching.geo import haversine_km
-
     return haversine_km(a, b)
 
 

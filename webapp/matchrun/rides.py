@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from matching.rides import Driver, Ride, RidesProblem, solve_rides
 from webapp.core.timeutil import monday_of, travel
 from webapp.extensions import db
-from webapp.matchrun.convert import DAY, PERSON_LOADS, _cut, _days, weeks
+from webapp.matchrun.convert import DAY, PERSON_LOADS, cut_out, dates_between, weeks
 from webapp.matchrun.hours import (
     Planned,
     by_person,
@@ -52,7 +52,7 @@ from webapp.shifts.transitions import HOLDING
 PRIORITY = {RidePurpose.MEDICAL: 3, RidePurpose.PHARMACY: 2}
 
 
-def _drivers(org_id: int) -> list[Person]:
+def drivers_of(org_id: int) -> list[Person]:
     return list(
         db.session.scalars(
             sa.select(Person)
@@ -169,7 +169,7 @@ def solve_rides_range(
 
     say(lo, f"rides:{first.isoformat()}:converting")
     groups = _groups(org_id, first, last)
-    people = _drivers(org_id)
+    people = drivers_of(org_id)
     held = db.session.scalars(
         sa.select(Shift).where(
             Shift.organisation_id == org_id,
@@ -183,7 +183,7 @@ def solve_rides_range(
     for p in people:
         for week, a, b in weeks(first, last):
             slots = []
-            for day in _days(a, b):
+            for day in dates_between(a, b):
                 if is_away(p, day) or missing_credentials(p, "ride", day):
                     continue
                 base = (day - monday).days * DAY
@@ -197,7 +197,7 @@ def solve_rides_range(
                 ]
             busy = [s for s in held if p.id in s.volunteer_ids] + mine.get(p.id, [])
             for shift in busy:
-                slots = _cut(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
+                slots = cut_out(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
             left = _weekly_left(p, week) - planned_minutes(mine.get(p.id, []), week)
             if slots:
                 drivers.append(

@@ -1,4 +1,5 @@
-"""The background worker: ``python -m webapp.matchrun.worker RUN_ID``.
+"""Solving one match run: what the background worker process does
+(``python -m webapp.worker match RUN_ID``, see :mod:`webapp.worker`).
 
 Why a separate process and not a thread in the web worker: a solve takes seconds of CPU
 (CP-SAT releases the GIL but the conversion does not), gunicorn may kill or recycle a web
@@ -20,12 +21,14 @@ import sys
 import traceback
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
 
 from matching.errors import InputError
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.matchrun.rides import solve_rides_range
+from webapp.matchrun.solve import solve_visits_range
 
 
 def _update(run_id: int, **values: object) -> None:
@@ -57,10 +60,6 @@ def run(run_id: int) -> RunStatus:
     the two: the visits part keeps free the rides pinned to a driver, and the rides part
     counts the visits just proposed (its first-come baseline: first come's visits). Once
     every part is planned, each proposal's "load this week" counts the whole run."""
-    from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
-    from webapp.matchrun.rides import solve_rides_range
-    from webapp.matchrun.solve import solve_visits_range
-
     if not _claim(run_id):
         return RunStatus(
             db.session.scalar(sa.select(MatchRun.status).where(MatchRun.id == run_id))
@@ -138,28 +137,3 @@ def _fail(run_id: int, message: str) -> None:
         progress_text="failed",
         finished_at=utcnow(),
     )
-
-
-def main(run_id: int, app: Flask | None = None) -> int:
-    """Entry point; uses the current app if there is one (tests), else builds one from the
-    environment (``DATABASE_URL``), exactly like the web process does."""
-    if app is None and has_app_context():
-        return 0 if run(run_id) == RunStatus.DONE else 1
-    if app is None:
-        from webapp import create_app
-
-        app = create_app()
-    with app.app_context():
-        try:
-            return 0 if run(run_id) == RunStatus.DONE else 1
-        finally:
-            db.session.remove()
-            if current_app:
-                db.engine.dispose()
-
-
-if __name__ == "__main__":  # pragma: no cover - exercised by the subprocess test
-    if len(sys.argv) != 2 or not sys.argv[1].isdigit():
-        print("usage: python -m webapp.matchrun.worker RUN_ID", file=sys.stderr)
-        raise SystemExit(2)
-    raise SystemExit(main(int(sys.argv[1])))

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from webapp.notifications.sender import send_due
+
 notifications_cli = AppGroup("notifications", help="The outbox of e-mails, SMS and alerts.")
 
 
@@ -14,6 +16,4 @@ notifications_cli = AppGroup("notifications", help="The outbox of e-mails, SMS a
 @click.option("--limit", default=200, show_default=True, help="At most this many messages.")
 def send_cmd(limit: int) -> None:
     """Deliver the messages that are due now, once."""
-    from webapp.notifications.sender import send_due
-
     click.echo(str(send_due(datetime.now(UTC), limit=limit)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -22,9 +22,11 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, NotificationPreference, Status
 from webapp.orgs.models import Organisation
-from webapp.people.models import Person
 
-Recipient = Person | User
+if TYPE_CHECKING:  # the outbox sits below people: it reads a person's fields, by name
+    from webapp.people.models import Person
+
+Recipient = Union["Person", User]
 _PLAIN = (str, int, float, bool, date, datetime, time, type(None))
 
 
@@ -42,9 +44,9 @@ def _check_plain(value: Any, path: str = "context") -> None:
 
 
 def _person_and_user(recipient: Recipient) -> tuple[Person | None, User | None]:
-    if isinstance(recipient, Person):
-        return recipient, recipient.user
-    return recipient.person, recipient
+    if isinstance(recipient, User):
+        return recipient.person, recipient
+    return recipient, recipient.user
 
 
 def locale_for(recipient: Recipient) -> str:

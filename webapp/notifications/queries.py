@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.models import Organisation
-from webapp.people.models import Person
+
+if TYPE_CHECKING:  # the outbox sits below people: it reads a person's fields, by name
+    from webapp.people.models import Person
 
 
 def _mine(user: User) -> sa.ColumnElement[bool]:
@@ -95,7 +99,6 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     end = start + timedelta(days=1)
     rows = db.session.scalars(
         sa.select(Notification)
-        .join(Person, Person.id == Notification.person_id)
         .where(
             Notification.organisation_id == org_id,
             Notification.channel == Channel.PHONE,
@@ -103,9 +106,17 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
             Notification.created_at < end,
             sa.or_(Notification.event_at.is_(None), Notification.event_at >= start),
         )
-        .order_by(Person.last_name, Person.first_name, Notification.event_at)
+        .where(Notification.person_id.is_not(None))
+        .options(selectinload(Notification.person))
     )
     calls: dict[int, PhoneCall] = {}
-    for message in rows:
+    for message in sorted(rows, key=_by_name_then_time):
         calls.setdefault(message.person_id, PhoneCall(message.person)).messages.append(message)
     return list(calls.values())
+
+
+def _by_name_then_time(message: Notification) -> tuple[str, str, int, datetime, int]:
+    # Messages about nothing in particular (no event) come first, as SQLite sorts NULLs.
+    person = message.person
+    when = message.event_at or datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    return (person.last_name, person.first_name, person.id, when, message.id)

@@ -6,7 +6,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from webapp.auth.models import Role
+from webapp.auth import operations, sessions
+from webapp.auth.models import Role, User
+from webapp.auth.passwords import MIN_LENGTH
 from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
@@ -80,10 +82,6 @@ def create_admin(email: str, password: str) -> None:
 @click.password_option()
 def set_password(email: str, password: str) -> None:
     """Set the password of any login (admins have no e-mail link); its sessions end."""
-    from webapp.auth import operations, sessions
-    from webapp.auth.models import User
-    from webapp.auth.passwords import MIN_LENGTH
-
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"no login with the e-mail {email}")

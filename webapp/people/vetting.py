@@ -19,7 +19,12 @@ from webapp.auth.sessions import end_all_sessions
 from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.people.eligibility import missing_credentials, valid_on
+from webapp.people.eligibility import (
+    REQUIRED_FOR_DRIVING,
+    REQUIRED_FOR_VISITS,
+    missing_credentials,
+    valid_on,
+)
 from webapp.people.models import (
     Credential,
     CredentialKind,
@@ -55,8 +60,6 @@ def missing_kinds_for(profile: VolunteerProfile, day: date | None) -> list[Crede
     person = profile.person
     kinds: list[CredentialKind] = []
     if day is None:
-        from webapp.people.eligibility import REQUIRED_FOR_DRIVING, REQUIRED_FOR_VISITS
-
         if profile.offers_visits:
             kinds += REQUIRED_FOR_VISITS
         if profile.offers_driving:

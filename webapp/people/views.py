@@ -24,12 +24,15 @@ from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people import operations
 from webapp.people.forms import (
+    GENDERS,
+    INTERESTS,
+    LANGUAGES,
     NeighbourSignupForm,
     ResidentSignupForm,
     VolunteerSignupForm,
     details_form,
 )
-from webapp.people.vetting import status_label
+from webapp.people.vetting import credential_label, status_label
 from webapp.permissions import is_coordinator, is_member, member_required
 from webapp.places.geocoding import normalise
 
@@ -244,9 +247,6 @@ def _render_details(person: Any, form: Any):  # type: ignore[no-untyped-def]
 @bp.context_processor
 def labels() -> dict[str, Any]:
     """Readable names for stored codes (languages, interests, statuses...)."""
-    from webapp.people.forms import GENDERS, INTERESTS, LANGUAGES
-    from webapp.people.vetting import credential_label
-
     names = {c.value: c.label for c in [*LANGUAGES, *INTERESTS, *GENDERS] if c.value}
     sources = {
         "gazetteer": _l("town gazetteer"),

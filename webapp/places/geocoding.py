@@ -16,9 +16,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from geopy.distance import geodesic
+from geopy.exc import GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
+from sqlalchemy.dialects import postgresql, sqlite
 
+from webapp.core.locks import is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.models import Organisation
 from webapp.places.models import GazetteerEntry, GeocodeCache
 
 
@@ -119,9 +125,6 @@ def _from_gazetteer(org_id: int, key: str, town_words: set[str]) -> Location | N
 def _nominatim(domain: str, scheme: str, user_agent: str, timeout: float, delay: float):  # type: ignore[no-untyped-def]
     """One rate-limited geocoder per configuration and process, so that the delay holds
     between lookups (a new RateLimiter per call would never wait)."""
-    from geopy.extra.rate_limiter import RateLimiter
-    from geopy.geocoders import Nominatim
-
     geocoder = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout)
     # Nominatim's usage policy: at most one request per second. No retries: a person is
     # waiting on the phone, and the coordinator can place the pin by hand instead.
@@ -131,10 +134,6 @@ def _nominatim(domain: str, scheme: str, user_agent: str, timeout: float, delay:
 
 
 def _from_nominatim(org_id: int, address: str) -> Location | None:
-    from geopy.exc import GeopyError
-
-    from webapp.orgs.models import Organisation
-
     cfg = current_app.config
     lookup = _nominatim(
         cfg["NOMINATIM_DOMAIN"],
@@ -165,8 +164,6 @@ def _from_nominatim(org_id: int, address: str) -> Location | None:
 
 
 def _town_words(org_id: int) -> set[str]:
-    from webapp.orgs.models import Organisation
-
     org = db.session.get(Organisation, org_id)
     words = set(normalise(org.name).split()) if org else set()
     return words - {"comune", "di", "del", "della"}
@@ -175,10 +172,7 @@ def _town_words(org_id: int) -> set[str]:
 def _remember(org_id: int, key: str, address: str, found: Location) -> None:
     """Add the lookup to the cache. One INSERT ... ON CONFLICT DO NOTHING: a concurrent
     request caching the same address first is fine, and no savepoint is needed."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if is_postgres() else sqlite.insert
     db.session.execute(
         insert(GeocodeCache)
         .values(

@@ -17,6 +17,7 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
+from webapp.permissions import is_coordinator
 from webapp.places.geocoding import AddressNotFound, locate
 from webapp.requests.models import (
     Request,
@@ -25,6 +26,11 @@ from webapp.requests.models import (
     RequestWindow,
     RidePurpose,
 )
+from webapp.requests.planning import default_until, expand_request, first_start
+from webapp.shifts.models import Shift
+from webapp.shifts.operations import cancel_future
+from webapp.shifts.signals import shift_details_changed
+from webapp.shifts.transitions import FINAL
 
 
 @dataclass
@@ -61,8 +67,6 @@ class Draft:
 
 def create_request(resident: Person, draft: Draft, actor, now: datetime | None = None) -> Request:  # type: ignore[no-untyped-def]
     """Check ``draft``, save the request and create its shifts for the horizon."""
-    from webapp.requests.planning import default_until, expand_request, first_start
-
     now = now or utcnow()
     if not resident.is_resident and not resident.is_neighbour:
         raise FieldError("resident", _("This person is not registered as a resident."))
@@ -171,7 +175,6 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
 
 
 def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    from webapp.permissions import is_coordinator
 
     days = settings_for(req.organisation_id).min_notice_days
     tz = org_tz(req.organisation_id)
@@ -197,8 +200,6 @@ def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime
 
 def cancel_request(req: Request, actor, reason: str | None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]
     """Stop the request: every future shift is cancelled (volunteers are told)."""
-    from webapp.shifts.operations import cancel_future
-
     if req.status == RequestStatus.CANCELLED:
         return 0
     req.status = RequestStatus.CANCELLED
@@ -218,10 +219,6 @@ def change_notes(  # type: ignore[no-untyped-def]
 ) -> None:
     """A change that keeps the shifts (what the volunteer should know). Volunteers already
     on a future shift are told."""
-    from webapp.shifts.models import Shift
-    from webapp.shifts.signals import shift_details_changed
-    from webapp.shifts.transitions import FINAL
-
     changes: list[str] = []
     if (notes or None) != req.notes:
         req.notes = notes or None

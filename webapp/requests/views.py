@@ -34,6 +34,7 @@ from webapp.requests.forms import (
     SettingsForm,
 )
 from webapp.requests.models import Request, RequestKind
+from webapp.requests.planning import extend_horizon
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
@@ -269,7 +270,6 @@ def settings():  # type: ignore[no-untyped-def]
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
-        from webapp.requests.planning import extend_horizon
 
         extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
         db.session.commit()

@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from webapp.scheduler.registry import all_jobs, get_job
+
 scheduler_cli = AppGroup("scheduler", help="Scheduled jobs (run exactly one active process).")
 
 
@@ -16,7 +18,9 @@ scheduler_cli = AppGroup("scheduler", help="Scheduled jobs (run exactly one acti
 def run_cmd() -> None:
     """Run the scheduler until stopped. Start it once per deployment; a second copy
     waits as a hot standby and takes over if the first dies."""
-    from webapp.scheduler.process import SchedulerProcess
+    # Imported here, not above: web workers load this module too, and APScheduler must
+    # never be loaded (let alone started) in a web worker.
+    from webapp.scheduler.process import SchedulerProcess  # noqa: PLC0415
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -32,8 +36,6 @@ def run_cmd() -> None:
 @scheduler_cli.command("jobs")
 def jobs_cmd() -> None:
     """List the jobs with their interval and misfire policy."""
-    from webapp.scheduler.registry import all_jobs
-
     for job in all_jobs(current_app):  # type: ignore[arg-type]
         grace = "none" if job.misfire_grace_time is None else f"{job.misfire_grace_time}s"
         click.echo(
@@ -46,8 +48,6 @@ def jobs_cmd() -> None:
 @click.argument("name")
 def run_job_cmd(name: str) -> None:
     """Run one job now (safe: a due time already done is skipped)."""
-    from webapp.scheduler.registry import get_job
-
     job = get_job(current_app, name)  # type: ignore[arg-type]
     if job is None:
         raise click.ClickException(f"no job named {name!r} (see `flask scheduler jobs`)")

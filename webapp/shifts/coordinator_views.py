@@ -21,7 +21,7 @@ from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
-from webapp.permissions import coordinator_required, is_coordinator
+from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.eligibility import conflict, ineligibility
@@ -278,7 +278,6 @@ def alerts():  # type: ignore[no-untyped-def]
 @bp.route("/alerts/<int:checkin_id>/handled", methods=["POST"])
 @coordinator_required
 def alert_handled(checkin_id: int):  # type: ignore[no-untyped-def]
-    from webapp.permissions import get_in_org_or_404
 
     entry = get_in_org_or_404(CheckIn, checkin_id, current_user)
     if ActionForm().validate_on_submit():

@@ -24,6 +24,7 @@ from webapp.shifts import operations as ops
 from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
+from webapp.shifts.ical import calendar_for
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
 from webapp.shifts.presenters import directions_url, visible_fields
@@ -208,7 +209,6 @@ def checkin(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/calendar/<token>.ics")
 def feed(token: str):  # type: ignore[no-untyped-def]
-    from webapp.shifts.ical import calendar_for
 
     row = db.session.query(CalendarToken).filter_by(token=token).one_or_none()
     if row is None:

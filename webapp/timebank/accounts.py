@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from webapp.core.locks import begin_write
 from webapp.extensions import db
+from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import Account, AccountKind, LedgerPolicy
 
 
@@ -95,9 +99,6 @@ def set_policy(organisation_id: int, **values: object) -> LedgerPolicy:
 
 
 def set_lower_limit(account: Account, minutes: int | None) -> Account:
-    from webapp.timebank.errors import LedgerError, _
-    from webapp.timebank.operations import lock_accounts
-
     locked = lock_accounts([account.id])[account.id]
     if minutes is not None and minutes > 0:
         raise LedgerError("lower_limit", _("A limit cannot be above zero."))
@@ -109,3 +110,21 @@ def set_lower_limit(account: Account, minutes: int | None) -> Account:
     locked.lower_limit = minutes
     db.session.flush()
     return locked
+
+
+def lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
+    """Lock the accounts (ascending id, so two transfers never deadlock) and return them
+    freshly read from the database."""
+    ids = sorted(set(account_ids))
+    begin_write(Account)
+    rows = db.session.scalars(
+        sa.select(Account)
+        .where(Account.id.in_(ids))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {a.id: a for a in rows}
+    if len(found) != len(ids):
+        raise LedgerError("account", _("This account does not exist."))
+    return found

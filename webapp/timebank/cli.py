@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import click
 from flask.cli import AppGroup
 
 from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.timebank.accounts import policy_for, set_policy
+from webapp.timebank.audit import audit
+from webapp.timebank.errors import LedgerError
+from webapp.timebank.openapi import document
+from webapp.timebank.operations import adjust
 
 ledger_cli = AppGroup("ledger", help="Time-bank ledger: audit and policy.")
 
@@ -14,8 +23,6 @@ ledger_cli = AppGroup("ledger", help="Time-bank ledger: audit and policy.")
 @click.option("--org", "organisation_id", type=int, default=None, help="One organisation id.")
 def audit_cmd(organisation_id: int | None) -> None:
     """Recompute every balance from the transfers; exit 1 on any difference."""
-    from webapp.timebank.audit import audit
-
     result = audit(organisation_id)
     db.session.rollback()
     click.echo(result.report())
@@ -39,9 +46,6 @@ def policy_cmd(
     near_limit,
 ) -> None:
     """Show an organisation's time-bank policy, changing the settings given."""
-    from webapp.timebank.accounts import policy_for, set_policy
-    from webapp.timebank.errors import LedgerError
-
     values = {
         k: v
         for k, v in dict(
@@ -67,9 +71,6 @@ def policy_cmd(
 @click.option("--output", type=click.Path(dir_okay=False), default=None)
 def openapi_cmd(output: str | None) -> None:
     """Write the API's OpenAPI document (docs/openapi-timebank.json)."""
-    import json
-
-    from webapp.timebank.openapi import document
 
     text = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
     if output:
@@ -87,11 +88,6 @@ def openapi_cmd(output: str | None) -> None:
 def adjust_cmd(person_id: int, minutes: int, reason: str, request_id: str) -> None:
     """Credit (positive MINUTES) or debit a member against the adjustments account,
     e.g. to carry over balances from a paper ledger."""
-    from datetime import date
-
-    from webapp.people.models import Person
-    from webapp.timebank.errors import LedgerError
-    from webapp.timebank.operations import adjust
 
     person = db.session.get(Person, person_id)
     if person is None:

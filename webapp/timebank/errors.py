@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import has_request_context
+from flask_babel import gettext
+
 from webapp.core.errors import FieldError
 
 
@@ -42,9 +45,6 @@ class ImmutableTransferError(Exception):
 def _(message: str, **values: object) -> str:
     """gettext that also works outside a request (CLI, scheduler, signal listeners):
     there it falls back to the English text."""
-    from flask import has_request_context
-    from flask_babel import gettext
-
     if has_request_context():
         return gettext(message, **values)
     return message % values if values else message

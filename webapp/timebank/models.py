@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.timebank.ddl import install_ledger_guards
+from webapp.timebank.errors import ImmutableTransferError
 
 
 def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
@@ -204,7 +206,6 @@ class ApiToken(db.Model):
 
 
 def _install_guards(target, connection, **kw):  # type: ignore[no-untyped-def]
-    from webapp.timebank.ddl import install_ledger_guards
 
     install_ledger_guards(connection)
 
@@ -215,8 +216,6 @@ event.listen(Transfer.__table__, "after_create", _install_guards)
 @event.listens_for(sa.orm.Session, "before_flush")
 def _refuse_changed_transfers(session, flush_context, instances):  # type: ignore[no-untyped-def]
     """The ORM-side guard: a clear Python error before the database trigger fires."""
-    from webapp.timebank.errors import ImmutableTransferError
-
     for obj in session.deleted:
         if isinstance(obj, Transfer):
             raise ImmutableTransferError(f"{obj!r} cannot be deleted: record a reversal instead")

@@ -9,7 +9,7 @@ balance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.core.locks import begin_write, is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.timebank.accounts import account_for, chest, system_account
+from webapp.timebank.accounts import account_for, chest, lock_accounts, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
 from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
 
@@ -35,25 +35,7 @@ class Outcome:
     created: bool  # False when a retry returned the original
 
 
-def lock_accounts(account_ids: Sequence[int]) -> dict[int, Account]:
-    """Lock the accounts (ascending id, so two transfers never deadlock) and return them
-    freshly read from the database."""
-    ids = sorted(set(account_ids))
-    begin_write(Account)
-    rows = db.session.scalars(
-        sa.select(Account)
-        .where(Account.id.in_(ids))
-        .order_by(Account.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    found = {a.id: a for a in rows}
-    if len(found) != len(ids):
-        raise LedgerError("account", _("This account does not exist."))
-    return found
-
-
-def _check_amount(amount: object, field: str = "amount", maximum: int = MAX_AMOUNT) -> int:
+def check_amount(amount: object, field: str = "amount", maximum: int = MAX_AMOUNT) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise LedgerError(field, _("Enter a whole number of minutes."))
     if amount <= 0:
@@ -72,7 +54,7 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _by_key(key: str) -> Transfer | None:
+def by_key(key: str) -> Transfer | None:
     return db.session.scalar(sa.select(Transfer).where(Transfer.key == key))
 
 
@@ -94,7 +76,7 @@ def _conflict() -> TransferConflict:
     return TransferConflict("key", _("This request id was already used for a different transfer."))
 
 
-def _short_of(account: Account, amount: int) -> bool:
+def short_of(account: Account, amount: int) -> bool:
     return account.lower_limit is not None and account.balance - amount < account.lower_limit
 
 
@@ -139,7 +121,7 @@ def record(
         raise LedgerError("account", _("Both accounts must belong to the same organisation."))
     if debit.id == credit.id:
         raise LedgerError("recipient", _("Choose someone other than the payer."))
-    if _short_of(debit, amount):
+    if short_of(debit, amount):
         # A retry of a transfer that went through may now find the payer at the limit:
         # it must still get the original back, not a refusal.
         return _replay(key, is_same, shift_id, reversal_of_id, _limit_error(debit, limit_field))
@@ -177,7 +159,7 @@ def _replay(  # type: ignore[no-untyped-def]
 ) -> Outcome:
     """The answer when the transfer was not written: the original for a faithful retry,
     a conflict for a reused key or a second payment, else ``otherwise``."""
-    existing = _by_key(key)
+    existing = by_key(key)
     if existing is not None:
         if is_same(existing):
             return Outcome(existing, False)
@@ -204,7 +186,7 @@ def transfer(
     """Move ``amount`` minutes between two accounts. Retrying with the same ``key`` and the
     same content returns the original; the same key with other content is refused."""
     key = _check_key(key)
-    amount = _check_amount(amount)
+    amount = check_amount(amount)
     if kind == TransferKind.REVERSAL:
         raise ValueError("use reverse() for reversals")
     if debit_account_id == credit_account_id:

@@ -18,11 +18,11 @@ from webapp.timebank.errors import LedgerError, LimitExceeded, _
 from webapp.timebank.models import Account, Transfer, TransferKind
 from webapp.timebank.operations import (
     MAX_SHIFT_MINUTES,
-    _by_key,
-    _check_amount,
-    _short_of,
+    by_key,
+    check_amount,
     lock_accounts,
     record,
+    short_of,
 )
 
 
@@ -59,7 +59,7 @@ def pay_for_shift(
             raise LedgerError("volunteer", _("The volunteer is not in this organisation."))
         if person.id == resident_person_id or person in [p for p, _m in people]:
             raise LedgerError("volunteer", _("Each volunteer is paid once per shift."))
-        people.append((person, _check_amount(minutes, "minutes", MAX_SHIFT_MINUTES)))
+        people.append((person, check_amount(minutes, "minutes", MAX_SHIFT_MINUTES)))
     policy = policy_for(organisation_id)
     the_chest = chest(organisation_id)
     payer_own = account_for(resident) if resident is not None else the_chest
@@ -73,9 +73,9 @@ def pay_for_shift(
             volunteer, resident_account = locked[account.id], locked[payer_own.id]
             key = f"shift:{shift_id}:person:{volunteer.person_id}"
             payer = resident_account
-            if policy.chest_pays_for_residents or _short_of(resident_account, minutes):
+            if policy.chest_pays_for_residents or short_of(resident_account, minutes):
                 payer = locked[the_chest.id]
-            if _short_of(payer, minutes) and _by_key(key) is None:
+            if short_of(payer, minutes) and by_key(key) is None:
                 raise LimitExceeded(
                     "minutes",
                     _(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import ApiToken
 
 PREFIX = "pt_"
@@ -22,8 +23,6 @@ def _digest(secret: str) -> str:
 
 def create_token(user, name: str) -> tuple[ApiToken, str]:  # type: ignore[no-untyped-def]
     """Returns the row and the secret, which is shown once and never stored."""
-    from webapp.timebank.errors import LedgerError, _
-
     active = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ApiToken)
