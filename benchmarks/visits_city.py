@@ -28,8 +28,8 @@ from matching.baseline import first_come  # noqa: E402
 from matching.bound import relaxation_bound  # noqa: E402
 from matching.cg_bound import cg_bound  # noqa: E402
 from matching.check import check_solution  # noqa: E402
+from matching.common.geo import Geo  # noqa: E402
 from matching.cpsat_model import VisitModel  # noqa: E402
-from matching.geo import Geo  # noqa: E402
 from matching.lp_bound import lp_bound  # noqa: E402
 from matching.prune import prune  # noqa: E402
 from matching.scenario_io import parse_scenario  # noqa: E402

@@ -12,7 +12,7 @@ import math
 import sys
 from pathlib import Path
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 EXIT_BAD_INPUT = 2
 

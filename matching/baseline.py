@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import VisitProblem, VisitSolution
 from matching.prune import Candidate, Pruned, prune
 from matching.solution import RawPlan, assemble

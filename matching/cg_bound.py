@@ -60,7 +60,7 @@ from ortools.linear_solver import pywraplp
 from matching.baseline import greedy_plan
 from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
 from matching.cg_week import TABLE_NODES, week_rounds
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem
 from matching.prune import Pruned

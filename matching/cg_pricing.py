@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.geo import REL_ERR, Geo, approx_matrix, travel_minutes
+from matching.common.geo import REL_ERR, Geo, approx_matrix, travel_minutes
 from matching.model import VisitProblem
 from matching.prune import Pruned
 

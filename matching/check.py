@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from matching.geo import geodesic_km
+from matching.common.geo import geodesic_km
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import VisitProblem, fairness_cost
 from matching.prune import Candidate, Pruned
 from matching.solution import RawPlan

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import VisitProblem
 from matching.prune import Pruned
 from matching.solution import RawPlan

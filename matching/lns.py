@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from matching.common.geo import Geo, haversine_matrix
 from matching.cpsat_model import VisitModel, plan_broken
-from matching.geo import Geo, haversine_matrix
 from matching.model import VisitProblem, Volunteer
 from matching.prune import Pruned, prune
 from matching.solution import RawPlan

@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.geo import approx_matrix
+from matching.common.geo import approx_matrix
 from matching.model import VisitProblem
 from matching.prune import Pruned
 

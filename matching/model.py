@@ -4,17 +4,17 @@ Times are integer minutes from an origin the caller chooses (``scenario_io`` use
 of the earliest date in the scenario). Intervals are half-open in spirit: a visit lying in
 ``(start, end)`` means ``start <= visit.start`` and ``visit.start + duration <= end``.
 Distances are kilometres; a ``DistanceFn`` takes two ``(lat, lon)`` points. When the
-problem carries no distance function, the WGS84 geodesic is used (see ``matching.geo``).
+problem carries no distance function, the WGS84 geodesic is used (see
+``matching.common.geo``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-Point = tuple[float, float]
+from matching.common.geo import DistanceFn, Point
+
 Interval = tuple[int, int]
-DistanceFn = Callable[[Point, Point], float]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from matching.geo import Geo, approx_matrix
+from matching.common.geo import Geo, approx_matrix
 from matching.model import Visit, VisitProblem
 
 LANGUAGE_NAMES = {

@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 DistanceFn = Callable[[float, float, float, float], float]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from matching.errors import InputError
-from matching.json_fields import MinuteClock, get_field
+from matching.common.errors import InputError
+from matching.common.json_fields import MinuteClock, get_field
 from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides, validate
 
 

@@ -23,7 +23,7 @@ import random
 import time
 from collections.abc import Callable
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import VisitProblem
 from matching.prune import Pruned
 from matching.solution import RawPlan

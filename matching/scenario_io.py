@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matching.errors import InputError
-from matching.json_fields import MinuteClock
-from matching.json_fields import get_field as _get
+from matching.common.errors import InputError
+from matching.common.json_fields import MinuteClock
+from matching.common.json_fields import get_field as _get
 from matching.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
 
 

@@ -6,7 +6,7 @@ levels, loads and unserved reasons the same way.
 
 from __future__ import annotations
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import (
     Assignment,
     Objective,

@@ -17,8 +17,8 @@ from ortools.sat.python import cp_model
 
 from matching import fast_search, ruin_recreate
 from matching.baseline import greedy_plan
+from matching.common.geo import Geo, approx_km
 from matching.cpsat_model import VisitModel
-from matching.geo import Geo, approx_km
 from matching.lp_bound import lp_bound
 from matching.model import VisitProblem, VisitSolution, fairness_cost
 from matching.prune import Pruned, prune

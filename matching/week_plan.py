@@ -14,7 +14,7 @@ import math
 import random
 from typing import NamedTuple
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.model import VisitProblem
 from matching.prune import Pruned
 from matching.routes import Week

@@ -11,10 +11,10 @@ import json
 import math
 import sys
 
+from matching.common.errors import InputError
 from matching.darp.check import check_solution
 from matching.darp.instance import load_cordeau
 from matching.darp.solver import solve_darp
-from matching.errors import InputError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 
 @dataclass(frozen=True)

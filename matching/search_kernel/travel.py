@@ -35,7 +35,7 @@ def _haversine_km(lat1, lon1, lat2, lon2):
 
 @njit(cache=True)
 def _approx_km(lat1, lon1, lat2, lon2):
-    """``matching.geo.approx_km``: a cheap distance and its relative error bound."""
+    """``matching.common.geo.approx_km``: a cheap distance and its relative error bound."""
     phi = math.radians((lat1 + lat2) / 2)
     w = 1 - WGS84_E2 * math.sin(phi) ** 2
     meridional = WGS84_A * (1 - WGS84_E2) / w**1.5

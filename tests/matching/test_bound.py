@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from benchmarks.town_week import town_week
 from matching.bound import relaxation_bound
+from matching.common.geo import Geo
 from matching.cpsat_model import VisitModel
-from matching.geo import Geo
 from matching.prune import prune
 from matching.scenario_io import parse_scenario
 from matching.visits import solve_visits

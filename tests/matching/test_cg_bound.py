@@ -12,7 +12,7 @@ from matching.baseline import first_come
 from matching.cg_bound import cg_bound
 from matching.cg_pricing import _Piece, price
 from matching.check import check_solution
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.lp_bound import lp_bound
 from matching.model import FixedAssignment, VisitProblem
 from matching.prune import prune

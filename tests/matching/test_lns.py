@@ -7,7 +7,7 @@ import time
 from benchmarks.town_week import town_week
 from matching.baseline import first_come
 from matching.check import check_solution
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.lns import _cut, improve
 from matching.prune import prune
 from matching.scenario_io import parse_scenario

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.lp_bound import dff, lp_bound
 from matching.prune import prune
 from matching.visits import solve_visits

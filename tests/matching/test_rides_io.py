@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from matching.rides_io import parse_rides, solve_rides_scenario
 
 SCENARIO = {

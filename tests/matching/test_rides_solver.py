@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from matching.rides import (
     Driver,
     DriverRoute,

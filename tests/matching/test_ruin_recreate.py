@@ -14,7 +14,7 @@ from benchmarks.town_week import town_week
 from matching import fast_search, ruin_recreate
 from matching.baseline import first_come
 from matching.check import check_solution
-from matching.geo import Geo
+from matching.common.geo import Geo
 from matching.prune import prune
 from matching.routes import Week
 from matching.scenario_io import parse_scenario

@@ -10,7 +10,7 @@ import numpy as np
 from benchmarks.town_week import town_week
 from matching import fast_search
 from matching import search_kernel as kernel
-from matching.geo import Geo, matrix_distance
+from matching.common.geo import Geo, matrix_distance
 from matching.prune import prune
 from matching.scenario_io import parse_scenario
 from tests.matching.conftest import problem, visit, vol
@@ -46,7 +46,7 @@ def test_travel_agrees_with_the_checker_and_never_counts_less():
 
 
 def test_vincenty_matches_the_geodesic():
-    from matching.geo import geodesic_km
+    from matching.common.geo import geodesic_km
 
     rng = random.Random(5)
     for _ in range(2000):

@@ -202,7 +202,7 @@ def test_no_volunteers_or_no_visits():
 def test_precomputed_distance_matrix(solve):
     from dataclasses import replace
 
-    from matching.geo import matrix_distance
+    from matching.common.geo import matrix_distance
 
     p = problem([vol("anna", max_km=1.0)], [visit("r1", 5), visit("r2", 6)])
     pts = [v.point for v in p.visits] + [u.point for u in p.volunteers]

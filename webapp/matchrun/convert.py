@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.extensions import db
 from webapp.matchrun.hours import Planned, by_person, minutes, monday_of, weekly_minutes

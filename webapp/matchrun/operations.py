@@ -274,7 +274,7 @@ def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Perso
 
 
 def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    from matching.geo import haversine_km
+    from matching.common.geo import haversine_km
 
     return haversine_km(a, b)
 

@@ -22,7 +22,7 @@ import traceback
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus

@@ -10,7 +10,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 _KIND_MESSAGES = {
     "int": "must be an integer",

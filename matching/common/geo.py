@@ -9,11 +9,13 @@ check near the limit, a travel time near a minute boundary). ``Geo`` also caches
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from geographiclib.geodesic import Geodesic
 
-from matching.model import DistanceFn, Point
+Point = tuple[float, float]  # (lat, lon) in degrees
+DistanceFn = Callable[[Point, Point], float]  # kilometres between two points
 
 EARTH_RADIUS_KM = 6371.0088
 # Haversine vs WGS84 geodesic differ by < 0.6%; 1% keeps a safe margin.
