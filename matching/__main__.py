@@ -58,7 +58,8 @@ def solve(args: argparse.Namespace) -> int:
         )
         out = solution_to_json(solution, clock)
     if isinstance(data, dict) and "rides" in data:
-        from matching.rides_io import solve_rides_scenario  # routing loads only when needed
+        # Imported here so that the routing library loads only when rides are asked for.
+        from matching.rides.scenario_io import solve_rides_scenario
 
         out["rides"] = solve_rides_scenario(data, args.time_limit, args.seed)
     text = json.dumps(out, indent=2, ensure_ascii=False)

@@ -1,7 +1,8 @@
 """Solidarity-taxi rides: volunteer drivers carry elderly people to appointments.
 
-Pure model: frozen dataclasses in, a :class:`RideSolution` out. Times are minutes since
-the problem's origin (``rides_io`` uses midnight of the first day, so ``9*60+30`` is
+Pure model: frozen dataclasses in, a :class:`RideSolution` out (the solver that turns one
+into the other is ``matching.rides.solver.solve_rides``). Times are minutes since the
+problem's origin (``rides.scenario_io`` uses midnight of the first day, so ``9*60+30`` is
 09:30). Distances come from an injected ``distance_km(lat1, lon1, lat2, lon2)`` function
 (haversine by default) or a precomputed matrix; travel time = distance / ``speed_kmh``.
 
@@ -20,17 +21,16 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from matching.common import geo
 from matching.common.errors import InputError
 
 DistanceFn = Callable[[float, float, float, float], float]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance; within about 0.5% of the geodesic."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance; within about 0.5% of the geodesic (``common.geo``'s formula
+    with the rides' four-number signature)."""
+    return geo.haversine_km((lat1, lon1), (lat2, lon2))
 
 
 @dataclass(frozen=True)
@@ -246,10 +246,3 @@ def legs(problem: RidesProblem, km: Sequence[Sequence[float]]) -> list[Leg]:
             busy = math.ceil(2 * r.service_min + direct - 1e-9)
         out.append(Leg(r, i, direct, pw, dw, max_ride, busy))
     return out
-
-
-def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) -> RideSolution:
-    """Plan the rides; see :mod:`matching.rides_solver`. Raises InputError on bad input."""
-    from matching.rides_solver import solve_rides as _solve
-
-    return _solve(problem, time_limit_s=time_limit_s, seed=seed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matching.rides import RideSolution, RidesProblem, km_matrix, legs
+from matching.rides.model import RideSolution, RidesProblem, km_matrix, legs
 
 EPS = 1e-6  # minutes / km
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from matching.common.errors import InputError
 from matching.common.json_fields import MinuteClock, get_field
-from matching.rides import Driver, Ride, RideSolution, RidesProblem, solve_rides, validate
+from matching.rides.model import Driver, Ride, RideSolution, RidesProblem, validate
+from matching.rides.solver import solve_rides
 
 
 def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") -> Any:

@@ -1,4 +1,7 @@
-"""OR-Tools model behind :func:`matching.rides.solve_rides` (integer seconds and metres)."""
+"""Solidarity-taxi rides on OR-Tools routing (integer seconds and metres).
+
+The problem and solution types, and the rules derived from them, are in
+:mod:`matching.rides.model`."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import math
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from matching.rides import (
+from matching.rides.model import (
     DriverRoute,
     Leg,
     RideSolution,
