@@ -24,7 +24,7 @@ $(VENV)/bin/python:
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 	@# Compile the visits search once now (numba caches it), not in the first match run.
-	$(PY) -c "from matching.fast_search import warm; print(f'visits search compiled in {warm():.0f} s')"
+	$(PY) -c "from matching.visits.search.fast_search import warm; print(f'visits search compiled in {warm():.0f} s')"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -44,8 +44,8 @@ def _constant(name: str) -> float:
 
 
 def solve(args: argparse.Namespace) -> int:
-    from matching.scenario_io import parse_scenario, solution_to_json
-    from matching.visits import solve_visits
+    from matching.visits.scenario_io import parse_scenario, solution_to_json
+    from matching.visits.solve import solve_visits
 
     if not (math.isfinite(args.time_limit) and args.time_limit > 0):
         raise InputError("--time-limit", "must be a positive number of seconds")

@@ -4,7 +4,7 @@ Keeps who-serves-what, two-or-none, weekly minutes and the energetic cuts of the
 but drops start times, slots-as-intervals and travel. Every valid plan is feasible here, so
 CP-SAT's proven bound on this model bounds the problem restricted to the SAME candidate
 sets: with capped candidates it is not a bound on the real problem. Kept for comparison;
-``matching.lp_bound`` bounds the real problem (every feasible pair) and is tighter.
+``matching.visits.lp_bound`` bounds the real problem (every feasible pair) and is tighter.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from matching.cpsat_model import MAX_CUT_SPAN
-from matching.model import VisitProblem
-from matching.prune import Candidate
+from matching.visits.cpsat_model import MAX_CUT_SPAN
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Candidate
 
 
 def relaxation_bound(

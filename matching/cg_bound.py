@@ -57,14 +57,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.baseline import greedy_plan
 from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
 from matching.cg_week import TABLE_NODES, week_rounds
 from matching.common.geo import Geo
-from matching.lp_bound import lp_bound
-from matching.model import VisitProblem
-from matching.prune import Pruned
-from matching.solution import RawPlan
+from matching.visits.baseline import greedy_plan
+from matching.visits.lp_bound import lp_bound
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
+from matching.visits.solution import RawPlan
 
 # Early rounds, while many pieces still have improving columns, only need good columns,
 # not a tight bound: a small budget then (their bound is still valid, only weaker).

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.common.geo import REL_ERR, Geo, approx_matrix, travel_minutes
-from matching.model import VisitProblem
-from matching.prune import Pruned
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
 
 EPS = 1e-7
 COLUMNS_PER_PIECE = 3  # improving sequences added per piece and round

@@ -8,15 +8,15 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.baseline import first_come
 from matching.cg_bound import cg_bound
 from matching.cg_pricing import _Piece, price
-from matching.check import check_solution
 from matching.common.geo import Geo
-from matching.lp_bound import lp_bound
-from matching.model import FixedAssignment, VisitProblem
-from matching.prune import prune
-from matching.visits import solve_visits
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.lp_bound import lp_bound
+from matching.visits.model import FixedAssignment, VisitProblem
+from matching.visits.prune import prune
+from matching.visits.solve import solve_visits
 from tests.matching.conftest import H, problem, visit, vol
 from tests.matching.test_properties import problems
 
@@ -266,7 +266,7 @@ def test_weekly_minutes_bound_is_exact_where_overlapping_slots_fool_the_cg():
     # Found by the property test above: u0's two overlapping slots are two pieces for the
     # CG, which then spends her 60 minutes on both r0 and r2 fractionally (bound 4); with
     # her weekly minutes kept exact only one fits, and 3 is the optimum.
-    from matching.model import Visit, Volunteer
+    from matching.visits.model import Visit, Volunteer
 
     def v(id, slots):  # type: ignore[no-untyped-def]
         return Volunteer(id, 41.5936, 14.2325, 10.0, slots, 60, frozenset({"it"}), "f")

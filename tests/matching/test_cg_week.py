@@ -9,11 +9,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.baseline import first_come
 from matching.cg_pricing import _Piece
 from matching.cg_week import combine, price_table, week_step
-from matching.check import check_solution
-from matching.visits import solve_visits
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.solve import solve_visits
 from tests.matching.test_cg_bound import bounds, brute_force, crowded, random_piece
 from tests.matching.test_properties import problems
 

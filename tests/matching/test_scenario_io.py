@@ -9,8 +9,8 @@ import jsonschema
 
 from benchmarks.town_week import town_week
 from matching.common.geo import Geo, geodesic_km
-from matching.scenario_io import parse_scenario, solution_to_json
-from matching.visits import solve_visits
+from matching.visits.scenario_io import parse_scenario, solution_to_json
+from matching.visits.solve import solve_visits
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "scenario.schema.json").read_text())

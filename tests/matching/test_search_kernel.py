@@ -8,11 +8,10 @@ import random
 import numpy as np
 
 from benchmarks.town_week import town_week
-from matching import fast_search
-from matching import search_kernel as kernel
 from matching.common.geo import Geo, matrix_distance
-from matching.prune import prune
-from matching.scenario_io import parse_scenario
+from matching.visits.prune import prune
+from matching.visits.scenario_io import parse_scenario
+from matching.visits.search import fast_search, kernel
 from tests.matching.conftest import problem, visit, vol
 
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from matching.common.errors import InputError
-from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.extensions import db
 from webapp.matchrun.hours import Planned, by_person, minutes, monday_of, weekly_minutes
 from webapp.people.eligibility import is_away, missing_credentials

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-# Same constants as matching.week_plan / matching.ruin_recreate (see there for why).
+# Same constants as visits.search.week_plan / visits.search.ruin_recreate (see there for why).
 TRAVEL_WEIGHT, PRESSURE_WEIGHT = 0.5, 0.5
 DYNAMIC = 500
 RUIN_VOLS, NEAR_P, SEED_P, POLISH_SEED_P = 8, 0.5, 0.8, 0.3

@@ -1,7 +1,7 @@
 """A volunteer's week as a route: visits in time order with flexible start times.
 
-The search (``matching.ruin_recreate``) needs one cheap question answered millions of
-times: "can visit v still go into volunteer j's week, and where?". Keeping each week as an
+The search (``ruin_recreate``, in this package) needs one cheap question answered millions
+of times: "can visit v still go into volunteer j's week, and where?". Keeping each week as an
 ordered sequence with, per visit, its allowed start range ``[lo, hi]`` (window x slot, from
 pruning), its earliest feasible start ``E`` (forward pass) and latest feasible start ``L``
 (backward pass) makes that an O(1) test per position: inserting v between a and b fits iff

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from matching.common.geo import geodesic_km
-from matching.model import VisitProblem, VisitSolution, fairness_cost
+from matching.visits.model import VisitProblem, VisitSolution, fairness_cost
 
 
 def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:

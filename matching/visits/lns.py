@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from matching.common.geo import Geo, haversine_matrix
-from matching.cpsat_model import VisitModel, plan_broken
-from matching.model import VisitProblem, Volunteer
-from matching.prune import Pruned, prune
-from matching.solution import RawPlan
-from matching.visits import Budget, level_values, lexi_key, lexicographic
+from matching.visits.cpsat_model import VisitModel, plan_broken
+from matching.visits.levels import Budget, level_values, lexi_key, lexicographic
+from matching.visits.model import VisitProblem, Volunteer
+from matching.visits.prune import Pruned, prune
+from matching.visits.solution import RawPlan
 
 CLUSTER = 5  # volunteers per neighbourhood (1000 x 200, 6 s: 3->1769, 5->1781, 8->1766, 12->1744)
 STEP_SHARE = 0.02  # share of the total budget one neighbourhood may use

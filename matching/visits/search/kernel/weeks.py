@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.search_kernel.state import CONTINUITY, IN_MOVE, KM, NLOG, NTOUCHED, PRIORITY
-from matching.search_kernel.travel import _fill
+from matching.visits.search.kernel.state import CONTINUITY, IN_MOVE, KM, NLOG, NTOUCHED, PRIORITY
+from matching.visits.search.kernel.travel import _fill
 
 # -- weeks ----------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ and Vanden Berghe 2020) explores exactly that: take a few visits out of a few we
 back the best set that fits, keep it if the plan is no worse (simulated annealing on
 priority, ties broken by continuity, then distance).
 
-Weeks are ``matching.routes.Week``: ordered visits with flexible starts, so "does it fit"
-is O(1) per position. Every plan this module returns satisfies every hard rule (tests run
-it through the independent checker).
+Weeks are ``routes.Week`` (this package): ordered visits with flexible starts, so "does it
+fit" is O(1) per position. Every plan this module returns satisfies every hard rule (tests
+run it through the independent checker).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable
 
 from matching.common.geo import Geo
-from matching.model import VisitProblem
-from matching.prune import Pruned
-from matching.solution import RawPlan
-from matching.week_plan import Search, density
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
+from matching.visits.search.week_plan import Search, density
+from matching.visits.solution import RawPlan
 
 # Contention of volunteers' minutes is re-estimated every DYNAMIC moves.
 DYNAMIC = 500

@@ -28,8 +28,8 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from matching.common.geo import approx_matrix
-from matching.model import VisitProblem
-from matching.prune import Pruned
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
 
 DFF_KS = (1, 2, 3, 4)
 PARAMS = ""  # GLOP defaults: measured fastest (dual simplex: 13x slower at 2000 x 400)

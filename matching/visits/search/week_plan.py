@@ -4,7 +4,7 @@
 start range, cost; candidate visits per volunteer) and the plan itself (``routes.Week``
 per volunteer, served and waiting visits, running objective totals). Its moves (place,
 remove, best insertion) keep every hard rule; ``begin``/``rollback``/``commit`` undo a
-move cheaply. The search strategy that uses them is ``matching.ruin_recreate``.
+move cheaply. The search strategy that uses them is ``ruin_recreate`` (this package).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import random
 from typing import NamedTuple
 
 from matching.common.geo import Geo
-from matching.model import VisitProblem
-from matching.prune import Pruned
-from matching.routes import Week
-from matching.solution import RawPlan
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
+from matching.visits.search.routes import Week
+from matching.visits.solution import RawPlan
 
 # Option cost: km from home, plus minutes of travel added between visits (a minute at
 # 30 km/h is half a km), minus a bonus for the resident's preferred volunteer; plus the

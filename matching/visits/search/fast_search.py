@@ -1,9 +1,9 @@
-"""Run the compiled ruin-and-recreate search (``matching.search_kernel``).
+"""Run the compiled ruin-and-recreate search (``kernel``, in this package).
 
-``search`` has the signature and the answer of ``matching.ruin_recreate.search``; it
-builds the kernel's arrays from the pruned candidates, runs the annealing in slices (so
-the wall clock, progress reports and the switch to the polish stage stay in Python), and
-returns the best plan with levels 2-3 tidied. ``usable`` says when it can stand in for the
+``search`` has the signature and the answer of ``ruin_recreate.search``; it builds the
+kernel's arrays from the pruned candidates, runs the annealing in slices (so the wall
+clock, progress reports and the switch to the polish stage stay in Python), and returns
+the best plan with levels 2-3 tidied. ``usable`` says when it can stand in for the
 Python search: numba is installed, travel is the geodesic (an injected distance function
 can only be called from Python) and the week's travel table fits in memory.
 """
@@ -17,16 +17,16 @@ from collections.abc import Callable
 import numpy as np
 
 from matching.common.geo import Geo
-from matching.model import VisitProblem
-from matching.prune import Pruned
-from matching.solution import RawPlan
+from matching.visits.model import VisitProblem
+from matching.visits.prune import Pruned
+from matching.visits.solution import RawPlan
 
 try:
-    from matching import search_kernel as kernel
+    from matching.visits.search import kernel
 except ImportError:  # numba missing: the Python search serves alone
     kernel = None  # type: ignore[assignment]
 
-# Same values and meaning as matching.week_plan / matching.ruin_recreate, except STALL
+# Same values and meaning as week_plan / ruin_recreate (this package), except STALL
 # (moves without a level-1 gain, per visit, before the search hands over to CP-SAT):
 # moves are cheap here, and at 200 x 50 stopping after 100 x visits left 421-422 where
 # 500 x visits reached 423-425 (seeds 0-2, 6.5 s).
@@ -207,7 +207,7 @@ def search(
     deadline: float | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[RawPlan, dict]:
-    """``matching.ruin_recreate.search``, compiled: the best plan found before
+    """``ruin_recreate.search``, compiled: the best plan found before
     ``max_work`` position tests (deterministic) or the wall-clock ``deadline``."""
     sta = _static(problem, geo, pruned)
     st = _state(sta)
@@ -286,8 +286,8 @@ def warm() -> float:
     """Compile the kernel (or load it from numba's cache) on a tiny week; returns the
     seconds it took. ``make install`` calls it, so that the first match run of a new
     installation does not spend its time limit compiling (about a minute)."""
-    from matching.model import FixedAssignment, Visit, Volunteer
-    from matching.prune import prune
+    from matching.visits.model import FixedAssignment, Visit, Volunteer
+    from matching.visits.prune import prune
 
     t0 = time.perf_counter()
     if kernel is None:

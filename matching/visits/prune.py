@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from matching.common.geo import Geo, approx_matrix
-from matching.model import Visit, VisitProblem
+from matching.visits.model import Visit, VisitProblem
 
 LANGUAGE_NAMES = {
     "it": "Italian",

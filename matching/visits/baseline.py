@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 
 from matching.common.geo import Geo
-from matching.model import VisitProblem, VisitSolution
-from matching.prune import Candidate, Pruned, prune
-from matching.solution import RawPlan, assemble
+from matching.visits.model import VisitProblem, VisitSolution
+from matching.visits.prune import Candidate, Pruned, prune
+from matching.visits.solution import RawPlan, assemble
 
 
 class _Schedule:

@@ -7,9 +7,9 @@ import math
 import numpy as np
 from numba import njit
 
-from matching.search_kernel.insert import _insert_each, _order
-from matching.search_kernel.plans import _save_best
-from matching.search_kernel.state import (
+from matching.visits.search.kernel.insert import _insert_each, _order
+from matching.visits.search.kernel.plans import _save_best
+from matching.visits.search.kernel.state import (
     CLASH_MARGIN,
     CLASH_P,
     DYNAMIC,
@@ -31,7 +31,7 @@ from matching.search_kernel.state import (
     T_START,
     WORK,
 )
-from matching.search_kernel.weeks import _begin, _cmp, _commit, _key, _remove, _rollback
+from matching.visits.search.kernel.weeks import _begin, _cmp, _commit, _key, _remove, _rollback
 
 # -- ruin and recreate ----------------------------------------------------------------
 

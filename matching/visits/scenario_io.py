@@ -13,7 +13,7 @@ from typing import Any
 from matching.common.errors import InputError
 from matching.common.json_fields import MinuteClock
 from matching.common.json_fields import get_field as _get
-from matching.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
 
 
 class _Clock(MinuteClock):

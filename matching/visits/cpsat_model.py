@@ -20,9 +20,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from matching.common.geo import Geo
-from matching.model import VisitProblem, fairness_cost
-from matching.prune import Candidate, Pruned
-from matching.solution import RawPlan
+from matching.visits.model import VisitProblem, fairness_cost
+from matching.visits.prune import Candidate, Pruned
+from matching.visits.solution import RawPlan
 
 MAX_CUT_SPAN = 24 * 60  # energetic cuts only over intervals up to a day long
 

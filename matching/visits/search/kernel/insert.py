@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.search_kernel.state import TRAVEL_WEIGHT, WORK
-from matching.search_kernel.travel import _fill
-from matching.search_kernel.weeks import _place
+from matching.visits.search.kernel.state import TRAVEL_WEIGHT, WORK
+from matching.visits.search.kernel.travel import _fill
+from matching.visits.search.kernel.weeks import _place
 
 
 @njit(cache=True)

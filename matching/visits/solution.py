@@ -7,7 +7,7 @@ levels, loads and unserved reasons the same way.
 from __future__ import annotations
 
 from matching.common.geo import Geo
-from matching.model import (
+from matching.visits.model import (
     Assignment,
     Objective,
     Unserved,
@@ -16,7 +16,7 @@ from matching.model import (
     VolunteerDetail,
     fairness_cost,
 )
-from matching.prune import Pruned
+from matching.visits.prune import Pruned
 
 # visit index -> (volunteer indices, start minute)
 RawPlan = dict[int, tuple[tuple[int, ...], int]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.search_kernel.insert import _fix_all, _insert_each, _place_at
-from matching.search_kernel.state import IN_MOVE, NLOG, NTOUCHED
-from matching.search_kernel.weeks import _key
+from matching.visits.search.kernel.insert import _fix_all, _insert_each, _place_at
+from matching.visits.search.kernel.state import IN_MOVE, NLOG, NTOUCHED
+from matching.visits.search.kernel.weeks import _key
 
 # -- plans ----------------------------------------------------------------------------
 
