@@ -8,7 +8,7 @@ the solve's own (``priority_bound``: CP-SAT's when no candidate was capped, the 
 small weeks), the LP bound over every feasible pair (``matching.visits.lp_bound``, timed
 separately), and optionally the older timing-free CP-SAT relaxation over the CAPPED
 candidates, which bounds the capped model only (``--bound-time``, 0 skips it), and
-optionally the column-generation bound (``matching.cg_bound``: timing and travel inside
+optionally the column-generation bound (``matching.bounds.cg_bound``: timing and travel inside
 each slot, then each volunteer's weekly minutes kept whole; ``--cg-bound SECONDS`` caps
 both, 0 skips it).
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.town_week import town_week  # noqa: E402
-from matching.bound import relaxation_bound  # noqa: E402
-from matching.cg_bound import cg_bound  # noqa: E402
+from matching.bounds.cg_bound import cg_bound  # noqa: E402
+from matching.bounds.relaxation import relaxation_bound  # noqa: E402
 from matching.common.geo import Geo  # noqa: E402
 from matching.visits.baseline import first_come  # noqa: E402
 from matching.visits.check import check_solution  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.town_week import town_week
-from matching.bound import relaxation_bound
+from matching.bounds.relaxation import relaxation_bound
 from matching.common.geo import Geo
 from matching.visits.cpsat_model import VisitModel
 from matching.visits.prune import prune

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.cg_bound import cg_bound
-from matching.cg_pricing import _Piece, price
+from matching.bounds.cg_bound import cg_bound
+from matching.bounds.cg_pricing import _Piece, price
 from matching.common.geo import Geo
 from matching.visits.baseline import first_come
 from matching.visits.check import check_solution

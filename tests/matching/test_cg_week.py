@@ -1,4 +1,4 @@
-"""The weekly-minutes Lagrangian (``matching.cg_week``): its tables and knapsack are upper
+"""The weekly-minutes Lagrangian (``matching.bounds.cg_week``): its tables and knapsack are upper
 bounds of what they stand for, and the bound sits between the optimum and the CG bound."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.cg_pricing import _Piece
-from matching.cg_week import combine, price_table, week_step
+from matching.bounds.cg_pricing import _Piece
+from matching.bounds.cg_week import combine, price_table, week_step
 from matching.visits.baseline import first_come
 from matching.visits.check import check_solution
 from matching.visits.solve import solve_visits
@@ -123,7 +123,7 @@ def test_weekly_minutes_are_kept_whole():
 
 
 def test_volunteers_not_reached_in_time_keep_their_fallback():
-    from matching.cg_week import week_values
+    from matching.bounds.cg_week import week_values
 
     rng = np.random.default_rng(1)
     pieces = [random_piece(rng, 5), random_piece(rng, 5)]

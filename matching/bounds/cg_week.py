@@ -1,4 +1,4 @@
-"""A tighter Lagrangian bound for ``matching.cg_bound``: each volunteer's weekly minutes kept.
+"""A tighter Lagrangian bound for ``cg_bound``: each volunteer's weekly minutes kept.
 
 ``cg_bound`` relaxes the row "visit minutes of volunteer j <= M_j" with a multiplier
 ``mu_j``; a volunteer's pieces are then priced independently. Here the row stays in the
@@ -26,7 +26,7 @@ from functools import reduce
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.cg_pricing import EPS, _Piece
+from matching.bounds.cg_pricing import EPS, _Piece
 
 TABLE_NODES = 2000  # branch-and-bound expansions per piece table (then upper bounds)
 

@@ -57,8 +57,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
-from matching.cg_week import TABLE_NODES, week_rounds
+from matching.bounds.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
+from matching.bounds.cg_week import TABLE_NODES, week_rounds
 from matching.common.geo import Geo
 from matching.visits.baseline import greedy_plan
 from matching.visits.lp_bound import lp_bound

@@ -1,4 +1,4 @@
-"""Pricing for the column-generation bound (``matching.cg_bound``): the pieces and the search.
+"""Pricing for the column-generation bound (``cg_bound``): the pieces and the search.
 
 A piece is the part of one volunteer's availability slot that no fixed visit interrupts;
 its columns are feasible visit sequences inside it. ``price`` finds the sequence of a piece
