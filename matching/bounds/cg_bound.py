@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.bounds.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, _Piece, _pieces, price
+from matching.bounds.cg_pricing import COLUMNS_PER_PIECE, EPS, NODE_LIMIT, Piece, price, slot_pieces
 from matching.bounds.cg_week import TABLE_NODES, week_rounds
 from matching.common.geo import Geo
 from matching.visits.baseline import greedy_plan
@@ -139,7 +139,7 @@ def cg_bound(
         for i, row in enumerate(pruned.cands)
         if row and i not in fixed and i not in pruned.reasons
     }
-    pieces = _pieces(problem, pruned, geo, free)
+    pieces = slot_pieces(problem, pruned, geo, free)
     served = sorted({int(i) for g in pieces for i in g.vis.tolist()})
     need = np.array([v.volunteers_needed for v in visits], dtype=float)
     prio = np.array([v.priority for v in visits], dtype=float)
@@ -197,7 +197,7 @@ def cg_bound(
         ncols += 1
         return True
 
-    def weights(duals: _Duals, g: _Piece) -> np.ndarray:
+    def weights(duals: _Duals, g: Piece) -> np.ndarray:
         pi, mu, rho, _ = duals
         return -pi[g.vis] - mu[g.vol] * g.dur - rho[g.rho]
 

@@ -22,7 +22,7 @@ NODE_LIMIT = 4000  # branch-and-bound expansions per piece and round (then an up
 
 
 @dataclass
-class _Piece:
+class Piece:
     """A part of one volunteer's slot that no fixed visit interrupts."""
 
     vol: int
@@ -69,7 +69,7 @@ def _travel_lower(problem: VisitProblem, geo: Geo, idx: list[int]) -> np.ndarray
     return t
 
 
-def _pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> list[_Piece]:
+def slot_pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> list[Piece]:
     visits, vols = problem.visits, problem.volunteers
     vindex = {u.id: j for j, u in enumerate(vols)}
     pindex = {v.id: i for i, v in enumerate(visits)}
@@ -86,7 +86,7 @@ def _pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> 
         for c in pruned.cands[i]:
             for (a, b), slot in zip(c.starts, c.slots, strict=True):
                 ranges.setdefault((c.vol, slot), []).append((i, a, b))
-    out: list[_Piece] = []
+    out: list[Piece] = []
     for (j, slot), items in sorted(ranges.items()):
         inside = sorted(
             (s, e, i) for s, e, i in fixed_of.get(j, []) if slot[0] <= s and e <= slot[1]
@@ -116,7 +116,7 @@ def _pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int]) -> 
             _, local = np.unique(vis, return_inverse=True)
             k = np.array([pos[i] for i in vis.tolist()], dtype=np.int64)
             out.append(
-                _Piece(
+                Piece(
                     j,
                     lo,
                     hi,
@@ -152,7 +152,7 @@ def _frac_knapsack(elig: np.ndarray, w: np.ndarray, d: np.ndarray, cap: np.ndarr
 
 
 def price(
-    piece: _Piece,
+    piece: Piece,
     weight: np.ndarray,
     cap: int,
     want: float,

@@ -26,19 +26,19 @@ from functools import reduce
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from matching.bounds.cg_pricing import EPS, _Piece
+from matching.bounds.cg_pricing import EPS, Piece
 
 TABLE_NODES = 2000  # branch-and-bound expansions per piece table (then upper bounds)
 
 
-def week_step(pieces: list[_Piece]) -> int:
+def week_step(pieces: list[Piece]) -> int:
     """The budget unit: gcd of every duration (any visit minutes total is a multiple)."""
     durs = {int(d) for g in pieces for d in g.dur.tolist()}
     return reduce(math.gcd, durs, 0) or 1
 
 
 def price_table(
-    piece: _Piece, weight: np.ndarray, cap: int, step: int, node_limit: int = TABLE_NODES
+    piece: Piece, weight: np.ndarray, cap: int, step: int, node_limit: int = TABLE_NODES
 ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
     """Per budget b = 0..cap // step (units of ``step`` minutes): an upper bound of the best
     sequence weight of ``piece`` using at most b * step visit minutes (the optimum when the
@@ -171,7 +171,7 @@ def combine(tables: list[np.ndarray], K: int) -> tuple[float, list[int]]:
 
 
 def week_values(
-    pieces: list[_Piece],
+    pieces: list[Piece],
     by_vol: dict[int, list[int]],
     cap: list[int],
     step: int,
@@ -211,7 +211,7 @@ def week_values(
 
 
 def week_rounds(
-    pieces: list[_Piece],
+    pieces: list[Piece],
     by_vol: dict[int, list[int]],
     cap: list[int],
     served: list[int],

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.bounds.cg_bound import cg_bound
-from matching.bounds.cg_pricing import _Piece, price
+from matching.bounds.cg_pricing import Piece, price
 from matching.common.geo import Geo
 from matching.visits.baseline import first_come
 from matching.visits.check import check_solution
@@ -63,7 +63,7 @@ def crowded(draw) -> VisitProblem:
     return p
 
 
-def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = None) -> _Piece:
+def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = None) -> Piece:
     """One slot of ``n`` visits with random durations, ranges and travel (``close``: the
     latest end of each visit, drawn too unless given)."""
     dur = rng.choice([30, 45, 60], n)
@@ -71,7 +71,7 @@ def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = No
     if close is None:
         close = rng.integers(200, 301, n)
     travel = rng.integers(0, 15, (n, n))
-    return _Piece(0, 0, 300, np.arange(n), np.arange(n), dur, s_lo, s_hi, close, travel)
+    return Piece(0, 0, 300, np.arange(n), np.arange(n), dur, s_lo, s_hi, close, travel)
 
 
 def bounds(p: VisitProblem, **kw):

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.bounds.cg_pricing import _Piece
+from matching.bounds.cg_pricing import Piece
 from matching.bounds.cg_week import combine, price_table, week_step
 from matching.visits.baseline import first_come
 from matching.visits.check import check_solution
@@ -18,7 +18,7 @@ from tests.matching.test_cg_bound import bounds, brute_force, crowded, random_pi
 from tests.matching.test_properties import problems
 
 
-def enumerate_piece(piece: _Piece, weight: np.ndarray) -> dict[int, float]:
+def enumerate_piece(piece: Piece, weight: np.ndarray) -> dict[int, float]:
     """Best weight of every feasible sequence, per minutes used (by enumeration)."""
     n, best = len(piece.vis), {0: 0.0}
     for r in range(1, n + 1):

@@ -35,13 +35,13 @@ def test_travel_agrees_with_the_checker_and_never_counts_less():
     rng.shuffle(pairs)
     differ = 0
     for a, b in pairs[:20_000]:
-        mine = kernel._travel_of(sta, a, b)
+        mine = kernel.travel_of(sta, a, b)
         theirs = geo.travel(points[a], points[b])
         assert mine >= theirs, (points[a], points[b])
         differ += mine != theirs
     # Rounded up only within a centimetre of a minute boundary: practically never.
     assert differ <= 2
-    assert kernel._travel_of(sta, len(points) - 2, len(points) - 1) == 0
+    assert kernel.travel_of(sta, len(points) - 2, len(points) - 1) == 0
 
 
 def test_vincenty_matches_the_geodesic():
@@ -51,7 +51,7 @@ def test_vincenty_matches_the_geodesic():
     for _ in range(2000):
         a = (rng.uniform(-60, 60), rng.uniform(-170, 170))
         b = (a[0] + rng.uniform(-1, 1), a[1] + rng.uniform(-1, 1))
-        assert abs(kernel._vincenty_km(*a, *b) - geodesic_km(a, b)) < 1e-6  # a millimetre
+        assert abs(kernel.vincenty_km(*a, *b) - geodesic_km(a, b)) < 1e-6  # a millimetre
 
 
 def test_a_plan_handed_back_in_is_kept():
@@ -74,7 +74,7 @@ def test_weeks_hold_their_earliest_and_latest_starts():
     sta = fast_search._static(p, geo, prune(p, geo))
     st = fast_search._state(sta)
     kernel.construct(sta, st)
-    kernel._save_best(st)
+    kernel.save_best(st)
     kernel.seed_rng(1)
     kernel.anneal(sta, st, 0.0, 0.5, 50_000, np.zeros(4, np.int64), 10**9)
     for j in range(len(p.volunteers)):

@@ -215,7 +215,7 @@ def search(
         _load_plan(st, start)
         kernel.restore_best(sta, st)
     kernel.construct(sta, st)
-    kernel._save_best(st)
+    kernel.save_best(st)
     stats = {"start": int(st.best_key[0]), "iterations": 0, "accepted": 0, "improved": 0}
     counters = np.zeros(4, np.int64)  # iterations, accepted, improved, last level-1 gain
     if len(sta.vols_active):

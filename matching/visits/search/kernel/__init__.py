@@ -21,10 +21,10 @@ best and restored plans) and ``search`` (ruin, recreate, anneal, tidy). ``fast_s
 runs them.
 """
 
-from matching.visits.search.kernel.plans import _save_best, construct, restore_best
+from matching.visits.search.kernel.plans import construct, restore_best, save_best
 from matching.visits.search.kernel.search import anneal, seed_rng, tidy
 from matching.visits.search.kernel.state import POLISHING, WORK, State, Static
-from matching.visits.search.kernel.travel import _travel_of, _vincenty_km
+from matching.visits.search.kernel.travel import travel_of, vincenty_km
 
 __all__ = [
     "Static",
@@ -33,10 +33,10 @@ __all__ = [
     "POLISHING",
     "construct",
     "restore_best",
-    "_save_best",
+    "save_best",
     "seed_rng",
     "anneal",
     "tidy",
-    "_travel_of",
-    "_vincenty_km",
+    "travel_of",
+    "vincenty_km",
 ]

@@ -7,12 +7,12 @@ import numpy as np
 from numba import njit
 
 from matching.visits.search.kernel.state import TRAVEL_WEIGHT, WORK
-from matching.visits.search.kernel.travel import _fill
-from matching.visits.search.kernel.weeks import _place
+from matching.visits.search.kernel.travel import fill_travel
+from matching.visits.search.kernel.weeks import place
 
 
 @njit(cache=True)
-def _order(primary, secondary):
+def lex_order(primary, secondary):
     """Indices sorting by ``primary`` then ``secondary`` (numba has no lexsort)."""
     idx = np.argsort(secondary, kind="mergesort")
     return idx[np.argsort(primary[idx], kind="mergesort")]
@@ -94,7 +94,7 @@ def _best_double(sta, st, i, vols, nv):
                     a = seq[j, p - 1]
                     t_in = travel[a, i]
                     if t_in < 0:
-                        t_in = _fill(sta, st, a, i)
+                        t_in = fill_travel(sta, st, a, i)
                     e = E[j, p - 1] + dur[a] + t_in
                     if e > hi:
                         break
@@ -108,7 +108,7 @@ def _best_double(sta, st, i, vols, nv):
                     b = seq[j, p]
                     t_out = travel[i, b]
                     if t_out < 0:
-                        t_out = _fill(sta, st, i, b)
+                        t_out = fill_travel(sta, st, i, b)
                     lt = L[j, p] - d - t_out
                     if lt > hi:
                         lt = hi
@@ -119,7 +119,7 @@ def _best_double(sta, st, i, vols, nv):
                     if a >= 0 and b >= 0:
                         t_ab = travel[a, b]
                         if t_ab < 0:
-                            t_ab = _fill(sta, st, a, b)
+                            t_ab = fill_travel(sta, st, a, b)
                         added -= t_ab
                     fc[m] = o_cost[o] + scarce + TRAVEL_WEIGHT * added
                     fj[m], fp[m], fe[m], fl[m], fo[m] = j, p, e, lt, o
@@ -128,7 +128,7 @@ def _best_double(sta, st, i, vols, nv):
     if m == 0:
         return False, -1, -1, -1, -1, -1, -1, -1
     # By cost, then volunteer, then position (volunteer and position as one number).
-    order = _order(fc[:m], fj[:m] * (seq.shape[1] + 1) + fp[:m])
+    order = lex_order(fc[:m], fj[:m] * (seq.shape[1] + 1) + fp[:m])
     best_c = np.inf
     r = (False, -1, -1, -1, -1, -1, -1, -1)
     for x in range(m):
@@ -150,7 +150,7 @@ def _best_double(sta, st, i, vols, nv):
 
 
 @njit(cache=True)
-def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
+def insert_each(sta, st, items, anywhere, chosen, nc, shortest):
     """Serve each of ``items`` in turn at its cheapest place: anywhere where
     ``anywhere[x]``, else only in the weeks ``chosen[:nc]`` and only while one of them
     has room for ``shortest`` minutes. Returns how many were placed.
@@ -158,7 +158,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
     The hot loop of the search. One function for the whole batch, because a numba call
     that hands over the state's arrays costs an atomic reference count on each of them:
     the arrays are read into locals once here, the one-volunteer scan is written out in
-    the loop, and travel is read from the table (``_fill`` only on a miss)."""
+    the loop, and travel is read from the table (``fill_travel`` only on a miss)."""
     dur, cap, need, g_ptr, g_vol, gidx = sta.dur, sta.cap, sta.need, sta.g_ptr, sta.g_vol, sta.gidx
     o_ptr, o_lo, o_hi, o_cost, g_km = sta.o_ptr, sta.o_lo, sta.o_hi, sta.o_cost, sta.g_km
     seq, E, L, cnt, load = st.seq, st.E, st.L, st.cnt, st.load
@@ -182,7 +182,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
             found, j0, p0, o0, j1, p1, o1, t = _best_double(sta, st, i, chosen, nv)
             if not found:
                 continue
-            _place(sta, st, i, j0, p0, t, t, g_km[gidx[i, j0]], j1, p1, t, t, g_km[gidx[i, j1]])
+            place(sta, st, i, j0, p0, t, t, g_km[gidx[i, j0]], j1, p1, t, t, g_km[gidx[i, j1]])
         else:
             d = dur[i]
             best_c, best_j, best_p, best_o = np.inf, -1, -1, -1
@@ -212,7 +212,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
                             a = seq[j, p - 1]
                             t_in = travel[a, i]
                             if t_in < 0:
-                                t_in = _fill(sta, st, a, i)
+                                t_in = fill_travel(sta, st, a, i)
                             e = E[j, p - 1] + dur[a] + t_in
                             if e > hi:
                                 break  # later positions only start later
@@ -226,7 +226,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
                             b = seq[j, p]
                             t_out = travel[i, b]
                             if t_out < 0:
-                                t_out = _fill(sta, st, i, b)
+                                t_out = fill_travel(sta, st, i, b)
                             lt = L[j, p] - d - t_out
                             if lt > hi:
                                 lt = hi
@@ -237,7 +237,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
                             if a >= 0 and b >= 0:
                                 t_ab = travel[a, b]
                                 if t_ab < 0:
-                                    t_ab = _fill(sta, st, a, b)
+                                    t_ab = fill_travel(sta, st, a, b)
                                 added -= t_ab
                             c = base + TRAVEL_WEIGHT * added
                             if c < best_c or (
@@ -246,7 +246,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
                                 best_c, best_j, best_p, best_o = c, j, p, o
             if best_j < 0:
                 continue
-            _place(
+            place(
                 sta, st, i, best_j, best_p, o_lo[best_o], o_hi[best_o],
                 g_km[gidx[i, best_j]], -1, -1, 0, 0, 0.0,
             )  # fmt: skip
@@ -258,7 +258,7 @@ def _insert_each(sta, st, items, anywhere, chosen, nc, shortest):
 
 
 @njit(cache=True)
-def _place_at(sta, st, i, j0, j1, start):
+def place_at(sta, st, i, j0, j1, start):
     """Visit i back at ``start`` with volunteers j0 (and j1), at the last place that fits
     (``Search.place_at``); False if it no longer fits."""
     if st.served[i] or (2 if j1 >= 0 else 1) != sta.need[i]:
@@ -286,7 +286,7 @@ def _place_at(sta, st, i, j0, j1, start):
                 a = st.seq[j, p - 1]
                 t = st.travel[a, i]
                 if t < 0:
-                    t = _fill(sta, st, a, i)
+                    t = fill_travel(sta, st, a, i)
                 if st.E[j, p - 1] + sta.dur[a] + t > start:
                     break
             lt = start
@@ -294,7 +294,7 @@ def _place_at(sta, st, i, j0, j1, start):
                 b = st.seq[j, p]
                 t = st.travel[i, b]
                 if t < 0:
-                    t = _fill(sta, st, i, b)
+                    t = fill_travel(sta, st, i, b)
                 lt = min(start, st.L[j, p] - d - t)
             if e <= lt:
                 last = p
@@ -304,10 +304,10 @@ def _place_at(sta, st, i, j0, j1, start):
     if j1 < 0:
         o = os_[0]
         g = sta.gidx[i, j0]
-        _place(sta, st, i, j0, ps[0], sta.o_lo[o], sta.o_hi[o], sta.g_km[g], -1, -1, 0, 0, 0.0)
+        place(sta, st, i, j0, ps[0], sta.o_lo[o], sta.o_hi[o], sta.g_km[g], -1, -1, 0, 0, 0.0)
     else:
         g0, g1 = sta.gidx[i, j0], sta.gidx[i, j1]
-        _place(
+        place(
             sta, st, i, j0, ps[0], start, start, sta.g_km[g0],
             j1, ps[1], start, start, sta.g_km[g1],
         )  # fmt: skip
@@ -315,7 +315,7 @@ def _place_at(sta, st, i, j0, j1, start):
 
 
 @njit(cache=True)
-def _fix_all(sta, st):
+def fix_all(sta, st):
     """Approved assignments, pinned at their start and never removed."""
     for f in range(sta.fixed_vis.shape[0]):
         i = sta.fixed_vis[f]
@@ -332,12 +332,12 @@ def _fix_all(sta, st):
                         p += 1
                 ps[k] = p
         s = sta.fixed_start[f]
-        # js sorted ascending by _place; keep each volunteer's own km
+        # js sorted ascending by place; keep each volunteer's own km
         st.fkm[i, 0], st.fkm[i, 1] = sta.fixed_km[f, 0], sta.fixed_km[f, 1]
         j0, j1 = sta.fixed_j[f, 0], sta.fixed_j[f, 1]
         if j1 >= 0 and j1 < j0:
             st.fkm[i, 0], st.fkm[i, 1] = sta.fixed_km[f, 1], sta.fixed_km[f, 0]
-        _place(
+        place(
             sta, st, i, j0, ps[0], s, s, sta.fixed_km[f, 0],
             j1, ps[1], s, s, sta.fixed_km[f, 1],
         )  # fmt: skip

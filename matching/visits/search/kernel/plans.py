@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.visits.search.kernel.insert import _fix_all, _insert_each, _place_at
+from matching.visits.search.kernel.insert import fix_all, insert_each, place_at
 from matching.visits.search.kernel.state import IN_MOVE, NLOG, NTOUCHED
-from matching.visits.search.kernel.weeks import _key
+from matching.visits.search.kernel.weeks import plan_key
 
 # -- plans ----------------------------------------------------------------------------
 
 
 @njit(cache=True)
-def _save_best(st):
+def save_best(st):
     st.best_js[:, :] = -1
     st.best_start[:] = -1
     for j in range(st.cnt.shape[0]):
@@ -23,7 +23,7 @@ def _save_best(st):
                 lo, hi = st.wlo[j, k], st.whi[j, k]
                 st.best_start[v] = lo if lo == hi else st.E[j, k]
                 st.best_js[v, 0], st.best_js[v, 1] = st.js[v, 0], st.js[v, 1]
-    k = _key(st.tot)
+    k = plan_key(st.tot)
     st.best_key[0], st.best_key[1], st.best_key[2] = k[0], k[1], k[2]
 
 
@@ -46,16 +46,16 @@ def restore_best(sta, st):
     starts = st.best_start.copy()
     js = st.best_js.copy()
     _clear(st)
-    _fix_all(sta, st)
+    fix_all(sta, st)
     order = np.argsort(starts, kind="mergesort")
     for i in order:
         if starts[i] >= 0 and not st.fixed[i]:
-            _place_at(sta, st, i, js[i, 0], js[i, 1], starts[i])
+            place_at(sta, st, i, js[i, 0], js[i, 1], starts[i])
 
 
 @njit(cache=True)
 def construct(sta, st):
     """Fixed assignments, then every waiting visit in ``sta.order`` at its cheapest place."""
-    _fix_all(sta, st)
+    fix_all(sta, st)
     anywhere = np.ones(sta.order.shape[0], np.bool_)
-    _insert_each(sta, st, sta.order, anywhere, sta.order, 0, 0)
+    insert_each(sta, st, sta.order, anywhere, sta.order, 0, 0)

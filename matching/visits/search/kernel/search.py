@@ -7,8 +7,8 @@ import math
 import numpy as np
 from numba import njit
 
-from matching.visits.search.kernel.insert import _insert_each, _order
-from matching.visits.search.kernel.plans import _save_best
+from matching.visits.search.kernel.insert import insert_each, lex_order
+from matching.visits.search.kernel.plans import save_best
 from matching.visits.search.kernel.state import (
     CLASH_MARGIN,
     CLASH_P,
@@ -31,7 +31,14 @@ from matching.visits.search.kernel.state import (
     T_START,
     WORK,
 )
-from matching.visits.search.kernel.weeks import _begin, _cmp, _commit, _key, _remove, _rollback
+from matching.visits.search.kernel.weeks import (
+    begin_move,
+    cmp_keys,
+    commit_move,
+    plan_key,
+    remove,
+    rollback_move,
+)
 
 # -- ruin and recreate ----------------------------------------------------------------
 
@@ -85,7 +92,7 @@ def _ruin(sta, st, n_unserved, chosen, pool):
                         (sta.vlon[first] - sta.vlon[v]) * 0.75
                     ) ** 2
                     m += 1
-            order = _order(dist, rest)
+            order = lex_order(dist, rest)
             chosen[0] = first
             nc = 1
             for x in range(k - 1):
@@ -124,7 +131,7 @@ def _ruin(sta, st, n_unserved, chosen, pool):
             )
             if np.random.random() < (CLASH_P if clash else q * OTHER_P):
                 p0, p1 = st.js[v, 0], st.js[v, 1]
-                _remove(sta, st, v)
+                remove(sta, st, v)
                 pool[npool] = v
                 npool += 1
                 for partner in (p0, p1):
@@ -185,11 +192,11 @@ def _recreate(sta, st, chosen, nc, pool, npool):
                 - price * sta.dur[i] * sta.need[i]
                 + noise * (2.0 * np.random.random() - 1.0)
             )
-        items = items[_order(keys, items)]
+        items = items[lex_order(keys, items)]
     anywhere = np.empty(items.shape[0], np.bool_)
     for x in range(items.shape[0]):
         anywhere[x] = mark[items[x]] == -stamp  # the pool goes anywhere
-    _insert_each(sta, st, items, anywhere, chosen, nc, shortest)
+    insert_each(sta, st, items, anywhere, chosen, nc, shortest)
 
 
 @njit(cache=True)
@@ -247,28 +254,28 @@ def anneal(sta, st, frac0, frac1, max_work, stats, stall):
         st.iw[WORK] += ITERATION_WORK
         if not polish and stats[0] % DYNAMIC == 0:
             refresh_pressure(sta, st)
-        _begin(st)
-        before = _key(st.tot)
+        begin_move(st)
+        before = plan_key(st.tot)
         nc, npool = _ruin(sta, st, n_unserved, chosen, pool)
         _recreate(sta, st, chosen, nc, pool, npool)
-        after = _key(st.tot)
-        ok = _cmp(after, before) >= 0 or (
+        after = plan_key(st.tot)
+        ok = cmp_keys(after, before) >= 0 or (
             not polish
             and after[0] <= before[0]
             and np.random.random() < math.exp((after[0] - before[0]) / temp)
         )
         if ok:
-            _commit(st)
+            commit_move(st)
             stats[1] += 1
             n_unserved = _count_waiting(sta.servable, st.served)
-            if _cmp(after, best) > 0:
+            if cmp_keys(after, best) > 0:
                 if after[0] > best[0]:
                     stats[3] = stats[0]
                 best = after
-                _save_best(st)
+                save_best(st)
                 stats[2] += 1
         else:
-            _rollback(st)
+            rollback_move(st)
 
 
 @njit(cache=True)
@@ -284,18 +291,18 @@ def tidy(sta, st, sweeps):
         for i in range(n):
             if not st.served[i] or st.fixed[i]:
                 continue
-            _begin(st)
-            before = _key(st.tot)
-            _remove(sta, st, i)
+            begin_move(st)
+            before = plan_key(st.tot)
+            remove(sta, st, i)
             one[0] = i
-            _insert_each(sta, st, one, anywhere, one, 0, 0)
-            if _cmp(_key(st.tot), before) > 0:
-                _commit(st)
+            insert_each(sta, st, one, anywhere, one, 0, 0)
+            if cmp_keys(plan_key(st.tot), before) > 0:
+                commit_move(st)
                 changed += 1
             else:
-                _rollback(st)
+                rollback_move(st)
         moved += changed
         if changed == 0:
             break
-    _save_best(st)
+    save_best(st)
     return moved

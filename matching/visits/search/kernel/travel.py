@@ -53,7 +53,7 @@ def _approx_km(lat1, lon1, lat2, lon2):
 
 
 @njit(cache=True)
-def _vincenty_km(lat1, lon1, lat2, lon2):
+def vincenty_km(lat1, lon1, lat2, lon2):
     """WGS84 inverse by Vincenty's iteration (sub-millimetre where it converges);
     -1.0 where it does not (nearly antipodal points)."""
     if lat1 == lat2 and lon1 == lon2:
@@ -101,13 +101,13 @@ def _vincenty_km(lat1, lon1, lat2, lon2):
 
 
 @njit(cache=True)
-def _travel_of(sta, a, b):
+def travel_of(sta, a, b):
     km, err = _approx_km(sta.plat[a], sta.plon[a], sta.plat[b], sta.plon[b])
     lo = _minutes(km * (1 - err), sta.speed)
     hi = _minutes(km * (1 + err), sta.speed)
     if lo == hi:
         return lo
-    exact = _vincenty_km(sta.plat[a], sta.plon[a], sta.plat[b], sta.plon[b])
+    exact = vincenty_km(sta.plat[a], sta.plon[a], sta.plat[b], sta.plon[b])
     if exact < 0:
         return hi
     # Never less than the checker's geodesic: a centimetre and 1e-7 of margin.
@@ -115,11 +115,11 @@ def _travel_of(sta, a, b):
 
 
 @njit(cache=True)
-def _fill(sta, st, a, b):
+def fill_travel(sta, st, a, b):
     """Travel minutes between visits a and b, worked out on first use. Callers read
     ``st.travel`` themselves and call this only on a miss: a call that hands over the
     state costs reference counting on every array, too much for the hot loops."""
-    t = _travel_of(sta, a, b)
+    t = travel_of(sta, a, b)
     st.travel[a, b] = t
     st.travel[b, a] = t
     return t

@@ -7,7 +7,7 @@ import numpy as np
 from numba import njit
 
 from matching.visits.search.kernel.state import CONTINUITY, IN_MOVE, KM, NLOG, NTOUCHED, PRIORITY
-from matching.visits.search.kernel.travel import _fill
+from matching.visits.search.kernel.travel import fill_travel
 
 # -- weeks ----------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ def _week_edit(sta, st, j, p, v, lo, hi):
         a, b = seq[j, k - 1], seq[j, k]
         t = travel[a, b]
         if t < 0:
-            t = _fill(sta, st, a, b)
+            t = fill_travel(sta, st, a, b)
         e = E[j, k - 1] + dur[a] + t
         if e > E[j, k]:
             E[j, k] = e
@@ -69,7 +69,7 @@ def _week_edit(sta, st, j, p, v, lo, hi):
         a, b = seq[j, k], seq[j, k + 1]
         t = travel[a, b]
         if t < 0:
-            t = _fill(sta, st, a, b)
+            t = fill_travel(sta, st, a, b)
         lt = L[j, k + 1] - dur[a] - t
         if lt < L[j, k]:
             L[j, k] = lt
@@ -94,7 +94,7 @@ def _continues(pref, i, j0, j1):
 
 
 @njit(cache=True)
-def _place(sta, st, i, j0, p0, lo0, hi0, km0, j1, p1, lo1, hi1, km1):
+def place(sta, st, i, j0, p0, lo0, hi0, km0, j1, p1, lo1, hi1, km1):
     """Visit i into week j0 at position p0 (and j1 at p1 for a two-volunteer visit)."""
     _week_edit(sta, st, j0, p0, i, lo0, hi0)
     st.tot[KM] += km0
@@ -113,7 +113,7 @@ def _place(sta, st, i, j0, p0, lo0, hi0, km0, j1, p1, lo1, hi1, km1):
 
 
 @njit(cache=True)
-def _remove(sta, st, i):
+def remove(sta, st, i):
     j0, j1 = st.js[i, 0], st.js[i, 1]
     if st.iw[IN_MOVE]:
         _log(st.log_v, st.log_kind, st.log_j, st.iw, i, 1, j0, j1)
@@ -130,7 +130,7 @@ def _remove(sta, st, i):
 
 
 @njit(cache=True)
-def _begin(st):
+def begin_move(st):
     st.iw[IN_MOVE] = 1
     st.iw[NLOG] = 0
     st.iw[NTOUCHED] = 0
@@ -138,7 +138,7 @@ def _begin(st):
 
 
 @njit(cache=True)
-def _commit(st):
+def commit_move(st):
     for k in range(st.iw[NTOUCHED]):
         st.touched[st.touched_list[k]] = 0
     st.iw[IN_MOVE] = 0
@@ -147,7 +147,7 @@ def _commit(st):
 
 
 @njit(cache=True)
-def _rollback(st):
+def rollback_move(st):
     for k in range(st.iw[NTOUCHED]):
         j = st.touched_list[k]
         n = st.bk_cnt[j]
@@ -174,7 +174,7 @@ def _rollback(st):
 
 
 @njit(cache=True)
-def _key(tot):
+def plan_key(tot):
     """The plan's objective key: priority, continuity, minus km (in micro-km)."""
     return (
         np.int64(tot[PRIORITY]),
@@ -184,7 +184,7 @@ def _key(tot):
 
 
 @njit(cache=True, inline="always")
-def _cmp(a, b):
+def cmp_keys(a, b):
     """-1, 0, 1 as key a is worse than, equal to, better than key b."""
     for k in range(3):
         if a[k] != b[k]:
