@@ -4,8 +4,10 @@
 kernel's arrays from the pruned candidates, runs the annealing in slices (so the wall
 clock, progress reports and the switch to the polish stage stay in Python), and returns
 the best plan with levels 2-3 tidied. ``usable`` says when it can stand in for the
-Python search: numba is installed, travel is the geodesic (an injected distance function
-can only be called from Python) and the week's travel table fits in memory.
+Python search: travel is the geodesic (an injected distance function can only be called
+from Python) and the week's travel table fits in memory. numba is a dependency of Ponte
+(pyproject.toml), so the kernel is imported unconditionally: a broken kernel fails loudly
+instead of quietly handing every week to the slower Python search.
 """
 
 from __future__ import annotations
@@ -17,14 +19,10 @@ from collections.abc import Callable
 import numpy as np
 
 from matching.common.geo import Geo
-from matching.visits.model import VisitProblem
-from matching.visits.prune import Pruned
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, Volunteer
+from matching.visits.prune import Pruned, prune
+from matching.visits.search import kernel
 from matching.visits.solution import RawPlan
-
-try:
-    from matching.visits.search import kernel
-except ImportError:  # numba missing: the Python search serves alone
-    kernel = None  # type: ignore[assignment]
 
 # Same values and meaning as week_plan / ruin_recreate (this package), except STALL
 # (moves without a level-1 gain, per visit, before the search hands over to CP-SAT):
@@ -41,7 +39,7 @@ SLICE_SECONDS, SLICES = 0.05, 64
 
 
 def usable(problem: VisitProblem) -> bool:
-    return kernel is not None and problem.distance_km is None and len(problem.visits) <= MAX_VISITS
+    return problem.distance_km is None and len(problem.visits) <= MAX_VISITS
 
 
 def _static(problem: VisitProblem, geo: Geo, pruned: Pruned):
@@ -286,12 +284,7 @@ def warm() -> float:
     """Compile the kernel (or load it from numba's cache) on a tiny week; returns the
     seconds it took. ``make install`` calls it, so that the first match run of a new
     installation does not spend its time limit compiling (about a minute)."""
-    from matching.visits.model import FixedAssignment, Visit, Volunteer
-    from matching.visits.prune import prune
-
     t0 = time.perf_counter()
-    if kernel is None:
-        return 0.0
     day = ((0, 24 * 60),)
     vols = tuple(
         Volunteer(id=f"v{k}", lat=41.59, lon=14.23 + 0.01 * k, max_km=10.0, available=day,
