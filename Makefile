@@ -82,6 +82,7 @@ postgres:
 
 lint: install-test
 	$(VENV)/bin/ruff check $(wildcard webapp matching tests benchmarks tools)
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) instance/ponte.db*

@@ -11,6 +11,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 from matching.common.errors import InputError
 
@@ -18,7 +19,7 @@ EXIT_BAD_INPUT = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep our message shape
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep our message shape
         self.print_usage(sys.stderr)
         print(f"error: {message}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
@@ -53,7 +54,7 @@ def solve(args: argparse.Namespace) -> int:
         raise InputError("--time-limit", "must be a positive number of seconds")
     data = _load(args.scenario)
     problem, clock = parse_scenario(data)
-    out: dict = {}
+    out: dict[str, Any] = {}
     if problem.visits:
         solution = solve_visits(
             problem, time_limit_s=args.time_limit, seed=args.seed, workers=args.workers

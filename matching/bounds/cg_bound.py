@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,16 @@ BUSY_SHARE = 0.1  # a round that improved more than this share of pieces was "ea
 SMOOTHING = 0.5  # Wentges dual smoothing weight of the best multipliers so far
 LP_PARAMS = ""  # GLOP defaults (use_preprocessing:false measured no faster)
 _Duals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # pi, mu, rho (+ pad), sigma
+
+
+def _mix(alpha: float, a: _Duals, b: _Duals) -> _Duals:
+    """``alpha * a + (1 - alpha) * b``, multiplier by multiplier."""
+    return (
+        alpha * a[0] + (1 - alpha) * b[0],
+        alpha * a[1] + (1 - alpha) * b[1],
+        alpha * a[2] + (1 - alpha) * b[2],
+        alpha * a[3] + (1 - alpha) * b[3],
+    )
 
 
 @dataclass
@@ -108,7 +119,7 @@ def cg_bound(
     columns_per_piece: int = COLUMNS_PER_PIECE,
     polish_nodes: int = POLISH_NODES,
     week_nodes: int = TABLE_NODES,
-    log=None,
+    log: Callable[[str], None] | None = None,
 ) -> CgBound:
     """Column generation bound (see the module docstring). ``lp`` is the ``lp_bound``
     value if the caller has it (computed here otherwise); ``time_limit_s`` caps the whole
@@ -206,13 +217,16 @@ def cg_bound(
         np.add.at(red_y, rho_visit, rho[:-1])
         return float(np.maximum(red_y[served], 0.0).sum())
 
-    def lagrangian(duals: _Duals, nodes: int, columns: int) -> tuple[float | None, int, list]:
+    def lagrangian(
+        duals: _Duals, nodes: int, columns: int
+    ) -> tuple[float | None, int, list[tuple[float, float]]]:
         """One pricing round at these multipliers: the bound (None if the time cap cut it
         short), how many pieces got a new column, and each piece's pricing upper bound and
         best sequence found."""
         pi, mu, rho, sigma = duals
         total = float(mu @ cap_arr) + y_part(pi, rho)
-        added, ubs = 0, []
+        added = 0
+        ubs: list[tuple[float, float]] = []
         for gi, g in enumerate(pieces):
             if time.perf_counter() > rounds_end:
                 return None, added, ubs
@@ -269,10 +283,10 @@ def cg_bound(
         exact = exact or added <= BUSY_SHARE * len(pieces)
         nodes = node_limit if exact else heuristic_nodes
         smoothed = center is not None and alpha > 0 and nodes == node_limit
-        if smoothed:
+        if smoothed and center is not None:  # (smoothed implies a center)
             # Wentges smoothing: price between the best multipliers and the LP's, which
             # damps the oscillation of degenerate duals (signs stay valid: a convex mix).
-            duals = tuple(alpha * a + (1 - alpha) * b for a, b in zip(center, duals, strict=True))
+            duals = _mix(alpha, center, duals)
         busy = nodes < node_limit
         val, added, ubs = lagrangian(duals, nodes, 1 if busy else columns_per_piece)
         if val is None:
@@ -312,20 +326,20 @@ def cg_bound(
         # budget (any upper bound of a piece will do, so each is replaced by the smaller
         # as soon as it is known).
         val, at, pairs = polish
-        ubs = [ub for ub, _ in pairs]
-        base = val - sum(max(0.0, ub) for ub in ubs)
+        piece_ubs = [ub for ub, _ in pairs]
+        base = val - sum(max(0.0, ub) for ub in piece_ubs)
         open_ = [ub - max(0.0, found) for ub, found in pairs]  # search slack per piece
         for gi in sorted(range(len(pieces)), key=lambda gi: -open_[gi]):
             if time.perf_counter() - t0 > time_limit_s or open_[gi] <= 2 * EPS:
                 break  # out of time, or every other piece was searched to the end
             g = pieces[gi]
             ub, _, _ = price(g, weights(at, g), cap[g.vol], 0.0, polish_nodes, 0)
-            ubs[gi] = min(ubs[gi], ub)
-        polished = base + sum(max(0.0, ub) for ub in ubs)
+            piece_ubs[gi] = min(piece_ubs[gi], ub)
+        polished = base + sum(max(0.0, ub) for ub in piece_ubs)
         if log is not None:
             log(f"polish: {val:.2f} -> {polished:.2f} ({time.perf_counter() - t0:.1f}s)")
         if polished < best:
-            best, center, center_ubs = polished, at, ubs
+            best, center, center_ubs = polished, at, piece_ubs
     cg = constant + math.floor(best + 1e-6) if math.isfinite(best) else None
     week_best = math.inf
     if week_nodes > 0 and center is not None:

@@ -92,7 +92,7 @@ def slot_pieces(problem: VisitProblem, pruned: Pruned, geo: Geo, free: set[int])
             (s, e, i) for s, e, i in fixed_of.get(j, []) if slot[0] <= s and e <= slot[1]
         )
         # pieces: (lo, hi, fixed visit before or None, fixed visit after or None)
-        bounds = []
+        bounds: list[tuple[int, int, int | None, int | None]] = []
         lo, before = slot[0], None
         for s, e, i in inside:
             bounds.append((lo, s, before, i))
@@ -151,6 +151,10 @@ def _frac_knapsack(elig: np.ndarray, w: np.ndarray, d: np.ndarray, cap: np.ndarr
     return before_w + np.maximum(frac, 0.0)
 
 
+# A search node: (bound, last, end, visited bool array, visited int, profit, minutes, path).
+Node = tuple[float, int, int, np.ndarray, int, float, int, tuple[int, ...]]
+
+
 def price(
     piece: Piece,
     weight: np.ndarray,
@@ -179,12 +183,13 @@ def price(
     T = piece.travel[np.ix_(P, P)]
     n = len(P)
     horizon = piece.hi
-    best, found = 0.0, []
+    best = 0.0
+    found: list[tuple[float, tuple[int, ...]]] = []
     seen: dict[tuple[int, int], int] = {}
     # node: (bound, last, end, visited bool array, visited int, profit, minutes, path)
     room = np.array([min(cap, horizon - piece.lo)])
     root_b = float(_frac_knapsack(np.ones((1, n), bool), w, d, room)[0])
-    stack = [(root_b, -1, -(10**9), np.zeros(int(loc.max()) + 1, bool), 0, 0.0, 0, ())]
+    stack: list[Node] = [(root_b, -1, -(10**9), np.zeros(int(loc.max()) + 1, bool), 0, 0.0, 0, ())]
     expanded = 0
     while stack:
         node = stack.pop()
@@ -234,12 +239,13 @@ def price(
             stack.append((b, kid, e, v2, key[0], float(c_profit[k]), int(c_min[k]), (*path, kid)))
     # + EPS: nodes within EPS of the best were pruned too, so the bound stays an upper one.
     ub = max([best] + [s[0] for s in stack]) + EPS
-    cols, keys = [], set()
+    cols: list[tuple[float, tuple[int, ...]]] = []
+    keys: set[frozenset[int]] = set()
     for val, path in reversed(found):
         seq = tuple(int(piece.vis[P[k]]) for k in path)
-        key = frozenset(seq)
-        if key not in keys:
-            keys.add(key)
+        members = frozenset(seq)
+        if members not in keys:
+            keys.add(members)
             cols.append((val, seq))
         if len(cols) >= columns:
             break

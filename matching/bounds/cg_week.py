@@ -21,6 +21,7 @@ the bound valid; the table search returns exactly that when its node budget runs
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import reduce
 
 import numpy as np
@@ -68,7 +69,9 @@ def price_table(
 
     ratio = w / d
 
-    def curves(elig: np.ndarray, profit: np.ndarray, minutes: np.ndarray, end: np.ndarray):
+    def curves(
+        elig: np.ndarray, profit: np.ndarray, minutes: np.ndarray, end: np.ndarray
+    ) -> np.ndarray:
         # Per row (node) and budget: its profit plus the fractional knapsack of its
         # eligible visits (ratio order) with room min(budget - minutes, piece end - end);
         # -inf at budgets below its minutes (it cannot be there).
@@ -92,7 +95,11 @@ def price_table(
         return np.where(budgets[None, :] >= minutes[:, None], out, -np.inf)
 
     root = curves(np.ones((1, n), bool), np.zeros(1), np.zeros(1), np.array([piece.lo]))[0]
-    stack = [(root, -1, -(10**9), np.zeros(int(loc.max()) + 1, bool), 0, 0.0, 0, ())]
+    # node: (bound per budget, last, end, visited bool array, visited int, profit, minutes,
+    # path)
+    stack: list[tuple[np.ndarray, int, int, np.ndarray, int, float, int, tuple[int, ...]]] = [
+        (root, -1, -(10**9), np.zeros(int(loc.max()) + 1, bool), 0, 0.0, 0, ())
+    ]
     seen: dict[tuple[int, int], int] = {}
     expanded = 0
     while stack:
@@ -178,7 +185,7 @@ def week_values(
     pi: np.ndarray,
     rho: np.ndarray,
     deadline: float,
-    clock,
+    clock: Callable[[], float],
     node_limit: int = TABLE_NODES,
     fallback: dict[int, float] | None = None,
 ) -> tuple[float, dict[int, list[tuple[int, tuple[int, ...]]]]] | None:
@@ -188,7 +195,8 @@ def week_values(
     the CG Lagrangian); each volunteer counts the smaller, and once ``clock()`` passes
     ``deadline`` the rest count theirs. Without it, None then (a partial sum bounds
     nothing). Volunteers with the largest fallback go first (most to gain)."""
-    total, weeks = 0.0, {}
+    total = 0.0
+    weeks: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
     order = sorted(by_vol, key=lambda j: -(fallback or {}).get(j, 0.0))
     for n, j in enumerate(order):
         gis = by_vol[j]
@@ -218,15 +226,15 @@ def week_rounds(
     prio: np.ndarray,
     need: np.ndarray,
     rho_keys: list[tuple[int, int]],
-    y_part,
+    y_part: Callable[[np.ndarray, np.ndarray], float],
     start: tuple[np.ndarray, np.ndarray],
     fallback: dict[int, float],
     seeds: list[tuple[int, tuple[int, ...]]],
     deadline: float,
-    clock,
+    clock: Callable[[], float],
     node_limit: int = TABLE_NODES,
     smoothing: float = 0.5,
-    log=None,
+    log: Callable[[str], None] | None = None,
 ) -> float:
     """The smallest ``L_week`` found (``math.inf`` if none was complete): column generation
     over whole weeks of one volunteer (a sequence per piece within the weekly minutes),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from geographiclib.geodesic import Geodesic
+from numpy.typing import ArrayLike
 
 Point = tuple[float, float]  # (lat, lon) in degrees
 DistanceFn = Callable[[Point, Point], float]  # kilometres between two points
@@ -29,7 +30,9 @@ def geodesic_km(a: Point, b: Point) -> float:
     return Geodesic.WGS84.Inverse(a[0], a[1], b[0], b[1], Geodesic.DISTANCE)["s12"] / 1000.0
 
 
-def haversine_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
+def haversine_matrix(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
+) -> np.ndarray:
     """Great-circle km between every point of set 1 (rows) and set 2 (columns)."""
     p1 = np.radians(np.asarray(lat1, float))[:, None]
     l1 = np.radians(np.asarray(lon1, float))[:, None]
@@ -75,7 +78,9 @@ def approx_km(a: Point, b: Point) -> tuple[float, float]:
     return haversine_km(a, b), REL_ERR
 
 
-def approx_matrix(lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
+def approx_matrix(
+    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised ``approx_km``: cheap distances (rows x columns) and their error bounds."""
     a1, o1 = np.asarray(lat1, float)[:, None], np.asarray(lon1, float)[:, None]
     a2, o2 = np.asarray(lat2, float)[None, :], np.asarray(lon2, float)[None, :]

@@ -39,7 +39,7 @@ def _kind_ok(kind: str, value: Any) -> bool:
 
 
 def get_field(
-    obj: dict,
+    obj: dict[str, Any],
     key: str,
     path: str,
     default: Any = ...,

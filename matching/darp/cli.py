@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import sys
+from typing import NoReturn
 
 from matching.common.errors import InputError
 from matching.darp.check import check_solution
@@ -18,7 +19,7 @@ from matching.darp.solver import solve_darp
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with our single-line format
+    def error(self, message: str) -> NoReturn:  # exit 2 with our single-line format
         raise InputError("arguments", message)
 
 

@@ -17,6 +17,7 @@ import math
 import random
 import time
 from dataclasses import replace
+from typing import Any
 
 from matching.darp.instance import DarpInstance
 from matching.darp.routing import (
@@ -40,7 +41,7 @@ def ruin_and_recreate(
     max_removed: int = 10,
     temperature: float = 0.02,
     random_share: float = 1 / 3,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution | None:
     """Improve from ``start_routes`` (or from a GLS run of ``init_budget`` s) until ``deadline``."""
     began = time.monotonic()
@@ -182,7 +183,7 @@ def decompose(
     *,
     group: int = 3,
     budget: float = 1.5,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution:
     """Improve ``sol`` by re-optimising groups of related routes as small instances."""
     n, end = inst.requests, inst.end_depot
@@ -215,8 +216,8 @@ def decompose(
             continue
         old = sum(_route_cost(inst, routes[k]) for k in chosen)
         if better.cost < old - 1e-7:
-            for k, r in zip(chosen, better.routes, strict=True):
-                routes[k] = Route(k, tuple(Stop(back[s.vertex], s.start) for s in r.stops))
+            for k, route in zip(chosen, better.routes, strict=True):
+                routes[k] = Route(k, tuple(Stop(back[s.vertex], s.start) for s in route.stops))
             if stats is not None:
                 stats["improved"] = stats.get("improved", 0) + 1
     ordered = tuple(routes[k] for k in range(m))

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
 
 from matching.darp.instance import DarpInstance
@@ -32,6 +34,14 @@ FIRST = "PARALLEL_CHEAPEST_INSERTION"
 META = "GUIDED_LOCAL_SEARCH"
 FSS = routing_enums_pb2.FirstSolutionStrategy
 LSM = routing_enums_pb2.LocalSearchMetaheuristic
+# What build_model returns: the index manager, the model, its time dimension, and the
+# callables that must outlive the model.
+Model = tuple[
+    pywrapcp.RoutingIndexManager,
+    pywrapcp.RoutingModel,
+    pywrapcp.RoutingDimension,
+    list[Callable[[int, int], int]],
+]
 
 
 def tightened_windows(inst: DarpInstance, travel: list[list[int]]) -> list[tuple[int, int]]:
@@ -51,7 +61,7 @@ def tightened_windows(inst: DarpInstance, travel: list[list[int]]) -> list[tuple
     return win
 
 
-def build_model(inst: DarpInstance):
+def build_model(inst: DarpInstance) -> Model:
     n, m, end, S = inst.requests, inst.vehicles, inst.end_depot, SCALE
     N = end + 1
     V = inst.vertices
@@ -73,7 +83,7 @@ def build_model(inst: DarpInstance):
     solver = routing.solver()
     big = 10 * (sum(max(r) for r in cost) + 1)
     ride_limits = []
-    keep: list = []
+    keep: list[Callable[[int, int], int]] = []
     for i in range(1, n + 1):
         p, d = manager.NodeToIndex(i), manager.NodeToIndex(i + n)
         routing.AddPickupAndDelivery(p, d)
@@ -112,7 +122,7 @@ def build_model(inst: DarpInstance):
     return manager, routing, tdim, keep
 
 
-def _const(value: int):
+def _const(value: int) -> Callable[[int, int], int]:
     return lambda _a, _b: value
 
 
@@ -134,7 +144,9 @@ REPAIR_OPERATORS = frozenset(
 )
 
 
-def search_params(time_limit_s: float, first: str = FIRST, meta: str = META, light: bool = False):
+def search_params(
+    time_limit_s: float, first: str = FIRST, meta: str = META, light: bool = False
+) -> RoutingSearchParameters:
     """Search parameters. Operators only take effect when the model is closed."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(FSS, first)
@@ -148,7 +160,13 @@ def search_params(time_limit_s: float, first: str = FIRST, meta: str = META, lig
     return params
 
 
-def extract(inst, manager, routing, tdim, assignment) -> DarpSolution:
+def extract(
+    inst: DarpInstance,
+    manager: pywrapcp.RoutingIndexManager,
+    routing: pywrapcp.RoutingModel,
+    tdim: pywrapcp.RoutingDimension,
+    assignment: pywrapcp.Assignment,
+) -> DarpSolution:
     n, end = inst.requests, inst.end_depot
     routes, served = [], set()
     for k in range(inst.vehicles):
@@ -169,7 +187,12 @@ def extract(inst, manager, routing, tdim, assignment) -> DarpSolution:
     return DarpSolution(inst.name, cost, tuple(routes), unserved)
 
 
-def routes_of(routing, manager, assignment, vehicles: int) -> list[list[int]]:
+def routes_of(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    assignment: pywrapcp.Assignment,
+    vehicles: int,
+) -> list[list[int]]:
     out = []
     for k in range(vehicles):
         idx, route = assignment.Value(routing.NextVar(routing.Start(k))), []

@@ -86,11 +86,11 @@ def check_rides(problem: RidesProblem, sol: RideSolution) -> list[str]:
         elif rid in unserved and not unserved[rid].strip():
             out.append(f"{rid}: unserved without a reason")
     for rid, leg in L.items():
-        back = leg.ride.return_of
-        if back is not None and (rid in seen) != (back in seen):
-            out.append(f"{back}/{rid}: outbound and return leg must be served together")
-        elif back is not None and rid in seen and seen[rid] != seen[back]:
-            out.append(f"{back}/{rid}: outbound by {seen[back]} but return by {seen[rid]}")
+        outbound = leg.ride.return_of
+        if outbound is not None and (rid in seen) != (outbound in seen):
+            out.append(f"{outbound}/{rid}: outbound and return leg must be served together")
+        elif outbound is not None and rid in seen and seen[rid] != seen[outbound]:
+            out.append(f"{outbound}/{rid}: outbound by {seen[outbound]} but return by {seen[rid]}")
     busy: dict[str, int] = {}
     for rid, drv_id in seen.items():
         busy[drv_id] = busy.get(drv_id, 0) + L[rid].busy

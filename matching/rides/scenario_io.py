@@ -15,7 +15,7 @@ from matching.rides.model import Driver, Ride, RideSolution, RidesProblem, valid
 from matching.rides.solver import solve_rides
 
 
-def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") -> Any:
+def _get(obj: dict[str, Any], key: str, path: str, default: Any = ..., kind: str = "any") -> Any:
     # In the rides part an explicit null means "not given".
     return get_field(obj, key, path, default, kind, none_is_missing=True)
 
@@ -23,7 +23,7 @@ def _get(obj: dict, key: str, path: str, default: Any = ..., kind: str = "any") 
 Clock = MinuteClock  # the rides part's clock: same origin rule as the visits'
 
 
-def _stamps(data: dict) -> list[Any]:
+def _stamps(data: dict[str, Any]) -> list[Any]:
     out: list[Any] = []
     for key in ("drivers", "volunteers"):
         for d in data.get(key) or []:
@@ -49,14 +49,14 @@ def _point(obj: Any, path: str) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def _positive(obj: dict, key: str, path: str, kind: str, default: Any = ...) -> Any:
+def _positive(obj: dict[str, Any], key: str, path: str, kind: str, default: Any = ...) -> Any:
     value = _get(obj, key, path, default, kind=kind)
     if value is not None and value <= 0:
         raise InputError(f"{path}.{key}".lstrip("."), "must be positive")
     return value
 
 
-def _nonneg(obj: dict, key: str, path: str, kind: str, default: Any) -> Any:
+def _nonneg(obj: dict[str, Any], key: str, path: str, kind: str, default: Any) -> Any:
     value = _get(obj, key, path, default, kind=kind)
     if value is not None and value < 0:
         raise InputError(f"{path}.{key}".lstrip("."), "must not be negative")
@@ -175,7 +175,7 @@ def rides_solution_to_json(sol: RideSolution, clock: Clock) -> dict[str, Any]:
     }
 
 
-def solve_rides_scenario(data: dict, time_limit: float, seed: int = 0) -> dict[str, Any]:
+def solve_rides_scenario(data: dict[str, Any], time_limit: float, seed: int = 0) -> dict[str, Any]:
     """Parse the rides part of a scenario, solve it and return the JSON-ready plan."""
     problem, clock = parse_rides(data)
     return rides_solution_to_json(solve_rides(problem, time_limit_s=time_limit, seed=seed), clock)

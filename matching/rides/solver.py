@@ -6,10 +6,12 @@ The problem and solution types, and the rules derived from them, are in
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from matching.rides.model import (
+    Driver,
     DriverRoute,
     Leg,
     RideSolution,
@@ -23,7 +25,9 @@ from matching.rides.model import (
 )
 
 
-def _alone_ok(p: RidesProblem, km, leg: Leg, d: int, shift: tuple[int, int]) -> bool:
+def _alone_ok(
+    p: RidesProblem, km: Sequence[Sequence[float]], leg: Leg, d: int, shift: tuple[int, int]
+) -> bool:
     """Can driver ``d`` in ``shift`` serve this leg and nothing else? (minutes, floats)"""
     D, sp = len(p.drivers), p.speed_kmh / 60
     pi, di = D + 2 * leg.index, D + 2 * leg.index + 1
@@ -62,8 +66,7 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
         ranged = [
             d
             for d in seats
-            if problem.drivers[d].max_km is None
-            or km[d][pi] + km[pi][pi + 1] + km[pi + 1][d] <= problem.drivers[d].max_km
+            if _within_range(problem.drivers[d], km[d][pi] + km[pi][pi + 1] + km[pi + 1][d])
         ]
         on_time = [
             v
@@ -87,6 +90,7 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
             reasons[leg.index] = _timing_reason(leg)
         elif not on_time:
             when = r.earliest_pickup if r.earliest_pickup is not None else r.appointment
+            assert when is not None  # validate() requires one of the two
             reasons[leg.index] = f"no driver available at {hhmm(when)}"
         elif not timed:
             reasons[leg.index] = (
@@ -133,10 +137,7 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
     routing = pywrapcp.RoutingModel(manager)
     dist_cb = routing.RegisterTransitMatrix(metres)
     routing.SetArcCostEvaluatorOfAllVehicles(dist_cb)
-    caps = [
-        math.floor(problem.drivers[d].max_km * 1000) if problem.drivers[d].max_km else 10**12
-        for d, _s in shifts
-    ]
+    caps = [_metres_cap(problem.drivers[d]) for d, _s in shifts]
     routing.AddDimensionWithVehicleCapacity(dist_cb, 0, caps, True, "km")
     time_cb = routing.RegisterTransitMatrix(
         [[svc[a] + secs[a][b] for b in range(N)] for a in range(N)]
@@ -272,7 +273,17 @@ def solve_rides(problem: RidesProblem, *, time_limit_s: float, seed: int = 0) ->
     return RideSolution(tuple(routes), _unserved(L, reasons, served, by_id), total)
 
 
-def _minutes_left(driver, minutes: int) -> bool:
+def _within_range(driver: Driver, trip_km: float) -> bool:
+    """Home to pickup to dropoff to home within the driver's range per shift."""
+    return driver.max_km is None or trip_km <= driver.max_km
+
+
+def _metres_cap(driver: Driver) -> int:
+    """The driver's range per shift in metres (10**12: no limit)."""
+    return math.floor(driver.max_km * 1000) if driver.max_km else 10**12
+
+
+def _minutes_left(driver: Driver, minutes: int) -> bool:
     return driver.max_minutes is None or minutes <= driver.max_minutes
 
 
@@ -306,7 +317,7 @@ def _clip(w: tuple[float, float], horizon: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _allow(routing, vehicles: list[int], index: int) -> None:
+def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int) -> None:
     # OR-Tools 9.15's Python binding rejects every list for SetAllowedVehiclesForIndex
     # (absl::Span typemap); restricting VehicleVar's domain is the documented equivalent.
     try:
@@ -315,11 +326,13 @@ def _allow(routing, vehicles: list[int], index: int) -> None:
         routing.VehicleVar(index).SetValues([-1, *vehicles])
 
 
-def _const(value: int):
+def _const(value: int) -> Callable[[int, int], int]:
     return lambda _a, _b: value
 
 
-def _unserved(L, reasons, served, by_id) -> tuple[Unserved, ...]:
+def _unserved(
+    L: list[Leg], reasons: dict[int, str], served: set[int], by_id: dict[str, Leg]
+) -> tuple[Unserved, ...]:
     out = []
     served_prio = [leg.ride.priority for leg in L if leg.index in served]
     partner = {}

@@ -8,6 +8,7 @@ the warm start (hint) of the CP-SAT model.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from matching.common.geo import Geo
 from matching.visits.model import VisitProblem, VisitSolution
@@ -76,7 +77,7 @@ def greedy_plan(
         for j in js:
             sched.book(j, pindex[f.visit], f.start)
     for i, (js, start) in sorted((prefer or {}).items(), key=lambda kv: kv[1][1]):
-        cands = [c for c in pruned.cands[i] if c.vol in js]
+        cands: Sequence[Candidate] = [c for c in pruned.cands[i] if c.vol in js]
         if i in plan or len(cands) != len(js):
             continue
         times = sorted(set().union(*(sched.times(c.vol, i, c) for c in cands)))
@@ -112,13 +113,13 @@ def greedy_plan(
             for c in cands:
                 if sched.load[c.vol] + visit.duration_min > problem.volunteers[c.vol].max_minutes:
                     continue
-                t = next(
+                found = next(
                     (t for t in sorted(sched.times(c.vol, i, c)) if sched.fits(c.vol, i, t, c)),
                     None,
                 )
-                if t is not None:
-                    plan[i] = ((c.vol,), t)
-                    sched.book(c.vol, i, t)
+                if found is not None:
+                    plan[i] = ((c.vol,), found)
+                    sched.book(c.vol, i, found)
                     break
             continue
         cands = tuple(

@@ -66,9 +66,9 @@ def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:
 
     for uid, items in schedule.items():
         items.sort()
-        for (_, e1, a), (s2, _, b) in zip(items, items[1:], strict=False):
-            if e1 + travel(a, b) > s2:
-                errors.append(f"{uid}: {a} and {b} overlap once travel is counted")
+        for (_, e1, first), (s2, _, second) in zip(items, items[1:], strict=False):
+            if e1 + travel(first, second) > s2:
+                errors.append(f"{uid}: {first} and {second} overlap once travel is counted")
         load = sum(e - s for s, e, _ in items)
         if load > vols[uid].max_minutes:
             errors.append(f"{uid}: {load} minutes exceed the limit {vols[uid].max_minutes}")
@@ -77,8 +77,8 @@ def check_solution(problem: VisitProblem, sol: VisitSolution) -> list[str]:
 
     given = {a.visit: a for a in sol.assignments}
     for f in problem.fixed:
-        a = given.get(f.visit)
-        if a is None or a.start != f.start or set(a.volunteers) != set(f.volunteers):
+        kept = given.get(f.visit)
+        if kept is None or kept.start != f.start or set(kept.volunteers) != set(f.volunteers):
             errors.append(f"{f.visit}: fixed assignment not kept as it was")
     unserved = [u.visit for u in sol.unserved]
     if sorted(unserved + list(seen)) != sorted(visits):

@@ -72,14 +72,14 @@ class VisitModel:
         for f in self.p.fixed:
             i = pindex[f.visit]
             end = f.start + self.p.visits[i].duration_min
-            row = []
+            fixed_row: list[Candidate] = []
             for uid in f.volunteers:
                 u = self.p.volunteers[vindex[uid]]
                 slot = next(
                     ((lo, hi) for lo, hi in u.available if lo <= f.start and end <= hi),
                     (f.start, end),
                 )  # a fixed visit may sit outside every slot
-                row.append(
+                fixed_row.append(
                     Candidate(
                         vindex[uid],
                         self.geo.km(self.p.visits[i].point, u.point),
@@ -87,7 +87,7 @@ class VisitModel:
                         (slot,),
                     )
                 )
-            cands[i] = tuple(row)
+            cands[i] = tuple(fixed_row)
         return cands
 
     def _nearest(self, i: int, row: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
@@ -217,12 +217,12 @@ class VisitModel:
         return plan_broken(self.p, self.geo, plan)
 
     def _minutes(self) -> None:
-        self.load: dict[int, cp_model.LinearExpr] = {}
+        self.load: dict[int, cp_model.LinearExprT] = {}
         for j, items in self._by_volunteer().items():
             self.load[j] = sum(self.p.visits[i].duration_min * self.x[i, j] for i in items)
             self.m.add(self.load[j] <= self.p.volunteers[j].max_minutes)
 
-    def _objectives(self) -> list[tuple[cp_model.LinearExpr, bool]]:
+    def _objectives(self) -> list[tuple[cp_model.LinearExprT, bool]]:
         """(expression, maximise?) per level."""
         vols, visits = self.p.volunteers, self.p.visits
         prio = sum(visits[i].priority * s for i, s in self.served.items())

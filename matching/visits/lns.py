@@ -24,7 +24,9 @@ NEIGHBOURHOOD_UNITS = 0.005  # budget charged per neighbourhood for building it
 LNS_LEVELS = 4  # all levels: solving only the first two gave no clear priority gain
 
 
-def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
+def _cut(
+    slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
     """Availability slots minus the blocked intervals."""
     out = list(slots)
     for bs, be in blocked:
@@ -37,7 +39,9 @@ def _cut(slots: tuple[tuple[int, int], ...], blocked: list[tuple[int, int]]):
     return tuple(out)
 
 
-def _subproblem(problem: VisitProblem, capped: Pruned, plan: RawPlan, cluster: list[int]):
+def _subproblem(
+    problem: VisitProblem, capped: Pruned, plan: RawPlan, cluster: list[int]
+) -> tuple[VisitProblem, list[int], RawPlan] | None:
     """Visits served only by the cluster or unserved with a candidate in it; visits shared
     with outsiders stay put and block the cluster volunteer's time and minutes."""
     members = set(cluster)

@@ -120,8 +120,8 @@ def lp_bound(
                     key = (j, (lo, hi))
                     slot_used[key] = slot_used.get(key, 0) + visits[i].duration_min
     lp = _Lp()
-    # per (volunteer, slot): list of (var, duration, earliest start, latest end)
-    in_slot: dict[tuple[int, tuple[int, int]], list[tuple[int, int, int, int]]] = {}
+    # per (volunteer, slot): list of (var, duration, earliest start, latest end, visit)
+    in_slot: dict[tuple[int, tuple[int, int]], list[tuple[int, int, int, int, int]]] = {}
     by_vol: dict[int, dict[int, float]] = {}
     for i, row in enumerate(pruned.cands):
         if not row or i in fixed or i in pruned.reasons:
@@ -210,12 +210,12 @@ def _energetic_rows(
             if over > 0 and len(group) > 1 and (a, b) != slot[:2]:
                 found.append((over, a, b, group.tolist(), b - a))
     found.sort(key=lambda t: -t[0])
-    for _, _, _, group, cap in found[: MAX_ENERGETIC + 1]:
-        _knapsack_rows(lp, [(items[k][0], int(dur[k])) for k in group], cap, cuts)
-        if gaps is not None and len(group) > 1:
-            sub = gaps[np.ix_(group, group)].min(axis=1)
+    for _, _, _, members, cap in found[: MAX_ENERGETIC + 1]:
+        _knapsack_rows(lp, [(items[k][0], int(dur[k])) for k in members], cap, cuts)
+        if gaps is not None and len(members) > 1:
+            sub = gaps[np.ix_(members, members)].min(axis=1)
             sub = np.where(np.isfinite(sub), sub, 0).astype(int)
             sizes = [
-                (items[k][0], int(dur[k] + t)) for k, t in zip(group, sub.tolist(), strict=True)
+                (items[k][0], int(dur[k] + t)) for k, t in zip(members, sub.tolist(), strict=True)
             ]
             _knapsack_rows(lp, sizes, cap + int(sub.max()), cuts)

@@ -162,7 +162,7 @@ def prune(problem: VisitProblem, geo: Geo) -> Pruned:
         # Exact radius only where haversine cannot decide (geodesic is costly).
         for j in np.nonzero(mask & exact[i])[0]:
             mask[j] = geo.km(v.point, vols[j].point) <= vols[j].max_km
-        ranges: dict[int, tuple[list, list]] = {}
+        ranges: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
         sel = (
             np.nonzero(mask[slot_vol] & minutes[i][slot_vol])[0]
             if len(slot_vol)

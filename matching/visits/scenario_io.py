@@ -8,6 +8,7 @@ from ``origin`` = midnight of the earliest date that appears in the scenario.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from matching.common.errors import InputError
@@ -19,7 +20,7 @@ from matching.visits.model import FixedAssignment, Visit, VisitProblem, VisitSol
 class _Clock(MinuteClock):
     """The origin is midnight of the earliest date anywhere in the scenario."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         stamps = []
         for key, sub in (("volunteers", "available"), ("visits", "windows")):
             for item in data.get(key) or []:
@@ -30,7 +31,7 @@ class _Clock(MinuteClock):
                 stamps.append(f.get("start"))
         super().__init__(stamps)
 
-    def intervals(self, value: Any, field: str, allow_empty: bool) -> tuple:
+    def intervals(self, value: Any, field: str, allow_empty: bool) -> tuple[tuple[int, int], ...]:
         if not isinstance(value, list) or (not value and not allow_empty):
             raise InputError(field, "must be a non-empty list of [start, end]")
         out = []
@@ -45,7 +46,7 @@ class _Clock(MinuteClock):
         return tuple(out)
 
 
-def _point(obj: dict, path: str) -> tuple[float, float]:
+def _point(obj: dict[str, Any], path: str) -> tuple[float, float]:
     lat, lon = _get(obj, "lat", path, kind="number"), _get(obj, "lon", path, kind="number")
     if not -90 <= lat <= 90:
         raise InputError(f"{path}.lat", "must be between -90 and 90")
@@ -54,14 +55,14 @@ def _point(obj: dict, path: str) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def _languages(obj: dict, path: str) -> frozenset[str]:
+def _languages(obj: dict[str, Any], path: str) -> frozenset[str]:
     langs = _get(obj, "languages", path, [], kind="list")
     if not all(isinstance(code, str) and code for code in langs):
         raise InputError(f"{path}.languages", "must be a list of language codes")
     return frozenset(langs)
 
 
-def _nonneg(obj: dict, key: str, path: str, kind: str, default: Any = ...) -> Any:
+def _nonneg(obj: dict[str, Any], key: str, path: str, kind: str, default: Any = ...) -> Any:
     value = _get(obj, key, path, default, kind=kind)
     if value < 0:
         raise InputError(f"{path}.{key}", "must not be negative")
@@ -115,7 +116,7 @@ def _visit(obj: Any, path: str, clock: _Clock, vol_ids: set[str]) -> Visit:
     )
 
 
-def _unique(items: list, key: str) -> set[str]:
+def _unique(items: Sequence[Volunteer | Visit], key: str) -> set[str]:
     seen: set[str] = set()
     for k, item in enumerate(items):
         if item.id in seen:

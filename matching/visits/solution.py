@@ -30,7 +30,11 @@ def _slot(avail: tuple[tuple[int, int], ...], start: int, end: int) -> tuple[int
 
 
 def _taken_reason(
-    problem: VisitProblem, pruned: Pruned, by_vol: dict[int, list], i: int, loads: list[int]
+    problem: VisitProblem,
+    pruned: Pruned,
+    by_vol: dict[int, list[tuple[int, int]]],
+    i: int,
+    loads: list[int],
 ) -> str:
     """Why a visit that had candidates is unserved: its volunteers went elsewhere."""
     visit = problem.visits[i]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -42,10 +43,10 @@ def usable(problem: VisitProblem) -> bool:
     return problem.distance_km is None and len(problem.visits) <= MAX_VISITS
 
 
-def _static(problem: VisitProblem, geo: Geo, pruned: Pruned):
+def _static(problem: VisitProblem, geo: Geo, pruned: Pruned) -> kernel.Static:
     visits, vols = problem.visits, problem.volunteers
     n, nj = len(visits), len(vols)
-    vindex = {u.id: j for j, u in enumerate(vols)}
+    vindex: dict[str | None, int] = {u.id: j for j, u in enumerate(vols)}
     pindex = {v.id: i for i, v in enumerate(visits)}
     dur = np.array([v.duration_min for v in visits], np.int64)
     pri = np.array([v.priority for v in visits], np.int64)
@@ -127,7 +128,7 @@ def _static(problem: VisitProblem, geo: Geo, pruned: Pruned):
     )
 
 
-def _state(sta) -> kernel.State:
+def _state(sta: kernel.Static) -> kernel.State:
     n, nj = sta.dur.shape[0], sta.cap.shape[0]
     # A week never holds more visits than its minutes allow of its shortest candidate,
     # nor more than its candidates, plus its fixed visits (approved before any limit).
@@ -138,7 +139,7 @@ def _state(sta) -> kernel.State:
         free = 0 if b1 == b0 else min(b1 - b0, sta.cap[j] // max(int(sta.bv_dur[b0]), 1))
         width = max(width, int(free + fixed_per[j]) + 1)
 
-    def weeks():
+    def weeks() -> np.ndarray:
         return np.zeros((nj, width), np.int64)
 
     return kernel.State(
@@ -177,7 +178,7 @@ def _state(sta) -> kernel.State:
     )
 
 
-def _load_plan(st, plan: RawPlan) -> None:
+def _load_plan(st: kernel.State, plan: RawPlan) -> None:
     st.best_js[:, :] = -1
     st.best_start[:] = -1
     for i, (js, start) in plan.items():
@@ -186,7 +187,7 @@ def _load_plan(st, plan: RawPlan) -> None:
             st.best_js[i, k] = j
 
 
-def _plan(st) -> RawPlan:
+def _plan(st: kernel.State) -> RawPlan:
     out: RawPlan = {}
     for i in np.flatnonzero(st.best_start >= 0):
         js = tuple(int(j) for j in st.best_js[i] if j >= 0)
@@ -204,7 +205,7 @@ def search(
     max_work: int | None = None,
     deadline: float | None = None,
     progress: Callable[[float], None] | None = None,
-) -> tuple[RawPlan, dict]:
+) -> tuple[RawPlan, dict[str, Any]]:
     """``ruin_recreate.search``, compiled: the best plan found before
     ``max_work`` position tests (deterministic) or the wall-clock ``deadline``."""
     sta = _static(problem, geo, pruned)
@@ -214,7 +215,12 @@ def search(
         kernel.restore_best(sta, st)
     kernel.construct(sta, st)
     kernel.save_best(st)
-    stats = {"start": int(st.best_key[0]), "iterations": 0, "accepted": 0, "improved": 0}
+    stats: dict[str, Any] = {
+        "start": int(st.best_key[0]),
+        "iterations": 0,
+        "accepted": 0,
+        "improved": 0,
+    }
     counters = np.zeros(4, np.int64)  # iterations, accepted, improved, last level-1 gain
     if len(sta.vols_active):
         _anneal(sta, st, counters, stats, seed, max_work, deadline, progress)
@@ -232,7 +238,16 @@ def search(
     return _plan(st), stats
 
 
-def _anneal(sta, st, counters, stats, seed, max_work, deadline, progress) -> None:
+def _anneal(
+    sta: kernel.Static,
+    st: kernel.State,
+    counters: np.ndarray,
+    stats: dict[str, Any],
+    seed: int,
+    max_work: int | None,
+    deadline: float | None,
+    progress: Callable[[float], None] | None,
+) -> None:
     kernel.seed_rng(seed)
     stall = STALL * max(sta.dur.shape[0], 100)
     t0 = time.perf_counter()
@@ -245,6 +260,7 @@ def _anneal(sta, st, counters, stats, seed, max_work, deadline, progress) -> Non
         answer must not depend on the machine's speed), else by the clock."""
         if max_work is not None:
             return st.iw[kernel.WORK] / max(max_work, 1)
+        assert span is not None, "a search without a work limit needs a deadline"
         return (time.perf_counter() - t0) / span
 
     while True:
@@ -269,6 +285,7 @@ def _anneal(sta, st, counters, stats, seed, max_work, deadline, progress) -> Non
             chunk = max(1, min(max_work // SLICES, math.ceil((end - f0) * max_work)))
             f1 = min(end, f0 + chunk / max_work)
         else:
+            assert span is not None, "a search without a work limit needs a deadline"
             chunk = max(1, int((rate or 1e6) * SLICE_SECONDS))
             f1 = min(end, f0 + SLICE_SECONDS / span)
         w0, c0 = int(st.iw[kernel.WORK]), time.perf_counter()

@@ -54,7 +54,9 @@ class Week:
                 L[k] = lt
         self.E, self.L = E, L
 
-    def gaps(self, v: int, lo: int, hi: int, dur: list[int], travel: Travel):
+    def gaps(
+        self, v: int, lo: int, hi: int, dur: list[int], travel: Travel
+    ) -> list[tuple[int, int, int, int]]:
         """Every position where v fits: (position, earliest, latest start, added travel)."""
         seq, E, L = self.seq, self.E, self.L
         n = len(seq)

@@ -22,6 +22,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from typing import Any
 
 from matching.common.geo import Geo
 from matching.visits.model import VisitProblem
@@ -71,7 +72,7 @@ def search(
     max_work: int | None = None,
     deadline: float | None = None,
     progress: Callable[[float], None] | None = None,
-) -> tuple[RawPlan, dict]:
+) -> tuple[RawPlan, dict[str, Any]]:
     """Best plan found before ``max_work`` position tests (deterministic) or the wall-clock
     ``deadline`` (``time.perf_counter()`` value), whichever comes first. With both, the
     deadline is a safety net and ``stats["wall_stopped"]`` says whether it was hit (the
@@ -108,12 +109,12 @@ class Runner:
         deadline: float | None = None,
         progress: Callable[[float], None] | None = None,
         span: tuple[float, float] = (0.0, 1.0),
-    ) -> tuple[RawPlan, dict]:
+    ) -> tuple[RawPlan, dict[str, Any]]:
         """Anneal over the ``span`` part of the schedule (0 = hot start, 1 = end)."""
         s, problem, geo, pruned = self.s, self.problem, self.geo, self.pruned
         rng = random.Random(seed)
         best_key, best_plan = s.key(), s.plan()
-        stats = {"iterations": 0, "accepted": 0, "improved": 0, "work": 0}
+        stats: dict[str, Any] = {"iterations": 0, "accepted": 0, "improved": 0, "work": 0}
         stats["start"] = self.start_priority
         if not self.vols_active:
             stats["best"] = s.priority
@@ -213,7 +214,9 @@ def tidy(s: Search, sweeps: int = 2) -> int:
     return moved
 
 
-def _restart_from(s: Search, plan: RawPlan, problem: VisitProblem, geo: Geo, pruned: Pruned):
+def _restart_from(
+    s: Search, plan: RawPlan, problem: VisitProblem, geo: Geo, pruned: Pruned
+) -> tuple[Search, RawPlan]:
     """A fresh search state holding exactly ``plan`` (the best so far)."""
     if s.plan() == plan:
         return s, plan
@@ -288,11 +291,11 @@ def _ruin(s: Search, rng: random.Random, vols_active: list[int]) -> tuple[set[in
 def _recreate(s: Search, rng: random.Random, affected: set[int], pool: list[int]) -> None:
     """Put back the best set that fits: the pool anywhere, waiting visits into the weeks
     that just got room (elsewhere nothing changed, so they would not fit)."""
-    waiting = set()
+    waiting: set[int] = set()
     unserved = s.unserved
     for j in affected:
-        room = s.cap[j] - s.weeks[j].load
-        fits = bisect.bisect_right(s.by_vol_dur[j], room)
+        left = s.cap[j] - s.weeks[j].load
+        fits = bisect.bisect_right(s.by_vol_dur[j], left)
         waiting.update(i for i in s.by_vol[j][:fits] if i in unserved)
     in_pool = set(pool)
     waiting -= in_pool

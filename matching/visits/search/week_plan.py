@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from matching.common.geo import Geo
 from matching.visits.model import VisitProblem
@@ -35,6 +36,12 @@ class Option(NamedTuple):
     hi: int
     cost: float
     km: float
+
+
+Spot = tuple[int, Option]  # a place in a week: position, and the option it uses
+# A way to serve a visit: cost, volunteers, their spots, the start pinned for a
+# two-volunteer visit (None: the week's own range).
+Insertion = tuple[float, tuple[int, ...], tuple[Spot, ...], int | None]
 
 
 class Search:
@@ -101,7 +108,7 @@ class Search:
         self.priority = self.continuity = 0
         self.km = 0.0
         self.work = 0  # position tests made: a deterministic measure of effort
-        self._log: list | None = None  # undo log of the current move
+        self._log: list[Any] | None = None  # undo log of the current move
         self.polishing = False
         self.pressure = self.base_pressure
 
@@ -138,7 +145,9 @@ class Search:
         if self._log is not None and j not in self._log[0]:
             self._log[0][j] = self.weeks[j].copy()
 
-    def _place(self, i: int, js: tuple[int, ...], spots, pinned: int | None) -> None:
+    def _place(
+        self, i: int, js: tuple[int, ...], spots: Sequence[Spot], pinned: int | None
+    ) -> None:
         """Put visit i into the weeks of ``js`` at positions ``spots`` ((p, opt) each)."""
         for j, (p, opt) in zip(js, spots, strict=True):
             self._touch(j)
@@ -176,7 +185,7 @@ class Search:
 
     def fix(self, i: int, js: tuple[int, ...], start: int) -> None:
         """An approved assignment: pinned at its start, never removed."""
-        spots = []
+        spots: list[Spot] = []
         for j in js:
             week = self.weeks[j]
             p = sum(1 for e in week.E if e <= start)
@@ -189,7 +198,7 @@ class Search:
         """Put a visit back at a given start (from a plan), if it still fits there."""
         if i not in self.unserved or len(js) != self.need[i]:
             return False
-        spots = []
+        spots: list[Spot] = []
         for j in js:
             opt = next((o for o in self.vol_options[i].get(j, ()) if o.lo <= start <= o.hi), None)
             if opt is None or self.weeks[j].load + self.dur[i] > self.cap[j]:
@@ -204,7 +213,7 @@ class Search:
         self._place(i, js, spots, start if len(js) > 1 else None)
         return True
 
-    def best_insertion(self, i: int, only: set[int] | None = None):
+    def best_insertion(self, i: int, only: set[int] | None = None) -> Insertion | None:
         """Cheapest feasible way to serve visit i (restricted to volunteers ``only``), as
         (cost, volunteers, spots, pinned start) or None."""
         if self.need[i] == 1:
@@ -225,7 +234,7 @@ class Search:
                     fits.append((opt.cost + scarce + TRAVEL_WEIGHT * added, j, p, e, lt, opt))
         if not fits:
             return None
-        best = None
+        best: Insertion | None = None
         fits.sort(key=lambda f: (f[0], f[1], f[2]))
         for a in range(len(fits)):
             ca, ja, pa, ea, la, oa = fits[a]
@@ -243,7 +252,7 @@ class Search:
                     break
         return best
 
-    def _best_single(self, i: int, only: set[int] | None):
+    def _best_single(self, i: int, only: set[int] | None) -> Insertion | None:
         """``best_insertion`` for a one-volunteer visit: the hot loop of the search, so
         ``Week.gaps`` is inlined and an option that cannot beat the best found so far (its
         cost before added travel, which is never negative for a metric distance, is
@@ -252,7 +261,7 @@ class Search:
         grouped = self.vol_options[i]
         pressure = self.pressure
         vols = grouped if only is None else [j for j in only if j in grouped]
-        best = None
+        best: Insertion | None = None
         best_key = (math.inf, 0, 0)
         work = 0
         for j in vols:
@@ -309,6 +318,7 @@ class Search:
         self._log = [{}, [], (self.priority, self.continuity, self.km)]
 
     def rollback(self) -> None:
+        assert self._log is not None, "rollback outside a move"
         weeks, changes, totals = self._log
         for j, week in weeks.items():
             self.weeks[j] = week

@@ -6,20 +6,20 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.visits.search.kernel.state import TRAVEL_WEIGHT, WORK
+from matching.visits.search.kernel.state import TRAVEL_WEIGHT, WORK, State, Static
 from matching.visits.search.kernel.travel import fill_travel
 from matching.visits.search.kernel.weeks import place
 
 
 @njit(cache=True)
-def lex_order(primary, secondary):
+def lex_order(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
     """Indices sorting by ``primary`` then ``secondary`` (numba has no lexsort)."""
     idx = np.argsort(secondary, kind="mergesort")
     return idx[np.argsort(primary[idx], kind="mergesort")]
 
 
 @njit(cache=True)
-def _room(cap, load, chosen, nc, shortest):
+def _room(cap: np.ndarray, load: np.ndarray, chosen: np.ndarray, nc: int, shortest: int) -> bool:
     for x in range(nc):
         j = chosen[x]
         if cap[j] - load[j] >= shortest:
@@ -31,7 +31,9 @@ def _room(cap, load, chosen, nc, shortest):
 
 
 @njit(cache=True)
-def _best_double(sta, st, i, vols, nv):
+def _best_double(
+    sta: Static, st: State, i: int, vols: np.ndarray, nv: int
+) -> tuple[bool, int, int, int, int, int, int, int]:
     """Cheapest pair of places for a two-volunteer visit on a shared start (only
     volunteers ``vols[:nv]`` when nv >= 0): (found, j0, p0, o0, j1, p1, o1, start)."""
     dur, cap, g_ptr, g_vol, gidx = sta.dur, sta.cap, sta.g_ptr, sta.g_vol, sta.gidx
@@ -150,7 +152,15 @@ def _best_double(sta, st, i, vols, nv):
 
 
 @njit(cache=True)
-def insert_each(sta, st, items, anywhere, chosen, nc, shortest):
+def insert_each(
+    sta: Static,
+    st: State,
+    items: np.ndarray,
+    anywhere: np.ndarray,
+    chosen: np.ndarray,
+    nc: int,
+    shortest: int,
+) -> int:
     """Serve each of ``items`` in turn at its cheapest place: anywhere where
     ``anywhere[x]``, else only in the weeks ``chosen[:nc]`` and only while one of them
     has room for ``shortest`` minutes. Returns how many were placed.
@@ -258,7 +268,7 @@ def insert_each(sta, st, items, anywhere, chosen, nc, shortest):
 
 
 @njit(cache=True)
-def place_at(sta, st, i, j0, j1, start):
+def place_at(sta: Static, st: State, i: int, j0: int, j1: int, start: int) -> bool:
     """Visit i back at ``start`` with volunteers j0 (and j1), at the last place that fits
     (``Search.place_at``); False if it no longer fits."""
     if st.served[i] or (2 if j1 >= 0 else 1) != sta.need[i]:
@@ -315,7 +325,7 @@ def place_at(sta, st, i, j0, j1, start):
 
 
 @njit(cache=True)
-def fix_all(sta, st):
+def fix_all(sta: Static, st: State) -> None:
     """Approved assignments, pinned at their start and never removed."""
     for f in range(sta.fixed_vis.shape[0]):
         i = sta.fixed_vis[f]

@@ -6,14 +6,14 @@ import numpy as np
 from numba import njit
 
 from matching.visits.search.kernel.insert import fix_all, insert_each, place_at
-from matching.visits.search.kernel.state import IN_MOVE, NLOG, NTOUCHED
+from matching.visits.search.kernel.state import IN_MOVE, NLOG, NTOUCHED, State, Static
 from matching.visits.search.kernel.weeks import plan_key
 
 # -- plans ----------------------------------------------------------------------------
 
 
 @njit(cache=True)
-def save_best(st):
+def save_best(st: State) -> None:
     st.best_js[:, :] = -1
     st.best_start[:] = -1
     for j in range(st.cnt.shape[0]):
@@ -23,12 +23,12 @@ def save_best(st):
                 lo, hi = st.wlo[j, k], st.whi[j, k]
                 st.best_start[v] = lo if lo == hi else st.E[j, k]
                 st.best_js[v, 0], st.best_js[v, 1] = st.js[v, 0], st.js[v, 1]
-    k = plan_key(st.tot)
-    st.best_key[0], st.best_key[1], st.best_key[2] = k[0], k[1], k[2]
+    key = plan_key(st.tot)
+    st.best_key[0], st.best_key[1], st.best_key[2] = key[0], key[1], key[2]
 
 
 @njit(cache=True)
-def _clear(st):
+def _clear(st: State) -> None:
     st.cnt[:] = 0
     st.load[:] = 0
     st.js[:, :] = -1
@@ -41,7 +41,7 @@ def _clear(st):
 
 
 @njit(cache=True)
-def restore_best(sta, st):
+def restore_best(sta: Static, st: State) -> None:
     """The plan becomes the best one saved: fixed visits, then the others in start order."""
     starts = st.best_start.copy()
     js = st.best_js.copy()
@@ -54,7 +54,7 @@ def restore_best(sta, st):
 
 
 @njit(cache=True)
-def construct(sta, st):
+def construct(sta: Static, st: State) -> None:
     """Fixed assignments, then every waiting visit in ``sta.order`` at its cheapest place."""
     fix_all(sta, st)
     anywhere = np.ones(sta.order.shape[0], np.bool_)

@@ -30,6 +30,8 @@ from matching.visits.search.kernel.state import (
     T_END,
     T_START,
     WORK,
+    State,
+    Static,
 )
 from matching.visits.search.kernel.weeks import (
     begin_move,
@@ -44,7 +46,7 @@ from matching.visits.search.kernel.weeks import (
 
 
 @njit(cache=True)
-def _pick_unserved(sta, st):
+def _pick_unserved(sta: Static, st: State) -> int:
     total = sta.serv_cum[-1]
     while True:
         k = np.searchsorted(sta.serv_cum, np.random.random() * total, side="right")
@@ -56,7 +58,9 @@ def _pick_unserved(sta, st):
 
 
 @njit(cache=True)
-def _clashes(o_ptr, o_lo, o_hi, du, g, start, d):
+def _clashes(
+    o_ptr: np.ndarray, o_lo: np.ndarray, o_hi: np.ndarray, du: int, g: int, start: int, d: int
+) -> bool:
     """Does a booked visit at ``start`` (``d`` minutes) come within CLASH_MARGIN of the
     ranges of option group g (the waiting visit's, ``du`` minutes long)?"""
     for o in range(o_ptr[g], o_ptr[g + 1]):
@@ -67,7 +71,9 @@ def _clashes(o_ptr, o_lo, o_hi, du, g, start, d):
 
 
 @njit(cache=True)
-def _ruin(sta, st, n_unserved, chosen, pool):
+def _ruin(
+    sta: Static, st: State, n_unserved: int, chosen: np.ndarray, pool: np.ndarray
+) -> tuple[int, int]:
     """Take visits out of a few weeks; fills ``chosen`` (weeks touched) and ``pool``
     (visits to put back); returns their lengths and the seed visit's index (-1: none)."""
     nc = 0
@@ -148,14 +154,16 @@ def _ruin(sta, st, n_unserved, chosen, pool):
 
 
 @njit(cache=True)
-def _recreate(sta, st, chosen, nc, pool, npool):
+def _recreate(
+    sta: Static, st: State, chosen: np.ndarray, nc: int, pool: np.ndarray, npool: int
+) -> None:
     """Put back the best set that fits: the pool anywhere, waiting visits into the
     weeks that just got room (elsewhere nothing changed, so they would not fit)."""
     st.iw[STAMP] += 1
     stamp = st.iw[STAMP]
     for x in range(npool):
         st.mark[pool[x]] = -stamp
-    waiting = []
+    waiting: list[int] = []
     shortest = 1 << 40
     served, mark, bv_vis, bv_dur, dur = st.served, st.mark, sta.bv_vis, sta.bv_dur, sta.dur
     for x in range(nc):
@@ -200,7 +208,7 @@ def _recreate(sta, st, chosen, nc, pool, npool):
 
 
 @njit(cache=True)
-def refresh_pressure(sta, st):
+def refresh_pressure(sta: Static, st: State) -> None:
     """Re-estimate contention from the visits still waiting (served ones ask nothing)."""
     asked = np.zeros(sta.cap.shape[0])
     for k in range(sta.servable.shape[0]):
@@ -216,12 +224,12 @@ def refresh_pressure(sta, st):
 
 
 @njit(cache=True)
-def seed_rng(seed):
+def seed_rng(seed: int) -> None:
     np.random.seed(seed)
 
 
 @njit(cache=True)
-def _count_waiting(servable, served):
+def _count_waiting(servable: np.ndarray, served: np.ndarray) -> int:
     n = 0
     for k in range(servable.shape[0]):
         if not served[servable[k]]:
@@ -230,7 +238,9 @@ def _count_waiting(servable, served):
 
 
 @njit(cache=True)
-def anneal(sta, st, frac0, frac1, max_work, stats, stall):
+def anneal(
+    sta: Static, st: State, frac0: float, frac1: float, max_work: int, stats: np.ndarray, stall: int
+) -> bool:
     """Moves until ``max_work`` more position tests, the schedule running from ``frac0``
     to ``frac1`` (0 = hot start, 1 = end). ``stats``: iterations, accepted, improved,
     last iteration with a level-1 gain. Returns False when the search should stop
@@ -279,7 +289,7 @@ def anneal(sta, st, frac0, frac1, max_work, stats, stall):
 
 
 @njit(cache=True)
-def tidy(sta, st, sweeps):
+def tidy(sta: Static, st: State, sweeps: int) -> int:
     """Levels 2-3 without touching level 1: each visit to its best place by continuity
     then distance (it can always go back where it was). Returns moves kept."""
     moved = 0

@@ -18,6 +18,8 @@ RANDOM_ORDER, PRICE_LO, PRICE_HI, NOISE = 0.1, 0.012, 0.028, 0.5
 # Indices into State.iw (int64 counters) and State.tot (float64 totals).
 WORK, POLISHING, IN_MOVE, NLOG, NTOUCHED, STAMP = 0, 1, 2, 3, 4, 5
 PRIORITY, CONTINUITY, KM = 0, 1, 2
+# A plan's objective key (``weeks.plan_key``): priority, continuity, -km in micro-km.
+Key = tuple[np.int64, np.int64, np.int64]
 
 
 class Static(NamedTuple):

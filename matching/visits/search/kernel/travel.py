@@ -8,6 +8,8 @@ import math
 
 from numba import njit
 
+from matching.visits.search.kernel.state import State, Static
+
 WGS84_A = 6378137.0
 WGS84_F = 1 / 298.257223563
 WGS84_B = WGS84_A * (1 - WGS84_F)
@@ -18,13 +20,13 @@ LOCAL_REL_ERR, HAVERSINE_REL_ERR = 5e-4, 0.01
 
 
 @njit(cache=True)
-def _minutes(km, speed):
+def _minutes(km: float, speed: float) -> int:
     m = math.ceil(km * 60.0 / speed - 1e-9)
     return m if m > 0 else 0
 
 
 @njit(cache=True)
-def _haversine_km(lat1, lon1, lat2, lon2):
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = (
         math.sin((p2 - p1) / 2) ** 2
@@ -34,7 +36,7 @@ def _haversine_km(lat1, lon1, lat2, lon2):
 
 
 @njit(cache=True)
-def _approx_km(lat1, lon1, lat2, lon2):
+def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
     """``matching.common.geo.approx_km``: a cheap distance and its relative error bound."""
     phi = math.radians((lat1 + lat2) / 2)
     w = 1 - WGS84_E2 * math.sin(phi) ** 2
@@ -53,7 +55,7 @@ def _approx_km(lat1, lon1, lat2, lon2):
 
 
 @njit(cache=True)
-def vincenty_km(lat1, lon1, lat2, lon2):
+def vincenty_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """WGS84 inverse by Vincenty's iteration (sub-millimetre where it converges);
     -1.0 where it does not (nearly antipodal points)."""
     if lat1 == lat2 and lon1 == lon2:
@@ -101,7 +103,7 @@ def vincenty_km(lat1, lon1, lat2, lon2):
 
 
 @njit(cache=True)
-def travel_of(sta, a, b):
+def travel_of(sta: Static, a: int, b: int) -> int:
     km, err = _approx_km(sta.plat[a], sta.plon[a], sta.plat[b], sta.plon[b])
     lo = _minutes(km * (1 - err), sta.speed)
     hi = _minutes(km * (1 + err), sta.speed)
@@ -115,7 +117,7 @@ def travel_of(sta, a, b):
 
 
 @njit(cache=True)
-def fill_travel(sta, st, a, b):
+def fill_travel(sta: Static, st: State, a: int, b: int) -> int:
     """Travel minutes between visits a and b, worked out on first use. Callers read
     ``st.travel`` themselves and call this only on a miss: a call that hands over the
     state costs reference counting on every array, too much for the hot loops."""

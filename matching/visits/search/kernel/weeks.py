@@ -6,14 +6,24 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from matching.visits.search.kernel.state import CONTINUITY, IN_MOVE, KM, NLOG, NTOUCHED, PRIORITY
+from matching.visits.search.kernel.state import (
+    CONTINUITY,
+    IN_MOVE,
+    KM,
+    NLOG,
+    NTOUCHED,
+    PRIORITY,
+    Key,
+    State,
+    Static,
+)
 from matching.visits.search.kernel.travel import fill_travel
 
 # -- weeks ----------------------------------------------------------------------------
 
 
 @njit(cache=True)
-def _week_edit(sta, st, j, p, v, lo, hi):
+def _week_edit(sta: Static, st: State, j: int, p: int, v: int, lo: int, hi: int) -> None:
     """Put visit v into week j at position p with start range [lo, hi] (p >= 0), or
     take it out (p < 0); then recompute the week's earliest and latest starts. Inside a
     move, the week is first copied for the undo. One function for all of it, with the
@@ -79,7 +89,16 @@ def _week_edit(sta, st, j, p, v, lo, hi):
 
 
 @njit(cache=True)
-def _log(log_v, log_kind, log_j, iw, v, kind, j0, j1):
+def _log(
+    log_v: np.ndarray,
+    log_kind: np.ndarray,
+    log_j: np.ndarray,
+    iw: np.ndarray,
+    v: int,
+    kind: int,
+    j0: int,
+    j1: int,
+) -> None:
     k = iw[NLOG]
     if k >= log_v.shape[0]:
         raise ValueError("undo log full")
@@ -89,12 +108,16 @@ def _log(log_v, log_kind, log_j, iw, v, kind, j0, j1):
 
 
 @njit(cache=True)
-def _continues(pref, i, j0, j1):
+def _continues(pref: np.ndarray, i: int, j0: int, j1: int) -> bool:
     return pref[i] >= 0 and (pref[i] == j0 or pref[i] == j1)
 
 
 @njit(cache=True)
-def place(sta, st, i, j0, p0, lo0, hi0, km0, j1, p1, lo1, hi1, km1):
+def place(
+    sta: Static, st: State, i: int,
+    j0: int, p0: int, lo0: int, hi0: int, km0: float,
+    j1: int, p1: int, lo1: int, hi1: int, km1: float,
+) -> None:  # fmt: skip
     """Visit i into week j0 at position p0 (and j1 at p1 for a two-volunteer visit)."""
     _week_edit(sta, st, j0, p0, i, lo0, hi0)
     st.tot[KM] += km0
@@ -113,7 +136,7 @@ def place(sta, st, i, j0, p0, lo0, hi0, km0, j1, p1, lo1, hi1, km1):
 
 
 @njit(cache=True)
-def remove(sta, st, i):
+def remove(sta: Static, st: State, i: int) -> None:
     j0, j1 = st.js[i, 0], st.js[i, 1]
     if st.iw[IN_MOVE]:
         _log(st.log_v, st.log_kind, st.log_j, st.iw, i, 1, j0, j1)
@@ -130,7 +153,7 @@ def remove(sta, st, i):
 
 
 @njit(cache=True)
-def begin_move(st):
+def begin_move(st: State) -> None:
     st.iw[IN_MOVE] = 1
     st.iw[NLOG] = 0
     st.iw[NTOUCHED] = 0
@@ -138,7 +161,7 @@ def begin_move(st):
 
 
 @njit(cache=True)
-def commit_move(st):
+def commit_move(st: State) -> None:
     for k in range(st.iw[NTOUCHED]):
         st.touched[st.touched_list[k]] = 0
     st.iw[IN_MOVE] = 0
@@ -147,7 +170,7 @@ def commit_move(st):
 
 
 @njit(cache=True)
-def rollback_move(st):
+def rollback_move(st: State) -> None:
     for k in range(st.iw[NTOUCHED]):
         j = st.touched_list[k]
         n = st.bk_cnt[j]
@@ -174,7 +197,7 @@ def rollback_move(st):
 
 
 @njit(cache=True)
-def plan_key(tot):
+def plan_key(tot: np.ndarray) -> Key:
     """The plan's objective key: priority, continuity, minus km (in micro-km)."""
     return (
         np.int64(tot[PRIORITY]),
@@ -184,7 +207,7 @@ def plan_key(tot):
 
 
 @njit(cache=True, inline="always")
-def cmp_keys(a, b):
+def cmp_keys(a: Key, b: Key) -> int:
     """-1, 0, 1 as key a is worse than, equal to, better than key b."""
     for k in range(3):
         if a[k] != b[k]:
