@@ -24,7 +24,7 @@ $(VENV)/bin/python:
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 	@# Compile the visits search once now (numba caches it), not in the first match run.
-	$(PY) -c "from matching.fast_search import warm; print(f'visits search compiled in {warm():.0f} s')"
+	$(PY) -c "from matching.visits.search.fast_search import warm; print(f'visits search compiled in {warm():.0f} s')"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -80,8 +80,11 @@ postgres:
 	  "SELECT 1 FROM pg_database WHERE datname = '$(PG_DB)'" | grep -q 1 || \
 	  createdb -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) $(PG_DB)
 
+## lint: style, the one-way layout (docs/architecture.md) and the types
 lint: install-test
 	$(VENV)/bin/ruff check $(wildcard webapp matching tests benchmarks tools)
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) instance/ponte.db*

@@ -24,8 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.town_week import CENTRE, _home  # noqa: E402
-from matching.rides import Driver, Ride, RidesProblem, solve_rides  # noqa: E402
-from matching.rides_check import check_rides  # noqa: E402
+from matching.rides.check import check_rides  # noqa: E402
+from matching.rides.model import Driver, Ride, RidesProblem  # noqa: E402
+from matching.rides.solver import solve_rides  # noqa: E402
 
 DESTINATIONS = [
     (41.5868, 14.2302),  # hospital

@@ -127,8 +127,8 @@ def town_week(n_visits: int, n_volunteers: int, seed: int = 0, fixed_share: floa
 
 
 def _fixed_from_first_come(scenario: dict, share: float, rng: random.Random) -> list[dict]:
-    from matching.baseline import first_come
-    from matching.scenario_io import parse_scenario
+    from matching.visits.baseline import first_come
+    from matching.visits.scenario_io import parse_scenario
 
     problem, clock = parse_scenario(scenario)
     sol = first_come(problem)

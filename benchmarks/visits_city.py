@@ -5,10 +5,10 @@
 Prints per size: prune and search seconds, total, status, objective levels, the
 level-1 gap to the proven bounds, the checker verdict and the first-come baseline. Bounds:
 the solve's own (``priority_bound``: CP-SAT's when no candidate was capped, the LP bound on
-small weeks), the LP bound over every feasible pair (``matching.lp_bound``, timed
+small weeks), the LP bound over every feasible pair (``matching.visits.lp_bound``, timed
 separately), and optionally the older timing-free CP-SAT relaxation over the CAPPED
 candidates, which bounds the capped model only (``--bound-time``, 0 skips it), and
-optionally the column-generation bound (``matching.cg_bound``: timing and travel inside
+optionally the column-generation bound (``matching.bounds.cg_bound``: timing and travel inside
 each slot, then each volunteer's weekly minutes kept whole; ``--cg-bound SECONDS`` caps
 both, 0 skips it).
 """
@@ -24,16 +24,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.town_week import town_week  # noqa: E402
-from matching.baseline import first_come  # noqa: E402
-from matching.bound import relaxation_bound  # noqa: E402
-from matching.cg_bound import cg_bound  # noqa: E402
-from matching.check import check_solution  # noqa: E402
-from matching.cpsat_model import VisitModel  # noqa: E402
-from matching.geo import Geo  # noqa: E402
-from matching.lp_bound import lp_bound  # noqa: E402
-from matching.prune import prune  # noqa: E402
-from matching.scenario_io import parse_scenario  # noqa: E402
-from matching.visits import solve_visits  # noqa: E402
+from matching.bounds.cg_bound import cg_bound  # noqa: E402
+from matching.bounds.relaxation import relaxation_bound  # noqa: E402
+from matching.common.geo import Geo  # noqa: E402
+from matching.visits.baseline import first_come  # noqa: E402
+from matching.visits.check import check_solution  # noqa: E402
+from matching.visits.cpsat_model import VisitModel  # noqa: E402
+from matching.visits.lp_bound import lp_bound  # noqa: E402
+from matching.visits.prune import prune  # noqa: E402
+from matching.visits.scenario_io import parse_scenario  # noqa: E402
+from matching.visits.solve import solve_visits  # noqa: E402
 
 
 def run(

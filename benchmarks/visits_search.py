@@ -20,13 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.town_week import town_week  # noqa: E402
-from matching import fast_search  # noqa: E402
-from matching.check import check_solution  # noqa: E402
-from matching.geo import Geo  # noqa: E402
-from matching.prune import prune  # noqa: E402
-from matching.ruin_recreate import Runner  # noqa: E402
-from matching.scenario_io import parse_scenario  # noqa: E402
-from matching.solution import assemble  # noqa: E402
+from matching.common.geo import Geo  # noqa: E402
+from matching.visits.check import check_solution  # noqa: E402
+from matching.visits.prune import prune  # noqa: E402
+from matching.visits.scenario_io import parse_scenario  # noqa: E402
+from matching.visits.search import fast_search  # noqa: E402
+from matching.visits.search.ruin_recreate import Runner  # noqa: E402
+from matching.visits.solution import assemble  # noqa: E402
 
 
 def main() -> None:

@@ -23,12 +23,15 @@ from __future__ import annotations
 import math
 import random
 import time
+from typing import Any, TypeVar
 
 import numpy as np
 
 from matching.darp.instance import DarpInstance
 from matching.darp.schedule import Timing, capacity_ok, earliest, latest, rides_of
 from matching.darp.solution import DarpSolution, Route, Stop
+
+T = TypeVar("T")
 
 
 class _Problem:
@@ -58,7 +61,13 @@ class _RouteView:
 
     __slots__ = ("seq", "cost", "a", "b", "dab", "dep", "lt1", "loads", "early")
 
-    def __init__(self, pb: _Problem, seq: list[int], early: list[float] | None = None, rides=None):
+    def __init__(
+        self,
+        pb: _Problem,
+        seq: list[int],
+        early: list[float] | None = None,
+        rides: list[tuple[int, int, float]] | None = None,
+    ) -> None:
         self.seq = seq
         if rides is None:
             rides = rides_of(seq, pb.tm)
@@ -99,7 +108,8 @@ def _related(inst: DarpInstance, tm: Timing) -> list[list[int]]:
     return [[]] + [row.tolist() for row in order]
 
 
-def _with_request(seq: list, p, d, g: int, h: int) -> list:
+def _with_request(seq: list[T], p: T, d: T, g: int, h: int) -> list[T]:
+    """``seq`` (stops, or their times) with p right after position g and d after h."""
     return seq[: g + 1] + [p] + seq[g + 1 : h + 1] + [d] + seq[h + 1 :]
 
 
@@ -174,7 +184,7 @@ class _State:
                 self._set(k, _RouteView(self.pb, keep))
         self.unserved |= requests
 
-    def candidates(self, p: int):
+    def candidates(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """(costs, routes, pickup gaps, delivery gaps) of insertions passing the screens.
 
         Gap g means "right after stop g". Every screen is a necessary condition (adding
@@ -275,7 +285,7 @@ def _ruin(st: _State, rng: random.Random, size: int) -> set[int]:
     # SISR strings: walk the seed's neighbours; from each new route, cut a string of
     # consecutive stops around the neighbour (and take their partners along).
     where = st.where()
-    removed: set[int] = set()
+    removed = set()
     ruined: set[int] = set()
     for j in [seed] + pb.related[seed]:
         if len(removed) >= size:
@@ -332,7 +342,7 @@ def improve(
     t_start: float = 0.5,
     t_end: float = 0.01,
     blink: float = 0.01,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution:
     """Ruin-and-recreate from ``start_routes`` (stops without depots) until ``deadline``.
 

@@ -10,15 +10,16 @@ import argparse
 import json
 import math
 import sys
+from typing import NoReturn
 
+from matching.common.errors import InputError
 from matching.darp.check import check_solution
 from matching.darp.instance import load_cordeau
 from matching.darp.solver import solve_darp
-from matching.errors import InputError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with our single-line format
+    def error(self, message: str) -> NoReturn:  # exit 2 with our single-line format
         raise InputError("arguments", message)
 
 

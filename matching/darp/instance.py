@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class DarpInstance:
         return math.hypot(a.x - b.x, a.y - b.y)
 
 
+@overload
+def _number(token: str, field: str, *, integer: Literal[True]) -> int: ...
+@overload
+def _number(token: str, field: str, *, integer: Literal[False] = False) -> float: ...
 def _number(token: str, field: str, *, integer: bool = False) -> float:
     try:
         value = float(token)
@@ -82,9 +87,9 @@ def parse_cordeau(text: str, name: str = "instance") -> DarpInstance:
     for field, value in (("vehicles", m), ("requests", n_field), ("capacity", Q)):
         if value <= 0:
             raise InputError(f"header.{field}", f"must be positive, got {value}")
-    for field, value in (("max_route_duration", T), ("max_ride_time", L)):
-        if value < 0:
-            raise InputError(f"header.{field}", f"must not be negative, got {value}")
+    for field, limit in (("max_route_duration", T), ("max_ride_time", L)):
+        if limit < 0:
+            raise InputError(f"header.{field}", f"must not be negative, got {limit}")
     body = lines[1:]
     # n-variant: 2n+2 vertex lines; 2n-variant: the header field already counts 2n.
     if len(body) == 2 * n_field + 2:

@@ -17,9 +17,17 @@ import math
 import random
 import time
 from dataclasses import replace
+from typing import Any
 
-from matching.darp import solver as S
 from matching.darp.instance import DarpInstance
+from matching.darp.routing import (
+    SCALE,
+    build_model,
+    extract,
+    routes_of,
+    search_params,
+    tightened_windows,
+)
 from matching.darp.solution import DarpSolution, Route, Stop
 
 
@@ -33,39 +41,39 @@ def ruin_and_recreate(
     max_removed: int = 10,
     temperature: float = 0.02,
     random_share: float = 1 / 3,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution | None:
     """Improve from ``start_routes`` (or from a GLS run of ``init_budget`` s) until ``deadline``."""
     began = time.monotonic()
     best = None
     if start_routes is None:
-        manager, routing, tdim, _keep = S._build(inst)
+        manager, routing, tdim, _keep = build_model(inst)
         budget = init_budget or max(0.1, (deadline - began) / 5)
-        first = routing.SolveWithParameters(S._params(budget))
+        first = routing.SolveWithParameters(search_params(budget))
         if first is None:
             return None
-        best = S._extract(inst, manager, routing, tdim, first)
-        start_routes = S._routes(routing, manager, first, inst.vehicles)
+        best = extract(inst, manager, routing, tdim, first)
+        start_routes = routes_of(routing, manager, first, inst.vehicles)
     # Repairs run on a second model closed with a lighter operator set: about twice as
     # many repairs per second for nearly the same result (measured on a7-70).
-    manager, routing, tdim, _keep = S._build(inst)
-    routing.CloseModelWithParameters(S._params(1.0, meta="GREEDY_DESCENT", light=True))
+    manager, routing, tdim, _keep = build_model(inst)
+    routing.CloseModelWithParameters(search_params(1.0, meta="GREEDY_DESCENT", light=True))
     next_vars = [routing.NextVar(i) for i in range(routing.Size())]
     start = routing.solver().Assignment()
     start.Add(next_vars)
     assignment = None
     if routing.RoutesToAssignment(start_routes, True, False, start):
-        params = S._params(max(0.05, deadline - time.monotonic()), meta="GREEDY_DESCENT")
+        params = search_params(max(0.05, deadline - time.monotonic()), meta="GREEDY_DESCENT")
         assignment = routing.SolveFromAssignmentWithParameters(start, params)
     if assignment is None:
         return best
     if best is None or assignment.ObjectiveValue() <= _objective(best):
-        best = S._extract(inst, manager, routing, tdim, assignment)
+        best = extract(inst, manager, routing, tdim, assignment)
     n = inst.requests
     if n < 2:
         return best
     related = _related(inst)
-    cur = S._routes(routing, manager, assignment, inst.vehicles)
+    cur = routes_of(routing, manager, assignment, inst.vehicles)
     cur_obj = best_obj = assignment.ObjectiveValue()
     if _objective(best) < best_obj:  # the first plan stays best until beaten
         best_obj = _objective(best)
@@ -84,7 +92,7 @@ def ruin_and_recreate(
         if not routing.RoutesToAssignment(partial, True, False, start):
             continue
         found = routing.SolveFromAssignmentWithParameters(
-            start, S._params(remaining, meta="GREEDY_DESCENT")
+            start, search_params(remaining, meta="GREEDY_DESCENT")
         )
         if stats is not None:
             stats["iterations"] = stats.get("iterations", 0) + 1
@@ -93,23 +101,23 @@ def ruin_and_recreate(
         obj = found.ObjectiveValue()
         threshold = temperature * (1 - (time.monotonic() - began) / span)
         if obj < cur_obj or obj < cur_obj * (1 + threshold * rng.random()):
-            cur, cur_obj = S._routes(routing, manager, found, inst.vehicles), obj
+            cur, cur_obj = routes_of(routing, manager, found, inst.vehicles), obj
             if obj < best_obj:
-                best, best_obj = S._extract(inst, manager, routing, tdim, found), obj
+                best, best_obj = extract(inst, manager, routing, tdim, found), obj
     return best
 
 
 def _objective(sol: DarpSolution) -> float:
     """Scaled cost as OR-Tools counts it, for comparisons with ObjectiveValue()."""
-    return math.inf if sol.unserved else sol.cost * S.SCALE
+    return math.inf if sol.unserved else sol.cost * SCALE
 
 
 def _related(inst: DarpInstance) -> list[list[int]]:
     """For each request, the other requests by Shaw relatedness (closest first)."""
-    n, scale = inst.requests, S.SCALE
+    n, scale = inst.requests, SCALE
     N = inst.end_depot + 1
     travel = [[math.ceil(inst.dist(i, j) * scale - 1e-9) for j in range(N)] for i in range(N)]
-    win = S._tightened_windows(inst, travel)
+    win = tightened_windows(inst, travel)
     rel: list[list[int]] = [[]]
     for i in range(1, n + 1):
 
@@ -175,7 +183,7 @@ def decompose(
     *,
     group: int = 3,
     budget: float = 1.5,
-    stats: dict | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution:
     """Improve ``sol`` by re-optimising groups of related routes as small instances."""
     n, end = inst.requests, inst.end_depot
@@ -208,8 +216,8 @@ def decompose(
             continue
         old = sum(_route_cost(inst, routes[k]) for k in chosen)
         if better.cost < old - 1e-7:
-            for k, r in zip(chosen, better.routes, strict=True):
-                routes[k] = Route(k, tuple(Stop(back[s.vertex], s.start) for s in r.stops))
+            for k, route in zip(chosen, better.routes, strict=True):
+                routes[k] = Route(k, tuple(Stop(back[s.vertex], s.start) for s in route.stops))
             if stats is not None:
                 stats["improved"] = stats.get("improved", 0) + 1
     ordered = tuple(routes[k] for k in range(m))

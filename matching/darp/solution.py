@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 
 
 @dataclass(frozen=True)

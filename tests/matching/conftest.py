@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching.check import check_solution
-from matching.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
-from matching.visits import solve_visits
+from matching.visits.check import check_solution
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, VisitSolution, Volunteer
+from matching.visits.solve import solve_visits
 
 CENTRE = (41.5936, 14.2325)
 KM_LAT = 1 / 111.2  # degrees of latitude per km (near enough for placing test points)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from benchmarks.town_week import town_week
-from matching.bound import relaxation_bound
-from matching.cpsat_model import VisitModel
-from matching.geo import Geo
-from matching.prune import prune
-from matching.scenario_io import parse_scenario
-from matching.visits import solve_visits
+from matching.bounds.relaxation import relaxation_bound
+from matching.common.geo import Geo
+from matching.visits.cpsat_model import VisitModel
+from matching.visits.prune import prune
+from matching.visits.scenario_io import parse_scenario
+from matching.visits.solve import solve_visits
 
 
 def test_relaxation_bound_is_above_every_solution():

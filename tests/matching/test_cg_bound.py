@@ -8,15 +8,15 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.baseline import first_come
-from matching.cg_bound import cg_bound
-from matching.cg_pricing import _Piece, price
-from matching.check import check_solution
-from matching.geo import Geo
-from matching.lp_bound import lp_bound
-from matching.model import FixedAssignment, VisitProblem
-from matching.prune import prune
-from matching.visits import solve_visits
+from matching.bounds.cg_bound import cg_bound
+from matching.bounds.cg_pricing import Piece, price
+from matching.common.geo import Geo
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.lp_bound import lp_bound
+from matching.visits.model import FixedAssignment, VisitProblem
+from matching.visits.prune import prune
+from matching.visits.solve import solve_visits
 from tests.matching.conftest import H, problem, visit, vol
 from tests.matching.test_properties import problems
 
@@ -63,7 +63,7 @@ def crowded(draw) -> VisitProblem:
     return p
 
 
-def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = None) -> _Piece:
+def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = None) -> Piece:
     """One slot of ``n`` visits with random durations, ranges and travel (``close``: the
     latest end of each visit, drawn too unless given)."""
     dur = rng.choice([30, 45, 60], n)
@@ -71,7 +71,7 @@ def random_piece(rng: np.random.Generator, n: int, close: np.ndarray | None = No
     if close is None:
         close = rng.integers(200, 301, n)
     travel = rng.integers(0, 15, (n, n))
-    return _Piece(0, 0, 300, np.arange(n), np.arange(n), dur, s_lo, s_hi, close, travel)
+    return Piece(0, 0, 300, np.arange(n), np.arange(n), dur, s_lo, s_hi, close, travel)
 
 
 def bounds(p: VisitProblem, **kw):
@@ -266,7 +266,7 @@ def test_weekly_minutes_bound_is_exact_where_overlapping_slots_fool_the_cg():
     # Found by the property test above: u0's two overlapping slots are two pieces for the
     # CG, which then spends her 60 minutes on both r0 and r2 fractionally (bound 4); with
     # her weekly minutes kept exact only one fits, and 3 is the optimum.
-    from matching.model import Visit, Volunteer
+    from matching.visits.model import Visit, Volunteer
 
     def v(id, slots):  # type: ignore[no-untyped-def]
         return Volunteer(id, 41.5936, 14.2325, 10.0, slots, 60, frozenset({"it"}), "f")

@@ -1,4 +1,4 @@
-"""The weekly-minutes Lagrangian (``matching.cg_week``): its tables and knapsack are upper
+"""The weekly-minutes Lagrangian (``matching.bounds.cg_week``): its tables and knapsack are upper
 bounds of what they stand for, and the bound sits between the optimum and the CG bound."""
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.baseline import first_come
-from matching.cg_pricing import _Piece
-from matching.cg_week import combine, price_table, week_step
-from matching.check import check_solution
-from matching.visits import solve_visits
+from matching.bounds.cg_pricing import Piece
+from matching.bounds.cg_week import combine, price_table, week_step
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.solve import solve_visits
 from tests.matching.test_cg_bound import bounds, brute_force, crowded, random_piece
 from tests.matching.test_properties import problems
 
 
-def enumerate_piece(piece: _Piece, weight: np.ndarray) -> dict[int, float]:
+def enumerate_piece(piece: Piece, weight: np.ndarray) -> dict[int, float]:
     """Best weight of every feasible sequence, per minutes used (by enumeration)."""
     n, best = len(piece.vis), {0: 0.0}
     for r in range(1, n + 1):
@@ -123,7 +123,7 @@ def test_weekly_minutes_are_kept_whole():
 
 
 def test_volunteers_not_reached_in_time_keep_their_fallback():
-    from matching.cg_week import week_values
+    from matching.bounds.cg_week import week_values
 
     rng = np.random.default_rng(1)
     pieces = [random_piece(rng, 5), random_piece(rng, 5)]

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from matching.check import check_solution
-from matching.model import Assignment, Objective, Unserved, VisitSolution
+from matching.visits.check import check_solution
+from matching.visits.model import Assignment, Objective, Unserved, VisitSolution
 from tests.matching.conftest import H, problem, visit, vol
 
 P = problem(
@@ -37,7 +37,7 @@ def _solution(assignments: list[Assignment]) -> VisitSolution:
             if u in loads and a.visit in visits:
                 loads[u] += visits[a.visit].duration_min
     done = {a.visit for a in assignments}
-    from matching.model import fairness_cost
+    from matching.visits.model import fairness_cost
 
     return VisitSolution(
         tuple(assignments),

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from matching.common.errors import InputError
 from matching.darp.cli import main
 from matching.darp.instance import load_cordeau, parse_cordeau
-from matching.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "darp"
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 
 from benchmarks.town_week import town_week
-from matching.baseline import first_come
-from matching.check import check_solution
-from matching.geo import Geo
-from matching.lns import _cut, improve
-from matching.prune import prune
-from matching.scenario_io import parse_scenario
-from matching.visits import Budget, level_values, lexi_key, solve_visits
+from matching.common.geo import Geo
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.levels import Budget, level_values, lexi_key
+from matching.visits.lns import _cut, improve
+from matching.visits.prune import prune
+from matching.visits.scenario_io import parse_scenario
+from matching.visits.solve import solve_visits
 
 
 def test_cut_removes_blocked_time_from_slots():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from matching.geo import Geo
-from matching.lp_bound import dff, lp_bound
-from matching.prune import prune
-from matching.visits import solve_visits
+from matching.common.geo import Geo
+from matching.visits.lp_bound import dff, lp_bound
+from matching.visits.prune import prune
+from matching.visits.solve import solve_visits
 from tests.matching.conftest import H, problem, visit, vol
 from tests.matching.test_properties import problems
 

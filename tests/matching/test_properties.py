@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.baseline import first_come
-from matching.check import check_solution
-from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
-from matching.visits import solve_visits
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, Volunteer
+from matching.visits.solve import solve_visits
 from tests.matching.conftest import CENTRE, KM_LAT
 
 H = 60

@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from matching.errors import InputError
-from matching.rides_io import parse_rides, solve_rides_scenario
+from matching.common.errors import InputError
+from matching.rides.scenario_io import parse_rides, solve_rides_scenario
 
 SCENARIO = {
     "speed_kmh": 30,
@@ -163,8 +163,8 @@ def test_rides_and_darp_stay_pure():
     import sys
 
     code = (
-        "import sys, matching.darp, matching.darp.cli, matching.rides, matching.rides_io, "
-        "matching.rides_check, matching.rides_solver; "
+        "import sys, matching.darp, matching.darp.cli, matching.rides, matching.rides.model, "
+        "matching.rides.scenario_io, matching.rides.check, matching.rides.solver; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy')))"
     )
     from pathlib import Path

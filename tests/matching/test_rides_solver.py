@@ -6,17 +6,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.errors import InputError
-from matching.rides import (
+from matching.common.errors import InputError
+from matching.rides.check import check_rides
+from matching.rides.model import (
     Driver,
     DriverRoute,
     Ride,
     RideSolution,
     RidesProblem,
     RideStop,
-    solve_rides,
 )
-from matching.rides_check import check_rides
+from matching.rides.solver import solve_rides
 
 
 def flat_km(lat1, lon1, lat2, lon2):

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from benchmarks.town_week import town_week
-from matching import fast_search, ruin_recreate
-from matching.baseline import first_come
-from matching.check import check_solution
-from matching.geo import Geo
-from matching.prune import prune
-from matching.routes import Week
-from matching.scenario_io import parse_scenario
-from matching.solution import assemble
+from matching.common.geo import Geo
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.prune import prune
+from matching.visits.scenario_io import parse_scenario
+from matching.visits.search import fast_search, ruin_recreate
+from matching.visits.search.routes import Week
+from matching.visits.solution import assemble
 from tests.matching.conftest import H, problem, visit, vol
 from tests.matching.test_properties import problems
 
@@ -131,7 +131,7 @@ def test_week_gaps_agree_with_a_direct_check():
 def test_a_plan_restores_exactly():
     """Parallel or segmented runs hand plans around: restoring one gives it back as it was,
     visit for visit, even where an earlier place would also have fitted."""
-    from matching.ruin_recreate import Runner
+    from matching.visits.search.ruin_recreate import Runner
 
     p, _ = parse_scenario(town_week(300, 60, seed=2, fixed_share=0.05))
     geo = Geo(p.speed_kmh)

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 
 from benchmarks.town_week import town_week
-from matching.geo import Geo, geodesic_km
-from matching.scenario_io import parse_scenario, solution_to_json
-from matching.visits import solve_visits
+from matching.common.geo import Geo, geodesic_km
+from matching.visits.scenario_io import parse_scenario, solution_to_json
+from matching.visits.solve import solve_visits
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "scenario.schema.json").read_text())
@@ -54,7 +54,7 @@ def test_distance_shortcuts_agree_with_the_geodesic():
 
 
 def test_bounded_radius_check_matches_exact_near_the_limit():
-    from matching.geo import haversine_km
+    from matching.common.geo import haversine_km
 
     geo = Geo(30.0)
     a = (41.5936, 14.2325)

@@ -8,11 +8,10 @@ import random
 import numpy as np
 
 from benchmarks.town_week import town_week
-from matching import fast_search
-from matching import search_kernel as kernel
-from matching.geo import Geo, matrix_distance
-from matching.prune import prune
-from matching.scenario_io import parse_scenario
+from matching.common.geo import Geo, matrix_distance
+from matching.visits.prune import prune
+from matching.visits.scenario_io import parse_scenario
+from matching.visits.search import fast_search, kernel
 from tests.matching.conftest import problem, visit, vol
 
 
@@ -36,23 +35,23 @@ def test_travel_agrees_with_the_checker_and_never_counts_less():
     rng.shuffle(pairs)
     differ = 0
     for a, b in pairs[:20_000]:
-        mine = kernel._travel_of(sta, a, b)
+        mine = kernel.travel_of(sta, a, b)
         theirs = geo.travel(points[a], points[b])
         assert mine >= theirs, (points[a], points[b])
         differ += mine != theirs
     # Rounded up only within a centimetre of a minute boundary: practically never.
     assert differ <= 2
-    assert kernel._travel_of(sta, len(points) - 2, len(points) - 1) == 0
+    assert kernel.travel_of(sta, len(points) - 2, len(points) - 1) == 0
 
 
 def test_vincenty_matches_the_geodesic():
-    from matching.geo import geodesic_km
+    from matching.common.geo import geodesic_km
 
     rng = random.Random(5)
     for _ in range(2000):
         a = (rng.uniform(-60, 60), rng.uniform(-170, 170))
         b = (a[0] + rng.uniform(-1, 1), a[1] + rng.uniform(-1, 1))
-        assert abs(kernel._vincenty_km(*a, *b) - geodesic_km(a, b)) < 1e-6  # a millimetre
+        assert abs(kernel.vincenty_km(*a, *b) - geodesic_km(a, b)) < 1e-6  # a millimetre
 
 
 def test_a_plan_handed_back_in_is_kept():
@@ -75,7 +74,7 @@ def test_weeks_hold_their_earliest_and_latest_starts():
     sta = fast_search._static(p, geo, prune(p, geo))
     st = fast_search._state(sta)
     kernel.construct(sta, st)
-    kernel._save_best(st)
+    kernel.save_best(st)
     kernel.seed_rng(1)
     kernel.anneal(sta, st, 0.0, 0.5, 50_000, np.zeros(4, np.int64), 10**9)
     for j in range(len(p.volunteers)):

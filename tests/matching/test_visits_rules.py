@@ -169,15 +169,15 @@ def test_injected_distance_function(solve):
 
 
 def test_fairness_cost_shape():
-    from matching.model import fairness_cost
+    from matching.visits.model import fairness_cost
 
     assert [fairness_cost(m) for m in (0, 60, 90, 120)] == [0, 60, 150, 240]
     assert fairness_cost(60) * 2 < fairness_cost(120)  # spreading 2 h beats piling it up
 
 
 def test_conflicting_fixed_assignments_are_reported_not_hidden():
-    from matching.check import check_solution
-    from matching.visits import solve_visits
+    from matching.visits.check import check_solution
+    from matching.visits.solve import solve_visits
 
     p = problem(
         [vol("anna")],
@@ -191,7 +191,7 @@ def test_conflicting_fixed_assignments_are_reported_not_hidden():
 
 
 def test_no_volunteers_or_no_visits():
-    from matching.visits import solve_visits
+    from matching.visits.solve import solve_visits
 
     sol = solve_visits(problem([], [visit("a")]), time_limit_s=1.0)
     assert [u.visit for u in sol.unserved] == ["a"]
@@ -202,7 +202,7 @@ def test_no_volunteers_or_no_visits():
 def test_precomputed_distance_matrix(solve):
     from dataclasses import replace
 
-    from matching.geo import matrix_distance
+    from matching.common.geo import matrix_distance
 
     p = problem([vol("anna", max_km=1.0)], [visit("r1", 5), visit("r2", 6)])
     pts = [v.point for v in p.visits] + [u.point for u in p.volunteers]

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from tests.factories import make_volunteer
 from tests.matchrun.scenario import small_org
 from webapp.extensions import db

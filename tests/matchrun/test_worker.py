@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from matching.check import check_solution
-from matching.model import Assignment, Objective, Unserved, VisitSolution, fairness_cost
+from matching.visits.check import check_solution
+from matching.visits.model import Assignment, Objective, Unserved, VisitSolution, fairness_cost
 from tests.matchrun.scenario import small_org
 from webapp.extensions import db
 from webapp.matchrun import operations as ops

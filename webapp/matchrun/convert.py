@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from matching.errors import InputError
-from matching.model import FixedAssignment, Visit, VisitProblem, Volunteer
+from matching.common.errors import InputError
+from matching.visits.model import FixedAssignment, Visit, VisitProblem, Volunteer
 from webapp.core.timeutil import monday_of, travel_minutes
 from webapp.extensions import db
 from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes

@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from matching.geo import haversine_km
+from matching.common.geo import haversine_km
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.timeutil import monday_of

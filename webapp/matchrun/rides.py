@@ -27,7 +27,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matching.rides import Driver, Ride, RidesProblem, solve_rides
+from matching.rides.model import Driver, Ride, RidesProblem
+from matching.rides.solver import solve_rides
 from webapp.core.timeutil import monday_of, travel
 from webapp.extensions import db
 from webapp.matchrun.convert import DAY, PERSON_LOADS, cut_out, dates_between, weeks

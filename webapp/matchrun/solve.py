@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from matching.baseline import first_come
-from matching.check import check_solution
-from matching.model import VisitSolution
-from matching.visits import solve_visits
+from matching.visits.baseline import first_come
+from matching.visits.check import check_solution
+from matching.visits.model import VisitSolution
+from matching.visits.solve import solve_visits
 from webapp.matchrun.convert import WeekInput, visit_week, weeks
 from webapp.matchrun.hours import Planned
 

@@ -22,7 +22,7 @@ import traceback
 
 import sqlalchemy as sa
 
-from matching.errors import InputError
+from matching.common.errors import InputError
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
