@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -19,7 +19,7 @@ class Role(enum.StrEnum):
     MEMBER = "member"  # volunteer, neighbour or resident with a login
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login. Residents registered by phone have a Person but no User."""
 
     __tablename__ = "user_account"
@@ -69,7 +69,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email!r} {self.role.value}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One row per logged-in browser. Logout deletes it, so a copied cookie dies too."""
 
     __tablename__ = "login_session"
@@ -86,7 +86,7 @@ class LoginSession(db.Model):
     user = relationship("User")
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failure counter for one key (``account:<email>`` or ``ip:<address>``).
 
     Kept in the database, updated atomically, so the delay holds across web workers.

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class RunStatus(enum.StrEnum):
@@ -37,7 +37,7 @@ def _enum(e: type[enum.Enum]) -> sa.Enum:
     return sa.Enum(e, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x])
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     __tablename__ = "match_run"
     __table_args__ = (
         sa.CheckConstraint("date_to >= date_from", name="range_order"),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 class Channel(enum.StrEnum):
@@ -32,7 +32,7 @@ def _enum(e: type[enum.Enum]) -> sa.Enum:
     return sa.Enum(e, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x])
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One message to one recipient on one channel, already rendered in their language.
 
     ``dedupe_key`` (unique) makes a reminder that a job tries to queue twice land once.
@@ -83,7 +83,7 @@ class Notification(db.Model):
         return f"<Notification {self.id} {self.kind} {self.channel.value} {self.status.value}>"
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """The channel a person (or a coordinator account without a person) chose."""
 
     __tablename__ = "notification_preference"

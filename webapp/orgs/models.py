@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.slug!r}>"
 
 
-class OrganisationSettings(db.Model):
+class OrganisationSettings(Model):
     """Booking rules of one organisation (a row is created on first use, with defaults)."""
 
     __tablename__ = "organisation_settings"
@@ -47,7 +47,7 @@ class OrganisationSettings(db.Model):
     travel_speed_kmh: Mapped[float] = mapped_column(sa.Float, default=30.0)
 
 
-class OrganisationSchedule(db.Model):
+class OrganisationSchedule(Model):
     """When the clockwork acts for one organisation (local times, its time zone).
 
     Organisations without a row use the defaults below (see :func:`schedule_for`).

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
@@ -36,7 +36,7 @@ class CredentialKind(enum.StrEnum):
     BACKGROUND_CHECK = "background_check"
 
 
-class Person(db.Model):
+class Person(Model):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +96,7 @@ class Person(db.Model):
         return f"<Person {self.id} {self.full_name!r}>"
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(Model):
     """What a volunteer or helping neighbour offers, and their vetting status."""
 
     __tablename__ = "volunteer_profile"
@@ -129,7 +129,7 @@ class VolunteerProfile(db.Model):
     person = relationship("Person", back_populates="volunteer")
 
 
-class ResidentProfile(db.Model):
+class ResidentProfile(Model):
     """Needs of a resident (or a neighbour asking for help), consent and guardian."""
 
     __tablename__ = "resident_profile"
@@ -158,7 +158,7 @@ class ResidentProfile(db.Model):
     person = relationship("Person", back_populates="resident")
 
 
-class AvailabilitySlot(db.Model):
+class AvailabilitySlot(Model):
     """A weekly slot, e.g. Tuesday 09:00-12:00 (local time of the organisation)."""
 
     __tablename__ = "availability_slot"
@@ -178,7 +178,7 @@ class AvailabilitySlot(db.Model):
     person = relationship("Person", back_populates="slots")
 
 
-class Absence(db.Model):
+class Absence(Model):
     """Dates a volunteer is away (inclusive)."""
 
     __tablename__ = "absence"
@@ -194,7 +194,7 @@ class Absence(db.Model):
     person = relationship("Person", back_populates="absences")
 
 
-class Credential(db.Model):
+class Credential(Model):
     """A check a coordinator recorded, valid until ``expires_on`` (inclusive)."""
 
     __tablename__ = "credential"
@@ -215,7 +215,7 @@ class Credential(db.Model):
     person = relationship("Person", back_populates="credentials")
 
 
-class CredentialWarning(db.Model):
+class CredentialWarning(Model):
     """A coordinator was told that this credential lapses on ``expires_on``.
 
     One row per credential and expiry date: the warning goes out once, and again only

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class GazetteerEntry(db.Model):
+class GazetteerEntry(Model):
     """One known address of an organisation's area (imported from a CSV)."""
 
     __tablename__ = "gazetteer_entry"
@@ -28,7 +28,7 @@ class GazetteerEntry(db.Model):
     neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
 
 
-class GeocodeCache(db.Model):
+class GeocodeCache(Model):
     """Every successful lookup, so that an address is resolved at most once."""
 
     __tablename__ = "geocode_cache"

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
@@ -42,7 +42,7 @@ class RidePurpose(enum.StrEnum):
     OTHER = "other"
 
 
-class Request(db.Model):
+class Request(Model):
     __tablename__ = "help_request"
     __table_args__ = (
         sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
@@ -119,7 +119,7 @@ class Request(db.Model):
         return f"<Request {self.id} {self.kind.value} {self.status.value}>"
 
 
-class RequestWindow(db.Model):
+class RequestWindow(Model):
     """A preferred weekly window, e.g. Thursday 15:00-18:00 (organisation's local time)."""
 
     __tablename__ = "request_window"

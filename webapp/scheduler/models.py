@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """One run of one job for one due time.
 
     The row is inserted first, in the same transaction as the job's work: a second

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
 def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
@@ -50,7 +50,7 @@ class NoShowSide(enum.StrEnum):
     VOLUNTEER = "volunteer"
 
 
-class Shift(db.Model):
+class Shift(Model):
     __tablename__ = "shift"
     __table_args__ = (
         sa.UniqueConstraint("request_id", "occurrence_date", "kind"),
@@ -113,7 +113,7 @@ class Shift(db.Model):
         return f"<Shift {self.id} {self.kind.value} {self.status.value} {when}>"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A volunteer in a seat of a shift. Unique seat and unique volunteer per shift: the
     database itself makes a double booking of one seat impossible."""
 
@@ -139,7 +139,7 @@ class Assignment(db.Model):
     volunteer = relationship("Person")
 
 
-class ShiftEvent(db.Model):
+class ShiftEvent(Model):
     """Append-only history: every status change (and notable edit) with who, when, why."""
 
     __tablename__ = "shift_event"
@@ -158,7 +158,7 @@ class ShiftEvent(db.Model):
     actor = relationship("User")
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     """What a volunteer reports after a visit or ride. ``worried`` puts it in the
     coordinator's alert queue until someone marks it handled."""
 
@@ -187,7 +187,7 @@ class CheckIn(db.Model):
     volunteer = relationship("Person")
 
 
-class CalendarToken(db.Model):
+class CalendarToken(Model):
     """The private token of a volunteer's iCalendar feed (regenerate to revoke)."""
 
     __tablename__ = "calendar_token"

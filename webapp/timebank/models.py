@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.timebank.ddl import install_ledger_guards
 from webapp.timebank.errors import ImmutableTransferError
 
@@ -45,7 +45,7 @@ class TransferKind(enum.StrEnum):
 SHIFT_KINDS = (TransferKind.VISIT.value, TransferKind.RIDE.value)
 
 
-class LedgerPolicy(db.Model):
+class LedgerPolicy(Model):
     """Per-organisation rules; an organisation without a row gets the defaults below."""
 
     __tablename__ = "timebank_policy"
@@ -78,7 +78,7 @@ class LedgerPolicy(db.Model):
         return f"<LedgerPolicy org={self.organisation_id}>"
 
 
-class Account(db.Model):
+class Account(Model):
     __tablename__ = "timebank_account"
     __table_args__ = (
         # The cached balance can never sit past the limit: a last line of defence behind
@@ -124,7 +124,7 @@ class Account(db.Model):
         return f"<Account {self.id} {self.kind.value} person={self.person_id} {self.balance}>"
 
 
-class Transfer(db.Model):
+class Transfer(Model):
     """One movement of minutes. Append-only: fix mistakes with a reversal."""
 
     __tablename__ = "timebank_transfer"
@@ -186,7 +186,7 @@ class Transfer(db.Model):
         )
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the mobile app. Only a SHA-256 of the secret is stored."""
 
     __tablename__ = "timebank_api_token"
