@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -37,7 +38,7 @@ _WHILE_CHANGING = {"auth.change_password", "auth.logout", "static", "core.langua
 
 
 @bp.before_app_request
-def _must_change_password():  # type: ignore[no-untyped-def]
+def _must_change_password() -> ResponseReturnValue | None:
     if (
         current_user.is_authenticated
         and current_user.must_change_password
@@ -56,7 +57,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
@@ -82,7 +83,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     sessions.end_session(current_user)
     db.session.commit()
     flash(_("You have logged out."), "info")
@@ -91,7 +92,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -121,7 +122,7 @@ def _change_page(form: ChangePasswordForm) -> str:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         asked = throttle.count_request(f"reset-ip:{request.remote_addr or 'unknown'}")
@@ -159,7 +160,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     try:
         tokens.user_for(token)
     except tokens.TokenError as error:

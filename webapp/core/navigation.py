@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
@@ -17,7 +18,9 @@ from flask_login import current_user
 class NavEntry:
     endpoint: str
     label: Callable[[], str]  # lazy: translated at render time
-    visible: Callable[[object], bool]
+    # Called with flask_login's current_user: a User, or the anonymous user (whose
+    # is_authenticated is False), so the permission predicates fit here as they are.
+    visible: Callable[[Any], bool]
     order: int = 50
 
 
@@ -26,7 +29,7 @@ _SIGNUP: list[tuple[str, Callable[[], str]]] = []
 
 
 def add_nav(
-    endpoint: str, label: Callable[[], str], visible: Callable[[object], bool], order: int = 50
+    endpoint: str, label: Callable[[], str], visible: Callable[[Any], bool], order: int = 50
 ) -> None:
     if all(e.endpoint != endpoint for e in _ENTRIES):
         _ENTRIES.append(NavEntry(endpoint, label, visible, order))

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,7 +34,7 @@ add_nav("matchrun.index", lambda: _l("Match"), is_coordinator, order=40)
 
 @bp.route("/", methods=["GET", "POST"])
 @coordinator_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form = RunForm()
     if form.validate_on_submit():
         try:
@@ -70,7 +71,7 @@ def _status(run: MatchRun) -> dict[str, Any]:
 
 @bp.route("/runs/<int:run_id>/status.json")
 @coordinator_required
-def status(run_id: int):  # type: ignore[no-untyped-def]
+def status(run_id: int) -> ResponseReturnValue:
     run = get_in_org_or_404(MatchRun, run_id, current_user)
     if ops.expire_if_stale(run):
         db.session.commit()
@@ -79,7 +80,7 @@ def status(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/runs/<int:run_id>")
 @coordinator_required
-def show(run_id: int):  # type: ignore[no-untyped-def]
+def show(run_id: int) -> str:
     run = get_in_org_or_404(MatchRun, run_id, current_user)
     if ops.expire_if_stale(run):
         db.session.commit()
@@ -196,7 +197,7 @@ def _slot(v: dict[str, Any], tz) -> str:  # type: ignore[no-untyped-def]
 
 @bp.route("/runs/<int:run_id>/decide", methods=["POST"])
 @coordinator_required
-def decide(run_id: int):  # type: ignore[no-untyped-def]
+def decide(run_id: int) -> ResponseReturnValue:
     run = get_in_org_or_404(MatchRun, run_id, current_user)
     action = request.form.get("action", "")
     picked = [int(x) for x in request.form.getlist("shift_id") if x.isdigit()]
@@ -241,7 +242,7 @@ def decide(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/runs/<int:run_id>/pin", methods=["POST"])
 @coordinator_required
-def pin(run_id: int):  # type: ignore[no-untyped-def]
+def pin(run_id: int) -> ResponseReturnValue:
     run = get_in_org_or_404(MatchRun, run_id, current_user)
     shift_id = request.form.get("shift_id", "")
     person_id = request.form.get("person_id", "")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -34,13 +35,13 @@ def init_app(app: Flask) -> None:
         return {"bell_count": bell_count}
 
 
-def _recipient():  # type: ignore[no-untyped-def]
+def _recipient() -> operations.Recipient:
     return current_user.person if current_user.person is not None else current_user
 
 
 @bp.route("/")
 @login_required
-def inbox():  # type: ignore[no-untyped-def]
+def inbox() -> str:
     return render_template(
         "notifications/inbox.html", messages=queries.inbox(current_user), form=EmptyForm()
     )
@@ -48,7 +49,7 @@ def inbox():  # type: ignore[no-untyped-def]
 
 @bp.route("/read", methods=["POST"])
 @login_required
-def mark_read():  # type: ignore[no-untyped-def]
+def mark_read() -> ResponseReturnValue:
     form = EmptyForm()
     if form.validate_on_submit():
         now = datetime.now(UTC)
@@ -61,7 +62,7 @@ def mark_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
-def preferences():  # type: ignore[no-untyped-def]
+def preferences() -> ResponseReturnValue:
     recipient = _recipient()
     current, _address = operations.channel_for(recipient)
     form = PreferenceForm()
@@ -86,14 +87,14 @@ def preferences():  # type: ignore[no-untyped-def]
 
 @bp.route("/outbox")
 @coordinator_required
-def outbox():  # type: ignore[no-untyped-def]
+def outbox() -> str:
     messages = queries.outbox_problems(current_user.organisation_id)
     return render_template("notifications/outbox.html", messages=messages, form=EmptyForm())
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 @coordinator_required
-def retry(message_id: int):  # type: ignore[no-untyped-def]
+def retry(message_id: int) -> ResponseReturnValue:
     message = get_in_org_or_404(Notification, message_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -105,7 +106,7 @@ def retry(message_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/to-phone")
 @coordinator_required
-def to_phone():  # type: ignore[no-untyped-def]
+def to_phone() -> str:
     org = current_user.organisation
     form = DayForm(request.args)
     day = None
@@ -121,7 +122,7 @@ def to_phone():  # type: ignore[no-untyped-def]
 
 @bp.route("/to-phone/<int:message_id>/called", methods=["POST"])
 @coordinator_required
-def called(message_id: int):  # type: ignore[no-untyped-def]
+def called(message_id: int) -> ResponseReturnValue:
     message = get_in_org_or_404(Notification, message_id, current_user)
     if not EmptyForm().validate_on_submit() or message.channel != Channel.PHONE:
         abort(400)

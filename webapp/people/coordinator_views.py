@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -61,12 +62,12 @@ def _volunteers(status: VolunteerStatus | None = None) -> list[Person]:
 
 
 def _count(query: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
 
 
 @bp.route("/coordinator")
 @coordinator_required
-def coordinator_home():  # type: ignore[no-untyped-def]
+def coordinator_home() -> str:
     soon, lapsed = vetting.lapsing(current_user.organisation_id, _today())
     org_id = current_user.organisation_id
     mine = sa.select(Person.id).where(Person.organisation_id == org_id)
@@ -83,14 +84,14 @@ def coordinator_home():  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/queue")
 @coordinator_required
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> str:
     people = _volunteers(VolunteerStatus.PENDING)
     return render_template("people/queue.html", people=people, today=_today())
 
 
 @bp.route("/coordinator/volunteers")
 @coordinator_required
-def volunteers():  # type: ignore[no-untyped-def]
+def volunteers() -> str:
     chosen = request.args.get("status", "")
     status = VolunteerStatus(chosen) if chosen in {s.value for s in VolunteerStatus} else None
     return render_template(
@@ -103,7 +104,7 @@ def volunteers():  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/residents")
 @coordinator_required
-def residents():  # type: ignore[no-untyped-def]
+def residents() -> str:
     people = db.session.scalars(
         sa.select(Person)
         .join(ResidentProfile)
@@ -116,7 +117,7 @@ def residents():  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/lapsing")
 @coordinator_required
-def lapsing():  # type: ignore[no-untyped-def]
+def lapsing() -> str:
     soon, lapsed = vetting.lapsing(current_user.organisation_id, _today())
     return render_template(
         "people/lapsing.html", soon=soon, lapsed=lapsed, days=vetting.LAPSING_DAYS
@@ -125,7 +126,7 @@ def lapsing():  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/residents/new", methods=["GET", "POST"])
 @coordinator_required
-def register_resident():  # type: ignore[no-untyped-def]
+def register_resident() -> ResponseReturnValue:
     form = ResidentByPhoneForm()
     form.first_name.render_kw = {**(form.first_name.render_kw or {}), "autofocus": True}
     if form.validate_on_submit():
@@ -149,7 +150,7 @@ def register_resident():  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/people/<int:person_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-def edit_resident(person_id: int):  # type: ignore[no-untyped-def]
+def edit_resident(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
     if person.resident is None:
         abort(404)
@@ -174,11 +175,11 @@ def edit_resident(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/people/<int:person_id>")
 @coordinator_required
-def person(person_id: int):  # type: ignore[no-untyped-def]
+def person(person_id: int) -> ResponseReturnValue:
     return _person_page(get_person_or_404(person_id, current_user, manage=True))
 
 
-def _person_page(person: Person, **forms: Any):  # type: ignore[no-untyped-def]
+def _person_page(person: Person, **forms: Any) -> str:
     credential_form = forms.get("credential_form") or CredentialForm(
         formdata=None, data={"checked_on": _today()}
     )
@@ -213,7 +214,7 @@ def _user_email(user_id: int | None) -> str | None:
 
 @bp.route("/coordinator/people/<int:person_id>/credentials", methods=["POST"])
 @coordinator_required
-def record_credential(person_id: int):  # type: ignore[no-untyped-def]
+def record_credential(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
     form = CredentialForm()
     if form.validate_on_submit():
@@ -239,7 +240,7 @@ def record_credential(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/people/<int:person_id>/status", methods=["POST"])
 @coordinator_required
-def change_status(person_id: int):  # type: ignore[no-untyped-def]
+def change_status(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
     form = StatusForm()
     if form.validate_on_submit():
@@ -266,7 +267,7 @@ def change_status(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/people/<int:person_id>/pin", methods=["POST"])
 @coordinator_required
-def place_pin(person_id: int):  # type: ignore[no-untyped-def]
+def place_pin(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
     form = PinForm()
     if form.validate_on_submit():
@@ -284,7 +285,7 @@ def place_pin(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/coordinator/people/<int:person_id>/password", methods=["POST"])
 @coordinator_required
-def temporary_password(person_id: int):  # type: ignore[no-untyped-def]
+def temporary_password(person_id: int) -> ResponseReturnValue:
     """For members who cannot use the e-mail link: a password read out on the phone,
     shown once here and nowhere else (not in a flash message: the cookie is not secret)."""
     person = get_person_or_404(person_id, current_user, manage=True)

@@ -10,10 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp.auth import sessions
 from webapp.core.errors import FieldError
@@ -38,7 +40,7 @@ from webapp.places.geocoding import normalise
 
 bp = Blueprint("people", __name__)
 
-SIGNUP_FORMS = {
+SIGNUP_FORMS: dict[str, type[FlaskForm]] = {
     "volunteer": VolunteerSignupForm,
     "neighbour": NeighbourSignupForm,
     "resident": ResidentSignupForm,
@@ -93,7 +95,7 @@ def _org_or_404(slug: str) -> Organisation:
     return org
 
 
-def choose_organisation(kind: str):  # type: ignore[no-untyped-def]
+def choose_organisation(kind: str) -> ResponseReturnValue:
     """Sign-up starts by picking the organisation (skipped when there is only one)."""
     if current_user.is_authenticated:
         flash(_("You are already logged in."), "info")
@@ -117,7 +119,7 @@ for _kind in SIGNUP_FORMS:
 
 
 @bp.route("/join/<org_slug>/<kind>", methods=["GET", "POST"])
-def signup(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
+def signup(org_slug: str, kind: str) -> ResponseReturnValue:
     if kind not in SIGNUP_FORMS:
         abort(404)
     org = _org_or_404(org_slug)
@@ -147,13 +149,13 @@ def signup(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
     return _render_signup(kind, org, form)
 
 
-def _render_signup(kind: str, org: Organisation, form: Any):  # type: ignore[no-untyped-def]
+def _render_signup(kind: str, org: Organisation, form: Any) -> str:
     template = "people/signup_resident.html" if kind == "resident" else "people/person_form.html"
     return render_template(template, form=form, org=org, kind=kind, errors=error_list(form))
 
 
 @bp.route("/join/<org_slug>/<kind>/done")
-def signup_done(org_slug: str, kind: str):  # type: ignore[no-untyped-def]
+def signup_done(org_slug: str, kind: str) -> str:
     if kind not in SIGNUP_FORMS:
         abort(404)
     org = _org_or_404(org_slug)
@@ -197,7 +199,7 @@ def initial_data(person: Any) -> dict[str, Any]:
 
 @bp.route("/me", methods=["GET", "POST"])
 @member_required
-def my_details():  # type: ignore[no-untyped-def]
+def my_details() -> ResponseReturnValue:
     person = current_user.person
     if request.method == "GET":
         form = details_form(person, data=initial_data(person))
@@ -231,7 +233,7 @@ def my_details():  # type: ignore[no-untyped-def]
     return _render_details(person, form)
 
 
-def _render_details(person: Any, form: Any):  # type: ignore[no-untyped-def]
+def _render_details(person: Any, form: Any) -> str:
     status = status_label(person.volunteer.status) if person.volunteer else None
     return render_template(
         "people/person_form.html",

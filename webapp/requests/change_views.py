@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -38,7 +39,7 @@ from webapp.requests.views import bp, show_error
 
 @bp.route("/<int:request_id>/change", methods=["GET", "POST"])
 @require(lambda user: is_coordinator(user) or is_resident(user))
-def change(request_id: int):  # type: ignore[no-untyped-def]
+def change(request_id: int) -> ResponseReturnValue:
     req = get_in_org_or_404(Request, request_id, current_user)
     if not can_change_request(current_user, req):
         abort(403)

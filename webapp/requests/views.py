@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -59,13 +60,13 @@ def show_error(form, err: FieldError) -> None:  # type: ignore[no-untyped-def]
 
 @bp.route("/help")
 @resident_required
-def help():  # type: ignore[no-untyped-def]  # noqa: A001
+def help() -> str:  # noqa: A001
     return render_template("requests/help.html")
 
 
 @bp.route("/help/visit", methods=["GET", "POST"])
 @resident_required
-def help_visit():  # type: ignore[no-untyped-def]
+def help_visit() -> ResponseReturnValue:
     form = ResidentVisitForm()
     if form.validate_on_submit():
         start, end = PARTS[form.part_of_day.data]
@@ -85,7 +86,7 @@ def help_visit():  # type: ignore[no-untyped-def]
     return render_template("requests/help_visit.html", form=form)
 
 
-def _create_and_thank(form, draft):  # type: ignore[no-untyped-def]
+def _create_and_thank(form, draft) -> ResponseReturnValue | None:
     """Save the resident's request and show the thank-you page, or put the error on the form."""
     try:
         req = rops.create_request(me(), draft, current_user)
@@ -98,7 +99,7 @@ def _create_and_thank(form, draft):  # type: ignore[no-untyped-def]
 
 @bp.route("/help/ride", methods=["GET", "POST"])
 @resident_required
-def help_ride():  # type: ignore[no-untyped-def]
+def help_ride() -> ResponseReturnValue:
     form = ResidentRideForm()
     if form.validate_on_submit():
         draft = rops.Draft(kind=RequestKind.RIDE, stay_minutes=60, **ride_fields(form))
@@ -110,7 +111,7 @@ def help_ride():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/done")
 @resident_required
-def done(request_id: int):  # type: ignore[no-untyped-def]
+def done(request_id: int) -> str:
     req = get_in_org_or_404(Request, request_id, current_user)
     if req.resident_id != current_user.person_id:
         abort(403)
@@ -132,7 +133,7 @@ def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
 
 @bp.route("/mine")
 @resident_required
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> str:
     ids = list(
         db.session.scalars(
             sa.select(Request.id).where(Request.resident_id == current_user.person_id)
@@ -157,7 +158,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 @bp.route("/shift/<int:shift_id>/cancel", methods=["POST"])
 @resident_required
-def cancel_shift(shift_id: int):  # type: ignore[no-untyped-def]
+def cancel_shift(shift_id: int) -> ResponseReturnValue:
     shift = get_shift_or_404(shift_id)
     if shift.request.resident_id != current_user.person_id:
         abort(403)
@@ -191,7 +192,7 @@ def _residents() -> list[tuple[int, str]]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = CoordinatorRequestForm()
     form.resident.choices = options(_residents())
     if not form.is_submitted() and request.args.get("resident", "").isdigit():
@@ -212,7 +213,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>")
 @coordinator_required
-def detail(request_id: int):  # type: ignore[no-untyped-def]
+def detail(request_id: int) -> str:
     req = get_in_org_or_404(Request, request_id, current_user)
     shifts = db.session.scalars(
         sa.select(Shift).where(Shift.request_id == req.id).order_by(Shift.starts_at)
@@ -231,7 +232,7 @@ def detail(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/notes", methods=["POST"])
 @coordinator_required
-def notes(request_id: int):  # type: ignore[no-untyped-def]
+def notes(request_id: int) -> ResponseReturnValue:
     req = get_in_org_or_404(Request, request_id, current_user)
     form = NotesForm()
     if form.validate_on_submit():
@@ -251,7 +252,7 @@ def notes(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
 @coordinator_required
-def cancel(request_id: int):  # type: ignore[no-untyped-def]
+def cancel(request_id: int) -> ResponseReturnValue:
     req = get_in_org_or_404(Request, request_id, current_user)
     form = CancelForm()
     if form.validate_on_submit():
@@ -263,7 +264,7 @@ def cancel(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/settings", methods=["GET", "POST"])
 @coordinator_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     row = rops.settings_for(current_user.organisation_id)
     form = SettingsForm(obj=row)
     if form.validate_on_submit():

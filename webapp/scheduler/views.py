@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,7 +24,7 @@ add_nav("scheduler.settings", lambda: _l("Automatic tasks"), is_coordinator, ord
 
 @bp.route("/", methods=["GET", "POST"])
 @coordinator_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     org_id = current_user.organisation_id
     schedule = schedule_for(org_id)
     form = ScheduleForm(obj=schedule)

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -100,7 +101,7 @@ def _summary(shifts: list[Shift]) -> dict[str, list[Shift]]:
 
 @bp.route("/day")
 @coordinator_required
-def day():  # type: ignore[no-untyped-def]
+def day() -> str:
     the_day = _day_arg()
     shifts = _shifts_between(the_day, the_day + timedelta(days=1))
     return render_template(
@@ -119,12 +120,12 @@ def day():  # type: ignore[no-untyped-def]
 
 @bp.route("/week")
 @coordinator_required
-def week():  # type: ignore[no-untyped-def]
+def week() -> str:
     start = _day_arg("start")
     start -= timedelta(days=start.weekday())
     shifts = _shifts_between(start, start + timedelta(days=7))
     tz = org_tz(current_user.organisation_id)
-    days = {start + timedelta(days=i): [] for i in range(7)}
+    days: dict[date, list[Shift]] = {start + timedelta(days=i): [] for i in range(7)}
     for s in shifts:
         days[s.starts_at.astimezone(tz).date()].append(s)
     return render_template(
@@ -159,7 +160,7 @@ def _candidates(shift: Shift) -> list[tuple[Person, str | None]]:
 
 @bp.route("/<int:shift_id>/manage")
 @coordinator_required
-def manage(shift_id: int):  # type: ignore[no-untyped-def]
+def manage(shift_id: int) -> str:
     shift = get_shift_or_404(shift_id)
     legs = group_of(shift)
     candidates = _candidates(shift)
@@ -183,7 +184,7 @@ def manage(shift_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _act(shift_id: int, action, form=None, success: str | None = None):  # type: ignore[no-untyped-def]
+def _act(shift_id: int, action, form=None, success: str | None = None) -> ResponseReturnValue:
     form = form or ActionForm()
     if not form.validate_on_submit():
         flash(
@@ -209,13 +210,13 @@ def _fail(err) -> None:  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/approve", methods=["POST"])
 @coordinator_required
-def approve(shift_id: int):  # type: ignore[no-untyped-def]
+def approve(shift_id: int) -> ResponseReturnValue:
     return _act(shift_id, lambda s, f: ops.approve(s, current_user), success=_("Approved."))
 
 
 @bp.route("/<int:shift_id>/reject", methods=["POST"])
 @coordinator_required
-def reject(shift_id: int):  # type: ignore[no-untyped-def]
+def reject(shift_id: int) -> ResponseReturnValue:
     return _act(
         shift_id, lambda s, f: ops.reject(s, current_user, f.reason.data), ReasonForm(),
         _("Turned down; the shift is open again."),
@@ -224,7 +225,7 @@ def reject(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/assign", methods=["POST"])
 @coordinator_required
-def assign(shift_id: int):  # type: ignore[no-untyped-def]
+def assign(shift_id: int) -> ResponseReturnValue:
     form = AssignForm()
     shift = get_shift_or_404(shift_id)
     # Every volunteer is a valid choice here: the operation gives the reason if not allowed.
@@ -245,7 +246,7 @@ def assign(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/cancel", methods=["POST"])
 @coordinator_required
-def cancel(shift_id: int):  # type: ignore[no-untyped-def]
+def cancel(shift_id: int) -> ResponseReturnValue:
     return _act(
         shift_id, lambda s, f: ops.cancel(s, current_user, f.reason.data or "cancelled"),
         ReasonForm(), _("Cancelled; the volunteers are told."),
@@ -254,7 +255,7 @@ def cancel(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/no-show", methods=["POST"])
 @coordinator_required
-def no_show(shift_id: int):  # type: ignore[no-untyped-def]
+def no_show(shift_id: int) -> ResponseReturnValue:
     return _act(
         shift_id,
         lambda s, f: ops.record_no_show(s, NoShowSide(f.side.data), current_user, f.reason.data),
@@ -265,19 +266,19 @@ def no_show(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/complete", methods=["POST"])
 @coordinator_required
-def complete(shift_id: int):  # type: ignore[no-untyped-def]
+def complete(shift_id: int) -> ResponseReturnValue:
     return _act(shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done."))
 
 
 @bp.route("/alerts")
 @coordinator_required
-def alerts():  # type: ignore[no-untyped-def]
+def alerts() -> str:
     return render_template("shifts/alerts.html", alerts=_open_alerts(), form=ActionForm())
 
 
 @bp.route("/alerts/<int:checkin_id>/handled", methods=["POST"])
 @coordinator_required
-def alert_handled(checkin_id: int):  # type: ignore[no-untyped-def]
+def alert_handled(checkin_id: int) -> ResponseReturnValue:
 
     entry = get_in_org_or_404(CheckIn, checkin_id, current_user)
     if ActionForm().validate_on_submit():
@@ -289,7 +290,7 @@ def alert_handled(checkin_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/runsheet/<int:person_id>")
 @coordinator_required
-def runsheet(person_id: int):  # type: ignore[no-untyped-def]
+def runsheet(person_id: int) -> str:
     driver = get_person_or_404(person_id, current_user, manage=True)
     the_day = _day_arg()
     tz = org_tz(current_user.organisation_id)

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,7 +64,7 @@ def _fail(err: Exception) -> None:
 
 @bp.route("/board")
 @volunteer_required
-def board():  # type: ignore[no-untyped-def]
+def board() -> str:
     items = open_board(me())
     return render_template(
         "shifts/board.html",
@@ -75,7 +76,7 @@ def board():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/claim", methods=["POST"])
 @volunteer_required
-def claim(shift_id: int):  # type: ignore[no-untyped-def]
+def claim(shift_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     begin_write(Shift)
@@ -106,7 +107,7 @@ def _token(person_id: int) -> CalendarToken:
 
 @bp.route("/mine")
 @volunteer_required
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> str:
     person = me()
     news = unread(current_user, SHIFT_NEWS)
     token = _token(person.id)
@@ -128,7 +129,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 @bp.route("/notices/read", methods=["POST"])
 @volunteer_required
-def read_notices():  # type: ignore[no-untyped-def]
+def read_notices() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
         now = utcnow()
         for message in unread(current_user, SHIFT_NEWS, limit=1000):
@@ -139,7 +140,7 @@ def read_notices():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/confirm", methods=["POST"])
 @volunteer_required
-def confirm(shift_id: int):  # type: ignore[no-untyped-def]
+def confirm(shift_id: int) -> ResponseReturnValue:
     shift = get_my_shift_or_404(shift_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -155,7 +156,7 @@ def confirm(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/withdraw", methods=["POST"])
 @volunteer_required
-def withdraw(shift_id: int):  # type: ignore[no-untyped-def]
+def withdraw(shift_id: int) -> ResponseReturnValue:
     shift = get_my_shift_or_404(shift_id)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -173,7 +174,7 @@ def withdraw(shift_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:shift_id>/checkin", methods=["GET", "POST"])
 @volunteer_required
-def checkin(shift_id: int):  # type: ignore[no-untyped-def]
+def checkin(shift_id: int) -> ResponseReturnValue:
     shift = get_my_shift_or_404(shift_id)
     legs = group_of(shift)
     tz = org_tz(shift.organisation_id)
@@ -208,7 +209,7 @@ def checkin(shift_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/calendar/<token>.ics")
-def feed(token: str):  # type: ignore[no-untyped-def]
+def feed(token: str) -> Response:
 
     row = db.session.query(CalendarToken).filter_by(token=token).one_or_none()
     if row is None:
@@ -219,7 +220,7 @@ def feed(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/calendar/reset", methods=["POST"])
 @volunteer_required
-def reset_feed():  # type: ignore[no-untyped-def]
+def reset_feed() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
         row = _token(current_user.person_id)
         row.token = secrets.token_urlsafe(32)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -78,7 +80,7 @@ def _send_csv(body: str, filename: str) -> Response:
     )
 
 
-def _others(person: Person) -> list[Person]:
+def _others(person: Person) -> Sequence[Person]:
     return db.session.scalars(
         sa.select(Person)
         .where(Person.organisation_id == person.organisation_id, Person.id != person.id)
@@ -91,7 +93,7 @@ def _member_page(
     token_form: TokenForm | None = None,
     new_token: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, int]:
     person = current_user.person
     account = account_for(person)
     lines = queries.statement(account)
@@ -120,13 +122,13 @@ def _donation_form(person: Person) -> DonationForm:
 
 @bp.route("/")
 @member_required
-def member():  # type: ignore[no-untyped-def]
+def member() -> ResponseReturnValue:
     return _member_page()
 
 
 @bp.route("/donate", methods=["POST"])
 @member_required
-def donate():  # type: ignore[no-untyped-def]
+def donate() -> ResponseReturnValue:
     person = current_user.person
     form = _donation_form(person)
     if not form.validate_on_submit():
@@ -161,7 +163,7 @@ def donate():  # type: ignore[no-untyped-def]
 
 @bp.route("/statement.csv")
 @member_required
-def statement_csv():  # type: ignore[no-untyped-def]
+def statement_csv() -> ResponseReturnValue:
     account = account_for(current_user.person)
     body = queries.statement_csv(queries.statement(account))
     db.session.commit()
@@ -170,7 +172,7 @@ def statement_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens", methods=["POST"])
 @member_required
-def create_token():  # type: ignore[no-untyped-def]
+def create_token() -> ResponseReturnValue:
     token_form = TokenForm()
     if not token_form.validate_on_submit():
         return _member_page(token_form=token_form, status=422)
@@ -187,7 +189,7 @@ def create_token():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @member_required
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int) -> ResponseReturnValue:
     form = TokenForm()  # only for its CSRF check
     if not form.validate_on_submit() and "csrf_token" in form.errors:
         abort(400)
@@ -214,7 +216,7 @@ def _grant_form(org_id: int) -> GrantForm:
 
 def _coordinator_page(
     grant_form: GrantForm | None = None, reverse_form: ReverseForm | None = None, status: int = 200
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, int]:
     org_id = current_user.organisation_id
     month = _month_start()
     policy = policy_for(org_id)
@@ -239,18 +241,20 @@ def _coordinator_page(
 
 @bp.route("/coordinator")
 @coordinator_required
-def coordinator():  # type: ignore[no-untyped-def]
+def coordinator() -> ResponseReturnValue:
     return _coordinator_page()
 
 
 @bp.route("/grant", methods=["POST"])
 @coordinator_required
-def grant():  # type: ignore[no-untyped-def]
+def grant() -> ResponseReturnValue:
     org_id = current_user.organisation_id
     form = _grant_form(org_id)
     if not form.validate_on_submit():
         return _coordinator_page(grant_form=form, status=422)
     recipient = db.session.get(Person, form.recipient.data)
+    if recipient is None:  # one of the form's choices, unless deleted since
+        abort(404)
     try:
         outcome = ops.grant(
             key=f"web:{current_user.id}:{form.request_id.data}",
@@ -281,7 +285,7 @@ def grant():  # type: ignore[no-untyped-def]
 
 @bp.route("/reverse", methods=["POST"])
 @coordinator_required
-def reverse():  # type: ignore[no-untyped-def]
+def reverse() -> ResponseReturnValue:
     form = ReverseForm()
     if not form.validate_on_submit():
         return _coordinator_page(reverse_form=form, status=422)
@@ -308,7 +312,7 @@ def reverse():  # type: ignore[no-untyped-def]
 
 @bp.route("/export.csv")
 @coordinator_required
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv() -> ResponseReturnValue:
     form = ExportForm(request.args)
     if not form.validate() or form.end.data < form.start.data:
         flash(_("Choose a valid date range for the export: the end not before the start."), "error")
@@ -319,7 +323,7 @@ def export_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:person_id>")
 @coordinator_required
-def person_account(person_id: int):  # type: ignore[no-untyped-def]
+def person_account(person_id: int) -> ResponseReturnValue:
     """A member's account as the coordinator sees it (residents without a login call in)."""
     person = get_person_or_404(person_id, current_user, manage=True)
     account = account_for(person)
@@ -338,7 +342,7 @@ def person_account(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:person_id>/statement.csv")
 @coordinator_required
-def person_statement_csv(person_id: int):  # type: ignore[no-untyped-def]
+def person_statement_csv(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
     body = queries.statement_csv(queries.statement(account_for(person)))
     db.session.commit()
