@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -23,6 +24,16 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Callable default: evaluated per row, never once at import time."""
     return datetime.now(UTC)
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE (without RETURNING) matched.
+
+    ``Session.execute`` returns a :class:`CursorResult` for those, but is typed to return
+    a plain ``Result`` (SQLAlchemy 2.0.44: some ORM statements yield none), so say which."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count")
+    return result.rowcount
 
 
 class UTCDateTime(TypeDecorator[datetime]):

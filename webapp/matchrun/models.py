@@ -66,7 +66,8 @@ class MatchRun(Model):
     progress_text: Mapped[str] = mapped_column(sa.String(200), default="")
     seed: Mapped[int] = mapped_column(default=0)
     time_limit_s: Mapped[float] = mapped_column(sa.Float, default=10.0)
-    # {"pins": {"<shift id>": [person ids]}}: the coordinator's fixed choices.
+    # {"pins": {"<shift id>": {"people": [person ids], "start": ISO datetime, "kind": ...,
+    # "date": ISO date}}}: the coordinator's fixed choices.
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     results: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # {"<shift id>": "approved" | "rejected"}: what the coordinator did with each proposal.
@@ -82,7 +83,7 @@ class MatchRun(Model):
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
     @property
-    def pins(self) -> dict[str, list[int]]:
+    def pins(self) -> dict[str, dict[str, Any]]:
         return dict((self.params or {}).get("pins", {}))
 
     def decide(self, shift_id: int, decision: str) -> None:

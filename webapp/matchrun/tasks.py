@@ -16,7 +16,7 @@ proposing nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import import_module
 
 from flask import Flask, current_app
@@ -56,7 +56,7 @@ def run_propose_matches(now: datetime) -> str:
     return _with_matchrun(now)
 
 
-def _window(org: Organisation, schedule: OrganisationSchedule, now: datetime):  # type: ignore[no-untyped-def]
+def _window(org: Organisation, schedule: OrganisationSchedule, now: datetime) -> tuple[date, date]:
     first = now.astimezone(org_tz(org.id)).date()
     return first, first + timedelta(days=min(schedule.match_days_ahead, 31) - 1)
 
@@ -93,6 +93,8 @@ def _with_matchrun(now: datetime) -> str:
     for org_id, run_id, days in queued:
         status = solve(run_id)  # commits its own progress and result
         match = db.session.get(MatchRun, run_id)
+        if match is None:  # deleted with its organisation meanwhile
+            continue
         count = sum(len(part.get("proposals", [])) for part in (match.results or {}).values())
         if status == RunStatus.DONE and count:
             notify_coordinators(org_id, "matches_proposed", {"count": count, "days": days},

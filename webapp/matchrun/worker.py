@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import Any
 
 import sqlalchemy as sa
 
 from matching.common.errors import InputError
-from webapp.db import utcnow
+from webapp.db import rows_matched, utcnow
 from webapp.extensions import db
 from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
@@ -50,7 +51,7 @@ def _claim(run_id: int) -> bool:
         )
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rows_matched(result) == 1
 
 
 def run(run_id: int) -> RunStatus:
@@ -66,6 +67,8 @@ def run(run_id: int) -> RunStatus:
             or RunStatus.FAILED
         )
     row = db.session.get(MatchRun, run_id)
+    if row is None:  # claimed a moment ago: only a deletion in between
+        raise LookupError(f"match run {run_id} is gone")
     org_id, first, last, scope = row.organisation_id, row.date_from, row.date_to, row.scope
     pins, seed, limit = row.pins, row.seed, row.time_limit_s
     db.session.rollback()  # nothing pending; start the conversion from a fresh snapshot
@@ -74,7 +77,7 @@ def run(run_id: int) -> RunStatus:
         _update(run_id, progress=max(0.0, min(1.0, fraction)), progress_text=code[:200])
 
     try:
-        results: dict = {}
+        results: dict[str, Any] = {}
         both = scope == RunScope.BOTH
         split = 0.7 if both else 1.0
         if scope in (RunScope.VISITS, RunScope.BOTH):

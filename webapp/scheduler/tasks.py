@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from webapp.db import rows_matched
 from webapp.extensions import db
 from webapp.scheduler.models import JobRun
 from webapp.scheduler.registry import Job, setting
@@ -28,7 +29,7 @@ def run_prune_job_runs(now: datetime) -> str:
         sa.delete(JobRun).where(JobRun.due_at < now - timedelta(days=60))
     )
     db.session.commit()
-    return f"deleted {result.rowcount} old run records"
+    return f"deleted {rows_matched(result)} old run records"
 
 
 def run_test_tick(now: datetime) -> str:
