@@ -28,7 +28,7 @@ from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
-from webapp.places.geocoding import distance_km
+from webapp.places.geocoding import Point, distance_km, located, point
 from webapp.shifts.eligibility import ineligibility
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import BOOKED, HOLDING
@@ -182,14 +182,15 @@ def visit_week(
             shift.kind == ShiftKind.VISIT
             and first <= shift.occurrence_date <= last
             and shift.status in BOOKED
-            and shift.start_lat is not None
+            and (where := point(shift.start_lat, shift.start_lon)) is not None
             and len(shift.assignments) == shift.seats
             and all(
                 a.volunteer_id in vid and ineligibility(a.volunteer, shift) is None
                 for a in shift.assignments
             )
         ):
-            visits.append(_visit(shift, ((w.minute(shift.starts_at), w.minute(shift.ends_at)),)))
+            held_time = ((w.minute(shift.starts_at), w.minute(shift.ends_at)),)
+            visits.append(_visit(shift, where, held_time))
             fixed.append(
                 FixedAssignment(
                     str(shift.id),
@@ -211,10 +212,11 @@ def visit_week(
         .order_by(Shift.starts_at, Shift.id)
     ).all()
     for shift in open_shifts:
-        if shift.start_lat is None or shift.start_lon is None:
+        where = point(shift.start_lat, shift.start_lon)
+        if where is None:
             w.skipped.append((str(shift.id), "we do not know where the resident lives"))
             continue
-        visits.append(_visit(shift, _windows(shift, w)))
+        visits.append(_visit(shift, where, _windows(shift, w)))
     visit_ids = {v.id for v in visits}
     for sid, pin in (pins or {}).items():
         if pin.get("kind", "visit") != "visit" or not (
@@ -251,11 +253,12 @@ def visit_week(
         weekly = weekly_minutes(person)
         # Fixed assignments always stay; the limit never makes the problem infeasible.
         limit = max(weekly - outside, fixed_minutes.get(uid, 0), 0)
+        lat, lon = located(person.lat, person.lon, f"volunteer {person.id}")  # see the query
         volunteers.append(
             Volunteer(
                 id=uid,
-                lat=person.lat,
-                lon=person.lon,
+                lat=lat,
+                lon=lon,
                 max_km=person.volunteer.max_km,
                 available=tuple(slots),
                 max_minutes=limit,
@@ -286,12 +289,12 @@ def _point(lat: float, lon: float, path: str) -> None:
         raise InputError(f"{path}.lon", f"longitude must be between -180 and 180, got {lon}")
 
 
-def _visit(shift: Shift, windows: tuple[Interval, ...]) -> Visit:
+def _visit(shift: Shift, where: Point, windows: tuple[Interval, ...]) -> Visit:
     req = shift.request
     return Visit(
         id=str(shift.id),
-        lat=shift.start_lat,
-        lon=shift.start_lon,
+        lat=where[0],
+        lon=where[1],
         duration_min=int((shift.ends_at - shift.starts_at).total_seconds() // 60),
         windows=windows,
         priority=1,
@@ -323,9 +326,12 @@ def _slots(person: Person, first: date, monday: date, last: date) -> list[Interv
 def _margin(person: Person, shift: Shift | Planned, speed: float) -> int:
     """Travel to keep free around a held shift: any visit is within the volunteer's radius
     of home, so it is at most (shift -> home) + radius away from the held shift."""
-    if None in (shift.start_lat, shift.start_lon):
+    start = point(shift.start_lat, shift.start_lon)
+    if start is None:
         return travel_minutes(person.volunteer.max_km, speed)
-    km = distance_km((person.lat, person.lon), (shift.start_lat, shift.start_lon))
-    if None not in (shift.end_lat, shift.end_lon):
-        km = max(km, distance_km((person.lat, person.lon), (shift.end_lat, shift.end_lon)))
+    home = located(person.lat, person.lon, f"volunteer {person.id}")  # see visit_volunteers
+    km = distance_km(home, start)
+    end = point(shift.end_lat, shift.end_lon)
+    if end is not None:
+        km = max(km, distance_km(home, end))
     return travel_minutes(km + person.volunteer.max_km, speed)

@@ -33,6 +33,7 @@ from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.rides import drivers_of
 from webapp.matchrun.worker import run
 from webapp.people.models import Person
+from webapp.places.geocoding import Point, point
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import ineligibility
 from webapp.shifts.legs import group_of
@@ -253,11 +254,13 @@ def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Perso
     if people is None:
         people = candidates(shift.organisation_id, shift.kind.is_ride)
     out = []
+    where = point(shift.start_lat, shift.start_lon)
     for p in people:
+        home = point(p.lat, p.lon)
         if (
-            None not in (shift.start_lat, shift.start_lon, p.lat, p.lon)
-            and _rough_km((p.lat, p.lon), (shift.start_lat, shift.start_lon))
-            > p.volunteer.max_km * 1.01 + 0.1
+            where is not None
+            and home is not None
+            and _rough_km(home, where) > p.volunteer.max_km * 1.01 + 0.1
         ):
             continue
         if all(ineligibility(p, leg) is None for leg in legs):
@@ -265,7 +268,7 @@ def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Perso
     return out
 
 
-def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def _rough_km(a: Point, b: Point) -> float:
     return haversine_km(a, b)
 
 
@@ -294,10 +297,12 @@ def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -
                 _l("This visit needs two volunteers: approve or assign them on the shift itself."),
             )
         people += partner
-    keep_time = p is not None and person_id in [v["person_id"] for v in p["volunteers"]]
-    start = p["start"] if keep_time else shift.starts_at.isoformat()
+    if p is not None and person_id in [v["person_id"] for v in p["volunteers"]]:
+        start = p["start"]  # the time the solver gave this volunteer
+    else:
+        start = shift.starts_at.isoformat()
     kind = "ride" if shift.kind.is_ride else "visit"
-    pins = {
+    pins: dict[str, dict[str, Any]] = {
         **run.pins,
         str(shift_id): {
             "people": people,

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -43,7 +44,7 @@ from webapp.matchrun.hours import (
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
-from webapp.places.geocoding import distance_km
+from webapp.places.geocoding import distance_km, located
 from webapp.requests.models import RidePurpose
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
 from webapp.shifts.legs import by_group
@@ -51,6 +52,8 @@ from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import HOLDING
 
 PRIORITY = {RidePurpose.MEDICAL: 3, RidePurpose.PHARMACY: 2}
+# Group leader id -> (driver, how they were chosen) or (None, why nobody was, if known).
+RidePlan = dict[int, tuple[Person | None, str | None]]
 
 
 def drivers_of(org_id: int) -> list[Person]:
@@ -109,8 +112,8 @@ class _Book:
             if reason:
                 return str(reason)
         for leg in group:
-            for other in self.planned.get(person.id, []):
-                if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
+            for visit in self.planned.get(person.id, []):
+                if not (_after(visit, leg, self.speed) or _after(leg, visit, self.speed)):
                     return "already proposed for a visit at that time"
             for other in self.legs.get(person.id, []):
                 if not (_after(other, leg, self.speed) or _after(leg, other, self.speed)):
@@ -119,7 +122,10 @@ class _Book:
         if reason:
             return str(reason)
         monday = monday_of(group[0].occurrence_date)
-        mine = [*self.legs.get(person.id, []), *self.planned.get(person.id, [])]
+        mine: list[Shift | Planned] = [
+            *self.legs.get(person.id, []),
+            *self.planned.get(person.id, []),
+        ]
         booked = sum(minutes(x) for x in mine if monday_of(x.occurrence_date) == monday)
         if (person.id, monday) not in self._left:
             self._left[person.id, monday] = _weekly_left(person, monday)
@@ -137,7 +143,11 @@ def _weekly_left(person: Person, monday: date) -> int:
 
 
 def _after(a: Shift | Planned, b: Shift | Planned, speed: float) -> bool:
-    km = distance_km((a.end_lat, a.end_lon), (b.start_lat, b.start_lon))
+    # Ride legs are on the map (_groups) and so are the visits a run plans.
+    km = distance_km(
+        located(a.end_lat, a.end_lon, f"shift {a.id}"),
+        located(b.start_lat, b.start_lon, f"shift {b.id}"),
+    )
     return b.starts_at >= a.ends_at + travel(km, speed)
 
 
@@ -201,11 +211,12 @@ def solve_rides_range(
                 slots = cut_out(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
             left = _weekly_left(p, week) - planned_minutes(mine.get(p.id, []), week)
             if slots:
+                lat, lon = located(p.lat, p.lon, f"driver {p.id}")  # see drivers_of
                 drivers.append(
                     Driver(
                         f"{p.id}@{week.isoformat()}",
-                        p.lat,
-                        p.lon,
+                        lat,
+                        lon,
                         tuple(sorted(slots)),
                         seats=p.volunteer.car_seats or 1,
                         wheelchair=p.volunteer.car_wheelchair,
@@ -260,20 +271,29 @@ def solve_rides_range(
     return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None)
 
 
-def _assign(groups, people, speed, pins, choice, by_id, planned):  # type: ignore[no-untyped-def]
+def _assign(
+    groups: list[list[Shift]],
+    people: list[Person],
+    speed: float,
+    pins: dict[str, dict[str, Any]],
+    choice: Callable[[list[Shift]], str | None],
+    by_id: dict[int, Person],
+    planned: Sequence[Planned],
+) -> RidePlan:
     """Group leader id -> (person, note). Pins first, then the solver's driver if it still
     passes every rule, else the first driver that does (first come). ``planned``: the
     run's visits, which the drivers' time and hours must leave room for."""
-    book, out = _Book(speed, planned), {}
+    book = _Book(speed, planned)
+    out: RidePlan = {}
     order = sorted(groups, key=lambda g: (str(g[0].id) not in pins, g[0].starts_at, g[0].id))
     for g in order:
         pin = pins.get(str(g[0].id))
         wanted = choice(g)
-        tries = (
-            [by_id.get(int(pin["people"][0]))]
-            if pin
-            else ([by_id.get(int(wanted))] if wanted else []) + people
-        )
+        if pin:
+            tries = [by_id.get(int(pin["people"][0]))]
+        else:
+            tries = [by_id.get(int(wanted))] if wanted else []
+            tries += people
         reasons = []
         for p in [x for x in tries if x is not None]:
             why = book.why_not(p, g)
@@ -298,7 +318,15 @@ def _assign(groups, people, speed, pins, choice, by_id, planned):  # type: ignor
     return out
 
 
-def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _result(
+    groups: list[list[Shift]],
+    plan: RidePlan,
+    baseline: RidePlan,
+    reason_of: dict[str, str],
+    pins: dict[str, dict[str, Any]],
+    tz: ZoneInfo,
+    solved: bool,
+) -> dict[str, Any]:
     """Proposals (the driver's load that week is added by the worker once the whole run is
     planned: ``hours.count_loads``), unserved groups with the reason, both summaries."""
     proposals, unserved = [], []
@@ -350,14 +378,15 @@ def _result(groups, plan, baseline, reason_of, pins, tz, solved) -> dict[str, An
             }
         )
 
-    def summary(p):  # type: ignore[no-untyped-def]
-        served = [g for g in groups if p[g[0].id][0] is not None]
+    def summary(p: RidePlan) -> dict[str, Any]:
+        drivers = [(g, p[g[0].id][0]) for g in groups]
+        served = [(g, person) for g, person in drivers if person is not None]
         return {
             "served": len(served),
-            "priority": sum(PRIORITY.get(g[0].request.purpose, 1) for g in served),
-            "km": round(sum(volunteer_distance(p[g[0].id][0], g[0]) or 0 for g in served), 2),
+            "priority": sum(PRIORITY.get(g[0].request.purpose, 1) for g, _ in served),
+            "km": round(sum(volunteer_distance(person, g[0]) or 0 for g, person in served), 2),
             "continuity": sum(
-                1 for g in served if g[0].request.preferred_volunteer_id == p[g[0].id][0].id
+                1 for g, person in served if g[0].request.preferred_volunteer_id == person.id
             ),
         }
 

@@ -92,7 +92,9 @@ def _from_cache(org_id: int, key: str) -> Location | None:
             GeocodeCache.organisation_id == org_id, GeocodeCache.key == key
         )
     )
-    return row and Location(row.lat, row.lon, row.neighbourhood, "cache", row.address)
+    if row is None:
+        return None
+    return Location(row.lat, row.lon, row.neighbourhood, "cache", row.address)
 
 
 def _candidates(key: str, town_words: set[str]) -> set[str]:
@@ -118,11 +120,15 @@ def _from_gazetteer(org_id: int, key: str, town_words: set[str]) -> Location | N
         .order_by(sa.func.length(GazetteerEntry.key).desc())
         .limit(1)
     )
-    return row and Location(row.lat, row.lon, row.neighbourhood, "gazetteer", row.address)
+    if row is None:
+        return None
+    return Location(row.lat, row.lon, row.neighbourhood, "gazetteer", row.address)
 
 
 @lru_cache(maxsize=8)
-def _nominatim(domain: str, scheme: str, user_agent: str, timeout: float, delay: float):  # type: ignore[no-untyped-def]
+def _nominatim(
+    domain: str, scheme: str, user_agent: str, timeout: float, delay: float
+) -> RateLimiter:
     """One rate-limited geocoder per configuration and process, so that the delay holds
     between lookups (a new RateLimiter per call would never wait)."""
     geocoder = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout)
@@ -236,7 +242,7 @@ def nearest_neighbourhood(org_id: int, lat: float, lon: float, max_km: float = 2
             GazetteerEntry.lon.between(lon - dlon, lon + dlon),
         )
     ).all()
-    best: tuple[float, str] | None = None
+    best: tuple[float, str | None] | None = None
     for row_lat, row_lon, name in rows:
         km = distance_km((lat, lon), (row_lat, row_lon))
         if km <= max_km and (best is None or km < best[0]):
@@ -244,6 +250,25 @@ def nearest_neighbourhood(org_id: int, lat: float, lon: float, max_km: float = 2
     return best[1] if best else None
 
 
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+Point = tuple[float, float]  # (lat, lon)
+
+
+def point(lat: float | None, lon: float | None) -> Point | None:
+    """``(lat, lon)``, or None while the place is not on the map (either is unknown)."""
+    if lat is None or lon is None:
+        return None
+    return lat, lon
+
+
+def located(lat: float | None, lon: float | None, what: str) -> Point:
+    """``(lat, lon)`` of a place that its query or its caller has already found on the
+    map; ValueError naming ``what`` if it is not."""
+    found = point(lat, lon)
+    if found is None:
+        raise ValueError(f"{what} is not on the map")
+    return found
+
+
+def distance_km(a: Point, b: Point) -> float:
     """Geodesic distance (WGS-84) in kilometres between two (lat, lon) points."""
     return geodesic(a, b).km

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -16,7 +17,7 @@ from webapp.core.timeutil import at_local, today_local, travel
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
-from webapp.places.geocoding import distance_km
+from webapp.places.geocoding import distance_km, point
 from webapp.requests.models import Request, RequestKind, RequestStatus
 from webapp.shifts.models import Shift, ShiftKind
 
@@ -102,10 +103,12 @@ def plan(request: Request, day: date) -> list[dict]:
             )
         ]
     speed = settings_for(request.organisation_id).travel_speed_kmh
-    pickup = (request.pickup_lat, request.pickup_lon)
-    dest = (request.destination_lat, request.destination_lon)
-    km = distance_km(pickup, dest) if None not in pickup + dest else 0.0
+    pickup = point(request.pickup_lat, request.pickup_lon)
+    dest = point(request.destination_lat, request.destination_lon)
+    km = distance_km(pickup, dest) if pickup is not None and dest is not None else 0.0
     drive = travel(km, speed) + RIDE_BUFFER
+    if request.appointment_time is None:  # the request operations require one for a ride
+        raise ValueError(f"ride request {request.id} has no appointment time")
     appointment = at_local(day, request.appointment_time, tz)
     home = dict(lat=request.pickup_lat, lon=request.pickup_lon, address=request.pickup_address)
     there = dict(
@@ -127,7 +130,15 @@ def _dest_label(request: Request) -> str:
     return request.destination_address or ""
 
 
-def _leg(key, kind, starts, ends, frm, to, hood) -> dict:  # type: ignore[no-untyped-def]
+def _leg(
+    key: str,
+    kind: ShiftKind,
+    starts: datetime,
+    ends: datetime,
+    frm: dict[str, Any],
+    to: dict[str, Any],
+    hood: str | None,
+) -> dict[str, Any]:
     return dict(
         group_key=key,
         kind=kind,

@@ -17,7 +17,7 @@ from webapp.extensions import db
 from webapp.orgs.settings import org_tz
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import CredentialKind, Person, VolunteerStatus
-from webapp.places.geocoding import distance_km
+from webapp.places.geocoding import Point, distance_km, point
 from webapp.shifts.models import Assignment, Shift
 from webapp.shifts.transitions import HOLDING
 
@@ -29,13 +29,13 @@ _CREDENTIAL_LAPSED = {
 
 
 @lru_cache(maxsize=8192)
-def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+def km_between(a: Point, b: Point) -> float:
     """Geodesic km, memoised: a weekly request puts the same pair on the board every week,
     and the geodesic solution costs about a millisecond."""
     return distance_km(a, b)
 
 
-def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def _rough_km(a: Point, b: Point) -> float:
     """Equirectangular approximation: within 0.5% of geodesic over a town's distances."""
     mean_lat = math.radians((a[0] + b[0]) / 2)
     dx = math.radians(b[1] - a[1]) * math.cos(mean_lat)
@@ -44,13 +44,13 @@ def _rough_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def volunteer_distance(person: Person, shift: Shift) -> float | None:
-    if None in (person.lat, person.lon, shift.start_lat, shift.start_lon):
+    home, start = point(person.lat, person.lon), point(shift.start_lat, shift.start_lon)
+    if home is None or start is None:
         return None
-    return km_between((person.lat, person.lon), (shift.start_lat, shift.start_lon))
+    return km_between(home, start)
 
 
-def _beyond(person: Person, shift: Shift, radius: float) -> bool:
-    a, b = (person.lat, person.lon), (shift.start_lat, shift.start_lon)
+def _beyond(a: Point, b: Point, radius: float) -> bool:
     rough = _rough_km(a, b)
     if rough > radius * 1.02 + 0.05:
         return True  # clearly outside: skip the exact computation
@@ -88,11 +88,13 @@ def ineligibility(person: Person, shift: Shift) -> str | None:
         for s in person.slots
     ):
         return _("outside the times you said you are free")
-    if person.lat is None or person.lon is None:
+    home = point(person.lat, person.lon)
+    if home is None:
         return _("we do not know where you live yet")
-    if shift.start_lat is None or shift.start_lon is None:
+    where = point(shift.start_lat, shift.start_lon)
+    if where is None:
         return _("this address is not on the map yet; a coordinator will fix it")
-    if _beyond(person, shift, profile.max_km):
+    if _beyond(home, where, profile.max_km):
         return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
     request = shift.request
     if activity == "ride":
@@ -157,7 +159,7 @@ def _follows(first: Shift, second: Shift, speed_kmh: float) -> bool:
 
 
 def _travel_between(first: Shift, second: Shift, speed_kmh: float) -> timedelta:
-    if None in (first.end_lat, first.end_lon, second.start_lat, second.start_lon):
+    a, b = point(first.end_lat, first.end_lon), point(second.start_lat, second.start_lon)
+    if a is None or b is None:
         return timedelta(0)
-    km = distance_km((first.end_lat, first.end_lon), (second.start_lat, second.start_lon))
-    return travel(km, speed_kmh)
+    return travel(distance_km(a, b), speed_kmh)
