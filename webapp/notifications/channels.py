@@ -49,7 +49,7 @@ class EmailChannel:
     def send(self, to: str, subject: str, body: str, message_id: str) -> None:
         msg = self.build(to, subject, body, message_id)
         if self.file_dir:
-            self._save(msg, message_id)
+            self._save(Path(self.file_dir), msg, message_id)
             return
         try:
             if self.use_ssl:
@@ -68,8 +68,7 @@ class EmailChannel:
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {exc}") from exc
 
-    def _save(self, msg: EmailMessage, message_id: str) -> None:
-        folder = Path(self.file_dir)
+    def _save(self, folder: Path, msg: EmailMessage, message_id: str) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             # Same name for the same outbox row: a repeated delivery overwrites, never doubles.

@@ -56,7 +56,7 @@ def locale_for(recipient: Recipient) -> str:
         person.preferred_locale if person else None,
         user.locale if user else None,
     ):
-        if candidate in supported:
+        if candidate is not None and candidate in supported:
             return candidate
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -143,14 +143,13 @@ def enqueue(
     ):
         return []
     person, user = _person_and_user(recipient)
-    org_id = (person.organisation_id if person else None) or user.organisation_id
-    org = db.session.get(Organisation, org_id)
+    org = _outbox(person, user)
     locale = locale_for(recipient)
     channel, address = channel_for(recipient)
     subject, body = render_message(kind, {**context, "guardian_copy": False}, locale, org.timezone)
     rows = [
         Notification(
-            organisation_id=org_id,
+            organisation_id=org.id,
             person_id=person.id if person else None,
             user_id=user.id if user and person is None else None,
             channel=channel,
@@ -166,15 +165,15 @@ def enqueue(
             sent_at=utcnow() if channel == Channel.IN_APP else None,
         )
     ]
-    guardian = _guardian_email(person) if copy_guardian else None
-    if guardian:
+    guardian = _guardian_email(person) if copy_guardian and person is not None else None
+    if guardian and person is not None:
         g_subject, g_body = render_message(
             kind, {**context, "guardian_copy": True, "recipient_name": person.full_name},
             locale, org.timezone,
         )
         rows.append(
             Notification(
-                organisation_id=org_id,
+                organisation_id=org.id,
                 person_id=person.id,
                 is_guardian_copy=True,
                 channel=Channel.EMAIL,
@@ -198,7 +197,7 @@ def enqueue_login_email(user: User, kind: str, context: Mapping[str, Any]) -> No
     guardian copy: for messages about the account itself (a password link). The user
     must belong to an organisation (the outbox is per organisation)."""
     _check_plain(context)
-    org = db.session.get(Organisation, user.organisation_id)
+    org = _outbox(None, user)
     locale = locale_for(user)
     subject, body = render_message(kind, {**context, "guardian_copy": False}, locale, org.timezone)
     row = Notification(
@@ -216,8 +215,21 @@ def enqueue_login_email(user: User, kind: str, context: Mapping[str, Any]) -> No
     return row
 
 
-def _guardian_email(person: Person | None) -> str | None:
-    if person is None or person.resident is None:
+def _outbox(person: Person | None, user: User | None) -> Organisation:
+    """The organisation whose outbox a message goes to: the person's, else the login's.
+    An admin belongs to none, so has no outbox."""
+    if person is not None:
+        org_id: int | None = person.organisation_id
+    else:
+        org_id = user.organisation_id if user is not None else None
+    org = db.session.get(Organisation, org_id) if org_id is not None else None
+    if org is None:
+        raise ValueError("the recipient belongs to no organisation: there is no outbox")
+    return org
+
+
+def _guardian_email(person: Person) -> str | None:
+    if person.resident is None:
         return None
     return person.resident.guardian_email or None
 
@@ -247,13 +259,15 @@ def set_preference(recipient: Recipient, channel: Channel) -> None:
     person, user = _person_and_user(recipient)
     if person is not None:
         cond = NotificationPreference.person_id == person.id
-    else:
+    elif user is not None:  # a login without a person: a coordinator
         cond = NotificationPreference.user_id == user.id
+    else:
+        raise TypeError("a recipient is a person or a login")
     row = db.session.scalar(sa.select(NotificationPreference).where(cond))
     if row is None:
         row = NotificationPreference(
             person_id=person.id if person else None,
-            user_id=None if person else user.id,
+            user_id=user.id if user and not person else None,
             channel=channel,
         )
         db.session.add(row)

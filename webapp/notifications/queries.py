@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
-from webapp.orgs.models import Organisation
+from webapp.orgs.settings import org_tz
 
 if TYPE_CHECKING:  # the outbox sits below people: it reads a person's fields, by name
     from webapp.people.models import Person
@@ -94,8 +94,7 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     """People with no automatic channel (residents registered by phone) who have a
     message about something still coming on or after ``day``: the coordinator calls
     them and reads it out. Messages about nothing in particular stay until called."""
-    org = db.session.get(Organisation, org_id)
-    start = datetime.combine(day, time(0), tzinfo=ZoneInfo(org.timezone))
+    start = datetime.combine(day, time(0), tzinfo=org_tz(org_id))
     end = start + timedelta(days=1)
     rows = db.session.scalars(
         sa.select(Notification)
@@ -111,7 +110,7 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     )
     calls: dict[int, PhoneCall] = {}
     for message in sorted(rows, key=_by_name_then_time):
-        calls.setdefault(message.person_id, PhoneCall(message.person)).messages.append(message)
+        calls.setdefault(message.person.id, PhoneCall(message.person)).messages.append(message)
     return list(calls.values())
 
 

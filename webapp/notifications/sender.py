@@ -94,6 +94,8 @@ def send_due(now: datetime, limit: int = 50) -> SendReport:
     max_attempts = current_app.config.get("NOTIFY_MAX_ATTEMPTS", 6)
     for message_id in claim(now, limit):
         message = db.session.get(Notification, message_id)
+        if message is None:  # deleted since it was claimed (with its organisation)
+            continue
         try:
             deliver(message)
         except Exception as exc:  # any failure is recorded; the next message still goes
