@@ -12,7 +12,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-def _new_password_fields():  # type: ignore[no-untyped-def]
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     new = PasswordField(
         _l("New password"),
         [

@@ -41,12 +41,8 @@ def authenticate(email: str, password: str, address: str | None) -> LoginResult:
 
 
 def email_taken(email: str) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count()).select_from(User).where(User.email == email.strip().lower())
-        )
-        > 0
-    )
+    count = sa.select(sa.func.count()).select_from(User).where(User.email == email.strip().lower())
+    return db.session.execute(count).scalar_one() > 0
 
 
 class PasswordError(FieldError):

@@ -39,25 +39,28 @@ def seconds_to_wait(keys: list[str], now: datetime | None = None) -> int:
     return math.ceil(max(waits)) if waits else 0
 
 
-def _upsert(key: str, now: datetime):  # type: ignore[no-untyped-def]
+def _upsert(key: str, now: datetime) -> int:
+    """One more under ``key``, in one atomic statement; returns the count, which starts
+    again at 1 after an hour without one."""
     insert = postgresql.insert if is_postgres() else sqlite.insert
-    table = LoginThrottle.__table__
-    stmt = insert(table).values(key=key, failures=1, last_failure_at=now)
-    return stmt.on_conflict_do_update(
-        index_elements=[table.c.key],
+    stmt = insert(LoginThrottle).values(key=key, failures=1, last_failure_at=now)
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[LoginThrottle.key],
         set_={
             "failures": sa.case(
-                (table.c.last_failure_at < now - WINDOW, 1), else_=table.c.failures + 1
+                (LoginThrottle.last_failure_at < now - WINDOW, 1),
+                else_=LoginThrottle.failures + 1,
             ),
             "last_failure_at": now,
         },
-    ).returning(table.c.failures)
+    ).returning(LoginThrottle.failures)
+    return db.session.execute(upsert).scalar_one()
 
 
 def count_request(key: str, now: datetime | None = None) -> int:
     """Count one more request under ``key`` (e.g. a client address asking for password
     e-mails); returns how many there have been since the last hour without one."""
-    return db.session.execute(_upsert(key, now or utcnow())).scalar_one()
+    return _upsert(key, now or utcnow())
 
 
 def record_failure(keys: list[str], now: datetime | None = None) -> None:
@@ -65,7 +68,7 @@ def record_failure(keys: list[str], now: datetime | None = None) -> None:
     free = current_app.config["LOGIN_FREE_FAILURES"]
     cap = current_app.config["LOGIN_MAX_DELAY_SECONDS"]
     for key in keys:
-        failures = db.session.execute(_upsert(key, now)).scalar_one()
+        failures = _upsert(key, now)
         if failures >= free:
             delay = min(cap, 2 ** (failures - free + 1))
             db.session.execute(

@@ -39,7 +39,10 @@ class TokenError(ValueError):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT, signer=_Signer)
+    key = current_app.secret_key
+    if key is None:
+        raise RuntimeError("SECRET_KEY is not set: password links cannot be signed")
+    return URLSafeTimedSerializer(key, salt=SALT, signer=_Signer)
 
 
 def fingerprint(password_hash: str) -> str:
