@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from webapp.core.locks import begin_write
 from webapp.extensions import db
+from webapp.people.models import Person
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import Account, AccountKind, LedgerPolicy
 
@@ -21,14 +22,14 @@ def policy_for(organisation_id: int) -> LedgerPolicy:
     return policy
 
 
-def limit_for_person(person, policy: LedgerPolicy) -> int:  # type: ignore[no-untyped-def]
+def limit_for_person(person: Person, policy: LedgerPolicy) -> int:
     """Residents and neighbours receive help and may owe; volunteers only give."""
     if person.is_resident or person.is_neighbour:
         return policy.resident_limit
     return policy.member_limit
 
 
-def _get_or_create(query: sa.Select, make) -> Account:  # type: ignore[no-untyped-def]
+def _get_or_create(query: sa.Select[Account], make: Callable[[], Account]) -> Account:
     account = db.session.scalar(query)
     if account is not None:
         return account
@@ -46,7 +47,7 @@ def _get_or_create(query: sa.Select, make) -> Account:  # type: ignore[no-untype
     return account
 
 
-def account_for(person) -> Account:  # type: ignore[no-untyped-def]
+def account_for(person: Person) -> Account:
     """The person's account, opened on first use with the limit their roles give."""
     query = sa.select(Account).where(Account.person_id == person.id)
     policy = policy_for(person.organisation_id)
@@ -94,7 +95,7 @@ def set_policy(organisation_id: int, **values: object) -> LedgerPolicy:
         setattr(policy, name, value)
     db.session.flush()
     if "chest_limit" in values:
-        set_lower_limit(chest(organisation_id), int(values["chest_limit"]))  # type: ignore[call-overload]
+        set_lower_limit(chest(organisation_id), policy.chest_limit)
     return policy
 
 

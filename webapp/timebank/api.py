@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from webapp.auth.models import User
 from webapp.extensions import csrf, db
 from webapp.people.models import Person
 from webapp.permissions import is_member
@@ -35,14 +36,14 @@ class ApiError(Exception):
 
 
 @bp.errorhandler(ApiError)
-def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
+def _api_error(error: ApiError) -> tuple[Response, int, dict[str, str]]:
     db.session.rollback()
     body = jsonify(error=error.message, field=error.field, code=error.code)
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
     return body, error.status, headers
 
 
-def _user():  # type: ignore[no-untyped-def]
+def _user() -> tuple[User, str]:
     """(user, via) from a bearer token or the session; member accounts only."""
     header = request.headers.get("Authorization", "")
     if header:
@@ -75,12 +76,12 @@ def _transfer_json(t: Transfer) -> dict[str, object]:
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> Response:
     return jsonify(document())
 
 
 @bp.get("/v1/me/balance")
-def balance():  # type: ignore[no-untyped-def]
+def balance() -> Response:
     user, _via = _user()
     account = account_for(user.person)
     figures = queries.figures(account, date.today().replace(day=1))
@@ -112,7 +113,7 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 
 
 @bp.get("/v1/me/statement")
-def statement():  # type: ignore[no-untyped-def]
+def statement() -> Response:
     user, _via = _user()
     limit = _int_arg("limit", 50, 1, 200)
     before = _int_arg("before", None, 1, 2**62)
@@ -143,7 +144,7 @@ def statement():  # type: ignore[no-untyped-def]
 
 @bp.post("/v1/donations")
 @csrf.exempt
-def donations():  # type: ignore[no-untyped-def]
+def donations() -> tuple[Response, int]:
     user, via = _user()
     if via == "session":
         try:
@@ -174,7 +175,7 @@ def donations():  # type: ignore[no-untyped-def]
             key=f"api:{user.id}:{request_id.strip()}",
             donor=user.person,
             recipient=recipient,
-            minutes=data.get("minutes"),
+            minutes=ops.check_amount(data.get("minutes")),
             actor_id=user.id,
             service_date=date.today(),
             reason=message,

@@ -39,11 +39,11 @@ def audit_cmd(organisation_id: int | None) -> None:
 @click.option("--near-limit", type=int, help="Warn this many minutes before the limit.")
 def policy_cmd(
     organisation_id: int,
-    resident_limit,
-    member_limit,
-    chest_limit,  # type: ignore[no-untyped-def]
-    chest_pays,
-    near_limit,
+    resident_limit: int | None,
+    member_limit: int | None,
+    chest_limit: int | None,
+    chest_pays: bool | None,
+    near_limit: int | None,
 ) -> None:
     """Show an organisation's time-bank policy, changing the settings given."""
     values = {

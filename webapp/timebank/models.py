@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -205,7 +206,7 @@ class ApiToken(Model):
     user = relationship("User")
 
 
-def _install_guards(target, connection, **kw):  # type: ignore[no-untyped-def]
+def _install_guards(target: sa.Table, connection: sa.Connection, **kw: Any) -> None:
 
     install_ledger_guards(connection)
 
@@ -214,7 +215,9 @@ event.listen(Transfer.__table__, "after_create", _install_guards)
 
 
 @event.listens_for(sa.orm.Session, "before_flush")
-def _refuse_changed_transfers(session, flush_context, instances):  # type: ignore[no-untyped-def]
+def _refuse_changed_transfers(
+    session: sa.orm.Session, flush_context: sa.orm.UOWTransaction, instances: object
+) -> None:
     """The ORM-side guard: a clear Python error before the database trigger fires."""
     for obj in session.deleted:
         if isinstance(obj, Transfer):

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.core.locks import begin_write, is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.people.models import Person
 from webapp.timebank.accounts import account_for, chest, lock_accounts, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
 from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
@@ -154,8 +155,12 @@ def record(
     return Outcome(transfer, True)
 
 
-def _replay(  # type: ignore[no-untyped-def]
-    key: str, is_same, shift_id: int | None, reversal_of_id: int | None, otherwise: LedgerError
+def _replay(
+    key: str,
+    is_same: Callable[[Transfer], bool],
+    shift_id: int | None,
+    reversal_of_id: int | None,
+    otherwise: LedgerError,
 ) -> Outcome:
     """The answer when the transfer was not written: the original for a faithful retry,
     a conflict for a reused key or a second payment, else ``otherwise``."""
@@ -208,10 +213,10 @@ def transfer(
 def donate(
     *,
     key: str,
-    donor,
-    recipient,
+    donor: Person,
+    recipient: Person | None,
     minutes: int,
-    actor_id: int | None,  # type: ignore[no-untyped-def]
+    actor_id: int | None,
     service_date: date,
     reason: str | None = None,
 ) -> Outcome:
@@ -239,10 +244,10 @@ def donate(
 def grant(
     *,
     key: str,
-    recipient,
+    recipient: Person,
     minutes: int,
     actor_id: int | None,
-    service_date: date,  # type: ignore[no-untyped-def]
+    service_date: date,
     reason: str | None,
 ) -> Outcome:
     """A coordinator gives minutes from the community chest to a member."""
@@ -304,7 +309,7 @@ def reverse(
 def adjust(
     *,
     key: str,
-    person,  # type: ignore[no-untyped-def]
+    person: Person,
     minutes: int,
     actor_id: int | None,
     service_date: date,

@@ -7,7 +7,7 @@ Called by the listener on the shifts feature's ``shift_completed`` signal (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from webapp.core.locks import begin_write
@@ -52,7 +52,7 @@ def pay_for_shift(
         resident = db.session.get(Person, resident_person_id)
         if resident is None or resident.organisation_id != organisation_id:
             raise LedgerError("resident", _("The resident is not in this organisation."))
-    people = []
+    people: list[tuple[Person, int]] = []
     for person_id, minutes in volunteers:
         person = db.session.get(Person, person_id)
         if person is None or person.organisation_id != organisation_id:
@@ -93,11 +93,19 @@ def pay_for_shift(
                 actor_id=actor_id,
                 shift_id=shift_id,
                 limit_field="minutes",
-                # A retry may find the resident able to pay where the chest paid before:
-                # the payment is the same if the volunteer, minutes and shift match.
-                same=lambda t, v=volunteer, m=minutes: (
-                    t.credit_account_id == v.id and t.amount == m and t.shift_id == shift_id
-                ),
+                same=_same_payment(volunteer, minutes, shift_id),
             )
             paid.append(outcome.transfer)
     return paid
+
+
+def _same_payment(volunteer: Account, minutes: int, shift_id: int) -> Callable[[Transfer], bool]:
+    """A retry may find the resident able to pay where the chest paid before: the payment
+    is the same if the volunteer, minutes and shift match."""
+
+    def same(t: Transfer) -> bool:
+        return (
+            t.credit_account_id == volunteer.id and t.amount == minutes and t.shift_id == shift_id
+        )
+
+    return same

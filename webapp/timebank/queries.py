@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from webapp.extensions import db
 from webapp.timebank.errors import _
@@ -91,12 +92,14 @@ def statement(account: Account) -> list[StatementLine]:
     return lines
 
 
-def _not_reversed():  # type: ignore[no-untyped-def]
+def _not_reversed() -> sa.ColumnElement[bool]:
     reversal = aliased(Transfer)
     return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
 
 
-def _service_minutes(side, since: date | None, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
+def _service_minutes(
+    side: InstrumentedAttribute[int], since: date | None, organisation_id: int | None = None
+) -> sa.Select[int, int]:
     query = sa.select(side, sa.func.sum(Transfer.amount)).where(
         Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
     )
@@ -116,7 +119,7 @@ class Figures:
 
 
 def figures(account: Account, month_start: date) -> Figures:
-    def one(side, since):  # type: ignore[no-untyped-def]
+    def one(side: InstrumentedAttribute[int], since: date | None) -> int:
         rows = dict(
             db.session.execute(_service_minutes(side, since).where(side == account.id)).all()
         )
@@ -130,7 +133,9 @@ def figures(account: Account, month_start: date) -> Figures:
     )
 
 
-def top_accounts(organisation_id: int, side, since: date, limit: int = 5):  # type: ignore[no-untyped-def]
+def top_accounts(
+    organisation_id: int, side: InstrumentedAttribute[int], since: date, limit: int = 5
+) -> list[tuple[Account | None, int]]:
     """[(account, minutes)] with the most service minutes given (credit) or received."""
     rows = db.session.execute(
         _service_minutes(side, since, organisation_id)
@@ -141,21 +146,23 @@ def top_accounts(organisation_id: int, side, since: date, limit: int = 5):  # ty
 
 
 def near_limit(organisation_id: int, within: int) -> list[Account]:
-    return db.session.scalars(
-        sa.select(Account)
-        .where(
-            Account.organisation_id == organisation_id,
-            Account.kind == AccountKind.MEMBER,
-            Account.lower_limit.is_not(None),
-            Account.balance - Account.lower_limit <= within,
+    return list(
+        db.session.scalars(
+            sa.select(Account)
+            .where(
+                Account.organisation_id == organisation_id,
+                Account.kind == AccountKind.MEMBER,
+                Account.lower_limit.is_not(None),
+                Account.balance - Account.lower_limit <= within,
+            )
+            .order_by(Account.balance - Account.lower_limit, Account.id)
+            .limit(50)
         )
-        .order_by(Account.balance - Account.lower_limit, Account.id)
-        .limit(50)
-    ).all()
+    )
 
 
 def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
-    def scalar(query):  # type: ignore[no-untyped-def]
+    def scalar(query: sa.Select[int]) -> int:
         return int(db.session.scalar(query) or 0)
 
     in_org = Transfer.organisation_id == organisation_id
@@ -190,15 +197,17 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
 
 
 def recent_transfers(organisation_id: int, limit: int = 20) -> list[Transfer]:
-    return db.session.scalars(
-        sa.select(Transfer)
-        .where(Transfer.organisation_id == organisation_id)
-        .order_by(Transfer.id.desc())
-        .limit(limit)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Transfer)
+            .where(Transfer.organisation_id == organisation_id)
+            .order_by(Transfer.id.desc())
+            .limit(limit)
+        )
+    )
 
 
-def _csv(rows: list[list[object]]) -> str:
+def _csv(rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:

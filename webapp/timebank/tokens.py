@@ -8,6 +8,7 @@ import secrets
 
 import sqlalchemy as sa
 
+from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.timebank.errors import LedgerError, _
@@ -21,13 +22,13 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(user, name: str) -> tuple[ApiToken, str]:  # type: ignore[no-untyped-def]
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the row and the secret, which is shown once and never stored."""
-    active = db.session.scalar(
+    active = db.session.execute(
         sa.select(sa.func.count())
         .select_from(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    )
+    ).scalar_one()
     if active >= MAX_TOKENS:
         raise LedgerError("name", _("Revoke an old token first (at most %(n)s).", n=MAX_TOKENS))
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -39,15 +40,17 @@ def create_token(user, name: str) -> tuple[ApiToken, str]:  # type: ignore[no-un
     return row, secret
 
 
-def tokens_of(user) -> list[ApiToken]:  # type: ignore[no-untyped-def]
-    return db.session.scalars(
-        sa.select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.id)
-    ).all()
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
+        )
+    )
 
 
-def revoke(user, token_id: int) -> bool:  # type: ignore[no-untyped-def]
+def revoke(user: User, token_id: int) -> bool:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id or row.revoked_at is not None:
         return False
@@ -56,7 +59,7 @@ def revoke(user, token_id: int) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
-def user_for(secret: str):  # type: ignore[no-untyped-def]
+def user_for(secret: str) -> User | None:
     """The active user owning a live token, or None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None

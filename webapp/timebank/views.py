@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -80,12 +79,14 @@ def _send_csv(body: str, filename: str) -> Response:
     )
 
 
-def _others(person: Person) -> Sequence[Person]:
-    return db.session.scalars(
-        sa.select(Person)
-        .where(Person.organisation_id == person.organisation_id, Person.id != person.id)
-        .order_by(Person.first_name, Person.last_name)
-    ).all()
+def _others(person: Person) -> list[Person]:
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.organisation_id == person.organisation_id, Person.id != person.id)
+            .order_by(Person.first_name, Person.last_name)
+        )
+    )
 
 
 def _member_page(
