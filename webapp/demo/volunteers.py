@@ -6,6 +6,8 @@ have a required credential lapsing within 30 days and one has lapsed already.
 
 from __future__ import annotations
 
+from random import Random
+
 from webapp.demo.names import MALE_NEWCOMERS, MEN, NEWCOMERS, SURNAMES, WOMEN, EmailBook, mobile
 from webapp.demo.people import geocoded_person, member_login, volunteer_profile
 from webapp.demo.registry import DemoContext, register_demo_step
@@ -19,11 +21,11 @@ LAPSING = {3: 6, 14: 13, 26: 21, 38: 28}  # volunteer index -> days until a cred
 LAPSED = 8  # lapsed 12 days ago
 
 
-def _identity(rng, index: int) -> tuple[str, str, str | None, list[str]]:  # type: ignore[no-untyped-def]
+def _identity(rng: Random, index: int) -> tuple[str, str, str | None, list[str]]:
     if index % 6 == 4:  # about one in six is a newer neighbour of Isernia
         firsts, lasts, language = NEWCOMERS[(index // 6) % len(NEWCOMERS)]
         first = rng.choice(firsts)
-        gender = "male" if first in MALE_NEWCOMERS else "female"
+        gender: str | None = "male" if first in MALE_NEWCOMERS else "female"
         return first, rng.choice(lasts), gender, ["it", language]
     female = rng.random() < 0.6
     first = rng.choice(WOMEN if female else MEN)

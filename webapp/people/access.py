@@ -25,4 +25,7 @@ def get_person_or_404(person_id: int, for_user: User, manage: bool = False) -> P
 
 def me() -> Person:
     """The person behind the current login (members only)."""
-    return db.session.get(Person, current_user.person_id)
+    person = db.session.get(Person, current_user.person_id)
+    if person is None:  # a login without a person is no member: the role check refuses it
+        abort(403)
+    return person

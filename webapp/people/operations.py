@@ -57,8 +57,15 @@ RESIDENT_FIELDS = (
 
 
 def weekday_name(day: int) -> str:
-    names = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"))
-    names += (_("Saturday"), _("Sunday"))
+    names = (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )
     return names[day]
 
 
@@ -76,7 +83,7 @@ def check_slots(rows: Sequence[Mapping[str, Any]], errors: dict[str, str]) -> li
             errors[f"slots-{i}-start"] = _("Give the time this slot starts.")
         elif end is None:
             errors[f"slots-{i}-end"] = _("Give the time this slot ends.")
-        elif weekday not in range(7):
+        elif weekday is None or weekday not in range(7):
             errors[f"slots-{i}-weekday"] = _("Choose a day of the week.")
         elif end <= start:
             errors[f"slots-{i}-end"] = _("The slot must end after it starts.")
@@ -346,7 +353,7 @@ def set_pin(person: Person, lat: float | None, lon: float | None) -> None:
         errors["lat"] = _("Give the latitude, e.g. 41.59360.")
     if lon is None:
         errors["lon"] = _("Give the longitude, e.g. 14.23250.")
-    if errors:
+    if lat is None or lon is None:
         raise FieldError(errors)
     try:
         found = manual_location(person.organisation_id, lat, lon, person.address)
