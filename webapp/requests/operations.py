@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _
 
+from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.timeutil import today_local
 from webapp.db import utcnow
@@ -65,7 +67,9 @@ class Draft:
     override_reason: str | None = None
 
 
-def create_request(resident: Person, draft: Draft, actor, now: datetime | None = None) -> Request:  # type: ignore[no-untyped-def]
+def create_request(
+    resident: Person, draft: Draft, actor: User | None, now: datetime | None = None
+) -> Request:
     """Check ``draft``, save the request and create its shifts for the horizon."""
     now = now or utcnow()
     if not resident.is_resident and not resident.is_neighbour:
@@ -87,10 +91,11 @@ def create_request(resident: Person, draft: Draft, actor, now: datetime | None =
 
 
 def _fill(req: Request, resident: Person, d: Draft) -> None:
-    if d.recurring and d.end_date is None:
-        raise FieldError("end_date", _("Say until when it should repeat."))
-    if d.recurring and d.end_date < d.start_date:
-        raise FieldError("end_date", _("The last date must be on or after the first date."))
+    if d.recurring:
+        if d.end_date is None:
+            raise FieldError("end_date", _("Say until when it should repeat."))
+        if d.end_date < d.start_date:
+            raise FieldError("end_date", _("The last date must be on or after the first date."))
     req.start_date = d.start_date
     req.recurring = d.recurring
     req.end_date = d.end_date if d.recurring else None
@@ -124,10 +129,11 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
 def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     if d.appointment_time is None:
         raise FieldError("appointment_time", _("Give the time of the appointment."))
-    if not (d.destination_address or "").strip():
+    destination = d.destination_address
+    if destination is None or not destination.strip():
         raise FieldError("destination_address", _("Where should we take you?"))
     try:
-        dest = locate(resident.organisation_id, d.destination_address)
+        dest = locate(resident.organisation_id, destination)
     except AddressNotFound:
         raise FieldError(
             "destination_address",
@@ -162,7 +168,7 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     if not 1 <= d.passengers <= 8:
         raise FieldError("passengers", _("Between 1 and 8 passengers."))
     req.destination_name = (d.destination_name or "").strip() or None
-    req.destination_address = d.destination_address.strip()
+    req.destination_address = destination.strip()
     req.destination_lat, req.destination_lon = dest.lat, dest.lon
     req.purpose = d.purpose or RidePurpose.OTHER
     req.appointment_time = d.appointment_time
@@ -174,8 +180,9 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     req.duration_minutes = 60
 
 
-def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime) -> None:  # type: ignore[no-untyped-def]
-
+def _check_notice(
+    req: Request, starts: datetime, d: Draft, actor: User | None, now: datetime
+) -> None:
     days = settings_for(req.organisation_id).min_notice_days
     tz = org_tz(req.organisation_id)
     if starts.astimezone(tz).date() >= today_local(tz, now) + timedelta(days=days):
@@ -198,7 +205,9 @@ def _check_notice(req: Request, starts: datetime, d: Draft, actor, now: datetime
     )
 
 
-def cancel_request(req: Request, actor, reason: str | None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]
+def cancel_request(
+    req: Request, actor: User | None, reason: str | None, *, flush: bool = True
+) -> int:
     """Stop the request: every future shift is cancelled (volunteers are told)."""
     if req.status == RequestStatus.CANCELLED:
         return 0
@@ -209,9 +218,9 @@ def cancel_request(req: Request, actor, reason: str | None, *, flush: bool = Tru
     return cancel_future(req.id, actor, reason or "request cancelled", flush=flush)
 
 
-def change_notes(  # type: ignore[no-untyped-def]
+def change_notes(
     req: Request,
-    actor,
+    actor: User | None,
     *,
     notes: str | None,
     wheelchair: bool | None = None,
@@ -245,7 +254,7 @@ def change_notes(  # type: ignore[no-untyped-def]
     db.session.flush()
 
 
-def reschedule(req: Request, draft: Draft, actor) -> Request:  # type: ignore[no-untyped-def]
+def reschedule(req: Request, draft: Draft, actor: User | None) -> Request:
     """A change of when or where: the old request's future shifts are cancelled (volunteers
     told: "request changed") and a new request takes its place from the new details.
 
@@ -288,7 +297,7 @@ def draft_from_request(req: Request) -> Draft:
     )
 
 
-def change_refusal(req: Request, now: datetime | None = None):  # type: ignore[no-untyped-def]
+def change_refusal(req: Request, now: datetime | None = None) -> LazyString | None:
     """Why ``req`` can no longer be changed (a lazy string), or ``None`` if it can."""
     if req.status == RequestStatus.CANCELLED or req.resident is None:
         return _("This request was cancelled, so it cannot be changed. Make a new request.")
@@ -340,7 +349,7 @@ def what_changes(req: Request, draft: Draft) -> str:
     return "nothing"
 
 
-def resident_removed(person: Person, actor=None, *, flush: bool = True) -> int:  # type: ignore[no-untyped-def]
+def resident_removed(person: Person, actor: User | None = None, *, flush: bool = True) -> int:
     """A resident is deleted: their future shifts are cancelled ("resident removed") and
     the volunteers told; past shifts stay (anonymised by ``resident_id`` SET NULL)."""
     reqs = db.session.scalars(sa.select(Request).where(Request.resident_id == person.id)).all()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.locks import is_postgres
 from webapp.db import utcnow
@@ -50,7 +51,9 @@ def _speed(org_id: int) -> float:
     return settings_for(org_id).travel_speed_kmh
 
 
-def _move_all(legs: list[Shift], new: ShiftStatus, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _move_all(
+    legs: list[Shift], new: ShiftStatus, actor: User | None, reason: str | None = None
+) -> None:
     for leg in legs:
         if leg.status != new:
             move(leg, new, actor, reason)
@@ -66,7 +69,7 @@ def _check_volunteer(person: Person, legs: list[Shift]) -> None:
         raise FieldError("volunteer", reason)
 
 
-def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) -> None:  # type: ignore[no-untyped-def]
+def _take_seat(person: Person, legs: list[Shift], actor: User | None, target: ShiftStatus) -> None:
     """Lock, check, and seat ``person`` on every leg; then move the legs to ``target``."""
     _lock_person(person)
     legs = group_of(legs[0], lock=True)
@@ -102,7 +105,7 @@ def _take_seat(person: Person, legs: list[Shift], actor, target: ShiftStatus) ->
             move(leg, target, actor)
 
 
-def _note(shift: Shift, actor, reason: str) -> None:  # type: ignore[no-untyped-def]
+def _note(shift: Shift, actor: User | None, reason: str) -> None:
     """A history line that is not a status change (same status before and after)."""
     db.session.add(
         ShiftEvent(
@@ -115,20 +118,22 @@ def _note(shift: Shift, actor, reason: str) -> None:  # type: ignore[no-untyped-
     )
 
 
-def claim(shift: Shift, person: Person, actor) -> list[Shift]:  # type: ignore[no-untyped-def]
+def claim(shift: Shift, person: Person, actor: User | None) -> list[Shift]:
     """A volunteer takes a free seat (race-safe). Returns the legs they now hold."""
     _take_seat(person, [shift], actor, S.CLAIMED)
     return group_of(shift)
 
 
-def propose(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-untyped-def]
+def propose(shift: Shift, person: Person, actor: User | None) -> None:
     """The solver (or a coordinator) suggests ``person``; a coordinator approves later."""
     if shift.status != S.OPEN:
         raise IllegalTransition(shift.status, S.PROPOSED)
     _take_seat(person, [shift], actor, S.PROPOSED)
 
 
-def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None) -> None:  # type: ignore[no-untyped-def]
+def assign(
+    shift: Shift, person: Person, actor: User | None, *, replace: Person | None = None
+) -> None:
     """A coordinator seats ``person`` by hand (approved at once), optionally in place of
     ``replace``; the same eligibility and overlap checks as a volunteer's claim."""
     if replace is not None:
@@ -156,7 +161,7 @@ def assign(shift: Shift, person: Person, actor, *, replace: Person | None = None
             move(leg, S.APPROVED, actor)
 
 
-def approve(shift: Shift, actor) -> None:  # type: ignore[no-untyped-def]
+def approve(shift: Shift, actor: User | None) -> None:
     legs = group_of(shift)
     for leg in legs:
         if leg.status not in AWAITING_APPROVAL:
@@ -166,7 +171,7 @@ def approve(shift: Shift, actor) -> None:  # type: ignore[no-untyped-def]
     _move_all(legs, S.APPROVED, actor)
 
 
-def reject(shift: Shift, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def reject(shift: Shift, actor: User | None, reason: str | None = None) -> None:
     """Turn down a claim or proposal: the seats are freed and the shift is open again."""
     legs = group_of(shift)
     for leg in legs:
@@ -178,7 +183,7 @@ def reject(shift: Shift, actor, reason: str | None = None) -> None:  # type: ign
     db.session.flush()
 
 
-def confirm(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-untyped-def]
+def confirm(shift: Shift, person: Person, actor: User | None) -> None:
     """The volunteer confirms an approved shift; it is confirmed once everyone has."""
     legs = group_of(shift)
     for leg in legs:
@@ -194,7 +199,7 @@ def confirm(shift: Shift, person: Person, actor) -> None:  # type: ignore[no-unt
             move(leg, S.CONFIRMED, actor)
 
 
-def withdraw(shift: Shift, person: Person, actor, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | None) -> None:
     """A volunteer declines or cancels (or a coordinator takes them off): their seat is
     freed; with nobody left the shift is open again for others."""
     legs = group_of(shift)
@@ -212,7 +217,7 @@ def withdraw(shift: Shift, person: Person, actor, reason: str | None) -> None:  
     db.session.flush()
 
 
-def cancel(shift: Shift, actor, reason: str | None) -> None:  # type: ignore[no-untyped-def]
+def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
     the record and are told through ``shift_status_changed``."""
     legs = group_of(shift)
@@ -225,7 +230,9 @@ def cancel(shift: Shift, actor, reason: str | None) -> None:  # type: ignore[no-
         move(leg, S.CANCELLED, actor, reason)
 
 
-def record_no_show(shift: Shift, side: NoShowSide, actor, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def record_no_show(
+    shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
+) -> None:
     legs = group_of(shift)
     for leg in legs:
         if leg.status not in BOOKED:
@@ -237,7 +244,7 @@ def record_no_show(shift: Shift, side: NoShowSide, actor, reason: str | None = N
 
 def complete(
     shift: Shift,
-    actor,  # type: ignore[no-untyped-def]
+    actor: User | None,
     *,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
@@ -262,7 +269,7 @@ def complete(
 def check_in(
     shift: Shift,
     person: Person,
-    actor,  # type: ignore[no-untyped-def]
+    actor: User | None,
     *,
     mood: str,
     resident_happy: bool,
@@ -304,7 +311,7 @@ def check_in(
     return entry
 
 
-def handle_alert(entry: CheckIn, actor) -> None:  # type: ignore[no-untyped-def]
+def handle_alert(entry: CheckIn, actor: User | None) -> None:
     if entry.handled_at is None:
         entry.handled_at = utcnow()
         entry.handled_by_id = getattr(actor, "id", None)
@@ -326,7 +333,7 @@ def mark_unfilled(org_id: int, now: datetime | None = None) -> int:
     return len(late)
 
 
-def cancel_future(  # type: ignore[no-untyped-def]
+def cancel_future(
     request_id: int, actor, reason: str, now: datetime | None = None, *, flush: bool = True
 ) -> int:
     """Cancel every shift of a request that has not started and is not final."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from flask import Flask
@@ -92,14 +93,15 @@ def run_resident_reminders(now: datetime) -> str:
             ).order_by(Shift.starts_at)
         ).all()
         by_resident: dict[int, list[Shift]] = defaultdict(list)
+        residents: dict[int, Person] = {}
         for shift in shifts:
             resident = resident_of(shift)
             if resident is not None:
                 by_resident[resident.id].append(shift)
+                residents[resident.id] = resident
         for resident_id, items in by_resident.items():
-            resident = db.session.get(Person, resident_id)
             enqueue(
-                resident, "resident_reminder",
+                residents[resident_id], "resident_reminder",
                 {"items": [resident_item(s) for s in items],
                  "booked": [s.status in BOOKED for s in items]},
                 dedupe_key=f"resident-remind:{resident_id}:{tomorrow.isoformat()}",
@@ -224,7 +226,7 @@ def run_auto_confirm(now: datetime) -> str:
             if any(leg.ends_at > now - wait for leg in legs):
                 continue  # the return leg is not old enough yet
             error = isolated(f"auto-confirm of shift {shift.id}",
-                            lambda shift=shift, legs=legs: _complete_and_thank(shift, legs))
+                             partial(_complete_and_thank, shift, legs))
             if error is None:
                 completed += 1
             else:  # e.g. neither resident nor chest has minutes left: a person must act

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.shifts import signals
@@ -80,8 +81,13 @@ def can_move(old: ShiftStatus, new: ShiftStatus) -> bool:
     return new in TRANSITIONS[old]
 
 
-def move(  # type: ignore[no-untyped-def]
-    shift: Shift, new: ShiftStatus, actor=None, reason: str | None = None, *, flush: bool = True
+def move(
+    shift: Shift,
+    new: ShiftStatus,
+    actor: User | None = None,
+    reason: str | None = None,
+    *,
+    flush: bool = True,
 ) -> None:
     """Change ``shift.status`` following the table, record a ShiftEvent, send signals.
 
