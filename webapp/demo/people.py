@@ -36,11 +36,11 @@ PERIODS = [
 def geocoded_person(ctx: DemoContext, rng: random.Random, **fields: object) -> Person:
     """A person living at a free gazetteer address, located through the real chain."""
     address = ctx.free_address(rng)
-    found = locate(ctx.org.id, address)  # type: ignore[attr-defined]
+    found = locate(ctx.org.id, address)
     fields.setdefault("interests", rng.sample(INTERESTS, rng.randint(1, 3)))
     fields.setdefault("preferred_locale", "it")
     person = Person(
-        organisation_id=ctx.org.id,  # type: ignore[attr-defined]
+        organisation_id=ctx.org.id,
         address=address,
         lat=found.lat,
         lon=found.lon,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from webapp.demo.registry import DemoContext, register_demo_step
+from webapp.places.geocoding import point
 from webapp.places.operations import import_gazetteer, parse_gazetteer
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "isernia_gazetteer.csv"
@@ -15,6 +16,6 @@ def load_gazetteer(ctx: DemoContext) -> None:
     org = ctx.org
     rows = parse_gazetteer(
         GAZETTEER.read_text(encoding="utf-8"),
-        (org.centre_lat, org.centre_lon),  # type: ignore[attr-defined]
+        point(org.centre_lat, org.centre_lon),
     )
-    import_gazetteer(org.id, rows)  # type: ignore[attr-defined]
+    import_gazetteer(org.id, rows)

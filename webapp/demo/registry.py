@@ -12,10 +12,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import overload
 
 import sqlalchemy as sa
 
+from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.orgs.models import Organisation
 from webapp.places.models import GazetteerEntry
 
 SEED = 20261122
@@ -23,8 +26,8 @@ SEED = 20261122
 
 @dataclass
 class DemoContext:
-    org: object  # webapp.orgs.models.Organisation
-    coordinators: list  # webapp.auth.models.User, in creation order
+    org: Organisation
+    coordinators: list[User]  # in creation order
     today: date
     password_hash: str  # every demo account shares the demo password
     _addresses: list[str] | None = field(default=None, repr=False)
@@ -39,7 +42,7 @@ class DemoContext:
             self._addresses = list(
                 db.session.scalars(
                     sa.select(GazetteerEntry.address)
-                    .where(GazetteerEntry.organisation_id == self.org.id)  # type: ignore[attr-defined]
+                    .where(GazetteerEntry.organisation_id == self.org.id)
                     .order_by(GazetteerEntry.key)
                 )
             )
@@ -62,7 +65,15 @@ class DemoStep:
 _STEPS: dict[str, DemoStep] = {}
 
 
-def register_demo_step(name: str, fn: DemoFn | None = None, *, order: int = 50):  # type: ignore[no-untyped-def]
+@overload
+def register_demo_step(name: str, fn: DemoFn, *, order: int = 50) -> DemoFn: ...
+@overload
+def register_demo_step(
+    name: str, fn: None = None, *, order: int = 50
+) -> Callable[[DemoFn], DemoFn]: ...
+def register_demo_step(
+    name: str, fn: DemoFn | None = None, *, order: int = 50
+) -> DemoFn | Callable[[DemoFn], DemoFn]:
     """Register ``fn`` as the demo step ``name``; also usable as a decorator:
     ``@register_demo_step("shifts", order=60)``. Core steps use orders 10-40."""
 

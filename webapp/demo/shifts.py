@@ -9,9 +9,11 @@ worried check-in so the coordinator's alert queue is not empty.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from random import Random
 
 import sqlalchemy as sa
 
+from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.demo.registry import DemoContext, register_demo_step
 from webapp.extensions import db
@@ -64,7 +66,7 @@ def add_requests_and_shifts(ctx: DemoContext) -> None:
     rng = ctx.rng("shifts")
     coordinator = ctx.coordinators[0]
     base = max(ctx.today, date.today())  # requests must lie in the future
-    residents = [p for p in _residents() if p.organisation_id == ctx.org.id]  # type: ignore[attr-defined]
+    residents = [p for p in _residents() if p.organisation_id == ctx.org.id]
     rng.shuffle(residents)
     for person in residents[:VISITS]:
         day = base + timedelta(days=rng.randint(3, 9))
@@ -100,7 +102,7 @@ def add_requests_and_shifts(ctx: DemoContext) -> None:
     _yesterday(ctx, coordinator)
 
 
-def _create(person: Person, draft: Draft, actor) -> None:  # type: ignore[no-untyped-def]
+def _create(person: Person, draft: Draft, actor: User) -> None:
     try:
         with db.session.begin_nested():
             create_request(person, draft, actor)
@@ -108,14 +110,14 @@ def _create(person: Person, draft: Draft, actor) -> None:  # type: ignore[no-unt
         pass  # e.g. a destination the gazetteer lacks: the demo simply skips it
 
 
-def _match_some(ctx: DemoContext, rng, coordinator) -> None:  # type: ignore[no-untyped-def]
+def _match_some(ctx: DemoContext, rng: Random, coordinator: User) -> None:
     """Claim, approve or confirm a share of the next week's shifts, as people would."""
-    speed = settings_for(ctx.org.id).travel_speed_kmh  # type: ignore[attr-defined]
-    volunteers = _volunteers(ctx.org.id)  # type: ignore[attr-defined]
+    speed = settings_for(ctx.org.id).travel_speed_kmh
+    volunteers = _volunteers(ctx.org.id)
     soon = datetime.now(UTC) + timedelta(days=8)
     shifts = db.session.scalars(
         sa.select(Shift)
-        .where(Shift.organisation_id == ctx.org.id, Shift.starts_at < soon)  # type: ignore[attr-defined]
+        .where(Shift.organisation_id == ctx.org.id, Shift.starts_at < soon)
         .order_by(Shift.starts_at, Shift.id)
     ).all()
     seen: set[str] = set()
@@ -137,15 +139,15 @@ def _match_some(ctx: DemoContext, rng, coordinator) -> None:  # type: ignore[no-
             break
 
 
-def _yesterday(ctx: DemoContext, coordinator) -> None:  # type: ignore[no-untyped-def]
+def _yesterday(ctx: DemoContext, coordinator: User) -> None:
     """Two visits that happened yesterday, logged; one check-in raises a worry."""
     visits = db.session.scalars(
         sa.select(Request)
-        .where(Request.organisation_id == ctx.org.id, Request.kind == RequestKind.VISIT)  # type: ignore[attr-defined]
+        .where(Request.organisation_id == ctx.org.id, Request.kind == RequestKind.VISIT)
         .order_by(Request.id)
         .limit(2)
     ).all()
-    volunteers = [p for p in _volunteers(ctx.org.id) if p.volunteer.offers_visits]  # type: ignore[attr-defined]
+    volunteers = [p for p in _volunteers(ctx.org.id) if p.volunteer.offers_visits]
     yesterday = date.today() - timedelta(days=1)
     notes = [None, "Sembrava molto giù e il frigorifero era quasi vuoto."]
     for req, volunteer, note in zip(visits, volunteers, notes, strict=False):

@@ -20,7 +20,7 @@ from webapp.timebank.errors import LedgerError
 @register_demo_step("timebank", order=50)
 def add_ledger(ctx: DemoContext) -> None:
     rng = ctx.rng("timebank")
-    org_id = ctx.org.id  # type: ignore[attr-defined]
+    org_id = ctx.org.id
     coordinator = ctx.coordinators[0]
     people = list(
         db.session.scalars(
