@@ -29,6 +29,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         # Trust exactly ``hops`` proxies: request.remote_addr becomes the real client
         # address (login throttling per address) and url_for(_external) gets https.
+        # Flask's documented way to wrap it, though its type declares wsgi_app a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     extensions.db.init_app(app)

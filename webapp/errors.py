@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
@@ -14,14 +14,15 @@ def _wants_json() -> bool:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
         db.session.rollback()
+        code = error.code or 500  # always set on the exceptions abort() raises
         if _wants_json():
-            return jsonify(error=error.name, message=error.description), error.code
-        return render_template("errors/error.html", error=error), error.code
+            return jsonify(error=error.name, message=error.description), code
+        return render_template("errors/error.html", error=error), code
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception) -> tuple[Response | str, int]:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):

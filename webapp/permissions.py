@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from webapp.auth.models import Role, User
 from webapp.extensions import db, login_manager
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def is_admin(user: User) -> bool:
@@ -64,19 +66,21 @@ def can_change_request(user: User, req: Any) -> bool:
     return is_member(user) and req.resident_id is not None and req.resident_id == user.person_id
 
 
-def require(predicate: Callable[[User], bool]) -> Callable[[F], F]:
+def require(
+    predicate: Callable[[User], bool],
+) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
     """Decorator: 401 (login page) when anonymous, 403 when the predicate says no."""
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
         @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not predicate(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,7 +29,9 @@ def phone_number(form: Any, field: Any) -> None:
 class NumberField(StringField):
     """A number typed on a phone keyboard; accepts a decimal comma (``2,5``)."""
 
-    def __init__(self, label: Any = None, validators: Any = None, integer: bool = False, **kw):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, label: Any = None, validators: Any = None, integer: bool = False, **kw: Any
+    ) -> None:
         kw.setdefault("render_kw", {"inputmode": "numeric" if integer else "decimal"})
         super().__init__(label, validators, **kw)
         self.integer = integer
@@ -67,7 +69,7 @@ def form_data(form: FlaskForm) -> dict[str, Any]:
     return {k: v for k, v in form.data.items() if k not in skip}
 
 
-def walk_fields(form: Any):  # type: ignore[no-untyped-def]
+def walk_fields(form: Any) -> Iterator[Any]:
     """Every input field, including those inside repeated rows (slots, absences)."""
     for field in form:
         if isinstance(field, FieldList):

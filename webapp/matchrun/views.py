@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -188,7 +189,7 @@ def _pinnable(run: MatchRun, p: dict[str, Any], shift: Shift) -> bool:
     )
 
 
-def _slot(v: dict[str, Any], tz) -> str:  # type: ignore[no-untyped-def]
+def _slot(v: dict[str, Any], tz: ZoneInfo) -> str:
     if not v.get("slot"):
         return ""
     a, b = (datetime.fromisoformat(x).astimezone(tz) for x in v["slot"])

@@ -15,6 +15,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp.core.errors import FieldError
 from webapp.extensions import db
@@ -108,7 +109,7 @@ def change(request_id: int) -> ResponseReturnValue:
     return render_template(f"requests/{template}", form=form, req=req)
 
 
-def _draft(form, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:  # type: ignore[no-untyped-def]
+def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:
     if coordinator:
         return coordinator_draft(form, kind)
     if kind == RequestKind.VISIT:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -147,11 +148,11 @@ class CoordinatorRequestForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
     )
 
-    def day_times(self, weekday: int):  # type: ignore[no-untyped-def]
+    def day_times(self, weekday: int) -> tuple[Field, Field]:
         """The weekday's own from/until fields."""
         return self[f"day_{weekday}_start"], self[f"day_{weekday}_end"]
 
-    def locate_error(self, name: str, error: FieldError):  # type: ignore[no-untyped-def]
+    def locate_error(self, name: str, error: FieldError) -> tuple[Field, str] | None:
         """A window's problem goes next to that day's own time, when it has one."""
         weekday = error.context.get("weekday")
         if weekday is None or not self.has_own_times(weekday):
@@ -208,7 +209,7 @@ class CoordinatorRequestForm(FlaskForm):
                 "window_end" if common[0] is not None else "window_start",
                 _l("Give the window's start and end."),
             )
-        return [(wd, *own.get(wd, common)) for wd in chosen]  # type: ignore[misc]
+        return [(wd, *own.get(wd, common)) for wd in chosen]
 
 
 def window_data(windows: list[tuple[int, time, time]]) -> dict:

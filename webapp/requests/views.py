@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
@@ -49,7 +50,7 @@ add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 
-def show_error(form, err: FieldError) -> None:  # type: ignore[no-untyped-def]
+def show_error(form: FlaskForm, err: FieldError) -> None:
     """Roll back what the refused operation did, and show why next to the field."""
     db.session.rollback()
     attach_errors(form, err, aliases={"windows": "weekdays"})
@@ -86,7 +87,7 @@ def help_visit() -> ResponseReturnValue:
     return render_template("requests/help_visit.html", form=form)
 
 
-def _create_and_thank(form, draft) -> ResponseReturnValue | None:
+def _create_and_thank(form: FlaskForm, draft: rops.Draft) -> ResponseReturnValue | None:
     """Save the resident's request and show the thank-you page, or put the error on the form."""
     try:
         req = rops.create_request(me(), draft, current_user)

@@ -28,6 +28,8 @@ def run_cmd() -> None:
     # APScheduler logs two lines per run of every job (the sender runs every 20 s); our
     # own job log line says what each run did, so keep only its warnings and errors.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    # The app itself, not the proxy: the scheduler's threads run outside this context.
+    # Flask types current_app as Flask, so the proxy's own method is unknown to it.
     process = SchedulerProcess(current_app._get_current_object())  # type: ignore[attr-defined]
     process.install_signal_handlers()
     process.run()
@@ -36,7 +38,7 @@ def run_cmd() -> None:
 @scheduler_cli.command("jobs")
 def jobs_cmd() -> None:
     """List the jobs with their interval and misfire policy."""
-    for job in all_jobs(current_app):  # type: ignore[arg-type]
+    for job in all_jobs(current_app):
         grace = "none" if job.misfire_grace_time is None else f"{job.misfire_grace_time}s"
         click.echo(
             f"{job.name:24} every {job.seconds}s  grace {grace}  coalesce {job.coalesce}"
@@ -48,7 +50,7 @@ def jobs_cmd() -> None:
 @click.argument("name")
 def run_job_cmd(name: str) -> None:
     """Run one job now (safe: a due time already done is skipped)."""
-    job = get_job(current_app, name)  # type: ignore[arg-type]
+    job = get_job(current_app, name)
     if job is None:
         raise click.ClickException(f"no job named {name!r} (see `flask scheduler jobs`)")
     click.echo(f"{job.name}: {job.func(datetime.now(UTC))}")

@@ -6,7 +6,7 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 
-def _int(label, lo, hi):  # type: ignore[no-untyped-def]
+def _int(label: str, lo: int, hi: int) -> IntegerField:
     return IntegerField(
         label,
         validators=[

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp.core.errors import FieldError
 from webapp.core.locks import begin_write
@@ -184,7 +187,12 @@ def manage(shift_id: int) -> str:
     )
 
 
-def _act(shift_id: int, action, form=None, success: str | None = None) -> ResponseReturnValue:
+def _act(
+    shift_id: int,
+    action: Callable[[Shift, Any], None],
+    form: FlaskForm | None = None,
+    success: str | None = None,
+) -> ResponseReturnValue:
     form = form or ActionForm()
     if not form.validate_on_submit():
         flash(
@@ -203,7 +211,7 @@ def _act(shift_id: int, action, form=None, success: str | None = None) -> Respon
     return redirect(url_for("shifts.manage", shift_id=shift_id))
 
 
-def _fail(err) -> None:  # type: ignore[no-untyped-def]
+def _fail(err: FieldError) -> None:
     db.session.rollback()
     flash(str(err.message), "error")
 
@@ -232,7 +240,7 @@ def assign(shift_id: int) -> ResponseReturnValue:
     form.volunteer.choices = options(picker_labels(p for p, _r in _candidates(shift)).items())
     form.replace.choices = options([(0, "—")] + [(a.volunteer_id, "") for a in shift.assignments])
 
-    def do(s, f):  # type: ignore[no-untyped-def]
+    def do(s: Shift, f: AssignForm) -> None:
         person = get_person_or_404(f.volunteer.data, current_user, manage=True)
         old = (
             get_person_or_404(f.replace.data, current_user, manage=True) if f.replace.data else None
