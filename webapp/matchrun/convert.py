@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -154,7 +155,7 @@ def visit_week(
     monday: date,
     first: date,
     last: date,
-    pins: dict[str, dict] | None = None,
+    pins: dict[str, dict[str, Any]] | None = None,
     now: datetime | None = None,
     planned: Sequence[Planned] = (),
 ) -> WeekInput:

@@ -118,7 +118,7 @@ def from_proposals(proposals: Iterable[dict[str, Any]]) -> list[Planned]:
     return out
 
 
-def pinned_rides(pins: dict[str, dict], first: date, last: date) -> list[Planned]:
+def pinned_rides(pins: dict[str, dict[str, Any]], first: date, last: date) -> list[Planned]:
     """The legs of the open ride groups the coordinator pinned a driver to, in range.
 
     The visits part of a *Both* run keeps that time and those minutes free, as the pin

@@ -43,7 +43,7 @@ MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Workers this process started: kept so they are reaped (no zombies) and not garbage
 # collected while running; each launch polls the list and drops the finished ones.
-_CHILDREN: list[subprocess.Popen] = []
+_CHILDREN: list[subprocess.Popen[bytes]] = []
 
 
 def start_run(
@@ -53,7 +53,7 @@ def start_run(
     scope: RunScope,
     *,
     today: date | None = None,
-    pins: dict[str, dict] | None = None,
+    pins: dict[str, dict[str, Any]] | None = None,
     parent: MatchRun | None = None,
     seed: int = 0,
     time_limit_s: float | None = None,
@@ -87,7 +87,7 @@ def start_run(
     return run
 
 
-def launch(run_id: int) -> subprocess.Popen | None:
+def launch(run_id: int) -> subprocess.Popen[bytes] | None:
     """Start the worker for a committed run. ``MATCHRUN_LAUNCH`` = "process" (default),
     "inline" (solve now, in this process: tests only) or "none" (tests drive the worker)."""
     mode = current_app.config.get("MATCHRUN_LAUNCH") or "process"

@@ -156,7 +156,7 @@ def solve_rides_range(
     first: date,
     last: date,
     *,
-    pins: dict[str, dict],
+    pins: dict[str, dict[str, Any]],
     seed: int,
     time_limit_s: float,
     say: Callable[[float, str], None],

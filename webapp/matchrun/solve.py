@@ -77,7 +77,7 @@ def solve_visits_range(
     first: date,
     last: date,
     *,
-    pins: dict[str, dict],
+    pins: dict[str, dict[str, Any]],
     seed: int,
     time_limit_s: float,
     say: Say,

@@ -61,7 +61,7 @@ def _volunteers(status: VolunteerStatus | None = None) -> list[Person]:
     return list(db.session.scalars(query))
 
 
-def _count(query: sa.Select) -> int:
+def _count(query: sa.Select[Any]) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
 
 

@@ -72,7 +72,9 @@ def weekday_name(day: int) -> str:
 # --- checks: each adds messages to ``errors`` -------------------------------------------
 
 
-def check_slots(rows: Sequence[Mapping[str, Any]], errors: dict[str, str]) -> list[tuple]:
+def check_slots(
+    rows: Sequence[Mapping[str, Any]], errors: dict[str, str]
+) -> list[tuple[int, time, time, int]]:
     """Rows of ``{weekday, start, end}``; blank rows are skipped. Returns clean tuples."""
     clean: list[tuple[int, time, time, int]] = []
     for i, row in enumerate(rows):
@@ -101,8 +103,10 @@ def check_slots(rows: Sequence[Mapping[str, Any]], errors: dict[str, str]) -> li
     return clean
 
 
-def check_absences(rows: Sequence[Mapping[str, Any]], errors: dict[str, str]) -> list[tuple]:
-    clean = []
+def check_absences(
+    rows: Sequence[Mapping[str, Any]], errors: dict[str, str]
+) -> list[tuple[date, date]]:
+    clean: list[tuple[date, date]] = []
     for i, row in enumerate(rows):
         start, end = row.get("start"), row.get("end")
         if start is None and end is None:
@@ -219,13 +223,13 @@ def _apply(obj: object, data: Mapping[str, Any], names: Sequence[str]) -> None:
             setattr(obj, name, value)
 
 
-def _replace_slots(person: Person, slots: list[tuple]) -> None:
+def _replace_slots(person: Person, slots: list[tuple[int, time, time, int]]) -> None:
     person.slots.clear()
     for weekday, start, end, _i in slots:
         person.slots.append(AvailabilitySlot(weekday=weekday, start=start, end=end))
 
 
-def _replace_absences(person: Person, absences: list[tuple]) -> None:
+def _replace_absences(person: Person, absences: list[tuple[date, date]]) -> None:
     person.absences.clear()
     for start, end in absences:
         person.absences.append(Absence(start=start, end=end))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -136,7 +137,7 @@ def _part_of_day(d: rops.Draft) -> str:
     return "morning" if d.windows and d.windows[0][1] < time(12) else "afternoon"
 
 
-def _coordinator_data(d: rops.Draft) -> dict:
+def _coordinator_data(d: rops.Draft) -> dict[str, Any]:
     return {
         "start_date": d.start_date,
         "recurring": d.recurring,
@@ -161,7 +162,7 @@ def _coordinator_data(d: rops.Draft) -> dict:
     }
 
 
-def _visit_data(d: rops.Draft) -> dict:
+def _visit_data(d: rops.Draft) -> dict[str, Any]:
     return {
         "start_date": d.start_date,
         "part_of_day": _part_of_day(d),
@@ -171,7 +172,7 @@ def _visit_data(d: rops.Draft) -> dict:
     }
 
 
-def _ride_data(d: rops.Draft) -> dict:
+def _ride_data(d: rops.Draft) -> dict[str, Any]:
     back = None
     if d.return_wanted and d.stay_minutes and d.appointment_time:
         back = (

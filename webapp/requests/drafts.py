@@ -4,6 +4,7 @@ the pages that ask for help and the pages that change a request."""
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from webapp.requests.forms import CoordinatorRequestForm, ResidentRideForm
 from webapp.requests.models import RequestKind, RidePurpose
@@ -17,7 +18,7 @@ def split_codes(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
 
 
-def ride_fields(form: ResidentRideForm) -> dict:
+def ride_fields(form: ResidentRideForm) -> dict[str, Any]:
     """What the resident's ride form sets on a draft (asking, and changing a ride)."""
     return dict(
         start_date=form.start_date.data,

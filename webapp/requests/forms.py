@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -212,7 +213,7 @@ class CoordinatorRequestForm(FlaskForm):
         return [(wd, *own.get(wd, common)) for wd in chosen]
 
 
-def window_data(windows: list[tuple[int, time, time]]) -> dict:
+def window_data(windows: list[tuple[int, time, time]]) -> dict[str, Any]:
     """Prefill for :meth:`CoordinatorRequestForm.weekly_windows` (its inverse): the time
     most days share (the earliest day's on a tie) for every day, and their own times for
     the others. The form holds one window per weekday: the earliest if there are more."""
@@ -223,7 +224,11 @@ def window_data(windows: list[tuple[int, time, time]]) -> dict:
         return {"weekdays": []}
     times = list(per_day.values())
     common = max(times, key=lambda t: (times.count(t), -times.index(t)))
-    data: dict = {"weekdays": sorted(per_day), "window_start": common[0], "window_end": common[1]}
+    data: dict[str, Any] = {
+        "weekdays": sorted(per_day),
+        "window_start": common[0],
+        "window_end": common[1],
+    }
     for wd, (start, end) in per_day.items():
         if (start, end) != common:
             data[f"day_{wd}_start"], data[f"day_{wd}_end"] = start, end

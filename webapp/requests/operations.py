@@ -335,7 +335,7 @@ def what_changes(req: Request, draft: Draft) -> str:
     probe = Request(organisation_id=req.organisation_id, kind=req.kind)
     _fill(probe, req.resident, draft)  # never added to the session: only compared
 
-    def values(r: Request, names: tuple[str, ...]) -> tuple:
+    def values(r: Request, names: tuple[str, ...]) -> tuple[object, ...]:
         return tuple(getattr(r, n) for n in names)
 
     def windows(r: Request) -> list[tuple[int, time, time]]:

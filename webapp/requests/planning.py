@@ -72,7 +72,7 @@ def first_start(request: Request) -> datetime | None:
     return plans[0]["starts_at"] if plans else None
 
 
-def plan(request: Request, day: date) -> list[dict]:
+def plan(request: Request, day: date) -> list[dict[str, Any]]:
     """The shift rows (as dicts) of ``request`` on local date ``day``."""
     tz = org_tz(request.organisation_id)
     key = f"{request.id}:{day.isoformat()}"

@@ -15,6 +15,7 @@ from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import settings_for
 from webapp.people.access import me
 from webapp.people.models import Person
 from webapp.permissions import (
@@ -266,7 +267,7 @@ def cancel(request_id: int) -> ResponseReturnValue:
 @bp.route("/settings", methods=["GET", "POST"])
 @coordinator_required
 def settings() -> ResponseReturnValue:
-    row = rops.settings_for(current_user.organisation_id)
+    row = settings_for(current_user.organisation_id)
     form = SettingsForm(obj=row)
     if form.validate_on_submit():
         row.min_notice_days = form.min_notice_days.data

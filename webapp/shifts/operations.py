@@ -334,7 +334,12 @@ def mark_unfilled(org_id: int, now: datetime | None = None) -> int:
 
 
 def cancel_future(
-    request_id: int, actor, reason: str, now: datetime | None = None, *, flush: bool = True
+    request_id: int,
+    actor: User | None,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    flush: bool = True,
 ) -> int:
     """Cancel every shift of a request that has not started and is not final."""
     now = now or utcnow()

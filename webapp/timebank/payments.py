@@ -13,14 +13,13 @@ from datetime import date
 from webapp.core.locks import begin_write
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank.accounts import account_for, chest, lock_accounts, policy_for
 from webapp.timebank.errors import LedgerError, LimitExceeded, _
 from webapp.timebank.models import Account, Transfer, TransferKind
 from webapp.timebank.operations import (
     MAX_SHIFT_MINUTES,
     by_key,
     check_amount,
-    lock_accounts,
     record,
     short_of,
 )
