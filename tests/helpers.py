@@ -15,6 +15,16 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def csrf_token(client: FlaskClient, page: str = "/") -> str:
+    """A valid CSRF token for ``client``'s session, taken from ``page`` (redirects
+    followed, so ``/`` works for everyone, anonymous visitors included).
+
+    For a permission test: a POST to a page the user may not open, sent with this token,
+    gets the real answer (403, 404, the login page) instead of 400 for a missing token.
+    """
+    return csrf_from(client.get(page, follow_redirects=True).get_data(as_text=True))
+
+
 def post_form(
     client: FlaskClient,
     url: str,

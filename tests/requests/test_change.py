@@ -16,7 +16,7 @@ from tests.factories import (
     make_user,
     make_volunteer,
 )
-from tests.helpers import login, messages_to, notices_to, post_form
+from tests.helpers import csrf_token, login, messages_to, notices_to, post_form
 from tests.shifts.builders import (
     HOSPITAL,
     in_days,
@@ -221,8 +221,19 @@ def test_who_may_change_a_request(client, db_session, who, status):
         assert login(client, user.email, PASSWORD).status_code == 302
     url = f"/requests/{req.id}/change"
     assert client.get(url).status_code == status
-    if status != 200:
-        assert client.post(url, data={"window_start": "15:00"}).status_code in (status, 400)
+    # A move to another day that either form (coordinator's, resident's) accepts, sent
+    # with a valid token from a page everyone may open: only the permission can refuse it.
+    data = {**_visit_form(req, **_on(in_days(6))), "part_of_day": "morning"}
+    resp = client.post(url, data={"csrf_token": csrf_token(client), **data})
+    if status == 200:
+        assert resp.status_code == 302 and resp.location != "/login"
+        old, _new = _requests_of(req.resident)
+        assert old.status == RequestStatus.CANCELLED
+    else:
+        assert resp.status_code == status
+        if who == "anonymous":
+            assert resp.location.startswith("/login")
+        assert len(_requests_of(req.resident)) == 1
         assert [s.status for s in shifts_of(req)] == [S.APPROVED]
 
 
