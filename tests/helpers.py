@@ -1,10 +1,35 @@
-"""Small helpers for driving forms through the Flask test client."""
+"""Helpers shared by tests in every folder: driving forms through the Flask test client
+(with CSRF on), the outbox, the database dialect."""
 
 from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+from flask import g, has_app_context
 from flask.testing import FlaskClient
+
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``.
+
+    Tests hold an app context open (for factories and the savepoint session), and Flask
+    reuses an active app context for requests, so ``g`` would otherwise leak between
+    requests (Flask-Login's cached user, Flask-WTF's cached CSRF token).
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -45,11 +70,6 @@ def login(client: FlaskClient, email: str, password: str):  # type: ignore[no-un
 
 def messages_to(person, kind: str | None = None) -> list:  # type: ignore[no-untyped-def]
     """The outbox rows addressed to ``person`` (not copies to a guardian), oldest first."""
-    import sqlalchemy as sa
-
-    from webapp.extensions import db
-    from webapp.notifications.models import Notification
-
     query = sa.select(Notification).where(
         Notification.person_id == person.id, ~Notification.is_guardian_copy
     )
