@@ -23,7 +23,7 @@ from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.translations_cli import compile_all
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.smtp_fixtures"]
 
 
 def _database_url(tmp_dir: str) -> str:

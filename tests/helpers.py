@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -29,6 +30,13 @@ class FreshRequestClient(FlaskClient):
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
