@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.browser import serious_violations
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
 from tests.requests.test_day_windows import TUE, _next
-from tests.shifts.test_a11y_browser import serious_violations
 from webapp.extensions import db
 from webapp.requests.models import Request
 
