@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.browser import serious_violations
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
+from tests.browser import log_in, serious_violations
+from tests.factories import make_coordinator, make_org, make_resident
 from tests.requests.test_day_windows import TUE, _next
 from webapp.extensions import db
 from webapp.requests.models import Request
@@ -25,11 +25,7 @@ def test_coordinator_books_two_days_at_different_times(page, live_server):
     db.session.commit()
     start = _next(TUE)  # the first week's visit falls on Thursday, the next on Monday
 
-    page.goto("/login")
-    page.fill("#email", "coord@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, "coord@example.org")
     page.goto("/requests/new")
     page.select_option("#resident", str(pietro.id))
     page.select_option("#kind", "visit")
