@@ -15,19 +15,22 @@ import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
 from tests.helpers import csrf_from, login, post_form
-from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
+from tests.shifts.builders import (
+    FRI,
+    MON,
+    SUN,
+    THU,
+    TUE,
+    WED,
+    make_request,
+    next_weekday,
+    shifts_of,
+    visit_draft,
+)
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz
 from webapp.requests.forms import CoordinatorChangeForm, window_data
 from webapp.requests.models import Request, RequestStatus
-
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
-
-
-def _next(weekday: int, at_least: int = 3):  # type: ignore[no-untyped-def]
-    """The first ``weekday`` at least ``at_least`` days ahead (past the booking notice)."""
-    day = in_days(at_least)
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def _hm(t: time) -> str:
@@ -130,7 +133,7 @@ def _new_visit(resident, start, **fields) -> dict:  # type: ignore[no-untyped-de
 
 def test_monday_mornings_or_thursday_afternoons(client, desk):
     org, _coord, resident = desk
-    start = _next(TUE)  # so the first week's visit is on Thursday, the next on Monday
+    start = next_weekday(TUE)  # so the first week's visit is on Thursday, the next on Monday
     data = _new_visit(
         resident,
         start,
@@ -190,7 +193,7 @@ def test_monday_mornings_or_thursday_afternoons(client, desk):
 )
 def test_what_the_form_stores(client, desk, fields, stored):
     _org, _coord, resident = desk
-    resp = post_form(client, "/requests/new", _new_visit(resident, _next(MON), **fields))
+    resp = post_form(client, "/requests/new", _new_visit(resident, next_weekday(MON), **fields))
     assert resp.status_code == 302
     (req,) = _requests_of(resident)
     assert _windows(req) == stored
@@ -272,7 +275,7 @@ def test_a_refused_new_visit_says_which_field_and_keeps_the_input(
     client, desk, fields, field_id, words
 ):
     _org, _coord, resident = desk
-    data = _new_visit(resident, _next(MON), window_start="10:00", window_end="12:00")
+    data = _new_visit(resident, next_weekday(MON), window_start="10:00", window_end="12:00")
     data.update(fields)
     resp = post_form(client, "/requests/new", data)
     html = resp.get_data(as_text=True)
@@ -301,7 +304,7 @@ def test_in_italian_the_day_is_named_in_italian(client, desk):
     _org, _coord, resident = desk
     html = client.get("/requests/new").get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": "/"})
-    data = _new_visit(resident, _next(MON), weekdays=[MON, THU], window_start="10:00",
+    data = _new_visit(resident, next_weekday(MON), weekdays=[MON, THU], window_start="10:00",
                       window_end="12:00", day_3_start="15:00", day_3_end="14:00")  # fmt: skip
     html = post_form(client, "/requests/new", data).get_data(as_text=True)
     assert '<label for="day_3_start">Giovedì dalle</label>' in html
@@ -313,7 +316,7 @@ def test_in_italian_the_day_is_named_in_italian(client, desk):
 
 def _mixed_visit(org, coord, resident):  # type: ignore[no-untyped-def]
     """Weekly from a Tuesday: Monday 10:00-12:00 or Thursday 15:00-17:00."""
-    start = _next(TUE)
+    start = next_weekday(TUE)
     draft = visit_draft(
         start,
         windows=[(MON, time(10), time(12)), (THU, time(15), time(17))],

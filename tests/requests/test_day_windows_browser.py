@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.browser import log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident
-from tests.requests.test_day_windows import TUE, _next
+from tests.shifts.builders import TUE, next_weekday
 from webapp.extensions import db
 from webapp.requests.models import Request
 
@@ -23,7 +23,7 @@ def test_coordinator_books_two_days_at_different_times(page, live_server):
     make_coordinator(org, email="coord@example.org")
     pietro = make_resident(org, first_name="Pietro", last_name="Verdi")
     db.session.commit()
-    start = _next(TUE)  # the first week's visit falls on Thursday, the next on Monday
+    start = next_weekday(TUE)  # the first week's visit falls on Thursday, the next on Monday
 
     log_in(page, "coord@example.org")
     page.goto("/requests/new")

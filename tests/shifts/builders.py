@@ -32,6 +32,15 @@ def in_days(n: int) -> date:
     return date.today() + timedelta(days=n)
 
 
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)  # date.weekday() numbers
+
+
+def next_weekday(weekday: int, at_least: int = 3) -> date:
+    """The first ``weekday`` at least ``at_least`` days ahead (past the booking notice)."""
+    day = in_days(at_least)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
 def visit_draft(day: date | None = None, **kw) -> Draft:  # type: ignore[no-untyped-def]
     day = day or in_days(5)
     base = dict(
