@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser import context_page, log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
-from tests.people.conftest import HOME, OTHER_HOME, add_address
+from tests.people.helpers import HOME, OTHER_HOME, add_address
 from webapp.extensions import db
 from webapp.people.models import Person, VolunteerStatus
 
