@@ -43,7 +43,9 @@ def empty_database_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-de
     if not base.startswith("postgresql"):
         yield f"sqlite:///{tmp_path}/migrations.db"
         return
-    name = "ponte_migration_check"
+    # Named after the test database, so that suites run at once against one server (each
+    # with its own test database) do not drop each other's copy.
+    name = f"{sa.make_url(base).database}_migration_check"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
