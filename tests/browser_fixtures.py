@@ -11,6 +11,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.browser import context_page
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -53,11 +55,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A fresh phone-sized browser context per test (volunteers mostly use phones)."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="en-GB", base_url=live_server
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = context_page(browser, live_server, phone=True)
     try:
         yield page
     finally:
@@ -67,11 +65,7 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
 @pytest.fixture
 def desk_page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """A desktop-sized context: coordinators work at a desk, often on the phone."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB", base_url=live_server
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = context_page(browser, live_server, phone=False)
     try:
         yield page
     finally:

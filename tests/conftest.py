@@ -13,16 +13,17 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
+from flask import Flask
 from flask.globals import app_ctx
 from flask.testing import FlaskClient
 
+from tests.helpers import FreshRequestClient, is_postgres
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.translations_cli import compile_all
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.smtp_fixtures"]
 
 
 def _database_url(tmp_dir: str) -> str:
@@ -112,28 +113,10 @@ def committed_db(app: Flask) -> Iterator[None]:
             empty_all_tables()
 
 
-class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty ``g``.
-
-    Tests hold an app context open (for factories and the savepoint session), and Flask
-    reuses an active app context for requests, so ``g`` would otherwise leak between
-    requests (Flask-Login's cached user, Flask-WTF's cached CSRF token).
-    """
-
-    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if has_app_context():
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def client(app: Flask, db_session: sa.orm.Session) -> FlaskClient:
     app.test_client_class = FreshRequestClient
     return app.test_client()
-
-
-def is_postgres() -> bool:
-    return db.engine.dialect.name == "postgresql"
 
 
 @pytest.fixture

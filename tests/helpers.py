@@ -1,10 +1,43 @@
-"""Small helpers for driving forms through the Flask test client."""
+"""Helpers shared by tests in every folder: driving forms through the Flask test client
+(with CSRF on), the outbox, the database dialect."""
 
 from __future__ import annotations
 
 import re
+import socket
 
+import sqlalchemy as sa
+from flask import g, has_app_context
 from flask.testing import FlaskClient
+
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty ``g``.
+
+    Tests hold an app context open (for factories and the savepoint session), and Flask
+    reuses an active app context for requests, so ``g`` would otherwise leak between
+    requests (Flask-Login's cached user, Flask-WTF's cached CSRF token).
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -13,6 +46,16 @@ def csrf_from(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, page: str = "/") -> str:
+    """A valid CSRF token for ``client``'s session, taken from ``page`` (redirects
+    followed, so ``/`` works for everyone, anonymous visitors included).
+
+    For a permission test: a POST to a page the user may not open, sent with this token,
+    gets the real answer (403, 404, the login page) instead of 400 for a missing token.
+    """
+    return csrf_from(client.get(page, follow_redirects=True).get_data(as_text=True))
 
 
 def post_form(
@@ -35,11 +78,6 @@ def login(client: FlaskClient, email: str, password: str):  # type: ignore[no-un
 
 def messages_to(person, kind: str | None = None) -> list:  # type: ignore[no-untyped-def]
     """The outbox rows addressed to ``person`` (not copies to a guardian), oldest first."""
-    import sqlalchemy as sa
-
-    from webapp.extensions import db
-    from webapp.notifications.models import Notification
-
     query = sa.select(Notification).where(
         Notification.person_id == person.id, ~Notification.is_guardian_copy
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +18,10 @@ from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.timebank.ddl import _TRIGGER_NAMES
+
+VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+# alembic.ini's file_template: %(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(slug)s_%(rev)s
+FILE_NAME = re.compile(r"\d{8}_\d{4}_[a-z0-9_]+_(?P<rev>[0-9a-z]+)\.py")
 
 
 def _ledger_triggers() -> list[str]:
@@ -36,7 +43,9 @@ def empty_database_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-de
     if not base.startswith("postgresql"):
         yield f"sqlite:///{tmp_path}/migrations.db"
         return
-    name = "ponte_migration_check"
+    # Named after the test database, so that suites run at once against one server (each
+    # with its own test database) do not drop each other's copy.
+    name = f"{sa.make_url(base).database}_migration_check"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -65,3 +74,46 @@ def test_upgrade_from_empty_matches_models(empty_database_url: str) -> None:
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() in ([], ["alembic_version"])
         db.engine.dispose()
+
+
+def _revision_ids(path: Path) -> tuple[str, str | None]:
+    """``revision`` and ``down_revision`` of a migration file, read without importing it."""
+    found = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                found[target.id] = ast.literal_eval(node.value)
+    assert set(found) == {"revision", "down_revision"}, f"{path.name}: {found}"
+    down = found["down_revision"]
+    assert down is None or isinstance(down, str), f"{path.name} merges {down}: keep one line"
+    return found["revision"], down
+
+
+def test_migration_files_sort_in_history_order() -> None:
+    """``ls migrations/versions`` lists the migrations in the order they apply: a reviewer
+    reads the history top to bottom, and a new file (dated now) lands at the end."""
+    names = sorted(p.name for p in VERSIONS.glob("*.py"))
+    ids = {name: _revision_ids(VERSIONS / name) for name in names}
+    for name, (revision, _down) in ids.items():
+        match = FILE_NAME.fullmatch(name)
+        assert match, f"{name} is not YYYYMMDD_HHMM_slug_rev.py"
+        assert match["rev"] == revision, f"{name} holds revision {revision}"
+
+    children: dict[str | None, list[str]] = {}
+    for name, (_revision, down) in ids.items():
+        children.setdefault(down, []).append(name)
+    forks = {down: kids for down, kids in children.items() if len(kids) > 1}
+    assert forks == {}, f"more than one migration follows the same one: {forks}"
+    revisions = {revision for revision, _down in ids.values()}
+    assert len(revisions) == len(names), "two files hold the same revision"
+    heads = revisions - {down for _revision, down in ids.values()}
+    assert len(heads) == 1, f"heads: {sorted(heads)}"
+
+    chain, current = [], None  # from the base (down_revision None) up to the head
+    while current in children:
+        (name,) = children[current]
+        chain.append(name)
+        current = ids[name][0]
+    assert current in heads
+    assert chain == names, "the file names do not sort in the order the migrations apply"

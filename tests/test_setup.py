@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import post_form
+from tests.helpers import free_port, post_form
 from webapp import create_app
 from webapp.auth.models import LoginThrottle, Role, User
 from webapp.config import TestConfig
@@ -111,12 +111,6 @@ def test_a_bad_proxy_fix_value_is_a_clear_start_up_error(monkeypatch):
     assert _env_int("PONTE_PROXY_FIX", 0) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_the_development_server_serves_the_login_page(tmp_path):
     env = {
@@ -128,7 +122,7 @@ def test_the_development_server_serves_the_login_page(tmp_path):
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for args in (["db", "upgrade"], ["demo", "load", "--if-empty"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "webapp.devserver", "--port", str(port)],
         cwd=ROOT,

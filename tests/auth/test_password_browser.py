@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import serious_violations
 from tests.factories import PASSWORD, make_org, make_user, make_volunteer
-from tests.people.test_browser import serious_violations
 from webapp.extensions import db
 from webapp.notifications.sender import send_due
 

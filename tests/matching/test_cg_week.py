@@ -14,8 +14,9 @@ from matching.bounds.cg_week import combine, price_table, week_step
 from matching.visits.baseline import first_come
 from matching.visits.check import check_solution
 from matching.visits.solve import solve_visits
-from tests.matching.test_cg_bound import bounds, brute_force, crowded, random_piece
-from tests.matching.test_properties import problems
+from tests.matching.bound_helpers import bounds, brute_force, random_piece
+from tests.matching.builders import H, problem, visit, vol
+from tests.matching.strategies import crowded, problems
 
 
 def enumerate_piece(piece: Piece, weight: np.ndarray) -> dict[int, float]:
@@ -108,8 +109,6 @@ def test_week_bound_is_above_every_checked_plan(p):
 def test_weekly_minutes_are_kept_whole():
     # 90 minutes a week, a one-hour visit in each of two slots: the CG master may serve
     # one and a half of them (3), a week holds only one (2).
-    from tests.matching.conftest import H, problem, visit, vol
-
     p = problem(
         [vol("anna", available=((9 * H, 12 * H), (33 * H, 36 * H)), max_minutes=90)],
         [

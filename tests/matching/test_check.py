@@ -8,7 +8,7 @@ import pytest
 
 from matching.visits.check import check_solution
 from matching.visits.model import Assignment, Objective, Unserved, VisitSolution
-from tests.matching.conftest import H, problem, visit, vol
+from tests.matching.builders import H, problem, visit, vol
 
 P = problem(
     [

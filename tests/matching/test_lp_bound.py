@@ -8,8 +8,8 @@ from matching.common.geo import Geo
 from matching.visits.lp_bound import dff, lp_bound
 from matching.visits.prune import prune
 from matching.visits.solve import solve_visits
-from tests.matching.conftest import H, problem, visit, vol
-from tests.matching.test_properties import problems
+from tests.matching.builders import H, problem, visit, vol
+from tests.matching.strategies import problems
 
 
 def bound_of(p) -> int | None:

@@ -19,8 +19,8 @@ from matching.visits.scenario_io import parse_scenario
 from matching.visits.search import fast_search, ruin_recreate
 from matching.visits.search.routes import Week
 from matching.visits.solution import assemble
-from tests.matching.conftest import H, problem, visit, vol
-from tests.matching.test_properties import problems
+from tests.matching.builders import H, problem, visit, vol
+from tests.matching.strategies import problems
 
 ENGINES = pytest.mark.parametrize("engine", ["python", "compiled"])
 

@@ -12,7 +12,7 @@ from matching.common.geo import Geo, matrix_distance
 from matching.visits.prune import prune
 from matching.visits.scenario_io import parse_scenario
 from matching.visits.search import fast_search, kernel
-from tests.matching.conftest import problem, visit, vol
+from tests.matching.builders import problem, visit, vol
 
 
 def _static_for(points, speed=30.0):

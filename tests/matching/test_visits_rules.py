@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.matching.conftest import H, problem, reasons, served, visit, vol
+from tests.matching.builders import H, problem, reasons, served, visit, vol
 
 
 def test_language_mismatch_leaves_visit_unserved_with_reason(solve):

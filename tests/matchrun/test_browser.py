@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD
+from tests.browser import log_in
 from tests.matchrun.scenario import small_org
 from webapp.extensions import db
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
@@ -21,11 +21,7 @@ def test_coordinator_proposes_and_approves(app, desk_page):
         ada_id = o.visits["ada"].id
         db.session.commit()
     page = desk_page
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)  # the role's home, whichever it is
+    log_in(page, email)
     page.goto("/match/")
     page.get_by_role("link", name="Match").wait_for()
     page.fill("#date_from", monday.isoformat())

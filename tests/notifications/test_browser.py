@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
+from tests.browser import log_in, serious_violations
+from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
 from webapp.extensions import db
 from webapp.notifications.operations import enqueue
 
@@ -15,40 +16,24 @@ pytestmark = pytest.mark.browser
 CTX = {"items": [], "days": 30}
 
 
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main [type=submit]")
-
-
-def _no_serious_axe_violations(page) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"]
-               if v.get("impact") in ("serious", "critical")]
-    assert serious == [], [v["id"] for v in serious]
-
-
 def test_volunteer_reads_messages_and_chooses_a_channel_on_a_phone(page):
     org = make_org()
     vol = make_volunteer(org, email="vol@example.org")
     enqueue(vol, "credentials_lapsing", CTX)
     db.session.commit()
-    _login(page, vol.user.email)
+    log_in(page, vol.user.email)
     bell = page.locator("li.bell a")
     assert bell.get_attribute("aria-label") == "Messages: 1 unread"
     bell.click()
     assert page.locator("h2", has_text="Volunteer checks that run out soon").is_visible()
-    _no_serious_axe_violations(page)
+    assert serious_violations(page) == []
     page.click("text=Mark all as read")
     assert page.locator(".bell-count").count() == 0
     page.click("text=Choose how we reach you")
     page.check("input[value=sms]")
     page.click("button:has-text('Save')")
     assert page.locator(".flash", has_text="We will reach you this way").is_visible()
-    _no_serious_axe_violations(page)
+    assert serious_violations(page) == []
 
 
 def test_coordinator_sees_whom_to_phone_and_failed_messages(desk_page):
@@ -58,11 +43,11 @@ def test_coordinator_sees_whom_to_phone_and_failed_messages(desk_page):
     res = make_resident(org, email=None, first_name="Ida", last_name="Verdi")
     enqueue(res, "credentials_lapsing", CTX, event_at=datetime.now(UTC) + timedelta(hours=20))
     db.session.commit()
-    _login(page, coord.email)
+    log_in(page, coord.email)
     page.click("nav >> text=To phone today")
     assert page.locator("h2", has_text="Ida Verdi").is_visible()
-    _no_serious_axe_violations(page)
+    assert serious_violations(page) == []
     page.click("button:has-text('Told by phone')")
     assert page.locator("text=Nobody to call for this day.").is_visible()
     page.click("nav >> text=Messages not sent")
-    _no_serious_axe_violations(page)
+    assert serious_violations(page) == []

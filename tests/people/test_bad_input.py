@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.factories import make_coordinator, make_user
-from tests.helpers import post_form
-from tests.people.conftest import HOME, arranged, people_count, resident_phone_data, volunteer_data
+from tests.factories import PASSWORD, make_coordinator, make_user
+from tests.helpers import login, post_form
+from tests.people.helpers import (
+    HOME,
+    arranged,
+    error_for,
+    people_count,
+    resident_phone_data,
+    volunteer_data,
+)
 from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.places.models import GeocodeCache
-
-
-def error_for(html: str, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">([^<]*)</p>', html)
-    assert match, f"no error shown next to {field_id}"
-    return match.group(1)
-
 
 CASES = [
     ({"first_name": ""}, "first_name", "This field is required."),
@@ -130,9 +128,6 @@ def test_neighbour_must_give_or_ask(client, org):
     ],
 )
 def test_register_resident_bad_input(client, org, change, field, message):
-    from tests.factories import PASSWORD
-    from tests.helpers import login
-
     coordinator = make_coordinator(org)
     login(client, coordinator.email, PASSWORD)
     data = resident_phone_data(**change)

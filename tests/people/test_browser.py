@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
-from tests.people.conftest import HOME, OTHER_HOME, add_address
+from tests.browser import context_page, log_in, serious_violations
+from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.people.helpers import HOME, OTHER_HOME, add_address
 from webapp.extensions import db
 from webapp.people.models import Person, VolunteerStatus
 
@@ -24,15 +25,6 @@ def seed():  # type: ignore[no-untyped-def]
     coordinator = make_coordinator(org, email="coord@example.org")
     db.session.commit()
     return org, coordinator
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_volunteer_signs_up_on_a_phone_and_waits(page):
@@ -152,17 +144,6 @@ def test_coordinator_registers_a_resident_with_the_keyboard_only(desk_page):
     assert person.location_source == "gazetteer"
 
 
-def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_main_pages_have_no_serious_accessibility_violations(page, browser, live_server):
     org, _ = seed()
     volunteer = make_volunteer(org, status=VolunteerStatus.PENDING, first_name="Piero")
@@ -177,8 +158,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page, browser, live
     page.goto(f"/join/{org.slug}/volunteer")
     page.get_by_role("button", name="Sign up").click()
     found["volunteer sign-up with errors"] = serious_violations(page)
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server)
-    coordinator_page = desk.new_page()
+    desk, coordinator_page = context_page(browser, live_server, phone=False)
     log_in(coordinator_page, "coord@example.org")
     for url in (
         "/coordinator",

@@ -12,8 +12,8 @@ from tests.factories import (
     make_user,
     make_volunteer,
 )
-from tests.helpers import login, post_form
-from tests.people.conftest import arranged
+from tests.helpers import csrf_from, login, post_form
+from tests.people.helpers import arranged
 from webapp.auth.models import Role
 from webapp.people.models import VolunteerStatus
 
@@ -104,8 +104,6 @@ def test_lists_show_only_own_organisation(client, world):
 
 
 def test_every_page_renders_in_italian(client, world):
-    from tests.helpers import csrf_from
-
     def italian() -> None:
         html = client.get("/", follow_redirects=True).get_data(as_text=True)
         client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it"})

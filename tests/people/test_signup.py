@@ -4,9 +4,9 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_volunteer
-from tests.helpers import login, post_form
-from tests.people.conftest import HOME, OTHER_HOME, people_count, volunteer_data
+from tests.factories import PASSWORD, make_org, make_resident, make_user, make_volunteer
+from tests.helpers import csrf_from, login, post_form
+from tests.people.helpers import HOME, OTHER_HOME, people_count, volunteer_data
 from webapp.auth.models import Role, User
 from webapp.extensions import db
 from webapp.people.eligibility import can_serve
@@ -130,8 +130,6 @@ def test_resident_with_email_can_log_in(client, org):
 
 
 def test_choose_organisation_then_sign_up(client, org):
-    from tests.factories import make_org
-
     make_org("Comune di Venafro")
     html = client.get("/join/volunteer").get_data(as_text=True)
     assert "Comune di Isernia" in html and "Comune di Venafro" in html
@@ -165,8 +163,6 @@ def test_member_edit_keeps_a_hand_placed_pin_when_address_is_unchanged(client, o
 
 
 def test_resident_member_edits_needs(client, org):
-    from tests.factories import make_resident, make_user
-
     resident = make_resident(org)
     user = make_user(org, person=resident)
     login(client, user.email, PASSWORD)
@@ -188,8 +184,6 @@ def test_resident_member_edits_needs(client, org):
 
 
 def test_sign_up_page_in_italian(client, org):
-    from tests.helpers import csrf_from
-
     html = client.get("/").get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it"})
     html = client.get(f"/join/{org.slug}/volunteer").get_data(as_text=True)

@@ -6,8 +6,7 @@ import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_volunteer
 from tests.helpers import login, post_form
-from tests.people.conftest import arranged, resident_phone_data
-from tests.people.test_bad_input import error_for
+from tests.people.helpers import arranged, error_for, resident_phone_data
 from webapp.auth.models import LoginSession
 from webapp.extensions import db
 from webapp.people.eligibility import can_serve

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.factories import (
     PASSWORD,
@@ -16,17 +15,18 @@ from tests.factories import (
     make_user,
     make_volunteer,
 )
-from tests.helpers import login, messages_to, notices_to, post_form
+from tests.helpers import csrf_token, login, messages_to, notices_to, post_form
 from tests.shifts.builders import (
     HOSPITAL,
     in_days,
     make_request,
+    requests_of,
     ride_draft,
     shifts_of,
     visit_draft,
 )
 from webapp.extensions import db
-from webapp.requests.models import Request, RequestStatus
+from webapp.requests.models import RequestStatus
 from webapp.shifts import operations as ops
 from webapp.shifts.models import ShiftStatus
 
@@ -65,14 +65,6 @@ def _on(day) -> dict:  # type: ignore[no-untyped-def]
 def _value(html: str, name: str) -> str | None:
     match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)
     return match.group(1) if match else None
-
-
-def _requests_of(resident) -> list[Request]:  # type: ignore[no-untyped-def]
-    return list(
-        db.session.scalars(
-            sa.select(Request).where(Request.resident_id == resident.id).order_by(Request.id)
-        )
-    )
 
 
 def _login_coordinator(client, coord) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +107,7 @@ def test_a_new_time_makes_a_new_request_and_tells_the_volunteer(client, db_sessi
     url = f"/requests/{req.id}/change"
     resp = post_form(client, url, _visit_form(req, window_start="15:00", window_end="17:00"))
     assert resp.status_code == 302
-    old, new = _requests_of(req.resident)
+    old, new = requests_of(req.resident)
     assert resp.location == f"/requests/{new.id}"
     assert old.status == RequestStatus.CANCELLED and old.cancel_reason == "request changed"
     assert all(s.status == S.CANCELLED for s in old_shifts)
@@ -139,7 +131,7 @@ def test_the_preferred_volunteer_stays(client, db_session):
     db.session.commit()
     _login_coordinator(client, coord)
     post_form(client, f"/requests/{req.id}/change", _visit_form(req, window_start="09:00"))
-    assert _requests_of(req.resident)[-1].preferred_volunteer_id == vol.id
+    assert requests_of(req.resident)[-1].preferred_volunteer_id == vol.id
 
 
 @pytest.mark.parametrize(
@@ -165,7 +157,7 @@ def test_a_refused_change_keeps_the_input_and_the_old_shifts(client, db_session,
     assert words in html and "Please correct the fields marked below." in html
     assert "Bring the photo album" in html  # nothing the coordinator typed is lost
     db.session.expire_all()
-    assert len(_requests_of(req.resident)) == 1
+    assert len(requests_of(req.resident)) == 1
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
     assert not notices_to(vol)
 
@@ -176,7 +168,7 @@ def test_an_unchanged_form_cancels_nothing(client, db_session):
     _login_coordinator(client, coord)
     resp = post_form(client, f"/requests/{req.id}/change", _visit_form(req), follow_redirects=True)
     assert "Nothing changed, so the shifts stay as they were." in resp.get_data(as_text=True)
-    assert len(_requests_of(req.resident)) == 1
+    assert len(requests_of(req.resident)) == 1
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
     assert not notices_to(vol)
 
@@ -188,7 +180,7 @@ def test_only_new_notes_keep_the_shifts(client, db_session):
     data = _visit_form(req, notes="The gate code is 1234")
     resp = post_form(client, f"/requests/{req.id}/change", data, follow_redirects=True)
     assert "The day and time stay" in resp.get_data(as_text=True)
-    assert len(_requests_of(req.resident)) == 1 and req.notes == "The gate code is 1234"
+    assert len(requests_of(req.resident)) == 1 and req.notes == "The gate code is 1234"
     assert [s.status for s in shifts_of(req)] == [S.APPROVED]
     assert [m.kind for m in notices_to(vol)] == ["shift_changed"]
 
@@ -221,8 +213,19 @@ def test_who_may_change_a_request(client, db_session, who, status):
         assert login(client, user.email, PASSWORD).status_code == 302
     url = f"/requests/{req.id}/change"
     assert client.get(url).status_code == status
-    if status != 200:
-        assert client.post(url, data={"window_start": "15:00"}).status_code in (status, 400)
+    # A move to another day that either form (coordinator's, resident's) accepts, sent
+    # with a valid token from a page everyone may open: only the permission can refuse it.
+    data = {**_visit_form(req, **_on(in_days(6))), "part_of_day": "morning"}
+    resp = client.post(url, data={"csrf_token": csrf_token(client), **data})
+    if status == 200:
+        assert resp.status_code == 302 and resp.location != "/login"
+        old, _new = requests_of(req.resident)
+        assert old.status == RequestStatus.CANCELLED
+    else:
+        assert resp.status_code == status
+        if who == "anonymous":
+            assert resp.location.startswith("/login")
+        assert len(requests_of(req.resident)) == 1
         assert [s.status for s in shifts_of(req)] == [S.APPROVED]
 
 
@@ -247,7 +250,7 @@ def test_a_cancelled_or_finished_request_cannot_be_changed(client, db_session, s
     resp = post_form(
         client, url, _visit_form(req, window_start="15:00"), page=f"/requests/{req.id}"
     )
-    assert resp.status_code == 302 and len(_requests_of(req.resident)) == 1
+    assert resp.status_code == 302 and len(requests_of(req.resident)) == 1
 
 
 def test_the_resident_moves_her_ride_from_my_visits_and_rides(client, db_session):
@@ -274,7 +277,7 @@ def test_the_resident_moves_her_ride_from_my_visits_and_rides(client, db_session
     data["return_time"] = "10:30"
     resp = post_form(client, url, data, follow_redirects=True)
     assert "any volunteer who was coming has been told" in resp.get_data(as_text=True)
-    old, new = _requests_of(resident)
+    old, new = requests_of(resident)
     assert old.status == RequestStatus.CANCELLED and new.start_date == day
     assert new.stay_minutes == 60 and new.passengers == 1
     out, back = shifts_of(new)

@@ -7,7 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
+from tests.browser import log_in
+from tests.factories import make_coordinator, make_org, make_volunteer
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.requests.models import Request, RequestStatus
@@ -26,11 +27,7 @@ def test_coordinator_changes_the_time_of_a_visit(desk_page, live_server):
     old_id = req.id
 
     page = desk_page
-    page.goto("/login")
-    page.fill("#email", "coord@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, "coord@example.org")
     page.goto(f"/requests/{old_id}")
     page.get_by_role("link", name="Change date, time or place").click()
     assert page.input_value("#window_start") == "10:00"  # prefilled

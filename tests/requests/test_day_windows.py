@@ -11,23 +11,26 @@ from datetime import time, timedelta
 from html.parser import HTMLParser
 
 import pytest
-import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
 from tests.helpers import csrf_from, login, post_form
-from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
+from tests.shifts.builders import (
+    FRI,
+    MON,
+    SUN,
+    THU,
+    TUE,
+    WED,
+    make_request,
+    next_weekday,
+    requests_of,
+    shifts_of,
+    visit_draft,
+)
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz
 from webapp.requests.forms import CoordinatorChangeForm, window_data
 from webapp.requests.models import Request, RequestStatus
-
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
-
-
-def _next(weekday: int, at_least: int = 3):  # type: ignore[no-untyped-def]
-    """The first ``weekday`` at least ``at_least`` days ahead (past the booking notice)."""
-    day = in_days(at_least)
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def _hm(t: time) -> str:
@@ -36,14 +39,6 @@ def _hm(t: time) -> str:
 
 def _windows(req: Request) -> list[tuple[int, str, str]]:
     return [(w.weekday, _hm(w.start), _hm(w.end)) for w in req.windows]
-
-
-def _requests_of(resident) -> list[Request]:  # type: ignore[no-untyped-def]
-    return list(
-        db.session.scalars(
-            sa.select(Request).where(Request.resident_id == resident.id).order_by(Request.id)
-        )
-    )
 
 
 def _error(html: str, field_id: str) -> str | None:
@@ -130,7 +125,7 @@ def _new_visit(resident, start, **fields) -> dict:  # type: ignore[no-untyped-de
 
 def test_monday_mornings_or_thursday_afternoons(client, desk):
     org, _coord, resident = desk
-    start = _next(TUE)  # so the first week's visit is on Thursday, the next on Monday
+    start = next_weekday(TUE)  # so the first week's visit is on Thursday, the next on Monday
     data = _new_visit(
         resident,
         start,
@@ -144,7 +139,7 @@ def test_monday_mornings_or_thursday_afternoons(client, desk):
     )
     resp = post_form(client, "/requests/new", data)
     assert resp.status_code == 302
-    (req,) = _requests_of(resident)
+    (req,) = requests_of(resident)
     assert _windows(req) == [(MON, "10:00", "12:00"), (THU, "15:00", "17:00")]
     tz = org_tz(org.id)
     local = [s.starts_at.astimezone(tz) for s in shifts_of(req)]
@@ -190,9 +185,9 @@ def test_monday_mornings_or_thursday_afternoons(client, desk):
 )
 def test_what_the_form_stores(client, desk, fields, stored):
     _org, _coord, resident = desk
-    resp = post_form(client, "/requests/new", _new_visit(resident, _next(MON), **fields))
+    resp = post_form(client, "/requests/new", _new_visit(resident, next_weekday(MON), **fields))
     assert resp.status_code == 302
-    (req,) = _requests_of(resident)
+    (req,) = requests_of(resident)
     assert _windows(req) == stored
 
 
@@ -272,7 +267,7 @@ def test_a_refused_new_visit_says_which_field_and_keeps_the_input(
     client, desk, fields, field_id, words
 ):
     _org, _coord, resident = desk
-    data = _new_visit(resident, _next(MON), window_start="10:00", window_end="12:00")
+    data = _new_visit(resident, next_weekday(MON), window_start="10:00", window_end="12:00")
     data.update(fields)
     resp = post_form(client, "/requests/new", data)
     html = resp.get_data(as_text=True)
@@ -285,7 +280,7 @@ def test_a_refused_new_visit_says_which_field_and_keeps_the_input(
         if name.startswith(("day_", "window_")):
             assert _value(html, name) == value, name
     assert '<details class="day-times" open>' in html
-    assert _requests_of(resident) == []
+    assert requests_of(resident) == []
 
 
 def test_the_usual_form_keeps_the_per_day_times_closed(client, desk):
@@ -301,7 +296,7 @@ def test_in_italian_the_day_is_named_in_italian(client, desk):
     _org, _coord, resident = desk
     html = client.get("/requests/new").get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": "/"})
-    data = _new_visit(resident, _next(MON), weekdays=[MON, THU], window_start="10:00",
+    data = _new_visit(resident, next_weekday(MON), weekdays=[MON, THU], window_start="10:00",
                       window_end="12:00", day_3_start="15:00", day_3_end="14:00")  # fmt: skip
     html = post_form(client, "/requests/new", data).get_data(as_text=True)
     assert '<label for="day_3_start">Giovedì dalle</label>' in html
@@ -313,7 +308,7 @@ def test_in_italian_the_day_is_named_in_italian(client, desk):
 
 def _mixed_visit(org, coord, resident):  # type: ignore[no-untyped-def]
     """Weekly from a Tuesday: Monday 10:00-12:00 or Thursday 15:00-17:00."""
-    start = _next(TUE)
+    start = next_weekday(TUE)
     draft = visit_draft(
         start,
         windows=[(MON, time(10), time(12)), (THU, time(15), time(17))],
@@ -347,7 +342,7 @@ def test_saving_the_change_form_as_it_is_keeps_both_times(client, desk):
     resp = client.post(url, data=sent, follow_redirects=True)
     assert "Nothing changed, so the shifts stay as they were." in resp.get_data(as_text=True)
     db.session.expire_all()
-    assert _requests_of(resident) == [req] and req.status == RequestStatus.ACTIVE
+    assert requests_of(resident) == [req] and req.status == RequestStatus.ACTIVE
     assert _windows(req) == [(MON, "10:00", "12:00"), (THU, "15:00", "17:00")]
     assert [s.id for s in shifts_of(req)] == shifts
 
@@ -385,7 +380,7 @@ def test_changing_one_days_time(client, desk, changes, stored):
     sent.update({k: v if isinstance(v, list) else [v] for k, v in changes.items()})
     resp = client.post(url, data=sent)
     assert resp.status_code == 302
-    old, new = _requests_of(resident)
+    old, new = requests_of(resident)
     assert old.status == RequestStatus.CANCELLED
     assert _windows(new) == stored and new.notes == "Ring twice"
 
@@ -421,7 +416,7 @@ def test_a_refused_change_keeps_the_days_times_and_the_shifts(  # type: ignore[n
     assert (_value(html, "day_3_start"), _value(html, "day_3_end")) == thursday
     assert "Bring the photo album" in html
     db.session.expire_all()
-    assert _requests_of(resident) == [req] and req.status == RequestStatus.ACTIVE
+    assert requests_of(resident) == [req] and req.status == RequestStatus.ACTIVE
     assert all(s.status.value == "open" for s in shifts_of(req))
 
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident
-from tests.requests.test_day_windows import TUE, _next
-from tests.shifts.test_a11y_browser import serious_violations
+from tests.browser import log_in, serious_violations
+from tests.factories import make_coordinator, make_org, make_resident
+from tests.shifts.builders import TUE, next_weekday
 from webapp.extensions import db
 from webapp.requests.models import Request
 
@@ -23,13 +23,9 @@ def test_coordinator_books_two_days_at_different_times(page, live_server):
     make_coordinator(org, email="coord@example.org")
     pietro = make_resident(org, first_name="Pietro", last_name="Verdi")
     db.session.commit()
-    start = _next(TUE)  # the first week's visit falls on Thursday, the next on Monday
+    start = next_weekday(TUE)  # the first week's visit falls on Thursday, the next on Monday
 
-    page.goto("/login")
-    page.fill("#email", "coord@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, "coord@example.org")
     page.goto("/requests/new")
     page.select_option("#resident", str(pietro.id))
     page.select_option("#kind", "visit")

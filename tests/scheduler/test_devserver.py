@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notifications.conftest import free_port
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import sqlalchemy as sa
+
 from tests.factories import make_coordinator, make_resident
 from webapp.extensions import db
 from webapp.places.geocoding import normalise
 from webapp.places.models import GazetteerEntry
-from webapp.requests.models import RequestKind, RidePurpose
+from webapp.requests.models import Request, RequestKind, RidePurpose
 from webapp.requests.operations import Draft, create_request
+from webapp.shifts.models import Shift
 
 HOSPITAL = ("Via Santo Spirito 1, Isernia", 41.5990, 14.2290)
 
@@ -30,6 +33,15 @@ def add_place(org, address: str, lat: float, lon: float, hood: str = "Ospedale")
 
 def in_days(n: int) -> date:
     return date.today() + timedelta(days=n)
+
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)  # date.weekday() numbers
+
+
+def next_weekday(weekday: int, at_least: int = 3) -> date:
+    """The first ``weekday`` at least ``at_least`` days ahead (past the booking notice)."""
+    day = in_days(at_least)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def visit_draft(day: date | None = None, **kw) -> Draft:  # type: ignore[no-untyped-def]
@@ -70,7 +82,14 @@ def make_request(org, draft: Draft, resident=None, actor=None):  # type: ignore[
     return create_request(resident, draft, actor)
 
 
-def shifts_of(req):  # type: ignore[no-untyped-def]
-    from webapp.shifts.models import Shift
+def requests_of(resident) -> list[Request]:  # type: ignore[no-untyped-def]
+    """Every request for ``resident``, oldest first (a change adds a new one)."""
+    return list(
+        db.session.scalars(
+            sa.select(Request).where(Request.resident_id == resident.id).order_by(Request.id)
+        )
+    )
 
+
+def shifts_of(req):  # type: ignore[no-untyped-def]
     return db.session.query(Shift).filter_by(request_id=req.id).order_by(Shift.starts_at).all()

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import context_page, log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident, make_user, make_volunteer
 from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
-from tests.shifts.test_journey_browser import _context_page, _login
 from webapp.extensions import db
 from webapp.shifts import operations as ops
 
 pytestmark = pytest.mark.browser
-
-
-def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_shift_pages_have_no_serious_accessibility_violations(browser, live_server):
@@ -53,9 +42,9 @@ def test_shift_pages_have_no_serious_accessibility_violations(browser, live_serv
         ],
     }
     for email, urls in pages.items():
-        ctx, page = _context_page(browser, live_server, phone=email != "coord@example.org")
+        ctx, page = context_page(browser, live_server, phone=email != "coord@example.org")
         try:
-            _login(page, email)
+            log_in(page, email)
             for url in urls:
                 page.goto(url)
                 found[url] = serious_violations(page)

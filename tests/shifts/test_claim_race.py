@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
-from tests.helpers import csrf_from, login
+from tests.helpers import FreshRequestClient, csrf_from, is_postgres, login
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.shifts.models import Assignment
@@ -20,8 +20,6 @@ pytestmark = pytest.mark.postgres
 
 def _race(app, users, urls):  # type: ignore[no-untyped-def]
     """Log each user in on its own client, then POST every claim at the same moment."""
-    from tests.conftest import FreshRequestClient
-
     app.test_client_class = FreshRequestClient
     clients = []
     for user_email, url in zip(users, urls, strict=True):
@@ -97,8 +95,6 @@ def test_one_volunteer_two_overlapping_shifts_at_most_one(app, committed_db, pos
 def test_sqlite_begin_immediate_path_also_holds(app, committed_db):
     """The same two races on SQLite (the default for small deployments and `make run`):
     BEGIN IMMEDIATE serialises claims; nobody gets a 500."""
-    from tests.conftest import is_postgres
-
     if is_postgres():
         pytest.skip("covered by the PostgreSQL tests above")
     test_n_volunteers_one_seat_exactly_one_wins(app, committed_db, None)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.browser import context_page, log_in
 from tests.factories import (
-    PASSWORD,
     make_coordinator,
     make_org,
     make_resident,
@@ -22,21 +22,6 @@ from webapp.extensions import db
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
 
 pytestmark = pytest.mark.browser
-
-
-def _context_page(browser, live_server, *, phone: bool):  # type: ignore[no-untyped-def]
-    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = browser.new_context(viewport=size, locale="en-GB", base_url=live_server)
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_ride_and_visit_journey(browser, live_server):
@@ -58,9 +43,9 @@ def test_ride_and_visit_journey(browser, live_server):
     contexts = []
     try:
         # 1. The resident asks for a ride with a return, on her phone.
-        ctx, res = _context_page(browser, live_server, phone=True)
+        ctx, res = context_page(browser, live_server, phone=True)
         contexts.append(ctx)
-        _login(res, "maria@example.org")
+        log_in(res, "maria@example.org")
         res.goto("/requests/help")
         res.get_by_role("link", name="A ride").click()
         res.fill("#start_date", ride_day.isoformat())
@@ -74,9 +59,9 @@ def test_ride_and_visit_journey(browser, live_server):
         res.get_by_text("Step 3 of 3").wait_for()
 
         # 2. The coordinator enters a weekly visit while on the phone (keyboard only).
-        ctx, desk = _context_page(browser, live_server, phone=False)
+        ctx, desk = context_page(browser, live_server, phone=False)
         contexts.append(ctx)
-        _login(desk, "coord@example.org")
+        log_in(desk, "coord@example.org")
         desk.goto("/requests/new")
         pietro = db.session.scalars(sa.select(Person).where(Person.first_name == "Pietro")).one()
         desk.select_option("#resident", str(pietro.id))
@@ -97,9 +82,9 @@ def test_ride_and_visit_journey(browser, live_server):
         desk.get_by_text("Request saved for Pietro Verdi").wait_for()
 
         # 3. The volunteer sees the ride on the board and claims it.
-        ctx, vol = _context_page(browser, live_server, phone=True)
+        ctx, vol = context_page(browser, live_server, phone=True)
         contexts.append(ctx)
-        _login(vol, "guido@example.org")
+        log_in(vol, "guido@example.org")
         vol.goto("/shifts/board")
         card = vol.locator("article.card", has_text="Ospedale Veneziale")
         assert "Via Roma 3" not in card.inner_text()

@@ -6,28 +6,13 @@ from datetime import date
 
 import pytest
 
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user
+from tests.browser import log_in, serious_violations
+from tests.factories import make_coordinator, make_org, make_resident, make_user
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_member_donates_on_a_phone(page):  # type: ignore[no-untyped-def]
@@ -44,10 +29,10 @@ def test_member_donates_on_a_phone(page):  # type: ignore[no-untyped-def]
         reason="welcome",
     )
     db.session.commit()
-    _login(page, "phone@tb.example")
+    log_in(page, "phone@tb.example")
     page.goto("/timebank/")
     assert page.locator("#balance").inner_text() == "2 h"
-    assert _axe_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Give to").select_option(label="Pia N.")
     page.get_by_label("Minutes").fill("45")
     page.get_by_role("button", name="Donate").click()
@@ -76,7 +61,7 @@ def test_coordinator_page_is_accessible(desk_page):  # type: ignore[no-untyped-d
         reason="welcome",
     )
     db.session.commit()
-    _login(desk_page, "desk@tb.example")
+    log_in(desk_page, "desk@tb.example")
     desk_page.goto("/timebank/coordinator")
     assert "Community chest" in desk_page.content()
-    assert _axe_violations(desk_page) == []
+    assert serious_violations(desk_page) == []

@@ -8,12 +8,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from tests.factories import make_org, make_resident, make_volunteer
+from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
+from webapp.orgs.models import Organisation
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import ImmutableTransferError
 from webapp.timebank.models import Account, Transfer
+from webapp.timebank.payments import pay_for_shift
 
 
 @pytest.fixture
@@ -104,11 +107,6 @@ def test_audit_finds_a_tampered_balance_and_the_cli_exits_non_zero(app, paid):  
 
 
 def test_deleting_an_organisation_takes_its_ledger_and_nothing_else(paid):  # type: ignore[no-untyped-def]
-    from tests.factories import make_coordinator
-    from tests.timebank.helpers import real_shift_ids
-    from webapp.orgs.models import Organisation
-    from webapp.timebank.payments import pay_for_shift
-
     org_id = paid.organisation_id
     coord = make_coordinator(db.session.get(Organisation, org_id))
     ops.reverse(

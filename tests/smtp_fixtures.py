@@ -1,14 +1,17 @@
-"""A real SMTP server on loopback (aiosmtpd) that can be stopped and started again."""
+"""The ``smtp`` fixture: a real SMTP server on loopback (aiosmtpd) that can be stopped and
+started again. A plugin (``pytest_plugins`` in tests/conftest.py): the notifications,
+auth and scheduler tests all send mail to it."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.helpers import free_port
 
 
 class Inbox:
@@ -18,12 +21,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SmtpServer:
