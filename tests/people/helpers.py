@@ -7,27 +7,16 @@ import re
 
 import sqlalchemy as sa
 
+from tests.shifts.builders import add_place
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.places.geocoding import normalise
-from webapp.places.models import GazetteerEntry
 
 HOME = "Corso Garibaldi 12, Isernia"
 OTHER_HOME = "Via Roma 3, Isernia"
 
 
 def add_address(org, address: str, lat: float = 41.5936, lon: float = 14.2325) -> None:  # type: ignore[no-untyped-def]
-    db.session.add(
-        GazetteerEntry(
-            organisation_id=org.id,
-            key=normalise(address),
-            address=address,
-            lat=lat,
-            lon=lon,
-            neighbourhood="Centro storico",
-        )
-    )
-    db.session.flush()
+    add_place(org, address, lat, lon, hood="Centro storico")
 
 
 def arranged() -> None:
