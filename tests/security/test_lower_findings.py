@@ -15,7 +15,6 @@ from tests.factories import PASSWORD, make_coordinator, make_org, make_resident,
 from tests.helpers import FreshRequestClient, csrf_from, login, messages_to, post_form
 from tests.people.helpers import HOME, volunteer_data
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
-from webapp.auth.devices import COOKIE
 from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.matchrun import operations as match_ops
@@ -81,7 +80,7 @@ def test_strangers_typing_wrong_passwords_cannot_lock_the_owner_out(app, client,
     owner = make_volunteer(make_org()).user
     db.session.commit()
     assert login(client, owner.email, PASSWORD).status_code == 302  # the owner's phone
-    device = client.get_cookie(COOKIE)
+    device = client.get_cookie("ponte_device")
     assert device is not None and device.http_only
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/me").get_data(as_text=True))})
 

@@ -17,7 +17,6 @@ from webapp.notifications.models import Notification
 from webapp.people.models import CredentialKind
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import CalendarToken, ShiftStatus
-from webapp.shifts.tasks import run_release_lapsed
 from webapp.timebank.tokens import create_token
 
 
@@ -99,6 +98,8 @@ def test_reinstated_volunteer_can_log_in_again(client, db_session):
 
 
 def test_lapsed_background_check_releases_the_shifts_it_no_longer_covers(db_session):
+    from webapp.shifts.tasks import run_release_lapsed
+
     org, coordinator, volunteer, resident, shift = _booked_world()
     early = make_request(org, visit_draft(in_days(2)), resident=resident, actor=coordinator)
     early_shift = shifts_of(early)[0]

@@ -14,7 +14,6 @@ from webapp.auth import operations as auth_ops
 from webapp.auth.models import LoginSession
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.scheduler.tasks import run_prune_login_sessions
 from webapp.timebank.models import ApiToken
 from webapp.timebank.tokens import create_token
 
@@ -128,6 +127,8 @@ def test_use_keeps_a_session_alive(client, db_session):
 
 
 def test_the_job_prunes_expired_sessions(db_session):
+    from webapp.scheduler.tasks import run_prune_login_sessions
+
     org = make_org()
     old, idle, fresh = (
         make_user(org, person=make_resident(org)),
