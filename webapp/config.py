@@ -80,6 +80,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # Over https the cookie is "__Host-" prefixed: the browser then refuses it unless it
+    # is Secure, for this exact host and path /, so no sibling domain can set or read it.
+    SESSION_COOKIE_NAME = "__Host-ponte-session" if SESSION_COOKIE_SECURE else "ponte-session"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a phone call can outlast an hour; the token is per session
     BABEL_DEFAULT_LOCALE = os.environ.get("PONTE_DEFAULT_LOCALE", "en")

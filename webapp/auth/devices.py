@@ -16,9 +16,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from webapp.auth.models import User
 from webapp.auth.tokens import fingerprint
 
-COOKIE = "ponte_device"
+COOKIE = "ponte_device"  # "__Host-ponte_device" over https (see cookie_name)
 SALT = "ponte.device"
 MAX_AGE = 180 * 24 * 3600  # half a year: a volunteer who logs in monthly keeps it
+
+
+def cookie_name() -> str:
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
+    return f"__Host-{COOKIE}" if secure else COOKIE
 
 
 def _serializer() -> URLSafeTimedSerializer:

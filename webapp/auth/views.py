@@ -88,7 +88,7 @@ def _finish_login(user: User, next_url: str | None) -> ResponseReturnValue:
     db.session.commit()
     response = redirect(safe_next(next_url) or url_for("core.home"))
     response.set_cookie(
-        devices.COOKIE,
+        devices.cookie_name(),
         devices.make_token(user),
         max_age=devices.MAX_AGE,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
@@ -108,7 +108,7 @@ def login() -> ResponseReturnValue:
             form.email.data,
             form.password.data,
             request.remote_addr,
-            request.cookies.get(devices.COOKIE),
+            request.cookies.get(devices.cookie_name()),
         )
         next_url = safe_next(request.args.get("next"))
         if result.user is not None and twofactor.is_enabled(result.user):
@@ -248,7 +248,10 @@ def logout() -> ResponseReturnValue:
     sessions.end_session(current_user)
     db.session.commit()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Nothing of the session stays in this browser (a shared phone at a care home).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
