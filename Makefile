@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PYTEST_ARGS ?=
 
 .PHONY: run install install-test translations migrate demo test test-sqlite test-postgres \
-        postgres chromium lint clean
+        postgres chromium lint audit clean
 
 $(VENV)/bin/python:
 	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -59,6 +59,11 @@ test-sqlite: install-test translations
 
 test-postgres: install-test translations postgres
 	PONTE_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+## audit: known vulnerabilities in the runtime dependencies (pip-audit, or what the
+## registry serves when no vulnerability database is reachable: tools/audit_dependencies.py)
+audit: install-test
+	$(PY) tools/audit_dependencies.py
 
 # Debian's chromium for the browser journeys (Playwright cannot download browsers here).
 chromium:

@@ -32,9 +32,14 @@ def live_server(app: Flask, committed_db: None) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    # Links in messages are built on the deployment's base URL: here, this server.
+    configured = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = base
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
+        app.config["PUBLIC_BASE_URL"] = configured
         server.shutdown()
         thread.join(timeout=5)
 

@@ -16,7 +16,7 @@ from webapp.auth import sessions
 from webapp.blueprints import register_blueprints
 from webapp.cli import register_cli
 from webapp.config import BASE_DIR, Config
-from webapp.core import navigation
+from webapp.core import navigation, security
 from webapp.errors import register_error_handlers
 from webapp.jobs import init_jobs
 from webapp.listeners import connect_listeners
@@ -28,9 +28,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])
         # Trust exactly ``hops`` proxies: request.remote_addr becomes the real client
-        # address (login throttling per address) and url_for(_external) gets https.
+        # address (login throttling per address) and request.is_secure follows the
+        # proxy's TLS (HSTS, secure cookies). Never X-Forwarded-Host: links come from
+        # PUBLIC_BASE_URL, and the Host header is checked against TRUSTED_HOSTS.
         # Flask's documented way to wrap it, though its type declares wsgi_app a method.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
@@ -38,6 +40,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     i18n.init_app(app)
     sessions.init_app(app)
     navigation.init_app(app)
+    security.init_app(app)
     register_blueprints(app)
     connect_listeners(app)
     init_jobs(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,8 +47,32 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _base_url() -> str:
+    """The address people reach Ponte at: every link in every message is built on it,
+    never on the Host header of the request that caused the message."""
+    url = os.environ.get("PONTE_BASE_URL", "").strip().rstrip("/")
+    if not url:
+        return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(f"PONTE_BASE_URL must look like https://ponte.example.org, not {url!r}")
+    return url
+
+
+def _trusted_hosts(base_url: str) -> list[str]:
+    """Host names the app answers to (anything else gets 400 before any view runs):
+    PONTE_TRUSTED_HOSTS, or the base URL's host plus the loopback names."""
+    listed = [h.strip() for h in os.environ.get("PONTE_TRUSTED_HOSTS", "").split(",")]
+    hosts = [h for h in listed if h]
+    if not hosts:
+        hosts = [urlsplit(base_url).hostname or "localhost", "localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
+
+
 class Config:
     SECRET_KEY = _secret_key()
+    PUBLIC_BASE_URL = _base_url()
+    TRUSTED_HOSTS = _trusted_hosts(PUBLIC_BASE_URL)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'ponte.db'}"
     )
@@ -55,6 +80,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    # Over https the cookie is "__Host-" prefixed: the browser then refuses it unless it
+    # is Secure, for this exact host and path /, so no sibling domain can set or read it.
+    SESSION_COOKIE_NAME = "__Host-ponte-session" if SESSION_COOKIE_SECURE else "ponte-session"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a phone call can outlast an hour; the token is per session
     BABEL_DEFAULT_LOCALE = os.environ.get("PONTE_DEFAULT_LOCALE", "en")
@@ -73,6 +101,27 @@ class Config:
     # (0 = none). Without it, every client seems to come from the proxy's address and
     # login throttling per address would lock everyone out together.
     PROXY_FIX = _env_int("PONTE_PROXY_FIX", 0)
+    # HTTP Strict Transport Security on answers sent over https (max-age, seconds).
+    HSTS_SECONDS = _env_int("PONTE_HSTS_SECONDS", 31536000)
+    # Server-side session lifetimes, by who is logged in (docs/security.md says why):
+    # staff (coordinators, admins) read health notes at a desk; members use a phone.
+    SESSION_IDLE_MINUTES_STAFF = _env_int("PONTE_SESSION_IDLE_MINUTES_STAFF", 30)
+    SESSION_MAX_HOURS_STAFF = _env_int("PONTE_SESSION_MAX_HOURS_STAFF", 12)
+    SESSION_IDLE_MINUTES_MEMBER = _env_int("PONTE_SESSION_IDLE_MINUTES_MEMBER", 7 * 24 * 60)
+    SESSION_MAX_HOURS_MEMBER = _env_int("PONTE_SESSION_MAX_HOURS_MEMBER", 30 * 24)
+    # Personal API tokens stop working after this many days (a new one is one click).
+    API_TOKEN_DAYS = _env_int("PONTE_API_TOKEN_DAYS", 90)
+    # Roles that must use a second factor (TOTP) to log in; "" for none.
+    SECOND_FACTOR_ROLES = tuple(
+        r.strip()
+        for r in os.environ.get("PONTE_SECOND_FACTOR_ROLES", "coordinator,admin").split(",")
+        if r.strip()
+    )
+    # Sign-up and "forgot my password" answer after at least this long, whether or not
+    # the address has an account (the work for one that has stays well under it).
+    ACCOUNT_ANSWER_SECONDS = float(os.environ.get("PONTE_ACCOUNT_ANSWER_SECONDS", "0.6"))
+    # Match runs one organisation may have queued or running at once.
+    MATCH_RUNS_PER_ORGANISATION = _env_int("PONTE_MATCH_RUNS_PER_ORGANISATION", 1)
     # Login throttling (per account and per client address, stored in the database so
     # it holds across several web workers).
     LOGIN_FREE_FAILURES = int(os.environ.get("PONTE_LOGIN_FREE_FAILURES", "5"))
@@ -106,3 +155,11 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = True
     SERVER_NAME = None
+    PUBLIC_BASE_URL = "https://ponte.example.org"
+    TRUSTED_HOSTS = ["ponte.example.org", "localhost", "127.0.0.1"]
+    # Most tests log coordinators in with a password only; tests/auth/test_two_factor.py
+    # and the access matrix switch the production default back on.
+    SECOND_FACTOR_ROLES: tuple[str, ...] = ()
+    # No padding of sign-up and reset answers (tests/auth/test_account_enumeration.py
+    # sets it to prove the floor holds).
+    ACCOUNT_ANSWER_SECONDS = 0.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from webapp.extensions import db
 
@@ -17,6 +17,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[Response | str, int]:
         db.session.rollback()
         code = error.code or 500  # always set on the exceptions abort() raises
+        if isinstance(error, SecurityError):
+            # A Host not in TRUSTED_HOSTS: no page can be built for it (no URLs).
+            return Response("Unknown host.", mimetype="text/plain"), code
         if _wants_json():
             return jsonify(error=error.name, message=error.description), code
         return render_template("errors/error.html", error=error), code

@@ -8,7 +8,12 @@ tells a newcomer every reaction across features:
 - a booked shift's details change -> its volunteers get a message (shifts);
 - a shift is completed -> its volunteers are paid in the time bank (timebank);
 - a resident is deleted -> their future shifts are cancelled (requests);
-- someone asks for a password link -> the e-mail is queued (notifications).
+- someone asks for a password link -> the e-mail is queued (notifications);
+- a login's access is revoked (password changed or reset, suspended) -> its API tokens
+  stop working (timebank);
+- a volunteer is suspended -> the shifts they hold open again, coordinators are told,
+  their calendar feed stops (shifts);
+- a resident who signed up online is checked -> their requests become shifts (requests).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
@@ -20,12 +25,14 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from webapp.auth.signals import reset_link_requested
+from webapp.auth.signals import access_revoked, reset_link_requested
 from webapp.notifications.listeners import mail_reset_link
-from webapp.requests.listeners import cancel_for_deleted_residents
+from webapp.people.signals import resident_checked, volunteer_suspended
+from webapp.requests.listeners import cancel_for_deleted_residents, plan_checked_resident
 from webapp.shifts import listeners as shift_listeners
 from webapp.shifts.signals import shift_completed, shift_details_changed, shift_status_changed
 from webapp.timebank.listeners import pay_completed_shift
+from webapp.timebank.tokens import revoke_all
 
 
 def connect_listeners(app: Flask) -> None:
@@ -34,5 +41,8 @@ def connect_listeners(app: Flask) -> None:
     shift_details_changed.connect(shift_listeners.on_details_changed, weak=False)
     shift_completed.connect(pay_completed_shift, weak=False)
     reset_link_requested.connect(mail_reset_link, weak=False)
+    access_revoked.connect(revoke_all, weak=False)
+    volunteer_suspended.connect(shift_listeners.on_volunteer_suspended, weak=False)
+    resident_checked.connect(plan_checked_resident, weak=False)
     if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
         event.listen(Session, "before_flush", cancel_for_deleted_residents)

@@ -1,6 +1,12 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
-from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.auth.models import (  # noqa: F401
+    LoginSession,
+    LoginThrottle,
+    RecoveryCode,
+    SecondFactor,
+    User,
+)
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.orgs.models import (  # noqa: F401

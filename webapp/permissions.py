@@ -80,6 +80,9 @@ def require(
                 abort(403)
             return view(*args, **kwargs)
 
+        # Which predicate guards the view: the access matrix test reads it from the
+        # route table (tests/security/test_access_matrix.py).
+        wrapped.__dict__["required"] = predicate
         return wrapped
 
     return decorator

@@ -44,10 +44,10 @@ def test_copied_session_cookie_is_dead_after_logout(app, client, db_session):
     org = make_org()
     make_coordinator(org, email="c2@example.org")
     login(client, "c2@example.org", PASSWORD)
-    cookie = client.get_cookie("session")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     thief = app.test_client()
-    thief.set_cookie("session", cookie.value)
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
     assert thief.get("/healthz").status_code == 200
     assert "Log out" in thief.get("/", follow_redirects=True).get_data(as_text=True)
     html = client.get("/", follow_redirects=True).get_data(as_text=True)

@@ -18,7 +18,8 @@ from webapp.notifications.operations import set_preference
 from webapp.notifications.sender import send_due
 
 NEW = "a brand new password"
-_LINK = re.compile(r"http://localhost/password/reset/(\S+)")
+# Links come from the configured base URL (TestConfig), never from the request's host.
+_LINK = re.compile(r"https://ponte\.example\.org/password/reset/(\S+)")
 
 
 def _member(email: str = "vol@example.org", **kw) -> User:  # type: ignore[no-untyped-def]

@@ -20,7 +20,9 @@ from tests.factories import (
     make_user,
 )
 from tests.helpers import csrf_from, login
+from tests.timebank.helpers import real_shift_ids
 from webapp.auth.models import Role
+from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for
 from webapp.timebank.openapi import document
@@ -45,6 +47,11 @@ def member(db_session):  # type: ignore[no-untyped-def]
     person = make_resident(org, first_name="Teresa")
     user = make_user(org, Role.MEMBER, person=person, email="api@tb.example")
     friend = make_person(org, first_name="Pia", is_neighbour=True)
+    # Pia once visited Teresa: Teresa may give to her (the "give to" list).
+    shift = db_session.get(Shift, real_shift_ids(org, 1, resident=person)[0])
+    shift.assignments.append(Assignment(volunteer_id=friend.id, seat=1))
+    shift.status = ShiftStatus.COMPLETED
+    db_session.flush()
     _row, secret = create_token(user, "phone")
     db_session.commit()  # as if saved earlier: an API error's rollback must not undo it
     return {

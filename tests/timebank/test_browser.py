@@ -23,11 +23,16 @@ def test_member_donates_on_a_phone(page):  # type: ignore[no-untyped-def]
     ops.grant(
         key="seed",
         recipient=res,
-        minutes=120,
+        minutes=115,
         actor_id=None,
         service_date=date.today(),
         reason="welcome",
     )
+    # Pia gave Teresa five minutes once: that puts her in Teresa's "give to" list.
+    ops.grant(key="seed-pia", recipient=friend, minutes=5, actor_id=None,
+              service_date=date.today(), reason="welcome")
+    ops.donate(key="pia", donor=friend, recipient=res, minutes=5, actor_id=None,
+               service_date=date.today())
     db.session.commit()
     log_in(page, "phone@tb.example")
     page.goto("/timebank/")

@@ -63,6 +63,15 @@ def test_member_page_shows_balance_figures_and_statement(client, town):  # type:
 
 
 def test_donation_form_and_double_submit(client, town):  # type: ignore[no-untyped-def]
+    pay_for_shift(  # Marco visited Teresa: he is in her "give to" list
+        shift_id=town["shift"],
+        organisation_id=town["org"].id,
+        kind="visit",
+        service_date=date.today(),
+        resident_person_id=town["res"].id,
+        volunteers=[(town["vol"].id, 30)],
+        actor_id=None,
+    )
     login(client, "teresa@tb.example", PASSWORD)
     page = client.get("/timebank/").get_data(as_text=True)
     import re
@@ -78,8 +87,8 @@ def test_donation_form_and_double_submit(client, town):  # type: ignore[no-untyp
     assert first.status_code == 302
     again = post_form(client, "/timebank/donate", data, page="/timebank/", follow_redirects=True)
     assert "already recorded" in again.get_data(as_text=True)
-    assert account_for(town["vol"]).balance == 30
-    assert account_for(town["res"]).balance == -30
+    assert account_for(town["vol"]).balance == 60  # 30 for the visit, 30 given
+    assert account_for(town["res"]).balance == -60
 
 
 def test_donation_over_the_limit_shows_the_error_next_to_minutes(client, town):  # type: ignore[no-untyped-def]

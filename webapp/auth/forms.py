@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from webapp.auth.passwords import MIN_LENGTH
@@ -59,3 +59,33 @@ class ResetPasswordForm(FlaskForm):
 
 class TemporaryPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set a temporary password"))
+
+
+class CodeForm(FlaskForm):
+    """The second step of a login: a code from the authenticator or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        [DataRequired(_l("Type the 6-digit code from your app, or a recovery code.")),
+         Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        [DataRequired(_l("Type the 6-digit code the app shows now.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Turn on"))
+
+
+class NewRecoveryCodesForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        [DataRequired(_l("Type the 6-digit code the app shows now.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Make new recovery codes"))

@@ -38,6 +38,9 @@ class User(UserMixin, Model):
         sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Set while the person's volunteering is suspended (people/vetting.py): the login
+    # stops working everywhere (sessions, reset links, API tokens) until reinstated.
+    suspended: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Set with a temporary password read out by a coordinator: until the member chooses
     # their own, every page leads to "Change password" (someone else has heard it).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -60,7 +63,13 @@ class User(UserMixin, Model):
 
     @property
     def is_active(self) -> bool:
-        return self.active
+        """May this login be used at all (sessions, reset links, API tokens)."""
+        return self.active and not self.suspended
+
+    @property
+    def is_staff(self) -> bool:
+        """Coordinators and admins: they read every resident's record."""
+        return self.role in (Role.ADMIN, Role.COORDINATOR)
 
     @property
     def is_admin(self) -> bool:
@@ -89,6 +98,36 @@ class LoginSession(Model):
     user_agent: Mapped[str | None] = mapped_column(sa.String(300))
 
     user = relationship("User")
+
+
+class SecondFactor(Model):
+    """A login's TOTP authenticator (RFC 6238). ``enabled_at`` is set once the user has
+    typed a first code from it; until then it is an enrolment in progress."""
+
+    __tablename__ = "second_factor"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(sa.String(64))
+    enabled_at: Mapped[datetime | None] = mapped_column()
+    # The last 30-second step a code was accepted for: the same code cannot be used twice.
+    last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(Model):
+    """A one-time code for when the phone with the authenticator is lost (SHA-256 kept:
+    the codes are random, 50 bits each, so a slow hash would add nothing)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column()
 
 
 class LoginThrottle(Model):

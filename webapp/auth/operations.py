@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.auth import passwords, sessions, signals, throttle, tokens
+from webapp.auth import devices, passwords, sessions, signals, throttle, tokens
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.extensions import db
@@ -20,23 +20,38 @@ from webapp.extensions import db
 class LoginResult:
     user: User | None
     wait_seconds: int = 0
+    # The password was right but the volunteering is suspended (said only to someone
+    # who knows the password, so it reveals nothing to a stranger).
+    suspended: bool = False
 
 
-def authenticate(email: str, password: str, address: str | None) -> LoginResult:
-    """Check a login attempt; never says whether the e-mail exists."""
+def authenticate(
+    email: str, password: str, address: str | None, device: str | None = None
+) -> LoginResult:
+    """Check a login attempt; never says whether the e-mail exists.
+
+    ``device`` is the browser's device cookie: if it was issued to this account, failures
+    count against that device only (see :mod:`webapp.auth.devices`), so strangers
+    typing wrong passwords for the e-mail cannot lock its owner out."""
     email = email.strip().lower()
-    keys = throttle.keys_for(email, address)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    device_key = devices.key_for(device, user)
+    keys = [device_key] if device_key else throttle.keys_for(email, address)
     wait = throttle.seconds_to_wait(keys)
     if wait:
         return LoginResult(None, wait)
-    user = db.session.scalar(sa.select(User).where(User.email == email))
     ok = passwords.verify_password(user.password_hash if user else passwords.DUMMY_HASH, password)
     if not ok or user is None or not user.active:
         throttle.record_failure(keys)
         return LoginResult(None, 0)
+    if user.suspended:
+        signals.security_event.send(user, event="login_blocked_suspended", actor=None)
+        return LoginResult(None, 0, suspended=True)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     throttle.record_success(email)
+    if device_key:
+        throttle.clear(device_key)
     return LoginResult(user)
 
 
@@ -98,6 +113,7 @@ def change_password(user: User, current: str, new: str, repeat: str, address: st
         )
     set_password(user, new)
     sessions.end_other_sessions(user)
+    signals.access_revoked.send(user, reason="password_changed")
 
 
 def request_reset(email: str, link_for: Callable[[str], str]) -> bool:
@@ -109,7 +125,7 @@ def request_reset(email: str, link_for: Callable[[str], str]) -> bool:
     notifications feature queues the e-mail (see :mod:`webapp.auth.signals`), at most
     ``PASSWORD_RESET_MAILS_PER_HOUR`` per account and hour."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or user.organisation_id is None:
+    if user is None or not user.is_active or user.organisation_id is None:
         return False
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
     answers = signals.reset_link_requested.send(
@@ -125,6 +141,7 @@ def reset_password(token: str, new: str, repeat: str) -> User:
     check_new_password(new, repeat)
     set_password(user, new)
     sessions.end_all_sessions(user)
+    signals.access_revoked.send(user, reason="password_reset")
     return user
 
 
@@ -139,12 +156,14 @@ def temporary_password() -> str:
     return "-".join(chars[i : i + 4] for i in range(0, 12, 4))
 
 
-def set_temporary_password(member: User) -> str:
+def set_temporary_password(member: User, by: User | None = None) -> str:
     """A coordinator sets a password to read out to a member on the phone. Every session
-    of the member ends, and after logging in with it they must choose their own. Returns
-    the password (shown once, never stored in clear)."""
+    and API token of the member ends, and after logging in with it they must choose
+    their own. Returns the password (shown once, never stored in clear)."""
     password = temporary_password()
     set_password(member, password)
     member.must_change_password = True
     sessions.end_all_sessions(member)
+    signals.access_revoked.send(member, reason="temporary_password")
+    signals.security_event.send(member, event="temporary_password", actor=by)
     return password

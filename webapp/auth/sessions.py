@@ -1,20 +1,29 @@
 """Server-side login sessions on top of Flask-Login.
 
 The cookie holds a random session id; the row in ``login_session`` is the truth. Logging
-out deletes the row, so a copy of the cookie taken before logout no longer works.
+out deletes the row, so a copy of the cookie taken before logout no longer works. A
+session also ends on the server after a time without use (idle) and after a fixed time
+from login (absolute), shorter for staff than for members (``SESSION_*`` settings);
+:func:`prune_expired` deletes the rows of ended ones (a scheduled job).
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from webapp.auth.models import LoginSession, User
+from webapp.auth.models import LoginSession, Role, User
+from webapp.db import rows_matched, utcnow
 from webapp.extensions import db, login_manager
+
+# last_seen_at is written at most this often: an idle timeout counted in minutes needs
+# no write on every click.
+TOUCH_EVERY = timedelta(seconds=60)
 
 
 def init_app(app: Flask) -> None:
@@ -23,18 +32,49 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
 
-
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
 
+def limits_for(role: Role) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) lifetime of a session of a user with ``role``."""
+    config = current_app.config
+    if role in (Role.ADMIN, Role.COORDINATOR):
+        idle, most = config["SESSION_IDLE_MINUTES_STAFF"], config["SESSION_MAX_HOURS_STAFF"]
+    else:
+        idle, most = config["SESSION_IDLE_MINUTES_MEMBER"], config["SESSION_MAX_HOURS_MEMBER"]
+    return timedelta(minutes=idle), timedelta(hours=most)
+
+
+def expired(row: LoginSession, now: datetime) -> bool:
+    idle, most = limits_for(row.user.role)
+    return now - row.last_seen_at > idle or now - row.created_at > most
+
+
 def _load_user(session_id: str) -> User | None:
+    already_in_transaction = db.session().in_transaction()
     row = db.session.get(LoginSession, session_id)
-    if row is None or not row.user.active:
+    if row is None or not row.user.is_active:
         return None
+    now = utcnow()
+    if expired(row, now):
+        db.session.delete(row)
+        _commit_alone(already_in_transaction)
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        _commit_alone(already_in_transaction)
     user = row.user
-    user.current_session_id = row.id
+    user.current_session_id = session_id
     return user
+
+
+def _commit_alone(already_in_transaction: bool) -> None:
+    """Commit the session row's change now, in its own short transaction, when nothing
+    else of this request is in it yet (the user is loaded before any view work). If a
+    transaction was already open, the change rides with the view's commit instead."""
+    if not already_in_transaction:
+        db.session.commit()
 
 
 def start_session(user: User) -> None:
@@ -72,3 +112,22 @@ def end_other_sessions(user: User) -> None:
     if user.current_session_id:
         query = query.where(LoginSession.id != user.current_session_id)
     db.session.execute(query)
+
+
+def prune_expired(now: datetime) -> int:
+    """Delete the rows of sessions past their idle or absolute limit (flushes; the job
+    commits). Returns how many."""
+    removed = 0
+    for roles in ((Role.ADMIN, Role.COORDINATOR), (Role.MEMBER,)):
+        idle, most = limits_for(roles[0])
+        users = sa.select(User.id).where(User.role.in_(roles))
+        result = db.session.execute(
+            sa.delete(LoginSession)
+            .where(LoginSession.user_id.in_(users))
+            .where(
+                sa.or_(LoginSession.last_seen_at < now - idle, LoginSession.created_at < now - most)
+            )
+            .execution_options(synchronize_session=False)
+        )
+        removed += rows_matched(result)
+    return removed

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.auth.models import LoginThrottle
 from webapp.core.locks import is_postgres
-from webapp.db import utcnow
+from webapp.db import rows_matched, utcnow
 from webapp.extensions import db
 
 WINDOW = timedelta(hours=1)
@@ -76,6 +76,21 @@ def record_failure(keys: list[str], now: datetime | None = None) -> None:
                 .where(LoginThrottle.key == key)
                 .values(locked_until=now + timedelta(seconds=delay))
             )
+
+
+def prune_old(now: datetime) -> int:
+    """Delete counters without a failure for a day and not locked (the job commits)."""
+    result = db.session.execute(
+        sa.delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < now - timedelta(days=1),
+            sa.or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+        )
+    )
+    return rows_matched(result)
+
+
+def clear(key: str) -> None:
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def record_success(email: str) -> None:

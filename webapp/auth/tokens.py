@@ -67,6 +67,6 @@ def user_for(token: str, *, lock: bool = False) -> User:
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         raise TokenError("invalid")
     user = db.session.get(User, payload["u"], with_for_update=lock, populate_existing=lock)
-    if user is None or not user.active or payload.get("h") != fingerprint(user.password_hash):
+    if user is None or not user.is_active or payload.get("h") != fingerprint(user.password_hash):
         raise TokenError("invalid")  # unknown, suspended, or the password changed: used
     return user

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from webapp.core.urls import safe_next
 from webapp.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -35,10 +36,7 @@ def set_language() -> ResponseReturnValue:
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next") or url_for("core.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
 
 
 @bp.route("/healthz")

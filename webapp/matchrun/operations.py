@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from matching.common.geo import haversine_km
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
+from webapp.core.locks import begin_write, is_postgres
 from webapp.core.timeutil import monday_of
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -32,6 +34,7 @@ from webapp.matchrun.hours import held_minutes, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.rides import drivers_of
 from webapp.matchrun.worker import run
+from webapp.orgs.models import Organisation
 from webapp.people.models import Person
 from webapp.places.geocoding import Point, point
 from webapp.shifts import operations as shift_ops
@@ -66,6 +69,7 @@ def start_run(
         raise FieldError("date_to", _l("This range is in the past: nothing to match."))
     if (date_to - date_from).days + 1 > MAX_DAYS:
         raise FieldError("date_to", _l("Please pick at most %(n)s days.", n=MAX_DAYS))
+    _check_room(user.organisation_id)
     limit = time_limit_s or float(current_app.config.get("MATCHRUN_TIME_LIMIT_S", 10.0))
     run = MatchRun(
         organisation_id=user.organisation_id,
@@ -85,6 +89,31 @@ def start_run(
     db.session.add(run)
     db.session.flush()
     return run
+
+
+def _check_room(org_id: int | None) -> None:
+    """At most ``MATCH_RUNS_PER_ORGANISATION`` runs queued or running per organisation:
+    each is a solver process, and a few presses (or a script) must not fill the server.
+    The organisation's row is locked (PostgreSQL; SQLite takes its write lock), so two
+    presses at once cannot both see room for one."""
+    begin_write(MatchRun)
+    if is_postgres():
+        db.session.execute(
+            sa.select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+        )
+    active = db.session.scalars(
+        sa.select(MatchRun).where(
+            MatchRun.organisation_id == org_id,
+            MatchRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)),
+        )
+    ).all()
+    running = [r for r in active if not expire_if_stale(r)]
+    if len(running) >= current_app.config["MATCH_RUNS_PER_ORGANISATION"]:
+        raise FieldError(
+            "date_from",
+            _l("The matcher is already working for your organisation. Wait until it "
+               "finishes (usually within a minute), then try again."),
+        )
 
 
 def launch(run_id: int) -> subprocess.Popen[bytes] | None:

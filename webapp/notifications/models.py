@@ -67,6 +67,10 @@ class Notification(Model):
     body: Mapped[str] = mapped_column(sa.Text)
     event_at: Mapped[datetime | None] = mapped_column()  # when the thing it is about happens
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    # What the message is about, e.g. "shift:<group key>": its details are removed from
+    # a volunteer's copies once they no longer hold that shift.
+    about: Mapped[str | None] = mapped_column(sa.String(80), index=True)
+    details_removed_at: Mapped[datetime | None] = mapped_column()
     status: Mapped[Status] = mapped_column(_enum(Status), default=Status.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

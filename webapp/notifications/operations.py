@@ -79,7 +79,7 @@ def channel_for(recipient: Recipient) -> tuple[Channel, str | None]:
     person, user = _person_and_user(recipient)
     email = (person.email if person else None) or (user.email if user else None)
     phone = person.phone if person else None
-    has_login = user is not None and user.active
+    has_login = user is not None and user.is_active
     chosen = preference_for(recipient)
     if chosen == Channel.EMAIL and email:
         return Channel.EMAIL, email
@@ -129,13 +129,15 @@ def enqueue(
     event_at: datetime | None = None,
     copy_guardian: bool = True,
     flush: bool = True,
+    about: str | None = None,
 ) -> list[Notification]:
     """Write the message(s) for ``recipient`` to the outbox (flushes, does not commit).
 
     Returns the rows written: none if ``dedupe_key`` was already queued, two when a
     resident's guardian gets a copy. ``context`` must hold plain values (see above).
     ``flush=False`` when called from inside a flush (a ``before_flush`` hook): the rows
-    are then added to the flush already under way.
+    are then added to the flush already under way. ``about`` names what the message is
+    about (see :func:`forget_details`).
     """
     _check_plain(context)
     if dedupe_key and db.session.scalar(
@@ -160,6 +162,7 @@ def enqueue(
             body=body,
             event_at=event_at,
             dedupe_key=dedupe_key,
+            about=about,
             # The bell shows a message as soon as the transaction commits.
             status=Status.SENT if channel == Channel.IN_APP else Status.PENDING,
             sent_at=utcnow() if channel == Channel.IN_APP else None,
@@ -190,6 +193,34 @@ def enqueue(
     if flush:
         db.session.flush()
     return rows
+
+
+def forget_details(about: str, person_ids: list[int], *, flush: bool = True) -> int:
+    """The people ``person_ids`` no longer hold what ``about`` names (a shift cancelled,
+    or taken from them): their copies of messages about it lose the body (the resident's
+    address, phone and notes) and keep only the subject; those not yet sent are not
+    sent. Returns how many messages changed. Flushes unless ``flush=False``."""
+    if not person_ids:
+        return 0
+    rows = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.about == about,
+            Notification.person_id.in_(person_ids),
+            ~Notification.is_guardian_copy,
+            Notification.details_removed_at.is_(None),
+        )
+    ).all()
+    now = utcnow()
+    for row in rows:
+        org = db.session.get(Organisation, row.organisation_id)
+        tz = org.timezone if org is not None else "UTC"
+        _subject, row.body = render_message("details_removed", {}, row.locale, tz)
+        row.details_removed_at = now
+        if row.status == Status.PENDING and row.channel != Channel.IN_APP:
+            row.status = Status.CANCELLED
+    if rows and flush:
+        db.session.flush()
+    return len(rows)
 
 
 def enqueue_login_email(user: User, kind: str, context: Mapping[str, Any]) -> Notification:

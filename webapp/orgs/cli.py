@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from webapp.auth import operations, sessions
+from webapp.auth import operations, sessions, signals, twofactor
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import MIN_LENGTH
 from webapp.core.errors import FieldError
@@ -89,5 +89,21 @@ def set_password(email: str, password: str) -> None:
         raise click.ClickException(f"use at least {MIN_LENGTH} characters")
     operations.set_password(user, password)
     sessions.end_all_sessions(user)
+    signals.access_revoked.send(user, reason="password_reset")
     db.session.commit()
-    click.echo(f"Password set for {user.email}; every session of that login has ended.")
+    click.echo(
+        f"Password set for {user.email}; every session and API token of that login has ended."
+    )
+
+
+@admin_cli.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor(email: str) -> None:
+    """Remove a login's authenticator and recovery codes (a lost phone): check who is
+    asking first. They enrol again at their next login; their sessions end."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no login with the e-mail {email}")
+    twofactor.reset(user, actor=None)
+    db.session.commit()
+    click.echo(f"Second factor removed for {user.email}; they set up a new one at next login.")

@@ -45,6 +45,10 @@ class OrganisationSettings(Model):
     horizon_weeks: Mapped[int] = mapped_column(default=4)
     # Used for travel time between shifts and for ride leg durations.
     travel_speed_kmh: Mapped[float] = mapped_column(sa.Float, default=30.0)
+    # Residents who sign up online wait for a coordinator's check before their requests
+    # reach volunteers (nobody should be sent to an address nobody has checked). An
+    # organisation may turn it off, and must say it understands what that means.
+    check_online_residents: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
 
 class OrganisationSchedule(Model):

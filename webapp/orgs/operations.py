@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from webapp.auth.models import Role, User
 from webapp.auth.operations import email_taken
 from webapp.auth.passwords import MIN_LENGTH, hash_password
 from webapp.core.errors import FieldError
 from webapp.extensions import db
-from webapp.orgs.models import Organisation
+from webapp.orgs.models import Organisation, OrganisationSettings
 
 
 def slugify(name: str) -> str:
@@ -70,3 +71,19 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_resident_check(row: OrganisationSettings, on: bool, understood: bool) -> None:
+    """Turn the check of residents who sign up online on or off. Off only knowingly:
+    ``understood`` must be ticked, since volunteers may then be sent to addresses nobody
+    has checked."""
+    if row.check_online_residents and not on and not understood:
+        raise FieldError(
+            "understand_unchecked",
+            _(
+                "Tick this box to confirm that you understand what turning the check off "
+                "means, or leave the check on."
+            ),
+        )
+    row.check_online_residents = on
+    db.session.flush()

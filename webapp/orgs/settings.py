@@ -16,7 +16,11 @@ def settings_for(org_id: int) -> OrganisationSettings:
     row = db.session.get(OrganisationSettings, org_id)
     if row is None:
         row = OrganisationSettings(
-            organisation_id=org_id, min_notice_days=2, horizon_weeks=4, travel_speed_kmh=30.0
+            organisation_id=org_id,
+            min_notice_days=2,
+            horizon_weeks=4,
+            travel_speed_kmh=30.0,
+            check_online_residents=True,
         )
         db.session.add(row)
         db.session.flush()

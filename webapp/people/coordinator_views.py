@@ -77,6 +77,7 @@ def coordinator_home() -> str:
         queue=_count(volunteers.where(VolunteerProfile.status == VolunteerStatus.PENDING)),
         approved=_count(volunteers.where(VolunteerProfile.status == VolunteerStatus.APPROVED)),
         residents=_count(mine.join(ResidentProfile)),
+        to_check=_count(mine.join(ResidentProfile).where(ResidentProfile.checked_at.is_(None))),
         soon=len({lapse.person.id for lapse in soon}),
         lapsed=len({lapse.person.id for lapse in lapsed}),
     )
@@ -105,14 +106,18 @@ def volunteers() -> str:
 @bp.route("/coordinator/residents")
 @coordinator_required
 def residents() -> str:
-    people = db.session.scalars(
+    query = (
         sa.select(Person)
         .join(ResidentProfile)
         .where(Person.organisation_id == current_user.organisation_id)
         .options(contains_eager(Person.resident))
         .order_by(Person.last_name, Person.first_name)
-    ).all()
-    return render_template("people/residents.html", people=people)
+    )
+    to_check = request.args.get("to_check") == "1"
+    if to_check:
+        query = query.where(ResidentProfile.checked_at.is_(None))
+    people = db.session.scalars(query).all()
+    return render_template("people/residents.html", people=people, to_check=to_check)
 
 
 @bp.route("/coordinator/lapsing")
@@ -296,10 +301,24 @@ def temporary_password(person_id: int) -> ResponseReturnValue:
         or not TemporaryPasswordForm().validate_on_submit()
     ):
         abort(400)
-    password = auth_operations.set_temporary_password(login)
+    password = auth_operations.set_temporary_password(login, by=current_user)
     db.session.commit()
     page = render_template("people/temporary_password.html", person=person, password=password)
     return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/coordinator/people/<int:person_id>/check", methods=["POST"])
+@coordinator_required
+def check_resident(person_id: int) -> ResponseReturnValue:
+    """The coordinator has called a resident who signed up online and checked them."""
+    person = get_person_or_404(person_id, current_user, manage=True)
+    if person.resident is None or not TemporaryPasswordForm().validate_on_submit():
+        abort(400)
+    operations.check_resident(person, current_user)
+    db.session.commit()
+    flash(_("%(name)s is checked: their requests now reach volunteers.", name=person.full_name),
+          "success")
+    return redirect(url_for(".person", person_id=person.id))
 
 
 add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=35)

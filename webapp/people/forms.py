@@ -133,6 +133,17 @@ class EmailFields:
     )
 
 
+class EmailChangeFields(EmailFields):
+    """"My details": the login e-mail, which changes only with the password (whoever
+    holds an open session must not take the account over by changing it)."""
+
+    current_password = PasswordField(
+        _l("Your password (only to change the e-mail)"),
+        [Optional(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class PasswordFields:
     # The value is sent back when the form is shown again after an error, so that
     # nothing typed is lost (the page is only ever shown to the person typing it).
@@ -267,7 +278,7 @@ def details_form(person: Person, **kwargs: Any) -> FlaskForm:
     """The "My details" form for what this member is: volunteer, neighbour, resident."""
     bases: list[type] = [FlaskForm, NameFields]
     if person.user is not None:
-        bases.append(EmailFields)
+        bases.append(EmailChangeFields)
     if person.volunteer is not None:
         if person.is_volunteer:
             bases.append(OfferFields)

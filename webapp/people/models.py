@@ -150,6 +150,14 @@ class ResidentProfile(Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     consent_method: Mapped[str | None] = mapped_column(sa.String(20))  # phone / online / paper
+    # When a coordinator checked who this is and where they live. Registered on the phone
+    # by a coordinator: checked at once (the default). Signed up online: None until a
+    # coordinator checks, and until then their requests make no shifts (see
+    # people/operations.sign_up and requests/planning.expand_request).
+    checked_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    checked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     guardian_name: Mapped[str | None] = mapped_column(sa.String(200))
     guardian_relation: Mapped[str | None] = mapped_column(sa.String(60))
     guardian_phone: Mapped[str | None] = mapped_column(sa.String(40))

@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from webapp.auth.models import Role, User
-from webapp.auth.passwords import MIN_LENGTH, hash_password
+from webapp.auth.passwords import MIN_LENGTH, hash_password, verify_password
 from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.notifications.operations import notify_coordinators
 from webapp.orgs.models import Organisation
+from webapp.orgs.settings import settings_for
 from webapp.people.models import (
     Absence,
     AvailabilitySlot,
@@ -28,6 +30,7 @@ from webapp.people.models import (
     ResidentProfile,
     VolunteerProfile,
 )
+from webapp.people.signals import resident_checked
 from webapp.places.geocoding import (
     AddressNotFound,
     InvalidCoordinates,
@@ -263,6 +266,12 @@ def save_person(
     if resident and asks and not (data["wants_visits"] or data["wants_rides"]):
         errors["wants_visits"] = _("Choose the help you would like.")
     email = check_email(data, errors, own=user) if "email" in data else None
+    if user is not None and email and email != user.email:
+        current = data.get("current_password") or ""
+        if not verify_password(user.password_hash, current):
+            errors["current_password"] = _(
+                "Type your password to change the e-mail you log in with."
+            )
     if "password" in data:
         check_password(data, errors, required=bool(email) and user is None)
         if data.get("password") and not email:
@@ -319,11 +328,24 @@ def sign_up(
     org: Organisation, kind: str, data: Mapping[str, Any], *, locale: str | None = None
 ) -> Person:
     """Public sign-up: ``kind`` is volunteer, neighbour or resident. Volunteering starts
-    pending (not matchable until a coordinator approves)."""
+    pending (not matchable until a coordinator approves); help asked for waits for a
+    coordinator's check of the person (unless the organisation turned the check off)."""
     person = Person(organisation_id=org.id, preferred_locale=locale, languages=[], interests=[])
     if kind == "volunteer":
         person.is_volunteer = True
         return save_person(person, data, volunteer=True)
+    person = _sign_up_asking(org, kind, person, data)
+    if person.resident is not None and settings_for(org.id).check_online_residents:
+        person.resident.checked_at = None
+        db.session.flush()
+        notify_coordinators(org.id, "resident_to_check", {"name": person.full_name,
+                                                          "address": person.address or ""})
+    return person
+
+
+def _sign_up_asking(
+    org: Organisation, kind: str, person: Person, data: Mapping[str, Any]
+) -> Person:
     if kind == "neighbour":
         person.is_neighbour = True
         gives = bool(data.get("offers_visits"))
@@ -347,7 +369,24 @@ def sign_up(
 def register_resident(org_id: int, data: Mapping[str, Any], coordinator: User) -> Person:
     """A coordinator registers a resident on the phone; consent taken by phone."""
     person = Person(organisation_id=org_id, is_resident=True, languages=[], interests=[])
-    return save_person(person, data, resident=True, consent_method="phone", consent_by=coordinator)
+    save_person(person, data, resident=True, consent_method="phone", consent_by=coordinator)
+    person.resident.checked_by_id = coordinator.id  # checked on the phone, at once
+    db.session.flush()
+    return person
+
+
+def check_resident(person: Person, by: User) -> None:
+    """A coordinator has checked who an online sign-up is and where they live: their
+    requests may now reach volunteers (the requests feature plans them on the signal)."""
+    profile = person.resident
+    if profile is None:
+        raise FieldError("resident", _("This person does not ask for help."))
+    if profile.checked_at is not None:
+        return
+    profile.checked_at = utcnow()
+    profile.checked_by_id = by.id
+    db.session.flush()
+    resident_checked.send(person, by=by)
 
 
 def set_pin(person: Person, lat: float | None, lon: float | None) -> None:

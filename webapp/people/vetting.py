@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from webapp.auth.models import User
 from webapp.auth.sessions import end_all_sessions
+from webapp.auth.signals import access_revoked, security_event
 from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -32,6 +33,7 @@ from webapp.people.models import (
     VolunteerProfile,
     VolunteerStatus,
 )
+from webapp.people.signals import volunteer_suspended
 
 S = VolunteerStatus
 # action -> (statuses it may start from, status it leads to, reason required)
@@ -133,12 +135,25 @@ def change_status(
             raise FieldError(
                 {"action": _("Record these checks before approving: %(names)s.", names=names)}
             )
+    previous = profile.status
     profile.status = target
     profile.status_reason = reason
     profile.status_changed_at = utcnow()
     profile.status_changed_by_id = by.id
-    if target == S.SUSPENDED and person.user is not None:
-        end_all_sessions(person.user)  # a suspended volunteer is logged out everywhere
+    login = person.user
+    if target == S.SUSPENDED:
+        if login is not None:
+            # Logged out everywhere, and no way back in (password, reset link, API
+            # token) until reinstated.
+            login.suspended = True
+            end_all_sessions(login)
+            access_revoked.send(login, reason="suspended")
+        db.session.flush()
+        volunteer_suspended.send(person, by=by, reason=reason)
+    elif previous == S.SUSPENDED and login is not None:
+        login.suspended = False
+    if login is not None and action in ("suspend", "reinstate"):
+        security_event.send(login, event=f"volunteer_{action}", actor=by)
     db.session.flush()
     return target
 

@@ -21,6 +21,7 @@ from webapp.auth import sessions
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors, error_list, form_data
 from webapp.core.navigation import add_nav, add_signup_link
+from webapp.core.timing import at_least
 from webapp.core.views import register_home
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
@@ -133,17 +134,21 @@ def signup(org_slug: str, kind: str) -> ResponseReturnValue:
     if request.method == "POST" and add_rows(form):
         return _render_signup(kind, org, form)
     if form.validate_on_submit():
-        try:
-            person = operations.sign_up(org, kind, form_data(form), locale=str(get_locale()))
-        except FieldError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            if person.user is not None:
-                sessions.start_session(person.user)
-            db.session.commit()
-            account = 1 if person.user is not None else 0
-            return redirect(url_for(".signup_done", org_slug=org.slug, kind=kind, account=account))
+        # As long whether or not the e-mail is taken (no telling which addresses have
+        # an account by the time the answer takes).
+        with at_least():
+            try:
+                person = operations.sign_up(org, kind, form_data(form), locale=str(get_locale()))
+            except FieldError as error:
+                db.session.rollback()
+                attach_errors(form, error)
+            else:
+                if person.user is not None:
+                    sessions.start_session(person.user)
+                db.session.commit()
+                account = 1 if person.user is not None else 0
+                done = url_for(".signup_done", org_slug=org.slug, kind=kind, account=account)
+                return redirect(done)
     else:
         check_rules_too(form, org.id, volunteer=kind != "resident")
     return _render_signup(kind, org, form)

@@ -281,3 +281,10 @@ class SettingsForm(FlaskForm):
         _l("Average travel speed in town (km/h)"),
         validators=[InputRequired(message=REQUIRED), NumberRange(5, 120)],
     )
+    check_online_residents = BooleanField(
+        _l("A coordinator checks residents who sign up online before volunteers see their requests")
+    )
+    understand_unchecked = BooleanField(
+        _l("I understand: without the check, volunteers may be sent to people and addresses "
+           "nobody has checked")
+    )

@@ -156,8 +156,11 @@ def _leg(
 
 
 def expand_request(request: Request, until: date, now: datetime | None = None) -> int:
-    """Create the missing shifts of one request up to ``until`` (local date). Idempotent."""
-    if request.status != RequestStatus.ACTIVE:
+    """Create the missing shifts of one request up to ``until`` (local date). Idempotent.
+
+    None for a resident who signed up online and whom no coordinator has checked yet:
+    nobody is sent to an address nobody has checked (the check plans them)."""
+    if request.status != RequestStatus.ACTIVE or not resident_checked(request):
         return 0
     now = now or utcnow()
     tz = org_tz(request.organisation_id)
@@ -182,6 +185,12 @@ def expand_request(request: Request, until: date, now: datetime | None = None) -
             created += 1
     db.session.flush()
     return created
+
+
+def resident_checked(request: Request) -> bool:
+    person = request.resident
+    profile = person.resident if person is not None else None
+    return profile is None or profile.checked_at is not None
 
 
 def default_until(org_id: int, now: datetime | None = None) -> date:

@@ -15,6 +15,7 @@ from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.operations import set_resident_check
 from webapp.orgs.settings import settings_for
 from webapp.people.access import me
 from webapp.people.models import Person
@@ -37,7 +38,7 @@ from webapp.requests.forms import (
     SettingsForm,
 )
 from webapp.requests.models import Request, RequestKind
-from webapp.requests.planning import extend_horizon
+from webapp.requests.planning import extend_horizon, resident_checked
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
@@ -117,7 +118,12 @@ def done(request_id: int) -> str:
     req = get_in_org_or_404(Request, request_id, current_user)
     if req.resident_id != current_user.person_id:
         abort(403)
-    return render_template("requests/done.html", req=req, shifts=_upcoming([req.id]))
+    return render_template(
+        "requests/done.html",
+        req=req,
+        shifts=_upcoming([req.id]),
+        waiting_check=not resident_checked(req),
+    )
 
 
 def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
@@ -148,8 +154,10 @@ def mine() -> str:
         req = legs[0].request
         if req.id not in change_on and rops.change_refusal(req) is None:
             change_on[req.id] = legs[0].id
+    profile = current_user.person.resident
     return render_template(
         "requests/mine.html",
+        waiting_check=profile is not None and profile.checked_at is None,
         groups=groups,
         form=CancelForm(),
         FINAL=FINAL,
@@ -273,7 +281,13 @@ def settings() -> ResponseReturnValue:
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
-
+        try:
+            set_resident_check(
+                row, form.check_online_residents.data, form.understand_unchecked.data
+            )
+        except FieldError as err:
+            show_error(form, err)
+            return render_template("requests/settings.html", form=form)
         extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
         db.session.commit()
         flash(_("Booking rules saved."), "success")

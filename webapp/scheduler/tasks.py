@@ -1,5 +1,6 @@
-"""The scheduler's own jobs: forgetting old run records, and a test job. Every feature's
-jobs live in its own ``tasks.py``."""
+"""The scheduler's own jobs: forgetting old run records, ending expired login sessions
+(the accounts feature sits below the scheduler, so its housekeeping is listed here), and
+a test job. Every other feature's jobs live in its own ``tasks.py``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from webapp.auth.sessions import prune_expired
+from webapp.auth.throttle import prune_old
 from webapp.db import rows_matched
 from webapp.extensions import db
 from webapp.scheduler.models import JobRun
@@ -32,6 +35,19 @@ def run_prune_job_runs(now: datetime) -> str:
     return f"deleted {rows_matched(result)} old run records"
 
 
+def run_prune_login_sessions(now: datetime) -> str:
+    """Delete login sessions past their idle or absolute limit (they already stopped
+    working when used; this removes the rows, with the address and browser they hold),
+    and throttle counters nobody has added to for a day."""
+    if claim_run("prune_login_sessions", floor_time(now, 3600)) is None:
+        db.session.rollback()
+        return "already done"
+    sessions = prune_expired(now)
+    counters = prune_old(now)
+    db.session.commit()
+    return f"deleted {sessions} expired sessions, {counters} old throttle counters"
+
+
 def run_test_tick(now: datetime) -> str:
     """A job for proving exactly-once across processes: records its run, then holds the
     transaction open for a moment (a kill lands mid-way through it)."""
@@ -48,7 +64,9 @@ def run_test_tick(now: datetime) -> str:
 
 def jobs(app: Flask) -> list[Job]:
     found = [Job("prune_job_runs", run_prune_job_runs, 86400, None, True,
-                 "Forget run records older than 60 days.")]
+                 "Forget run records older than 60 days."),
+             Job("prune_login_sessions", run_prune_login_sessions, 3600, None, True,
+                 "Delete expired login sessions and old login-throttle counters.")]
     test_seconds = setting(app, "SCHEDULER_TEST_JOB_SECONDS", None)
     if test_seconds:
         found.append(Job("test_tick", run_test_tick, int(test_seconds), int(test_seconds), True,

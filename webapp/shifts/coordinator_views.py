@@ -193,6 +193,7 @@ def _act(
     form: FlaskForm | None = None,
     success: str | None = None,
 ) -> ResponseReturnValue:
+    shift = get_shift_or_404(shift_id)  # first: another organisation's id is 404
     form = form or ActionForm()
     if not form.validate_on_submit():
         flash(
@@ -200,7 +201,6 @@ def _act(
             "error",
         )
         return redirect(url_for("shifts.manage", shift_id=shift_id))
-    shift = get_shift_or_404(shift_id)
     try:
         action(shift, form)
     except FieldError as err:

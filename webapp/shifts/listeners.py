@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
+from webapp.auth.models import User
+from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.notifications.operations import enqueue
+from webapp.notifications.operations import enqueue, notify_coordinators
+from webapp.people.models import Person
+from webapp.shifts import operations as shift_ops
 from webapp.shifts.legs import group_of
 from webapp.shifts.messages import shift_context
-from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.models import CalendarToken, Shift, ShiftStatus
 from webapp.shifts.transitions import HOLDING, NOT_BOOKED
 
 S = ShiftStatus
+# Messages telling volunteers they no longer hold a shift: they no longer need (nor
+# may keep) the resident's street address and phone, only enough to know which one.
+_LEAVING = ("shift_released", "shift_cancelled")
 
 
 def _kind_of(old: ShiftStatus | None, new: ShiftStatus) -> str | None:
@@ -39,11 +48,11 @@ def _tell_volunteers(shift: Shift, kind: str, context: dict[str, Any], actor: An
         if group_of(shift)[0].id != shift.id:
             return  # the other leg of a ride: its first leg speaks for the group
         actor_person = getattr(actor, "person_id", None)
-        context = {"shift": shift_context(shift), **context}
+        context = {"shift": shift_context(shift, booked=kind not in _LEAVING), **context}
         for a in shift.assignments:
             if a.volunteer_id != actor_person:
                 enqueue(a.volunteer, kind, context, event_at=shift.starts_at,
-                        flush=not flushing)
+                        flush=not flushing, about=shift_ops.about(shift))
 
 
 def on_status_changed(shift: Shift, old: ShiftStatus | None, new: ShiftStatus, actor: Any,
@@ -58,3 +67,25 @@ def on_details_changed(shift: Shift, actor: Any, changes: list[str], **_kw: Any)
     """The request behind a booked shift changed in a way that keeps the shift (notes,
     wheelchair, escort): its volunteers should read the details again."""
     _tell_volunteers(shift, "shift_changed", {"changes": list(changes)}, actor)
+
+
+def release_all(person: Person, actor: User | None, reason: str) -> list[dict[str, Any]]:
+    """Take ``person`` off every shift they hold that has not ended; each opens again
+    for other volunteers. Returns what coordinators are told (one item per group)."""
+    released = []
+    for legs in shift_ops.held_groups(person, utcnow()):
+        shift_ops.withdraw(legs[0], person, actor, reason)
+        released.append(shift_context(legs[0]))
+    return released
+
+
+def on_volunteer_suspended(person: Person, by: User | None, reason: str | None,
+                           **_kw: Any) -> None:
+    """A suspended volunteer holds nothing any more and their calendar feed stops: the
+    coordinators hear which shifts are open again."""
+    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.person_id == person.id))
+    released = release_all(person, by, shift_ops.SUSPENDED)
+    if released:
+        notify_coordinators(person.organisation_id, "shifts_released",
+                            {"volunteer_name": person.full_name, "why": "suspended",
+                             "shifts": released})

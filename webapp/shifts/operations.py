@@ -17,6 +17,7 @@ from webapp.core.errors import FieldError
 from webapp.core.locks import is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.notifications.operations import forget_details
 from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.shifts.eligibility import conflict, ineligibility
@@ -34,12 +35,23 @@ from webapp.shifts.transitions import (
     BOOKED,
     CLAIMABLE,
     FINAL,
+    HOLDING,
     NOT_BOOKED,
     IllegalTransition,
     move,
 )
 
 S = ShiftStatus
+
+
+def about(shift: Shift) -> str:
+    """What the messages about a shift's group say they are about (the outbox's key)."""
+    return f"shift:{shift.group_key}"
+
+
+def _forget(legs: list[Shift], person_ids: list[int], *, flush: bool = True) -> None:
+    """Those leaving the group keep no copy of the resident's details in their messages."""
+    forget_details(about(legs[0]), person_ids, flush=flush)
 
 
 def _lock_person(person: Person) -> None:
@@ -177,6 +189,7 @@ def reject(shift: Shift, actor: User | None, reason: str | None = None) -> None:
     for leg in legs:
         if leg.status not in AWAITING_APPROVAL:
             raise IllegalTransition(leg.status, S.OPEN)
+    _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     _move_all(legs, S.OPEN, actor, reason)
     for leg in legs:
         leg.assignments.clear()  # delete-orphan: the rows go
@@ -209,6 +222,9 @@ def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | Non
         mine = [a for a in leg.assignments if a.volunteer_id == person.id]
         if not mine:
             raise FieldError("shift", _("This is not one of your shifts."))
+    _forget(legs, [person.id])
+    for leg in legs:
+        mine = [a for a in leg.assignments if a.volunteer_id == person.id]
         if len(leg.assignments) == 1:
             move(leg, S.OPEN, actor, reason)
         else:
@@ -224,6 +240,7 @@ def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     for leg in legs:
         if leg.status in FINAL:
             raise IllegalTransition(leg.status, S.CANCELLED)
+    _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     for leg in legs:
         leg.cancelled_by_id = getattr(actor, "id", None)
         leg.cancel_reason = (reason or None) and reason[:300]
@@ -351,7 +368,35 @@ def cancel_future(
         )
     ).all()
     for shift in shifts:
+        _forget([shift], shift.volunteer_ids, flush=flush)
         shift.cancelled_by_id = getattr(actor, "id", None)
         shift.cancel_reason = reason[:300]
         move(shift, S.CANCELLED, actor, reason, flush=flush)
     return len(shifts)
+
+
+# Reasons recorded when the system takes a volunteer off (the message to them says why).
+SUSPENDED = "volunteering suspended"
+CREDENTIAL_LAPSED = "credential lapsed"
+
+
+def held_groups(person: Person, now: datetime) -> list[list[Shift]]:
+    """The groups ``person`` holds (proposed, claimed, approved, confirmed) that have not
+    ended yet, earliest first."""
+    shifts = db.session.scalars(
+        sa.select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Assignment.volunteer_id == person.id,
+            Shift.status.in_(tuple(HOLDING)),
+            Shift.ends_at > now,
+        )
+        .order_by(Shift.starts_at, Shift.id)
+    ).all()
+    seen: set[str] = set()
+    groups = []
+    for shift in shifts:
+        if shift.group_key not in seen:
+            seen.add(shift.group_key)
+            groups.append(group_of(shift))
+    return groups

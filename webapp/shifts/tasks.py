@@ -22,6 +22,7 @@ from webapp.extensions import db
 from webapp.notifications.operations import enqueue, notify_coordinators
 from webapp.orgs.models import Organisation, OrganisationSchedule
 from webapp.orgs.settings import org_tz, schedule_for, settings_for
+from webapp.people.eligibility import missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.scheduler.registry import Job
 from webapp.scheduler.runs import all_orgs, claim_slot, for_each_org, isolated
@@ -29,8 +30,8 @@ from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
 from webapp.shifts.legs import first_legs, group_of
 from webapp.shifts.messages import resident_item, resident_of, shift_context
-from webapp.shifts.models import Shift, ShiftStatus
-from webapp.shifts.transitions import BOOKED, NOT_BOOKED
+from webapp.shifts.models import Assignment, Shift, ShiftStatus
+from webapp.shifts.transitions import BOOKED, HOLDING, NOT_BOOKED
 
 log = logging.getLogger(__name__)
 S = ShiftStatus
@@ -72,7 +73,7 @@ def run_volunteer_reminders(now: datetime) -> str:
                 sent += len(enqueue(
                     a.volunteer, "volunteer_reminder", {"shift": shift_context(shift), "hours": h},
                     dedupe_key=f"remind:{shift.id}:{a.volunteer_id}:{h}",
-                    event_at=shift.starts_at,
+                    event_at=shift.starts_at, about=shift_ops.about(shift),
                 ))
     db.session.commit()
     return f"{sent} reminders queued"
@@ -152,6 +153,44 @@ def run_release_unconfirmed(now: datetime) -> str:
     return f"{released} volunteers released"
 
 
+def run_release_lapsed(now: datetime) -> str:
+    """Daily, per organisation: a volunteer whose licence, insurance or background check
+    runs out before a shift they hold is taken off it (they are told why); the shift is
+    open again and the coordinators get the list."""
+
+    def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
+        tz = org_tz(org.id)
+        holders = db.session.scalars(
+            sa.select(Person).join(VolunteerProfile).where(
+                Person.organisation_id == org.id,
+                sa.exists().where(
+                    Assignment.volunteer_id == Person.id,
+                    Assignment.shift_id == Shift.id,
+                    Shift.status.in_(tuple(HOLDING)),
+                    Shift.ends_at > now,
+                ),
+            ).order_by(Person.id)
+        ).all()
+        released = []
+        for person in holders:
+            for legs in shift_ops.held_groups(person, now):
+                day = legs[0].starts_at.astimezone(tz).date()
+                activity = "ride" if legs[0].kind.is_ride else "visit"
+                if not missing_credentials(person, activity, day):
+                    continue
+                shift_ops.withdraw(legs[0], person, None, shift_ops.CREDENTIAL_LAPSED)
+                released.append({**shift_context(legs[0]), "volunteer_name": person.full_name})
+        if released:
+            notify_coordinators(org.id, "shifts_released",
+                                {"volunteer_name": "", "why": "credential", "shifts": released},
+                                dedupe_key=f"lapsed-released:{org.id}:{due.isoformat()}")
+        return f"{len(released)} shifts released"
+
+    done = for_each_org("release_lapsed", now, lambda s: s.daily_hour, timedelta(hours=20), work)
+    db.session.commit()
+    return "; ".join(done) or "not due"
+
+
 def eligible_volunteers(org_id: int, shift: Shift) -> list[Person]:
     """The nearest volunteers who could take ``shift`` now (at most ``MAX_INVITES``)."""
     people = db.session.scalars(
@@ -192,7 +231,7 @@ def run_escalate_unfilled(now: datetime) -> str:
             for person in invited:
                 enqueue(person, "shift_invitation", {"shift": shift_context(shift, booked=False)},
                         dedupe_key=f"invite:{shift.group_key}:{person.id}",
-                        event_at=shift.starts_at)
+                        event_at=shift.starts_at, about=shift_ops.about(shift))
             alerts.append({**shift_context(shift), "invited": len(invited)})
         if alerts:
             notify_coordinators(org.id, "unfilled_alert", {"shifts": alerts},
@@ -243,7 +282,8 @@ def _complete_and_thank(shift: Shift, legs: list[Shift]) -> None:
     for a in shift.assignments:
         enqueue(a.volunteer, "shift_thanks",
                 {"shift": shift_context(shift), "minutes": minutes},
-                dedupe_key=f"thanks:{shift.group_key}:{a.volunteer_id}")
+                dedupe_key=f"thanks:{shift.group_key}:{a.volunteer_id}",
+                about=shift_ops.about(shift))
 
 
 def jobs(app: Flask) -> list[Job]:
@@ -256,6 +296,8 @@ def jobs(app: Flask) -> list[Job]:
             "Tell residents the day before who is coming (per organisation)."),
         Job("release_unconfirmed", run_release_unconfirmed, TICK, TICK, True,
             "Release volunteers who did not confirm by the deadline; reopen."),
+        Job("release_lapsed", run_release_lapsed, TICK, TICK, True,
+            "Take volunteers off shifts their lapsed checks no longer cover; reopen."),
         Job("escalate_unfilled", run_escalate_unfilled, TICK, TICK, True,
             "Invite volunteers to shifts still empty N days ahead; alert."),
         Job("auto_confirm", run_auto_confirm, 900, 900, True,

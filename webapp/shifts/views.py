@@ -15,6 +15,7 @@ from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
+from webapp.core.urls import external_url
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.notifications.queries import unread
@@ -120,7 +121,7 @@ def mine() -> str:
         news=news,
         logged=logged,
         now=utcnow(),
-        feed_url=url_for("shifts.feed", token=token.token, _external=True),
+        feed_url=external_url("shifts.feed", token=token.token),
         form=ActionForm(),
         reason_form=ReasonForm(),
         S=ShiftStatus,
@@ -215,7 +216,7 @@ def feed(token: str) -> Response:
     if row is None:
         abort(404)
     body = calendar_for(row.person_id)
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private"})
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.route("/calendar/reset", methods=["POST"])

@@ -15,7 +15,6 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.auth.models import User
 from webapp.extensions import csrf, db
-from webapp.people.models import Person
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
 from webapp.timebank import queries, tokens
@@ -164,9 +163,12 @@ def donations() -> tuple[Response, int]:
     if to != "chest":
         if isinstance(to, bool) or not isinstance(to, int):
             raise ApiError(422, _('Give a member\'s id or "chest".'), "to")
-        recipient = db.session.get(Person, to)
-        if recipient is None or recipient.organisation_id != user.person.organisation_id:
-            raise ApiError(422, _("Choose a member of your own organisation."), "to")
+        allowed = {p.id: p for p in queries.donation_recipients(user.person)}
+        recipient = allowed.get(to)
+        if recipient is None:
+            raise ApiError(
+                422, _('Give "chest" or the id of someone you have exchanged time with.'), "to"
+            )
     message = data.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 500):
         raise ApiError(422, _("At most 500 characters."), "message")

@@ -202,6 +202,8 @@ class ApiToken(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    # Tokens stop working on their own (API_TOKEN_DAYS after they are made).
+    expires_at: Mapped[datetime | None] = mapped_column()
 
     user = relationship("User")
 

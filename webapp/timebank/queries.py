@@ -17,6 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.requests.models import Request
+from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.timebank.errors import _
 from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer
 
@@ -300,4 +303,46 @@ def export_csv(organisation_id: int, start: date, end: date) -> str:
             ]
             for t in transfers
         ]
+    )
+
+
+def donation_recipients(person: Person) -> list[Person]:
+    """Whom ``person`` may pick in the "give to" list: only the members they have
+    exchanged time with (a visit or ride between them, or minutes moved either way), not
+    the organisation's whole roster. The community chest is always there besides."""
+    own = sa.select(Account.id).where(Account.person_id == person.id).scalar_subquery()
+    ledger = (
+        sa.select(Account.person_id)
+        .join(
+            Transfer,
+            sa.or_(
+                sa.and_(Transfer.debit_account_id == own, Transfer.credit_account_id == Account.id),
+                sa.and_(Transfer.credit_account_id == own, Transfer.debit_account_id == Account.id),
+            ),
+        )
+        .where(Account.person_id.is_not(None))
+    )
+    served = (  # residents this person visited or drove
+        sa.select(Request.resident_id)
+        .join(Shift, Shift.request_id == Request.id)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(Assignment.volunteer_id == person.id, Shift.status == ShiftStatus.COMPLETED)
+    )
+    helpers = (  # volunteers who visited or drove this person
+        sa.select(Assignment.volunteer_id)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Request, Request.id == Shift.request_id)
+        .where(Request.resident_id == person.id, Shift.status == ShiftStatus.COMPLETED)
+    )
+    ids = sa.union(ledger, served, helpers).subquery()
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(
+                Person.id.in_(sa.select(ids.c[0])),
+                Person.organisation_id == person.organisation_id,
+                Person.id != person.id,
+            )
+            .order_by(Person.first_name, Person.last_name)
+        )
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from webapp.auth.models import User
 from webapp.db import utcnow
@@ -25,29 +27,50 @@ def _digest(secret: str) -> str:
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the row and the secret, which is shown once and never stored."""
     active = db.session.execute(
-        sa.select(sa.func.count())
-        .select_from(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        sa.select(sa.func.count()).select_from(ApiToken).where(_live(user, utcnow()))
     ).scalar_one()
     if active >= MAX_TOKENS:
         raise LedgerError("name", _("Revoke an old token first (at most %(n)s).", n=MAX_TOKENS))
     secret = PREFIX + secrets.token_urlsafe(32)
+    days = current_app.config["API_TOKEN_DAYS"]
     row = ApiToken(
-        user_id=user.id, name=name.strip()[:80], token_hash=_digest(secret), prefix=secret[:10]
+        user_id=user.id,
+        name=name.strip()[:80],
+        token_hash=_digest(secret),
+        prefix=secret[:10],
+        expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(row)
     db.session.flush()
     return row, secret
 
 
-def tokens_of(user: User) -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            sa.select(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .order_by(ApiToken.id)
-        )
+def _live(user: User, now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ApiToken.user_id == user.id,
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
     )
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that still work."""
+    return list(
+        db.session.scalars(sa.select(ApiToken).where(_live(user, utcnow())).order_by(ApiToken.id))
+    )
+
+
+def revoke_all(user: User, **_kw: object) -> int:
+    """Every live token of ``user`` stops working (a password changed or was reset, the
+    volunteering suspended). Connected to ``auth.signals.access_revoked``; flushes."""
+    rows = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    db.session.flush()
+    return len(rows)
 
 
 def revoke(user: User, token_id: int) -> bool:
@@ -68,7 +91,9 @@ def user_for(secret: str) -> User | None:
             ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None)
         )
     )
-    if row is None or not row.user.active:
+    if row is None or not row.user.is_active:
         return None
+    if row.expires_at is None or row.expires_at <= utcnow():
+        return None  # tokens made before expiry existed were given one by the migration
     row.last_used_at = utcnow()
     return row.user

@@ -79,16 +79,6 @@ def _send_csv(body: str, filename: str) -> Response:
     )
 
 
-def _others(person: Person) -> list[Person]:
-    return list(
-        db.session.scalars(
-            sa.select(Person)
-            .where(Person.organisation_id == person.organisation_id, Person.id != person.id)
-            .order_by(Person.first_name, Person.last_name)
-        )
-    )
-
-
 def _member_page(
     form: DonationForm | None = None,
     token_form: TokenForm | None = None,
@@ -116,7 +106,8 @@ def _member_page(
 def _donation_form(person: Person) -> DonationForm:
     form = DonationForm()
     form.recipient.choices = [("chest", _("Community chest"))] + [
-        (str(p.id), f"{p.first_name} {p.last_name[:1]}.") for p in _others(person)
+        (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
+        for p in queries.donation_recipients(person)
     ]
     return form
 

@@ -1,0 +1,49 @@
+"""Security headers on every answer, and no caching of anything but static files.
+
+The pages hold addresses, phone numbers and health notes: ``Cache-Control: no-store``
+keeps them out of shared and browser caches (a phone at a care home is often shared).
+The content security policy allows this site's own scripts, styles and images only, so
+an injected ``<script>`` does not run and no other site may frame a page.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # request.is_secure is true behind a TLS proxy once PONTE_PROXY_FIX trusts its
+    # X-Forwarded-Proto; over plain http the header would be ignored anyway.
+    seconds = current_app.config.get("HSTS_SECONDS", 0)
+    if request.is_secure and seconds:
+        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+    if request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
+        headers.setdefault("Pragma", "no-cache")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(security_headers)
