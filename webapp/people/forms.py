@@ -63,6 +63,7 @@ LANGUAGES = _options(
     ("uk", _l("Ukrainian")),
     ("ar", _l("Arabic")),
 )
+LANGUAGE_CODES = frozenset(str(c.value) for c in LANGUAGES)
 INTERESTS = _options(
     ("conversation", _l("A chat and a coffee")),
     ("reading", _l("Reading")),

@@ -22,6 +22,7 @@ from webapp.people.models import Person
 from webapp.permissions import is_coordinator
 from webapp.places.geocoding import AddressNotFound, locate
 from webapp.requests.models import (
+    Priority,
     Request,
     RequestKind,
     RequestStatus,
@@ -51,6 +52,9 @@ class Draft:
     interests: list[str] = field(default_factory=list)
     two_volunteers: bool = False
     notes: str | None = None
+    # coordinator's: how much it matters, and who should go if they can (continuity)
+    priority: int = Priority.NORMAL
+    preferred_volunteer_id: int | None = None
     # rides
     pickup_address: str | None = None
     destination_name: str | None = None
@@ -99,10 +103,11 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
     req.start_date = d.start_date
     req.recurring = d.recurring
     req.end_date = d.end_date if d.recurring else None
-    req.languages = [x for x in d.languages if x]
+    req.languages = sorted({x for x in d.languages if x})
     req.gender_preference = d.gender_preference or None
-    req.interests = [x for x in d.interests if x]
+    req.interests = sorted({x for x in d.interests if x})
     req.notes = (d.notes or "").strip() or None
+    _fill_coordination(req, resident, d.priority, d.preferred_volunteer_id)
     if d.kind == RequestKind.VISIT:
         if d.duration_minutes is None or d.duration_minutes <= 0:
             raise FieldError("duration_minutes", _("The duration must be more than 0 minutes."))
@@ -124,6 +129,35 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
         req.windows = [RequestWindow(weekday=wd, start=s, end=e) for wd, s, e in d.windows]
         return
     _fill_ride(req, resident, d)
+
+
+def _fill_coordination(
+    req: Request, resident: Person, priority: int, preferred_id: int | None
+) -> None:
+    if priority not in {p.value for p in Priority}:
+        raise FieldError("priority", _("Choose normal, high or urgent."))
+    req.priority = priority
+    if preferred_id:
+        person = db.session.get(Person, preferred_id)
+        if (
+            person is None
+            or person.organisation_id != resident.organisation_id
+            or not person.is_volunteer
+            or person.volunteer is None
+        ):
+            raise FieldError("preferred_volunteer", _("Choose one of your volunteers."))
+        if person.id == resident.id:
+            raise FieldError("preferred_volunteer", _("A person cannot visit themselves."))
+    req.preferred_volunteer_id = preferred_id or None
+
+
+def set_coordination(req: Request, priority: int, preferred_id: int | None) -> bool:
+    """A coordinator sets the priority and the preferred volunteer; nothing about the
+    shifts changes and nobody is told. Returns whether anything changed."""
+    before = (req.priority, req.preferred_volunteer_id)
+    _fill_coordination(req, req.resident, priority, preferred_id)
+    db.session.flush()
+    return before != (req.priority, req.preferred_volunteer_id)
 
 
 def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
@@ -258,12 +292,13 @@ def reschedule(req: Request, draft: Draft, actor: User | None) -> Request:
     """A change of when or where: the old request's future shifts are cancelled (volunteers
     told: "request changed") and a new request takes its place from the new details.
 
-    The preferred volunteer carries over (continuity is the point of befriending). On a
-    :class:`FieldError` the caller rolls back, which also undoes the cancellation."""
+    The draft carries the priority and the preferred volunteer (prefilled from the old
+    request: continuity is the point of befriending). On a :class:`FieldError` the
+    caller rolls back, which also undoes the cancellation."""
     resident = req.resident
     cancel_request(req, actor, "request changed")
     new = create_request(resident, draft, actor)
-    new.preferred_volunteer_id = req.preferred_volunteer_id
+    new.replaces_id = req.id
     return new
 
 
@@ -281,6 +316,8 @@ def draft_from_request(req: Request) -> Draft:
         interests=list(req.interests or []),
         two_volunteers=req.two_volunteers,
         notes=req.notes,
+        priority=req.priority,
+        preferred_volunteer_id=req.preferred_volunteer_id,
         # The resident's home is the default pickup: leave it empty so a move follows them.
         pickup_address=None
         if req.resident is not None and req.pickup_address == req.resident.address
@@ -336,7 +373,7 @@ def what_changes(req: Request, draft: Draft) -> str:
     _fill(probe, req.resident, draft)  # never added to the session: only compared
 
     def values(r: Request, names: tuple[str, ...]) -> tuple[object, ...]:
-        return tuple(getattr(r, n) for n in names)
+        return tuple(_comparable(getattr(r, n)) for n in names)
 
     def windows(r: Request) -> list[tuple[int, time, time]]:
         return sorted((w.weekday, w.start, w.end) for w in r.windows)
@@ -347,6 +384,11 @@ def what_changes(req: Request, draft: Draft) -> str:
     if values(probe, _NOTE_FIELDS[req.kind]) != values(req, _NOTE_FIELDS[req.kind]):
         return "notes"
     return "nothing"
+
+
+def _comparable(value: object) -> object:
+    """Lists of codes compare as sets: ``["en", "it"]`` is the same as ``["it", "en"]``."""
+    return tuple(sorted(value)) if isinstance(value, list) else value
 
 
 def resident_removed(person: Person, actor: User | None = None, *, flush: bool = True) -> int:

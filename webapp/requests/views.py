@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields import SelectChoice
 
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
@@ -17,7 +21,9 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
 from webapp.people.access import me
+from webapp.people.forms import LANGUAGE_CODES, LANGUAGES
 from webapp.people.models import Person
+from webapp.people.names import picker_labels
 from webapp.permissions import (
     coordinator_required,
     get_in_org_or_404,
@@ -29,6 +35,7 @@ from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
     DAY_NAMES,
+    PRIORITY_LABELS,
     CancelForm,
     CoordinatorRequestForm,
     NotesForm,
@@ -46,10 +53,25 @@ from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
+LANGUAGE_LABELS = {str(c.value): c.label for c in LANGUAGES}
 
 add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
+
+
+@bp.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    """A language code as the reader's word for it ("it" -> "Italian"); unknown codes as typed."""
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
+@bp.app_template_filter("reader_date")
+def reader_date(day: date) -> str:
+    """Weekday, day and month in the reader's language, and the year if not this one."""
+    pattern = "EEEE d MMMM" if day.year == date.today().year else "EEEE d MMMM y"
+    return format_date(day, pattern)
+
 
 def show_error(form: FlaskForm, err: FieldError) -> None:
     """Roll back what the refused operation did, and show why next to the field."""
@@ -192,11 +214,22 @@ def _residents() -> list[tuple[int, str]]:
     return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
 
 
+def volunteer_choices(org_id: int) -> list[SelectChoice]:
+    """The preferred-volunteer picker: "none", then every volunteer by name."""
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(Person.organisation_id == org_id, Person.is_volunteer.is_(True))
+        .order_by(Person.first_name, Person.last_name)
+    )
+    return options([(0, _("No preference")), *picker_labels(people).items()])
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new() -> ResponseReturnValue:
     form = CoordinatorRequestForm()
     form.resident.choices = options(_residents())
+    form.preferred_volunteer.choices = volunteer_choices(current_user.organisation_id)
     if not form.is_submitted() and request.args.get("resident", "").isdigit():
         # Linked from a resident's page: the call is about them.
         form.resident.data = int(request.args["resident"])
@@ -217,10 +250,17 @@ def new() -> ResponseReturnValue:
 @coordinator_required
 def detail(request_id: int) -> str:
     req = get_in_org_or_404(Request, request_id, current_user)
+    return _detail_page(
+        req, NotesForm(obj=req, preferred_volunteer=req.preferred_volunteer_id or 0)
+    )
+
+
+def _detail_page(req: Request, notes_form: NotesForm) -> str:
     shifts = db.session.scalars(
         sa.select(Shift).where(Shift.request_id == req.id).order_by(Shift.starts_at)
     ).all()
-    notes_form = NotesForm(obj=req)
+    notes_form.preferred_volunteer.choices = volunteer_choices(req.organisation_id)
+    replaced_by = db.session.scalar(sa.select(Request).where(Request.replaces_id == req.id))
     return render_template(
         "requests/detail.html",
         req=req,
@@ -229,6 +269,10 @@ def detail(request_id: int) -> str:
         notes_form=notes_form,
         can_change=rops.change_refusal(req) is None,
         day_names=DAY_NAMES,
+        priority_labels=PRIORITY_LABELS,
+        replaced_by=replaced_by,
+        unknown_languages=[c for c in req.languages or [] if c not in LANGUAGE_CODES],
+        movable=lambda s: s.status not in FINAL and s.starts_at > utcnow(),
     )
 
 
@@ -237,7 +281,13 @@ def detail(request_id: int) -> str:
 def notes(request_id: int) -> ResponseReturnValue:
     req = get_in_org_or_404(Request, request_id, current_user)
     form = NotesForm()
+    form.preferred_volunteer.choices = volunteer_choices(req.organisation_id)
     if form.validate_on_submit():
+        try:
+            rops.set_coordination(req, form.priority.data, form.preferred_volunteer.data or None)
+        except FieldError as err:
+            show_error(form, err)
+            return _detail_page(req, form)
         rops.change_notes(
             req,
             current_user,
@@ -246,10 +296,9 @@ def notes(request_id: int) -> ResponseReturnValue:
             escort=form.escort.data,
         )
         db.session.commit()
-        flash(_("Saved. Volunteers already booked are told."), "success")
-    else:
-        flash(_("The notes are too long."), "error")
-    return redirect(url_for("requests.detail", request_id=req.id))
+        flash(_("Saved. Volunteers already booked are told of new notes."), "success")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    return _detail_page(req, form)
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
