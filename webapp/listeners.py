@@ -8,6 +8,9 @@ tells a newcomer every reaction across features:
 - a booked shift's details change -> its volunteers get a message (shifts);
 - a shift is completed -> its volunteers are paid in the time bank (timebank);
 - a resident is deleted -> their future shifts are cancelled (requests);
+- a person's pin is placed or moved -> their future visits and rides follow it (requests);
+- a coordinator removes a role -> what it held lets go: a volunteer's future shifts
+  reopen, a resident's requests are cancelled (requests);
 - someone asks for a password link -> the e-mail is queued (notifications).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
@@ -22,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.signals import reset_link_requested
 from webapp.notifications.listeners import mail_reset_link
-from webapp.requests.listeners import cancel_for_deleted_residents
+from webapp.people.signals import person_located, role_changed
+from webapp.requests.listeners import cancel_for_deleted_residents, follow_pin, let_go_of_role
 from webapp.shifts import listeners as shift_listeners
 from webapp.shifts.signals import shift_completed, shift_details_changed, shift_status_changed
 from webapp.timebank.listeners import pay_completed_shift
@@ -34,5 +38,7 @@ def connect_listeners(app: Flask) -> None:
     shift_details_changed.connect(shift_listeners.on_details_changed, weak=False)
     shift_completed.connect(pay_completed_shift, weak=False)
     reset_link_requested.connect(mail_reset_link, weak=False)
+    person_located.connect(follow_pin, weak=False)
+    role_changed.connect(let_go_of_role, weak=False)
     if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
         event.listen(Session, "before_flush", cancel_for_deleted_residents)

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz
+from webapp.people.forms import PinForm
 from webapp.permissions import (
     can_change_request,
     coordinator_required,
@@ -29,7 +30,9 @@ from webapp.permissions import (
     is_resident,
     require,
 )
-from webapp.requests import occurrences
+from webapp.places.geocoding import point
+from webapp.places.maps import MapPerson, leaflet_installed, map_data
+from webapp.requests import destinations, occurrences
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
@@ -41,7 +44,7 @@ from webapp.requests.forms import (
     window_data,
 )
 from webapp.requests.models import Request, RequestKind, RidePurpose
-from webapp.requests.views import bp, show_error, volunteer_choices
+from webapp.requests.views import bp, destination_map, show_error, volunteer_choices
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.legs import group_of
@@ -126,7 +129,8 @@ def change(request_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("requests.done", request_id=new.id))
-    return render_template(f"requests/{template}", form=form, req=req)
+    extra = destination_map(req.organisation_id, form) if coordinator else {}
+    return render_template(f"requests/{template}", form=form, req=req, **extra)
 
 
 def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:
@@ -149,7 +153,9 @@ def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bo
             end_date=form.end_date.data,
             notes=form.notes.data,
         )
-    return replace(base, stay_minutes=base.stay_minutes or 60, **ride_fields(form))
+    return replace(
+        base, stay_minutes=base.stay_minutes or 60, allow_unplaced=True, **ride_fields(form)
+    )
 
 
 def _part_of_day(d: rops.Draft) -> str:
@@ -281,3 +287,36 @@ def cancel_occurrence(request_id: int, shift_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("This date is cancelled; the rest of the series stays."), "success")
     return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/destination", methods=["GET", "POST"])
+@coordinator_required
+def destination(request_id: int) -> ResponseReturnValue:
+    """Place or correct a ride's destination on the map."""
+    req = get_in_org_or_404(Request, request_id, current_user)
+    if req.kind != RequestKind.RIDE:
+        abort(404)
+    form = PinForm(data={"lat": req.destination_lat, "lon": req.destination_lon})
+    if form.validate_on_submit():
+        try:
+            destinations.place_destination(req, form.lat.data, form.lon.data, current_user)
+        except FieldError as err:
+            show_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                _("The destination is on the map; the next booking there will find it."), "success"
+            )
+            return redirect(url_for("requests.detail", request_id=req.id))
+    pin = point(req.destination_lat, req.destination_lon)
+    home = point(req.pickup_lat, req.pickup_lon)
+    people = []
+    if home is not None and req.resident is not None:
+        people.append(MapPerson(home[0], home[1], req.resident.full_name, "resident"))
+    return render_template(
+        "requests/destination.html",
+        req=req,
+        form=form,
+        map=map_data(req.organisation_id, pin=pin, people=people),
+        leaflet=leaflet_installed(),
+    )

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.core.errors import FieldError
+from webapp.core.forms import NumberField
 from webapp.people.forms import INTERESTS, LANGUAGES
 from webapp.requests.models import Priority, RidePurpose
 from webapp.shifts.forms import options
@@ -147,6 +148,9 @@ class CoordinatorRequestForm(FlaskForm):
     destination_address = StringField(
         _l("Destination address"), validators=[Optional(), Length(max=300)]
     )
+    # Only for a destination the town's list does not know: the pin on the map.
+    destination_lat = NumberField(_l("Destination latitude"))
+    destination_lon = NumberField(_l("Destination longitude"))
     purpose = SelectField(_l("Purpose"), choices=PURPOSES)
     return_wanted = BooleanField(_l("Return ride"))
     stay_minutes = IntegerField(

@@ -5,6 +5,7 @@ Errors are :class:`FieldError` keyed by the form field they belong to.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +21,14 @@ from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
 from webapp.permissions import is_coordinator
-from webapp.places.geocoding import AddressNotFound, locate
+from webapp.places.geocoding import (
+    AddressNotFound,
+    InvalidCoordinates,
+    Location,
+    locate,
+    manual_location,
+    remember_pin,
+)
 from webapp.requests.models import (
     Priority,
     Request,
@@ -67,6 +75,11 @@ class Draft:
     passengers: int = 1
     wheelchair: bool = False
     escort: bool = False
+    # A destination the town's list does not know: a pin placed on the map, or (a
+    # resident asking) kept without one for a coordinator to place.
+    destination_lat: float | None = None
+    destination_lon: float | None = None
+    allow_unplaced: bool = False
     # coordinator-only: bypass the minimum notice, with the reason recorded
     override_reason: str | None = None
 
@@ -166,13 +179,7 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     destination = d.destination_address
     if destination is None or not destination.strip():
         raise FieldError("destination_address", _("Where should we take you?"))
-    try:
-        dest = locate(resident.organisation_id, destination)
-    except AddressNotFound:
-        raise FieldError(
-            "destination_address",
-            _("We could not find this address. Check the street and number, or call us."),
-        ) from None
+    dest = _destination(resident.organisation_id, destination.strip(), d)
     pickup = (d.pickup_address or "").strip()
     if pickup and pickup != resident.address:
         try:
@@ -203,7 +210,8 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
         raise FieldError("passengers", _("Between 1 and 8 passengers."))
     req.destination_name = (d.destination_name or "").strip() or None
     req.destination_address = destination.strip()
-    req.destination_lat, req.destination_lon = dest.lat, dest.lon
+    req.destination_lat = dest.lat if dest is not None else None
+    req.destination_lon = dest.lon if dest is not None else None
     req.purpose = d.purpose or RidePurpose.OTHER
     req.appointment_time = d.appointment_time
     req.return_wanted = d.return_wanted
@@ -212,6 +220,35 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     req.wheelchair = d.wheelchair
     req.escort = d.escort
     req.duration_minutes = 60
+
+
+def _destination(org_id: int, address: str, d: Draft) -> Location | None:
+    """Where the ride goes: a pin placed on the map wins (and is remembered for the next
+    booking there); else the address chain; else, for a resident, no pin yet."""
+    if d.destination_lat is not None or d.destination_lon is not None:
+        if d.destination_lat is None or d.destination_lon is None:
+            name = "destination_lat" if d.destination_lat is None else "destination_lon"
+            raise FieldError(name, _("Give both latitude and longitude, or neither."))
+        try:
+            found = manual_location(org_id, d.destination_lat, d.destination_lon, address)
+        except InvalidCoordinates as error:
+            raise FieldError(f"destination_{error.field}", str(error.message)) from None
+        with suppress(AddressNotFound):
+            locate(org_id, address)  # a known address is cached as the chain found it...
+        remember_pin(org_id, address, found)  # ...so only an unknown one takes this pin
+        return found
+    try:
+        return locate(org_id, address)
+    except AddressNotFound:
+        if d.allow_unplaced:
+            return None
+        raise FieldError(
+            "destination_address",
+            _(
+                "This address is not in the town's list. Point to it on the map below "
+                "(or type its coordinates) and save again."
+            ),
+        ) from None
 
 
 def _check_notice(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -31,6 +32,8 @@ from webapp.permissions import (
     is_resident,
     resident_required,
 )
+from webapp.places.geocoding import point
+from webapp.places.maps import leaflet_installed, map_data
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
@@ -126,7 +129,9 @@ def _create_and_thank(form: FlaskForm, draft: rops.Draft) -> ResponseReturnValue
 def help_ride() -> ResponseReturnValue:
     form = ResidentRideForm()
     if form.validate_on_submit():
-        draft = rops.Draft(kind=RequestKind.RIDE, stay_minutes=60, **ride_fields(form))
+        draft = rops.Draft(
+            kind=RequestKind.RIDE, stay_minutes=60, allow_unplaced=True, **ride_fields(form)
+        )
         response = _create_and_thank(form, draft)
         if response is not None:
             return response
@@ -224,6 +229,19 @@ def volunteer_choices(org_id: int) -> list[SelectChoice]:
     return options([(0, _("No preference")), *picker_labels(people).items()])
 
 
+def destination_map(org_id: int, form: FlaskForm) -> dict[str, Any]:
+    """The map under a ride's destination (shown open when the address was not found or a
+    pin is being placed): the typed pin, or the town's centre."""
+    pin = point(form.destination_lat.data, form.destination_lon.data)
+    return {
+        "dest_map": map_data(org_id, pin=pin),
+        "leaflet": leaflet_installed(),
+        "dest_open": pin is not None
+        or bool(form.destination_address.errors)
+        or bool(form.destination_lat.errors or form.destination_lon.errors),
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new() -> ResponseReturnValue:
@@ -243,7 +261,9 @@ def new() -> ResponseReturnValue:
             db.session.commit()
             flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
             return redirect(url_for("requests.detail", request_id=req.id))
-    return render_template("requests/new.html", form=form)
+    return render_template(
+        "requests/new.html", form=form, **destination_map(current_user.organisation_id, form)
+    )
 
 
 @bp.route("/<int:request_id>")
