@@ -290,6 +290,42 @@ def coordinator_edit_form(**kwargs: Any) -> FlaskForm:
     return type("ResidentEditForm", bases, attrs)(**kwargs)
 
 
+class VolunteerByPhoneForm(
+    FlaskForm, NameFields, OfferFields, AboutFields, AvailabilityFields, AbsenceFields
+):  # fmt: skip
+    """A volunteer who phones in: no login needed (e-mail optional), vetted as anyone."""
+
+    email = EmailField(
+        _l("E-mail (optional)"),
+        [Optional(), Email(message=_l("Enter an e-mail like name@example.org.")), Length(max=254)],
+    )
+    consent = BooleanField(
+        _l("The volunteer agreed on the phone that Ponte keeps these details"),
+        [DataRequired(message=_l("Ask for consent and tick the box before saving."))],
+    )
+    submit = SubmitField(_l("Save volunteer"))
+
+
+def coordinator_volunteer_form(person: Person, **kwargs: Any) -> FlaskForm:
+    """A coordinator edits what a volunteer gives: contact, offer, hours, availability,
+    absences (the login's e-mail stays the member's own)."""
+    offer: type = OfferFields if person.is_volunteer else NeighbourOfferFields
+    bases = (FlaskForm, NameFields, offer, AboutFields, AvailabilityFields, AbsenceFields)
+    return type("VolunteerEditForm", bases, {"submit": SubmitField(_l("Save"))})(**kwargs)
+
+
+class AddResidentRoleForm(FlaskForm):
+    consent = BooleanField(
+        _l("Consent given by phone"),
+        [DataRequired(message=_l("Ask for consent and tick the box before saving."))],
+    )
+    submit = SubmitField(_l("Add: receives help"))
+
+
+class ConfirmForm(FlaskForm):
+    """One button that says what it will do (the page around it explains)."""
+
+
 class CredentialForm(FlaskForm):
     kind = SelectField(
         _l("Check"),

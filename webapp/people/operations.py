@@ -363,6 +363,13 @@ def register_resident(org_id: int, data: Mapping[str, Any], coordinator: User) -
     return save_person(person, data, resident=True, consent_method="phone", consent_by=coordinator)
 
 
+def register_volunteer(org_id: int, data: Mapping[str, Any]) -> Person:
+    """A coordinator registers a volunteer who phoned in: pending until vetted."""
+    person = Person(organisation_id=org_id, is_volunteer=True, languages=[], interests=[])
+    data = {k: v for k, v in data.items() if k != "password"}  # no login by phone
+    return save_person(person, data, volunteer=True)
+
+
 def set_pin(
     person: Person, lat: float | None, lon: float | None, actor: User | None = None
 ) -> None:
