@@ -49,6 +49,8 @@ def test_a_resident_books_a_ride_to_an_unknown_place_and_the_coordinator_places_
     short = out.ends_at - out.starts_at  # no distance known: only the boarding time
     db.session.commit()
     login(client, "c-pins@example.org", PASSWORD)
+    day = client.get(f"/shifts/day?date={out.occurrence_date.isoformat()}").get_data(as_text=True)
+    assert "not on the map" in day and f"/requests/{req.id}/destination" in day
     html = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "not on the map yet" in html and f"/requests/{req.id}/destination" in html
     url = f"/requests/{req.id}/destination"
