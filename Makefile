@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(PG_DB)
 PYTEST_ARGS ?=
 
 .PHONY: run install install-test translations migrate demo test test-sqlite test-postgres \
-        postgres chromium lint audit clean
+        postgres chromium lint audit clean vendor
 
 $(VENV)/bin/python:
 	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -34,6 +34,21 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Front-end libraries (the map: Leaflet) from the npm registry, at the versions pinned in
+# package-lock.json, copied into webapp/static/vendor/ (not in git). Without them the
+# pages still work: a pin is then placed by typing its coordinates.
+VENDOR := webapp/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(VENDOR)/leaflet && mkdir -p $(VENDOR)/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+vendor: $(VENDOR)/.installed
+
 translations: install
 	$(FLASK) translate compile
 
@@ -45,19 +60,19 @@ demo: migrate
 	$(FLASK) demo load --if-empty
 
 ## run: install, migrate, load the demo town on first run, serve on 127.0.0.1:$(PORT)
-run: translations demo
+run: translations vendor demo
 	@$(FLASK) demo logins
 	$(PY) -m webapp.devserver --port $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL
-test: install-test translations chromium postgres
+test: install-test translations vendor chromium postgres
 	PONTE_TEST_DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 	PONTE_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-sqlite: install-test translations
+test-sqlite: install-test translations vendor
 	PONTE_TEST_DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install-test translations postgres
+test-postgres: install-test translations vendor postgres
 	PONTE_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## audit: known vulnerabilities in the runtime dependencies (pip-audit, or what the
@@ -92,4 +107,4 @@ lint: install-test
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) instance/ponte.db*
+	rm -rf $(VENV) instance/ponte.db* node_modules $(VENDOR)

@@ -13,6 +13,8 @@ from webapp.core.views import bp as core_bp
 from webapp.matchrun.views import bp as matchrun_bp
 from webapp.notifications import views as notifications_views
 from webapp.people import coordinator_views as people_coordinator_views  # noqa: F401
+from webapp.people import map_views as people_map_views  # noqa: F401
+from webapp.people import volunteer_views as people_volunteer_views  # noqa: F401
 from webapp.people.views import bp as people_bp
 from webapp.requests import change_views as requests_change_views  # noqa: F401
 from webapp.requests.views import bp as requests_bp

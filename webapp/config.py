@@ -97,6 +97,12 @@ class Config:
     NOMINATIM_TIMEOUT = float(os.environ.get("PONTE_NOMINATIM_TIMEOUT", "5"))
     # The public server allows one request per second; a self-hosted one may allow more.
     NOMINATIM_MIN_DELAY = float(os.environ.get("PONTE_NOMINATIM_MIN_DELAY", "1"))
+    # The map where a coordinator places a pin: a tile server URL template ({z}/{x}/{y};
+    # {s} for subdomains) and its attribution. Empty: no tiles, the map is a plain
+    # background with the town's known addresses as dots (works offline). The public
+    # OpenStreetMap server suits light use only (its tile usage policy).
+    MAP_TILES = os.environ.get("PONTE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_ATTRIBUTION = os.environ.get("PONTE_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
     # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/-Proto/-Host
     # (0 = none). Without it, every client seems to come from the proxy's address and
     # login throttling per address would lock everyone out together.
@@ -163,3 +169,4 @@ class TestConfig(Config):
     # No padding of sign-up and reset answers (tests/auth/test_account_enumeration.py
     # sets it to prove the floor holds).
     ACCOUNT_ANSWER_SECONDS = 0.0
+    MAP_TILES = ""  # no network in tests: the offline map

@@ -13,7 +13,10 @@ tells a newcomer every reaction across features:
   stop working (timebank);
 - a volunteer is suspended -> the shifts they hold open again, coordinators are told,
   their calendar feed stops (shifts);
-- a resident who signed up online is checked -> their requests become shifts (requests).
+- a resident who signed up online is checked -> their requests become shifts (requests);
+- a person's pin is placed or moved -> their future visits and rides follow it (requests);
+- a coordinator removes a role -> what it held lets go: a volunteer's future shifts
+  reopen, a resident's requests are cancelled (requests).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
@@ -27,8 +30,18 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.signals import access_revoked, reset_link_requested
 from webapp.notifications.listeners import mail_reset_link
-from webapp.people.signals import resident_checked, volunteer_suspended
-from webapp.requests.listeners import cancel_for_deleted_residents, plan_checked_resident
+from webapp.people.signals import (
+    person_located,
+    resident_checked,
+    role_changed,
+    volunteer_suspended,
+)
+from webapp.requests.listeners import (
+    cancel_for_deleted_residents,
+    follow_pin,
+    let_go_of_role,
+    plan_checked_resident,
+)
 from webapp.shifts import listeners as shift_listeners
 from webapp.shifts.signals import shift_completed, shift_details_changed, shift_status_changed
 from webapp.timebank.listeners import pay_completed_shift
@@ -44,5 +57,7 @@ def connect_listeners(app: Flask) -> None:
     access_revoked.connect(revoke_all, weak=False)
     volunteer_suspended.connect(shift_listeners.on_volunteer_suspended, weak=False)
     resident_checked.connect(plan_checked_resident, weak=False)
+    person_located.connect(follow_pin, weak=False)
+    role_changed.connect(let_go_of_role, weak=False)
     if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
         event.listen(Session, "before_flush", cancel_for_deleted_residents)

@@ -2,33 +2,49 @@
 
 The pages hold addresses, phone numbers and health notes: ``Cache-Control: no-store``
 keeps them out of shared and browser caches (a phone at a care home is often shared).
-The content security policy allows this site's own scripts, styles and images only, so
-an injected ``<script>`` does not run and no other site may frame a page.
+The content security policy allows this site's own scripts, styles and images only (and
+the map's tile server, when one is configured), so an injected ``<script>`` does not run
+and no other site may frame a page.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, request
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+@lru_cache(maxsize=8)
+def content_security_policy(tile_server: str = "") -> str:
+    """The policy; ``tile_server`` is the map's tile URL template (``MAP_TILES``), whose
+    origin may serve images."""
+    images = "img-src 'self' data:"
+    origin = urlsplit(tile_server)
+    if origin.scheme in ("http", "https") and origin.netloc:
+        # A template like https://{s}.tile.example.org/... names several hosts.
+        host = origin.netloc.replace("{s}.", "*.")
+        images += f" {origin.scheme}://{host}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    csp = content_security_policy(current_app.config.get("MAP_TILES") or "")
+    headers.setdefault("Content-Security-Policy", csp)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -26,6 +26,7 @@ from matching.visits.model import FixedAssignment, Visit, VisitProblem, Voluntee
 from webapp.core.timeutil import monday_of, travel_minutes
 from webapp.extensions import db
 from webapp.matchrun.hours import Planned, by_person, minutes, weekly_minutes
+from webapp.matchrun.priority import visit_priority
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
@@ -298,7 +299,7 @@ def _visit(shift: Shift, where: Point, windows: tuple[Interval, ...]) -> Visit:
         lon=where[1],
         duration_min=int((shift.ends_at - shift.starts_at).total_seconds() // 60),
         windows=windows,
-        priority=1,
+        priority=visit_priority(req),
         languages=frozenset(req.languages or ()),
         gender=req.gender_preference or None,
         volunteers_needed=shift.seats,

@@ -41,17 +41,16 @@ from webapp.matchrun.hours import (
     planned_minutes,
     weekly_minutes,
 )
+from webapp.matchrun.priority import ride_priority
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.places.geocoding import distance_km, located
-from webapp.requests.models import RidePurpose
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
 from webapp.shifts.legs import by_group
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import HOLDING
 
-PRIORITY = {RidePurpose.MEDICAL: 3, RidePurpose.PHARMACY: 2}
 # Group leader id -> (driver, how they were chosen) or (None, why nobody was, if known).
 RidePlan = dict[int, tuple[Person | None, str | None]]
 
@@ -235,7 +234,7 @@ def solve_rides_range(
                 dropoff_lon=leg.end_lon,
                 passengers=req.passengers,
                 wheelchair=req.wheelchair,
-                priority=PRIORITY.get(req.purpose, 1),
+                priority=ride_priority(req),
                 busy_min=minutes(leg),
             )
             if leg.kind == ShiftKind.RIDE_OUT:
@@ -383,7 +382,7 @@ def _result(
         served = [(g, person) for g, person in drivers if person is not None]
         return {
             "served": len(served),
-            "priority": sum(PRIORITY.get(g[0].request.purpose, 1) for g, _ in served),
+            "priority": sum(ride_priority(g[0].request) for g, _ in served),
             "km": round(sum(volunteer_distance(person, g[0]) or 0 for g, person in served), 2),
             "continuity": sum(
                 1 for g, person in served if g[0].request.preferred_volunteer_id == person.id

@@ -145,6 +145,9 @@ def register_resident() -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("%(name)s is registered.", name=person.full_name), "success")
+            if operations.needs_pin(person):
+                flash(_("The address is not in the town's list: point to it on the map."), "info")
+                return redirect(url_for(".person_map", person_id=person.id))
             return redirect(url_for(".person", person_id=person.id))
     else:
         check_rules_too(form, current_user.organisation_id)
@@ -277,7 +280,7 @@ def place_pin(person_id: int) -> ResponseReturnValue:
     form = PinForm()
     if form.validate_on_submit():
         try:
-            operations.set_pin(person, form.lat.data, form.lon.data)
+            operations.set_pin(person, form.lat.data, form.lon.data, current_user)
         except FieldError as error:
             db.session.rollback()
             attach_errors(form, error)

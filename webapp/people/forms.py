@@ -63,6 +63,7 @@ LANGUAGES = _options(
     ("uk", _l("Ukrainian")),
     ("ar", _l("Arabic")),
 )
+LANGUAGE_CODES = frozenset(str(c.value) for c in LANGUAGES)
 INTERESTS = _options(
     ("conversation", _l("A chat and a coffee")),
     ("reading", _l("Reading")),
@@ -298,6 +299,42 @@ def coordinator_edit_form(**kwargs: Any) -> FlaskForm:
     bases = (FlaskForm, NameFields, NeedsFields, MobilityFields, AboutFields, GuardianFields)
     attrs = {"health_notes": CoordinatorNotes.health_notes, "submit": SubmitField(_l("Save"))}
     return type("ResidentEditForm", bases, attrs)(**kwargs)
+
+
+class VolunteerByPhoneForm(
+    FlaskForm, NameFields, OfferFields, AboutFields, AvailabilityFields, AbsenceFields
+):  # fmt: skip
+    """A volunteer who phones in: no login needed (e-mail optional), vetted as anyone."""
+
+    email = EmailField(
+        _l("E-mail (optional)"),
+        [Optional(), Email(message=_l("Enter an e-mail like name@example.org.")), Length(max=254)],
+    )
+    consent = BooleanField(
+        _l("The volunteer agreed on the phone that Ponte keeps these details"),
+        [DataRequired(message=_l("Ask for consent and tick the box before saving."))],
+    )
+    submit = SubmitField(_l("Save volunteer"))
+
+
+def coordinator_volunteer_form(person: Person, **kwargs: Any) -> FlaskForm:
+    """A coordinator edits what a volunteer gives: contact, offer, hours, availability,
+    absences (the login's e-mail stays the member's own)."""
+    offer: type = OfferFields if person.is_volunteer else NeighbourOfferFields
+    bases = (FlaskForm, NameFields, offer, AboutFields, AvailabilityFields, AbsenceFields)
+    return type("VolunteerEditForm", bases, {"submit": SubmitField(_l("Save"))})(**kwargs)
+
+
+class AddResidentRoleForm(FlaskForm):
+    consent = BooleanField(
+        _l("Consent given by phone"),
+        [DataRequired(message=_l("Ask for consent and tick the box before saving."))],
+    )
+    submit = SubmitField(_l("Add: receives help"))
+
+
+class ConfirmForm(FlaskForm):
+    """One button that says what it will do (the page around it explains)."""
 
 
 class CredentialForm(FlaskForm):

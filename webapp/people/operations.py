@@ -30,13 +30,14 @@ from webapp.people.models import (
     ResidentProfile,
     VolunteerProfile,
 )
-from webapp.people.signals import resident_checked
+from webapp.people.signals import person_located, resident_checked
 from webapp.places.geocoding import (
     AddressNotFound,
     InvalidCoordinates,
     locate,
     manual_location,
     normalise,
+    remember_pin,
 )
 
 MAX_KM = 100  # further than this is a typo (metres?) rather than a plan
@@ -183,7 +184,11 @@ def check_password(data: Mapping[str, Any], errors: dict[str, str], *, required:
 
 
 def geocode_into(person: Person, address: str, errors: dict[str, str]) -> None:
-    """Set the pin from ``address`` if it is new (a hand-placed pin survives other edits)."""
+    """Set the pin from ``address`` if it is new (a hand-placed pin survives other edits).
+
+    An address no step of the chain knows is kept without a pin (``lat`` None): it never
+    blocks a sign-up or a registration; a coordinator places the pin on the map, and until
+    then the person is left out of matching (``needs_pin``)."""
     address = (address or "").strip()
     if not address:
         errors["address"] = _("Give the home address.")
@@ -191,22 +196,26 @@ def geocode_into(person: Person, address: str, errors: dict[str, str]) -> None:
     if person.lat is not None and normalise(address) == normalise(person.address or ""):
         person.address = address
         return
+    person.address = address
     try:
         found = locate(person.organisation_id, address)
     except AddressNotFound:
-        errors["address"] = _(
-            "We could not find this address. Check the street name and house number, "
-            "and add the town (e.g. Corso Garibaldi 12, Isernia)."
-        )
+        person.lat = person.lon = None
+        person.neighbourhood = None
+        person.location_source = None
         return
-    person.address = address
     person.lat, person.lon = found.lat, found.lon
     person.neighbourhood = found.neighbourhood
     person.location_source = found.source
 
 
+def needs_pin(person: Person) -> bool:
+    """The home is not on the map yet: a coordinator places the pin."""
+    return person.lat is None or person.lon is None
+
+
 def address_problem(org_id: int, address: str) -> str | None:
-    """The message for an address that cannot be found, else None. Used to show it
+    """The message for an address that cannot be used (empty), else None. Used to show it
     together with the form's other errors; may flush a cache row, so the caller rolls
     back (nothing else is saved on a form with errors anyway)."""
     errors: dict[str, str] = {}
@@ -276,6 +285,7 @@ def save_person(
         check_password(data, errors, required=bool(email) and user is None)
         if data.get("password") and not email:
             errors["email"] = _("Give your e-mail too, to log in with this password.")
+    pin_before = (person.lat, person.lon)
     if "address" in data:
         geocode_into(person, data["address"], errors)
     if errors:
@@ -321,6 +331,8 @@ def save_person(
         )
         db.session.add(user)
     db.session.flush()
+    if person.id is not None and (person.lat, person.lon) != pin_before:
+        person_located.send(person, actor=consent_by)
     return person
 
 
@@ -389,8 +401,19 @@ def check_resident(person: Person, by: User) -> None:
     resident_checked.send(person, by=by)
 
 
-def set_pin(person: Person, lat: float | None, lon: float | None) -> None:
-    """Place or correct the pin by hand (``location_source = "manual"``)."""
+def register_volunteer(org_id: int, data: Mapping[str, Any]) -> Person:
+    """A coordinator registers a volunteer who phoned in: pending until vetted."""
+    person = Person(organisation_id=org_id, is_volunteer=True, languages=[], interests=[])
+    data = {k: v for k, v in data.items() if k != "password"}  # no login by phone
+    return save_person(person, data, volunteer=True)
+
+
+def set_pin(
+    person: Person, lat: float | None, lon: float | None, actor: User | None = None
+) -> None:
+    """Place or correct the pin by hand (``location_source = "manual"``). An address the
+    map did not know is remembered with this pin, so the next person at that address is
+    found; the person's future visits and rides follow the pin (``person_located``)."""
     errors = {}
     if lat is None:
         errors["lat"] = _("Give the latitude, e.g. 41.59360.")
@@ -402,10 +425,14 @@ def set_pin(person: Person, lat: float | None, lon: float | None) -> None:
         found = manual_location(person.organisation_id, lat, lon, person.address)
     except InvalidCoordinates as error:
         raise FieldError({error.field: str(error.message)}) from None
+    unknown_address = person.location_source in (None, "manual")
     person.lat, person.lon = found.lat, found.lon
     person.neighbourhood = found.neighbourhood
     person.location_source = found.source
+    if unknown_address and person.address:
+        remember_pin(person.organisation_id, person.address, found)
     db.session.flush()
+    person_located.send(person, actor=actor)
 
 
 def slot_rows(person: Person) -> list[dict[str, Any]]:

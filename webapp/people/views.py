@@ -147,7 +147,10 @@ def signup(org_slug: str, kind: str) -> ResponseReturnValue:
                     sessions.start_session(person.user)
                 db.session.commit()
                 account = 1 if person.user is not None else 0
-                done = url_for(".signup_done", org_slug=org.slug, kind=kind, account=account)
+                placed = 0 if operations.needs_pin(person) else 1
+                done = url_for(
+                    ".signup_done", org_slug=org.slug, kind=kind, account=account, map=placed
+                )
                 return redirect(done)
     else:
         check_rules_too(form, org.id, volunteer=kind != "resident")
@@ -165,7 +168,13 @@ def signup_done(org_slug: str, kind: str) -> str:
         abort(404)
     org = _org_or_404(org_slug)
     account = request.args.get("account") == "1"
-    return render_template("people/signup_done.html", org=org, kind=kind, account=account)
+    return render_template(
+        "people/signup_done.html",
+        org=org,
+        kind=kind,
+        account=account,
+        unplaced=request.args.get("map") == "0",
+    )
 
 
 # --- My details -------------------------------------------------------------------------
@@ -227,6 +236,14 @@ def my_details() -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("Your details are saved."), "success")
+            if operations.needs_pin(person):
+                flash(
+                    _(
+                        "We could not find your address on our map; a coordinator will place "
+                        "it. Until then we cannot suggest visits or rides near you."
+                    ),
+                    "info",
+                )
             return redirect(url_for(".my_details"))
     else:
         check_rules_too(

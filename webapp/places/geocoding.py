@@ -228,6 +228,27 @@ def manual_location(org_id: int, lat: float, lon: float, address: str = "") -> L
     return Location(lat, lon, nearest_neighbourhood(org_id, lat, lon), "manual", address)
 
 
+def remember_pin(org_id: int, address: str, found: Location) -> None:
+    """A pin placed by hand for an address no step of the chain knew: the cache keeps it,
+    so the next person booking the same place (a hospital outside the town's list) finds
+    it. An address cached from the gazetteer or Nominatim keeps its entry: one person's
+    pin at the back of a courtyard does not move everybody's; a pin placed by hand
+    earlier is corrected. Flushes; the caller commits."""
+    key = normalise(address)
+    if not key:
+        return
+    row = db.session.scalar(
+        sa.select(GeocodeCache).where(
+            GeocodeCache.organisation_id == org_id, GeocodeCache.key == key
+        )
+    )
+    if row is None:
+        _remember(org_id, key, address, found)
+    elif row.source == "manual":  # a pin corrected by hand again: the newer one holds
+        row.lat, row.lon, row.neighbourhood = found.lat, found.lon, found.neighbourhood
+    db.session.flush()
+
+
 def nearest_neighbourhood(org_id: int, lat: float, lon: float, max_km: float = 2.0) -> str | None:
     """Neighbourhood of the gazetteer address nearest to (lat, lon), if one lies within
     ``max_km``; None otherwise (or if the gazetteer has no neighbourhoods)."""

@@ -20,23 +20,36 @@ from flask_wtf import FlaskForm
 
 from webapp.core.errors import FieldError
 from webapp.extensions import db
+from webapp.orgs.settings import org_tz
+from webapp.people.forms import PinForm
 from webapp.permissions import (
     can_change_request,
+    coordinator_required,
     get_in_org_or_404,
     is_coordinator,
     is_resident,
     require,
 )
+from webapp.places.geocoding import point
+from webapp.places.maps import MapPerson, leaflet_installed, map_data
+from webapp.requests import destinations, occurrences
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
+    CancelForm,
     CoordinatorChangeForm,
+    MoveForm,
     ResidentRideForm,
     ResidentVisitForm,
     window_data,
 )
 from webapp.requests.models import Request, RequestKind, RidePurpose
-from webapp.requests.views import bp, show_error
+from webapp.requests.views import bp, destination_map, show_error, volunteer_choices
+from webapp.shifts import operations as shift_ops
+from webapp.shifts.access import get_shift_or_404
+from webapp.shifts.legs import group_of
+from webapp.shifts.models import Shift
+from webapp.shifts.transitions import FINAL
 
 
 @bp.route("/<int:request_id>/change", methods=["GET", "POST"])
@@ -63,10 +76,19 @@ def change(request_id: int) -> ResponseReturnValue:
     # What is sent overrides the prefill; the other kind's fields (not on the page) keep
     # the request's values. Unticked boxes that are on the page are sent as nothing: False.
     form = form_class(data=prefill(base))
+    if coordinator:
+        form.preferred_volunteer.choices = volunteer_choices(req.organisation_id)
     if form.validate_on_submit():
         try:
             draft = _draft(form, base, req.kind, coordinator)
             what = rops.what_changes(req, draft)
+            coordination = what != "plan" and rops.set_coordination(
+                req, draft.priority, draft.preferred_volunteer_id
+            )
+            if what == "nothing" and coordination:
+                db.session.commit()
+                flash(_("Saved. The shifts stay as they were."), "success")
+                return redirect(back)
             if what == "nothing":
                 flash(_("Nothing changed, so the shifts stay as they were."), "info")
                 return redirect(back)
@@ -107,7 +129,8 @@ def change(request_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("requests.done", request_id=new.id))
-    return render_template(f"requests/{template}", form=form, req=req)
+    extra = destination_map(req.organisation_id, form) if coordinator else {}
+    return render_template(f"requests/{template}", form=form, req=req, **extra)
 
 
 def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bool) -> rops.Draft:
@@ -130,7 +153,9 @@ def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bo
             end_date=form.end_date.data,
             notes=form.notes.data,
         )
-    return replace(base, stay_minutes=base.stay_minutes or 60, **ride_fields(form))
+    return replace(
+        base, stay_minutes=base.stay_minutes or 60, allow_unplaced=True, **ride_fields(form)
+    )
 
 
 def _part_of_day(d: rops.Draft) -> str:
@@ -145,9 +170,11 @@ def _coordinator_data(d: rops.Draft) -> dict[str, Any]:
         **window_data(d.windows),
         "duration_minutes": d.duration_minutes,
         "two_volunteers": d.two_volunteers,
-        "languages": ", ".join(d.languages),
+        "languages": list(d.languages),
         "gender_preference": d.gender_preference or "",
-        "interests": ", ".join(d.interests),
+        "interests": list(d.interests),
+        "priority": d.priority,
+        "preferred_volunteer": d.preferred_volunteer_id or 0,
         "appointment_time": d.appointment_time,
         "pickup_address": d.pickup_address,
         "destination_name": d.destination_name,
@@ -190,3 +217,106 @@ def _ride_data(d: rops.Draft) -> dict[str, Any]:
         "escort": d.escort,
         "notes": d.notes,
     }
+
+
+# --- one occurrence of a series (coordinators) ---------------------------------------
+
+
+def _occurrence_or_404(request_id: int, shift_id: int) -> tuple[Request, Shift]:
+    req = get_in_org_or_404(Request, request_id, current_user)
+    shift = get_shift_or_404(shift_id)
+    if shift.request_id != req.id:
+        abort(404)
+    return req, shift
+
+
+@bp.route("/<int:request_id>/occurrences/<int:shift_id>", methods=["GET", "POST"])
+@coordinator_required
+def move_occurrence(request_id: int, shift_id: int) -> ResponseReturnValue:
+    """Move this date only (or cancel it); the rest of the series stays."""
+    req, shift = _occurrence_or_404(request_id, shift_id)
+    legs = group_of(shift)
+    tz = org_tz(req.organisation_id)
+    form = MoveForm(
+        data={
+            "date": legs[0].starts_at.astimezone(tz).date()
+            if not legs[0].kind.is_ride
+            else legs[0].ends_at.astimezone(tz).date(),
+            "time": occurrences.current_time(legs),
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            occurrences.move_occurrence(
+                shift, form.date.data, form.time.data, current_user, form.reason.data
+            )
+        except FieldError as err:
+            show_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Moved. The rest of the series stays as it was; volunteers who can "
+                    "still come keep the date and are told, the others are released."
+                ),
+                "success",
+            )
+            return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template(
+        "requests/move.html",
+        req=req,
+        legs=legs,
+        form=form,
+        cancel_form=CancelForm(),
+        final=any(leg.status in FINAL for leg in legs),
+    )
+
+
+@bp.route("/<int:request_id>/occurrences/<int:shift_id>/cancel", methods=["POST"])
+@coordinator_required
+def cancel_occurrence(request_id: int, shift_id: int) -> ResponseReturnValue:
+    req, shift = _occurrence_or_404(request_id, shift_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            shift_ops.cancel(shift, current_user, form.reason.data or "this date cancelled")
+        except FieldError as err:
+            db.session.rollback()
+            flash(str(err.message), "error")
+        else:
+            db.session.commit()
+            flash(_("This date is cancelled; the rest of the series stays."), "success")
+    return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/destination", methods=["GET", "POST"])
+@coordinator_required
+def destination(request_id: int) -> ResponseReturnValue:
+    """Place or correct a ride's destination on the map."""
+    req = get_in_org_or_404(Request, request_id, current_user)
+    if req.kind != RequestKind.RIDE:
+        abort(404)
+    form = PinForm(data={"lat": req.destination_lat, "lon": req.destination_lon})
+    if form.validate_on_submit():
+        try:
+            destinations.place_destination(req, form.lat.data, form.lon.data, current_user)
+        except FieldError as err:
+            show_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                _("The destination is on the map; the next booking there will find it."), "success"
+            )
+            return redirect(url_for("requests.detail", request_id=req.id))
+    pin = point(req.destination_lat, req.destination_lon)
+    home = point(req.pickup_lat, req.pickup_lon)
+    people = []
+    if home is not None and req.resident is not None:
+        people.append(MapPerson(home[0], home[1], req.resident.full_name, "resident"))
+    return render_template(
+        "requests/destination.html",
+        req=req,
+        form=form,
+        map=map_data(req.organisation_id, pin=pin, people=people),
+        leaflet=leaflet_installed(),
+    )

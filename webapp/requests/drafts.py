@@ -14,10 +14,6 @@ from webapp.requests.operations import Draft
 PARTS = {"morning": (time(9), time(12)), "afternoon": (time(15), time(18))}
 
 
-def split_codes(text: str | None) -> list[str]:
-    return [x.strip() for x in (text or "").split(",") if x.strip()]
-
-
 def ride_fields(form: ResidentRideForm) -> dict[str, Any]:
     """What the resident's ride form sets on a draft (asking, and changing a ride)."""
     return dict(
@@ -46,14 +42,18 @@ def coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = N
         else 60,
         recurring=form.recurring.data,
         end_date=form.end_date.data,
-        languages=split_codes(form.languages.data),
+        languages=list(form.languages.data or []),
         gender_preference=form.gender_preference.data or None,
-        interests=split_codes(form.interests.data),
+        interests=list(form.interests.data or []),
+        priority=form.priority.data or 1,
+        preferred_volunteer_id=form.preferred_volunteer.data or None,
         two_volunteers=form.two_volunteers.data,
         notes=form.notes.data,
         pickup_address=form.pickup_address.data,
         destination_name=form.destination_name.data,
         destination_address=form.destination_address.data,
+        destination_lat=form.destination_lat.data,
+        destination_lon=form.destination_lon.data,
         purpose=RidePurpose(form.purpose.data),
         appointment_time=form.appointment_time.data,
         stay_minutes=form.stay_minutes.data,

@@ -13,6 +13,7 @@ from wtforms import (
     DateField,
     Field,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,7 +24,9 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.core.errors import FieldError
-from webapp.requests.models import RidePurpose
+from webapp.core.forms import NumberField
+from webapp.people.forms import INTERESTS, LANGUAGES
+from webapp.requests.models import Priority, RidePurpose
 from webapp.shifts.forms import options
 
 DAY_NAMES = {
@@ -53,6 +56,12 @@ PARTS_OF_DAY = options(
         ("afternoon", _l("Afternoon (15:00-18:00)")),
     ]
 )
+PRIORITY_LABELS = {
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.URGENT: _l("Urgent"),
+}
+PRIORITIES = options((p.value, label) for p, label in PRIORITY_LABELS.items())
 REQUIRED = _l("Please fill this in.")
 
 
@@ -112,16 +121,23 @@ class CoordinatorRequestForm(FlaskForm):
         _l("Visit length (minutes)"), default=60, validators=[Optional(), NumberRange(-10000, 600)]
     )
     two_volunteers = BooleanField(_l("Two volunteers"))
-    languages = StringField(
-        _l("Languages (comma separated)"), validators=[Optional(), Length(max=100)]
+    languages = MultiCheckboxField(
+        _l("Languages: the visitor speaks at least one of these"),
+        choices=LANGUAGES,
+        default=[],
     )
     gender_preference = SelectField(
         _l("Visitor's gender"),
         choices=options([("", _l("No preference")), ("female", _l("Woman")), ("male", _l("Man"))]),
         default="",
     )
-    interests = StringField(
-        _l("Interests (comma separated)"), validators=[Optional(), Length(max=300)]
+    interests = MultiCheckboxField(_l("Interests to share"), choices=INTERESTS, default=[])
+    priority = RadioField(
+        _l("Priority"), choices=PRIORITIES, coerce=int, default=Priority.NORMAL.value
+    )
+    # 0: none. The choices (the organisation's volunteers) are set by the view.
+    preferred_volunteer = SelectField(
+        _l("Preferred volunteer"), coerce=int, default=0, validate_choice=False
     )
     # ride
     appointment_time = TimeField(_l("Appointment time"), validators=[Optional()])
@@ -132,6 +148,9 @@ class CoordinatorRequestForm(FlaskForm):
     destination_address = StringField(
         _l("Destination address"), validators=[Optional(), Length(max=300)]
     )
+    # Only for a destination the town's list does not know: the pin on the map.
+    destination_lat = NumberField(_l("Destination latitude"))
+    destination_lon = NumberField(_l("Destination longitude"))
     purpose = SelectField(_l("Purpose"), choices=PURPOSES)
     return_wanted = BooleanField(_l("Return ride"))
     stay_minutes = IntegerField(
@@ -261,11 +280,26 @@ class CancelForm(FlaskForm):
 
 
 class NotesForm(FlaskForm):
-    """Changes that keep the shifts; volunteers already booked are told."""
+    """Changes that keep the shifts; volunteers already booked are told (of the notes,
+    wheelchair and escort; priority and the preferred volunteer are the coordinator's)."""
 
     notes = TextAreaField(_l("Notes for the volunteer"), validators=[Optional(), Length(max=1000)])
     wheelchair = BooleanField(_l("Wheelchair"))
     escort = BooleanField(_l("Escort to the reception desk"))
+    priority = RadioField(
+        _l("Priority"), choices=PRIORITIES, coerce=int, default=Priority.NORMAL.value
+    )
+    preferred_volunteer = SelectField(
+        _l("Preferred volunteer"), coerce=int, default=0, validate_choice=False
+    )
+
+
+class MoveForm(FlaskForm):
+    """One occurrence to another day or time; the series stays as it is."""
+
+    date = DateField(_l("New date"), validators=[InputRequired(message=REQUIRED)])
+    time = TimeField(_l("New time"), validators=[InputRequired(message=REQUIRED)])
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
 
 
 class SettingsForm(FlaskForm):

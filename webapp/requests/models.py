@@ -32,6 +32,15 @@ class RequestStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Priority(enum.IntEnum):
+    """How much a request matters when not everything can be served; set by a
+    coordinator. The solver's first objective level weighs it (``matchrun/priority.py``)."""
+
+    NORMAL = 1
+    HIGH = 2
+    URGENT = 3
+
+
 class RidePurpose(enum.StrEnum):
     MEDICAL = "medical"
     PHARMACY = "pharmacy"
@@ -49,6 +58,7 @@ class Request(Model):
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
         sa.CheckConstraint("passengers >= 1 AND passengers <= 8", name="passengers_range"),
         sa.CheckConstraint("stay_minutes IS NULL OR stay_minutes > 0", name="stay_positive"),
+        sa.CheckConstraint("priority >= 1 AND priority <= 3", name="priority_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +82,8 @@ class Request(Model):
     gender_preference: Mapped[str | None] = mapped_column(sa.String(20))
     interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     two_volunteers: Mapped[bool] = mapped_column(default=False)
+    # A Priority value: normal, high, urgent (set by a coordinator).
+    priority: Mapped[int] = mapped_column(default=Priority.NORMAL, server_default="1")
     preferred_volunteer_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("person.id", ondelete="SET NULL")
     )
@@ -105,8 +117,13 @@ class Request(Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # A change of when or where makes a new request; it points back at the one it replaced.
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("help_request.id", ondelete="SET NULL"), index=True
+    )
 
     resident = relationship("Person", foreign_keys=[resident_id])
+    replaces = relationship("Request", remote_side=[id], foreign_keys=[replaces_id])
     preferred_volunteer = relationship("Person", foreign_keys=[preferred_volunteer_id])
     windows = relationship(
         "RequestWindow",

@@ -5,6 +5,7 @@ Errors are :class:`FieldError` keyed by the form field they belong to.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -20,8 +21,16 @@ from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
 from webapp.permissions import is_coordinator
-from webapp.places.geocoding import AddressNotFound, locate
+from webapp.places.geocoding import (
+    AddressNotFound,
+    InvalidCoordinates,
+    Location,
+    locate,
+    manual_location,
+    remember_pin,
+)
 from webapp.requests.models import (
+    Priority,
     Request,
     RequestKind,
     RequestStatus,
@@ -51,6 +60,9 @@ class Draft:
     interests: list[str] = field(default_factory=list)
     two_volunteers: bool = False
     notes: str | None = None
+    # coordinator's: how much it matters, and who should go if they can (continuity)
+    priority: int = Priority.NORMAL
+    preferred_volunteer_id: int | None = None
     # rides
     pickup_address: str | None = None
     destination_name: str | None = None
@@ -63,6 +75,11 @@ class Draft:
     passengers: int = 1
     wheelchair: bool = False
     escort: bool = False
+    # A destination the town's list does not know: a pin placed on the map, or (a
+    # resident asking) kept without one for a coordinator to place.
+    destination_lat: float | None = None
+    destination_lon: float | None = None
+    allow_unplaced: bool = False
     # coordinator-only: bypass the minimum notice, with the reason recorded
     override_reason: str | None = None
 
@@ -99,10 +116,11 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
     req.start_date = d.start_date
     req.recurring = d.recurring
     req.end_date = d.end_date if d.recurring else None
-    req.languages = [x for x in d.languages if x]
+    req.languages = sorted({x for x in d.languages if x})
     req.gender_preference = d.gender_preference or None
-    req.interests = [x for x in d.interests if x]
+    req.interests = sorted({x for x in d.interests if x})
     req.notes = (d.notes or "").strip() or None
+    _fill_coordination(req, resident, d.priority, d.preferred_volunteer_id)
     if d.kind == RequestKind.VISIT:
         if d.duration_minutes is None or d.duration_minutes <= 0:
             raise FieldError("duration_minutes", _("The duration must be more than 0 minutes."))
@@ -126,19 +144,42 @@ def _fill(req: Request, resident: Person, d: Draft) -> None:
     _fill_ride(req, resident, d)
 
 
+def _fill_coordination(
+    req: Request, resident: Person, priority: int, preferred_id: int | None
+) -> None:
+    if priority not in {p.value for p in Priority}:
+        raise FieldError("priority", _("Choose normal, high or urgent."))
+    req.priority = priority
+    if preferred_id:
+        person = db.session.get(Person, preferred_id)
+        if (
+            person is None
+            or person.organisation_id != resident.organisation_id
+            or not person.is_volunteer
+            or person.volunteer is None
+        ):
+            raise FieldError("preferred_volunteer", _("Choose one of your volunteers."))
+        if person.id == resident.id:
+            raise FieldError("preferred_volunteer", _("A person cannot visit themselves."))
+    req.preferred_volunteer_id = preferred_id or None
+
+
+def set_coordination(req: Request, priority: int, preferred_id: int | None) -> bool:
+    """A coordinator sets the priority and the preferred volunteer; nothing about the
+    shifts changes and nobody is told. Returns whether anything changed."""
+    before = (req.priority, req.preferred_volunteer_id)
+    _fill_coordination(req, req.resident, priority, preferred_id)
+    db.session.flush()
+    return before != (req.priority, req.preferred_volunteer_id)
+
+
 def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     if d.appointment_time is None:
         raise FieldError("appointment_time", _("Give the time of the appointment."))
     destination = d.destination_address
     if destination is None or not destination.strip():
         raise FieldError("destination_address", _("Where should we take you?"))
-    try:
-        dest = locate(resident.organisation_id, destination)
-    except AddressNotFound:
-        raise FieldError(
-            "destination_address",
-            _("We could not find this address. Check the street and number, or call us."),
-        ) from None
+    dest = _destination(resident.organisation_id, destination.strip(), d)
     pickup = (d.pickup_address or "").strip()
     if pickup and pickup != resident.address:
         try:
@@ -169,7 +210,8 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
         raise FieldError("passengers", _("Between 1 and 8 passengers."))
     req.destination_name = (d.destination_name or "").strip() or None
     req.destination_address = destination.strip()
-    req.destination_lat, req.destination_lon = dest.lat, dest.lon
+    req.destination_lat = dest.lat if dest is not None else None
+    req.destination_lon = dest.lon if dest is not None else None
     req.purpose = d.purpose or RidePurpose.OTHER
     req.appointment_time = d.appointment_time
     req.return_wanted = d.return_wanted
@@ -178,6 +220,35 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     req.wheelchair = d.wheelchair
     req.escort = d.escort
     req.duration_minutes = 60
+
+
+def _destination(org_id: int, address: str, d: Draft) -> Location | None:
+    """Where the ride goes: a pin placed on the map wins (and is remembered for the next
+    booking there); else the address chain; else, for a resident, no pin yet."""
+    if d.destination_lat is not None or d.destination_lon is not None:
+        if d.destination_lat is None or d.destination_lon is None:
+            name = "destination_lat" if d.destination_lat is None else "destination_lon"
+            raise FieldError(name, _("Give both latitude and longitude, or neither."))
+        try:
+            found = manual_location(org_id, d.destination_lat, d.destination_lon, address)
+        except InvalidCoordinates as error:
+            raise FieldError(f"destination_{error.field}", str(error.message)) from None
+        with suppress(AddressNotFound):
+            locate(org_id, address)  # a known address is cached as the chain found it...
+        remember_pin(org_id, address, found)  # ...so only an unknown one takes this pin
+        return found
+    try:
+        return locate(org_id, address)
+    except AddressNotFound:
+        if d.allow_unplaced:
+            return None
+        raise FieldError(
+            "destination_address",
+            _(
+                "This address is not in the town's list. Point to it on the map below "
+                "(or type its coordinates) and save again."
+            ),
+        ) from None
 
 
 def _check_notice(
@@ -258,12 +329,13 @@ def reschedule(req: Request, draft: Draft, actor: User | None) -> Request:
     """A change of when or where: the old request's future shifts are cancelled (volunteers
     told: "request changed") and a new request takes its place from the new details.
 
-    The preferred volunteer carries over (continuity is the point of befriending). On a
-    :class:`FieldError` the caller rolls back, which also undoes the cancellation."""
+    The draft carries the priority and the preferred volunteer (prefilled from the old
+    request: continuity is the point of befriending). On a :class:`FieldError` the
+    caller rolls back, which also undoes the cancellation."""
     resident = req.resident
     cancel_request(req, actor, "request changed")
     new = create_request(resident, draft, actor)
-    new.preferred_volunteer_id = req.preferred_volunteer_id
+    new.replaces_id = req.id
     return new
 
 
@@ -281,6 +353,8 @@ def draft_from_request(req: Request) -> Draft:
         interests=list(req.interests or []),
         two_volunteers=req.two_volunteers,
         notes=req.notes,
+        priority=req.priority,
+        preferred_volunteer_id=req.preferred_volunteer_id,
         # The resident's home is the default pickup: leave it empty so a move follows them.
         pickup_address=None
         if req.resident is not None and req.pickup_address == req.resident.address
@@ -336,7 +410,7 @@ def what_changes(req: Request, draft: Draft) -> str:
     _fill(probe, req.resident, draft)  # never added to the session: only compared
 
     def values(r: Request, names: tuple[str, ...]) -> tuple[object, ...]:
-        return tuple(getattr(r, n) for n in names)
+        return tuple(_comparable(getattr(r, n)) for n in names)
 
     def windows(r: Request) -> list[tuple[int, time, time]]:
         return sorted((w.weekday, w.start, w.end) for w in r.windows)
@@ -347,6 +421,11 @@ def what_changes(req: Request, draft: Draft) -> str:
     if values(probe, _NOTE_FIELDS[req.kind]) != values(req, _NOTE_FIELDS[req.kind]):
         return "notes"
     return "nothing"
+
+
+def _comparable(value: object) -> object:
+    """Lists of codes compare as sets: ``["en", "it"]`` is the same as ``["it", "en"]``."""
+    return tuple(sorted(value)) if isinstance(value, list) else value
 
 
 def resident_removed(person: Person, actor: User | None = None, *, flush: bool = True) -> int:

@@ -164,11 +164,15 @@ def expand_request(request: Request, until: date, now: datetime | None = None) -
         return 0
     now = now or utcnow()
     tz = org_tz(request.organisation_id)
-    existing = set(
-        db.session.execute(
-            sa.select(Shift.occurrence_date, Shift.kind).where(Shift.request_id == request.id)
-        ).all()
-    )
+    existing: set[tuple[date, ShiftKind]] = set()
+    for day, moved_from, kind in db.session.execute(
+        sa.select(Shift.occurrence_date, Shift.moved_from, Shift.kind).where(
+            Shift.request_id == request.id
+        )
+    ):
+        existing.add((day, kind))
+        if moved_from is not None:  # moved by hand: the series' own date is taken
+            existing.add((moved_from, kind))
     created = 0
     for day in occurrence_dates(request, today_local(tz, now), until):
         for row in plan(request, day):

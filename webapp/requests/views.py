@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields import SelectChoice
 
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
@@ -18,7 +23,9 @@ from webapp.extensions import db
 from webapp.orgs.operations import set_resident_check
 from webapp.orgs.settings import settings_for
 from webapp.people.access import me
+from webapp.people.forms import LANGUAGE_CODES, LANGUAGES
 from webapp.people.models import Person
+from webapp.people.names import picker_labels
 from webapp.permissions import (
     coordinator_required,
     get_in_org_or_404,
@@ -26,10 +33,13 @@ from webapp.permissions import (
     is_resident,
     resident_required,
 )
+from webapp.places.geocoding import point
+from webapp.places.maps import leaflet_installed, map_data
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
     DAY_NAMES,
+    PRIORITY_LABELS,
     CancelForm,
     CoordinatorRequestForm,
     NotesForm,
@@ -47,10 +57,25 @@ from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
+LANGUAGE_LABELS = {str(c.value): c.label for c in LANGUAGES}
 
 add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
+
+
+@bp.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    """A language code as the reader's word for it ("it" -> "Italian"); unknown codes as typed."""
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
+@bp.app_template_filter("reader_date")
+def reader_date(day: date) -> str:
+    """Weekday, day and month in the reader's language, and the year if not this one."""
+    pattern = "EEEE d MMMM" if day.year == date.today().year else "EEEE d MMMM y"
+    return format_date(day, pattern)
+
 
 def show_error(form: FlaskForm, err: FieldError) -> None:
     """Roll back what the refused operation did, and show why next to the field."""
@@ -105,7 +130,9 @@ def _create_and_thank(form: FlaskForm, draft: rops.Draft) -> ResponseReturnValue
 def help_ride() -> ResponseReturnValue:
     form = ResidentRideForm()
     if form.validate_on_submit():
-        draft = rops.Draft(kind=RequestKind.RIDE, stay_minutes=60, **ride_fields(form))
+        draft = rops.Draft(
+            kind=RequestKind.RIDE, stay_minutes=60, allow_unplaced=True, **ride_fields(form)
+        )
         response = _create_and_thank(form, draft)
         if response is not None:
             return response
@@ -200,11 +227,35 @@ def _residents() -> list[tuple[int, str]]:
     return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
 
 
+def volunteer_choices(org_id: int) -> list[SelectChoice]:
+    """The preferred-volunteer picker: "none", then every volunteer by name."""
+    people = db.session.scalars(
+        sa.select(Person)
+        .where(Person.organisation_id == org_id, Person.is_volunteer.is_(True))
+        .order_by(Person.first_name, Person.last_name)
+    )
+    return options([(0, _("No preference")), *picker_labels(people).items()])
+
+
+def destination_map(org_id: int, form: FlaskForm) -> dict[str, Any]:
+    """The map under a ride's destination (shown open when the address was not found or a
+    pin is being placed): the typed pin, or the town's centre."""
+    pin = point(form.destination_lat.data, form.destination_lon.data)
+    return {
+        "dest_map": map_data(org_id, pin=pin),
+        "leaflet": leaflet_installed(),
+        "dest_open": pin is not None
+        or bool(form.destination_address.errors)
+        or bool(form.destination_lat.errors or form.destination_lon.errors),
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new() -> ResponseReturnValue:
     form = CoordinatorRequestForm()
     form.resident.choices = options(_residents())
+    form.preferred_volunteer.choices = volunteer_choices(current_user.organisation_id)
     if not form.is_submitted() and request.args.get("resident", "").isdigit():
         # Linked from a resident's page: the call is about them.
         form.resident.data = int(request.args["resident"])
@@ -218,17 +269,26 @@ def new() -> ResponseReturnValue:
             db.session.commit()
             flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
             return redirect(url_for("requests.detail", request_id=req.id))
-    return render_template("requests/new.html", form=form)
+    return render_template(
+        "requests/new.html", form=form, **destination_map(current_user.organisation_id, form)
+    )
 
 
 @bp.route("/<int:request_id>")
 @coordinator_required
 def detail(request_id: int) -> str:
     req = get_in_org_or_404(Request, request_id, current_user)
+    return _detail_page(
+        req, NotesForm(obj=req, preferred_volunteer=req.preferred_volunteer_id or 0)
+    )
+
+
+def _detail_page(req: Request, notes_form: NotesForm) -> str:
     shifts = db.session.scalars(
         sa.select(Shift).where(Shift.request_id == req.id).order_by(Shift.starts_at)
     ).all()
-    notes_form = NotesForm(obj=req)
+    notes_form.preferred_volunteer.choices = volunteer_choices(req.organisation_id)
+    replaced_by = db.session.scalar(sa.select(Request).where(Request.replaces_id == req.id))
     return render_template(
         "requests/detail.html",
         req=req,
@@ -237,6 +297,10 @@ def detail(request_id: int) -> str:
         notes_form=notes_form,
         can_change=rops.change_refusal(req) is None,
         day_names=DAY_NAMES,
+        priority_labels=PRIORITY_LABELS,
+        replaced_by=replaced_by,
+        unknown_languages=[c for c in req.languages or [] if c not in LANGUAGE_CODES],
+        movable=lambda s: s.status not in FINAL and s.starts_at > utcnow(),
     )
 
 
@@ -245,7 +309,13 @@ def detail(request_id: int) -> str:
 def notes(request_id: int) -> ResponseReturnValue:
     req = get_in_org_or_404(Request, request_id, current_user)
     form = NotesForm()
+    form.preferred_volunteer.choices = volunteer_choices(req.organisation_id)
     if form.validate_on_submit():
+        try:
+            rops.set_coordination(req, form.priority.data, form.preferred_volunteer.data or None)
+        except FieldError as err:
+            show_error(form, err)
+            return _detail_page(req, form)
         rops.change_notes(
             req,
             current_user,
@@ -254,10 +324,9 @@ def notes(request_id: int) -> ResponseReturnValue:
             escort=form.escort.data,
         )
         db.session.commit()
-        flash(_("Saved. Volunteers already booked are told."), "success")
-    else:
-        flash(_("The notes are too long."), "error")
-    return redirect(url_for("requests.detail", request_id=req.id))
+        flash(_("Saved. Volunteers already booked are told of new notes."), "success")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    return _detail_page(req, form)
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])

@@ -296,23 +296,62 @@ def alert_handled(checkin_id: int) -> ResponseReturnValue:
     return redirect(url_for("shifts.alerts"))
 
 
+def _stops(day: date, driver_ids: list[int] | None = None) -> dict[int, list[Shift]]:
+    """Booked shifts of ``day`` by volunteer (in time order); ``driver_ids`` None: every
+    volunteer with a ride leg that day."""
+    tz = org_tz(current_user.organisation_id)
+    query = (
+        sa.select(Assignment.volunteer_id, Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Shift.organisation_id == current_user.organisation_id,
+            Shift.status.in_((S.APPROVED, S.CONFIRMED, S.COMPLETED)),
+            Shift.starts_at >= at_local(day, datetime.min.time(), tz),
+            Shift.starts_at < at_local(day + timedelta(days=1), datetime.min.time(), tz),
+        )
+        .order_by(Shift.starts_at, Shift.id)
+    )
+    if driver_ids is not None:
+        query = query.where(Assignment.volunteer_id.in_(driver_ids))
+    out: dict[int, list[Shift]] = {}
+    for person_id, shift in db.session.execute(query):
+        out.setdefault(person_id, []).append(shift)
+    if driver_ids is None:  # a run sheet is for drivers: someone with a ride that day
+        out = {k: v for k, v in out.items() if any(s.kind.is_ride for s in v)}
+    return out
+
+
 @bp.route("/runsheet/<int:person_id>")
 @coordinator_required
 def runsheet(person_id: int) -> str:
     driver = get_person_or_404(person_id, current_user, manage=True)
-    the_day = _day_arg()
-    tz = org_tz(current_user.organisation_id)
-    stops = db.session.scalars(
-        sa.select(Shift)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(
-            Assignment.volunteer_id == driver.id,
-            Shift.status.in_((S.APPROVED, S.CONFIRMED, S.COMPLETED)),
-            Shift.starts_at >= at_local(the_day, datetime.min.time(), tz),
-            Shift.starts_at < at_local(the_day + timedelta(days=1), datetime.min.time(), tz),
-        )
-        .order_by(Shift.starts_at)
-    ).all()
     if not driver.is_volunteer:
         abort(404)
-    return render_template("shifts/runsheet.html", driver=driver, day=the_day, stops=stops)
+    the_day = _day_arg()
+    stops = _stops(the_day, [driver.id]).get(driver.id, [])
+    return render_template(
+        "shifts/runsheet.html", sheets=[(driver, stops)], day=the_day, single=True
+    )
+
+
+@bp.route("/runsheets")
+@coordinator_required
+def runsheets() -> str:
+    """Every driver's run sheet of the day, one printed page each."""
+    the_day = _day_arg()
+    by_driver = _stops(the_day)
+    people = {
+        p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(list(by_driver))))
+    }
+    sheets = sorted(
+        ((people[pid], stops) for pid, stops in by_driver.items()),
+        key=lambda sheet: (sheet[1][0].starts_at, sheet[0].last_name),
+    )
+    return render_template(
+        "shifts/runsheet.html",
+        sheets=sheets,
+        day=the_day,
+        single=False,
+        prev=the_day - timedelta(days=1),
+        next=the_day + timedelta(days=1),
+    )

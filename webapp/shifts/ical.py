@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -65,3 +66,20 @@ def calendar_for(person_id: int) -> bytes:
             ev.add("location", shift.neighbourhood or "")
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def subscribe_links(feed_url: str) -> list[tuple[str, str]]:
+    """One-tap subscriptions to the private feed for the common phone calendars:
+    ``(calendar, link)``. Apple's (iPhone, iPad, Mac) and most Android calendar apps open
+    ``webcal://``; Google and Outlook take the feed in their own "add from URL" pages."""
+    webcal = "webcal://" + feed_url.split("://", 1)[-1]
+    https = "https://" + feed_url.split("://", 1)[-1]
+    return [
+        ("apple", webcal),
+        ("google", "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")),
+        (
+            "outlook",
+            "https://outlook.live.com/calendar/0/addfromweb?"
+            + urlencode({"url": https, "name": "Ponte"}),
+        ),
+    ]

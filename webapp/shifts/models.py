@@ -67,6 +67,9 @@ class Shift(Model):
     )
     group_key: Mapped[str] = mapped_column(sa.String(40), index=True)  # "<request>:<date>"
     occurrence_date: Mapped[date] = mapped_column(sa.Date)  # local date
+    # The date the series had planned for this occurrence, when a coordinator moved it
+    # to ``occurrence_date``: the planner never makes that date again.
+    moved_from: Mapped[date | None] = mapped_column(sa.Date)
     kind: Mapped[ShiftKind] = mapped_column(_enum(ShiftKind))
     status: Mapped[ShiftStatus] = mapped_column(
         _enum(ShiftStatus), default=ShiftStatus.OPEN, index=True

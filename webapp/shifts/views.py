@@ -26,7 +26,7 @@ from webapp.shifts import operations as ops
 from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
-from webapp.shifts.ical import calendar_for
+from webapp.shifts.ical import calendar_for, subscribe_links
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
 from webapp.shifts.presenters import directions_url, visible_fields
@@ -122,6 +122,7 @@ def mine() -> str:
         logged=logged,
         now=utcnow(),
         feed_url=external_url("shifts.feed", token=token.token),
+        subscribe=subscribe_links(external_url("shifts.feed", token=token.token)),
         form=ActionForm(),
         reason_form=ReasonForm(),
         S=ShiftStatus,
