@@ -1,6 +1,7 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
 from webapp.auth.models import LoginSession, LoginThrottle, User  # noqa: F401
+from webapp.desk.models import Alert, Contact, Duty  # noqa: F401
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.orgs.models import (  # noqa: F401

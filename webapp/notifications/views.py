@@ -20,8 +20,9 @@ from webapp.permissions import coordinator_required, get_in_org_or_404, is_coord
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-add_nav("notifications.to_phone", lambda: _l("To phone today"), is_coordinator, order=70)
-add_nav("notifications.outbox", lambda: _l("Messages not sent"), is_coordinator, order=75)
+add_nav(
+    "notifications.outbox", lambda: _l("Messages not sent"), is_coordinator, order=8, group="desk"
+)
 
 
 def init_app(app: Flask) -> None:

@@ -302,4 +302,4 @@ def temporary_password(person_id: int) -> ResponseReturnValue:
     return page, 200, {"Cache-Control": "no-store"}
 
 
-add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=35)
+add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=24, group="people")

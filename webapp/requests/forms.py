@@ -95,7 +95,11 @@ class ResidentRideForm(FlaskForm):
 class CoordinatorRequestForm(FlaskForm):
     """Everything on one page, in the order a phone call goes."""
 
-    resident = SelectField(_l("Resident"), coerce=int, validators=[InputRequired()])
+    # Chosen by search (name, phone, address): a radio among the matches, or a hidden
+    # field once chosen (see templates/requests/_resident_picker.html).
+    resident = IntegerField(
+        _l("Resident"), validators=[InputRequired(message=_l("Find and choose the resident."))]
+    )
     kind = SelectField(
         _l("Kind"), choices=options([("visit", _l("Home visit")), ("ride", _l("Ride"))])
     )

@@ -18,6 +18,7 @@ from webapp.extensions import db
 from webapp.orgs.settings import settings_for
 from webapp.people.access import me
 from webapp.people.models import Person
+from webapp.people.search import Page, search
 from webapp.permissions import (
     coordinator_required,
     get_in_org_or_404,
@@ -40,14 +41,17 @@ from webapp.requests.models import Request, RequestKind
 from webapp.requests.planning import extend_horizon
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
-from webapp.shifts.forms import options
 from webapp.shifts.legs import by_group
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
+PICKER_SIZE = 15  # matches shown in the resident picker; a longer list means: type more
 
-add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
+add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=30, group="requests")
+add_nav(
+    "requests.settings", lambda: _l("Booking rules"), is_coordinator, order=86, group="settings"
+)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 
@@ -180,37 +184,59 @@ def cancel_shift(shift_id: int) -> ResponseReturnValue:
 # --- coordinators ------------------------------------------------------------------
 
 
-def _residents() -> list[tuple[int, str]]:
-    people = db.session.scalars(
-        sa.select(Person)
-        .where(
-            Person.organisation_id == current_user.organisation_id,
-            sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)),
-        )
-        .order_by(Person.last_name, Person.first_name)
-    )
-    return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
+def _resident(person_id: object) -> Person | None:
+    """A resident (or neighbour) of the coordinator's organisation, else None."""
+    if not isinstance(person_id, int):
+        return None
+    person = db.session.get(Person, person_id)
+    if person is None or person.organisation_id != current_user.organisation_id:
+        return None
+    return person if person.is_resident or person.is_neighbour else None
+
+
+@bp.route("/new/residents")
+@coordinator_required
+def find_resident() -> str:
+    """The picker's matches alone, for the typeahead (the same radios as without it)."""
+    q = (request.args.get("resident_q") or request.args.get("q") or "").strip()[:100]
+    return render_template("requests/_resident_matches.html", found=_matches(q), chosen=None)
+
+
+def _matches(q: str) -> Page | None:
+    return search(current_user.organisation_id, q, role="resident", size=PICKER_SIZE) if q else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new() -> ResponseReturnValue:
     form = CoordinatorRequestForm()
-    form.resident.choices = options(_residents())
-    if not form.is_submitted() and request.args.get("resident", "").isdigit():
-        # Linked from a resident's page: the call is about them.
-        form.resident.data = int(request.args["resident"])
+    if not form.is_submitted():
+        # Linked from a case file: the call is about them, and maybe about a ride.
+        if request.args.get("resident", "").isdigit():
+            form.resident.data = int(request.args["resident"])
+        if request.args.get("kind") in ("visit", "ride"):
+            form.kind.data = request.args["kind"]
+    chosen = _resident(form.resident.data)
+    q = (request.form.get("resident_q") or "").strip()[:100]
+    found = None
+    if "find_resident" in request.form or "change_resident" in request.form:
+        # The picker's own buttons (they work without JavaScript): search, or start over.
+        chosen = None
+        form.resident.data = None
+        return render_template("requests/new.html", form=form, chosen=None, found=_matches(q), q=q)
     if form.validate_on_submit():
-        resident = get_in_org_or_404(Person, form.resident.data, current_user)
-        try:
-            req = rops.create_request(resident, coordinator_draft(form), current_user)
-        except FieldError as err:
-            show_error(form, err)
+        if chosen is None:
+            form.resident.errors = [_("Find and choose the resident.")]
         else:
-            db.session.commit()
-            flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
-            return redirect(url_for("requests.detail", request_id=req.id))
-    return render_template("requests/new.html", form=form)
+            try:
+                req = rops.create_request(chosen, coordinator_draft(form), current_user)
+            except FieldError as err:
+                show_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("Request saved for %(name)s.", name=chosen.full_name), "success")
+                return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template("requests/new.html", form=form, chosen=chosen, found=found, q=q)
 
 
 @bp.route("/<int:request_id>")

@@ -37,9 +37,8 @@ from webapp.shifts.views import bp
 
 S = ShiftStatus
 
-add_nav("shifts.day", lambda: _l("Today"), is_coordinator, order=11)
-add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=12)
-add_nav("shifts.alerts", lambda: _l("Alerts"), is_coordinator, order=14)
+add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
+add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=32, group="requests")
 
 
 def _day_arg(name: str = "date") -> date:
