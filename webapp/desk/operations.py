@@ -52,9 +52,9 @@ def log_contact(
         raise FieldError("note", _("Write the note."))
     if follow_up_at is not None:
         if follow_up_at <= now:
-            raise FieldError("follow_up_at", _("The follow-up must be later than now."))
+            raise FieldError("follow_up_date", _("The follow-up must be later than now."))
         if follow_up_at > now + MAX_FOLLOW_UP:
-            raise FieldError("follow_up_at", _("Set a follow-up within the next 90 days."))
+            raise FieldError("follow_up_date", _("Set a follow-up within the next 90 days."))
     if told_messages and outcome != Outcome.REACHED:
         raise FieldError(
             "told_messages", _("Messages can only be read out on a call that reached them.")

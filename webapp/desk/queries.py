@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from webapp.core.timeutil import at_local
+from webapp.db import utcnow
 from webapp.desk.models import Alert, Contact
 from webapp.extensions import db
 from webapp.notifications.models import Notification
@@ -120,7 +121,24 @@ def upcoming_shifts(org_id: int, today: date, days: int = DAYS_AHEAD) -> list[Sh
                 Shift.organisation_id == org_id,
                 Shift.starts_at >= at_local(today, time(0), tz),
                 Shift.starts_at < at_local(today + timedelta(days=days + 1), time(0), tz),
-                Shift.status.in_((S.OPEN, S.PROPOSED, S.CLAIMED, S.APPROVED)),
+                Shift.status.in_((S.OPEN, S.APPROVED)),
+            )
+            .options(selectinload(Shift.request), selectinload(Shift.assignments))
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def awaiting_approval(org_id: int) -> list[Shift]:
+    """Every shift from now on that a volunteer claimed or the matcher proposed: however
+    far ahead, it waits for a coordinator."""
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .where(
+                Shift.organisation_id == org_id,
+                Shift.status.in_(AWAITING_APPROVAL),
+                Shift.starts_at > utcnow(),
             )
             .options(selectinload(Shift.request), selectinload(Shift.assignments))
             .order_by(Shift.starts_at)
@@ -144,7 +162,7 @@ def todo(org_id: int, today: date) -> Todo:
         alerts=open_alerts(org_id),
         unfilled=[s for s in shifts if s.status == S.OPEN],
         unconfirmed=[s for s in shifts if s.status == S.APPROVED],
-        to_approve=[s for s in shifts if s.status in AWAITING_APPROVAL],
+        to_approve=awaiting_approval(org_id),
         calls=calls_for(org_id, today),
         lapsing=soon,
         lapsed=lapsed,

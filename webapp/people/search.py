@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -65,6 +66,8 @@ class Page:
 def _role_filter(query: sa.Select[Person], role: str | None) -> sa.Select[Person]:
     if role == "resident":
         return query.where(sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)))
+    if role == "resident_profile":  # asks for help (a neighbour may only give it)
+        return query.where(sa.exists().where(ResidentProfile.person_id == Person.id))
     if role == "volunteer":
         return query.where(sa.exists().where(VolunteerProfile.person_id == Person.id))
     return query
@@ -122,12 +125,20 @@ def _fold(
 
 
 def search(
-    org_id: int, text: str, *, role: str | None = None, page: int = 1, size: int = PAGE_SIZE
+    org_id: int,
+    text: str,
+    *,
+    role: str | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    where: Sequence[sa.ColumnElement[bool]] = (),
 ) -> Page:
-    """One page of the people matching ``text`` (everyone when it is empty), by name."""
+    """One page of the people matching ``text`` (everyone when it is empty), by name;
+    ``where`` narrows it further (a volunteer status)."""
     query = matching(org_id, text.strip(), role) if text.strip() else _role_filter(
         sa.select(Person).where(Person.organisation_id == org_id), role
     )
+    query = query.where(*where)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
     people = db.session.scalars(

@@ -17,6 +17,7 @@ from webapp.core.errors import FieldError
 from webapp.core.timeutil import today_local
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.profile import call_us
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
 from webapp.permissions import is_coordinator
@@ -137,7 +138,10 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     except AddressNotFound:
         raise FieldError(
             "destination_address",
-            _("We could not find this address. Check the street and number, or call us."),
+            _(
+                "We could not find this address. Check the street and number, or %(call_us)s.",
+                call_us=call_us(resident.organisation_id),
+            ),
         ) from None
     pickup = (d.pickup_address or "").strip()
     if pickup and pickup != resident.address:
@@ -201,7 +205,11 @@ def _check_notice(
         raise FieldError("override_reason", msg)
     raise FieldError(
         field_name,
-        _("Please ask at least %(n)s days ahead. For something urgent, call us.", n=days),
+        _(
+            "Please ask at least %(n)s days ahead. For something urgent, %(call_us)s.",
+            n=days,
+            call_us=call_us(req.organisation_id),
+        ),
     )
 
 

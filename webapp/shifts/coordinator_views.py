@@ -25,7 +25,7 @@ from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
-from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.eligibility import conflict, ineligibility
@@ -93,11 +93,21 @@ def _open_alerts() -> list[CheckIn]:
     )
 
 
-def _summary(shifts: list[Shift]) -> dict[str, list[Shift]]:
+def _summary(shifts: list[Shift]) -> dict[str, Any]:
     return {
         "unfilled": [s for s in shifts if s.status in (S.OPEN, S.UNFILLED)],
         "to_approve": [s for s in shifts if s.status in AWAITING_APPROVAL],
         "unconfirmed": [s for s in shifts if s.status == S.APPROVED],
+        # Awaiting approval anywhere ahead, not only on the day or week shown: a claim
+        # for next month waits for a coordinator just the same.
+        "to_approve_all": db.session.scalar(
+            sa.select(sa.func.count(Shift.id)).where(
+                Shift.organisation_id == current_user.organisation_id,
+                Shift.status.in_(AWAITING_APPROVAL),
+                Shift.starts_at > utcnow(),
+            )
+        )
+        or 0,
     }
 
 
@@ -275,24 +285,6 @@ def no_show(shift_id: int) -> ResponseReturnValue:
 @coordinator_required
 def complete(shift_id: int) -> ResponseReturnValue:
     return _act(shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done."))
-
-
-@bp.route("/alerts")
-@coordinator_required
-def alerts() -> str:
-    return render_template("shifts/alerts.html", alerts=_open_alerts(), form=ActionForm())
-
-
-@bp.route("/alerts/<int:checkin_id>/handled", methods=["POST"])
-@coordinator_required
-def alert_handled(checkin_id: int) -> ResponseReturnValue:
-
-    entry = get_in_org_or_404(CheckIn, checkin_id, current_user)
-    if ActionForm().validate_on_submit():
-        ops.handle_alert(entry, current_user)
-        db.session.commit()
-        flash(_("Marked as handled."), "success")
-    return redirect(url_for("shifts.alerts"))
 
 
 @bp.route("/runsheet/<int:person_id>")
