@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -158,7 +159,14 @@ def _case_file(person: Person, **forms: Any) -> str:
         follow_ups=operations.open_follow_ups(person.id),
         to_read=operations.phone_messages(person.id),
         balance=_balance(person),
+        consent_taker=_consent_taker(person),
     )
+
+
+def _consent_taker(person: Person) -> str | None:
+    recorded_by = person.resident.consent_recorded_by_id if person.resident else None
+    user = db.session.get(User, recorded_by) if recorded_by else None
+    return user.email if user else None
 
 
 @bp.route("/people/<int:person_id>")

@@ -68,8 +68,8 @@ def _role_filter(query: sa.Select[Person], role: str | None) -> sa.Select[Person
         return query.where(sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)))
     if role == "resident_profile":  # asks for help (a neighbour may only give it)
         return query.where(sa.exists().where(ResidentProfile.person_id == Person.id))
-    if role == "volunteer":
-        return query.where(sa.exists().where(VolunteerProfile.person_id == Person.id))
+    if role == "volunteer":  # joined: callers may filter on the profile (its status)
+        return query.join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
     return query
 
 
