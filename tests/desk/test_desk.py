@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.people.models import Person
 from webapp.shifts import operations as shift_ops
-from webapp.shifts.models import CheckIn, ShiftStatus
+from webapp.shifts.models import ShiftStatus
 
 
 def _login(client, user):  # type: ignore[no-untyped-def]
@@ -51,7 +51,7 @@ def test_the_coordinators_home_is_the_desk_with_a_grouped_menu(client, db_sessio
     html = client.get("/desk/").get_data(as_text=True)
     assert "Who is calling?" in html and "Nothing is waiting" in html
     for group in ("People", "Requests and shifts", "Matching", "Time bank", "Settings"):
-        assert f'class="nav-group-label" id="nav-' in html and f">{group}</span>" in html
+        assert 'class="nav-group-label" id="nav-' in html and f">{group}</span>" in html
 
 
 def test_who_is_calling_opens_the_case_file_on_one_match(client, db_session):

@@ -217,6 +217,9 @@ def new() -> ResponseReturnValue:
         if request.args.get("kind") in ("visit", "ride"):
             form.kind.data = request.args["kind"]
     chosen = _resident(form.resident.data)
+    if chosen is not None and not form.is_submitted():
+        # On the phone, from the case file: the first thing to ask is the date.
+        form.start_date.render_kw = {**(form.start_date.render_kw or {}), "autofocus": True}
     q = (request.form.get("resident_q") or "").strip()[:100]
     found = None
     if "find_resident" in request.form or "change_resident" in request.form:
