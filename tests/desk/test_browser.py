@@ -51,8 +51,13 @@ def test_unknown_number_is_a_registered_resident_and_books_a_ride_by_keyboard(de
     org = make_org()
     add_place(org, *HOSPITAL)
     make_coordinator(org, email="coord@example.org")
-    maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345",
-                          address="Via Roma 3, Isernia")  # fmt: skip
+    maria = make_resident(
+        org,
+        first_name="Maria",
+        last_name="Russo",
+        phone="0865 412345",
+        address="Via Roma 3, Isernia",
+    )
     for first in ("Anna", "Lucia", "Pietro"):
         make_resident(org, first_name=first, last_name="Colombo")
     db.session.commit()
@@ -157,7 +162,9 @@ def test_a_worried_checkin_reaches_the_coordinator_on_duty_and_is_closed(browser
         expect(desk.get_by_text("Alert closed: Maria Russo.")).to_be_visible()
         expect(desk.locator("article.alert")).to_have_count(0)
         desk.goto(f"/desk/people/{maria.id}")
-        expect(desk.get_by_text("Handled: Called her daughter; the GP visits today")).to_be_visible()
+        expect(
+            desk.get_by_text("Handled: Called her daughter; the GP visits today")
+        ).to_be_visible()
         db.session.commit()
         (alert,) = db.session.scalars(sa.select(Alert)).all()
         assert alert.outcome == "Called her daughter; the GP visits today"
@@ -170,8 +177,9 @@ def test_a_duplicate_is_caught_at_registration(desk_page):
     org = make_org()
     add_address(org, HOME)
     make_coordinator(org, email="coord@example.org")
-    maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345",
-                          address=HOME)  # fmt: skip
+    maria = make_resident(
+        org, first_name="Maria", last_name="Russo", phone="0865 412345", address=HOME
+    )
     db.session.commit()
     page = desk_page
     log_in(page, "coord@example.org")
@@ -201,12 +209,27 @@ def test_desk_pages_are_axe_clean_in_both_languages_and_fit_a_phone(browser, liv
     make_coordinator(org, email="coord@example.org")
     maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
     make_request(org, visit_draft(in_days(2)), resident=maria)
-    db.session.add(Contact(organisation_id=org.id, person_id=maria.id, outcome="no_answer",
-                           follow_up_at=utcnow() + timedelta(hours=1)))  # fmt: skip
+    db.session.add(
+        Contact(
+            organisation_id=org.id,
+            person_id=maria.id,
+            outcome="no_answer",
+            follow_up_at=utcnow() + timedelta(hours=1),
+        )
+    )
     db.session.commit()
-    pages = ["/desk/", f"/desk/people/{maria.id}", "/desk/find?q=russo+ma", "/desk/calls",
-             "/desk/alerts", "/organisation", "/coordinator/residents?q=russo",
-             "/coordinator/volunteers?q=x", "/requests/new", "/coordinator/residents/new"]  # fmt: skip
+    pages = [
+        "/desk/",
+        f"/desk/people/{maria.id}",
+        "/desk/find?q=russo+ma",
+        "/desk/calls",
+        "/desk/alerts",
+        "/organisation",
+        "/coordinator/residents?q=russo",
+        "/coordinator/volunteers?q=x",
+        "/requests/new",
+        "/coordinator/residents/new",
+    ]
     for phone in (False, True):
         ctx, page = context_page(browser, live_server, phone=phone)
         try:

@@ -77,12 +77,26 @@ def test_case_file_timeline_and_its_actions(client, db_session):
     maria.resident.consent_given_at = utcnow() - timedelta(days=40)
     maria.resident.consent_method = "phone"
     shift, vol = _done_visit(org, coord, resident=maria)
-    shift_ops.check_in(shift, vol, vol.user, mood="good", resident_happy=True, worried=False,
-                       note="We played cards")  # fmt: skip
+    shift_ops.check_in(
+        shift,
+        vol,
+        vol.user,
+        mood="good",
+        resident_happy=True,
+        worried=False,
+        note="We played cards",
+    )
     _login(client, coord)
     html = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
-    for text in ("Lucia Russo", "Home visits requested", "Check-in by Giulia Bianchi",
-                 "We played cards", "Consent given", "New ride", "Log a call"):  # fmt: skip
+    for text in (
+        "Lucia Russo",
+        "Home visits requested",
+        "Check-in by Giulia Bianchi",
+        "We played cards",
+        "Consent given",
+        "New ride",
+        "Log a call",
+    ):
         assert text in html, text
     assert f"/requests/new?resident={maria.id}&amp;kind=ride" in html
     form = client.get(f"/requests/new?resident={maria.id}&kind=ride").get_data(as_text=True)
@@ -93,22 +107,37 @@ def test_a_call_with_no_answer_stays_on_the_phone_list_until_reached(client, db_
     org = make_org()
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo")
-    db.session.add(Notification(organisation_id=org.id, person_id=maria.id, channel=Channel.PHONE,
-                                kind="resident_reminder", locale="en", subject="Visit tomorrow",
-                                body="Giulia comes at 10:00.", event_at=utcnow() + timedelta(hours=20)))  # fmt: skip
+    db.session.add(
+        Notification(
+            organisation_id=org.id,
+            person_id=maria.id,
+            channel=Channel.PHONE,
+            kind="resident_reminder",
+            locale="en",
+            subject="Visit tomorrow",
+            body="Giulia comes at 10:00.",
+            event_at=utcnow() + timedelta(hours=20),
+        )
+    )
     db.session.flush()
     _login(client, coord)
     assert "Maria Russo" in client.get("/desk/calls").get_data(as_text=True)
-    resp = post_form(client, f"/desk/people/{maria.id}/calls",
-                     {"outcome": "no_answer", "direction": "out", "follow_up_time": "23:59",
-                      "back": "calls"}, page="/desk/calls")  # fmt: skip
+    resp = post_form(
+        client,
+        f"/desk/people/{maria.id}/calls",
+        {"outcome": "no_answer", "direction": "out", "follow_up_time": "23:59", "back": "calls"},
+        page="/desk/calls",
+    )
     assert resp.status_code == 302
     html = client.get("/desk/calls").get_data(as_text=True)
     assert "Last: No answer" in html and "Call again" in html
     # Reached, with the message read out: off the list, message marked as told.
-    post_form(client, f"/desk/people/{maria.id}/calls",
-              {"outcome": "reached", "direction": "out", "told_messages": "y"},
-              page="/desk/calls")  # fmt: skip
+    post_form(
+        client,
+        f"/desk/people/{maria.id}/calls",
+        {"outcome": "reached", "direction": "out", "told_messages": "y"},
+        page="/desk/calls",
+    )
     assert f'id="call-{maria.id}-h"' not in client.get("/desk/calls").get_data(as_text=True)
     message = db.session.scalar(sa.select(Notification).where(Notification.person_id == maria.id))
     assert message.status == Status.SENT
@@ -123,18 +152,29 @@ def test_bad_call_input_is_shown_next_to_the_field(client, db_session):
     maria = make_resident(org)
     _login(client, coord)
     page = f"/desk/people/{maria.id}"
-    html = post_form(client, f"{page}/calls", {"outcome": "note", "direction": "out", "note": ""},
-                     page=page).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, f"{page}/calls", {"outcome": "note", "direction": "out", "note": ""}, page=page
+    ).get_data(as_text=True)
     assert "Write the note." in html
-    html = post_form(client, f"{page}/calls", {"outcome": "busy", "direction": "out",
-                     "follow_up_date": "2001-01-01", "follow_up_time": "10:00"},
-                     page=page).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client,
+        f"{page}/calls",
+        {
+            "outcome": "busy",
+            "direction": "out",
+            "follow_up_date": "2001-01-01",
+            "follow_up_time": "10:00",
+        },
+        page=page,
+    ).get_data(as_text=True)
     assert "later than now" in html
-    html = post_form(client, f"{page}/calls", {"outcome": "busy", "direction": "sideways"},
-                     page=page).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, f"{page}/calls", {"outcome": "busy", "direction": "sideways"}, page=page
+    ).get_data(as_text=True)
     assert "Not a valid choice" in html
-    html = post_form(client, f"{page}/follow-up", {"follow_up_date": "not a date"},
-                     page=page).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, f"{page}/follow-up", {"follow_up_date": "not a date"}, page=page
+    ).get_data(as_text=True)
     assert "Not a valid date value" in html
     assert db.session.scalar(sa.select(sa.func.count(Contact.id))) == 0
 
@@ -145,9 +185,12 @@ def test_a_follow_up_date_puts_them_on_that_days_list(client, db_session):
     maria = make_resident(org, first_name="Maria", last_name="Russo")
     _login(client, coord)
     tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
-    resp = post_form(client, f"/desk/people/{maria.id}/follow-up",
-                     {"follow_up_date": tomorrow, "follow_up_time": "10:00",
-                      "note": "After the hospital visit"}, page=f"/desk/people/{maria.id}")  # fmt: skip
+    resp = post_form(
+        client,
+        f"/desk/people/{maria.id}/follow-up",
+        {"follow_up_date": tomorrow, "follow_up_time": "10:00", "note": "After the hospital visit"},
+        page=f"/desk/people/{maria.id}",
+    )
     assert resp.status_code == 302
     calls = client.get("/desk/calls").get_data(as_text=True)
     assert f'id="call-{maria.id}-h"' not in calls  # not today
@@ -159,9 +202,14 @@ def test_a_follow_up_date_puts_them_on_that_days_list(client, db_session):
     assert [c.person.id for c in later] == [maria.id]
 
 
-@pytest.mark.parametrize(("worried", "mood", "reason"), [
-    (True, "ok", AlertReason.WORRIED), (False, "unwell", AlertReason.UNWELL), (False, "low", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("worried", "mood", "reason"),
+    [
+        (True, "ok", AlertReason.WORRIED),
+        (False, "unwell", AlertReason.UNWELL),
+        (False, "low", None),
+    ],
+)
 def test_worry_or_unwell_raises_an_alert_for_the_coordinator_on_duty(
     client, db_session, worried, mood, reason
 ):  # type: ignore[no-untyped-def]
@@ -172,9 +220,15 @@ def test_worry_or_unwell_raises_an_alert_for_the_coordinator_on_duty(
     resident = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
     shift, vol = _done_visit(org, coord, resident=resident)
     _login(client, vol.user)
-    resp = post_form(client, f"/shifts/{shift.id}/checkin",
-                     {"mood": mood, "worried": "y" if worried else "",
-                      "note": "Has not eaten since Friday" if worried else ""})  # fmt: skip
+    resp = post_form(
+        client,
+        f"/shifts/{shift.id}/checkin",
+        {
+            "mood": mood,
+            "worried": "y" if worried else "",
+            "note": "Has not eaten since Friday" if worried else "",
+        },
+    )
     assert resp.status_code == 302
     alerts = db.session.scalars(sa.select(Alert)).all()
     if reason is None:
@@ -183,7 +237,9 @@ def test_worry_or_unwell_raises_an_alert_for_the_coordinator_on_duty(
     (alert,) = alerts
     assert (alert.reason, alert.owner_id, alert.person_id) == (reason, coord.id, resident.id)
     assert alert.due_at > alert.raised_at
-    mail = db.session.scalars(sa.select(Notification).where(Notification.kind == "alert_raised")).all()
+    mail = db.session.scalars(
+        sa.select(Notification).where(Notification.kind == "alert_raised")
+    ).all()
     assert [m.user_id for m in mail] == [coord.id]  # the one on duty, not every coordinator
     assert mail[0].channel == Channel.EMAIL and "0865 412345" in mail[0].body
     assert f"/desk/people/{resident.id}" in mail[0].body
@@ -194,8 +250,9 @@ def test_with_nobody_on_duty_every_coordinator_is_told(db_session):
     org = make_org()
     a, b = make_coordinator(org), make_coordinator(org)
     shift, vol = _done_visit(org, a, resident=make_resident(org))
-    shift_ops.check_in(shift, vol, vol.user, mood="unwell", resident_happy=False,
-                       worried=False, note=None)  # fmt: skip
+    shift_ops.check_in(
+        shift, vol, vol.user, mood="unwell", resident_happy=False, worried=False, note=None
+    )
     mail = db.session.scalars(sa.select(Notification).where(Notification.kind == "alert_raised"))
     assert sorted(m.user_id for m in mail) == sorted([a.id, b.id])
     (alert,) = db.session.scalars(sa.select(Alert)).all()
@@ -207,19 +264,28 @@ def test_handled_needs_an_outcome_and_closes_the_checkin_too(client, db_session)
     coord = make_coordinator(org)
     resident = make_resident(org, first_name="Maria", last_name="Russo")
     shift, vol = _done_visit(org, coord, resident=resident)
-    entry = shift_ops.check_in(shift, vol, vol.user, mood="low", resident_happy=False,
-                               worried=True, note="No heating")  # fmt: skip
+    entry = shift_ops.check_in(
+        shift, vol, vol.user, mood="low", resident_happy=False, worried=True, note="No heating"
+    )
     (alert,) = db.session.scalars(sa.select(Alert)).all()
     _login(client, coord)
     home = client.get("/desk/").get_data(as_text=True)
     assert "No heating" in home and "Maria Russo" in home and f"/desk/people/{resident.id}" in home
-    resp = post_form(client, f"/desk/alerts/{alert.id}/handled", {"outcome": "  "},
-                     page="/desk/alerts", follow_redirects=True)  # fmt: skip
+    resp = post_form(
+        client,
+        f"/desk/alerts/{alert.id}/handled",
+        {"outcome": "  "},
+        page="/desk/alerts",
+        follow_redirects=True,
+    )
     assert "Say what was done" in resp.get_data(as_text=True)
     assert alert.handled_at is None
-    resp = post_form(client, f"/desk/alerts/{alert.id}/handled",
-                     {"outcome": "Called her son; heating fixed", "back": "home"},
-                     page="/desk/alerts")  # fmt: skip
+    resp = post_form(
+        client,
+        f"/desk/alerts/{alert.id}/handled",
+        {"outcome": "Called her son; heating fixed", "back": "home"},
+        page="/desk/alerts",
+    )
     assert resp.headers["Location"].endswith("/desk/")
     db.session.refresh(alert)
     db.session.refresh(entry)
@@ -248,8 +314,9 @@ def test_the_to_do_list_counts_what_waits(client, db_session):
     assert "(1 in all, from today on)" in week.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/desk/", "/desk/alerts", "/desk/calls", "/desk/find?q=a",
-                                 "/organisation"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url", ["/desk/", "/desk/alerts", "/desk/calls", "/desk/find?q=a", "/organisation"]
+)
 def test_only_coordinators(client, db_session, url):  # type: ignore[no-untyped-def]
     org = make_org()
     member = make_volunteer(org)
@@ -263,8 +330,12 @@ def test_another_organisations_file_is_not_found(client, db_session):
     stranger = make_resident(other)
     _login(client, coord)
     assert client.get(f"/desk/people/{stranger.id}").status_code == 404
-    resp = post_form(client, f"/desk/people/{stranger.id}/calls",
-                     {"outcome": "reached", "direction": "out"}, page="/desk/")  # fmt: skip
+    resp = post_form(
+        client,
+        f"/desk/people/{stranger.id}/calls",
+        {"outcome": "reached", "direction": "out"},
+        page="/desk/",
+    )
     assert resp.status_code == 404
 
 
@@ -274,30 +345,49 @@ def test_organisation_phone_is_shown_where_residents_are_told_to_call(client, db
     resident = make_resident(org)
     user = make_user(org, person=resident, email="maria@example.org")
     _login(client, coord)
-    resp = post_form(client, "/organisation", {"phone": "0865 123456",
-                     "opening_hours": "Monday to Friday, 9:00-13:00", "address": "Piazza X 1"})  # fmt: skip
+    resp = post_form(
+        client,
+        "/organisation",
+        {
+            "phone": "0865 123456",
+            "opening_hours": "Monday to Friday, 9:00-13:00",
+            "address": "Piazza X 1",
+        },
+    )
     assert resp.status_code == 302
     post_form(client, "/logout", {}, page="/desk/")
     _login(client, user)
     html = client.get("/requests/help").get_data(as_text=True)
     assert "call us on 0865 123456 (Monday to Friday, 9:00-13:00)" in html
     too_soon = utcnow().date().isoformat()
-    html = post_form(client, "/requests/help/visit",
-                     {"start_date": too_soon, "part_of_day": "morning"}).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, "/requests/help/visit", {"start_date": too_soon, "part_of_day": "morning"}
+    ).get_data(as_text=True)
     assert "call us on 0865 123456" in html
 
 
 def test_a_duplicate_is_caught_at_registration(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
-    maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345",
-                          address="Corso Garibaldi 12, Isernia")  # fmt: skip
+    maria = make_resident(
+        org,
+        first_name="Maria",
+        last_name="Russo",
+        phone="0865 412345",
+        address="Corso Garibaldi 12, Isernia",
+    )
     from tests.people.helpers import HOME, add_address
 
     add_address(org, HOME)
     _login(client, coord)
-    data = {"first_name": "Anna", "last_name": "Verdi", "phone": "+39 0865 41 23 45",
-            "address": HOME, "wants_visits": "y", "consent": "y"}  # fmt: skip
+    data = {
+        "first_name": "Anna",
+        "last_name": "Verdi",
+        "phone": "+39 0865 41 23 45",
+        "address": HOME,
+        "wants_visits": "y",
+        "consent": "y",
+    }
     url = "/coordinator/residents/new"
     html = post_form(client, url, data).get_data(as_text=True)
     assert "This may be Maria Russo" in html and "same phone number" in html
@@ -315,13 +405,26 @@ def test_resident_picker_searches_without_javascript(client, db_session):
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
     _login(client, coord)
-    html = post_form(client, "/requests/new", {"resident_q": "412345", "find_resident": "1",
-                     "kind": "ride", "notes": "typed before the search"}).get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client,
+        "/requests/new",
+        {
+            "resident_q": "412345",
+            "find_resident": "1",
+            "kind": "ride",
+            "notes": "typed before the search",
+        },
+    ).get_data(as_text=True)
     assert f'id="resident-{maria.id}" value="{maria.id}" checked' in html
     assert "typed before the search" in html  # everything typed is kept
-    html = post_form(client, "/requests/new", {"kind": "visit", "start_date": "2030-01-01"},
-                     page="/requests/new").get_data(as_text=True)  # fmt: skip
+    html = post_form(
+        client, "/requests/new", {"kind": "visit", "start_date": "2030-01-01"}, page="/requests/new"
+    ).get_data(as_text=True)
     assert "Find and choose the resident." in html
-    assert client.get("/requests/new/residents?q=russo").get_data(as_text=True).count(
-        'name="resident"') == 1
+    assert (
+        client.get("/requests/new/residents?q=russo")
+        .get_data(as_text=True)
+        .count('name="resident"')
+        == 1
+    )
     assert messages_to(maria) == []

@@ -11,12 +11,27 @@ from webapp.people.search import phone_tail, possible_duplicates, search
 @pytest.fixture
 def town(db_session):  # type: ignore[no-untyped-def]
     org = make_org()
-    maria = make_resident(org, first_name="Maria", last_name="Di Nicolò", phone="0865 412345",
-                          address="Via Roma 3, Isernia")  # fmt: skip
-    make_resident(org, first_name="Mario", last_name="Rossi", phone="+39 333 987 6543",
-                  address="Corso Garibaldi 12, Isernia")  # fmt: skip
-    make_volunteer(org, first_name="Giulia", last_name="Bianchi", phone="0865 111222",
-                   address="Via Roma 40, Isernia")  # fmt: skip
+    maria = make_resident(
+        org,
+        first_name="Maria",
+        last_name="Di Nicolò",
+        phone="0865 412345",
+        address="Via Roma 3, Isernia",
+    )
+    make_resident(
+        org,
+        first_name="Mario",
+        last_name="Rossi",
+        phone="+39 333 987 6543",
+        address="Corso Garibaldi 12, Isernia",
+    )
+    make_volunteer(
+        org,
+        first_name="Giulia",
+        last_name="Bianchi",
+        phone="0865 111222",
+        address="Via Roma 40, Isernia",
+    )
     other = make_org()
     make_resident(other, first_name="Maria", last_name="Di Nicolò", phone="0865 412345")
     return org, maria
@@ -36,8 +51,9 @@ def test_names_and_addresses_match_word_by_word_without_accents(town):  # type: 
     org, maria = town
     assert [p.id for p in search(org.id, "nicolo maria").people] == [maria.id]
     assert [p.full_name for p in search(org.id, "via roma").people] == [
-        "Giulia Bianchi", "Maria Di Nicolò",
-    ]  # fmt: skip
+        "Giulia Bianchi",
+        "Maria Di Nicolò",
+    ]
     assert [p.full_name for p in search(org.id, "via roma", role="resident").people] == [
         "Maria Di Nicolò"
     ]
@@ -66,20 +82,38 @@ def test_phone_tail_ignores_prefixes():
 
 def test_duplicates_same_phone_or_similar_name_at_similar_address(town):  # type: ignore[no-untyped-def]
     org, maria = town
-    by_phone = possible_duplicates(org.id, first_name="Anna", last_name="Verdi",
-                                   phone="+39 0865 41 23 45", address="Via Po 1")  # fmt: skip
+    by_phone = possible_duplicates(
+        org.id, first_name="Anna", last_name="Verdi", phone="+39 0865 41 23 45", address="Via Po 1"
+    )
     assert [(d.person.id, d.reasons) for d in by_phone] == [(maria.id, ("phone",))]
-    typo = possible_duplicates(org.id, first_name="Maria", last_name="Di Nicolo",
-                               phone=None, address="via roma 3")  # fmt: skip
+    typo = possible_duplicates(
+        org.id, first_name="Maria", last_name="Di Nicolo", phone=None, address="via roma 3"
+    )
     assert [(d.person.id, d.reasons) for d in typo] == [(maria.id, ("name", "address"))]
     # The same name elsewhere in town is another person; so is a neighbour at the address.
-    assert possible_duplicates(org.id, first_name="Maria", last_name="Di Nicolò",
-                               phone=None, address="Via Po 1") == []  # fmt: skip
-    assert possible_duplicates(org.id, first_name="Anna", last_name="Verdi",
-                               phone=None, address="Via Roma 3") == []  # fmt: skip
-    assert possible_duplicates(org.id, first_name="Maria", last_name="Di Nicolò",
-                               phone="0865 412345", address="Via Roma 3",
-                               exclude_id=maria.id) == []  # fmt: skip
+    assert (
+        possible_duplicates(
+            org.id, first_name="Maria", last_name="Di Nicolò", phone=None, address="Via Po 1"
+        )
+        == []
+    )
+    assert (
+        possible_duplicates(
+            org.id, first_name="Anna", last_name="Verdi", phone=None, address="Via Roma 3"
+        )
+        == []
+    )
+    assert (
+        possible_duplicates(
+            org.id,
+            first_name="Maria",
+            last_name="Di Nicolò",
+            phone="0865 412345",
+            address="Via Roma 3",
+            exclude_id=maria.id,
+        )
+        == []
+    )
 
 
 def test_a_person_without_roles_is_still_found(db_session):  # type: ignore[no-untyped-def]
