@@ -11,6 +11,8 @@ pages as a coordinator would and counts what the coordinator does:
 - ``after``: the desk. The number typed into "Who is calling?" on the home page, Enter:
   the case file opens (one match), "New ride" there, the ride fields (kind and resident
   already set), "Save request".
+- ``again`` (after only): the caller has been to the hospital before; "Ride again to
+  Ospedale Veneziale" on the case file prefills where and how, leaving date and time.
 
 It prints the counts, the seconds the browser and server took (the machine's part), and
 the keystroke-level model's estimate of the person's part (Card, Moran and Newell: 1.1 s
@@ -36,7 +38,7 @@ import tempfile
 import threading
 import time as clock
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,7 +51,8 @@ from webapp.config import TestConfig
 from webapp.demo.loader import COORDINATORS, DEMO_PASSWORD, load_demo
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.requests.models import Request
+from webapp.requests.models import Request, RequestKind, RidePurpose
+from webapp.requests.operations import Draft, create_request
 
 POINT, KEY, THINK, READ_ENTRY = 1.1, 0.28, 1.35, 0.3
 DESTINATION = ("Ospedale Veneziale", "Corso Marcelli 1, Isernia")
@@ -117,7 +120,9 @@ def _ride_fields(desk: Desk, day: date) -> None:
     desk.type(page.get_by_label("Destination address", exact=True), DESTINATION[1])
     desk.click(page.get_by_label("Purpose", exact=True))
     page.get_by_label("Purpose", exact=True).select_option("medical")
-    desk.click(page.get_by_label("Return ride", exact=True))
+    back = page.get_by_label("Return ride", exact=True)
+    if not back.is_checked():  # ticked already where the form knows most rides return
+        desk.click(back)
     desk.type(page.get_by_label("Stay (minutes)", exact=True), "90")
     desk.click(page.get_by_role("button", name="Save request"), navigates=True)
 
@@ -153,6 +158,42 @@ def flow_after(desk: Desk, caller: tuple[str, str, str, str], day: date) -> None
     _ride_fields(desk, day)
 
 
+def flow_again(desk: Desk, caller: tuple[str, str, str, str], day: date) -> None:
+    """The caller has been to the hospital before: "Ride again" prefills where and how."""
+    _first, _last, _phone, display = caller
+    page = desk.page
+    search = page.get_by_label("Who is calling?", exact=True)
+    desk.type(search, display)
+    desk.enter(search)
+    desk.click(
+        page.get_by_role("link", name=f"Ride again to {DESTINATION[0]}", exact=True),
+        navigates=True,
+    )
+    desk.type(page.get_by_label("Date (first date)", exact=True), day.isoformat())
+    desk.type(page.get_by_label("Appointment time", exact=True), "10:30")
+    desk.click(page.get_by_role("button", name="Save request"), navigates=True)
+
+
+def _earlier_ride(app: Any, last_name: str) -> None:
+    """For the repeat scenario: the caller went to the hospital a month ago."""
+    with app.app_context():
+        resident = db.session.scalars(
+            sa.select(Person).where(Person.last_name == last_name, Person.is_resident.is_(True))
+        ).one()
+        draft = Draft(
+            kind=RequestKind.RIDE,
+            start_date=date.today() + timedelta(days=3),
+            appointment_time=time(9, 0),
+            destination_name=DESTINATION[0],
+            destination_address=DESTINATION[1],
+            purpose=RidePurpose.MEDICAL,
+            return_wanted=True,
+            stay_minutes=90,
+        )
+        create_request(resident, draft, None)
+        db.session.commit()
+
+
 def run_once(flow: str, browser: Any) -> tuple[Tally, float, str]:
     tmp = tempfile.mkdtemp(prefix="ponte-bench-")
 
@@ -167,6 +208,8 @@ def run_once(flow: str, browser: Any) -> tuple[Tally, float, str]:
         db.session.execute(sa.update(User).values(locale="en"))
         db.session.commit()
     caller = _caller(app)
+    if flow == "again":
+        _earlier_ride(app, caller[1])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -189,13 +232,18 @@ def run_once(flow: str, browser: Any) -> tuple[Tally, float, str]:
         desk = Desk(page)
         day = date.today() + timedelta(days=7)
         started = clock.perf_counter()  # the phone rings
-        (flow_after if flow == "after" else flow_before)(desk, caller, day)
+        flows = {"after": flow_after, "before": flow_before, "again": flow_again}
+        flows[flow](desk, caller, day)
         seconds = clock.perf_counter() - started
         with app.app_context():
             booked = db.session.scalar(
                 sa.select(sa.func.count(Request.id))
                 .join(Person, Person.id == Request.resident_id)
-                .where(Person.last_name == caller[1], Request.start_date == day)
+                .where(
+                    Person.last_name == caller[1],
+                    Request.start_date == day,
+                    Request.appointment_time == time(10, 30),
+                )
             )
         if booked != 1:
             raise SystemExit(f"the ride was not booked ({flow}): {page.url}")
@@ -209,7 +257,7 @@ def run_once(flow: str, browser: Any) -> tuple[Tally, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--flow", choices=("before", "after", "auto"), default="auto")
+    parser.add_argument("--flow", choices=("before", "after", "again", "auto"), default="auto")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log in the figures

@@ -3,6 +3,7 @@ the organisation profile and the grouped menu."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -428,3 +429,36 @@ def test_resident_picker_searches_without_javascript(client, db_session):
         == 1
     )
     assert messages_to(maria) == []
+
+
+def test_ride_again_prefills_where_and_how_from_the_residents_last_ride(client, db_session):
+    from tests.shifts.builders import ride_draft
+
+    org = make_org()
+    coord = make_coordinator(org)
+    maria = make_resident(org, first_name="Maria", last_name="Russo")
+    other = make_resident(org)
+    earlier = make_request(org, ride_draft(destination_name="Ospedale Veneziale",
+                                           stay_minutes=90, escort=True),
+                           resident=maria, actor=coord)  # fmt: skip
+    _login(client, coord)
+    html = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
+    assert "Ride again to Ospedale Veneziale" in html
+    form = client.get(
+        f"/requests/new?resident={maria.id}&kind=ride&again={earlier.id}"
+    ).get_data(as_text=True)
+    assert 'value="Ospedale Veneziale"' in form and 'value="90"' in form
+    assert _checked(form, "escort") and _checked(form, "return_wanted")
+    assert not _checked(form, "wheelchair")
+    # Someone else's ride is not a template for this resident.
+    assert client.get(
+        f"/requests/new?resident={other.id}&kind=ride&again={earlier.id}"
+    ).status_code == 404
+    # A new ride starts with the return ticked: most rides come back.
+    fresh = client.get(f"/requests/new?resident={maria.id}&kind=ride").get_data(as_text=True)
+    assert _checked(fresh, "return_wanted") and not _checked(fresh, "escort")
+
+
+def _checked(html: str, field_id: str) -> bool:
+    (tag,) = re.findall(rf'<input[^>]*id="{field_id}"[^>]*>', html)
+    return " checked" in tag

@@ -35,6 +35,7 @@ from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.people.vetting import credential_label
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.requests.models import Request, RequestKind
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
 
@@ -160,7 +161,24 @@ def _case_file(person: Person, **forms: Any) -> str:
         to_read=operations.phone_messages(person.id),
         balance=_balance(person),
         consent_taker=_consent_taker(person),
+        rides_again=_recent_destinations(person),
     )
+
+
+def _recent_destinations(person: Person, limit: int = 3) -> list[Request]:
+    """The resident's latest ride to each of their usual places, newest first: "the
+    hospital again" prefilled from the last ride there."""
+    rides = db.session.scalars(
+        sa.select(Request)
+        .where(Request.resident_id == person.id, Request.kind == RequestKind.RIDE)
+        .order_by(Request.created_at.desc(), Request.id.desc())
+        .limit(30)
+    )
+    seen: dict[tuple[str, str], Request] = {}
+    for ride in rides:
+        key = ((ride.destination_name or "").lower(), (ride.destination_address or "").lower())
+        seen.setdefault(key, ride)
+    return list(seen.values())[:limit]
 
 
 def _consent_taker(person: Person) -> str | None:

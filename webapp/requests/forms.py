@@ -137,7 +137,8 @@ class CoordinatorRequestForm(FlaskForm):
         _l("Destination address"), validators=[Optional(), Length(max=300)]
     )
     purpose = SelectField(_l("Purpose"), choices=PURPOSES)
-    return_wanted = BooleanField(_l("Return ride"))
+    # Most rides are there and back (door-through-door, the driver waits): ticked at first.
+    return_wanted = BooleanField(_l("Return ride"), default=True)
     stay_minutes = IntegerField(
         _l("Stay (minutes)"), validators=[Optional(), NumberRange(-10000, 1440)]
     )

@@ -206,6 +206,22 @@ def _matches(q: str) -> Page | None:
     return search(current_user.organisation_id, q, role="resident", size=PICKER_SIZE) if q else None
 
 
+AGAIN_FIELDS = ("pickup_address", "destination_name", "destination_address", "stay_minutes",
+                "return_wanted", "passengers", "wheelchair", "escort", "notes")  # fmt: skip
+
+
+def _ride_again(form: CoordinatorRequestForm, request_id: int) -> None:
+    """Prefill a new ride from an earlier one of the same resident ("the hospital
+    again"): where to and how, never when."""
+    earlier = get_in_org_or_404(Request, request_id, current_user)
+    if earlier.kind != RequestKind.RIDE or earlier.resident_id != form.resident.data:
+        abort(404)
+    form.kind.data = RequestKind.RIDE.value
+    for name in AGAIN_FIELDS:
+        getattr(form, name).data = getattr(earlier, name)
+    form.purpose.data = earlier.purpose.value if earlier.purpose else form.purpose.data
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new() -> ResponseReturnValue:
@@ -216,6 +232,8 @@ def new() -> ResponseReturnValue:
             form.resident.data = int(request.args["resident"])
         if request.args.get("kind") in ("visit", "ride"):
             form.kind.data = request.args["kind"]
+        if request.args.get("again", "").isdigit():
+            _ride_again(form, int(request.args["again"]))
     chosen = _resident(form.resident.data)
     if chosen is not None and not form.is_submitted():
         # On the phone, from the case file: the first thing to ask is the date.
