@@ -360,7 +360,7 @@ def test_organisation_phone_is_shown_where_residents_are_told_to_call(client, db
     _login(client, user)
     html = client.get("/requests/help").get_data(as_text=True)
     assert "call us on 0865 123456 (Monday to Friday, 9:00-13:00)" in html
-    too_soon = utcnow().date().isoformat()
+    too_soon = (utcnow() + timedelta(days=1)).date().isoformat()  # inside the 2 days
     html = post_form(
         client, "/requests/help/visit", {"start_date": too_soon, "part_of_day": "morning"}
     ).get_data(as_text=True)
@@ -462,3 +462,16 @@ def test_ride_again_prefills_where_and_how_from_the_residents_last_ride(client, 
 def _checked(html: str, field_id: str) -> bool:
     (tag,) = re.findall(rf'<input[^>]*id="{field_id}"[^>]*>', html)
     return " checked" in tag
+
+
+def test_the_assign_picker_of_a_long_list_can_be_searched(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    (shift,) = shifts_of(make_request(org, visit_draft(), actor=coord))
+    for i in range(9):
+        make_volunteer(org, first_name=f"Vol{i}", phone=f"333 000 00{i:02d}", with_user=False)
+    _login(client, coord)
+    html = client.get(f"/shifts/{shift.id}/manage").get_data(as_text=True)
+    assert 'data-filter="Find a volunteer"' in html
+    assert 'data-search="333 000 0003 Centro storico"' in html
+    assert "filter_select.js" in html

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import FieldError
 from webapp.core.locks import begin_write
@@ -39,6 +40,20 @@ S = ShiftStatus
 
 add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
 add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=32, group="requests")
+
+
+FILTER_FROM = 8  # a longer list of volunteers gets a search box above it
+
+
+def searchable_choices(people: list[Person]) -> list[SelectChoice]:
+    """The picker's options, each carrying the phone and neighbourhood that the search
+    box above the list matches (static/js/filter_select.js)."""
+    labels = picker_labels(people)
+    return [
+        SelectChoice(p.id, labels[p.id],
+                     render_kw={"data-search": f"{p.phone or ''} {p.neighbourhood or ''}"})
+        for p in people
+    ]  # fmt: skip
 
 
 def _day_arg(name: str = "date") -> date:
@@ -178,7 +193,9 @@ def manage(shift_id: int) -> str:
     candidates = _candidates(shift)
     assign_form = AssignForm()
     free = [p for p, r in candidates if r is None]
-    assign_form.volunteer.choices = options(picker_labels(free).items())
+    assign_form.volunteer.choices = searchable_choices(free)
+    if len(free) > FILTER_FROM:
+        assign_form.volunteer.render_kw = {"data-filter": _("Find a volunteer")}
     assign_form.replace.choices = options(
         [(0, "—")] + [(a.volunteer_id, a.volunteer.full_name) for a in shift.assignments]
     )
