@@ -1,7 +1,8 @@
 """The coordinator's desk: contact log, alerts (owner, due, outcome), who is on duty; the
 organisation's phone, opening hours and address.
 
-The worried check-ins still open become alerts, so none is lost on upgrade.
+The check-ins still open that the desk raises alerts for (worried, or a mood of "unwell")
+become alerts, so none is lost or left uncountable on upgrade.
 
 Revision ID: 79e43b94681b
 Revises: 35a93bfacc37
@@ -96,13 +97,15 @@ def _alerts_for_open_worries():
     bind = op.get_bind()
     rows = bind.execute(
         sa.text(
-            "SELECT c.id, c.organisation_id, r.resident_id, c.note, c.created_at "
+            "SELECT c.id, c.organisation_id, r.resident_id, c.note, c.created_at, c.worried "
             "FROM check_in c JOIN shift s ON s.id = c.shift_id "
             "JOIN help_request r ON r.id = s.request_id "
-            "WHERE c.worried AND c.handled_at IS NULL AND r.resident_id IS NOT NULL"
+            "WHERE (c.worried OR c.mood = 'unwell') AND c.handled_at IS NULL "
+            "AND r.resident_id IS NOT NULL"
         ).columns(
             sa.column("id"), sa.column("organisation_id"), sa.column("resident_id"),
             sa.column("note"), sa.column("created_at", webapp.db.UTCDateTime()),
+            sa.column("worried", sa.Boolean()),
         )
     ).all()
     alert = sa.table(
@@ -111,11 +114,12 @@ def _alerts_for_open_worries():
         sa.column("reason"), sa.column("note"), sa.column("raised_at", webapp.db.UTCDateTime()),
         sa.column("due_at", webapp.db.UTCDateTime()),
     )
-    for checkin_id, org_id, person_id, note, raised in rows:
+    for checkin_id, org_id, person_id, note, raised, worried in rows:
+        reason, due = ("worried", 4) if worried else ("unwell", 24)  # as desk/operations.py
         bind.execute(
             alert.insert().values(
                 organisation_id=org_id, person_id=person_id, checkin_id=checkin_id,
-                reason="worried", note=note, raised_at=raised, due_at=raised + timedelta(hours=4),
+                reason=reason, note=note, raised_at=raised, due_at=raised + timedelta(hours=due),
             )
         )
 

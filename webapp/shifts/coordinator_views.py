@@ -100,7 +100,8 @@ def _open_alerts() -> list[CheckIn]:
             sa.select(CheckIn)
             .where(
                 CheckIn.organisation_id == current_user.organisation_id,
-                CheckIn.worried.is_(True),
+                # What the desk raises an alert for; closing the alert marks it handled.
+                sa.or_(CheckIn.worried.is_(True), CheckIn.mood == "unwell"),
                 CheckIn.handled_at.is_(None),
             )
             .order_by(CheckIn.created_at)
