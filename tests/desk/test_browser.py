@@ -257,3 +257,25 @@ def test_desk_pages_are_axe_clean_in_both_languages_and_fit_a_phone(browser, liv
         assert page.url.endswith("/requests/new")  # no page load: the script did it
     finally:
         ctx.close()
+
+
+def test_a_long_volunteer_picker_narrows_as_the_coordinator_types(desk_page):
+    org = make_org()
+    coord = make_coordinator(org, email="coord@example.org")
+    (shift,) = shifts_of(make_request(org, visit_draft(), actor=coord))
+    for i in range(9):
+        make_volunteer(org, first_name=f"Vol{i}", last_name="Neri", phone=f"333 000 00{i:02d}",
+                       with_user=False)  # fmt: skip
+    make_volunteer(org, first_name="Giulia", last_name="Bianchi", phone="347 555 0101",
+                   with_user=False)  # fmt: skip
+    db.session.commit()
+    page = desk_page
+    log_in(page, "coord@example.org")
+    page.goto(f"/shifts/{shift.id}/manage")
+    box = page.get_by_label("Find a volunteer")
+    box.fill("5550101")  # part of her phone number
+    visible = page.locator("#volunteer option:not([hidden])")
+    expect(visible).to_have_count(1)
+    assert page.locator("#volunteer").input_value() == visible.get_attribute("value")
+    assert visible.inner_text() == "Giulia Bianchi"
+    assert serious_violations(page) == []
