@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
@@ -48,7 +49,7 @@ add_nav("desk.find", lambda: _l("Find a person"), is_coordinator, order=20, grou
 register_home("coordinator", "desk.home")
 
 
-def _tz() -> Any:
+def _tz() -> ZoneInfo:
     return org_tz(current_user.organisation_id)
 
 
