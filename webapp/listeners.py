@@ -16,7 +16,8 @@ tells a newcomer every reaction across features:
 - a resident who signed up online is checked -> their requests become shifts (requests);
 - a person's pin is placed or moved -> their future visits and rides follow it (requests);
 - a coordinator removes a role -> what it held lets go: a volunteer's future shifts
-  reopen, a resident's requests are cancelled (requests).
+  reopen, a resident's requests are cancelled (requests);
+- a check-in is worried or its mood "unwell" -> an alert for the coordinator on duty (desk).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
@@ -29,6 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from webapp.auth.signals import access_revoked, reset_link_requested
+from webapp.desk.listeners import raise_alert
 from webapp.notifications.listeners import mail_reset_link
 from webapp.people.signals import (
     person_located,
@@ -43,7 +45,12 @@ from webapp.requests.listeners import (
     plan_checked_resident,
 )
 from webapp.shifts import listeners as shift_listeners
-from webapp.shifts.signals import shift_completed, shift_details_changed, shift_status_changed
+from webapp.shifts.signals import (
+    checkin_recorded,
+    shift_completed,
+    shift_details_changed,
+    shift_status_changed,
+)
 from webapp.timebank.listeners import pay_completed_shift
 from webapp.timebank.tokens import revoke_all
 
@@ -59,5 +66,6 @@ def connect_listeners(app: Flask) -> None:
     resident_checked.connect(plan_checked_resident, weak=False)
     person_located.connect(follow_pin, weak=False)
     role_changed.connect(let_go_of_role, weak=False)
+    checkin_recorded.connect(raise_alert, weak=False)
     if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
         event.listen(Session, "before_flush", cancel_for_deleted_residents)

@@ -7,6 +7,7 @@ from webapp.auth.models import (  # noqa: F401
     SecondFactor,
     User,
 )
+from webapp.desk.models import Alert, Contact, Duty  # noqa: F401
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from webapp.orgs.models import (  # noqa: F401

@@ -104,3 +104,14 @@ def test_the_coordinators_day_view_shows_whom_to_phone(client, db_session):
     db.session.flush()
     html = client.get("/shifts/day").get_data(as_text=True)
     assert "To phone" in html and "Nina Bianchi" in html and res.phone in html
+
+
+def test_inbox_shows_when_a_message_came_in_local_time(client, db_session):
+    org = make_org()  # Europe/Rome: UTC+1 in winter, +2 in summer
+    vol = make_volunteer(org, email="v@example.org")
+    (message,) = enqueue(vol, "credentials_lapsing", CTX)
+    message.created_at = datetime(2020, 1, 15, 23, 30, tzinfo=UTC)  # 00:30 on the 16th in Rome
+    db.session.flush()
+    login(client, vol.user.email, PASSWORD)
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert "Thursday 16 January 2020, 00:30" in html and "UTC" not in html

@@ -27,7 +27,10 @@ def test_coordinator_books_two_days_at_different_times(page, live_server):
 
     log_in(page, "coord@example.org")
     page.goto("/requests/new")
-    page.select_option("#resident", str(pietro.id))
+    page.fill("#resident_q", "Verdi")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find", exact=True).click()
+    page.check(f"#resident-{pietro.id}")
     page.select_option("#kind", "visit")
     page.fill("#start_date", start.isoformat())
     page.check("#recurring")

@@ -191,7 +191,8 @@ def test_coordinator_enters_weekly_visit_in_one_form(client, db_session):
     resident = make_resident(org)
     assert login(client, coord.email, PASSWORD).status_code == 302
     html = client.get(f"/requests/new?resident={resident.id}").get_data(as_text=True)
-    assert f'<option selected value="{resident.id}">' in html
+    # Linked from the case file: the resident is already chosen.
+    assert f'<input type="hidden" name="resident" value="{resident.id}">' in html
     start = in_days(3)
     data = {
         "resident": resident.id, "kind": "visit", "start_date": start.isoformat(),

@@ -34,7 +34,7 @@ def test_shift_pages_have_no_serious_accessibility_violations(browser, live_serv
             "/shifts/week",
             f"/shifts/{out.id}/manage",
             f"/shifts/{visit_shift.id}/manage",
-            "/shifts/alerts",
+            "/desk/alerts",
             "/requests/new",
             "/requests/settings",
             f"/requests/{ride.id}",

@@ -64,7 +64,10 @@ def test_ride_and_visit_journey(browser, live_server):
         log_in(desk, "coord@example.org")
         desk.goto("/requests/new")
         pietro = db.session.scalars(sa.select(Person).where(Person.first_name == "Pietro")).one()
-        desk.select_option("#resident", str(pietro.id))
+        desk.fill("#resident_q", "Pietro Verdi")  # the picker searches; Enter = "Find"
+        with desk.expect_navigation():
+            desk.press("#resident_q", "Enter")
+        desk.check(f"#resident-{pietro.id}")
         desk.select_option("#kind", "visit")
         start = in_days(3)
         desk.fill("#start_date", start.isoformat())
@@ -132,7 +135,7 @@ def test_ride_and_visit_journey(browser, live_server):
         # 7. The coordinator sees the alert.
         desk.goto("/shifts/day")
         desk.get_by_role("link", name=re.compile("1 alerts")).click()
-        desk.get_by_text("She has not eaten for two days").wait_for()
+        desk.get_by_text("She has not eaten for two days").wait_for()  # the desk's alerts
     finally:
         for ctx in contexts:
             ctx.close()

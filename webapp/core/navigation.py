@@ -1,7 +1,9 @@
 """Navigation registry: each feature adds its own menu entries for the roles that use it.
 
 Keeps ``base.html`` free of feature knowledge, so features can be added without editing
-one shared template.
+one shared template. An entry may name a group (``GROUPS``): the coordinator's many pages
+are shown by the job they serve (people, requests and shifts, matching, time bank,
+settings) rather than as one long row of links. Entries without a group stand alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+# Group key -> label, in the order the menu shows them.
+GROUPS: dict[str, Callable[[], str]] = {
+    "desk": lambda: _l("Desk"),
+    "people": lambda: _l("People"),
+    "requests": lambda: _l("Requests and shifts"),
+    "matching": lambda: _l("Matching"),
+    "timebank": lambda: _l("Time bank"),
+    "settings": lambda: _l("Settings"),
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,7 @@ class NavEntry:
     # is_authenticated is False), so the permission predicates fit here as they are.
     visible: Callable[[Any], bool]
     order: int = 50
+    group: str | None = None
 
 
 _ENTRIES: list[NavEntry] = []
@@ -29,10 +43,16 @@ _SIGNUP: list[tuple[str, Callable[[], str]]] = []
 
 
 def add_nav(
-    endpoint: str, label: Callable[[], str], visible: Callable[[Any], bool], order: int = 50
+    endpoint: str,
+    label: Callable[[], str],
+    visible: Callable[[Any], bool],
+    order: int = 50,
+    group: str | None = None,
 ) -> None:
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"unknown menu group {group!r}; add it to GROUPS")
     if all(e.endpoint != endpoint for e in _ENTRIES):
-        _ENTRIES.append(NavEntry(endpoint, label, visible, order))
+        _ENTRIES.append(NavEntry(endpoint, label, visible, order, group))
 
 
 def add_signup_link(endpoint: str, label: Callable[[], str]) -> None:
@@ -56,6 +76,34 @@ def init_app(app: Flask) -> None:
                     )
             return items
 
+        def nav_groups() -> list[dict[str, object]]:
+            """The menu: stand-alone entries and groups, each group where its first
+            (lowest ``order``) entry falls."""
+            out: list[dict[str, object]] = []
+            seen: dict[str, dict[str, object]] = {}
+            for entry in sorted(_ENTRIES, key=lambda e: e.order):
+                if entry.endpoint not in app.view_functions or not entry.visible(current_user):
+                    continue
+                item = {
+                    "url": url_for(entry.endpoint),
+                    "label": str(entry.label()),
+                    "active": request.endpoint == entry.endpoint,
+                }
+                if entry.group is None:
+                    out.append({"label": None, "items": [item], "key": entry.endpoint})
+                    continue
+                if entry.group not in seen:
+                    seen[entry.group] = {
+                        "label": str(GROUPS[entry.group]()),
+                        "items": [],
+                        "key": entry.group,
+                    }
+                    out.append(seen[entry.group])
+                items = seen[entry.group]["items"]
+                assert isinstance(items, list)
+                items.append(item)
+            return out
+
         def signup_links() -> list[dict[str, str]]:
             return [
                 {"url": url_for(e), "label": str(label())}
@@ -63,4 +111,4 @@ def init_app(app: Flask) -> None:
                 if e in app.view_functions
             ]
 
-        return {"nav_items": nav_items, "signup_links": signup_links}
+        return {"nav_items": nav_items, "nav_groups": nav_groups, "signup_links": signup_links}

@@ -30,7 +30,7 @@ from webapp.permissions import coordinator_required, get_in_org_or_404, is_coord
 from webapp.shifts.models import Shift
 
 bp = Blueprint("matchrun", __name__, url_prefix="/match")
-add_nav("matchrun.index", lambda: _l("Match"), is_coordinator, order=40)
+add_nav("matchrun.index", lambda: _l("Match"), is_coordinator, order=40, group="matching")
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,12 +18,14 @@ from webapp.extensions import db
 from webapp.notifications import operations, queries
 from webapp.notifications.forms import DayForm, EmptyForm, PreferenceForm
 from webapp.notifications.models import Channel, Notification, Status
+from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-add_nav("notifications.to_phone", lambda: _l("To phone today"), is_coordinator, order=70)
-add_nav("notifications.outbox", lambda: _l("Messages not sent"), is_coordinator, order=75)
+add_nav(
+    "notifications.outbox", lambda: _l("Messages not sent"), is_coordinator, order=8, group="desk"
+)
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +36,17 @@ def init_app(app: Flask) -> None:
                 return 0
             return queries.unread_count(current_user)
 
-        return {"bell_count": bell_count}
+        def message_time(value: datetime) -> str:
+            """When a message came, in the organisation's time zone and the reader's
+            language: "Monday 7 December, 16:05" (the year only if not this year)."""
+            org_id = getattr(current_user, "organisation_id", None)
+            tz = org_tz(org_id) if org_id else ZoneInfo("UTC")
+            local = value.astimezone(tz)
+            same_year = local.year == datetime.now(tz).year
+            pattern = "EEEE d MMMM, HH:mm" if same_year else "EEEE d MMMM y, HH:mm"
+            return format_datetime(local, pattern, locale=str(get_locale()))
+
+        return {"bell_count": bell_count, "message_time": message_time}
 
 
 def _recipient() -> operations.Recipient:

@@ -22,6 +22,11 @@ class Organisation(Model):
     # Where the map centres and how far the town reaches; used by the demo and forms.
     centre_lat: Mapped[float | None] = mapped_column(sa.Float)
     centre_lon: Mapped[float | None] = mapped_column(sa.Float)
+    # The profile residents are told to call: shown on the help page and in the
+    # messages that say "call us" (see orgs.profile).
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

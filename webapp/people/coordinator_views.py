@@ -37,6 +37,7 @@ from webapp.people.models import (
     VolunteerProfile,
     VolunteerStatus,
 )
+from webapp.people.search import Duplicate, possible_duplicates, search
 from webapp.people.views import bp, check_rules_too, initial_data
 from webapp.permissions import coordinator_required, is_coordinator
 
@@ -90,14 +91,25 @@ def queue() -> str:
     return render_template("people/queue.html", people=people, today=_today())
 
 
+def _page_arg() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
 @bp.route("/coordinator/volunteers")
 @coordinator_required
 def volunteers() -> str:
     chosen = request.args.get("status", "")
     status = VolunteerStatus(chosen) if chosen in {s.value for s in VolunteerStatus} else None
+    q = (request.args.get("q") or "").strip()[:100]
+    where = [VolunteerProfile.status == status] if status else []
+    page = search(current_user.organisation_id, q, role="volunteer", page=_page_arg(),
+                  where=where)  # fmt: skip
     return render_template(
         "people/volunteers.html",
-        people=_volunteers(status),
+        people=page.people,
+        page=page,
+        q=q,
         chosen=status.value if status else "",
         statuses=[(s.value, vetting.status_label(s)) for s in VolunteerStatus],
     )
@@ -106,18 +118,21 @@ def volunteers() -> str:
 @bp.route("/coordinator/residents")
 @coordinator_required
 def residents() -> str:
-    query = (
-        sa.select(Person)
-        .join(ResidentProfile)
-        .where(Person.organisation_id == current_user.organisation_id)
-        .options(contains_eager(Person.resident))
-        .order_by(Person.last_name, Person.first_name)
-    )
+    q = (request.args.get("q") or "").strip()[:100]
     to_check = request.args.get("to_check") == "1"
-    if to_check:
-        query = query.where(ResidentProfile.checked_at.is_(None))
-    people = db.session.scalars(query).all()
-    return render_template("people/residents.html", people=people, to_check=to_check)
+    # Residents who signed up online and wait for a coordinator's call (see check_resident).
+    waiting = [
+        sa.exists().where(
+            ResidentProfile.person_id == Person.id, ResidentProfile.checked_at.is_(None)
+        )
+    ]
+    page = search(
+        current_user.organisation_id, q, role="resident_profile", page=_page_arg(),
+        where=waiting if to_check else (),
+    )
+    return render_template(
+        "people/residents.html", people=page.people, page=page, q=q, to_check=to_check
+    )
 
 
 @bp.route("/coordinator/lapsing")
@@ -134,7 +149,19 @@ def lapsing() -> str:
 def register_resident() -> ResponseReturnValue:
     form = ResidentByPhoneForm()
     form.first_name.render_kw = {**(form.first_name.render_kw or {}), "autofocus": True}
-    if form.validate_on_submit():
+    duplicates: list[Duplicate] = []
+    valid = form.validate_on_submit()
+    if valid and not request.form.get("not_duplicate"):
+        # Before saving, once: is the caller already on file (same phone, or a similar
+        # name at a similar address)? Saving again registers them all the same.
+        duplicates = possible_duplicates(
+            current_user.organisation_id,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            phone=form.phone.data,
+            address=form.address.data,
+        )
+    if valid and not duplicates:
         try:
             person = operations.register_resident(
                 current_user.organisation_id, form_data(form), current_user
@@ -148,11 +175,16 @@ def register_resident() -> ResponseReturnValue:
             if operations.needs_pin(person):
                 flash(_("The address is not in the town's list: point to it on the map."), "info")
                 return redirect(url_for(".person_map", person_id=person.id))
-            return redirect(url_for(".person", person_id=person.id))
-    else:
+            # The case file: where the call goes on (a first request, a follow-up).
+            return redirect(url_for("desk.case_file", person_id=person.id))
+    elif not valid:
         check_rules_too(form, current_user.organisation_id)
     return render_template(
-        "people/resident_form.html", form=form, person=None, errors=error_list(form)
+        "people/resident_form.html",
+        form=form,
+        person=None,
+        errors=error_list(form),
+        duplicates=duplicates,
     )
 
 
@@ -324,4 +356,4 @@ def check_resident(person_id: int) -> ResponseReturnValue:
     return redirect(url_for(".person", person_id=person.id))
 
 
-add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=35)
+add_nav("people.lapsing", lambda: _l("Lapsing soon"), is_coordinator, order=24, group="people")

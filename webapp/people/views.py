@@ -291,9 +291,11 @@ add_signup_link("people.join_volunteer", lambda: _l("Volunteer with us"))
 add_signup_link("people.join_neighbour", lambda: _l("Join as a neighbour"))
 add_signup_link("people.join_resident", lambda: _l("Ask for help"))
 add_nav("people.my_details", lambda: _l("My details"), is_member, order=80)
-add_nav("people.coordinator_home", lambda: _l("Overview"), is_coordinator, order=10)
-add_nav("people.queue", lambda: _l("Awaiting approval"), is_coordinator, order=20)
-add_nav("people.volunteers", lambda: _l("Volunteers"), is_coordinator, order=30)
-add_nav("people.residents", lambda: _l("Residents"), is_coordinator, order=40)
+add_nav(
+    "people.coordinator_home", lambda: _l("Vetting overview"), is_coordinator, order=25,
+    group="people",
+)
+add_nav("people.queue", lambda: _l("Awaiting approval"), is_coordinator, order=23, group="people")
+add_nav("people.volunteers", lambda: _l("Volunteers"), is_coordinator, order=22, group="people")
+add_nav("people.residents", lambda: _l("Residents"), is_coordinator, order=21, group="people")
 register_home("member", "people.my_details")
-register_home("coordinator", "people.coordinator_home")

@@ -104,7 +104,11 @@ class ResidentRideForm(FlaskForm):
 class CoordinatorRequestForm(FlaskForm):
     """Everything on one page, in the order a phone call goes."""
 
-    resident = SelectField(_l("Resident"), coerce=int, validators=[InputRequired()])
+    # Chosen by search (name, phone, address): a radio among the matches, or a hidden
+    # field once chosen (see templates/requests/_resident_picker.html).
+    resident = IntegerField(
+        _l("Resident"), validators=[InputRequired(message=_l("Find and choose the resident."))]
+    )
     kind = SelectField(
         _l("Kind"), choices=options([("visit", _l("Home visit")), ("ride", _l("Ride"))])
     )
@@ -152,7 +156,8 @@ class CoordinatorRequestForm(FlaskForm):
     destination_lat = NumberField(_l("Destination latitude"))
     destination_lon = NumberField(_l("Destination longitude"))
     purpose = SelectField(_l("Purpose"), choices=PURPOSES)
-    return_wanted = BooleanField(_l("Return ride"))
+    # Most rides are there and back (door-through-door, the driver waits): ticked at first.
+    return_wanted = BooleanField(_l("Return ride"), default=True)
     stay_minutes = IntegerField(
         _l("Stay (minutes)"), validators=[Optional(), NumberRange(-10000, 1440)]
     )

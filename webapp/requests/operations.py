@@ -18,6 +18,7 @@ from webapp.core.errors import FieldError
 from webapp.core.timeutil import today_local
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.profile import call_us
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person
 from webapp.permissions import is_coordinator
@@ -272,7 +273,11 @@ def _check_notice(
         raise FieldError("override_reason", msg)
     raise FieldError(
         field_name,
-        _("Please ask at least %(n)s days ahead. For something urgent, call us.", n=days),
+        _(
+            "Please ask at least %(n)s days ahead. For something urgent, %(call_us)s.",
+            n=days,
+            call_us=call_us(req.organisation_id),
+        ),
     )
 
 

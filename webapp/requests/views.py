@@ -26,6 +26,7 @@ from webapp.people.access import me
 from webapp.people.forms import LANGUAGE_CODES, LANGUAGES
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
+from webapp.people.search import Page, search
 from webapp.permissions import (
     coordinator_required,
     get_in_org_or_404,
@@ -58,8 +59,12 @@ from webapp.shifts.transitions import FINAL
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 LANGUAGE_LABELS = {str(c.value): c.label for c in LANGUAGES}
+PICKER_SIZE = 15  # matches shown in the resident picker; a longer list means: type more
 
-add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=13)
+add_nav("requests.new", lambda: _l("New request"), is_coordinator, order=30, group="requests")
+add_nav(
+    "requests.settings", lambda: _l("Booking rules"), is_coordinator, order=86, group="settings"
+)
 add_nav("requests.mine", lambda: _l("My visits and rides"), is_resident, order=30)
 add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 
@@ -215,16 +220,42 @@ def cancel_shift(shift_id: int) -> ResponseReturnValue:
 # --- coordinators ------------------------------------------------------------------
 
 
-def _residents() -> list[tuple[int, str]]:
-    people = db.session.scalars(
-        sa.select(Person)
-        .where(
-            Person.organisation_id == current_user.organisation_id,
-            sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)),
-        )
-        .order_by(Person.last_name, Person.first_name)
-    )
-    return [(p.id, f"{p.last_name} {p.first_name} – {p.address}") for p in people]
+def _resident(person_id: object) -> Person | None:
+    """A resident (or neighbour) of the coordinator's organisation, else None."""
+    if not isinstance(person_id, int):
+        return None
+    person = db.session.get(Person, person_id)
+    if person is None or person.organisation_id != current_user.organisation_id:
+        return None
+    return person if person.is_resident or person.is_neighbour else None
+
+
+@bp.route("/new/residents")
+@coordinator_required
+def find_resident() -> str:
+    """The picker's matches alone, for the typeahead (the same radios as without it)."""
+    q = (request.args.get("resident_q") or request.args.get("q") or "").strip()[:100]
+    return render_template("requests/_resident_matches.html", found=_matches(q), chosen=None)
+
+
+def _matches(q: str) -> Page | None:
+    return search(current_user.organisation_id, q, role="resident", size=PICKER_SIZE) if q else None
+
+
+AGAIN_FIELDS = ("pickup_address", "destination_name", "destination_address", "stay_minutes",
+                "return_wanted", "passengers", "wheelchair", "escort", "notes")  # fmt: skip
+
+
+def _ride_again(form: CoordinatorRequestForm, request_id: int) -> None:
+    """Prefill a new ride from an earlier one of the same resident ("the hospital
+    again"): where to and how, never when."""
+    earlier = get_in_org_or_404(Request, request_id, current_user)
+    if earlier.kind != RequestKind.RIDE or earlier.resident_id != form.resident.data:
+        abort(404)
+    form.kind.data = RequestKind.RIDE.value
+    for name in AGAIN_FIELDS:
+        getattr(form, name).data = getattr(earlier, name)
+    form.purpose.data = earlier.purpose.value if earlier.purpose else form.purpose.data
 
 
 def volunteer_choices(org_id: int) -> list[SelectChoice]:
@@ -254,23 +285,44 @@ def destination_map(org_id: int, form: FlaskForm) -> dict[str, Any]:
 @coordinator_required
 def new() -> ResponseReturnValue:
     form = CoordinatorRequestForm()
-    form.resident.choices = options(_residents())
     form.preferred_volunteer.choices = volunteer_choices(current_user.organisation_id)
-    if not form.is_submitted() and request.args.get("resident", "").isdigit():
-        # Linked from a resident's page: the call is about them.
-        form.resident.data = int(request.args["resident"])
+    if not form.is_submitted():
+        # Linked from a case file: the call is about them, and maybe about a ride.
+        if request.args.get("resident", "").isdigit():
+            form.resident.data = int(request.args["resident"])
+        if request.args.get("kind") in ("visit", "ride"):
+            form.kind.data = request.args["kind"]
+        if request.args.get("again", "").isdigit():
+            _ride_again(form, int(request.args["again"]))
+    chosen = _resident(form.resident.data)
+    if chosen is not None and not form.is_submitted():
+        # On the phone, from the case file: the first thing to ask is the date.
+        form.start_date.render_kw = {**(form.start_date.render_kw or {}), "autofocus": True}
+    q = (request.form.get("resident_q") or "").strip()[:100]
+    found = None
+    if "find_resident" in request.form or "change_resident" in request.form:
+        # The picker's own buttons (they work without JavaScript): search, or start over.
+        chosen = None
+        form.resident.data = None
+        return render_template(
+            "requests/new.html", form=form, chosen=None, found=_matches(q), q=q,
+            **destination_map(current_user.organisation_id, form),
+        )
     if form.validate_on_submit():
-        resident = get_in_org_or_404(Person, form.resident.data, current_user)
-        try:
-            req = rops.create_request(resident, coordinator_draft(form), current_user)
-        except FieldError as err:
-            show_error(form, err)
+        if chosen is None:
+            form.resident.errors = [_("Find and choose the resident.")]
         else:
-            db.session.commit()
-            flash(_("Request saved for %(name)s.", name=resident.full_name), "success")
-            return redirect(url_for("requests.detail", request_id=req.id))
+            try:
+                req = rops.create_request(chosen, coordinator_draft(form), current_user)
+            except FieldError as err:
+                show_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("Request saved for %(name)s.", name=chosen.full_name), "success")
+                return redirect(url_for("requests.detail", request_id=req.id))
     return render_template(
-        "requests/new.html", form=form, **destination_map(current_user.organisation_id, form)
+        "requests/new.html", form=form, chosen=chosen, found=found, q=q,
+        **destination_map(current_user.organisation_id, form),
     )
 
 

@@ -18,7 +18,9 @@ from webapp.scheduler.models import JobRun
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 
-add_nav("scheduler.settings", lambda: _l("Automatic tasks"), is_coordinator, order=90)
+add_nav(
+    "scheduler.settings", lambda: _l("Automatic tasks"), is_coordinator, order=90, group="settings"
+)
 
 
 

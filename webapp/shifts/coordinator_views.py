@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from webapp.core.errors import FieldError
 from webapp.core.locks import begin_write
@@ -25,7 +26,7 @@ from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
-from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts import operations as ops
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.eligibility import conflict, ineligibility
@@ -37,9 +38,22 @@ from webapp.shifts.views import bp
 
 S = ShiftStatus
 
-add_nav("shifts.day", lambda: _l("Today"), is_coordinator, order=11)
-add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=12)
-add_nav("shifts.alerts", lambda: _l("Alerts"), is_coordinator, order=14)
+add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
+add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=32, group="requests")
+
+
+FILTER_FROM = 8  # a longer list of volunteers gets a search box above it
+
+
+def searchable_choices(people: list[Person]) -> list[SelectChoice]:
+    """The picker's options, each carrying the phone and neighbourhood that the search
+    box above the list matches (static/js/filter_select.js)."""
+    labels = picker_labels(people)
+    return [
+        SelectChoice(p.id, labels[p.id],
+                     render_kw={"data-search": f"{p.phone or ''} {p.neighbourhood or ''}"})
+        for p in people
+    ]  # fmt: skip
 
 
 def _day_arg(name: str = "date") -> date:
@@ -86,7 +100,8 @@ def _open_alerts() -> list[CheckIn]:
             sa.select(CheckIn)
             .where(
                 CheckIn.organisation_id == current_user.organisation_id,
-                CheckIn.worried.is_(True),
+                # What the desk raises an alert for; closing the alert marks it handled.
+                sa.or_(CheckIn.worried.is_(True), CheckIn.mood == "unwell"),
                 CheckIn.handled_at.is_(None),
             )
             .order_by(CheckIn.created_at)
@@ -94,11 +109,21 @@ def _open_alerts() -> list[CheckIn]:
     )
 
 
-def _summary(shifts: list[Shift]) -> dict[str, list[Shift]]:
+def _summary(shifts: list[Shift]) -> dict[str, Any]:
     return {
         "unfilled": [s for s in shifts if s.status in (S.OPEN, S.UNFILLED)],
         "to_approve": [s for s in shifts if s.status in AWAITING_APPROVAL],
         "unconfirmed": [s for s in shifts if s.status == S.APPROVED],
+        # Awaiting approval anywhere ahead, not only on the day or week shown: a claim
+        # for next month waits for a coordinator just the same.
+        "to_approve_all": db.session.scalar(
+            sa.select(sa.func.count(Shift.id)).where(
+                Shift.organisation_id == current_user.organisation_id,
+                Shift.status.in_(AWAITING_APPROVAL),
+                Shift.starts_at > utcnow(),
+            )
+        )
+        or 0,
     }
 
 
@@ -169,7 +194,9 @@ def manage(shift_id: int) -> str:
     candidates = _candidates(shift)
     assign_form = AssignForm()
     free = [p for p, r in candidates if r is None]
-    assign_form.volunteer.choices = options(picker_labels(free).items())
+    assign_form.volunteer.choices = searchable_choices(free)
+    if len(free) > FILTER_FROM:
+        assign_form.volunteer.render_kw = {"data-filter": _("Find a volunteer")}
     assign_form.replace.choices = options(
         [(0, "—")] + [(a.volunteer_id, a.volunteer.full_name) for a in shift.assignments]
     )
@@ -276,24 +303,6 @@ def no_show(shift_id: int) -> ResponseReturnValue:
 @coordinator_required
 def complete(shift_id: int) -> ResponseReturnValue:
     return _act(shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done."))
-
-
-@bp.route("/alerts")
-@coordinator_required
-def alerts() -> str:
-    return render_template("shifts/alerts.html", alerts=_open_alerts(), form=ActionForm())
-
-
-@bp.route("/alerts/<int:checkin_id>/handled", methods=["POST"])
-@coordinator_required
-def alert_handled(checkin_id: int) -> ResponseReturnValue:
-
-    entry = get_in_org_or_404(CheckIn, checkin_id, current_user)
-    if ActionForm().validate_on_submit():
-        ops.handle_alert(entry, current_user)
-        db.session.commit()
-        flash(_("Marked as handled."), "success")
-    return redirect(url_for("shifts.alerts"))
 
 
 def _stops(day: date, driver_ids: list[int] | None = None) -> dict[int, list[Shift]]:

@@ -30,6 +30,7 @@ from webapp.shifts.models import (
     ShiftEvent,
     ShiftStatus,
 )
+from webapp.shifts.signals import checkin_recorded
 from webapp.shifts.transitions import (
     AWAITING_APPROVAL,
     BOOKED,
@@ -325,6 +326,7 @@ def check_in(
         # Continuity is the point of befriending: keep the same face next time.
         request.preferred_volunteer_id = person.id
     db.session.flush()
+    checkin_recorded.send(entry, actor=actor)
     return entry
 
 

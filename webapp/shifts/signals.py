@@ -12,6 +12,9 @@
 ``shift_details_changed`` -- sender: the Shift; ``actor``, ``changes`` (list of field
     names). The request behind a shift that already has volunteers changed in a way that
     keeps the shift (notes, mobility needs); volunteers should be told.
+``checkin_recorded`` -- sender: the CheckIn (flushed); ``actor`` (User | None). A
+    volunteer filed how the visit or ride went (mood, worry). The desk raises an alert
+    for a worry or a mood of "unwell". Same transaction as the check-in.
 
 Usage::
 
@@ -29,3 +32,4 @@ _signals = Namespace()
 shift_status_changed = _signals.signal("shift-status-changed")
 shift_completed = _signals.signal("shift-completed")
 shift_details_changed = _signals.signal("shift-details-changed")
+checkin_recorded = _signals.signal("checkin-recorded")

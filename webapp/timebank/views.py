@@ -26,7 +26,9 @@ from webapp.timebank.models import Transfer
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
 add_nav("timebank.member", lambda: _l("My hours"), is_member, order=40)
-add_nav("timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60)
+add_nav(
+    "timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60, group="timebank"
+)
 
 # operation field -> form field
 _FIELDS = {

@@ -1,0 +1,122 @@
+"""Finding a person by name, phone in any format and address; duplicates on registration."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_org, make_person, make_resident, make_volunteer
+from webapp.people.search import phone_tail, possible_duplicates, search
+
+
+@pytest.fixture
+def town(db_session):  # type: ignore[no-untyped-def]
+    org = make_org()
+    maria = make_resident(
+        org,
+        first_name="Maria",
+        last_name="Di Nicolò",
+        phone="0865 412345",
+        address="Via Roma 3, Isernia",
+    )
+    make_resident(
+        org,
+        first_name="Mario",
+        last_name="Rossi",
+        phone="+39 333 987 6543",
+        address="Corso Garibaldi 12, Isernia",
+    )
+    make_volunteer(
+        org,
+        first_name="Giulia",
+        last_name="Bianchi",
+        phone="0865 111222",
+        address="Via Roma 40, Isernia",
+    )
+    other = make_org()
+    make_resident(other, first_name="Maria", last_name="Di Nicolò", phone="0865 412345")
+    return org, maria
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0865412345", "+39 0865 412345", "0039 0865-41-23-45", "(0865) 41.23.45", "412345"],
+)
+def test_a_phone_number_in_any_format_finds_the_person(town, typed):  # type: ignore[no-untyped-def]
+    org, maria = town
+    page = search(org.id, typed)
+    assert [p.id for p in page.people] == [maria.id]  # and never the other organisation's
+
+
+def test_names_and_addresses_match_word_by_word_without_accents(town):  # type: ignore[no-untyped-def]
+    org, maria = town
+    assert [p.id for p in search(org.id, "nicolo maria").people] == [maria.id]
+    assert [p.full_name for p in search(org.id, "via roma").people] == [
+        "Giulia Bianchi",
+        "Maria Di Nicolò",
+    ]
+    assert [p.full_name for p in search(org.id, "via roma", role="resident").people] == [
+        "Maria Di Nicolò"
+    ]
+    assert search(org.id, "50%").total == 0  # a wildcard is a character, not a pattern
+
+
+def test_a_guardians_number_finds_the_resident(town):  # type: ignore[no-untyped-def]
+    org, maria = town
+    maria.resident.guardian_phone = "347 555 0101"
+    assert [p.id for p in search(org.id, "3475550101").people] == [maria.id]
+
+
+def test_pages_of_a_long_list(db_session):  # type: ignore[no-untyped-def]
+    org = make_org()
+    for i in range(30):
+        make_resident(org, first_name=f"Anna{i:02d}", last_name="Verdi")
+    first = search(org.id, "verdi", size=25)
+    second = search(org.id, "verdi", page=2, size=25)
+    assert (first.total, first.pages, len(first.people), len(second.people)) == (30, 2, 25, 5)
+    assert {p.id for p in first.people}.isdisjoint(p.id for p in second.people)
+
+
+def test_phone_tail_ignores_prefixes():
+    assert phone_tail("+39 0865 412345") == phone_tail("0865412345") == "865412345"
+
+
+def test_duplicates_same_phone_or_similar_name_at_similar_address(town):  # type: ignore[no-untyped-def]
+    org, maria = town
+    by_phone = possible_duplicates(
+        org.id, first_name="Anna", last_name="Verdi", phone="+39 0865 41 23 45", address="Via Po 1"
+    )
+    assert [(d.person.id, d.reasons) for d in by_phone] == [(maria.id, ("phone",))]
+    typo = possible_duplicates(
+        org.id, first_name="Maria", last_name="Di Nicolo", phone=None, address="via roma 3"
+    )
+    assert [(d.person.id, d.reasons) for d in typo] == [(maria.id, ("name", "address"))]
+    # The same name elsewhere in town is another person; so is a neighbour at the address.
+    assert (
+        possible_duplicates(
+            org.id, first_name="Maria", last_name="Di Nicolò", phone=None, address="Via Po 1"
+        )
+        == []
+    )
+    assert (
+        possible_duplicates(
+            org.id, first_name="Anna", last_name="Verdi", phone=None, address="Via Roma 3"
+        )
+        == []
+    )
+    assert (
+        possible_duplicates(
+            org.id,
+            first_name="Maria",
+            last_name="Di Nicolò",
+            phone="0865 412345",
+            address="Via Roma 3",
+            exclude_id=maria.id,
+        )
+        == []
+    )
+
+
+def test_a_person_without_roles_is_still_found(db_session):  # type: ignore[no-untyped-def]
+    org = make_org()
+    p = make_person(org, first_name="Lia", last_name="Neri")
+    assert [x.id for x in search(org.id, "lia").people] == [p.id]

@@ -1,0 +1,172 @@
+"""Read side of the desk: the day's to-do list and the list of calls to make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from webapp.core.timeutil import at_local
+from webapp.db import utcnow
+from webapp.desk.models import Alert, Contact
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+from webapp.notifications.queries import outbox_problems, people_to_phone
+from webapp.orgs.settings import org_tz
+from webapp.people import vetting
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.transitions import AWAITING_APPROVAL
+
+S = ShiftStatus
+DAYS_AHEAD = 3  # unfilled and unconfirmed shifts from today to this many days ahead
+
+
+def open_alerts(org_id: int) -> list[Alert]:
+    return list(
+        db.session.scalars(
+            sa.select(Alert)
+            .where(Alert.organisation_id == org_id, Alert.handled_at.is_(None))
+            .options(selectinload(Alert.person), selectinload(Alert.owner))
+            .order_by(Alert.due_at, Alert.id)
+        )
+    )
+
+
+def last_contact(person_id: int) -> Contact | None:
+    return db.session.scalar(
+        sa.select(Contact)
+        .where(Contact.person_id == person_id)
+        .order_by(Contact.at.desc(), Contact.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class Call:
+    """One person to phone: the messages to read out, the follow-up due, the last try."""
+
+    person: Person
+    messages: list[Notification] = field(default_factory=list)
+    follow_up: Contact | None = None
+    last: Contact | None = None
+
+    @property
+    def due(self) -> datetime | None:
+        return self.follow_up.follow_up_at if self.follow_up else None
+
+
+def calls_for(org_id: int, day: date) -> list[Call]:
+    """Residents with messages to read out on ``day`` and follow-ups due by its end,
+    each with the last call's outcome ("no answer at 10:12, try again at 16:00")."""
+    tz = org_tz(org_id)
+    end = at_local(day + timedelta(days=1), time(0), tz)
+    calls: dict[int, Call] = {}
+    for phone_call in people_to_phone(org_id, day):
+        calls[phone_call.person.id] = Call(phone_call.person, list(phone_call.messages))
+    follow_ups = db.session.scalars(
+        sa.select(Contact)
+        .where(
+            Contact.organisation_id == org_id,
+            Contact.follow_up_at.is_not(None),
+            Contact.follow_up_at < end,
+            Contact.follow_up_done_at.is_(None),
+        )
+        .options(selectinload(Contact.person))
+        .order_by(Contact.follow_up_at)
+    )
+    for contact in follow_ups:
+        call = calls.setdefault(contact.person_id, Call(contact.person))
+        if call.follow_up is None:
+            call.follow_up = contact
+    for call in calls.values():
+        call.last = last_contact(call.person.id)
+    far = datetime.max.replace(tzinfo=tz)
+    return sorted(
+        calls.values(),
+        key=lambda c: (c.due or far, c.person.last_name, c.person.first_name, c.person.id),
+    )
+
+
+@dataclass
+class Todo:
+    alerts: list[Alert]
+    unfilled: list[Shift]
+    unconfirmed: list[Shift]
+    to_approve: list[Shift]
+    calls: list[Call]
+    lapsing: list[vetting.Lapse]
+    lapsed: list[vetting.Lapse]
+    awaiting_approval: int
+    messages_not_sent: int
+    failed_messages: int
+    days_ahead: int = DAYS_AHEAD
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.alerts or self.unfilled or self.unconfirmed or self.to_approve or self.calls
+            or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
+        )  # fmt: skip
+
+
+def upcoming_shifts(org_id: int, today: date, days: int = DAYS_AHEAD) -> list[Shift]:
+    tz = org_tz(org_id)
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .where(
+                Shift.organisation_id == org_id,
+                Shift.starts_at >= at_local(today, time(0), tz),
+                Shift.starts_at < at_local(today + timedelta(days=days + 1), time(0), tz),
+                Shift.status.in_((S.OPEN, S.APPROVED)),
+            )
+            .options(selectinload(Shift.request), selectinload(Shift.assignments))
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def awaiting_approval(org_id: int) -> list[Shift]:
+    """Every shift from now on that a volunteer claimed or the matcher proposed: however
+    far ahead, it waits for a coordinator."""
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .where(
+                Shift.organisation_id == org_id,
+                Shift.status.in_(AWAITING_APPROVAL),
+                Shift.starts_at > utcnow(),
+            )
+            .options(selectinload(Shift.request), selectinload(Shift.assignments))
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def todo(org_id: int, today: date) -> Todo:
+    shifts = upcoming_shifts(org_id, today)
+    soon, lapsed = vetting.lapsing(org_id, today)
+    problems = outbox_problems(org_id)
+    pending = db.session.scalar(
+        sa.select(sa.func.count(Person.id))
+        .join(VolunteerProfile)
+        .where(
+            Person.organisation_id == org_id,
+            VolunteerProfile.status == VolunteerStatus.PENDING,
+        )
+    )
+    return Todo(
+        alerts=open_alerts(org_id),
+        unfilled=[s for s in shifts if s.status == S.OPEN],
+        unconfirmed=[s for s in shifts if s.status == S.APPROVED],
+        to_approve=awaiting_approval(org_id),
+        calls=calls_for(org_id, today),
+        lapsing=soon,
+        lapsed=lapsed,
+        awaiting_approval=pending or 0,
+        messages_not_sent=len(problems),
+        failed_messages=sum(1 for m in problems if m.status.value == "failed"),
+    )

@@ -1,0 +1,309 @@
+"""The coordinator's desk: the day's to-do list, "who is calling?", the resident's case
+file with its actions, the phone list, alerts and duty. Own organisation only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from babel.dates import format_date, format_datetime
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.auth.models import User
+from webapp.core.errors import FieldError
+from webapp.core.forms import attach_errors
+from webapp.core.navigation import add_nav
+from webapp.core.timeline import entries_for
+from webapp.core.timeutil import at_local, today_local
+from webapp.core.views import register_home
+from webapp.db import utcnow
+from webapp.desk import operations, queries
+from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
+from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
+from webapp.desk.models import Alert, Direction, Outcome
+from webapp.desk.timeline import mood_label, outcome_label, reason_label
+from webapp.extensions import db
+from webapp.orgs.settings import org_tz
+from webapp.people.access import get_person_or_404
+from webapp.people.models import Person
+from webapp.people.search import search
+from webapp.people.vetting import credential_label
+from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.requests.models import Request, RequestKind
+from webapp.timebank.models import Account
+from webapp.timebank.queries import format_minutes
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+add_nav("desk.home", lambda: _l("Today's desk"), is_coordinator, order=1, group="desk")
+add_nav("desk.alerts", lambda: _l("Alerts"), is_coordinator, order=2, group="desk")
+add_nav("desk.calls", lambda: _l("To phone"), is_coordinator, order=3, group="desk")
+add_nav("desk.find", lambda: _l("Find a person"), is_coordinator, order=20, group="people")
+register_home("coordinator", "desk.home")
+
+
+def _tz() -> ZoneInfo:
+    return org_tz(current_user.organisation_id)
+
+
+def _today() -> date:
+    return today_local(_tz())
+
+
+@bp.app_context_processor
+def desk_helpers() -> dict[str, object]:
+    def when(value: datetime | None) -> str:
+        """ "Monday 7 December, 16:00" in the reader's language and the org's time zone;
+        the year only when it is not this year."""
+        if value is None or not getattr(current_user, "organisation_id", None):
+            return ""
+        local = value.astimezone(_tz())
+        pattern = "EEEE d MMMM, HH:mm" if local.year == _today().year else "EEEE d MMMM y, HH:mm"
+        return format_datetime(local, pattern, locale=str(get_locale()))
+
+    def day(value: date) -> str:
+        pattern = "EEEE d MMMM" if value.year == date.today().year else "EEEE d MMMM y"
+        return format_date(value, pattern, locale=str(get_locale()))
+
+    return {
+        "desk_when": when,
+        "desk_day": day,
+        "outcome_label": outcome_label,
+        "mood_label": mood_label,
+        "reason_label": reason_label,
+        "now_utc": utcnow,
+        "credential_label": credential_label,
+    }
+
+
+def _follow_up(form: CallForm | FollowUpForm) -> datetime | None:
+    """The follow-up time from the form: a time alone is today; a day alone is 9:00."""
+    day, moment = form.follow_up_date.data, form.follow_up_time.data
+    if day is None and moment is None:
+        return None
+    return at_local(day or _today(), moment or time(9), _tz())
+
+
+# --- home: the day's to-do list -----------------------------------------------------------
+
+
+@bp.route("/")
+@coordinator_required
+def home() -> str:
+    org_id = current_user.organisation_id
+    return render_template(
+        "desk/home.html",
+        todo=queries.todo(org_id, _today()),
+        on_duty=operations.on_duty(org_id),
+        form=EmptyForm(),
+        handle_form=HandleForm(formdata=None),
+        today=_today(),
+    )
+
+
+@bp.route("/duty", methods=["POST"])
+@coordinator_required
+def take_duty() -> ResponseReturnValue:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    operations.take_duty(current_user)
+    db.session.commit()
+    flash(_("You are on duty: new alerts come to you."), "success")
+    return redirect(url_for("desk.home"))
+
+
+# --- finding someone ----------------------------------------------------------------------
+
+
+@bp.route("/find")
+@coordinator_required
+def find() -> ResponseReturnValue:
+    """Search by name, phone (any format) or address. One match opens the case file
+    (the usual phone call); ``fragment=1`` returns the results alone (typeahead)."""
+    q = (request.args.get("q") or "").strip()[:100]
+    page_no = request.args.get("page", "1")
+    page = search(
+        current_user.organisation_id, q, page=int(page_no) if page_no.isdigit() else 1
+    ) if q else None  # fmt: skip
+    if page and page.total == 1 and not request.args.get("fragment"):
+        return redirect(url_for("desk.case_file", person_id=page.people[0].id))
+    template = "desk/_results.html" if request.args.get("fragment") else "desk/find.html"
+    return render_template(template, q=q, page=page)
+
+
+# --- the case file ------------------------------------------------------------------------
+
+
+def _balance(person: Person) -> str | None:
+    account = db.session.scalar(sa.select(Account).where(Account.person_id == person.id))
+    return format_minutes(account.balance) if account else None
+
+
+def _case_file(person: Person, **forms: Any) -> str:
+    call_form = forms.get("call_form") or CallForm(formdata=None)
+    follow_form = forms.get("follow_form") or FollowUpForm(formdata=None)
+    return render_template(
+        "desk/case_file.html",
+        person=person,
+        entries=entries_for(person),
+        call_form=call_form,
+        follow_form=follow_form,
+        handle_form=forms.get("handle_form") or HandleForm(formdata=None),
+        open_alerts=[a for a in queries.open_alerts(person.organisation_id)
+                     if a.person_id == person.id],  # fmt: skip
+        follow_ups=operations.open_follow_ups(person.id),
+        to_read=operations.phone_messages(person.id),
+        balance=_balance(person),
+        consent_taker=_consent_taker(person),
+        rides_again=_recent_destinations(person),
+    )
+
+
+def _recent_destinations(person: Person, limit: int = 3) -> list[Request]:
+    """The resident's latest ride to each of their usual places, newest first: "the
+    hospital again" prefilled from the last ride there."""
+    rides = db.session.scalars(
+        sa.select(Request)
+        .where(Request.resident_id == person.id, Request.kind == RequestKind.RIDE)
+        .order_by(Request.created_at.desc(), Request.id.desc())
+        .limit(30)
+    )
+    seen: dict[tuple[str, str], Request] = {}
+    for ride in rides:
+        key = ((ride.destination_name or "").lower(), (ride.destination_address or "").lower())
+        seen.setdefault(key, ride)
+    return list(seen.values())[:limit]
+
+
+def _consent_taker(person: Person) -> str | None:
+    recorded_by = person.resident.consent_recorded_by_id if person.resident else None
+    user = db.session.get(User, recorded_by) if recorded_by else None
+    return user.email if user else None
+
+
+@bp.route("/people/<int:person_id>")
+@coordinator_required
+def case_file(person_id: int) -> ResponseReturnValue:
+    return _case_file(get_person_or_404(person_id, current_user, manage=True))
+
+
+@bp.route("/people/<int:person_id>/calls", methods=["POST"])
+@coordinator_required
+def log_call(person_id: int) -> ResponseReturnValue:
+    person = get_person_or_404(person_id, current_user, manage=True)
+    form = CallForm()
+    back = request.form.get("back")
+    if form.validate_on_submit():
+        try:
+            operations.log_contact(
+                person,
+                current_user,
+                outcome=Outcome(form.outcome.data),
+                note=form.note.data,
+                direction=Direction(form.direction.data),
+                follow_up_at=_follow_up(form),
+                told_messages=form.told_messages.data,
+            )
+        except FieldError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Call recorded for %(name)s.", name=person.full_name), "success")
+            if back == "calls":
+                return redirect(url_for("desk.calls"))
+            return redirect(url_for("desk.case_file", person_id=person.id))
+    return _case_file(person, call_form=form)
+
+
+@bp.route("/people/<int:person_id>/follow-up", methods=["POST"])
+@coordinator_required
+def follow_up(person_id: int) -> ResponseReturnValue:
+    person = get_person_or_404(person_id, current_user, manage=True)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        when = _follow_up(form)
+        try:
+            if when is None:
+                raise FieldError("follow_up_date", _("Give the day."))
+            operations.set_follow_up(person, current_user, when, form.note.data)
+        except FieldError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Follow-up set."), "success")
+            return redirect(url_for("desk.case_file", person_id=person.id))
+    return _case_file(person, follow_form=form)
+
+
+# --- the phone list -----------------------------------------------------------------------
+
+
+@bp.route("/calls")
+@coordinator_required
+def calls() -> str:
+    return render_template(
+        "desk/calls.html",
+        calls=queries.calls_for(current_user.organisation_id, _today()),
+        form=CallForm(formdata=None),
+        today=_today(),
+    )
+
+
+# --- alerts -------------------------------------------------------------------------------
+
+
+@bp.route("/alerts")
+@coordinator_required
+def alerts() -> str:
+    return render_template(
+        "desk/alerts.html",
+        alerts=queries.open_alerts(current_user.organisation_id),
+        handle_form=HandleForm(formdata=None),
+        form=EmptyForm(),
+        on_duty=operations.on_duty(current_user.organisation_id),
+    )
+
+
+@bp.route("/alerts/<int:alert_id>/handled", methods=["POST"])
+@coordinator_required
+def alert_handled(alert_id: int) -> ResponseReturnValue:
+    alert = get_in_org_or_404(Alert, alert_id, current_user)
+    form = HandleForm()
+    if form.validate_on_submit():
+        try:
+            operations.handle_alert(alert, current_user, form.outcome.data)
+        except FieldError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Alert closed: %(name)s.", name=alert.person.full_name), "success")
+    else:
+        flash(_("Say what was done before closing the alert."), "error")
+    target = request.form.get("back")
+    if target == "home":
+        return redirect(url_for("desk.home"))
+    if target == "file":
+        return redirect(url_for("desk.case_file", person_id=alert.person_id))
+    return redirect(url_for("desk.alerts"))
+
+
+@bp.route("/alerts/<int:alert_id>/take", methods=["POST"])
+@coordinator_required
+def take_alert(alert_id: int) -> ResponseReturnValue:
+    alert = get_in_org_or_404(Alert, alert_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    operations.take_alert(alert, current_user)
+    db.session.commit()
+    flash(_("The alert is yours."), "success")
+    return redirect(url_for("desk.alerts", _anchor=f"alert-{alert.id}"))

@@ -1,0 +1,49 @@
+"""The organisation profile page (coordinators), and the profile in every template."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.navigation import add_nav
+from webapp.extensions import db
+from webapp.orgs.forms import ProfileForm
+from webapp.orgs.models import Organisation
+from webapp.orgs.profile import call_us, save_profile
+from webapp.permissions import coordinator_required, is_coordinator
+
+bp = Blueprint("orgs", __name__)
+
+add_nav("orgs.profile", lambda: _l("Organisation profile"), is_coordinator, order=88,
+        group="settings")  # fmt: skip
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject_contact() -> dict[str, object]:
+        def my_org() -> Organisation | None:
+            org_id = getattr(current_user, "organisation_id", None)
+            return db.session.get(Organisation, org_id) if org_id else None
+
+        return {"call_us": call_us, "my_org": my_org}
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@coordinator_required
+def profile() -> ResponseReturnValue:
+    org = db.session.get(Organisation, current_user.organisation_id)
+    form = ProfileForm(obj=org)
+    if form.validate_on_submit() and org is not None:
+        save_profile(
+            org,
+            phone=form.phone.data,
+            opening_hours=form.opening_hours.data,
+            address=form.address.data,
+        )
+        db.session.commit()
+        flash(_("Saved. Residents see this number wherever they are told to call."), "success")
+        return redirect(url_for("orgs.profile"))
+    return render_template("orgs/profile.html", form=form, org=org)

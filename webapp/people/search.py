@@ -1,0 +1,225 @@
+"""Finding a person: by name, by phone in any format, by address; and spotting duplicates.
+
+A coordinator on the phone has a number on the display ("+39 0865 412345", "0865412345",
+"0039 865-41-23-45") or a name said aloud, often only part of it. The search compares
+phone numbers by their last nine digits (country and trunk prefixes vary, the
+subscriber's digits do not) and names and addresses word by word, ignoring case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.people.models import Person, ResidentProfile, VolunteerProfile
+
+PHONE_TAIL = 9  # digits compared; enough to tell numbers apart, short of any prefix
+MIN_PHONE_DIGITS = 5  # fewer digits in a query are part of a name or a house number
+PAGE_SIZE = 25
+
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def phone_tail(text: str | None) -> str:
+    return digits(text)[-PHONE_TAIL:]
+
+
+def _plain(text: str | None) -> str:
+    """Lower case without accents: "Nicolò" finds "Nicolo" and the other way round."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def _phone_digits_sql(column: sa.orm.InstrumentedAttribute[str | None]) -> sa.ColumnElement[str]:
+    """The column with the usual separators removed, in SQL (SQLite and PostgreSQL)."""
+    expr: sa.ColumnElement[str] = sa.func.coalesce(column, "")
+    for sep in (" ", "-", ".", "/", "+", "(", ")"):
+        expr = sa.func.replace(expr, sep, "")
+    return expr
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Page:
+    people: list[Person]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def _role_filter(query: sa.Select[Person], role: str | None) -> sa.Select[Person]:
+    if role == "resident":
+        return query.where(sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)))
+    if role == "resident_profile":  # asks for help (a neighbour may only give it)
+        return query.where(sa.exists().where(ResidentProfile.person_id == Person.id))
+    if role == "volunteer":  # joined: callers may filter on the profile (its status)
+        return query.join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+    return query
+
+
+def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Person]:
+    """The query for people of ``org_id`` matching ``text`` (every word must match the
+    first name, last name, address or neighbourhood; a number of five digits or more
+    matches the phone or the guardian's phone)."""
+    query = _role_filter(sa.select(Person).where(Person.organisation_id == org_id), role)
+    words = text.split()
+    number = digits(text)
+    conditions = []
+    if len(number) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+().\-/]", text):
+        tail = _like(number[-PHONE_TAIL:])
+        guardian = (
+            sa.select(ResidentProfile.person_id)
+            .where(_phone_digits_sql(ResidentProfile.guardian_phone).like(tail, escape="\\"))
+            .scalar_subquery()
+        )
+        conditions.append(
+            sa.or_(
+                _phone_digits_sql(Person.phone).like(tail, escape="\\"),
+                Person.id.in_(guardian),
+            )
+        )
+    else:
+        for word in words:
+            pattern = _like(_plain(word))
+            conditions.append(
+                sa.or_(
+                    *(
+                        _fold(column).like(pattern, escape="\\")
+                        for column in (
+                            Person.first_name,
+                            Person.last_name,
+                            Person.address,
+                            Person.neighbourhood,
+                        )
+                    )
+                )
+            )
+    return query.where(*conditions)
+
+
+def _fold(
+    column: sa.orm.InstrumentedAttribute[str] | sa.orm.InstrumentedAttribute[str | None],
+) -> sa.ColumnElement[str]:
+    """Lower case and the usual Italian accents removed, in SQL."""
+    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, ""))
+    for accented, plain in (("à", "a"), ("è", "e"), ("é", "e"), ("ì", "i"), ("ò", "o"),
+                            ("ù", "u")):  # fmt: skip
+        expr = sa.func.replace(expr, accented, plain)
+    return expr
+
+
+def search(
+    org_id: int,
+    text: str,
+    *,
+    role: str | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    where: Sequence[sa.ColumnElement[bool]] = (),
+) -> Page:
+    """One page of the people matching ``text`` (everyone when it is empty), by name;
+    ``where`` narrows it further (a volunteer status)."""
+    query = matching(org_id, text.strip(), role) if text.strip() else _role_filter(
+        sa.select(Person).where(Person.organisation_id == org_id), role
+    )
+    query = query.where(*where)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    page = max(1, page)
+    people = db.session.scalars(
+        query.order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return Page(list(people), total, page, size)
+
+
+# --- duplicates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    person: Person
+    reasons: tuple[str, ...]  # "phone", "name", "address"
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    a, b = _plain(a), _plain(b)
+    return bool(a and b) and SequenceMatcher(None, a, b).ratio() >= threshold
+
+
+def _address_key(address: str | None) -> str:
+    """Street and number, without the town and punctuation: "Via Roma 3, Isernia"."""
+    first = _plain((address or "").split(",")[0])
+    return re.sub(r"[^\w]+", " ", first).strip()
+
+
+def possible_duplicates(
+    org_id: int,
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    phone: str | None,
+    address: str | None,
+    exclude_id: int | None = None,
+) -> list[Duplicate]:
+    """People already registered who may be the one being registered: the same phone
+    number, or a similar name (typos, swapped first and last name) at a similar or the
+    same address. Reads the organisation's people with a name or number in common."""
+    name = f"{first_name or ''} {last_name or ''}".strip()
+    tail = phone_tail(phone)
+    candidates: dict[int, Person] = {}
+    if len(tail) >= MIN_PHONE_DIGITS:
+        for p in db.session.scalars(matching(org_id, tail)):
+            candidates[p.id] = p
+    surname = _plain(last_name)[:3]
+    given = _plain(first_name)[:3]
+    if surname or given:
+        rough = sa.or_(
+            *(
+                _fold(column).like(_like(part), escape="\\")
+                for part in (surname, given)
+                if part
+                for column in (Person.first_name, Person.last_name)
+            )
+        )
+        query = sa.select(Person).where(Person.organisation_id == org_id, rough)
+        for p in db.session.scalars(query):
+            candidates[p.id] = p
+    out = []
+    for p in list(candidates.values()):
+        if p.id == exclude_id:
+            continue
+        reasons = []
+        if len(tail) >= MIN_PHONE_DIGITS and tail in (phone_tail(p.phone),):
+            reasons.append("phone")
+        same_name = _similar(name, p.full_name, 0.85) or _similar(
+            name, f"{p.last_name} {p.first_name}", 0.85
+        )
+        same_address = bool(_address_key(address)) and _similar(
+            _address_key(address), _address_key(p.address), 0.85
+        )
+        if same_name:
+            reasons.append("name")
+        if same_address:
+            reasons.append("address")
+        # A shared name alone is common (a town of Rossi); a shared address alone is a
+        # household. Either with the phone, or both together, is likely the same person.
+        if "phone" in reasons or (same_name and same_address):
+            out.append(Duplicate(p, tuple(reasons)))
+    return sorted(out, key=lambda d: (-len(d.reasons), d.person.last_name, d.person.id))
