@@ -7,7 +7,8 @@
 Instances come from :mod:`matching.darp.generate` (deterministic, each with a planted plan
 that serves every request, so a plan leaving a request out has fallen short). Every plan
 is verified by the independent checker (`matching/darp/check.py`). Printed per instance:
-requests served, checked cost, the planted plan's cost, how many rides end within 0.01
+requests served, checked cost, the planted plan's cost (an upper bound), the assignment
+lower bound (`matching/darp/bound.py`), how many rides end within 0.01
 of the limit L, seconds and ruin-and-recreate moves. ``--gls`` adds the textbook OR-Tools
 model for the same time limit; ``--relaxed`` solves the same instance with the ride limit
 lifted (same budget), to show what the limit costs; ``--write DIR`` writes the instances
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from matching.darp.bound import assignment_bound  # noqa: E402
 from matching.darp.check import check_solution  # noqa: E402
 from matching.darp.generate import Spec, generate  # noqa: E402
 from matching.darp.instance import DarpInstance, format_cordeau  # noqa: E402
@@ -110,7 +112,9 @@ def main(argv: list[str]) -> int:
             (out / f"{inst.name}.txt").write_text(format_cordeau(inst), encoding="utf-8")
         print(
             f"{inst.name:12} {'planted':8} {inst.requests:>3}/{inst.requests:<3} "
-            f"{planted.cost:9.2f}  yes {_rides_at_limit(inst, planted):>5}",
+            f"{planted.cost:9.2f}  yes {_rides_at_limit(inst, planted):>5}\n"
+            f"{inst.name:12} {'bound':8} {'':7} {assignment_bound(inst):9.2f}  "
+            f"(assignment lower bound, matching/darp/bound.py)",
             flush=True,
         )
         runs = [("alns", inst, "alns")]
