@@ -3,7 +3,8 @@
     python benchmarks/darp_cordeau.py [DIR] --time-limit 30 [--method alns|ils|gls]
         [--only a2-16,a5-40] [--seed N]
 
-DIR defaults to ../shared/data/darp/cordeau-2006-a (relative to the repository) and must
+DIR defaults to ../shared/data/darp/cordeau-2006-a (relative to the repository, or to its
+parent directory for a worktree) and must
 hold the instance files and bks.csv. Every plan is verified by the independent checker;
 the gap is computed on the checker's recomputed Euclidean cost.
 """
@@ -23,7 +24,10 @@ from matching.darp.check import check_solution  # noqa: E402
 from matching.darp.instance import load_cordeau  # noqa: E402
 from matching.darp.solver import solve_darp  # noqa: E402
 
-DEFAULT_DIR = ROOT.parent / "shared" / "data" / "darp" / "cordeau-2006-a"
+# The shared data sit beside the repository (../shared), or beside the worktrees'
+# parent for a worktree under /work/wt/<name> (../../shared).
+_SHARED = [p / "shared" / "data" / "darp" / "cordeau-2006-a" for p in ROOT.parents[:2]]
+DEFAULT_DIR = next((d for d in _SHARED if d.is_dir()), _SHARED[0])
 
 
 def _order(path: Path) -> tuple[int, int]:
