@@ -209,3 +209,11 @@ def test_binary_file_is_an_input_error(tmp_path, capsys):
     path.write_bytes(b"\xff\xfe\x00\x01")
     assert main([str(path), "--time-limit", "1"]) == 2
     assert capsys.readouterr().err.startswith("error: instance: ")
+
+
+@pytest.mark.parametrize("variant", ["cordeau-2n-open", "heterogeneous"])
+def test_cli_solves_every_layout(variant, tmp_path, capsys):
+    out = tmp_path / "sol.json"
+    assert main([str(VARIANTS / f"{variant}.txt"), "--time-limit", "1", "-o", str(out)]) == 0
+    assert f"{variant}: served 3/3" in capsys.readouterr().err
+    assert '"unserved": []' in out.read_text()
