@@ -1,9 +1,7 @@
 """Native ruin-and-recreate for the dial-a-ride problem (SISR-style, in Python + numpy).
 
-Why: a repair by OR-Tools rescans every route and costs 0.3-3 s on the larger Cordeau
-instances, so only a handful of moves fit in 30 s. Here one move (remove 2-30 requests,
-reinsert them one by one at their cheapest feasible place) costs a few milliseconds, so a
-30-s run makes thousands.
+Why: an OR-Tools repair costs 0.3-3 s on the larger Cordeau instances; one move here
+(remove 2-15 requests, reinsert each at its cheapest feasible place) costs milliseconds.
 
 - Ruin (Christiaens and Vanden Berghe's SISR, adapted to pickup-delivery pairs): remove
   strings of consecutive stops from a few routes near a random seed request, with their
@@ -13,9 +11,8 @@ reinsert them one by one at their cheapest feasible place) costs a few milliseco
   then ("blinks") for diversity. Candidates are screened with numpy (windows against the
   route's earliest and latest schedules, capacity, a ride-time bound), then tried
   cheapest first with the exact route test (:func:`matching.darp.schedule.earliest`).
-- Acceptance: simulated annealing, temperature falling geometrically over the time budget.
-
-Requests that fit nowhere stay unserved at a penalty above any routing cost.
+- Acceptance: simulated annealing, temperature falling geometrically over the time (or
+  move) budget. Requests that fit nowhere stay unserved at a penalty above any cost.
 """
 
 from __future__ import annotations
@@ -342,9 +339,14 @@ def improve(
     t_start: float = 0.5,
     t_end: float = 0.01,
     blink: float = 0.01,
+    max_iterations: int | None = None,
     stats: dict[str, Any] | None = None,
 ) -> DarpSolution:
-    """Ruin-and-recreate from ``start_routes`` (stops without depots) until ``deadline``.
+    """Ruin-and-recreate from ``start_routes`` (stops without depots) until ``deadline``,
+    or until ``max_iterations`` moves if that comes first.
+
+    With ``max_iterations`` the temperature follows the moves made instead of the clock,
+    so a run that ends by its move count repeats exactly for a given ``rng`` seed.
 
     Routes that are not feasible under the exact test are dropped (their requests are
     reinserted); with ``start_routes=None`` it builds a plan by insertion alone.
@@ -372,7 +374,10 @@ def improve(
     iterations = accepted = 0
     best_at = began
     while (now := time.monotonic()) < deadline:
-        temp = hot * (cold / hot) ** ((now - began) / span)
+        if max_iterations is not None and iterations >= max_iterations:
+            break
+        progress = (now - began) / span if max_iterations is None else iterations / max_iterations
+        temp = hot * (cold / hot) ** progress
         st = cur.copy()
         size = rng.randint(2, max(2, min(max_removed, pb.n // 2)))
         removed = _ruin(st, rng, size)
@@ -391,4 +396,5 @@ def improve(
         stats["alns_iterations"] = stats.get("alns_iterations", 0) + iterations
         stats["alns_accepted"] = stats.get("alns_accepted", 0) + accepted
         stats["alns_last_improvement_s"] = round(best_at - began, 2)
+        stats["alns_seconds"] = round(time.monotonic() - began, 2)
     return _solution(pb, best)

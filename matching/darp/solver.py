@@ -29,6 +29,8 @@ def solve_darp(
     init_share: float | None = None,
     group: int = 3,
     max_removed: int | None = None,
+    iterations: int | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> DarpSolution:
     """Solve a Cordeau instance within about ``time_limit_s`` seconds.
 
@@ -48,8 +50,14 @@ def solve_darp(
       Measured no better than ``ils`` here (docs/benchmarks-darp.md); kept as an option.
 
     ``seed`` drives every random choice (OR-Tools itself has no seed), so runs repeat up
-    to timing effects. Always returns a plan, possibly with unserved requests; the
-    schedule is feasible by construction and verified by ``check_solution`` in the tests.
+    to timing effects. ``iterations`` (``alns`` only) makes a run work-limited: no
+    OR-Tools start (its search is cut by the clock), the plan built by insertion, then at
+    most that many ruin-and-recreate moves with the temperature following the moves; a
+    run that ends by its move count, not by ``time_limit_s``, gives the same plan on any
+    machine for a given seed. ``stats``, if given, receives the search's counters
+    (``alns_iterations``, ``alns_seconds``, ...). Always returns a plan, possibly with
+    unserved requests; the schedule is feasible by construction and verified by
+    ``check_solution`` in the tests.
     """
     if method not in ("gls", "alns", "ils", "decompose"):
         raise ValueError(f"unknown method {method!r}")
@@ -60,15 +68,26 @@ def solve_darp(
         found = routing.SolveWithParameters(search_params(time_limit_s))
         return _empty(inst) if found is None else extract(inst, manager, routing, tdim, found)
     rng = random.Random(seed)
-    stats: dict[str, Any] = {}
+    stats = {} if stats is None else stats
     if method == "alns":
         # A short OR-Tools run is enough: the native search improves faster from there
         # (0.1 vs 0.2 of the time at 5 s on the five hardest instances: mean gap 2.8% vs
         # 3.5%, within noise; docs/benchmarks-darp.md).
-        manager, routing, tdim, _keep = build_model(inst)
-        first = routing.SolveWithParameters(search_params(time_limit_s * (init_share or 0.1)))
-        start = None if first is None else routes_of(routing, manager, first, inst.vehicles)
-        plan = alns.improve(inst, start, deadline, rng, max_removed=max_removed or 15, stats=stats)
+        start = None
+        if iterations is None:
+            manager, routing, tdim, _keep = build_model(inst)
+            budget = search_params(time_limit_s * (init_share or 0.1))
+            first = routing.SolveWithParameters(budget)
+            start = None if first is None else routes_of(routing, manager, first, inst.vehicles)
+        plan = alns.improve(
+            inst,
+            start,
+            deadline,
+            rng,
+            max_removed=max_removed or 15,
+            max_iterations=iterations,
+            stats=stats,
+        )
         if os.environ.get("DARP_DEBUG"):
             print(f"{inst.name}: {stats}", file=sys.stderr)
         return plan
