@@ -26,7 +26,7 @@ from matching.darp.instance import load_cordeau  # noqa: E402
 from matching.darp.solver import solve_darp  # noqa: E402
 
 # The shared data sit beside the repository (../shared), or beside the worktrees'
-# parent for a worktree under /work/wt/<name> (../../shared).
+# parent for a worktree kept in a folder beside the repository (../../shared).
 _SHARED = [p / "shared" / "data" / "darp" / "cordeau-2006-a" for p in ROOT.parents[:2]]
 DEFAULT_DIR = next((d for d in _SHARED if d.is_dir()), _SHARED[0])
 

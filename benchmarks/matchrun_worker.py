@@ -5,7 +5,7 @@ Builds one organisation with VOLUNTEERS visit volunteers and VISITS weekly visit
 two volunteers), then times the worker end to end for one week (conversion, CP-SAT, the
 first-come baseline, the checker, storing the JSON) and the results page. Usage:
 
-    /work/main/.venv/bin/python benchmarks/matchrun_worker.py [VISITS VOLUNTEERS [DATABASE_URL]]
+    .venv/bin/python benchmarks/matchrun_worker.py [VISITS VOLUNTEERS [DATABASE_URL]]
 
 Defaults: 200 visits, 50 volunteers, a temporary SQLite file (emptied first).
 """

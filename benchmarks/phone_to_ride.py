@@ -19,7 +19,7 @@ the keystroke-level model's estimate of the person's part (Card, Moran and Newel
 to point and click, 0.28 s a keystroke, 1.35 s to decide at each new page; a select of N
 entries read at 0.3 s an entry until the right one is found). Usage:
 
-    /work/main/.venv/bin/python benchmarks/phone_to_ride.py [--flow before|after|auto] [--runs N]
+    .venv/bin/python benchmarks/phone_to_ride.py [--flow before|after|auto] [--runs N]
 
 ``auto`` (the default) takes ``after`` when the home page has the caller search. To
 measure the branch point, run this same file from a checkout of it (PYTHONPATH there).

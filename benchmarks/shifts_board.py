@@ -4,7 +4,7 @@
 4-week horizon (about 2,000 shifts), one volunteer who offers both. Prints the median of
 several runs. Usage:
 
-    /work/main/.venv/bin/python benchmarks/shifts_board.py [DATABASE_URL]
+    .venv/bin/python benchmarks/shifts_board.py [DATABASE_URL]
 
 Without an argument a temporary SQLite file is used. The database is emptied first.
 """

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from benchmarks.town_week import town_week
 from matching.common.geo import Geo, geodesic_km
@@ -38,6 +39,10 @@ def test_same_input_and_seed_give_the_same_answer():
     runs = [
         solution_to_json(solve_visits(problem, time_limit_s=1.0, seed=7), clock) for _ in range(2)
     ]
+    if any("WALL_STOP" in r["level_status"] for r in runs):
+        # The deterministic budget has a wall-clock safety (3x the limit); a machine that
+        # busy cuts the search where the clock says, and the run reports it.
+        pytest.skip("the machine was too busy for the deterministic budget (WALL_STOP)")
     for r in runs:
         r.pop("seconds")
     assert runs[0] == runs[1]
