@@ -42,6 +42,8 @@ from tests.factories import (
 from tests.helpers import csrf_from
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.auth.models import Role
+from webapp.db import utcnow
+from webapp.desk.models import Alert, AlertReason
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.notifications.models import Channel, Notification
@@ -125,6 +127,16 @@ def _build_org(tag: str) -> Org:
         note="fine",
     )
     db.session.add(checkin)
+    db.session.flush()
+    alert = Alert(
+        organisation_id=org.id,
+        person_id=resident.id,
+        checkin_id=checkin.id,
+        reason=AlertReason.WORRIED,
+        note="fine",
+        due_at=utcnow() + timedelta(hours=4),
+    )
+    db.session.add(alert)
     phone_only = make_person(org, is_resident=True, email=None)
     message = Notification(
         organisation_id=org.id,
@@ -175,6 +187,7 @@ def _build_org(tag: str) -> Org:
             "run": run.id,
             "message": message.id,
             "checkin": checkin.id,
+            "alert": alert.id,
             "tokens": tokens,
             "feed": f"feed-{tag}",
         },
@@ -189,7 +202,12 @@ def world(db_session):  # type: ignore[no-untyped-def]
     return own, other
 
 
-PERSON_IS_VOLUNTEER = {"shifts.runsheet", "people.change_status", "people.record_credential"}
+PERSON_IS_VOLUNTEER = {
+    "shifts.runsheet",
+    "people.change_status",
+    "people.record_credential",
+    "people.edit_volunteer",
+}
 
 
 def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
@@ -209,6 +227,10 @@ def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["message"]
         elif arg == "checkin_id":
             values[arg] = ids["checkin"]
+        elif arg == "alert_id":
+            values[arg] = ids["alert"]
+        elif arg == "role":
+            values[arg] = "resident"
         elif arg == "token_id":
             values[arg] = ids["tokens"].get(role, min(ids["tokens"].values()))
         elif arg == "token":
@@ -233,6 +255,7 @@ OBJECT_ARGS = {
     "run_id",
     "message_id",
     "checkin_id",
+    "alert_id",
     "token_id",
 }
 
