@@ -91,14 +91,38 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by copying the table and dropping the old one; with
+            # foreign keys enforced, that DROP would cascade and delete the rows that point
+            # at it (check-ins of a shift, say). Enforcement is off while the schema
+            # changes (the pragma is ignored inside a transaction, so it goes to the driver
+            # before Alembic begins) and every reference is checked afterwards.
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+        if sqlite:
+            broken = connection.connection.driver_connection.execute(
+                "PRAGMA foreign_key_check"
+            ).fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+
+
+def _sqlite_foreign_keys(connection, on):
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}"
+    )
 
 
 if context.is_offline_mode():

@@ -81,6 +81,10 @@ def test_a_pin_placed_on_the_map_for_an_address_the_gazetteer_does_not_know(desk
     cached = db.session.scalar(sa.select(GeocodeCache).where(GeocodeCache.source == "manual"))
     assert cached is not None and cached.lat == resident.lat
     _register_by_phone(page, "Bruno")
+    # Same phone and address as Maria Verdi: the desk asks first, then saves on a second go.
+    expect(page.get_by_role("alert").get_by_text("This may be Maria Verdi")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save resident").click()
     expect(page.get_by_role("heading", name="Maria Bruno")).to_be_visible()
     db.session.rollback()
     bruno = db.session.scalar(sa.select(Person).where(Person.last_name == "Bruno"))
@@ -132,6 +136,7 @@ def test_a_hospital_outside_the_town_is_booked_with_a_pin(desk_page):
     page.get_by_label("Appointment time").fill("10:30")
     page.get_by_label("Destination name").fill("Ospedale Cardarelli")
     page.get_by_label("Destination address").fill("Contrada Tappino, Campobasso")
+    page.get_by_label("Stay (minutes)").fill("90")  # there and back: the driver waits
     with page.expect_navigation():
         page.get_by_role("button", name="Save request").click()
     # Not refused for good: the map opens under the field to point at it.

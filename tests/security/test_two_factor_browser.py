@@ -36,7 +36,7 @@ def test_coordinator_sets_up_and_uses_the_two_step_login(app, desk_page, monkeyp
     assert page.locator(".recovery-codes li").count() == 10
     assert serious_violations(page) == []
     page.get_by_role("link", name="I have kept them: go on").click()
-    page.get_by_role("heading", name="Overview").wait_for()
+    page.get_by_role("heading", name="Today's desk").wait_for()
 
     page.get_by_role("button", name="Log out").click()
     page.goto("/login")
@@ -48,4 +48,4 @@ def test_coordinator_sets_up_and_uses_the_two_step_login(app, desk_page, monkeyp
     # The code used to set it up works once: take the next one.
     page.get_by_label("Code").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name="Overview").wait_for()
+    page.get_by_role("heading", name="Today's desk").wait_for()

@@ -32,6 +32,7 @@ def test_my_schedule_offers_the_links(client, db_session):
     login(client, vol.user.email, PASSWORD)
     html = unescape(client.get("/shifts/mine").get_data(as_text=True))
     token = db.session.query(CalendarToken).one().token
-    assert f'href="webcal://localhost/shifts/calendar/{token}.ics"' in html
+    # Links in pages come from the configured base URL, never from the request's host.
+    assert f'href="webcal://ponte.example.org/shifts/calendar/{token}.ics"' in html
     assert "Add to Google Calendar (Android)" in html and "Add to Outlook" in html
     assert "Another calendar: copy the link" in html
