@@ -15,6 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp.audit import operations as audit
+from webapp.audit.operations import diff, snapshot
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import MIN_LENGTH, hash_password, verify_password
 from webapp.core.errors import FieldError
@@ -256,6 +258,7 @@ def save_person(
     resident: bool = False,
     consent_method: str | None = None,
     consent_by: User | None = None,
+    actor: User | None = None,
 ) -> Person:
     """Create or update ``person`` (and their profiles) from form ``data``.
 
@@ -286,6 +289,7 @@ def save_person(
         if data.get("password") and not email:
             errors["email"] = _("Give your e-mail too, to log in with this password.")
     pin_before = (person.lat, person.lon)
+    before = _audited(person) if person.id is not None else {}
     if "address" in data:
         geocode_into(person, data["address"], errors)
     if errors:
@@ -331,9 +335,31 @@ def save_person(
         )
         db.session.add(user)
     db.session.flush()
+    changes = diff(before, _audited(person))
+    if changes:
+        audit.record(
+            "person.changed" if before else "person.created",
+            actor=actor or consent_by or user,
+            organisation_id=person.organisation_id,
+            person_id=person.id,
+            changes=changes,
+        )
     if person.id is not None and (person.lat, person.lon) != pin_before:
         person_located.send(person, actor=consent_by)
     return person
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    """The values of a person's record the audit log compares before and after."""
+    out = snapshot(person, (*PERSON_FIELDS, "email", "address"))
+    if person.resident is not None:
+        out.update(
+            {f"resident.{k}": v for k, v in snapshot(person.resident, RESIDENT_FIELDS).items()}
+        )
+    if person.volunteer is not None:
+        fields = (*VOLUNTEER_FIELDS, "offers_visits", "offers_driving", "car_seats")
+        out.update({f"volunteer.{k}": v for k, v in snapshot(person.volunteer, fields).items()})
+    return out
 
 
 def sign_up(
@@ -350,8 +376,9 @@ def sign_up(
     if person.resident is not None and settings_for(org.id).check_online_residents:
         person.resident.checked_at = None
         db.session.flush()
-        notify_coordinators(org.id, "resident_to_check", {"name": person.full_name,
-                                                          "address": person.address or ""})
+        notify_coordinators(
+            org.id, "resident_to_check", {"name": person.full_name, "address": person.address or ""}
+        )
     return person
 
 

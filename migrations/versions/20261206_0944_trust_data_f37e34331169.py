@@ -1,0 +1,51 @@
+"""trust data: the audit log (append-only, guarded by triggers)
+
+Revision ID: f37e34331169
+Revises: 79e43b94681b
+Create Date: 2026-12-06 09:44:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import webapp.db
+from webapp.audit.ddl import drop_audit_guards, install_audit_guards
+
+
+# revision identifiers, used by Alembic.
+revision = 'f37e34331169'
+down_revision = '79e43b94681b'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('at', webapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('target', sa.String(length=80), nullable=True),
+    sa.Column('changes', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('redacted_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_audit_event_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_event_org_at', ['organisation_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_actor_user_id'), ['actor_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_person_id'), ['person_id'], unique=False)
+    # Entries are append-only: the database itself refuses UPDATE (but an erasure's
+    # blanking of values) and DELETE (but with the whole organisation).
+    install_audit_guards(op.get_bind())
+
+
+def downgrade():
+    drop_audit_guards(op.get_bind())
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_person_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_actor_user_id'))
+        batch_op.drop_index('ix_audit_event_org_at')
+    op.drop_table('audit_event')
