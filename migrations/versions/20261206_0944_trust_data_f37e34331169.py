@@ -1,4 +1,5 @@
-"""trust data: the audit log (append-only, guarded by triggers)
+"""trust data: the audit log (append-only, guarded by triggers); consent for volunteers
+and its withdrawal; erased people; retention policy per organisation
 
 Revision ID: f37e34331169
 Revises: 79e43b94681b
@@ -40,9 +41,25 @@ def upgrade():
     # Entries are append-only: the database itself refuses UPDATE (but an erasure's
     # blanking of values) and DELETE (but with the whole organisation).
     install_audit_guards(op.get_bind())
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('erased_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('volunteer_profile', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consent_given_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('consent_method', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('consent_withdrawn_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('resident_profile', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consent_withdrawn_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('resident_profile', schema=None) as batch_op:
+        batch_op.drop_column('consent_withdrawn_at')
+    with op.batch_alter_table('volunteer_profile', schema=None) as batch_op:
+        batch_op.drop_column('consent_withdrawn_at')
+        batch_op.drop_column('consent_method')
+        batch_op.drop_column('consent_given_at')
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_column('erased_at')
     drop_audit_guards(op.get_bind())
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_person_id'))

@@ -312,6 +312,9 @@ def save_person(
         profile.car_seats = data.get("car_seats") if driving else None
         if not driving:
             profile.car_wheelchair = False
+        if consent_method and profile.consent_given_at is None:
+            profile.consent_given_at = utcnow()
+            profile.consent_method = consent_method
     if resident:
         needs = person.resident or ResidentProfile()
         person.resident = needs
@@ -371,7 +374,7 @@ def sign_up(
     person = Person(organisation_id=org.id, preferred_locale=locale, languages=[], interests=[])
     if kind == "volunteer":
         person.is_volunteer = True
-        return save_person(person, data, volunteer=True)
+        return save_person(person, data, volunteer=True, consent_method="online")
     person = _sign_up_asking(org, kind, person, data)
     if person.resident is not None and settings_for(org.id).check_online_residents:
         person.resident.checked_at = None
@@ -432,7 +435,7 @@ def register_volunteer(org_id: int, data: Mapping[str, Any]) -> Person:
     """A coordinator registers a volunteer who phoned in: pending until vetted."""
     person = Person(organisation_id=org_id, is_volunteer=True, languages=[], interests=[])
     data = {k: v for k, v in data.items() if k != "password"}  # no login by phone
-    return save_person(person, data, volunteer=True)
+    return save_person(person, data, volunteer=True, consent_method="phone")
 
 
 def set_pin(
