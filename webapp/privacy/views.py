@@ -15,18 +15,26 @@ from webapp.audit import queries as audit_queries
 from webapp.auth.models import User
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
+from webapp.orgs.settings import settings_for
 from webapp.people.access import get_person_or_404, me
 from webapp.people.models import Person
 from webapp.people.search import matching
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
-from webapp.privacy import consent, erasure, export
+from webapp.privacy import consent, erasure, export, processing
 from webapp.privacy.consent import has_withdrawn
-from webapp.privacy.forms import ConsentForm, EraseForm, WithdrawForm
+from webapp.privacy.forms import ConsentForm, EraseForm, RetentionForm, WithdrawForm
 from webapp.privacy.labels import action_label
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 add_nav("privacy.audit_log", lambda: _l("Audit log"), is_coordinator, order=5, group="desk")
+add_nav(
+    "privacy.policy",
+    lambda: _l("Privacy and retention"),
+    is_coordinator,
+    order=95,
+    group="settings",
+)
 add_nav("privacy.mine", lambda: _l("My data"), is_member, order=81)
 
 
@@ -210,3 +218,39 @@ def erase(person_id: int) -> ResponseReturnValue:
         "privacy/erase.html", person=person, form=form, preview=erasure.preview(person)
     )
     return page, status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@coordinator_required
+def policy() -> ResponseReturnValue:
+    """The organisation's retention policy (shown and changed) and what it means."""
+    row = settings_for(current_user.organisation_id)
+    form = RetentionForm(obj=row)
+    if form.validate_on_submit():
+        fields = ("inactive_resident_months", "message_days")
+        before = audit.snapshot(row, fields)
+        row.inactive_resident_months = form.inactive_resident_months.data
+        row.message_days = form.message_days.data
+        changes = audit.diff(before, audit.snapshot(row, fields))
+        if changes:
+            audit.record(
+                "settings.changed",
+                actor=current_user,
+                organisation_id=current_user.organisation_id,
+                target="settings:retention",
+                changes=changes,
+            )
+        db.session.commit()
+        flash(_("The retention policy is saved. It is applied every morning."), "success")
+        return redirect(url_for(".policy"))
+    page = render_template(
+        "privacy/policy.html", form=form, policy=row, activities=processing.activities()
+    )
+    db.session.commit()  # the settings row may just have been created with the defaults
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/processing")
+@coordinator_required
+def record_of_processing() -> ResponseReturnValue:
+    return render_template("privacy/processing.html", activities=processing.activities())
