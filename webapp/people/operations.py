@@ -8,6 +8,7 @@ the third availability row), so that the view can show each message next to its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
@@ -42,6 +43,7 @@ from webapp.places.geocoding import (
     remember_pin,
 )
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_KM = 100  # further than this is a typo (metres?) rather than a plan
 MAX_HOURS = 80
 
@@ -270,6 +272,9 @@ def save_person(
     for name in ("first_name", "last_name"):
         if name in data and not (data[name] or "").strip():
             errors[name] = _("This field is required.")
+        elif name in data and _CONTROL.search(data[name] or ""):
+            # A line break in a name forges extra lines in messages, run sheets and CSV.
+            errors[name] = _("A name is one line: no line breaks or tabs.")
     slots = check_slots(data.get("slots", []), errors) if "slots" in data else None
     absences = check_absences(data.get("absences", []), errors) if "absences" in data else None
     if volunteer:
