@@ -263,7 +263,9 @@ def _text_columns(table: sa.Table) -> list[sa.Column[Any]]:
     return [
         c
         for c in table.columns
-        if isinstance(c.type, sa.String | sa.Text | sa.JSON) and not c.primary_key
+        if isinstance(c.type, sa.String | sa.Text | sa.JSON)
+        and not isinstance(c.type, sa.Enum)  # fixed values: never a person's details
+        and not c.primary_key
     ]
 
 
@@ -300,7 +302,14 @@ def _sweep(org_id: int, found: list[str]) -> None:
             query = query.where(table.c.organisation_id == org_id)
         for row in db.session.execute(query).all():
             keys = {c.name: row._mapping[c] for c in pk}
-            values = {c.name: _scrub(row._mapping[c], patterns) for c in columns}
+            values = {}
+            for c in columns:
+                before = row._mapping[c]
+                after = _scrub(before, patterns)
+                if after != before:
+                    values[c.name] = after
+            if not values:
+                continue
             db.session.execute(
                 table.update().where(*[table.c[k] == v for k, v in keys.items()]).values(**values)
             )
