@@ -12,6 +12,7 @@ from flask import Flask
 from webapp.matchrun import tasks as matchrun_tasks
 from webapp.notifications import tasks as notifications_tasks
 from webapp.people import tasks as people_tasks
+from webapp.privacy import tasks as privacy_tasks
 from webapp.requests import tasks as requests_tasks
 from webapp.scheduler import tasks as scheduler_tasks
 from webapp.scheduler.registry import register_jobs
@@ -26,6 +27,7 @@ FEATURES = (
     shifts_tasks,
     timebank_tasks,
     matchrun_tasks,
+    privacy_tasks,
 )
 
 

@@ -17,7 +17,10 @@ tells a newcomer every reaction across features:
 - a person's pin is placed or moved -> their future visits and rides follow it (requests);
 - a coordinator removes a role -> what it held lets go: a volunteer's future shifts
   reopen, a resident's requests are cancelled (requests);
-- a check-in is worried or its mood "unwell" -> an alert for the coordinator on duty (desk).
+- a check-in is worried or its mood "unwell" -> an alert for the coordinator on duty (desk);
+- a security event (temporary password, second factor, suspension, blocked login), a
+  revoked access, a role added or removed, a resident checked, a pin moved -> an entry
+  in the audit log (audit).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
@@ -29,7 +32,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from webapp.auth.signals import access_revoked, reset_link_requested
+from webapp.audit import listeners as audit_listeners
+from webapp.auth.signals import access_revoked, reset_link_requested, security_event
 from webapp.desk.listeners import raise_alert
 from webapp.notifications.listeners import mail_reset_link
 from webapp.people.signals import (
@@ -67,5 +71,11 @@ def connect_listeners(app: Flask) -> None:
     person_located.connect(follow_pin, weak=False)
     role_changed.connect(let_go_of_role, weak=False)
     checkin_recorded.connect(raise_alert, weak=False)
+    # The audit log writes down what coordinators and the system did to accounts/people.
+    security_event.connect(audit_listeners.on_security_event, weak=False)
+    access_revoked.connect(audit_listeners.on_access_revoked, weak=False)
+    role_changed.connect(audit_listeners.on_role_changed, weak=False)
+    resident_checked.connect(audit_listeners.on_resident_checked, weak=False)
+    person_located.connect(audit_listeners.on_person_located, weak=False)
     if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
         event.listen(Session, "before_flush", cancel_for_deleted_residents)

@@ -1,5 +1,6 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
+from webapp.audit.models import AuditEvent  # noqa: F401
 from webapp.auth.models import (  # noqa: F401
     LoginSession,
     LoginThrottle,

@@ -35,6 +35,7 @@ def volunteer_data(**overrides) -> dict:  # type: ignore[no-untyped-def]
         "last_name": "Bianchi",
         "email": "giulia@example.org",
         "password": "a long password 1",
+        "consent": "y",
         "phone": "+39 333 1234567",
         "address": HOME,
         "offers": "both",

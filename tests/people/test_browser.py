@@ -58,6 +58,7 @@ def test_volunteer_signs_up_on_a_phone_and_waits(page):
     assert page.locator("#slots-0-start").input_value() == "09:00"  # kept
     # Fits the phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("I agree that Ponte keeps these details to arrange my volunteering").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
@@ -66,6 +67,7 @@ def test_volunteer_signs_up_on_a_phone_and_waits(page):
     ).to_be_visible()
     person = db.session.scalar(sa.select(Person).where(Person.email == "giulia@example.org"))
     assert person.volunteer.status == VolunteerStatus.PENDING and len(person.slots) == 3
+    assert person.volunteer.consent_method == "online"
 
 
 def test_coordinator_records_checks_and_approves(desk_page):

@@ -73,7 +73,9 @@ def test_volunteer_reminders_24h_and_2h_each_once(db_session):
     _run(jobs.run_volunteer_reminders, start - timedelta(hours=23, minutes=53))
     [first] = _msgs("volunteer_reminder")
     assert first.person_id == vol.id and first.subject == "Reminder: your visit tomorrow"
-    assert "Ida Verdi" in first.body and "uses a walker" in first.body
+    assert "Ida Verdi" in first.body
+    # Health and mobility never travel in a message (GDPR Art. 9).
+    assert "walker" not in first.body and SECRET not in first.body
     _run(jobs.run_volunteer_reminders, start - timedelta(hours=1, minutes=58))
     _run(jobs.run_volunteer_reminders, start - timedelta(hours=1, minutes=53))
     reminders = _msgs("volunteer_reminder")

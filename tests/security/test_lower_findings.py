@@ -19,6 +19,7 @@ from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.matchrun import operations as match_ops
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.people.operations import save_person
 from webapp.shifts import operations as shift_ops
 
 FLOOR = 0.4
@@ -160,3 +161,16 @@ def test_a_cancelled_shift_leaves_no_resident_details_in_volunteers_messages(db_
     for message in messages_to(volunteer):
         assert "Via Nascosta 9" not in message.body and "333 1234567" not in message.body
     assert messages_to(volunteer, "shift_cancelled")  # still told not to go
+
+
+@pytest.mark.parametrize("name", ["Anna\nRossi", "Anna\r\nTo: all", "Anna\tRossi", "Anna\u2028X"])
+def test_names_refuse_line_breaks(client, org, name):
+    person = make_resident(org, address=HOME)
+    with pytest.raises(FieldError) as err:
+        save_person(person, {"first_name": name}, resident=True)
+    assert "first_name" in err.value.errors
+    db.session.rollback()
+    data = volunteer_data(last_name=name, email="lines@trust.example")
+    resp = post_form(client, f"/join/{org.slug}/volunteer", data)
+    assert resp.status_code == 200
+    assert "A name is one line: no line breaks or tabs." in resp.get_data(as_text=True)

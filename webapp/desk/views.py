@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.audit import operations as audit
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
@@ -191,7 +192,11 @@ def _consent_taker(person: Person) -> str | None:
 @bp.route("/people/<int:person_id>")
 @coordinator_required
 def case_file(person_id: int) -> ResponseReturnValue:
-    return _case_file(get_person_or_404(person_id, current_user, manage=True))
+    person = get_person_or_404(person_id, current_user, manage=True)
+    audit.viewed(current_user, person.id, person.organisation_id, "case_file")
+    page = _case_file(person)
+    db.session.commit()
+    return page
 
 
 @bp.route("/people/<int:person_id>/calls", methods=["POST"])

@@ -41,6 +41,13 @@ class OrganisationSettings(Model):
         sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
         sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
         sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
+        sa.CheckConstraint(
+            "inactive_resident_months IS NULL OR inactive_resident_months BETWEEN 6 AND 120",
+            name="inactive_resident_months_range",
+        ),
+        sa.CheckConstraint(
+            "message_days IS NULL OR message_days BETWEEN 30 AND 3650", name="message_days_range"
+        ),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -54,6 +61,11 @@ class OrganisationSettings(Model):
     # reach volunteers (nobody should be sent to an address nobody has checked). An
     # organisation may turn it off, and must say it understands what that means.
     check_online_residents: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Retention (GDPR Art. 5(1)(e)), applied daily by privacy/tasks.py; NULL = keep.
+    # Residents with no request, visit, ride or call for this many months are erased.
+    inactive_resident_months: Mapped[int | None] = mapped_column(default=24, server_default="24")
+    # Messages sent (or failed, cancelled) this many days ago are deleted.
+    message_days: Mapped[int | None] = mapped_column(default=365, server_default="365")
 
 
 class OrganisationSchedule(Model):

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.audit import operations as audit
+from webapp.audit.operations import diff, snapshot
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.orgs.forms import ProfileForm
@@ -37,12 +39,23 @@ def profile() -> ResponseReturnValue:
     org = db.session.get(Organisation, current_user.organisation_id)
     form = ProfileForm(obj=org)
     if form.validate_on_submit() and org is not None:
+        fields = ("phone", "opening_hours", "address")
+        before = snapshot(org, fields)
         save_profile(
             org,
             phone=form.phone.data,
             opening_hours=form.opening_hours.data,
             address=form.address.data,
         )
+        changes = diff(before, snapshot(org, fields))
+        if changes:
+            audit.record(
+                "settings.changed",
+                actor=current_user,
+                organisation_id=org.id,
+                target="settings:profile",
+                changes=changes,
+            )
         db.session.commit()
         flash(_("Saved. Residents see this number wherever they are told to call."), "success")
         return redirect(url_for("orgs.profile"))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager
 
+from webapp.audit import operations as audit
 from webapp.auth import operations as auth_operations
 from webapp.auth.forms import TemporaryPasswordForm
 from webapp.auth.models import Role, User
@@ -196,11 +197,13 @@ def edit_resident(person_id: int) -> ResponseReturnValue:
         abort(404)
     if request.method == "GET":
         form = coordinator_edit_form(data=initial_data(person))
+        audit.viewed(current_user, person.id, person.organisation_id, "edit_resident")
+        db.session.commit()
     else:
         form = coordinator_edit_form()
     if form.validate_on_submit():
         try:
-            operations.save_person(person, form_data(form), resident=True)
+            operations.save_person(person, form_data(form), resident=True, actor=current_user)
         except FieldError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -216,7 +219,11 @@ def edit_resident(person_id: int) -> ResponseReturnValue:
 @bp.route("/coordinator/people/<int:person_id>")
 @coordinator_required
 def person(person_id: int) -> ResponseReturnValue:
-    return _person_page(get_person_or_404(person_id, current_user, manage=True))
+    person = get_person_or_404(person_id, current_user, manage=True)
+    audit.viewed(current_user, person.id, person.organisation_id, "person")
+    page = _person_page(person)
+    db.session.commit()
+    return page
 
 
 def _person_page(person: Person, **forms: Any) -> str:

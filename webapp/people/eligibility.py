@@ -31,6 +31,8 @@ def can_serve(person: Person, activity: str, day: date) -> bool:
     profile = person.volunteer
     if profile is None or profile.status != VolunteerStatus.APPROVED:
         return False
+    if profile.consent_withdrawn_at is not None:
+        return False
     offers = profile.offers_driving if activity == "ride" else profile.offers_visits
     return offers and not missing_credentials(person, activity, day)
 

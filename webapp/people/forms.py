@@ -233,6 +233,10 @@ class VolunteerSignupForm(
     AvailabilityFields,
     AbsenceFields,
 ):
+    consent = BooleanField(
+        _l("I agree that Ponte keeps these details to arrange my volunteering"),
+        [DataRequired(message=_l("Please tick the box to agree."))],
+    )
     submit = SubmitField(_l("Sign up"))
 
 

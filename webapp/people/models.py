@@ -61,6 +61,9 @@ class Person(Model):
     is_neighbour: Mapped[bool] = mapped_column(default=False)
     is_resident: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the person's personal data were erased (privacy/erasure.py): the row stays
+    # under a pseudonym so that shifts, the ledger and reports still count.
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     organisation = relationship("Organisation")
     user = relationship(
@@ -125,6 +128,11 @@ class VolunteerProfile(Model):
     status_changed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Consent to keep these details (GDPR Art. 6/7), as for residents; withdrawn: the
+    # volunteer is no longer matched and what they hold lets go (privacy/consent.py).
+    consent_given_at: Mapped[datetime | None] = mapped_column()
+    consent_method: Mapped[str | None] = mapped_column(sa.String(20))  # phone / online / paper
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column()
 
     person = relationship("Person", back_populates="volunteer")
 
@@ -150,6 +158,7 @@ class ResidentProfile(Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     consent_method: Mapped[str | None] = mapped_column(sa.String(20))  # phone / online / paper
+    consent_withdrawn_at: Mapped[datetime | None] = mapped_column()
     # When a coordinator checked who this is and where they live. Registered on the phone
     # by a coordinator: checked at once (the default). Signed up online: None until a
     # coordinator checks, and until then their requests make no shifts (see

@@ -8,6 +8,7 @@ the third availability row), so that the view can show each message next to its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from webapp.audit import operations as audit
+from webapp.audit.operations import diff, snapshot
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import MIN_LENGTH, hash_password, verify_password
 from webapp.core.errors import FieldError
@@ -40,6 +43,7 @@ from webapp.places.geocoding import (
     remember_pin,
 )
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_KM = 100  # further than this is a typo (metres?) rather than a plan
 MAX_HOURS = 80
 
@@ -256,6 +260,7 @@ def save_person(
     resident: bool = False,
     consent_method: str | None = None,
     consent_by: User | None = None,
+    actor: User | None = None,
 ) -> Person:
     """Create or update ``person`` (and their profiles) from form ``data``.
 
@@ -267,6 +272,9 @@ def save_person(
     for name in ("first_name", "last_name"):
         if name in data and not (data[name] or "").strip():
             errors[name] = _("This field is required.")
+        elif name in data and _CONTROL.search(data[name] or ""):
+            # A line break in a name forges extra lines in messages, run sheets and CSV.
+            errors[name] = _("A name is one line: no line breaks or tabs.")
     slots = check_slots(data.get("slots", []), errors) if "slots" in data else None
     absences = check_absences(data.get("absences", []), errors) if "absences" in data else None
     if volunteer:
@@ -286,6 +294,7 @@ def save_person(
         if data.get("password") and not email:
             errors["email"] = _("Give your e-mail too, to log in with this password.")
     pin_before = (person.lat, person.lon)
+    before = _audited(person) if person.id is not None else {}
     if "address" in data:
         geocode_into(person, data["address"], errors)
     if errors:
@@ -308,6 +317,9 @@ def save_person(
         profile.car_seats = data.get("car_seats") if driving else None
         if not driving:
             profile.car_wheelchair = False
+        if consent_method and profile.consent_given_at is None:
+            profile.consent_given_at = utcnow()
+            profile.consent_method = consent_method
     if resident:
         needs = person.resident or ResidentProfile()
         person.resident = needs
@@ -331,9 +343,31 @@ def save_person(
         )
         db.session.add(user)
     db.session.flush()
+    changes = diff(before, _audited(person))
+    if changes:
+        audit.record(
+            "person.changed" if before else "person.created",
+            actor=actor or consent_by or user,
+            organisation_id=person.organisation_id,
+            person_id=person.id,
+            changes=changes,
+        )
     if person.id is not None and (person.lat, person.lon) != pin_before:
         person_located.send(person, actor=consent_by)
     return person
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    """The values of a person's record the audit log compares before and after."""
+    out = snapshot(person, (*PERSON_FIELDS, "email", "address"))
+    if person.resident is not None:
+        out.update(
+            {f"resident.{k}": v for k, v in snapshot(person.resident, RESIDENT_FIELDS).items()}
+        )
+    if person.volunteer is not None:
+        fields = (*VOLUNTEER_FIELDS, "offers_visits", "offers_driving", "car_seats")
+        out.update({f"volunteer.{k}": v for k, v in snapshot(person.volunteer, fields).items()})
+    return out
 
 
 def sign_up(
@@ -345,13 +379,14 @@ def sign_up(
     person = Person(organisation_id=org.id, preferred_locale=locale, languages=[], interests=[])
     if kind == "volunteer":
         person.is_volunteer = True
-        return save_person(person, data, volunteer=True)
+        return save_person(person, data, volunteer=True, consent_method="online")
     person = _sign_up_asking(org, kind, person, data)
     if person.resident is not None and settings_for(org.id).check_online_residents:
         person.resident.checked_at = None
         db.session.flush()
-        notify_coordinators(org.id, "resident_to_check", {"name": person.full_name,
-                                                          "address": person.address or ""})
+        notify_coordinators(
+            org.id, "resident_to_check", {"name": person.full_name, "address": person.address or ""}
+        )
     return person
 
 
@@ -405,7 +440,7 @@ def register_volunteer(org_id: int, data: Mapping[str, Any]) -> Person:
     """A coordinator registers a volunteer who phoned in: pending until vetted."""
     person = Person(organisation_id=org_id, is_volunteer=True, languages=[], interests=[])
     data = {k: v for k, v in data.items() if k != "password"}  # no login by phone
-    return save_person(person, data, volunteer=True)
+    return save_person(person, data, volunteer=True, consent_method="phone")
 
 
 def set_pin(

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, selectinload
 
+from webapp.audit import operations as audit
+from webapp.audit.operations import diff, snapshot
 from webapp.auth.models import User
 from webapp.auth.sessions import end_all_sessions
 from webapp.auth.signals import access_revoked, security_event
@@ -112,6 +114,14 @@ def record_credential(
     )
     person.credentials.append(credential)
     db.session.flush()
+    audit.record(
+        "credential.recorded",
+        actor=by,
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        target=f"credential:{credential.id}",
+        changes=diff({}, snapshot(credential, ("kind", "checked_on", "expires_on", "note"))),
+    )
     return credential
 
 
@@ -154,6 +164,13 @@ def change_status(
         login.suspended = False
     if login is not None and action in ("suspend", "reinstate"):
         security_event.send(login, event=f"volunteer_{action}", actor=by)
+    audit.record(
+        f"volunteer.{action}",
+        actor=by,
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        changes={"status": [previous, target], "reason": [None, reason]},
+    )
     db.session.flush()
     return target
 

@@ -15,6 +15,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields import SelectChoice
 
+from webapp.audit import operations as audit
+from webapp.audit.operations import diff, snapshot
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -399,6 +401,8 @@ def settings() -> ResponseReturnValue:
     row = settings_for(current_user.organisation_id)
     form = SettingsForm(obj=row)
     if form.validate_on_submit():
+        fields = ("min_notice_days", "horizon_weeks", "travel_speed_kmh", "check_online_residents")
+        before = snapshot(row, fields)
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
@@ -410,6 +414,15 @@ def settings() -> ResponseReturnValue:
             show_error(form, err)
             return render_template("requests/settings.html", form=form)
         extend_horizon(current_user.organisation_id)  # a longer horizon takes effect now
+        changes = diff(before, snapshot(row, fields))
+        if changes:
+            audit.record(
+                "settings.changed",
+                actor=current_user,
+                organisation_id=current_user.organisation_id,
+                target="settings:booking",
+                changes=changes,
+            )
         db.session.commit()
         flash(_("Booking rules saved."), "success")
         return redirect(url_for("requests.settings"))

@@ -1,8 +1,10 @@
 """What a message about a shift may say, built from plain values only.
 
 The one place that decides which resident details reach a volunteer: name, address,
-time, the request's notes for the volunteer and the practical needs (wheelchair, walker,
-escort, hard of hearing). ``ResidentProfile.health_notes`` is never read here.
+time and the request's notes for the volunteer. Health and mobility (the health notes,
+wheelchair, walker, escort, hearing) are special-category data (GDPR Art. 9): they never
+leave in a message, which sits in an inbox or a phone for years. Coordinators see them
+on the resident's record and tell the volunteer what the visit needs.
 """
 
 from __future__ import annotations
@@ -17,19 +19,12 @@ def resident_of(shift: Any) -> Person | None:
 
 
 def shift_context(shift: Any, *, booked: bool = True) -> dict[str, Any]:
-    """For volunteers (and coordinators): the shift, where, when, and practical needs.
+    """For volunteers (and coordinators): the shift, where and when.
 
     ``booked=False`` (an invitation to volunteers not on the shift): only the resident's
     first name and neighbourhood, no phone number or street address."""
     request = shift.request
     resident = resident_of(shift)
-    profile = resident.resident if resident is not None else None
-    needs = []
-    if profile is not None:
-        needs = [name for name in ("uses_wheelchair", "uses_walker", "needs_escort",
-                                   "hard_of_hearing") if getattr(profile, name)]
-    if request is not None and getattr(request, "wheelchair", False):
-        needs.append("uses_wheelchair")
     if resident is None:
         name = phone = ""
     elif booked:
@@ -50,7 +45,6 @@ def shift_context(shift: Any, *, booked: bool = True) -> dict[str, Any]:
         "resident_name": name,
         "resident_phone": phone,
         "notes": (request.notes or "") if request is not None else "",
-        "needs": sorted(set(needs)),
         "volunteers": [a.volunteer.first_name for a in shift.assignments],
     }
 

@@ -11,8 +11,15 @@ S = ShiftStatus
 # The volunteer gets the door, the phone and the notes once a coordinator approved them.
 REVEALED_TO_VOLUNTEER = BOOKED
 PUBLIC = frozenset({"neighbourhood", "distance", "time", "kind", "destination"})
-VOLUNTEER_APPROVED = PUBLIC | {"address", "phone", "directions", "notes", "first_name", "mobility"}
-COORDINATOR = VOLUNTEER_APPROVED | {"health_notes", "last_name", "history", "volunteers"}
+VOLUNTEER_APPROVED = PUBLIC | {"address", "phone", "directions", "notes", "first_name"}
+# Health and mobility (special-category data) stay with coordinators.
+COORDINATOR = VOLUNTEER_APPROVED | {
+    "health_notes",
+    "mobility",
+    "last_name",
+    "history",
+    "volunteers",
+}
 RESIDENT = frozenset({"time", "kind", "destination", "volunteer_first_names"})
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.audit import operations as audit
 from webapp.core.locks import begin_write, is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -254,7 +255,7 @@ def grant(
     if not (reason or "").strip():
         raise LedgerError("reason", _("Say why the chest pays: it is shown in the statement."))
     begin_write(Account)
-    return transfer(
+    outcome = transfer(
         key=key,
         debit_account_id=chest(recipient.organisation_id).id,
         credit_account_id=account_for(recipient).id,
@@ -263,6 +264,23 @@ def grant(
         service_date=service_date,
         actor_id=actor_id,
         reason=reason,
+    )
+    _audit("ledger.grant", outcome, actor_id, recipient.id)
+    return outcome
+
+
+def _audit(action: str, outcome: Outcome, actor_id: int | None, person_id: int | None) -> None:
+    """A coordinator's grant, reversal or adjustment goes into the audit log once."""
+    if not outcome.created:
+        return
+    t = outcome.transfer
+    audit.record(
+        action,
+        actor_id=actor_id,
+        organisation_id=t.organisation_id,
+        person_id=person_id,
+        target=f"transfer:{t.id}",
+        changes={"minutes": [None, t.amount], "reason": [None, t.reason]},
     )
 
 
@@ -292,7 +310,7 @@ def reverse(
     already = db.session.scalar(sa.select(Transfer).where(Transfer.reversal_of_id == original.id))
     if already is not None and already.key != key:
         raise AlreadyReversed("transfer", _("This transfer was already reversed."))
-    return record(
+    outcome = record(
         key=key,
         debit=accounts[original.credit_account_id],
         credit=accounts[original.debit_account_id],
@@ -304,6 +322,11 @@ def reverse(
         reversal_of_id=original.id,
         limit_field="transfer",
     )
+    member = accounts[original.credit_account_id].person_id or accounts[
+        original.debit_account_id
+    ].person_id
+    _audit("ledger.reversal", outcome, actor_id, member)
+    return outcome
 
 
 def adjust(
@@ -326,7 +349,7 @@ def adjust(
     member = account_for(person)
     other = system_account(person.organisation_id, AccountKind.ADJUSTMENTS)
     debit, credit = (other, member) if minutes > 0 else (member, other)
-    return transfer(
+    outcome = transfer(
         key=key,
         debit_account_id=debit.id,
         credit_account_id=credit.id,
@@ -336,3 +359,5 @@ def adjust(
         actor_id=actor_id,
         reason=reason,
     )
+    _audit("ledger.adjustment", outcome, actor_id, person.id)
+    return outcome
