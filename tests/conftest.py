@@ -95,7 +95,6 @@ def empty_all_tables() -> None:
     # The ledger's transfers are append-only (database triggers): lift the guards for
     # the wipe inside the same transaction, which puts them back before it commits.
     from webapp.audit.ddl import audit_guards_lifted
-
     from webapp.timebank.ddl import ledger_guards_lifted
 
     with db.engine.begin() as conn, ledger_guards_lifted(conn), audit_guards_lifted(conn):

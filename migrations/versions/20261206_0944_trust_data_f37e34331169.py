@@ -49,13 +49,16 @@ def upgrade():
         batch_op.add_column(sa.Column('consent_withdrawn_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table('resident_profile', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consent_withdrawn_at', webapp.db.UTCDateTime(timezone=True), nullable=True))
-    # Retention: residents inactive for 24 months are erased, messages go after a year,
-    # for every organisation already here too (coordinators may change or empty both).
+    # Retention: a new organisation starts with residents inactive for 24 months erased and
+    # messages gone after a year. An organisation already here keeps its messages' year but
+    # no automatic erasure of residents starts on an upgrade: erasure cannot be undone, so a
+    # coordinator turns it on knowingly (Settings > Privacy and retention).
     with op.batch_alter_table('organisation_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('inactive_resident_months', sa.Integer(), server_default='24', nullable=True))
         batch_op.add_column(sa.Column('message_days', sa.Integer(), server_default='365', nullable=True))
         batch_op.create_check_constraint('inactive_resident_months_range', 'inactive_resident_months IS NULL OR inactive_resident_months BETWEEN 6 AND 120')
         batch_op.create_check_constraint('message_days_range', 'message_days IS NULL OR message_days BETWEEN 30 AND 3650')
+    op.execute("UPDATE organisation_settings SET inactive_resident_months = NULL")
 
 
 def downgrade():
