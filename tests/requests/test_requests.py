@@ -240,7 +240,8 @@ def test_coordinator_sets_the_booking_rules(client, db_session):
                      "horizon_weeks": "4", "travel_speed_kmh": "30"})  # fmt: skip
     assert "Number must be between 0 and 60" in resp.get_data(as_text=True)
     resp = post_form(client, "/requests/settings", {"min_notice_days": "0",
-                     "horizon_weeks": "6", "travel_speed_kmh": "25",
+                     "horizon_weeks": "6", "travel_speed_kmh": "25", "checkin_tolerance_min": "60",
+                     "checkin_max_factor": "2",
                      "check_online_residents": "y"})  # fmt: skip
     assert resp.status_code == 302
 

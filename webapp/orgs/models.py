@@ -41,6 +41,12 @@ class OrganisationSettings(Model):
         sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
         sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
         sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
+        sa.CheckConstraint(
+            "checkin_tolerance_min >= 0 AND checkin_tolerance_min <= 720", name="checkin_tolerance"
+        ),
+        sa.CheckConstraint(
+            "checkin_max_factor >= 1 AND checkin_max_factor <= 10", name="checkin_factor"
+        ),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -54,6 +60,11 @@ class OrganisationSettings(Model):
     # reach volunteers (nobody should be sent to an address nobody has checked). An
     # organisation may turn it off, and must say it understands what that means.
     check_online_residents: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A volunteer's logged times are believed when they start and end within this many
+    # minutes of the planned ones and last at most this many times the planned length;
+    # beyond, a coordinator confirms them before the hours are paid (docs/guard-rails.md).
+    checkin_tolerance_min: Mapped[int] = mapped_column(default=60, server_default="60")
+    checkin_max_factor: Mapped[float] = mapped_column(sa.Float, default=2.0, server_default="2")
 
 
 class OrganisationSchedule(Model):

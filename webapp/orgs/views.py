@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.dates import reader_date, reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.orgs.forms import ProfileForm
 from webapp.orgs.models import Organisation
 from webapp.orgs.profile import call_us, save_profile
+from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
 
 bp = Blueprint("orgs", __name__)
@@ -22,6 +26,18 @@ add_nav("orgs.profile", lambda: _l("Organisation profile"), is_coordinator, orde
 
 
 def init_app(app: Flask) -> None:
+    @app.template_filter("reader_date")
+    def reader_date_filter(day: date | None, short: bool = False) -> str:
+        return "" if day is None else reader_date(day, short=short)
+
+    @app.template_filter("reader_datetime")
+    def reader_datetime_filter(value: datetime | None, short: bool = False) -> str:
+        """An aware datetime in the reader's organisation's time zone (UTC if none)."""
+        if value is None:
+            return ""
+        org_id = getattr(current_user, "organisation_id", None)
+        return reader_datetime(value, org_tz(org_id) if org_id else UTC, short=short)
+
     @app.context_processor
     def inject_contact() -> dict[str, object]:
         def my_org() -> Organisation | None:

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     Field,
     IntegerField,
     RadioField,
@@ -319,6 +320,15 @@ class SettingsForm(FlaskForm):
     travel_speed_kmh = IntegerField(
         _l("Average travel speed in town (km/h)"),
         validators=[InputRequired(message=REQUIRED), NumberRange(5, 120)],
+    )
+    checkin_tolerance_min = IntegerField(
+        _l("Logged times believed within (minutes of the planned start and end)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 720)],
+    )
+    checkin_max_factor = DecimalField(
+        _l("Longest believable visit or ride (times the planned length)"),
+        places=1,
+        validators=[InputRequired(message=REQUIRED), NumberRange(1, 10)],
     )
     check_online_residents = BooleanField(
         _l("A coordinator checks residents who sign up online before volunteers see their requests")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -73,13 +71,6 @@ add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 def language_name(code: str) -> str:
     """A language code as the reader's word for it ("it" -> "Italian"); unknown codes as typed."""
     return str(LANGUAGE_LABELS.get(code, code))
-
-
-@bp.app_template_filter("reader_date")
-def reader_date(day: date) -> str:
-    """Weekday, day and month in the reader's language, and the year if not this one."""
-    pattern = "EEEE d MMMM" if day.year == date.today().year else "EEEE d MMMM y"
-    return format_date(day, pattern)
 
 
 def show_error(form: FlaskForm, err: FieldError) -> None:
@@ -402,6 +393,8 @@ def settings() -> ResponseReturnValue:
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
+        row.checkin_tolerance_min = form.checkin_tolerance_min.data
+        row.checkin_max_factor = float(form.checkin_max_factor.data)
         try:
             set_resident_check(
                 row, form.check_online_residents.data, form.understand_unchecked.data

@@ -216,7 +216,7 @@ def manage(shift_id: int) -> str:
 
 def _act(
     shift_id: int,
-    action: Callable[[Shift, Any], None],
+    action: Callable[[Shift, Any], object],
     form: FlaskForm | None = None,
     success: str | None = None,
 ) -> ResponseReturnValue:

@@ -30,6 +30,7 @@ from webapp.shifts.models import (
     ShiftEvent,
     ShiftStatus,
 )
+from webapp.shifts.outcomes import implausible
 from webapp.shifts.signals import checkin_recorded
 from webapp.shifts.transitions import (
     AWAITING_APPROVAL,
@@ -266,9 +267,13 @@ def complete(
     *,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
-) -> None:
+) -> bool:
     """Mark the group done (volunteer's log or coordinator on their behalf). Actual
-    times default to the planned ones; they apply to the first start and last end."""
+    times default to the planned ones; they apply to the first start and last end.
+
+    Times far from the planned ones (``outcomes.implausible``) are kept but *held*: the
+    shift is done, its hours wait for a coordinator (``outcomes.confirm_times``).
+    Returns whether the hours are held."""
     legs = group_of(shift)
     if actual_start and actual_end and actual_end <= actual_start:
         raise FieldError("actual_end", _("The end must be after the start."))
@@ -277,11 +282,14 @@ def complete(
             raise IllegalTransition(leg.status, S.COMPLETED)
     if legs[0].starts_at > utcnow():
         raise FieldError("shift", _("This shift has not started yet."))
+    held = implausible(legs, actual_start, actual_end)
     for i, leg in enumerate(legs):
         for a in leg.assignments:
             a.actual_start = actual_start if (i == 0 and actual_start) else leg.starts_at
             a.actual_end = actual_end if (i == len(legs) - 1 and actual_end) else leg.ends_at
-        move(leg, S.COMPLETED, actor)
+            a.times_held = held
+        move(leg, S.COMPLETED, actor, "logged times held for a coordinator" if held else None)
+    return held
 
 
 def check_in(

@@ -29,6 +29,7 @@ from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
 from webapp.shifts.ical import calendar_for, subscribe_links
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
+from webapp.shifts.outcomes import is_held
 from webapp.shifts.presenters import directions_url, visible_fields
 from webapp.shifts.transitions import STATUS_LABELS
 
@@ -204,8 +205,17 @@ def checkin(shift_id: int) -> ResponseReturnValue:
             db.session.rollback()
             attach_errors(form, err)
         else:
+            held = is_held(legs)
             db.session.commit()
             flash(_("Thank you for your note."), "success")
+            if held:
+                flash(
+                    _(
+                        "The times you gave are far from the planned ones, so a coordinator "
+                        "will check them before your hours are credited."
+                    ),
+                    "info",
+                )
             return redirect(url_for("shifts.mine"))
     return render_template("shifts/checkin.html", form=form, legs=legs)
 
