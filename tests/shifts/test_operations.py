@@ -204,6 +204,7 @@ def test_decline_reopens_and_no_show(db_session):
     ops.withdraw(shift, v, v.user, "I have the flu")
     assert shift.status == S.OPEN and not shift.assignments
     ops.assign(shift, v, coord)
+    shift.starts_at = utcnow() - timedelta(minutes=5)  # a no-show needs a started shift
     ops.record_no_show(shift, NoShowSide.RESIDENT, coord)
     assert shift.status == S.NO_SHOW and shift.no_show_side == NoShowSide.RESIDENT
 

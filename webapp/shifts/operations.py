@@ -238,10 +238,7 @@ def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | Non
 def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
     the record and are told through ``shift_status_changed``."""
-    legs = group_of(shift)
-    for leg in legs:
-        if leg.status in FINAL:
-            raise IllegalTransition(leg.status, S.CANCELLED)
+    legs = check_cancel(shift)
     _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     for leg in legs:
         leg.cancelled_by_id = getattr(actor, "id", None)
@@ -249,16 +246,46 @@ def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
         move(leg, S.CANCELLED, actor, reason)
 
 
-def record_no_show(
-    shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
-) -> None:
+def check_no_show(shift: Shift, now: datetime | None = None) -> list[Shift]:
+    """The group's legs if a no-show may be recorded now: booked, and the shift has
+    started (nobody can fail to turn up to a visit that is still days away)."""
     legs = group_of(shift)
     for leg in legs:
         if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.NO_SHOW)
-    for leg in legs:
+    if legs[0].starts_at > (now or utcnow()):
+        raise FieldError(
+            "shift", _("A no-show can only be recorded once the shift has started.")
+        )
+    return legs
+
+
+def record_no_show(
+    shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
+) -> None:
+    for leg in check_no_show(shift):
         leg.no_show_side = side
         move(leg, S.NO_SHOW, actor, reason or side.value)
+
+
+def check_cancel(shift: Shift) -> list[Shift]:
+    """The group's legs if it may be cancelled (none of them final yet)."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status in FINAL:
+            raise IllegalTransition(leg.status, S.CANCELLED)
+    return legs
+
+
+def check_complete(shift: Shift) -> list[Shift]:
+    """The group's legs if it may be marked done now: booked, and started."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in BOOKED:
+            raise IllegalTransition(leg.status, S.COMPLETED)
+    if legs[0].starts_at > utcnow():
+        raise FieldError("shift", _("This shift has not started yet."))
+    return legs
 
 
 def complete(
@@ -274,14 +301,9 @@ def complete(
     Times far from the planned ones (``outcomes.implausible``) are kept but *held*: the
     shift is done, its hours wait for a coordinator (``outcomes.confirm_times``).
     Returns whether the hours are held."""
-    legs = group_of(shift)
     if actual_start and actual_end and actual_end <= actual_start:
         raise FieldError("actual_end", _("The end must be after the start."))
-    for leg in legs:
-        if leg.status not in BOOKED:
-            raise IllegalTransition(leg.status, S.COMPLETED)
-    if legs[0].starts_at > utcnow():
-        raise FieldError("shift", _("This shift has not started yet."))
+    legs = check_complete(shift)
     held = implausible(legs, actual_start, actual_end)
     for i, leg in enumerate(legs):
         for a in leg.assignments:

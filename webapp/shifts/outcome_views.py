@@ -51,3 +51,21 @@ def settle_times(shift_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Times confirmed; the hours are credited."), "success")
     return redirect(url_for("shifts.held_times"))
+
+
+@bp.route("/<int:shift_id>/undo-no-show", methods=["POST"])
+@coordinator_required
+def undo_no_show(shift_id: int) -> ResponseReturnValue:
+    shift = get_shift_or_404(shift_id)
+    if not ActionForm().validate_on_submit():
+        flash(_("Please try again."), "error")
+        return redirect(url_for("shifts.manage", shift_id=shift_id))
+    try:
+        outcomes.undo_no_show(shift, current_user)
+    except FieldError as err:
+        db.session.rollback()
+        flash(str(err.message), "error")
+    else:
+        db.session.commit()
+        flash(_("No-show undone; the shift is booked again. Its history shows the undo."), "success")
+    return redirect(url_for("shifts.manage", shift_id=shift_id))

@@ -18,11 +18,13 @@ from flask_babel import lazy_gettext as _
 
 from webapp.auth.models import User
 from webapp.core.errors import FieldError
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
 from webapp.shifts import signals
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import Assignment, Shift, ShiftEvent, ShiftStatus
+from webapp.shifts.transitions import UNDOABLE, undo
 
 S = ShiftStatus
 
@@ -93,3 +95,34 @@ def confirm_times(shift: Shift, actor: User | None, *, keep_logged: bool) -> Non
         )
     db.session.flush()
     signals.shift_completed.send(legs[0], actor=actor)
+
+
+def undo_window_ends(shift: Shift) -> datetime | None:
+    """Until when the group's no-show may be undone (None: there is nothing to undo)."""
+    legs = group_of(shift)
+    if any(leg.status not in UNDOABLE for leg in legs):
+        return None
+    events = [e for e in legs[0].events if e.to_status == legs[0].status.value]
+    if not events:
+        return None
+    return max(e.at for e in events) + timedelta(days=UNDO_DAYS)
+
+
+def undo_no_show(shift: Shift, actor: User | None, now: datetime | None = None) -> None:
+    """A coordinator takes back a no-show within ``UNDO_DAYS``: each leg returns to the
+    status it had, and the undo is in its history."""
+    ends = undo_window_ends(shift)
+    if ends is None:
+        raise FieldError("shift", _("There is no no-show to undo on this shift."))
+    if (now or utcnow()) > ends:
+        raise FieldError(
+            "shift",
+            _("A no-show can be undone for %(days)s days; this one is older.", days=UNDO_DAYS),
+        )
+    for leg in group_of(shift):
+        event = max(
+            (e for e in leg.events if e.to_status == leg.status.value), key=lambda e: e.at
+        )
+        back_to = ShiftStatus(event.from_status)
+        leg.no_show_side = None
+        undo(leg, back_to, actor, "no-show undone by a coordinator")
