@@ -67,5 +67,5 @@ def undo_no_show(shift_id: int) -> ResponseReturnValue:
         flash(str(err.message), "error")
     else:
         db.session.commit()
-        flash(_("No-show undone; the shift is booked again. Its history shows the undo."), "success")
+        flash(_("No-show undone; the shift is booked again (see its history)."), "success")
     return redirect(url_for("shifts.manage", shift_id=shift_id))
