@@ -63,4 +63,5 @@ def coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = N
         wheelchair=form.wheelchair.data,
         escort=form.escort.data,
         override_reason=form.override_reason.data,
+        accept_clash=form.accept_clash.data,
     )

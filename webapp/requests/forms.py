@@ -173,6 +173,8 @@ class CoordinatorRequestForm(FlaskForm):
         _l("Urgent: reason to book inside the minimum notice"),
         validators=[Optional(), Length(max=300)],
     )
+    # Shown once a clash with the resident's other booking was named (requests/clashes.py).
+    accept_clash = BooleanField(_l("Book it anyway"))
 
     def day_times(self, weekday: int) -> tuple[Field, Field]:
         """The weekday's own from/until fields."""

@@ -30,6 +30,7 @@ from webapp.places.geocoding import (
     manual_location,
     remember_pin,
 )
+from webapp.requests.clashes import check_clash
 from webapp.requests.models import (
     Priority,
     Request,
@@ -83,6 +84,8 @@ class Draft:
     allow_unplaced: bool = False
     # coordinator-only: bypass the minimum notice, with the reason recorded
     override_reason: str | None = None
+    # coordinator-only: book although the resident has another booking at that time
+    accept_clash: bool = False
 
 
 def create_request(
@@ -105,6 +108,7 @@ def create_request(
     _check_notice(req, starts, draft, actor, now)
     req.created_by_id = getattr(actor, "id", None)
     expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
+    check_clash(req, actor, draft.accept_clash)
     return req
 
 
