@@ -152,6 +152,7 @@ def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bo
             recurring=form.recurring.data,
             end_date=form.end_date.data,
             notes=form.notes.data,
+            confirm_far_date=form.confirm_far_date.data,
         )
     return replace(
         base, stay_minutes=base.stay_minutes or 60, allow_unplaced=True, **ride_fields(form)

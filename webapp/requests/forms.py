@@ -73,6 +73,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ResidentVisitForm(FlaskForm):
     start_date = DateField(_l("Which day?"), validators=[InputRequired(message=REQUIRED)])
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
     part_of_day = SelectField(_l("What time of day?"), choices=PARTS_OF_DAY)
     recurring = BooleanField(_l("Every week"))
     end_date = DateField(_l("Until"), validators=[Optional()])
@@ -83,6 +85,8 @@ class ResidentVisitForm(FlaskForm):
 
 class ResidentRideForm(FlaskForm):
     start_date = DateField(_l("Which day?"), validators=[InputRequired(message=REQUIRED)])
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
     appointment_time = TimeField(
         _l("At what time is your appointment?"), validators=[InputRequired(message=REQUIRED)]
     )
@@ -175,6 +179,8 @@ class CoordinatorRequestForm(FlaskForm):
     )
     # Shown once a clash with the resident's other booking was named (requests/clashes.py).
     accept_clash = BooleanField(_l("Book it anyway"))
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
 
     def day_times(self, weekday: int) -> tuple[Field, Field]:
         """The weekday's own from/until fields."""

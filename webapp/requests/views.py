@@ -103,6 +103,7 @@ def help_visit() -> ResponseReturnValue:
             recurring=form.recurring.data,
             end_date=form.end_date.data,
             notes=form.notes.data,
+            confirm_far_date=form.confirm_far_date.data,
         )
         response = _create_and_thank(form, draft)
         if response is not None:
