@@ -2,37 +2,50 @@
 
 Weekday, day and month in the reader's language ("Saturday 7 December", "sabato 7
 dicembre"), and the year whenever it is not this year ("Saturday 7 December 2030"), so a
-wrong year shows at a glance. Flask-Babel formats in the locale of the request (or the
-default one in jobs); callers pass a local date or an aware datetime and its zone.
+wrong year shows at a glance. The locale is the request's (Flask-Babel), or the one
+given (a message rendered for its recipient); callers pass a local date, or an aware
+datetime and the zone to show it in.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from flask_babel import format_date, format_time
+from babel.dates import format_date, format_time
+from flask_babel import get_locale
 
-THIS_YEAR = "EEEE d MMMM"
-OTHER_YEAR = "EEEE d MMMM y"
-SHORT_THIS_YEAR = "EEE d MMM"
-SHORT_OTHER_YEAR = "EEE d MMM y"
+LONG = ("EEEE d MMMM", "EEEE d MMMM y")  # this year, another year
+SHORT = ("EEE d MMM", "EEE d MMM y")
 
 # A date further ahead than this is probably a typo (2030 for 2026): ask once.
 FAR_AHEAD = timedelta(days=366)
 
 
-def reader_date(day: date, *, short: bool = False, today: date | None = None) -> str:
-    """``day`` as a person reads it, in the current locale."""
+def _locale(locale: str | None) -> str:
+    return locale or str(get_locale() or "en")
+
+
+def reader_date(
+    day: date, *, short: bool = False, today: date | None = None, locale: str | None = None
+) -> str:
+    """``day`` as a person reads it: weekday, day, month, and the year if not this one."""
     same_year = day.year == (today or date.today()).year
-    if short:
-        return format_date(day, SHORT_THIS_YEAR if same_year else SHORT_OTHER_YEAR)
-    return format_date(day, THIS_YEAR if same_year else OTHER_YEAR)
+    pattern = (SHORT if short else LONG)[0 if same_year else 1]
+    return format_date(day, pattern, locale=_locale(locale))
 
 
-def reader_datetime(value: datetime, tz: tzinfo, *, short: bool = False) -> str:
-    """The local day as :func:`reader_date` and the time, "Monday 14 December, 10:00"."""
+def reader_time(value: datetime, tz: tzinfo, *, locale: str | None = None) -> str:
+    return format_time(value.astimezone(tz), "HH:mm", locale=_locale(locale))
+
+
+def reader_datetime(
+    value: datetime, tz: tzinfo, *, short: bool = False, locale: str | None = None
+) -> str:
+    """The local day as :func:`reader_date` and the time: "Monday 14 December, 10:00"."""
     local = value.astimezone(tz)
-    return f"{reader_date(local.date(), short=short)}, {format_time(local.time(), 'HH:mm')}"
+    today = datetime.now(tz).date()
+    day = reader_date(local.date(), short=short, today=today, locale=locale)
+    return f"{day}, {reader_time(local, tz, locale=locale)}"
 
 
 def far_ahead(day: date, today: date | None = None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -26,17 +26,23 @@ add_nav("orgs.profile", lambda: _l("Organisation profile"), is_coordinator, orde
 
 
 def init_app(app: Flask) -> None:
+    def _tz() -> tzinfo:
+        org_id = getattr(current_user, "organisation_id", None)
+        return org_tz(org_id) if org_id else UTC
+
     @app.template_filter("reader_date")
-    def reader_date_filter(day: date | None, short: bool = False) -> str:
-        return "" if day is None else reader_date(day, short=short)
+    def reader_date_filter(value: date | datetime | None, short: bool = False) -> str:
+        """A date, or the local day of an aware datetime (organisation's time zone)."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(_tz()).date()
+        return reader_date(value, short=short)
 
     @app.template_filter("reader_datetime")
     def reader_datetime_filter(value: datetime | None, short: bool = False) -> str:
-        """An aware datetime in the reader's organisation's time zone (UTC if none)."""
-        if value is None:
-            return ""
-        org_id = getattr(current_user, "organisation_id", None)
-        return reader_datetime(value, org_tz(org_id) if org_id else UTC, short=short)
+        """An aware datetime: the local day and time (organisation's time zone)."""
+        return "" if value is None else reader_datetime(value, _tz(), short=short)
 
     @app.context_processor
     def inject_contact() -> dict[str, object]:
