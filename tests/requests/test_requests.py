@@ -151,8 +151,8 @@ def test_resident_asks_for_a_ride_with_return_in_three_steps(client, db_session)
     assert back.starts_at - out.ends_at == timedelta(minutes=90)
     html = client.get("/requests/mine").get_data(as_text=True)
     assert "Ospedale Veneziale" in html and "looking for a volunteer" in html
-    post_form(client, f"/requests/shift/{out.id}/cancel", {"reason": "feeling better"},
-              page="/requests/mine")  # fmt: skip
+    post_form(client, f"/requests/shift/{out.id}/cancel",
+              {"reason": "feeling better", "confirmed": "1"}, page="/requests/mine")  # fmt: skip
     db.session.refresh(back)
     assert back.status == S.CANCELLED and back.cancel_reason == "feeling better"
 

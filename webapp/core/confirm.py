@@ -27,6 +27,7 @@ class Question:
     fields: Sequence[tuple[str, str]] = ()
     details: Sequence[str] = field(default_factory=tuple)
     danger: bool = False
+    big: bool = False  # residents' pages: big buttons, few words
 
 
 def confirmed() -> bool:

@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields import SelectChoice
 
+from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -49,6 +50,7 @@ from webapp.requests.forms import (
 from webapp.requests.models import Request, RequestKind
 from webapp.requests.planning import extend_horizon, resident_checked
 from webapp.shifts import operations as ops
+from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
 from webapp.shifts.legs import by_group
@@ -198,6 +200,13 @@ def cancel_shift(shift_id: int) -> ResponseReturnValue:
         abort(403)
     form = CancelForm()
     if form.validate_on_submit():
+        if not confirmed():  # asked once, in plain words, on a page of its own
+            try:
+                return ask(questions.resident_cancel(ops.check_cancel(shift)))
+            except FieldError as err:
+                db.session.rollback()
+                flash(str(err.message), "error")
+                return redirect(url_for("requests.mine"))
         try:
             ops.cancel(shift, current_user, form.reason.data or "cancelled by the resident")
         except FieldError as err:

@@ -214,16 +214,21 @@ def confirm(shift: Shift, person: Person, actor: User | None) -> None:
             move(leg, S.CONFIRMED, actor)
 
 
-def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | None) -> None:
-    """A volunteer declines or cancels (or a coordinator takes them off): their seat is
-    freed; with nobody left the shift is open again for others."""
+def check_withdraw(shift: Shift, person: Person) -> list[Shift]:
+    """The group's legs if ``person`` may give it back (theirs, none of it final)."""
     legs = group_of(shift)
     for leg in legs:
         if leg.status in FINAL:
             raise IllegalTransition(leg.status, S.OPEN)
-        mine = [a for a in leg.assignments if a.volunteer_id == person.id]
-        if not mine:
+        if not any(a.volunteer_id == person.id for a in leg.assignments):
             raise FieldError("shift", _("This is not one of your shifts."))
+    return legs
+
+
+def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | None) -> None:
+    """A volunteer declines or cancels (or a coordinator takes them off): their seat is
+    freed; with nobody left the shift is open again for others."""
+    legs = check_withdraw(shift, person)
     _forget(legs, [person.id])
     for leg in legs:
         mine = [a for a in leg.assignments if a.volunteer_id == person.id]

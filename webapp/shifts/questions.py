@@ -83,3 +83,43 @@ def cancel(legs: Sequence[Shift]) -> Question:
         fields=form_fields(),
         danger=True,
     )
+
+
+def resident_cancel(legs: Sequence[Shift]) -> Question:
+    """Asked of a resident: short sentences, what happens next, which button does what."""
+    visit = legs[0].kind == ShiftKind.VISIT
+    when = reader_datetime(legs[0].starts_at, org_tz(legs[0].organisation_id))
+    names = ", ".join(sorted({a.volunteer.first_name for leg in legs for a in leg.assignments}))
+    details = []
+    if names:
+        details.append(_("We will tell %(names)s that you do not need them.", names=names))
+    if len(legs) > 1:
+        details.append(_("The ride there and the ride back are both cancelled."))
+    return Question(
+        title=_("Cancel your visit?") if visit else _("Cancel your ride?"),
+        question=_("Do you want to cancel your visit on %(when)s?", when=when)
+        if visit
+        else _("Do you want to cancel your ride on %(when)s?", when=when),
+        details=details,
+        action=url_for("requests.cancel_shift", shift_id=legs[0].id),
+        back=url_for("requests.mine"),
+        yes=_("Yes, cancel it"),
+        no=_("No, keep it"),
+        fields=form_fields(),
+        danger=True,
+        big=True,
+    )
+
+
+def volunteer_withdraw(legs: Sequence[Shift]) -> Question:
+    return Question(
+        title=_("Give this shift back?"),
+        question=_("You will no longer do %(what)s.", what=what(legs)),
+        details=[_("The coordinator is told and looks for someone else.")],
+        action=url_for("shifts.withdraw", shift_id=legs[0].id),
+        back=url_for("shifts.mine"),
+        yes=_("Yes, give it back"),
+        no=_("No, I will go"),
+        fields=form_fields(),
+        danger=True,
+    )

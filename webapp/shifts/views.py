@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
@@ -23,6 +24,7 @@ from webapp.orgs.settings import org_tz
 from webapp.people.access import me
 from webapp.permissions import is_volunteer, volunteer_required
 from webapp.shifts import operations as ops
+from webapp.shifts import questions
 from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
@@ -165,6 +167,12 @@ def withdraw(shift_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("The reason is too long."), "error")
         return redirect(url_for("shifts.mine"))
+    if not confirmed():  # asked once, on a page of its own (no JavaScript needed)
+        try:
+            return ask(questions.volunteer_withdraw(ops.check_withdraw(shift, me())))
+        except FieldError as err:
+            _fail(err)
+            return redirect(url_for("shifts.mine"))
     try:
         ops.withdraw(shift, me(), current_user, form.reason.data or "withdrawn by volunteer")
     except FieldError as err:
