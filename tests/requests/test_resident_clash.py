@@ -75,8 +75,14 @@ def test_a_coordinator_is_warned_with_the_clash_named_and_may_go_ahead(client, d
     _morning_visit(org, maria, coord)
     db.session.commit()
     assert login(client, coord.email, PASSWORD).status_code == 302
-    data = dict(_ride(maria), resident=maria.id, kind="ride", passengers="1",
-                pickup_address="", duration_minutes="60")
+    data = dict(
+        _ride(maria),
+        resident=maria.id,
+        kind="ride",
+        passengers="1",
+        pickup_address="",
+        duration_minutes="60",
+    )
     resp = post_form(client, "/requests/new", data)
     html = resp.get_data(as_text=True)
     assert "Maria Rossi already has a home visit on " in html

@@ -40,9 +40,7 @@ def _booked_yesterday(kind: str = "visit", org=None, coord=None):  # type: ignor
 
 
 def _paid(shift_id: int) -> list[int]:
-    return list(
-        db.session.scalars(sa.select(Transfer.amount).where(Transfer.shift_id == shift_id))
-    )
+    return list(db.session.scalars(sa.select(Transfer.amount).where(Transfer.shift_id == shift_id)))
 
 
 def _check_in(client, vol, shift, start: str, end: str):  # type: ignore[no-untyped-def]
@@ -77,14 +75,20 @@ def test_a_whole_day_logged_for_a_visit_is_held_for_a_coordinator(client, db_ses
     page = client.get("/shifts/times-to-check").get_data(as_text=True)
     assert f'data-shift="{visit.id}"' in page and "00:00–23:59" in page and "10:00–11:00" in page
     resp = post_form(
-        client, f"/shifts/{visit.id}/times", {"keep": "planned"}, page="/shifts/times-to-check",
+        client,
+        f"/shifts/{visit.id}/times",
+        {"keep": "planned"},
+        page="/shifts/times-to-check",
         follow_redirects=True,
     )
     assert "the hours are credited" in resp.get_data(as_text=True)
     assert _paid(visit.id) == [60]
     # Asked again (a double click): refused, and the ledger still pays once.
     resp = post_form(
-        client, f"/shifts/{visit.id}/times", {"keep": "logged"}, page="/shifts/times-to-check",
+        client,
+        f"/shifts/{visit.id}/times",
+        {"keep": "logged"},
+        page="/shifts/times-to-check",
         follow_redirects=True,
     )
     assert "not waiting for a confirmation" in resp.get_data(as_text=True)
@@ -98,8 +102,12 @@ def test_a_ride_logged_far_too_long_is_held_and_the_logged_times_can_be_kept(cli
     org, coord, vol, legs = _booked_yesterday("ride")
     out, back = legs
     planned = round((back.ends_at - out.starts_at).total_seconds() / 60)
-    ops.complete(out, coord, actual_start=out.starts_at, actual_end=back.ends_at + timedelta(
-        minutes=planned + 30))  # more than twice the planned time, door to door
+    ops.complete(
+        out,
+        coord,
+        actual_start=out.starts_at,
+        actual_end=back.ends_at + timedelta(minutes=planned + 30),
+    )  # more than twice the planned time, door to door
     db.session.commit()
     assert _paid(out.id) == []
     login(client, coord.email, PASSWORD)
@@ -110,8 +118,10 @@ def test_a_ride_logged_far_too_long_is_held_and_the_logged_times_can_be_kept(cli
 def test_the_tolerance_is_the_organisations_choice(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
-    assert (settings_for(org.id).checkin_tolerance_min, settings_for(org.id).checkin_max_factor) \
-        == (60, 2.0)
+    assert (
+        settings_for(org.id).checkin_tolerance_min,
+        settings_for(org.id).checkin_max_factor,
+    ) == (60, 2.0)
     db.session.commit()
     login(client, coord.email, PASSWORD)
     resp = post_form(
@@ -130,11 +140,20 @@ def test_the_tolerance_is_the_organisations_choice(client, db_session):
     db.session.expire_all()
     assert settings_for(org.id).checkin_tolerance_min == 10
     _org, _coord, _vol, (visit,) = _booked_yesterday(org=org, coord=coord)
-    ops.complete(visit, coord, actual_start=visit.starts_at,
-                 actual_end=visit.ends_at + timedelta(minutes=20))
+    ops.complete(
+        visit, coord, actual_start=visit.starts_at, actual_end=visit.ends_at + timedelta(minutes=20)
+    )
     db.session.commit()
     assert _paid(visit.id) == []  # 20 minutes late is beyond this organisation's 10
-    bad = post_form(client, "/requests/settings", {
-        "min_notice_days": 2, "horizon_weeks": 4, "travel_speed_kmh": 30,
-        "checkin_tolerance_min": -5, "checkin_max_factor": "0.5"})
+    bad = post_form(
+        client,
+        "/requests/settings",
+        {
+            "min_notice_days": 2,
+            "horizon_weeks": 4,
+            "travel_speed_kmh": 30,
+            "checkin_tolerance_min": -5,
+            "checkin_max_factor": "0.5",
+        },
+    )
     assert bad.status_code == 200 and "checkin_tolerance_min-error" in bad.get_data(as_text=True)

@@ -58,7 +58,7 @@ def test_a_no_show_eleven_days_ahead_is_refused(client, db_session):
 def test_a_no_show_names_nobody_by_default_and_asks_once(client, db_session):
     shift, _coord = _booked(client, -0.1)
     page = client.get(f"/shifts/{shift.id}/manage").get_data(as_text=True)
-    side = page[page.index('<select id="side"'):]
+    side = page[page.index('<select id="side"') :]
     side = side[: side.index("</select>")]
     assert "Choose…" in side and "selected" not in side  # nobody blamed by default
     resp = _post(client, shift, "no-show", {"side": ""}, follow_redirects=True)
@@ -90,7 +90,9 @@ def test_a_coordinator_undoes_a_no_show_within_a_week_and_it_is_recorded(client,
     assert shift.status == S.APPROVED and shift.no_show_side is None
     last = db.session.query(ShiftEvent).filter_by(shift_id=shift.id).order_by(ShiftEvent.id).all()
     assert (last[-1].from_status, last[-1].to_status, last[-1].actor_id) == (
-        "no_show", "approved", coord.id
+        "no_show",
+        "approved",
+        coord.id,
     )
     assert last[-1].reason == "no-show undone by a coordinator"
     # After the window it stays.

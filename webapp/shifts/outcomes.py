@@ -120,9 +120,7 @@ def undo_no_show(shift: Shift, actor: User | None, now: datetime | None = None) 
             _("A no-show can be undone for %(days)s days; this one is older.", days=UNDO_DAYS),
         )
     for leg in group_of(shift):
-        event = max(
-            (e for e in leg.events if e.to_status == leg.status.value), key=lambda e: e.at
-        )
+        event = max((e for e in leg.events if e.to_status == leg.status.value), key=lambda e: e.at)
         back_to = ShiftStatus(event.from_status)
         leg.no_show_side = None
         undo(leg, back_to, actor, "no-show undone by a coordinator")
