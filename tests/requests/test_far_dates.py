@@ -3,17 +3,18 @@ and the question shows the whole date, year included, in the reader's language."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user
 from tests.helpers import login, post_form
-from tests.shifts.builders import HOSPITAL, add_place, make_request, visit_draft
+from tests.shifts.builders import HOSPITAL, add_place, make_request, shifts_of, visit_draft
 from webapp.core.dates import reader_date
 from webapp.core.errors import FieldError
 from webapp.extensions import db
+from webapp.requests import occurrences
 from webapp.requests.models import Request
 
 FAR = date.today() + timedelta(days=4 * 365)  # 2030 typed for this year
@@ -76,3 +77,15 @@ def test_a_coordinator_is_asked_too(client, db_session):
     assert _count(resident) == 0
     assert post_form(client, "/requests/new", dict(data, confirm_far_date="y")).status_code == 302
     assert _count(resident) == 1
+
+
+def test_moving_one_date_years_ahead_asks_once(db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    (shift,) = shifts_of(make_request(org, visit_draft(), actor=coord))
+    with pytest.raises(FieldError) as err:
+        occurrences.move_occurrence(shift, FAR, time(10), coord)
+    assert err.value.field == "confirm_far_date"
+    assert str(FAR.year) in str(err.value.message)
+    occurrences.move_occurrence(shift, FAR, time(10), coord, confirm_far_date=True)
+    assert shift.occurrence_date == FAR

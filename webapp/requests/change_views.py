@@ -249,7 +249,8 @@ def move_occurrence(request_id: int, shift_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             occurrences.move_occurrence(
-                shift, form.date.data, form.time.data, current_user, form.reason.data
+                shift, form.date.data, form.time.data, current_user, form.reason.data,
+                confirm_far_date=form.confirm_far_date.data,
             )
         except FieldError as err:
             show_error(form, err)

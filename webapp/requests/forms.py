@@ -314,6 +314,8 @@ class MoveForm(FlaskForm):
     date = DateField(_l("New date"), validators=[InputRequired(message=REQUIRED)])
     time = TimeField(_l("New time"), validators=[InputRequired(message=REQUIRED)])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+    # Shown once the new date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
 
 
 class SettingsForm(FlaskForm):
