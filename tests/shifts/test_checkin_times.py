@@ -72,6 +72,8 @@ def test_a_whole_day_logged_for_a_visit_is_held_for_a_coordinator(client, db_ses
     # The coordinator sees it, with both times, and puts the planned times back.
     client = client.application.test_client()
     login(client, coord.email, PASSWORD)
+    desk = client.get("/desk/").get_data(as_text=True)
+    assert "Logged times to check before the hours are paid" in desk  # on the to-do list
     page = client.get("/shifts/times-to-check").get_data(as_text=True)
     assert f'data-shift="{visit.id}"' in page and "00:00–23:59" in page and "10:00–11:00" in page
     resp = post_form(
