@@ -34,7 +34,7 @@ def test_a_ride_group_is_proposed_pinned_and_approved_on_both_legs(client, inlin
     assert new.parent_id == run.id and new.status == RunStatus.DONE
     (pinned,) = new.results["rides"]["proposals"]
     assert pinned["pinned"] is True and pinned["volunteers"][0]["person_id"] == driver.id
-    post_form(client, f"/match/runs/{new.id}/decide", {"action": "approve_all"},
+    post_form(client, f"/match/runs/{new.id}/decide", {"action": "approve_all", "part": "rides"},
               page=f"/match/runs/{new.id}")
     db.session.expire_all()
     assert out.status == back.status == ShiftStatus.APPROVED

@@ -105,7 +105,7 @@ def test_approve_all_and_reject(client, inline):
     post_form(
         client,
         f"/match/runs/{run.id}/decide",
-        {"action": "approve_all"},
+        {"action": "approve_all", "part": "visits"},
         page=f"/match/runs/{run.id}",
     )
     db.session.expire_all()
@@ -221,7 +221,10 @@ def test_permissions(client, inline):
         assert fresh.get(url).status_code == 404
     assert (
         post_form(
-            fresh, f"/match/runs/{run.id}/decide", {"action": "approve_all"}, page="/match/"
+            fresh,
+            f"/match/runs/{run.id}/decide",
+            {"action": "approve_all", "part": "visits"},
+            page="/match/",
         ).status_code
         == 404
     )

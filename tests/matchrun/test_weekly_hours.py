@@ -128,7 +128,7 @@ def test_a_both_run_that_fits_proposes_both_and_shows_the_whole_load(client, inl
     assert ride["volunteers"][0]["person_id"] == w.teresa.id
     assert ride["volunteers"][0]["load_week_min"] == w.visit_min + w.ride_min
     assert _proposed_minutes(run, w.teresa.id) == w.visit_min + w.ride_min
-    html = w.decide(client, run, action="approve_all")
+    html = w.decide(client, run, action="approve", shift_id=[w.visit.id, w.out.id])
     assert "2 proposals approved" in html and "could not be approved" not in html
     db.session.expire_all()
     for shift in (w.visit, w.out, w.back):
@@ -191,7 +191,7 @@ def test_approval_counts_the_proposals_approved_in_the_same_action(client, inlin
     assert _proposed_minutes(run, w.teresa.id) == w.visit_min + w.ride_min
     # After the run Teresa lowers her hours: the visit still fits, the ride no longer.
     w.hours(w.visit_min + w.ride_min - 1)
-    html = w.decide(client, run, action="approve_all")
+    html = w.decide(client, run, action="approve", shift_id=[w.visit.id, w.out.id])
     assert "1 proposals approved" in html
     total = w.visit_min + w.ride_min
     assert (

@@ -151,8 +151,8 @@ def test_resident_asks_for_a_ride_with_return_in_three_steps(client, db_session)
     assert back.starts_at - out.ends_at == timedelta(minutes=90)
     html = client.get("/requests/mine").get_data(as_text=True)
     assert "Ospedale Veneziale" in html and "looking for a volunteer" in html
-    post_form(client, f"/requests/shift/{out.id}/cancel", {"reason": "feeling better"},
-              page="/requests/mine")  # fmt: skip
+    post_form(client, f"/requests/shift/{out.id}/cancel",
+              {"reason": "feeling better", "confirmed": "1"}, page="/requests/mine")  # fmt: skip
     db.session.refresh(back)
     assert back.status == S.CANCELLED and back.cancel_reason == "feeling better"
 
@@ -240,7 +240,8 @@ def test_coordinator_sets_the_booking_rules(client, db_session):
                      "horizon_weeks": "4", "travel_speed_kmh": "30"})  # fmt: skip
     assert "Number must be between 0 and 60" in resp.get_data(as_text=True)
     resp = post_form(client, "/requests/settings", {"min_notice_days": "0",
-                     "horizon_weeks": "6", "travel_speed_kmh": "25",
+                     "horizon_weeks": "6", "travel_speed_kmh": "25", "checkin_tolerance_min": "60",
+                     "checkin_max_factor": "2",
                      "check_online_residents": "y"})  # fmt: skip
     assert resp.status_code == 302
 

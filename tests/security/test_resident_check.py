@@ -73,7 +73,8 @@ def test_turning_the_check_off_must_be_done_knowingly(client, org):
     coordinator = make_coordinator(org)
     db.session.commit()
     login(client, coordinator.email, PASSWORD)
-    rules = {"min_notice_days": "2", "horizon_weeks": "4", "travel_speed_kmh": "30"}
+    rules = {"min_notice_days": "2", "horizon_weeks": "4", "travel_speed_kmh": "30",
+             "checkin_tolerance_min": "60", "checkin_max_factor": "2"}
     resp = post_form(client, "/requests/settings", rules)
     assert resp.status_code == 200 and "understand" in resp.get_data(as_text=True)
     assert settings_for(org.id).check_online_residents

@@ -155,8 +155,9 @@ def test_overlap_including_travel_time(db_session):
     far = make_resident(org, lat=41.5936 + 0.108, lon=14.2325)
     b = make_request(org, visit_draft(day, windows=[(day.weekday(), time(11, 10), time(12, 30))]),
                      resident=far)  # fmt: skip
-    c = make_request(org, visit_draft(day, windows=[(day.weekday(), time(11, 30), time(12, 30))]),
-                     resident=far)  # fmt: skip
+    # (b and c are the same resident's: booked knowingly, it is the volunteer's rule here)
+    c = make_request(org, visit_draft(day, windows=[(day.weekday(), time(11, 30), time(12, 30))],
+                                      accept_clash=True), resident=far)  # fmt: skip
     vol = make_volunteer(org, max_km=20)
     ops.claim(shifts_of(a)[0], vol, vol.user)
     with pytest.raises(FieldError, match="too close"):
@@ -204,6 +205,7 @@ def test_decline_reopens_and_no_show(db_session):
     ops.withdraw(shift, v, v.user, "I have the flu")
     assert shift.status == S.OPEN and not shift.assignments
     ops.assign(shift, v, coord)
+    shift.starts_at = utcnow() - timedelta(minutes=5)  # a no-show needs a started shift
     ops.record_no_show(shift, NoShowSide.RESIDENT, coord)
     assert shift.status == S.NO_SHOW and shift.no_show_side == NoShowSide.RESIDENT
 
@@ -240,12 +242,14 @@ def test_board_order_and_what_it_hides(db_session):
     near_day1 = make_request(org, visit_draft(day1, windows=[(day1.weekday(), time(16), time(18))]),
                              resident=near)  # fmt: skip
     near_day2 = make_request(org, visit_draft(day2), resident=near)
-    german = make_request(org, visit_draft(day2, languages=["de"]), resident=near)
+    # The same resident on day 2 three times: booked knowingly (the board is under test).
+    german = make_request(org, visit_draft(day2, languages=["de"], accept_clash=True),
+                          resident=near)  # fmt: skip
     vol = make_volunteer(org, max_km=10)
     order = [item.first.request_id for item in open_board(vol)]
     assert order == [near_day1.id, far_day1.id, near_day2.id]  # soonest day, then nearest
     assert german.id not in order
     ops.claim(shifts_of(near_day2)[0], vol, vol.user)
-    clash = make_request(org, visit_draft(day2, windows=[(day2.weekday(), time(10, 30), time(12))]),
-                         resident=near)  # fmt: skip
+    clash = make_request(org, visit_draft(day2, windows=[(day2.weekday(), time(10, 30), time(12))],
+                                          accept_clash=True), resident=near)  # fmt: skip
     assert clash.id not in [item.first.request_id for item in open_board(vol)]

@@ -73,7 +73,9 @@ def test_role_state_action(client, db_session, action, role, state):
     assert login(client, users[role].email, PASSWORD).status_code == 302
     url = ACTIONS[action][0]
     page = CSRF_PAGE[role]
-    resp = post_form(client, url.format(id=shift.id), {"reason": "test"}, page=page)
+    # Confirmed: the question asked first is tested in test_outcome_guards / test_cancel_*.
+    data = {"reason": "test", "confirmed": "1"}
+    resp = post_form(client, url.format(id=shift.id), data, page=page)
     db.session.refresh(shift)
     outcome = expected(action, role, state)
     if outcome == "forbidden":

@@ -154,7 +154,7 @@ def test_coordinator_day_week_manage_assign_runsheet(client, db_session):
     html = client.get(f"/shifts/runsheet/{driver.id}?date={day}").get_data(as_text=True)
     assert html.index("Ride there") < html.index("Ride back")
     assert "Wheelchair" in html and "@media print" not in html
-    post_form(client, f"/shifts/{out.id}/cancel", {"reason": "hospital closed"},
+    post_form(client, f"/shifts/{out.id}/cancel", {"reason": "hospital closed", "confirmed": "1"},
               page=f"/shifts/{out.id}/manage")  # fmt: skip
     db.session.refresh(back)
     assert back.status == S.CANCELLED and back.cancel_reason == "hospital closed"

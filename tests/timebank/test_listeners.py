@@ -36,8 +36,9 @@ def test_minutes_come_from_logged_times_else_booked_times(db_session):  # type: 
         ends_at=_at(10),
         request=_Row(resident_id=res.id),
         assignments=[
-            _Row(volunteer_id=v1.id, actual_start=_at(8, 50), actual_end=_at(11, 5)),
-            _Row(volunteer_id=v2.id, actual_start=None, actual_end=None),
+            _Row(volunteer_id=v1.id, actual_start=_at(8, 50), actual_end=_at(11, 5),
+                 times_held=False),
+            _Row(volunteer_id=v2.id, actual_start=None, actual_end=None, times_held=False),
         ],
     )
     assert shift_payments([shift]) == (shift_id, sorted([(v1.id, 135), (v2.id, 60)]))

@@ -18,6 +18,7 @@ from webapp.orgs.settings import org_tz
 from webapp.people import vetting
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.shifts.models import Shift, ShiftStatus
+from webapp.shifts.outcomes import held_in
 from webapp.shifts.transitions import AWAITING_APPROVAL
 
 S = ShiftStatus
@@ -103,12 +104,15 @@ class Todo:
     messages_not_sent: int
     failed_messages: int
     days_ahead: int = DAYS_AHEAD
+    # done, but the logged times wait for a coordinator before hours are paid
+    held_times: list[Shift] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (
             self.alerts or self.unfilled or self.unconfirmed or self.to_approve or self.calls
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
+            or self.held_times
         )  # fmt: skip
 
 
@@ -169,4 +173,5 @@ def todo(org_id: int, today: date) -> Todo:
         awaiting_approval=pending or 0,
         messages_not_sent=len(problems),
         failed_messages=sum(1 for m in problems if m.status.value == "failed"),
+        held_times=held_in(org_id),
     )

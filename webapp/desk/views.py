@@ -8,16 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_date, format_datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.audit import operations as audit
 from webapp.auth.models import User
+from webapp.core.dates import reader_date, reader_datetime
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -62,16 +61,13 @@ def _today() -> date:
 def desk_helpers() -> dict[str, object]:
     def when(value: datetime | None) -> str:
         """ "Monday 7 December, 16:00" in the reader's language and the org's time zone;
-        the year only when it is not this year."""
+        the year only when it is not this year (core/dates.py)."""
         if value is None or not getattr(current_user, "organisation_id", None):
             return ""
-        local = value.astimezone(_tz())
-        pattern = "EEEE d MMMM, HH:mm" if local.year == _today().year else "EEEE d MMMM y, HH:mm"
-        return format_datetime(local, pattern, locale=str(get_locale()))
+        return reader_datetime(value, _tz())
 
     def day(value: date) -> str:
-        pattern = "EEEE d MMMM" if value.year == date.today().year else "EEEE d MMMM y"
-        return format_date(value, pattern, locale=str(get_locale()))
+        return reader_date(value)
 
     return {
         "desk_when": when,

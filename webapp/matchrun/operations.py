@@ -19,11 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from matching.common.geo import haversine_km
 from webapp.auth.models import User
+from webapp.core.dates import reader_date
 from webapp.core.errors import FieldError
 from webapp.core.locks import begin_write, is_postgres
 from webapp.core.timeutil import monday_of
@@ -251,7 +251,7 @@ def over_hours(person: Person, monday: date, total: int, limit: int) -> Any:
         name=person.full_name,
         h=total // 60,
         m=total % 60,
-        day=format_date(monday, "long"),
+        day=reader_date(monday),
         lh=limit // 60,
         lm=limit % 60,
     )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from webapp.core.dates import reader_date
 
 EXACT = {
     "no approved volunteer with valid credentials makes visits": _l(
@@ -116,7 +118,7 @@ def reason_text(reason: str) -> str:
 
 def _day(code: str) -> str:
     try:
-        return format_date(date.fromisoformat(code), "full")
+        return reader_date(date.fromisoformat(code))
     except ValueError:
         return code
 

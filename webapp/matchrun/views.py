@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.confirm import HANDFUL, Question, ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
@@ -196,21 +197,68 @@ def _slot(v: dict[str, Any], tz: ZoneInfo) -> str:
     return f"{a:%H:%M}–{b:%H:%M}"
 
 
+def _open_proposals(run: MatchRun, part: str) -> list[dict[str, Any]]:
+    """The proposals of one part of the run still waiting for a decision."""
+    decisions = run.decisions or {}
+    return [
+        p
+        for p in (run.results or {}).get(part, {}).get("proposals", [])
+        if not p.get("fixed") and str(p["shift_id"]) not in decisions
+    ]
+
+
+def _part_name(part: str) -> str:
+    return _("Home visits") if part == "visits" else _("Rides")
+
+
+def _ask_to_approve(run: MatchRun, picked: list[int], part: str | None) -> ResponseReturnValue:
+    """More than a handful in one click: say how many shifts and volunteers, ask once."""
+    props = [
+        p
+        for data in (run.results or {}).values()
+        for p in data.get("proposals", [])
+        if p["shift_id"] in set(picked)
+    ]
+    people = {v["person_id"] for p in props for v in p["volunteers"]}
+    details = [_("%(n)s volunteers will be told by message.", n=len(people))]
+    if part:
+        details.insert(0, _("Only the %(part)s part of this run.", part=_part_name(part)))
+    return ask(
+        Question(
+            title=_("Approve %(n)s proposals?", n=len(picked)),
+            question=_(
+                "This approves %(n)s proposals at once: each shift gets its volunteers.",
+                n=len(picked),
+            ),
+            details=details,
+            action=url_for("matchrun.decide", run_id=run.id),
+            back=url_for("matchrun.show", run_id=run.id),
+            yes=_("Yes, approve %(n)s", n=len(picked)),
+            no=_("No, go back"),
+            fields=[("action", "approve")] + [("shift_id", str(i)) for i in picked],
+        )
+    )
+
+
 @bp.route("/runs/<int:run_id>/decide", methods=["POST"])
 @coordinator_required
 def decide(run_id: int) -> ResponseReturnValue:
     run = get_in_org_or_404(MatchRun, run_id, current_user)
     action = request.form.get("action", "")
     picked = [int(x) for x in request.form.getlist("shift_id") if x.isdigit()]
+    part = None
     if action == "approve_all":
-        picked = [
-            p["shift_id"]
-            for part in (run.results or {}).values()
-            for p in part.get("proposals", [])
-        ]
+        # "Approve all" sits under one part (visits or rides) and means that part only.
+        part = request.form.get("part", "")
+        if part not in (run.results or {}):
+            flash(_("Please use the button under the part you want to approve."), "error")
+            return redirect(url_for("matchrun.show", run_id=run.id))
+        picked = [p["shift_id"] for p in _open_proposals(run, part)]
     if not picked:
         flash(_("Please tick at least one proposal."), "error")
         return redirect(url_for("matchrun.show", run_id=run.id))
+    if action in ("approve", "approve_all") and len(picked) > HANDFUL and not confirmed():
+        return _ask_to_approve(run, picked, part)
     try:
         if action in ("approve", "approve_all"):
             begin_write(Shift)  # SQLite: take the write lock before reading seats

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Union
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_date, format_datetime, format_time
 from flask import current_app
 from flask_babel import force_locale
 
 from webapp.auth.models import Role, User
+from webapp.core.dates import reader_date, reader_datetime, reader_time
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, NotificationPreference, Status
@@ -100,15 +100,15 @@ def render_message(kind: str, context: Mapping[str, Any], locale: str, tz: str) 
     zone = ZoneInfo(tz)
 
     def when(value: datetime) -> str:
-        return format_datetime(value.astimezone(zone), "EEEE d MMMM, HH:mm", locale=locale)
+        return reader_datetime(value, zone, locale=locale)
 
     def day(value: date | datetime) -> str:
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value, "EEEE d MMMM y", locale=locale)
+        return reader_date(value, locale=locale)
 
     def hour(value: datetime) -> str:
-        return format_time(value.astimezone(zone), "HH:mm", locale=locale)
+        return reader_time(value, zone, locale=locale)
 
     # Plain text, so no HTML escaping ("Rossi & figli" stays as written). The templates
     # are .html files only so that `flask translate update` extracts their strings.

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from webapp.core.dates import reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.notifications import operations, queries
@@ -40,11 +39,7 @@ def init_app(app: Flask) -> None:
             """When a message came, in the organisation's time zone and the reader's
             language: "Monday 7 December, 16:05" (the year only if not this year)."""
             org_id = getattr(current_user, "organisation_id", None)
-            tz = org_tz(org_id) if org_id else ZoneInfo("UTC")
-            local = value.astimezone(tz)
-            same_year = local.year == datetime.now(tz).year
-            pattern = "EEEE d MMMM, HH:mm" if same_year else "EEEE d MMMM y, HH:mm"
-            return format_datetime(local, pattern, locale=str(get_locale()))
+            return reader_datetime(value, org_tz(org_id) if org_id else ZoneInfo("UTC"))
 
         return {"bell_count": bell_count, "message_time": message_time}
 

@@ -48,6 +48,12 @@ class OrganisationSettings(Model):
         sa.CheckConstraint(
             "message_days IS NULL OR message_days BETWEEN 30 AND 3650", name="message_days_range"
         ),
+        sa.CheckConstraint(
+            "checkin_tolerance_min >= 0 AND checkin_tolerance_min <= 720", name="checkin_tolerance"
+        ),
+        sa.CheckConstraint(
+            "checkin_max_factor >= 1 AND checkin_max_factor <= 10", name="checkin_factor"
+        ),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -66,6 +72,11 @@ class OrganisationSettings(Model):
     inactive_resident_months: Mapped[int | None] = mapped_column(default=24, server_default="24")
     # Messages sent (or failed, cancelled) this many days ago are deleted.
     message_days: Mapped[int | None] = mapped_column(default=365, server_default="365")
+    # A volunteer's logged times are believed when they start and end within this many
+    # minutes of the planned ones and last at most this many times the planned length;
+    # beyond, a coordinator confirms them before the hours are paid (docs/guard-rails.md).
+    checkin_tolerance_min: Mapped[int] = mapped_column(default=60, server_default="60")
+    checkin_max_factor: Mapped[float] = mapped_column(sa.Float, default=2.0, server_default="2")
 
 
 class OrganisationSchedule(Model):

@@ -21,6 +21,8 @@ def settings_for(org_id: int) -> OrganisationSettings:
             horizon_weeks=4,
             travel_speed_kmh=30.0,
             check_online_residents=True,
+            checkin_tolerance_min=60,
+            checkin_max_factor=2.0,
         )
         db.session.add(row)
         db.session.flush()

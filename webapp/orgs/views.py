@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, tzinfo
+
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -10,11 +12,13 @@ from flask_login import current_user
 
 from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
+from webapp.core.dates import reader_date, reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.orgs.forms import ProfileForm
 from webapp.orgs.models import Organisation
 from webapp.orgs.profile import call_us, save_profile
+from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
 
 bp = Blueprint("orgs", __name__)
@@ -24,6 +28,24 @@ add_nav("orgs.profile", lambda: _l("Organisation profile"), is_coordinator, orde
 
 
 def init_app(app: Flask) -> None:
+    def _tz() -> tzinfo:
+        org_id = getattr(current_user, "organisation_id", None)
+        return org_tz(org_id) if org_id else UTC
+
+    @app.template_filter("reader_date")
+    def reader_date_filter(value: date | datetime | None, short: bool = False) -> str:
+        """A date, or the local day of an aware datetime (organisation's time zone)."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(_tz()).date()
+        return reader_date(value, short=short)
+
+    @app.template_filter("reader_datetime")
+    def reader_datetime_filter(value: datetime | None, short: bool = False) -> str:
+        """An aware datetime: the local day and time (organisation's time zone)."""
+        return "" if value is None else reader_datetime(value, _tz(), short=short)
+
     @app.context_processor
     def inject_contact() -> dict[str, object]:
         def my_org() -> Organisation | None:

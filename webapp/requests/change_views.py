@@ -152,6 +152,7 @@ def _draft(form: FlaskForm, base: rops.Draft, kind: RequestKind, coordinator: bo
             recurring=form.recurring.data,
             end_date=form.end_date.data,
             notes=form.notes.data,
+            confirm_far_date=form.confirm_far_date.data,
         )
     return replace(
         base, stay_minutes=base.stay_minutes or 60, allow_unplaced=True, **ride_fields(form)
@@ -248,7 +249,8 @@ def move_occurrence(request_id: int, shift_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             occurrences.move_occurrence(
-                shift, form.date.data, form.time.data, current_user, form.reason.data
+                shift, form.date.data, form.time.data, current_user, form.reason.data,
+                confirm_far_date=form.confirm_far_date.data,
             )
         except FieldError as err:
             show_error(form, err)

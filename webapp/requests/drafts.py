@@ -27,6 +27,7 @@ def ride_fields(form: ResidentRideForm) -> dict[str, Any]:
         wheelchair=form.wheelchair.data,
         escort=form.escort.data,
         notes=form.notes.data,
+        confirm_far_date=form.confirm_far_date.data,
     )
 
 
@@ -63,4 +64,6 @@ def coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = N
         wheelchair=form.wheelchair.data,
         escort=form.escort.data,
         override_reason=form.override_reason.data,
+        accept_clash=form.accept_clash.data,
+        confirm_far_date=form.confirm_far_date.data,
     )

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     Field,
     IntegerField,
     RadioField,
@@ -72,6 +73,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ResidentVisitForm(FlaskForm):
     start_date = DateField(_l("Which day?"), validators=[InputRequired(message=REQUIRED)])
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
     part_of_day = SelectField(_l("What time of day?"), choices=PARTS_OF_DAY)
     recurring = BooleanField(_l("Every week"))
     end_date = DateField(_l("Until"), validators=[Optional()])
@@ -82,6 +85,8 @@ class ResidentVisitForm(FlaskForm):
 
 class ResidentRideForm(FlaskForm):
     start_date = DateField(_l("Which day?"), validators=[InputRequired(message=REQUIRED)])
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
     appointment_time = TimeField(
         _l("At what time is your appointment?"), validators=[InputRequired(message=REQUIRED)]
     )
@@ -172,6 +177,10 @@ class CoordinatorRequestForm(FlaskForm):
         _l("Urgent: reason to book inside the minimum notice"),
         validators=[Optional(), Length(max=300)],
     )
+    # Shown once a clash with the resident's other booking was named (requests/clashes.py).
+    accept_clash = BooleanField(_l("Book it anyway"))
+    # Shown once the first date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
 
     def day_times(self, weekday: int) -> tuple[Field, Field]:
         """The weekday's own from/until fields."""
@@ -305,6 +314,8 @@ class MoveForm(FlaskForm):
     date = DateField(_l("New date"), validators=[InputRequired(message=REQUIRED)])
     time = TimeField(_l("New time"), validators=[InputRequired(message=REQUIRED)])
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+    # Shown once the new date was found to be more than a year ahead (asked once).
+    confirm_far_date = BooleanField(_l("Yes, this date is right"))
 
 
 class SettingsForm(FlaskForm):
@@ -319,6 +330,15 @@ class SettingsForm(FlaskForm):
     travel_speed_kmh = IntegerField(
         _l("Average travel speed in town (km/h)"),
         validators=[InputRequired(message=REQUIRED), NumberRange(5, 120)],
+    )
+    checkin_tolerance_min = IntegerField(
+        _l("Logged times believed within (minutes of the planned start and end)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 720)],
+    )
+    checkin_max_factor = DecimalField(
+        _l("Longest believable visit or ride (times the planned length)"),
+        places=1,
+        validators=[InputRequired(message=REQUIRED), NumberRange(1, 10)],
     )
     check_online_residents = BooleanField(
         _l("A coordinator checks residents who sign up online before volunteers see their requests")

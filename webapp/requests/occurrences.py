@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from webapp.auth.models import User
+from webapp.core.dates import far_ahead, reader_date
 from webapp.core.errors import FieldError
-from webapp.core.timeutil import at_local
+from webapp.core.timeutil import at_local, today_local
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
@@ -43,6 +44,8 @@ def move_occurrence(
     actor: User | None,
     reason: str | None = None,
     now: datetime | None = None,
+    *,
+    confirm_far_date: bool = False,
 ) -> list[Shift]:
     """Move the occurrence of ``shift`` (both legs of a ride) to ``day`` at ``at`` (a
     visit's start, a ride's appointment), local time. Volunteers who can still come keep
@@ -66,6 +69,15 @@ def move_occurrence(
         raise FieldError("date", _("This is the day and time it already has."))
     if first.starts_at + delta <= now:
         raise FieldError("date", _("This time is already in the past."))
+    if not confirm_far_date and far_ahead(day, today_local(tz, now)):
+        raise FieldError(
+            "confirm_far_date",
+            _(
+                "That is %(day)s, more than a year from now. If the date is right, tick "
+                "\u201cYes, this date is right\u201d and send again.",
+                day=reader_date(day),
+            ),
+        )
     old_day = first.occurrence_date
     request = first.request
     if day != old_day:

@@ -14,6 +14,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _
 
 from webapp.auth.models import User
+from webapp.core.dates import far_ahead, reader_date
 from webapp.core.errors import FieldError
 from webapp.core.timeutil import today_local
 from webapp.db import utcnow
@@ -30,6 +31,7 @@ from webapp.places.geocoding import (
     manual_location,
     remember_pin,
 )
+from webapp.requests.clashes import check_clash
 from webapp.requests.models import (
     Priority,
     Request,
@@ -83,6 +85,10 @@ class Draft:
     allow_unplaced: bool = False
     # coordinator-only: bypass the minimum notice, with the reason recorded
     override_reason: str | None = None
+    # coordinator-only: book although the resident has another booking at that time
+    accept_clash: bool = False
+    # a first date more than a year ahead is asked about once (a typed 2030 for 2026)
+    confirm_far_date: bool = False
 
 
 def create_request(
@@ -102,9 +108,11 @@ def create_request(
     if starts <= now:
         field_name = "appointment_time" if draft.kind == RequestKind.RIDE else "start_date"
         raise FieldError(field_name, _("This time is already in the past."))
+    _check_far_ahead(req, starts, draft, now)
     _check_notice(req, starts, draft, actor, now)
     req.created_by_id = getattr(actor, "id", None)
     expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
+    check_clash(req, actor, draft.accept_clash)
     return req
 
 
@@ -250,6 +258,21 @@ def _destination(org_id: int, address: str, d: Draft) -> Location | None:
                 "(or type its coordinates) and save again."
             ),
         ) from None
+
+
+def _check_far_ahead(req: Request, starts: datetime, d: Draft, now: datetime) -> None:
+    tz = org_tz(req.organisation_id)
+    day = starts.astimezone(tz).date()
+    if d.confirm_far_date or not far_ahead(day, today_local(tz, now)):
+        return
+    raise FieldError(
+        "confirm_far_date",
+        _(
+            "That is %(day)s, more than a year from now. If the date is right, tick "
+            "“Yes, this date is right” and send again.",
+            day=reader_date(day),
+        ),
+    )
 
 
 def _check_notice(

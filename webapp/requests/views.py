@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +15,7 @@ from wtforms.fields import SelectChoice
 
 from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
+from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -53,6 +52,7 @@ from webapp.requests.forms import (
 from webapp.requests.models import Request, RequestKind
 from webapp.requests.planning import extend_horizon, resident_checked
 from webapp.shifts import operations as ops
+from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
 from webapp.shifts.legs import by_group
@@ -75,13 +75,6 @@ add_nav("requests.help", lambda: _l("Ask for help"), is_resident, order=31)
 def language_name(code: str) -> str:
     """A language code as the reader's word for it ("it" -> "Italian"); unknown codes as typed."""
     return str(LANGUAGE_LABELS.get(code, code))
-
-
-@bp.app_template_filter("reader_date")
-def reader_date(day: date) -> str:
-    """Weekday, day and month in the reader's language, and the year if not this one."""
-    pattern = "EEEE d MMMM" if day.year == date.today().year else "EEEE d MMMM y"
-    return format_date(day, pattern)
 
 
 def show_error(form: FlaskForm, err: FieldError) -> None:
@@ -114,6 +107,7 @@ def help_visit() -> ResponseReturnValue:
             recurring=form.recurring.data,
             end_date=form.end_date.data,
             notes=form.notes.data,
+            confirm_far_date=form.confirm_far_date.data,
         )
         response = _create_and_thank(form, draft)
         if response is not None:
@@ -208,6 +202,13 @@ def cancel_shift(shift_id: int) -> ResponseReturnValue:
         abort(403)
     form = CancelForm()
     if form.validate_on_submit():
+        if not confirmed():  # asked once, in plain words, on a page of its own
+            try:
+                return ask(questions.resident_cancel(ops.check_cancel(shift)))
+            except FieldError as err:
+                db.session.rollback()
+                flash(str(err.message), "error")
+                return redirect(url_for("requests.mine"))
         try:
             ops.cancel(shift, current_user, form.reason.data or "cancelled by the resident")
         except FieldError as err:
@@ -406,6 +407,8 @@ def settings() -> ResponseReturnValue:
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
+        row.checkin_tolerance_min = form.checkin_tolerance_min.data
+        row.checkin_max_factor = float(form.checkin_max_factor.data)
         try:
             set_resident_check(
                 row, form.check_online_residents.data, form.understand_unchecked.data

@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from webapp.core.confirm import Question, ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
@@ -28,11 +29,13 @@ from webapp.people.models import Person
 from webapp.people.names import picker_labels
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts import operations as ops
+from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.eligibility import conflict, ineligibility
 from webapp.shifts.forms import ActionForm, AssignForm, NoShowForm, ReasonForm, options
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.outcomes import UNDO_DAYS, undo_window_ends
 from webapp.shifts.transitions import AWAITING_APPROVAL
 from webapp.shifts.views import bp
 
@@ -209,6 +212,8 @@ def manage(shift_id: int) -> str:
         form=ActionForm(),
         reason_form=ReasonForm(),
         noshow_form=NoShowForm(),
+        undo_until=undo_window_ends(shift),
+        undo_days=UNDO_DAYS,
         checkins=db.session.query(CheckIn).filter(CheckIn.shift_id.in_([x.id for x in legs])).all(),
         now=utcnow(),
     )
@@ -216,7 +221,7 @@ def manage(shift_id: int) -> str:
 
 def _act(
     shift_id: int,
-    action: Callable[[Shift, Any], None],
+    action: Callable[[Shift, Any], object],
     form: FlaskForm | None = None,
     success: str | None = None,
 ) -> ResponseReturnValue:
@@ -279,10 +284,27 @@ def assign(shift_id: int) -> ResponseReturnValue:
     return _act(shift_id, do, form, _("Assigned."))
 
 
+def _ask(
+    shift_id: int, form: FlaskForm, check: Callable[[Shift], list[Shift]],
+    question: Callable[[list[Shift]], Question],
+) -> ResponseReturnValue | None:
+    """A final action asks once: when the form is good and the action allowed, the
+    question page (None: go on, the answer was yes or the form will explain itself)."""
+    if confirmed() or not form.validate_on_submit():
+        return None
+    shift = get_shift_or_404(shift_id)
+    try:
+        legs = check(shift)
+    except FieldError as err:
+        _fail(err)
+        return redirect(url_for("shifts.manage", shift_id=shift_id))
+    return ask(question(legs))
+
+
 @bp.route("/<int:shift_id>/cancel", methods=["POST"])
 @coordinator_required
 def cancel(shift_id: int) -> ResponseReturnValue:
-    return _act(
+    return _ask(shift_id, ReasonForm(), ops.check_cancel, questions.cancel) or _act(
         shift_id, lambda s, f: ops.cancel(s, current_user, f.reason.data or "cancelled"),
         ReasonForm(), _("Cancelled; the volunteers are told."),
     )  # fmt: skip
@@ -291,18 +313,23 @@ def cancel(shift_id: int) -> ResponseReturnValue:
 @bp.route("/<int:shift_id>/no-show", methods=["POST"])
 @coordinator_required
 def no_show(shift_id: int) -> ResponseReturnValue:
-    return _act(
+    side = request.form.get("side", "")
+    return _ask(
+        shift_id, NoShowForm(), ops.check_no_show, lambda legs: questions.no_show(legs, side)
+    ) or _act(
         shift_id,
         lambda s, f: ops.record_no_show(s, NoShowSide(f.side.data), current_user, f.reason.data),
         NoShowForm(),
-        _("No-show recorded."),
+        _("No-show recorded. You can undo it for %(days)s days.", days=UNDO_DAYS),
     )
 
 
 @bp.route("/<int:shift_id>/complete", methods=["POST"])
 @coordinator_required
 def complete(shift_id: int) -> ResponseReturnValue:
-    return _act(shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done."))
+    return _ask(shift_id, ActionForm(), ops.check_complete, questions.complete) or _act(
+        shift_id, lambda s, f: ops.complete(s, current_user), success=_("Marked as done.")
+    )
 
 
 def _stops(day: date, driver_ids: list[int] | None = None) -> dict[int, list[Shift]]:

@@ -143,7 +143,7 @@ def conflict(
         if other.id in ids:
             continue
         for shift in shifts:
-            if not (_follows(other, shift, speed_kmh) or _follows(shift, other, speed_kmh)):
+            if overlaps(other, shift, speed_kmh):
                 tz = org_tz(shift.organisation_id)
                 return _(
                     "you already have a shift from %(start)s to %(end)s that is too close",
@@ -151,6 +151,12 @@ def conflict(
                     end=other.ends_at.astimezone(tz).strftime("%H:%M"),
                 )
     return None
+
+
+def overlaps(a: Shift, b: Shift, speed_kmh: float) -> bool:
+    """Neither ends (plus the travel between them) before the other starts: the one rule
+    that keeps a volunteer's shifts, and a resident's bookings, apart."""
+    return not (_follows(a, b, speed_kmh) or _follows(b, a, speed_kmh))
 
 
 def _follows(first: Shift, second: Shift, speed_kmh: float) -> bool:

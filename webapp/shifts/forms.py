@@ -60,6 +60,11 @@ class AssignForm(FlaskForm):
 class NoShowForm(FlaskForm):
     side = SelectField(
         _l("Who did not turn up?"),
-        choices=options([("resident", _l("The resident")), ("volunteer", _l("The volunteer"))]),
+        # No default: whoever records it says who (a default once blamed the resident).
+        choices=options(
+            [("", _l("Choose…")), ("resident", _l("The resident")),
+             ("volunteer", _l("The volunteer"))]
+        ),
+        validators=[InputRequired(message=_l("Please say who did not turn up."))],
     )
     reason = StringField(_l("Note"), validators=[Optional(), Length(max=300)])

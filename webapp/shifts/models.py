@@ -137,6 +137,9 @@ class Assignment(Model):
     confirmed_at: Mapped[datetime | None] = mapped_column()
     actual_start: Mapped[datetime | None] = mapped_column()
     actual_end: Mapped[datetime | None] = mapped_column()
+    # Logged times far from the planned ones: no hours are paid until a coordinator
+    # confirms them (shifts/outcomes.py, docs/guard-rails.md).
+    times_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     shift = relationship("Shift", back_populates="assignments")
     volunteer = relationship("Person")

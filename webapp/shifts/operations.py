@@ -30,6 +30,7 @@ from webapp.shifts.models import (
     ShiftEvent,
     ShiftStatus,
 )
+from webapp.shifts.outcomes import implausible
 from webapp.shifts.signals import checkin_recorded
 from webapp.shifts.transitions import (
     AWAITING_APPROVAL,
@@ -213,16 +214,21 @@ def confirm(shift: Shift, person: Person, actor: User | None) -> None:
             move(leg, S.CONFIRMED, actor)
 
 
-def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | None) -> None:
-    """A volunteer declines or cancels (or a coordinator takes them off): their seat is
-    freed; with nobody left the shift is open again for others."""
+def check_withdraw(shift: Shift, person: Person) -> list[Shift]:
+    """The group's legs if ``person`` may give it back (theirs, none of it final)."""
     legs = group_of(shift)
     for leg in legs:
         if leg.status in FINAL:
             raise IllegalTransition(leg.status, S.OPEN)
-        mine = [a for a in leg.assignments if a.volunteer_id == person.id]
-        if not mine:
+        if not any(a.volunteer_id == person.id for a in leg.assignments):
             raise FieldError("shift", _("This is not one of your shifts."))
+    return legs
+
+
+def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | None) -> None:
+    """A volunteer declines or cancels (or a coordinator takes them off): their seat is
+    freed; with nobody left the shift is open again for others."""
+    legs = check_withdraw(shift, person)
     _forget(legs, [person.id])
     for leg in legs:
         mine = [a for a in leg.assignments if a.volunteer_id == person.id]
@@ -237,10 +243,7 @@ def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | Non
 def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
     the record and are told through ``shift_status_changed``."""
-    legs = group_of(shift)
-    for leg in legs:
-        if leg.status in FINAL:
-            raise IllegalTransition(leg.status, S.CANCELLED)
+    legs = check_cancel(shift)
     _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     for leg in legs:
         leg.cancelled_by_id = getattr(actor, "id", None)
@@ -248,16 +251,46 @@ def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
         move(leg, S.CANCELLED, actor, reason)
 
 
-def record_no_show(
-    shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
-) -> None:
+def check_no_show(shift: Shift, now: datetime | None = None) -> list[Shift]:
+    """The group's legs if a no-show may be recorded now: booked, and the shift has
+    started (nobody can fail to turn up to a visit that is still days away)."""
     legs = group_of(shift)
     for leg in legs:
         if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.NO_SHOW)
-    for leg in legs:
+    if legs[0].starts_at > (now or utcnow()):
+        raise FieldError(
+            "shift", _("A no-show can only be recorded once the shift has started.")
+        )
+    return legs
+
+
+def record_no_show(
+    shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
+) -> None:
+    for leg in check_no_show(shift):
         leg.no_show_side = side
         move(leg, S.NO_SHOW, actor, reason or side.value)
+
+
+def check_cancel(shift: Shift) -> list[Shift]:
+    """The group's legs if it may be cancelled (none of them final yet)."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status in FINAL:
+            raise IllegalTransition(leg.status, S.CANCELLED)
+    return legs
+
+
+def check_complete(shift: Shift) -> list[Shift]:
+    """The group's legs if it may be marked done now: booked, and started."""
+    legs = group_of(shift)
+    for leg in legs:
+        if leg.status not in BOOKED:
+            raise IllegalTransition(leg.status, S.COMPLETED)
+    if legs[0].starts_at > utcnow():
+        raise FieldError("shift", _("This shift has not started yet."))
+    return legs
 
 
 def complete(
@@ -266,22 +299,24 @@ def complete(
     *,
     actual_start: datetime | None = None,
     actual_end: datetime | None = None,
-) -> None:
+) -> bool:
     """Mark the group done (volunteer's log or coordinator on their behalf). Actual
-    times default to the planned ones; they apply to the first start and last end."""
-    legs = group_of(shift)
+    times default to the planned ones; they apply to the first start and last end.
+
+    Times far from the planned ones (``outcomes.implausible``) are kept but *held*: the
+    shift is done, its hours wait for a coordinator (``outcomes.confirm_times``).
+    Returns whether the hours are held."""
     if actual_start and actual_end and actual_end <= actual_start:
         raise FieldError("actual_end", _("The end must be after the start."))
-    for leg in legs:
-        if leg.status not in BOOKED:
-            raise IllegalTransition(leg.status, S.COMPLETED)
-    if legs[0].starts_at > utcnow():
-        raise FieldError("shift", _("This shift has not started yet."))
+    legs = check_complete(shift)
+    held = implausible(legs, actual_start, actual_end)
     for i, leg in enumerate(legs):
         for a in leg.assignments:
             a.actual_start = actual_start if (i == 0 and actual_start) else leg.starts_at
             a.actual_end = actual_end if (i == len(legs) - 1 and actual_end) else leg.ends_at
-        move(leg, S.COMPLETED, actor)
+            a.times_held = held
+        move(leg, S.COMPLETED, actor, "logged times held for a coordinator" if held else None)
+    return held
 
 
 def check_in(

@@ -8,6 +8,10 @@ approved  -> confirmed, completed (coordinator on the volunteer's behalf),
              open (volunteer declines or cancels), cancelled, no_show
 confirmed -> completed, open (volunteer cancels), cancelled, no_show
 completed, cancelled, no_show, unfilled: final.
+
+One way back, outside the table: a coordinator may undo a no-show (``undo``, within
+``outcomes.UNDO_DAYS``), which returns the shift to the status it had; the undo is a
+ShiftEvent like any move.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ NOT_BOOKED = frozenset({S.OPEN, S.PROPOSED, S.CLAIMED})
 AWAITING_APPROVAL = frozenset({S.CLAIMED, S.PROPOSED})
 # A volunteer may take a seat (a shift with a claim may have a second seat free).
 CLAIMABLE = frozenset({S.OPEN, S.CLAIMED})
+
+# Final statuses a coordinator may take back, and the statuses they may return to.
+UNDOABLE: dict[ShiftStatus, frozenset[ShiftStatus]] = {
+    S.NO_SHOW: frozenset({S.APPROVED, S.CONFIRMED}),
+}
 
 STATUS_LABELS = {
     S.OPEN: _l("open"),
@@ -113,3 +122,23 @@ def move(
     signals.shift_status_changed.send(shift, old=old, new=new, actor=actor, reason=reason)
     if new == S.COMPLETED:
         signals.shift_completed.send(shift, actor=actor)
+
+
+def undo(shift: Shift, back_to: ShiftStatus, actor: User | None, reason: str) -> None:
+    """Take back a final status listed in ``UNDOABLE`` (the caller checks the window),
+    recording it in the shift's history. Raises :class:`IllegalTransition`."""
+    old = shift.status
+    if back_to not in UNDOABLE.get(old, frozenset()):
+        raise IllegalTransition(old, back_to)
+    shift.status = back_to
+    db.session.add(
+        ShiftEvent(
+            shift=shift,
+            actor_id=getattr(actor, "id", None),
+            from_status=old.value,
+            to_status=back_to.value,
+            reason=reason[:300],
+        )
+    )
+    db.session.flush()
+    signals.shift_status_changed.send(shift, old=old, new=back_to, actor=actor, reason=reason)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
@@ -23,12 +24,14 @@ from webapp.orgs.settings import org_tz
 from webapp.people.access import me
 from webapp.permissions import is_volunteer, volunteer_required
 from webapp.shifts import operations as ops
+from webapp.shifts import questions
 from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
 from webapp.shifts.ical import calendar_for, subscribe_links
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
+from webapp.shifts.outcomes import is_held
 from webapp.shifts.presenters import directions_url, visible_fields
 from webapp.shifts.transitions import STATUS_LABELS
 
@@ -164,6 +167,12 @@ def withdraw(shift_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("The reason is too long."), "error")
         return redirect(url_for("shifts.mine"))
+    if not confirmed():  # asked once, on a page of its own (no JavaScript needed)
+        try:
+            return ask(questions.volunteer_withdraw(ops.check_withdraw(shift, me())))
+        except FieldError as err:
+            _fail(err)
+            return redirect(url_for("shifts.mine"))
     try:
         ops.withdraw(shift, me(), current_user, form.reason.data or "withdrawn by volunteer")
     except FieldError as err:
@@ -204,8 +213,17 @@ def checkin(shift_id: int) -> ResponseReturnValue:
             db.session.rollback()
             attach_errors(form, err)
         else:
+            held = is_held(legs)
             db.session.commit()
             flash(_("Thank you for your note."), "success")
+            if held:
+                flash(
+                    _(
+                        "The times you gave are far from the planned ones, so a coordinator "
+                        "will check them before your hours are credited."
+                    ),
+                    "info",
+                )
             return redirect(url_for("shifts.mine"))
     return render_template("shifts/checkin.html", form=form, legs=legs)
 

@@ -29,9 +29,11 @@ def shift_payments(legs: Sequence[Shift]) -> tuple[int, list[tuple[int, int]]] |
     """(shift id to pay under, [(volunteer person id, minutes)]), or None while another
     leg of the group is still to be done. Minutes run from a volunteer's earliest logged
     start to their latest logged end over the group's completed legs (booked times where
-    nothing was logged)."""
+    nothing was logged). None too while logged times wait for a coordinator."""
     if any(leg.status not in FINAL for leg in legs):
         return None
+    if any(a.times_held for leg in legs for a in leg.assignments):
+        return None  # implausible logged times: a coordinator confirms them first
     done = [leg for leg in legs if leg.status == ShiftStatus.COMPLETED]
     if not done:
         return None
