@@ -1,5 +1,13 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
+from webapp.activities.models import (  # noqa: F401
+    Activity,
+    ActivityHelper,
+    ActivityRide,
+    ActivitySession,
+    Application,
+    Attendance,
+)
 from webapp.auth.models import (  # noqa: F401
     LoginSession,
     LoginThrottle,
@@ -31,6 +39,7 @@ from webapp.shifts.models import (  # noqa: F401
     Assignment,
     CalendarToken,
     CheckIn,
+    RideRoute,
     Shift,
     ShiftEvent,
 )

@@ -41,6 +41,7 @@ class OrganisationSettings(Model):
         sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
         sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
         sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
+        sa.CheckConstraint("max_ride_minutes >= 5", name="max_ride"),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -54,6 +55,9 @@ class OrganisationSettings(Model):
     # reach volunteers (nobody should be sent to an address nobody has checked). An
     # organisation may turn it off, and must say it understands what that means.
     check_online_residents: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The longest a passenger may sit in a car on a shared ride (boarding to arrival),
+    # in minutes; a request may ask for less (``Request.max_ride_minutes``).
+    max_ride_minutes: Mapped[int] = mapped_column(default=45, server_default="45")
 
 
 class OrganisationSchedule(Model):
