@@ -9,8 +9,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tests.activities.builders import CENTRE, applicant, make_activity
-from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user
-from tests.factories import make_volunteer
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
 from tests.helpers import login, post_form
 from tests.shifts.builders import add_place
 from webapp.activities.models import Activity, ApplicationStatus
@@ -39,8 +45,8 @@ def test_coordinator_creates_selects_and_signs_up_on_the_phone(client, db_sessio
     page = f"/activities/{act.id}"
     anna, bruno = make_resident(org, first_name="Anna"), make_resident(org, first_name="Bruno")
     db.session.commit()
-    resp = post_form(client, f"{page}/phone", {"person_id": str(anna.id), "age": "81",
-                                               "lives_alone": "y", "income": "low"}, page=page)  # fmt: skip
+    data = {"person_id": str(anna.id), "age": "81", "lives_alone": "y", "income": "low"}
+    resp = post_form(client, f"{page}/phone", data, page=page)
     assert resp.status_code == 302
     resp = post_form(client, f"{page}/phone", {"person_id": str(bruno.id), "age": "abc",
                                                "income": "low"}, page=page)  # fmt: skip
