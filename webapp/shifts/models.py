@@ -98,6 +98,7 @@ class Shift(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     request = relationship("Request")
+    route = relationship("RideRoute", foreign_keys=[route_id])
     assignments = relationship(
         "Assignment",
         back_populates="shift",
@@ -143,6 +144,27 @@ class RideRoute(Model):
 
     legs = relationship("Shift", order_by="Shift.starts_at", viewonly=True)
     driver = relationship("Person")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The stops in order: ``at`` (aware), ``pickup`` (bool), ``leg`` (its Shift),
+        ``address``; stops of legs no longer in the route (cancelled) are left out."""
+        legs = {leg.id: leg for leg in self.legs}
+        out = []
+        for stop in self.stops or []:
+            leg = legs.get(stop["shift_id"])
+            if leg is None:
+                continue
+            pickup = stop["kind"] == "pickup"
+            out.append(
+                {
+                    "at": datetime.fromisoformat(stop["at"]),
+                    "pickup": pickup,
+                    "leg": leg,
+                    "address": leg.start_address if pickup else leg.end_address,
+                }
+            )
+        return out
 
     def __repr__(self) -> str:
         return f"<RideRoute {self.id} driver={self.driver_id} {self.occurrence_date}>"

@@ -21,7 +21,7 @@ from webapp.notifications.operations import forget_details
 from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.shifts.eligibility import conflict, ineligibility
-from webapp.shifts.legs import group_of
+from webapp.shifts.legs import group_of, ride_of
 from webapp.shifts.models import (
     Assignment,
     CheckIn,
@@ -231,18 +231,22 @@ def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | Non
         else:
             _note(leg, actor, f"person {person.id} withdrew: {reason or ''}")
         leg.assignments.remove(mine[0])
+        if not leg.assignments:
+            leg.route_id = None  # a shared ride nobody drives is open again, ride by ride
     db.session.flush()
 
 
 def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
-    the record and are told through ``shift_status_changed``."""
-    legs = group_of(shift)
+    the record and are told through ``shift_status_changed``. In a shared ride only this
+    passenger's legs are cancelled: they leave the route, the others still ride."""
+    legs = ride_of(shift)
     for leg in legs:
         if leg.status in FINAL:
             raise IllegalTransition(leg.status, S.CANCELLED)
     _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     for leg in legs:
+        leg.route_id = None
         leg.cancelled_by_id = getattr(actor, "id", None)
         leg.cancel_reason = (reason or None) and reason[:300]
         move(leg, S.CANCELLED, actor, reason)
@@ -251,7 +255,7 @@ def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
 def record_no_show(
     shift: Shift, side: NoShowSide, actor: User | None, reason: str | None = None
 ) -> None:
-    legs = group_of(shift)
+    legs = ride_of(shift)  # a passenger's no-show is theirs, not the whole route's
     for leg in legs:
         if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.NO_SHOW)
@@ -268,8 +272,12 @@ def complete(
     actual_end: datetime | None = None,
 ) -> None:
     """Mark the group done (volunteer's log or coordinator on their behalf). Actual
-    times default to the planned ones; they apply to the first start and last end."""
+    times default to the planned ones; they apply to the first start and last end.
+    A shared route is completed whole, less the legs already final (a passenger's
+    no-show or cancellation)."""
     legs = group_of(shift)
+    if shift.route_id is not None:
+        legs = [leg for leg in legs if leg.status not in FINAL] or legs
     if actual_start and actual_end and actual_end <= actual_start:
         raise FieldError("actual_end", _("The end must be after the start."))
     for leg in legs:
@@ -371,6 +379,7 @@ def cancel_future(
     ).all()
     for shift in shifts:
         _forget([shift], shift.volunteer_ids, flush=flush)
+        shift.route_id = None  # leaves a shared ride; the other passengers still ride
         shift.cancelled_by_id = getattr(actor, "id", None)
         shift.cancel_reason = reason[:300]
         move(shift, S.CANCELLED, actor, reason, flush=flush)
