@@ -11,14 +11,16 @@ import pytest
 import sqlalchemy as sa
 
 from tests.activities.builders import applicant, make_activity
-from tests.factories import make_coordinator, make_org, make_volunteer
-from tests.helpers import post_form
+from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
+from tests.helpers import login, post_form
 from tests.matchrun.scenario import next_monday, start_run
 from webapp.activities import operations as ops
 from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.matchrun.hours import busy_minutes, held_minutes, minutes
 from webapp.matchrun.models import RunStatus
+from webapp.matchrun.rides import max_ride_for
+from webapp.orgs.settings import settings_for
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import RideRoute, Shift, ShiftStatus
@@ -131,3 +133,25 @@ def test_a_passenger_dropping_out_leaves_the_route_and_the_others_still_ride(
     assert len(left) == before - 2
     assert all(leg.request_id != gone.rides[0].request.id for leg in left)
     assert all(leg.status == ShiftStatus.APPROVED for leg in left)
+
+
+def test_the_maximum_ride_time_is_the_organisations_and_a_request_may_tighten_it(
+    client, db_session
+):
+    org = make_org()
+    coordinator = make_coordinator(org)
+    db.session.commit()
+    login(client, coordinator.email, PASSWORD)
+    rules = {"min_notice_days": "2", "horizon_weeks": "4", "travel_speed_kmh": "30",
+             "check_online_residents": "y"}  # fmt: skip
+    post_form(client, "/requests/settings", {**rules, "max_ride_minutes": "3"})
+    assert settings_for(org.id).max_ride_minutes == 45  # refused: under 5 minutes
+    post_form(client, "/requests/settings", {**rules, "max_ride_minutes": "35"})
+    db.session.expire_all()
+    assert settings_for(org.id).max_ride_minutes == 35
+    act, apps, _monday = _day_out(org, coordinator, n=2)
+    req = apps[0].rides[0].request
+    assert max_ride_for(req, 35) == 35
+    req.max_ride_minutes = 20
+    assert max_ride_for(req, 35) == 20
+    assert max_ride_for(req, None) == 20

@@ -402,6 +402,8 @@ def settings() -> ResponseReturnValue:
         row.min_notice_days = form.min_notice_days.data
         row.horizon_weeks = form.horizon_weeks.data
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
+        if form.max_ride_minutes.data is not None:  # empty: keep the current limit
+            row.max_ride_minutes = form.max_ride_minutes.data
         try:
             set_resident_check(
                 row, form.check_online_residents.data, form.understand_unchecked.data
