@@ -18,7 +18,7 @@ from webapp.activities import operations as ops
 from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.matchrun.hours import busy_minutes, held_minutes, minutes
-from webapp.matchrun.models import RunStatus
+from webapp.matchrun.models import MatchRun, RunStatus
 from webapp.matchrun.rides import max_ride_for
 from webapp.orgs.settings import settings_for
 from webapp.shifts import operations as shift_ops
@@ -155,3 +155,27 @@ def test_the_maximum_ride_time_is_the_organisations_and_a_request_may_tighten_it
     req.max_ride_minutes = 20
     assert max_ride_for(req, 35) == 20
     assert max_ride_for(req, None) == 20
+
+
+def test_a_coordinator_splits_a_shared_ride_and_solves_again(client, db_session, inline):
+    org = make_org()
+    coordinator = make_coordinator(org)
+    for _ in range(3):
+        make_volunteer(org, visits=False, driving=True, seats=4, lat=41.5940, lon=14.2310)
+    act, apps, monday = _day_out(org, coordinator, n=3)
+    db.session.commit()
+    run = start_run(client, coordinator, monday, "rides")
+    (route_p,) = [p for p in run.results["rides"]["proposals"] if p["kind"] == "route"]
+    resp = post_form(client, f"/match/runs/{run.id}/split", {"shift_id": route_p["shift_id"]},
+                     page=f"/match/runs/{run.id}")  # fmt: skip
+    assert resp.status_code == 302
+    new = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert new.parent_id == run.id and new.status == RunStatus.DONE, new.error
+    assert sorted(new.no_share) == sorted(route_p["groups"])
+    proposals = new.results["rides"]["proposals"]
+    assert [p for p in proposals if p["kind"] == "route"] == []
+    assert sorted(p["shift_id"] for p in proposals) == sorted(route_p["groups"])
+    # A proposal that is not a shared ride cannot be split.
+    resp = post_form(client, f"/match/runs/{new.id}/split", {"shift_id": proposals[0]["shift_id"]},
+                     page=f"/match/runs/{new.id}")  # fmt: skip
+    assert "This is not a shared ride." in client.get(resp.location).get_data(as_text=True)

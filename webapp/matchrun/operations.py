@@ -61,6 +61,7 @@ def start_run(
     parent: MatchRun | None = None,
     seed: int = 0,
     time_limit_s: float | None = None,
+    no_share: list[int] | None = None,
 ) -> MatchRun:
     """Record a queued run (the view commits, then calls :func:`launch`)."""
     today = today or date.today()
@@ -81,7 +82,7 @@ def start_run(
         status=RunStatus.QUEUED,
         seed=seed,
         time_limit_s=limit,
-        params={"pins": pins or {}},
+        params={"pins": pins or {}, "no_share": sorted(set(no_share or []))},
         parent_id=parent.id if parent else None,
         decisions={},
         progress=0.0,
@@ -401,4 +402,25 @@ def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -
         parent=run,
         seed=run.seed,
         time_limit_s=run.time_limit_s,
+        no_share=run.no_share,
+    )
+
+
+def split_and_resolve(run: MatchRun, shift_id: int, actor: User) -> MatchRun:
+    """A new run like ``run`` in which the passengers of the shared ride ``shift_id``
+    proposed are not shared (each ride on its own), plus the earlier pins and splits."""
+    _open_run(run)
+    p = proposal(run, shift_id)
+    if p is None or p.get("kind") != "route":
+        raise FieldError("shift", _l("This is not a shared ride."))
+    return start_run(
+        actor,
+        run.date_from,
+        run.date_to,
+        run.scope,
+        pins=run.pins,
+        parent=run,
+        seed=run.seed,
+        time_limit_s=run.time_limit_s,
+        no_share=[*run.no_share, *p["groups"]],
     )

@@ -181,12 +181,14 @@ def solve_rides_range(
     hi: float = 1.0,
     planned: Sequence[Planned] = (),
     baseline_planned: Sequence[Planned] = (),
+    no_share: set[int] | frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """Plan the open ride groups of ``first..last``; pins name the driver of a group.
 
     ``planned``: visits proposed earlier in the same run (scope *Both*), which take the
     driver's time and weekly minutes like held shifts; ``baseline_planned``: the visits
-    first come would have made, for the first-come baseline."""
+    first come would have made, for the first-come baseline; ``no_share``: ride groups
+    (first leg ids) the coordinator split out of a shared ride."""
     tz = org_tz(org_id)
     settings = settings_for(org_id)
     speed = settings.travel_speed_kmh
@@ -287,7 +289,7 @@ def solve_rides_range(
     reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
     by_id = {p.id: p for p in people}
     pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
-    units = shared_units(groups, sol, at, set(pins)) if sol else []
+    units = shared_units(groups, sol, at, set(pins) | {str(x) for x in no_share}) if sol else []
     plan, booked_units = _assign(
         groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned,
         units=units,
@@ -311,7 +313,8 @@ def shared_units(
     pinned: set[str],
 ) -> list[Unit]:
     """The solver's routes that carry several passengers at once, as units to book
-    whole: every ride group in them complete (both legs in the route) and none pinned."""
+    whole: every ride group in them complete (both legs in the route) and none pinned or
+    split out by the coordinator (``pinned``: first leg ids as strings)."""
     group_of_leg = {str(leg.id): g for g in groups for leg in g}
     out = []
     for route in sol.routes:

@@ -264,6 +264,26 @@ def decide(run_id: int) -> ResponseReturnValue:
     return redirect(url_for("matchrun.show", run_id=run.id))
 
 
+@bp.route("/runs/<int:run_id>/split", methods=["POST"])
+@coordinator_required
+def split(run_id: int) -> ResponseReturnValue:
+    """Split a proposed shared ride: solve again with each of its passengers on their own."""
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    shift_id = request.form.get("shift_id", "")
+    try:
+        if not shift_id.isdigit():
+            raise FieldError("shift", _("This is not a shared ride."))
+        new = ops.split_and_resolve(run, int(shift_id), current_user)
+    except FieldError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("matchrun.show", run_id=run.id))
+    db.session.commit()
+    ops.launch(new.id)
+    flash(_("Shared ride split. Solving again with each passenger on their own…"), "success")
+    return redirect(url_for("matchrun.show", run_id=new.id))
+
+
 @bp.route("/runs/<int:run_id>/pin", methods=["POST"])
 @coordinator_required
 def pin(run_id: int) -> ResponseReturnValue:
