@@ -120,6 +120,8 @@ def test_activity_rules_name_their_field(db_session):
         ({"days": -1}, "first_day"),
         ({"address": "Nowhere street 99, Atlantis"}, "address"),
         ({"sessions": 0}, "sessions"),
+        ({"applications_close": date.today() - timedelta(days=1)}, "applications_close"),
+        ({"applications_close": date.today() + timedelta(days=30)}, "applications_close"),
     ]:
         with pytest.raises(FieldError) as err:
             make_activity(org, **kw)

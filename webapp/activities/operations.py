@@ -92,6 +92,8 @@ def create_activity(org_id: int, d: ActivityDraft, now: datetime | None = None) 
         raise FieldError("first_day", _("This time is already in the past."))
     if d.applications_close and d.applications_close > d.first_day:
         raise FieldError("applications_close", _("The call must close by the first day."))
+    if d.applications_close and d.applications_close < today_local(tz, now):
+        raise FieldError("applications_close", _("This day is already in the past."))
     try:
         where = locate(org_id, d.address.strip())
     except AddressNotFound:
