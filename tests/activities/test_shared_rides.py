@@ -73,7 +73,7 @@ def test_activity_rides_are_shared_booked_as_routes_and_paid_once(client, db_ses
     assert served == 6 and rides["unserved"] == []
     assert rides["solver"]["drivers"] < 6  # fewer drivers than passengers
     page = client.get(f"/match/runs/{run.id}").get_data(as_text=True)
-    assert "Shared ride" in page
+    assert "Shared ride" in page and "Drivers used" in page
     post_form(client, f"/match/runs/{run.id}/decide", {"action": "approve_all"},
               page=f"/match/runs/{run.id}")  # fmt: skip
     db.session.expire_all()
