@@ -8,6 +8,8 @@ attaches them: nothing else imports a views module.
 
 from flask import Flask
 
+from webapp.activities import coordinator_views as activities_coordinator_views  # noqa: F401
+from webapp.activities.views import bp as activities_bp
 from webapp.auth.views import bp as auth_bp
 from webapp.core.views import bp as core_bp
 from webapp.desk.views import bp as desk_bp
@@ -30,7 +32,7 @@ from webapp.timebank.views import bp as timebank_bp
 
 BLUEPRINTS = (core_bp, auth_bp, people_bp, matchrun_bp, requests_bp, shifts_bp, timebank_bp,
               timebank_api_bp, notifications_views.bp, scheduler_bp, desk_bp, orgs_views.bp,
-              privacy_bp)
+              privacy_bp, activities_bp)
 
 
 def register_blueprints(app: Flask) -> None:

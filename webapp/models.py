@@ -1,5 +1,13 @@
 """Import every model module so that metadata (and Alembic) sees all tables."""
 
+from webapp.activities.models import (  # noqa: F401
+    Activity,
+    ActivityHelper,
+    ActivityRide,
+    ActivitySession,
+    Application,
+    Attendance,
+)
 from webapp.audit.models import AuditEvent  # noqa: F401
 from webapp.auth.models import (  # noqa: F401
     LoginSession,
@@ -32,6 +40,7 @@ from webapp.shifts.models import (  # noqa: F401
     Assignment,
     CalendarToken,
     CheckIn,
+    RideRoute,
     Shift,
     ShiftEvent,
 )

@@ -13,12 +13,12 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import post_form
 from tests.matchrun.scenario import CENTRE, next_monday, small_org, start_run
 from tests.shifts.builders import make_request, shifts_of, visit_draft
+from webapp.core.dates import reader_date
 from webapp.extensions import db
 from webapp.matchrun.models import MatchRun, RunStatus
 from webapp.shifts import operations as shift_ops
@@ -82,7 +82,7 @@ def test_a_pin_beyond_the_weekly_hours_is_kept_with_a_warning_next_to_it(client,
     html = client.get(f"/match/runs/{new.id}").get_data(as_text=True)
     words = (
         f"Teresa Rossi would then give 2 h 0 min in the week of "
-        f"{format_date(b.monday, 'long')}, more than the 1 h 0 min a week they offer"
+        f"{reader_date(b.monday)}, more than the 1 h 0 min a week they offer"
     )
     row = _row(html, b.open.id)
     assert "Over their weekly hours" in row and words in row and "over weekly hours" in row

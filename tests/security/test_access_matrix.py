@@ -30,6 +30,7 @@ import pytest
 from flask import Flask
 from flask_login import login_required
 
+from tests.activities.builders import make_activity
 from tests.factories import (
     PASSWORD,
     make_coordinator,
@@ -41,6 +42,8 @@ from tests.factories import (
 )
 from tests.helpers import csrf_from
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
+from webapp.activities import operations as ops_activities
+from webapp.activities.models import IncomeBand
 from webapp.auth.models import Role
 from webapp.db import utcnow
 from webapp.desk.models import Alert, AlertReason
@@ -161,6 +164,11 @@ def _build_org(tag: str) -> Org:
         decisions={},
     )
     db.session.add(run)
+    activity = make_activity(org, helpers_needed=2)
+    application = ops_activities.apply(
+        activity, resident, None, age=80, lives_alone=True, income=IncomeBand.LOW,
+        needs_ride=False,
+    )  # fmt: skip
     users = {
         "resident": resident_user,
         "volunteer": volunteer.user,
@@ -190,6 +198,9 @@ def _build_org(tag: str) -> Org:
             "alert": alert.id,
             "tokens": tokens,
             "feed": f"feed-{tag}",
+            "activity": activity.id,
+            "application": application.id,
+            "session": activity.sessions[0].id,
         },
     )
 
@@ -229,6 +240,12 @@ def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["checkin"]
         elif arg == "alert_id":
             values[arg] = ids["alert"]
+        elif arg == "activity_id":
+            values[arg] = ids["activity"]
+        elif arg == "application_id":
+            values[arg] = ids["application"]
+        elif arg == "session_id":
+            values[arg] = ids["session"]
         elif arg == "role":
             values[arg] = "resident"
         elif arg == "token_id":
@@ -259,6 +276,9 @@ OBJECT_ARGS = {
     "checkin_id",
     "alert_id",
     "token_id",
+    "activity_id",
+    "application_id",
+    "session_id",
 }
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from webapp.activities.models import Activity
+from webapp.activities.queries import surveys_due
 from webapp.core.timeutil import at_local
 from webapp.db import utcnow
 from webapp.desk.models import Alert, Contact
@@ -103,6 +105,7 @@ class Todo:
     awaiting_approval: int
     messages_not_sent: int
     failed_messages: int
+    surveys: list[tuple[Activity, date]] = field(default_factory=list)
     days_ahead: int = DAYS_AHEAD
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
@@ -113,6 +116,7 @@ class Todo:
             self.alerts or self.unfilled or self.unconfirmed or self.to_approve or self.calls
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
             or self.held_times
+            or self.surveys
         )  # fmt: skip
 
 
@@ -174,4 +178,5 @@ def todo(org_id: int, today: date) -> Todo:
         messages_not_sent=len(problems),
         failed_messages=sum(1 for m in problems if m.status.value == "failed"),
         held_times=held_in(org_id),
+        surveys=surveys_due(org_id, today),
     )

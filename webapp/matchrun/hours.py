@@ -32,6 +32,22 @@ def minutes(shift: Shift | Planned) -> int:
     return int((shift.ends_at - shift.starts_at).total_seconds() // 60)
 
 
+def busy_minutes(items: Iterable[Shift | Planned]) -> int:
+    """Minutes of the union of the items' times: the legs of a shared ride overlap (one
+    driver, several passengers aboard) and count once; for separate shifts it is their
+    sum, as before."""
+    spans = sorted((x.starts_at, x.ends_at) for x in items)
+    total, end = 0.0, None
+    for a, b in spans:
+        if end is None or a >= end:
+            total += (b - a).total_seconds()
+            end = b
+        elif b > end:
+            total += (b - end).total_seconds()
+            end = b
+    return int(total // 60)
+
+
 def weekly_minutes(person: Person) -> int:
     return round(person.volunteer.hours_per_week * 60)
 
@@ -48,7 +64,7 @@ def held_minutes(person_id: int, monday: date) -> int:
             Shift.occurrence_date <= monday + timedelta(days=6),
         )
     )
-    return sum(minutes(s) for s in rows)
+    return busy_minutes(rows)
 
 
 @dataclass(frozen=True)
@@ -106,7 +122,7 @@ def from_proposals(proposals: Iterable[dict[str, Any]]) -> list[Planned]:
     out = []
     for p in wanted:
         people = [v["person_id"] for v in p["volunteers"]]
-        if p.get("kind") == "ride":
+        if p.get("kind") in ("ride", "route"):
             legs = [shifts[i] for i in p["legs"] if i in shifts]
             out += [_planned(u, leg, leg.starts_at, leg.ends_at) for u in people for leg in legs]
             continue
@@ -150,7 +166,7 @@ def by_person(planned: Iterable[Planned]) -> dict[int, list[Planned]]:
 
 
 def planned_minutes(items: Iterable[Planned], monday: date) -> int:
-    return sum(minutes(x) for x in items if x.monday == monday)
+    return busy_minutes(x for x in items if x.monday == monday)
 
 
 def count_loads(results: dict[str, Any]) -> None:

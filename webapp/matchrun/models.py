@@ -86,6 +86,12 @@ class MatchRun(Model):
     def pins(self) -> dict[str, dict[str, Any]]:
         return dict((self.params or {}).get("pins", {}))
 
+    @property
+    def no_share(self) -> list[int]:
+        """Ride groups (first leg ids) the coordinator split out of a shared ride: the
+        re-solve books each of them on its own."""
+        return [int(x) for x in (self.params or {}).get("no_share", [])]
+
     def decide(self, shift_id: int, decision: str) -> None:
         # A JSON column only notices a new object, not an in-place change.
         self.decisions = {**(self.decisions or {}), str(shift_id): decision}

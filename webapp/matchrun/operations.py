@@ -40,8 +40,9 @@ from webapp.places.geocoding import Point, point
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import ineligibility
 from webapp.shifts.legs import group_of
-from webapp.shifts.models import Shift, ShiftEvent, ShiftStatus
+from webapp.shifts.models import RideRoute, Shift, ShiftEvent, ShiftStatus
 
+ROUTE_SERVICE_MIN = 5  # the solver's boarding time at a drop-off (``Ride.service_min``)
 MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Workers this process started: kept so they are reaped (no zombies) and not garbage
@@ -60,6 +61,7 @@ def start_run(
     parent: MatchRun | None = None,
     seed: int = 0,
     time_limit_s: float | None = None,
+    no_share: list[int] | None = None,
 ) -> MatchRun:
     """Record a queued run (the view commits, then calls :func:`launch`)."""
     today = today or date.today()
@@ -80,7 +82,7 @@ def start_run(
         status=RunStatus.QUEUED,
         seed=seed,
         time_limit_s=limit,
-        params={"pins": pins or {}},
+        params={"pins": pins or {}, "no_share": sorted(set(no_share or []))},
         parent_id=parent.id if parent else None,
         decisions={},
         progress=0.0,
@@ -197,6 +199,9 @@ def approve(
 
 
 def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
+    if p["kind"] == "route":
+        _approve_route(run, p, actor)
+        return
     shift = db.session.get(Shift, p["shift_id"])
     if shift is None or shift.organisation_id != run.organisation_id:
         raise FieldError("shift", _l("This shift no longer exists."))
@@ -227,6 +232,54 @@ def _approve_one(run: MatchRun, p: dict[str, Any], actor: User) -> None:
             raise FieldError("volunteer", _l("This volunteer is no longer registered."))
         shift_ops.assign(shift, person, actor)
         _check_hours(person, shift)
+
+
+def _approve_route(run: MatchRun, p: dict[str, Any], actor: User) -> None:
+    """Book a shared ride as one unit: a ``RideRoute`` with the solver's stops, its legs
+    at the solver's times (pickup to drop-off), the driver seated on every leg at once
+    (the shifts feature's own checks, which see the route's legs as one group)."""
+    legs = list(db.session.scalars(sa.select(Shift).where(Shift.id.in_(p["legs"]))))
+    if len(legs) != len(p["legs"]) or any(x.organisation_id != run.organisation_id for x in legs):
+        raise FieldError("shift", _l("This shift no longer exists."))
+    if any(x.status != ShiftStatus.OPEN or x.route_id is not None for x in legs):
+        raise FieldError(
+            "shift", _l("This shift is no longer open (someone took it or it was cancelled).")
+        )
+    (v,) = p["volunteers"]
+    person = db.session.get(Person, v["person_id"])
+    if person is None or person.organisation_id != run.organisation_id:
+        raise FieldError("volunteer", _l("This volunteer is no longer registered."))
+    route = RideRoute(
+        organisation_id=run.organisation_id,
+        driver_id=person.id,
+        occurrence_date=legs[0].occurrence_date,
+        km=p.get("km_route"),
+        stops=p["stops"],
+    )
+    db.session.add(route)
+    db.session.flush()
+    times: dict[int, dict[str, datetime]] = {}
+    for stop in p["stops"]:
+        times.setdefault(stop["shift_id"], {})[stop["kind"]] = datetime.fromisoformat(stop["at"])
+    for leg in legs:
+        t = times.get(leg.id, {})
+        if "pickup" in t and "dropoff" in t:
+            start, end = t["pickup"], t["dropoff"] + timedelta(minutes=ROUTE_SERVICE_MIN)
+            if (start, end) != (leg.starts_at, leg.ends_at):
+                db.session.add(
+                    ShiftEvent(
+                        shift=leg,
+                        actor_id=actor.id,
+                        from_status=leg.status.value,
+                        to_status=leg.status.value,
+                        reason=f"shared ride {route.id}: from {leg.starts_at.isoformat()}",
+                    )
+                )
+                leg.starts_at, leg.ends_at = start, end
+        leg.route_id = route.id
+    db.session.flush()
+    shift_ops.assign(min(legs, key=lambda x: (x.starts_at, x.id)), person, actor)
+    _check_hours(person, legs[0])
 
 
 def _check_hours(person: Person, shift: Shift) -> None:
@@ -349,4 +402,25 @@ def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -
         parent=run,
         seed=run.seed,
         time_limit_s=run.time_limit_s,
+        no_share=run.no_share,
+    )
+
+
+def split_and_resolve(run: MatchRun, shift_id: int, actor: User) -> MatchRun:
+    """A new run like ``run`` in which the passengers of the shared ride ``shift_id``
+    proposed are not shared (each ride on its own), plus the earlier pins and splits."""
+    _open_run(run)
+    p = proposal(run, shift_id)
+    if p is None or p.get("kind") != "route":
+        raise FieldError("shift", _l("This is not a shared ride."))
+    return start_run(
+        actor,
+        run.date_from,
+        run.date_to,
+        run.scope,
+        pins=run.pins,
+        parent=run,
+        seed=run.seed,
+        time_limit_s=run.time_limit_s,
+        no_share=[*run.no_share, *p["groups"]],
     )

@@ -22,19 +22,22 @@ Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from matching.rides.model import Driver, Ride, RidesProblem
+from matching.rides.check import check_rides
+from matching.rides.model import Driver, Ride, RideSolution, RidesProblem
 from matching.rides.solver import solve_rides
 from webapp.core.timeutil import monday_of, travel
 from webapp.extensions import db
 from webapp.matchrun.convert import DAY, PERSON_LOADS, cut_out, dates_between, weeks
 from webapp.matchrun.hours import (
     Planned,
+    busy_minutes,
     by_person,
     held_minutes,
     minutes,
@@ -53,6 +56,21 @@ from webapp.shifts.transitions import HOLDING
 
 # Group leader id -> (driver, how they were chosen) or (None, why nobody was, if known).
 RidePlan = dict[int, tuple[Person | None, str | None]]
+
+
+@dataclass
+class Unit:
+    """A shared ride the solver planned: one driver, several passengers' ride groups, the
+    stops in order with their times (``{"shift_id", "kind", "at"}``) and the route's km."""
+
+    person_id: int
+    groups: list[list[Shift]]
+    stops: list[dict[str, Any]]
+    km: float
+
+    @property
+    def legs(self) -> list[Shift]:
+        return sorted((leg for g in self.groups for leg in g), key=lambda x: (x.starts_at, x.id))
 
 
 def drivers_of(org_id: int) -> list[Person]:
@@ -125,10 +143,10 @@ class _Book:
             *self.legs.get(person.id, []),
             *self.planned.get(person.id, []),
         ]
-        booked = sum(minutes(x) for x in mine if monday_of(x.occurrence_date) == monday)
+        booked = busy_minutes(x for x in mine if monday_of(x.occurrence_date) == monday)
         if (person.id, monday) not in self._left:
             self._left[person.id, monday] = _weekly_left(person, monday)
-        if booked + sum(map(minutes, group)) > self._left[person.id, monday]:
+        if booked + busy_minutes(group) > self._left[person.id, monday]:
             return "the driver has no hours left this week"
         return None
 
@@ -163,15 +181,22 @@ def solve_rides_range(
     hi: float = 1.0,
     planned: Sequence[Planned] = (),
     baseline_planned: Sequence[Planned] = (),
+    no_share: set[int] | frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """Plan the open ride groups of ``first..last``; pins name the driver of a group.
 
     ``planned``: visits proposed earlier in the same run (scope *Both*), which take the
     driver's time and weekly minutes like held shifts; ``baseline_planned``: the visits
-    first come would have made, for the first-come baseline."""
+    first come would have made, for the first-come baseline; ``no_share``: ride groups
+    (first leg ids) the coordinator split out of a shared ride."""
     tz = org_tz(org_id)
-    speed = settings_for(org_id).travel_speed_kmh
+    settings = settings_for(org_id)
+    speed = settings.travel_speed_kmh
     monday = monday_of(first)
+
+    def at(minutes_from_monday: float) -> datetime:
+        local = datetime.combine(monday, time(0)) + timedelta(minutes=round(minutes_from_monday))
+        return local.replace(tzinfo=tz).astimezone(UTC)
 
     def minute(moment: datetime) -> int:
         local = moment.astimezone(tz).replace(tzinfo=None)
@@ -228,6 +253,7 @@ def solve_rides_range(
         for leg in g:
             common = dict(
                 id=str(leg.id),
+                max_ride_min=max_ride_for(req, settings.max_ride_minutes),
                 pickup_lat=leg.start_lat,
                 pickup_lon=leg.start_lon,
                 dropoff_lat=leg.end_lat,
@@ -263,11 +289,56 @@ def solve_rides_range(
     reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
     by_id = {p.id: p for p in people}
     pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
-    plan = _assign(
-        groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned
-    )
-    baseline = _assign(groups, people, speed, {}, lambda g: None, by_id, baseline_planned)
-    return _result(groups, plan, baseline, reason_of, pins, tz, sol is not None)
+    units = shared_units(groups, sol, at, set(pins) | {str(x) for x in no_share}) if sol else []
+    plan, booked_units = _assign(
+        groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned,
+        units=units,
+    )  # fmt: skip
+    baseline, _none = _assign(groups, people, speed, {}, lambda g: None, by_id, baseline_planned)
+    result = _result(groups, plan, baseline, reason_of, pins, tz, sol is not None, booked_units)
+    result["check_errors"] = [str(e) for e in check_rides(problem, sol)] if sol else []
+    return result
+
+
+def max_ride_for(req: Any, org_minutes: int | None) -> int | None:
+    """The organisation's maximum ride time, tightened by the request's own."""
+    limits = [m for m in (org_minutes, getattr(req, "max_ride_minutes", None)) if m]
+    return min(limits) if limits else None
+
+
+def shared_units(
+    groups: list[list[Shift]],
+    sol: RideSolution,
+    at: Callable[[float], datetime],
+    pinned: set[str],
+) -> list[Unit]:
+    """The solver's routes that carry several passengers at once, as units to book
+    whole: every ride group in them complete (both legs in the route) and none pinned or
+    split out by the coordinator (``pinned``: first leg ids as strings)."""
+    group_of_leg = {str(leg.id): g for g in groups for leg in g}
+    out = []
+    for route in sol.routes:
+        seen: dict[int, list[Shift]] = {}
+        aboard, shared = 0, False
+        for stop in route.stops:
+            g = group_of_leg.get(stop.ride_id)
+            if g is None:
+                break
+            seen.setdefault(g[0].id, g)
+            aboard += 1 if stop.kind == "pickup" else -1
+            shared = shared or aboard > 1
+        else:
+            legs = {str(leg.id) for g in seen.values() for leg in g}
+            in_route = {s.ride_id for s in route.stops}
+            if shared and legs == in_route and not any(str(k) in pinned for k in seen):
+                stops = [
+                    {"shift_id": int(s.ride_id), "kind": s.kind, "at": at(s.time).isoformat()}
+                    for s in route.stops
+                ]
+                out.append(
+                    Unit(int(route.driver_id.split("@")[0]), list(seen.values()), stops, route.km)
+                )
+    return out
 
 
 def _assign(
@@ -278,14 +349,36 @@ def _assign(
     choice: Callable[[list[Shift]], str | None],
     by_id: dict[int, Person],
     planned: Sequence[Planned],
-) -> RidePlan:
-    """Group leader id -> (person, note). Pins first, then the solver's driver if it still
-    passes every rule, else the first driver that does (first come). ``planned``: the
-    run's visits, which the drivers' time and hours must leave room for."""
+    *,
+    units: Sequence[Unit] = (),
+) -> tuple[RidePlan, list[Unit]]:
+    """Group leader id -> (person, note). Pins first, then the solver's shared rides
+    (``units``) booked whole if their driver passes every rule for all their legs, then
+    the solver's driver if they still pass every rule, else the first driver that does
+    (first come). ``planned``: the run's visits, which the drivers' time and hours must
+    leave room for. Returns the plan and the units booked."""
     book = _Book(speed, planned)
     out: RidePlan = {}
+    booked_units = []
+    for g in groups:
+        pin = pins.get(str(g[0].id))
+        person = by_id.get(int(pin["people"][0])) if pin else None
+        if pin and person is not None and book.why_not(person, g) is None:
+            book.book(person, g)
+            out[g[0].id] = (person, "pinned")
+    for unit in units:
+        person = by_id.get(unit.person_id)
+        if person is None or any(g[0].id in out for g in unit.groups):
+            continue
+        if book.why_not(person, unit.legs) is None:
+            book.book(person, unit.legs)
+            booked_units.append(unit)
+            for g in unit.groups:
+                out[g[0].id] = (person, "shared")
     order = sorted(groups, key=lambda g: (str(g[0].id) not in pins, g[0].starts_at, g[0].id))
     for g in order:
+        if g[0].id in out:
+            continue
         pin = pins.get(str(g[0].id))
         wanted = choice(g)
         if pin:
@@ -314,7 +407,7 @@ def _assign(
                 break  # a pin names its driver: no one else is tried
         if g[0].id not in out:
             out[g[0].id] = (None, reasons[0] if pin and reasons else None)
-    return out
+    return out, booked_units
 
 
 def _result(
@@ -325,11 +418,45 @@ def _result(
     pins: dict[str, dict[str, Any]],
     tz: ZoneInfo,
     solved: bool,
+    units: Sequence[Unit] = (),
 ) -> dict[str, Any]:
     """Proposals (the driver's load that week is added by the worker once the whole run is
-    planned: ``hours.count_loads``), unserved groups with the reason, both summaries."""
+    planned: ``hours.count_loads``), unserved groups with the reason, both summaries. A
+    shared ride is one proposal (kind ``route``) under its earliest leg."""
     proposals, unserved = [], []
+    in_unit = {g[0].id for u in units for g in u.groups}
+    for u in units:
+        person = plan[u.groups[0][0].id][0]
+        if person is None:  # not reached: a unit is booked with its driver
+            continue
+        legs = u.legs
+        first = legs[0]
+        proposals.append(
+            {
+                "shift_id": first.id,
+                "kind": "route",
+                "legs": [x.id for x in legs],
+                "groups": [g[0].id for g in u.groups],
+                "stops": u.stops,
+                "km_route": round(u.km, 2),
+                "start": u.stops[0]["at"],
+                "end": u.stops[-1]["at"],
+                "fixed": False,
+                "pinned": False,
+                "source": "shared",
+                "volunteers": [
+                    {
+                        "person_id": person.id,
+                        "km": round(volunteer_distance(person, first) or 0.0, 2),
+                        "slot": None,
+                        "continuity": False,
+                    }
+                ],
+            }
+        )
     for g in groups:
+        if g[0].id in in_unit:
+            continue
         person, note = plan[g[0].id]
         if person is None:
             reason = (
@@ -382,6 +509,7 @@ def _result(
         served = [(g, person) for g, person in drivers if person is not None]
         return {
             "served": len(served),
+            "drivers": len({person.id for _g, person in served}),
             "priority": sum(ride_priority(g[0].request) for g, _ in served),
             "km": round(sum(volunteer_distance(person, g[0]) or 0 for g, person in served), 2),
             "continuity": sum(

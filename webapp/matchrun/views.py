@@ -99,6 +99,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
     out = []
     for key, data in (run.results or {}).items():
         ids = {p["shift_id"] for p in data["proposals"]} | {u["shift_id"] for u in data["unserved"]}
+        ids |= {s["shift_id"] for p in data["proposals"] for s in p.get("stops", [])}
         shifts = {s.id: s for s in db.session.scalars(sa.select(Shift).where(Shift.id.in_(ids)))}
         pids = {v["person_id"] for p in data["proposals"] for v in p["volunteers"]}
         people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(pids)))}
@@ -131,8 +132,9 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                         for v in p["volunteers"]
                     ],
                     "choices": _labelled(ops.eligible_for(shift, pool))
-                    if _pinnable(run, p, shift)
+                    if _pinnable(run, p, shift) and p["kind"] != "route"
                     else [],
+                    "stops": route_stops(p.get("stops", []), shifts, tz),
                 }
             )
         unserved = []
@@ -163,6 +165,27 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                 ],
                 "check_errors": data.get("check_errors", []),
                 "total": data.get("visits_total", data.get("rides_total", 0)),
+            }
+        )
+    return out
+
+
+def route_stops(
+    stops: list[dict[str, Any]], shifts: dict[int, Shift], tz: ZoneInfo
+) -> list[dict[str, Any]]:
+    """A shared ride's stops in order: time, pick up or drop off, whom, where."""
+    out = []
+    for stop in stops:
+        leg = shifts.get(stop["shift_id"])
+        if leg is None:
+            continue
+        pickup = stop["kind"] == "pickup"
+        out.append(
+            {
+                "at": datetime.fromisoformat(stop["at"]).astimezone(tz),
+                "pickup": pickup,
+                "shift": leg,
+                "address": leg.start_address if pickup else leg.end_address,
             }
         )
     return out
@@ -287,6 +310,26 @@ def decide(run_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(str(exc.message), "error")
     return redirect(url_for("matchrun.show", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>/split", methods=["POST"])
+@coordinator_required
+def split(run_id: int) -> ResponseReturnValue:
+    """Split a proposed shared ride: solve again with each of its passengers on their own."""
+    run = get_in_org_or_404(MatchRun, run_id, current_user)
+    shift_id = request.form.get("shift_id", "")
+    try:
+        if not shift_id.isdigit():
+            raise FieldError("shift", _("This is not a shared ride."))
+        new = ops.split_and_resolve(run, int(shift_id), current_user)
+    except FieldError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("matchrun.show", run_id=run.id))
+    db.session.commit()
+    ops.launch(new.id)
+    flash(_("Shared ride split. Solving again with each passenger on their own…"), "success")
+    return redirect(url_for("matchrun.show", run_id=new.id))
 
 
 @bp.route("/runs/<int:run_id>/pin", methods=["POST"])

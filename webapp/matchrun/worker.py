@@ -71,6 +71,7 @@ def run(run_id: int) -> RunStatus:
         raise LookupError(f"match run {run_id} is gone")
     org_id, first, last, scope = row.organisation_id, row.date_from, row.date_to, row.scope
     pins, seed, limit = row.pins, row.seed, row.time_limit_s
+    no_share = set(row.no_share)
     db.session.rollback()  # nothing pending; start the conversion from a fresh snapshot
 
     def say(fraction: float, code: str) -> None:
@@ -106,6 +107,7 @@ def run(run_id: int) -> RunStatus:
                 lo=(split if both else 0.0) * 0.98,
                 hi=0.98,
                 planned=from_proposals(visits.get("proposals", [])),
+                no_share=no_share,
                 baseline_planned=from_proposals(visits.get("baseline", {}).get("proposals", [])),
             )
             db.session.rollback()

@@ -54,6 +54,7 @@ class OrganisationSettings(Model):
         sa.CheckConstraint(
             "checkin_max_factor >= 1 AND checkin_max_factor <= 10", name="checkin_factor"
         ),
+        sa.CheckConstraint("max_ride_minutes >= 5", name="max_ride"),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -77,6 +78,9 @@ class OrganisationSettings(Model):
     # beyond, a coordinator confirms them before the hours are paid (docs/guard-rails.md).
     checkin_tolerance_min: Mapped[int] = mapped_column(default=60, server_default="60")
     checkin_max_factor: Mapped[float] = mapped_column(sa.Float, default=2.0, server_default="2")
+    # The longest a passenger may sit in a car on a shared ride (boarding to arrival),
+    # in minutes; a request may ask for less (``Request.max_ride_minutes``).
+    max_ride_minutes: Mapped[int] = mapped_column(default=45, server_default="45")
 
 
 class OrganisationSchedule(Model):

@@ -63,6 +63,7 @@ def coordinator_draft(form: CoordinatorRequestForm, kind: RequestKind | None = N
         passengers=form.passengers.data or 1,
         wheelchair=form.wheelchair.data,
         escort=form.escort.data,
+        max_ride_minutes=form.max_ride_minutes.data,
         override_reason=form.override_reason.data,
         accept_clash=form.accept_clash.data,
         confirm_far_date=form.confirm_far_date.data,

@@ -172,6 +172,10 @@ class CoordinatorRequestForm(FlaskForm):
     )
     wheelchair = BooleanField(_l("Wheelchair"))
     escort = BooleanField(_l("Escort to the reception desk"))
+    max_ride_minutes = IntegerField(
+        _l("Longest time in the car (minutes, shared rides)"),
+        validators=[Optional(), NumberRange(5, 240)],
+    )
     notes = TextAreaField(_l("Notes for the volunteer"), validators=[Optional(), Length(max=1000)])
     override_reason = StringField(
         _l("Urgent: reason to book inside the minimum notice"),
@@ -339,6 +343,10 @@ class SettingsForm(FlaskForm):
         _l("Longest believable visit or ride (times the planned length)"),
         places=1,
         validators=[InputRequired(message=REQUIRED), NumberRange(1, 10)],
+    )
+    max_ride_minutes = IntegerField(
+        _l("Longest time a passenger sits in a shared ride (minutes)"),
+        validators=[Optional(), NumberRange(5, 240)],
     )
     check_online_residents = BooleanField(
         _l("A coordinator checks residents who sign up online before volunteers see their requests")

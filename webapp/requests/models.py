@@ -103,6 +103,8 @@ class Request(Model):
     passengers: Mapped[int] = mapped_column(default=1)
     wheelchair: Mapped[bool] = mapped_column(default=False)
     escort: Mapped[bool] = mapped_column(default=False)
+    # Tightens the organisation's maximum ride time for this passenger (minutes).
+    max_ride_minutes: Mapped[int | None] = mapped_column()
     # Who entered it, and the recorded override of the booking notice (urgent cases).
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")

@@ -78,6 +78,7 @@ class Draft:
     passengers: int = 1
     wheelchair: bool = False
     escort: bool = False
+    max_ride_minutes: int | None = None  # tightens the organisation's (shared rides)
     # A destination the town's list does not know: a pin placed on the map, or (a
     # resident asking) kept without one for a coordinator to place.
     destination_lat: float | None = None
@@ -228,6 +229,7 @@ def _fill_ride(req: Request, resident: Person, d: Draft) -> None:
     req.passengers = d.passengers
     req.wheelchair = d.wheelchair
     req.escort = d.escort
+    req.max_ride_minutes = d.max_ride_minutes or None
     req.duration_minutes = 60
 
 
@@ -396,6 +398,7 @@ def draft_from_request(req: Request) -> Draft:
         passengers=req.passengers,
         wheelchair=req.wheelchair,
         escort=req.escort,
+        max_ride_minutes=req.max_ride_minutes,
     )
 
 

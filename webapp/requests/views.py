@@ -409,6 +409,8 @@ def settings() -> ResponseReturnValue:
         row.travel_speed_kmh = float(form.travel_speed_kmh.data)
         row.checkin_tolerance_min = form.checkin_tolerance_min.data
         row.checkin_max_factor = float(form.checkin_max_factor.data)
+        if form.max_ride_minutes.data is not None:  # empty: keep the current limit
+            row.max_ride_minutes = form.max_ride_minutes.data
         try:
             set_resident_check(
                 row, form.check_online_residents.data, form.understand_unchecked.data

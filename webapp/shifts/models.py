@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,9 +91,14 @@ class Shift(Model):
     )
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
     no_show_side: Mapped[NoShowSide | None] = mapped_column(_enum(NoShowSide))
+    # A shared ride: the legs of several passengers driven as one route by one driver.
+    route_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("ride_route.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     request = relationship("Request")
+    route = relationship("RideRoute", foreign_keys=[route_id])
     assignments = relationship(
         "Assignment",
         back_populates="shift",
@@ -114,6 +120,54 @@ class Shift(Model):
     def __repr__(self) -> str:
         when = f"{self.starts_at:%Y-%m-%d %H:%M}"
         return f"<Shift {self.id} {self.kind.value} {self.status.value} {when}>"
+
+
+class RideRoute(Model):
+    """A shared ride booked as one unit: the legs (``Shift.route_id``) of several
+    passengers, driven by one driver in the order and at the times the solver planned
+    (``stops``: ``[{"shift_id", "kind": "pickup" | "dropoff", "at": ISO time}]``). Its
+    legs are booked, confirmed, completed and paid together (``shifts.legs.group_of``)."""
+
+    __tablename__ = "ride_route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    driver_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    occurrence_date: Mapped[date] = mapped_column(sa.Date)
+    km: Mapped[float | None] = mapped_column(sa.Float)
+    stops: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    legs = relationship("Shift", order_by="Shift.starts_at", viewonly=True)
+    driver = relationship("Person")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The stops in order: ``at`` (aware), ``pickup`` (bool), ``leg`` (its Shift),
+        ``address``; stops of legs no longer in the route (cancelled) are left out."""
+        legs = {leg.id: leg for leg in self.legs}
+        out = []
+        for stop in self.stops or []:
+            leg = legs.get(stop["shift_id"])
+            if leg is None:
+                continue
+            pickup = stop["kind"] == "pickup"
+            out.append(
+                {
+                    "at": datetime.fromisoformat(stop["at"]),
+                    "pickup": pickup,
+                    "leg": leg,
+                    "address": leg.start_address if pickup else leg.end_address,
+                }
+            )
+        return out
+
+    def __repr__(self) -> str:
+        return f"<RideRoute {self.id} driver={self.driver_id} {self.occurrence_date}>"
 
 
 class Assignment(Model):

@@ -21,7 +21,7 @@ from webapp.notifications.operations import forget_details
 from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.shifts.eligibility import conflict, ineligibility
-from webapp.shifts.legs import group_of
+from webapp.shifts.legs import group_of, ride_of
 from webapp.shifts.models import (
     Assignment,
     CheckIn,
@@ -237,24 +237,28 @@ def withdraw(shift: Shift, person: Person, actor: User | None, reason: str | Non
         else:
             _note(leg, actor, f"person {person.id} withdrew: {reason or ''}")
         leg.assignments.remove(mine[0])
+        if not leg.assignments:
+            leg.route_id = None  # a shared ride nobody drives is open again, ride by ride
     db.session.flush()
 
 
 def cancel(shift: Shift, actor: User | None, reason: str | None) -> None:
     """Cancel the whole group (both legs of a ride). Volunteers keep their seat rows for
-    the record and are told through ``shift_status_changed``."""
+    the record and are told through ``shift_status_changed``. In a shared ride only this
+    passenger's legs are cancelled: they leave the route, the others still ride."""
     legs = check_cancel(shift)
     _forget(legs, sorted({v for leg in legs for v in leg.volunteer_ids}))
     for leg in legs:
+        leg.route_id = None
         leg.cancelled_by_id = getattr(actor, "id", None)
         leg.cancel_reason = (reason or None) and reason[:300]
         move(leg, S.CANCELLED, actor, reason)
 
 
 def check_no_show(shift: Shift, now: datetime | None = None) -> list[Shift]:
-    """The group's legs if a no-show may be recorded now: booked, and the shift has
+    """The ride's legs if a no-show may be recorded now: booked, and the shift has
     started (nobody can fail to turn up to a visit that is still days away)."""
-    legs = group_of(shift)
+    legs = ride_of(shift)  # a passenger's no-show is theirs, not the whole route's
     for leg in legs:
         if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.NO_SHOW)
@@ -274,8 +278,9 @@ def record_no_show(
 
 
 def check_cancel(shift: Shift) -> list[Shift]:
-    """The group's legs if it may be cancelled (none of them final yet)."""
-    legs = group_of(shift)
+    """The ride's legs (the group's, or one passenger's in a shared route) if they may be
+    cancelled (none of them final yet)."""
+    legs = ride_of(shift)
     for leg in legs:
         if leg.status in FINAL:
             raise IllegalTransition(leg.status, S.CANCELLED)
@@ -283,8 +288,12 @@ def check_cancel(shift: Shift) -> list[Shift]:
 
 
 def check_complete(shift: Shift) -> list[Shift]:
-    """The group's legs if it may be marked done now: booked, and started."""
+    """The group's legs if it may be marked done now: booked, and started. A shared route
+    is completed whole, less the legs already final (a passenger's no-show or
+    cancellation)."""
     legs = group_of(shift)
+    if shift.route_id is not None:
+        legs = [leg for leg in legs if leg.status not in FINAL] or legs
     for leg in legs:
         if leg.status not in BOOKED:
             raise IllegalTransition(leg.status, S.COMPLETED)
@@ -302,6 +311,7 @@ def complete(
 ) -> bool:
     """Mark the group done (volunteer's log or coordinator on their behalf). Actual
     times default to the planned ones; they apply to the first start and last end.
+    A shared route is completed whole, less the legs already final.
 
     Times far from the planned ones (``outcomes.implausible``) are kept but *held*: the
     shift is done, its hours wait for a coordinator (``outcomes.confirm_times``).
@@ -406,6 +416,7 @@ def cancel_future(
     ).all()
     for shift in shifts:
         _forget([shift], shift.volunteer_ids, flush=flush)
+        shift.route_id = None  # leaves a shared ride; the other passengers still ride
         shift.cancelled_by_id = getattr(actor, "id", None)
         shift.cancel_reason = reason[:300]
         move(shift, S.CANCELLED, actor, reason, flush=flush)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.core.boards import board_items
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
@@ -74,6 +75,7 @@ def board() -> str:
         "shifts/board.html",
         items=items[:BOARD_SIZE],
         more=len(items) - BOARD_SIZE,
+        extras=board_items(me()),
         form=ActionForm(),
     )
 

@@ -10,6 +10,10 @@ A ride is booked as legs sharing a ``group_key`` (out, and back after the appoin
 served by the same driver. The driver is paid once for the group, door to door: from the
 first leg's start to the last leg's end, so the waiting in between counts. The payment is
 made when the group's last leg reaches a final state, under the first leg's id.
+
+A shared ride (a route: several passengers' legs with one driver, ``shifts.legs``) is
+one group: the driver is paid once, from the route's first leg to its last. No one
+passenger pays for the others: the community chest pays for a route shared by several.
 """
 
 from __future__ import annotations
@@ -60,13 +64,13 @@ def pay_for_legs(legs: Sequence[Shift], actor: Any = None) -> list[Transfer]:
         return []
     shift_id, volunteers = found
     first = legs[0]
-    request = first.request
+    residents = {leg.request.resident_id if leg.request is not None else None for leg in legs}
     return pay_for_shift(
         shift_id=shift_id,
         organisation_id=first.organisation_id,
         kind="visit" if first.kind == ShiftKind.VISIT else "ride",
         service_date=first.occurrence_date,
-        resident_person_id=request.resident_id if request is not None else None,
+        resident_person_id=residents.pop() if len(residents) == 1 else None,
         volunteers=volunteers,
         actor_id=getattr(actor, "id", None),
     )
