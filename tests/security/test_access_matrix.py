@@ -49,6 +49,8 @@ from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.notifications.models import Channel, Notification
 from webapp.people import vetting
 from webapp.people.models import ResidentProfile, VolunteerStatus
+from webapp.referrals import operations as referral_ops
+from webapp.referrals.models import Channel as ReferralChannel
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import CalendarToken, CheckIn
 from webapp.timebank.tokens import create_token
@@ -82,6 +84,9 @@ PUBLIC = {
     "people.join_resident",
     "timebank_api.openapi",
     "shifts.feed",  # its secret token is the key
+    "referrals.start",  # "worried about someone?": anyone, no login
+    "referrals.refer",
+    "referrals.thanks",
 }
 API = {"timebank_api.balance", "timebank_api.statement", "timebank_api.donations"}
 # Logging out ends the session the loop uses: it goes last.
@@ -161,6 +166,13 @@ def _build_org(tag: str) -> Org:
         decisions={},
     )
     db.session.add(run)
+    referral = referral_ops.submit(
+        org.id,
+        {"subject_name": f"Ref{tag} Person", "subject_phone": "0865 777777",
+         "referrer_name": "A neighbour", "referrer_contact": "n@example.org",
+         "source_kind": "neighbour", "consent": "agreed"},
+        channel=ReferralChannel.ONLINE,
+    )  # fmt: skip
     users = {
         "resident": resident_user,
         "volunteer": volunteer.user,
@@ -188,6 +200,7 @@ def _build_org(tag: str) -> Org:
             "message": message.id,
             "checkin": checkin.id,
             "alert": alert.id,
+            "referral": referral.id,
             "tokens": tokens,
             "feed": f"feed-{tag}",
         },
@@ -229,6 +242,8 @@ def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["checkin"]
         elif arg == "alert_id":
             values[arg] = ids["alert"]
+        elif arg == "referral_id":
+            values[arg] = ids["referral"]
         elif arg == "role":
             values[arg] = "resident"
         elif arg == "token_id":
@@ -256,6 +271,7 @@ OBJECT_ARGS = {
     "message_id",
     "checkin_id",
     "alert_id",
+    "referral_id",
     "token_id",
 }
 

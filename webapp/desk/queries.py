@@ -17,6 +17,8 @@ from webapp.notifications.queries import outbox_problems, people_to_phone
 from webapp.orgs.settings import org_tz
 from webapp.people import vetting
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.referrals import queries as referral_queries
+from webapp.referrals.models import Referral
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import AWAITING_APPROVAL
 
@@ -102,6 +104,8 @@ class Todo:
     awaiting_approval: int
     messages_not_sent: int
     failed_messages: int
+    referrals: list[Referral] = field(default_factory=list)
+    remeasures: list[referral_queries.Remeasure] = field(default_factory=list)
     days_ahead: int = DAYS_AHEAD
 
     @property
@@ -109,6 +113,7 @@ class Todo:
         return not (
             self.alerts or self.unfilled or self.unconfirmed or self.to_approve or self.calls
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
+            or self.referrals or self.remeasures
         )  # fmt: skip
 
 
@@ -169,4 +174,6 @@ def todo(org_id: int, today: date) -> Todo:
         awaiting_approval=pending or 0,
         messages_not_sent=len(problems),
         failed_messages=sum(1 for m in problems if m.status.value == "failed"),
+        referrals=referral_queries.queue(org_id),
+        remeasures=referral_queries.remeasure_due(org_id, today),
     )

@@ -30,12 +30,14 @@ from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Alert, Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
 from webapp.extensions import db
-from webapp.orgs.settings import org_tz
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.people.vetting import credential_label
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.referrals import operations as referral_ops
+from webapp.referrals import queries as referral_queries
 from webapp.requests.models import Request, RequestKind
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
@@ -163,6 +165,10 @@ def _case_file(person: Person, **forms: Any) -> str:
         balance=_balance(person),
         consent_taker=_consent_taker(person),
         rides_again=_recent_destinations(person),
+        referrals=[(r, referral_queries.first_booked(person.id, r.created_at))
+                   for r in referral_queries.for_person(person.id)],  # fmt: skip
+        measures=referral_queries.measures_for(person.id),
+        remeasure_months=settings_for(person.organisation_id).remeasure_months,
     )
 
 
@@ -202,7 +208,7 @@ def log_call(person_id: int) -> ResponseReturnValue:
     back = request.form.get("back")
     if form.validate_on_submit():
         try:
-            operations.log_contact(
+            contact = operations.log_contact(
                 person,
                 current_user,
                 outcome=Outcome(form.outcome.data),
@@ -211,6 +217,8 @@ def log_call(person_id: int) -> ResponseReturnValue:
                 follow_up_at=_follow_up(form),
                 told_messages=form.told_messages.data,
             )
+            # A call that reached them is the first contact of their new referrals.
+            referral_ops.contact_made(person, contact.at, contact.outcome == Outcome.REACHED)
         except FieldError as error:
             db.session.rollback()
             attach_errors(form, error)

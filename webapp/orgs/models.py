@@ -41,6 +41,7 @@ class OrganisationSettings(Model):
         sa.CheckConstraint("min_notice_days >= 0 AND min_notice_days <= 60", name="notice"),
         sa.CheckConstraint("horizon_weeks >= 1 AND horizon_weeks <= 26", name="horizon"),
         sa.CheckConstraint("travel_speed_kmh > 0", name="speed"),
+        sa.CheckConstraint("remeasure_months >= 1 AND remeasure_months <= 24", name="remeasure"),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -54,6 +55,9 @@ class OrganisationSettings(Model):
     # reach volunteers (nobody should be sent to an address nobody has checked). An
     # organisation may turn it off, and must say it understands what that means.
     check_online_residents: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A person's loneliness is measured again this many months after the last measure
+    # (the coordinator's to-do list shows who is due; see docs/referrals.md).
+    remeasure_months: Mapped[int] = mapped_column(default=3, server_default="3")
 
 
 class OrganisationSchedule(Model):

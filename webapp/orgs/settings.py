@@ -21,6 +21,7 @@ def settings_for(org_id: int) -> OrganisationSettings:
             horizon_weeks=4,
             travel_speed_kmh=30.0,
             check_online_residents=True,
+            remeasure_months=3,
         )
         db.session.add(row)
         db.session.flush()
