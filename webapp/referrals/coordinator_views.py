@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from babel.numbers import format_decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -266,7 +268,7 @@ def referral_helpers() -> dict[str, object]:
         """ "2.5 days", "-" when the step has not happened."""
         if value is None:
             return "-"
-        return _("%(n)s days", n=f"{value:.1f}")
+        return _("%(n)s days", n=format_decimal(value, "0.0", locale=str(get_locale())))
 
     def risk(m: LonelinessMeasure) -> scales.Risk:
         return scales.risk_level(m.score, m.direct, m.risk_factors)
