@@ -81,6 +81,8 @@ def submit(
         errors["referrer_name"] = _l("Tell us your name.")
     if channel == Channel.ONLINE and not contact:
         errors["referrer_contact"] = _l("Give a phone number or e-mail where we can reach you.")
+    if channel == Channel.ONLINE and not data.get("agree"):
+        errors["agree"] = _l("Tick the box so that we may keep these details.")
     try:
         source = SourceKind(str(data.get("source_kind") or ""))
     except ValueError:

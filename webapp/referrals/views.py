@@ -27,7 +27,7 @@ bp = Blueprint("referrals", __name__)
 
 add_signup_link("referrals.start", lambda: _l("Worried about someone?"))
 FIELDS = ("subject_name", "subject_phone", "subject_address", "reason", "consent",
-          "source_kind", "referrer_name", "referrer_contact")  # fmt: skip
+          "source_kind", "referrer_name", "referrer_contact", "agree")  # fmt: skip
 
 
 def _org_or_404(slug: str) -> Organisation:
@@ -69,8 +69,6 @@ def refer(org_slug: str) -> ResponseReturnValue:
         elif form.website.data:
             db.session.commit()  # a robot: thanked, nothing kept
             return redirect(url_for(".thanks", org_slug=org.slug))
-        elif not form.agree.data:
-            form.agree.errors = [_("Tick the box so that we may keep these details.")]
         else:
             saved = False
             try:
