@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, make_coordinator, make_org, make_resident,
 from tests.helpers import login, post_form
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.db import utcnow
+from webapp.demo.loader import demo_organisation, load_demo
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.referrals import operations, queries
@@ -402,3 +403,18 @@ def test_add_months_keeps_to_the_end_of_short_months():
     assert queries.add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert queries.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert queries.add_months(date(2026, 10, 15), 3) == date(2027, 1, 15)
+
+
+def test_the_demo_town_has_referrals_at_every_stage(db_session):
+    load_demo(today=date(2026, 11, 22))
+    org = demo_organisation()
+    statuses = sorted(r.status.value for r in db.session.scalars(sa.select(Referral)))
+    assert statuses == ["accepted", "accepted", "assessed", "contacted", "declined",
+                        "declined", "new", "new"]  # fmt: skip
+    rows = {r.source: r for r in queries.funnel(org.id)}
+    assert {"pharmacy", "neighbour", "gp", "postal_worker", "social_services",
+            "family"} <= set(rows)  # fmt: skip
+    assert rows["all"].helped == 2 and rows["all"].median_to_help == 10.5  # 9 and 12 days
+    assert len(queries.late(org.id, datetime(2026, 11, 22, 12, tzinfo=UTC))) == 1
+    (due,) = queries.remeasure_due(org.id, date(2026, 11, 22))
+    assert due.last.score == 9
