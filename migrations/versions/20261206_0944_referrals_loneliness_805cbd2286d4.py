@@ -47,11 +47,13 @@ def upgrade():
     sa.Column('closed_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('close_reason', sa.Enum('refused', 'unreachable', 'helped_elsewhere', 'not_isolated', 'duplicate', 'other', name='closereason', native_enum=False, length=30), nullable=True),
     sa.Column('close_note', sa.Text(), nullable=True),
+    sa.Column('status_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_referral_created_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_referral_organisation_id_organisation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_id'], ['user_account.id'], name=op.f('fk_referral_owner_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_referral_person_id_person'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_referral'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referral')),
+    sa.UniqueConstraint('status_token', name=op.f('uq_referral_status_token'))
     )
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referral_created_at'), ['created_at'], unique=False)

@@ -418,3 +418,31 @@ def test_the_demo_town_has_referrals_at_every_stage(db_session):
     assert len(queries.late(org.id, datetime(2026, 11, 22, 12, tzinfo=UTC))) == 1
     (due,) = queries.remeasure_due(org.id, date(2026, 11, 22))
     assert due.last.score == 9
+
+
+def test_the_referrer_follows_the_stage_on_a_private_link_and_nothing_more(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    maria = make_resident(org, first_name="Maria", last_name="Russo")
+    resp = post_form(client, f"/refer/{org.slug}", {**FORM, "source_kind": "pharmacy"})
+    thanks = client.get(resp.headers["Location"]).get_data(as_text=True)
+    referral = db.session.scalars(sa.select(Referral)).one()
+    link = f"/refer/status/{referral.status_token}"
+    assert link in thanks
+    # Shown once: a reload of the thanks page does not show it again.
+    assert link not in client.get(resp.headers["Location"]).get_data(as_text=True)
+    stages = []
+    for step in ("contacted", "assessed", "accepted"):
+        html = client.get(link).get_data(as_text=True)
+        stages.append(html.split("Now: ")[1].split(".")[0])
+        assert "Maria" not in html and "husband" not in html and "Lucia" not in html
+        if step == "accepted":
+            operations.link_person(referral, maria)
+        operations.move(referral, S(step))
+    html = client.get(link).get_data(as_text=True)
+    stages.append(html.split("Now: ")[1].split(".")[0])
+    assert stages == ["received", "we are in touch with them", "we are in touch with them",
+                      "helped"]  # fmt: skip
+    assert client.get("/refer/status/not-a-token").status_code == 404
+    _login(client, coord)
+    assert link in client.get(f"/referrals/{referral.id}").get_data(as_text=True)

@@ -87,6 +87,7 @@ PUBLIC = {
     "referrals.start",  # "worried about someone?": anyone, no login
     "referrals.refer",
     "referrals.thanks",
+    "referrals.status",  # the referrer's private link: its token is the key
 }
 API = {"timebank_api.balance", "timebank_api.statement", "timebank_api.donations"}
 # Logging out ends the session the loop uses: it goes last.

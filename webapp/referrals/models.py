@@ -125,6 +125,8 @@ class Referral(Model):
     closed_at: Mapped[datetime | None] = mapped_column()
     close_reason: Mapped[CloseReason | None] = mapped_column(_enum(CloseReason, 30))
     close_note: Mapped[str | None] = mapped_column(sa.Text)
+    # The referrer's private link to see what became of it (and nothing more).
+    status_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     person = relationship("Person")
     owner = relationship("User", foreign_keys=[owner_id])
@@ -132,6 +134,18 @@ class Referral(Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def referrer_stage(self) -> str:
+        """What the referrer may know: ``received``, ``in_touch``, ``helped`` or
+        ``closed`` (never why, nor anything about the person)."""
+        if self.first_help_at is not None or self.status == ReferralStatus.ACCEPTED:
+            return "helped"
+        if self.status == ReferralStatus.DECLINED:
+            return "closed"
+        if self.status == ReferralStatus.NEW:
+            return "received"
+        return "in_touch"
 
     def __repr__(self) -> str:
         return f"<Referral {self.id} {self.source_kind.value} {self.status.value}>"

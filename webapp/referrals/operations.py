@@ -4,6 +4,7 @@ record a loneliness measure. Operations flush and never commit; rules raise
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -109,6 +110,7 @@ def submit(
         created_by_id=by.id if by else None,
         created_at=now,
         due_at=working_days_after(now, FIRST_CONTACT_WORKING_DAYS, org_id),
+        status_token=secrets.token_urlsafe(24),
     )
     db.session.add(referral)
     db.session.flush()

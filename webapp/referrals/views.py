@@ -7,8 +7,19 @@ throttle's counter, so it holds across web workers)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from babel.dates import format_date
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,12 +27,14 @@ from webapp.auth import throttle
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors, error_list
 from webapp.core.navigation import add_signup_link
+from webapp.core.timeutil import to_local
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.orgs.profile import call_us
+from webapp.orgs.settings import org_tz
 from webapp.referrals import operations
 from webapp.referrals.forms import ReferralForm
-from webapp.referrals.models import Channel
+from webapp.referrals.models import Channel, Referral
 
 bp = Blueprint("referrals", __name__)
 
@@ -70,17 +83,19 @@ def refer(org_slug: str) -> ResponseReturnValue:
             db.session.commit()  # a robot: thanked, nothing kept
             return redirect(url_for(".thanks", org_slug=org.slug))
         else:
-            saved = False
+            token = None
             try:
                 with db.session.begin_nested():
-                    operations.submit(
+                    referral = operations.submit(
                         org.id, {k: form[k].data for k in FIELDS}, channel=Channel.ONLINE
                     )
-                saved = True
+                token = referral.status_token
             except FieldError as error:
                 attach_errors(form, error)
             db.session.commit()  # the referral, or only the count when it was refused
-            if saved:
+            if token:
+                # Shown once on the thanks page; not in its address (no history, no logs).
+                session["referral_status"] = token
                 return redirect(url_for(".thanks", org_slug=org.slug))
     return render_template(
         "referrals/refer.html", form=form, org=org, errors=error_list(form)
@@ -90,4 +105,20 @@ def refer(org_slug: str) -> ResponseReturnValue:
 @bp.route("/refer/<org_slug>/thanks")
 def thanks(org_slug: str) -> str:
     org = _org_or_404(org_slug)
-    return render_template("referrals/thanks.html", org=org, call=call_us(org))
+    token = session.pop("referral_status", None)
+    link = url_for(".status", token=token, _external=True) if token else None
+    return render_template("referrals/thanks.html", org=org, call=call_us(org), link=link)
+
+
+@bp.route("/refer/status/<token>")
+def status(token: str) -> str:
+    """The referrer's private link: the stage reached, nothing about the person."""
+    referral = db.session.scalar(
+        sa.select(Referral).where(Referral.status_token == token[:64])
+    ) if token else None  # fmt: skip
+    if referral is None:
+        abort(404)
+    org = db.session.get(Organisation, referral.organisation_id)
+    local = to_local(referral.created_at, org_tz(referral.organisation_id)).date()
+    day = format_date(local, "d MMMM y", locale=str(get_locale()))
+    return render_template("referrals/status.html", referral=referral, org=org, day=day)
