@@ -74,8 +74,13 @@ def test_the_coordinator_takes_it_from_the_desk_to_a_weekly_visit(desk_page):
     page.get_by_label("I agree that these details are kept").check()
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    # The pharmacist keeps the private link to follow the referral.
+    status_link = page.locator("a[href*='/refer/status/']").get_attribute("href")
+    page.goto(status_link)
+    expect(page.get_by_text("Now: received.")).to_be_visible()
 
     log_in(page, "coord@example.org")
+    assert serious_violations(page) == []
     section = page.locator("#referrals")
     expect(section).to_contain_text("Maria Russo")
     expect(section).to_contain_text("Pharmacy")
@@ -140,3 +145,8 @@ def test_the_coordinator_takes_it_from_the_desk_to_a_weekly_visit(desk_page):
     assert referral.first_contact_at is not None and referral.assessed_at is not None
     assert db.session.scalars(sa.select(LonelinessMeasure)).one().score == 8
     assert db.session.scalars(sa.select(Request)).one().recurring
+    # The pharmacist sees "helped", and nothing about her.
+    page.goto(status_link)
+    expect(page.get_by_text("Now: helped.")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Maria")
+    assert serious_violations(page) == []

@@ -5,6 +5,7 @@ duplicate check, the loneliness measure and its re-measure, and the path's times
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -247,6 +248,14 @@ def test_the_path_new_contacted_assessed_accepted(client, db_session):
     assert referral.status == S.ASSESSED and referral.assessed_at is not None
     case = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
     assert "8 of 9" in case and "risk: high" in case
+    # High risk: her new visits and rides are suggested at high priority.
+    new_visit = f"/requests/new?resident={maria.id}&amp;kind=visit&amp;priority=2"
+    assert new_visit in case
+    form = client.get(new_visit.replace("&amp;", "&")).get_data(as_text=True)
+    checked = re.compile(r'<input checked[^>]*name="priority"[^>]*value="(\d)"')
+    assert checked.findall(form) == ["2"]
+    plain = client.get(f"/requests/new?resident={maria.id}&kind=visit").get_data(as_text=True)
+    assert checked.findall(plain) == ["1"]
     post_form(client, f"/referrals/{referral.id}/accept", {}, page=f"/referrals/{referral.id}")
     db.session.refresh(referral)
     assert referral.status == S.ACCEPTED and referral.closed_at is not None

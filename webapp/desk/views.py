@@ -38,7 +38,9 @@ from webapp.people.vetting import credential_label
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
 from webapp.referrals import operations as referral_ops
 from webapp.referrals import queries as referral_queries
-from webapp.requests.models import Request, RequestKind
+from webapp.referrals import scales
+from webapp.referrals.models import LonelinessMeasure
+from webapp.requests.models import Priority, Request, RequestKind
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
 
@@ -148,8 +150,18 @@ def _balance(person: Person) -> str | None:
     return format_minutes(account.balance) if account else None
 
 
+def _suggested_priority(measures: list[LonelinessMeasure]) -> int | None:
+    """High priority for the requests of someone whose latest measure is high risk."""
+    if not measures:
+        return None
+    last = measures[0]
+    risk = scales.risk_level(last.score, last.direct, last.risk_factors)
+    return Priority.HIGH.value if risk.level == "high" else None
+
+
 def _case_file(person: Person, **forms: Any) -> str:
     call_form = forms.get("call_form") or CallForm(formdata=None)
+    measures = referral_queries.measures_for(person.id)
     follow_form = forms.get("follow_form") or FollowUpForm(formdata=None)
     return render_template(
         "desk/case_file.html",
@@ -167,7 +179,8 @@ def _case_file(person: Person, **forms: Any) -> str:
         rides_again=_recent_destinations(person),
         referrals=[(r, referral_queries.first_booked(person.id, r.created_at))
                    for r in referral_queries.for_person(person.id)],  # fmt: skip
-        measures=referral_queries.measures_for(person.id),
+        measures=measures,
+        suggested_priority=_suggested_priority(measures),
         remeasure_months=settings_for(person.organisation_id).remeasure_months,
     )
 
