@@ -17,6 +17,7 @@ from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.demo.loader import demo_organisation, load_demo
 from webapp.extensions import db
+from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.referrals import operations, queries
 from webapp.referrals.models import (
@@ -455,3 +456,17 @@ def test_the_referrer_follows_the_stage_on_a_private_link_and_nothing_more(clien
     assert client.get("/refer/status/not-a-token").status_code == 404
     _login(client, coord)
     assert link in client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+
+
+def test_the_organisation_sets_the_re_measure_interval(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    db.session.commit()
+    _login(client, coord)
+    assert 'value="3"' in client.get("/referrals/settings").get_data(as_text=True)
+    for bad in ("0", "25", "three", "2.5"):
+        resp = post_form(client, "/referrals/settings", {"remeasure_months": bad})
+        assert resp.status_code == 200 and 'href="#remeasure_months"' in resp.get_data(as_text=True)
+    assert post_form(client, "/referrals/settings", {"remeasure_months": "6"}).status_code == 302
+    db.session.expire_all()
+    assert settings_for(org.id).remeasure_months == 6

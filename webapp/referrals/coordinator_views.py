@@ -35,12 +35,15 @@ from webapp.referrals.forms import (
     LinkForm,
     MeasureForm,
     ReferralForm,
+    SettingsForm,
 )
 from webapp.referrals.models import Channel, LonelinessMeasure, Referral
 from webapp.referrals.views import FIELDS, bp
 
 add_nav("referrals.queue", lambda: _l("Referrals"), is_coordinator, order=4, group="desk")
 add_nav("referrals.report", lambda: _l("Path to help"), is_coordinator, order=5, group="desk")
+add_nav("referrals.settings", lambda: _l("Loneliness re-measure"), is_coordinator, order=89,
+        group="settings")  # fmt: skip
 
 
 def _referral(referral_id: int) -> Referral:
@@ -260,6 +263,27 @@ def report() -> str:
         months=settings_for(org_id).remeasure_months,
         days=days if since else "",
     )
+
+
+@bp.route("/referrals/settings", methods=["GET", "POST"])
+@coordinator_required
+def settings() -> ResponseReturnValue:
+    org_id = current_user.organisation_id
+    form = SettingsForm()
+    if not form.is_submitted():
+        form.remeasure_months.data = settings_for(org_id).remeasure_months
+    elif form.validate():
+        try:
+            months = form.remeasure_months.data
+            operations.set_remeasure_months(org_id, int(months) if months is not None else None)
+        except FieldError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".settings"))
+    return render_template("referrals/settings.html", form=form, errors=error_list(form))
 
 
 @bp.app_context_processor

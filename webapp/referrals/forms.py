@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from webapp.core.forms import MultiCheckboxField
+from webapp.core.forms import MultiCheckboxField, NumberField
 from webapp.referrals.models import CloseReason, Consent, SourceKind
 from webapp.shifts.forms import options
 
@@ -133,3 +133,7 @@ class DueForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     pass
+
+
+class SettingsForm(FlaskForm):
+    remeasure_months = NumberField(_l("Measure loneliness again after (months)"), integer=True)

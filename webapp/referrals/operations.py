@@ -16,7 +16,7 @@ from webapp.auth.models import User
 from webapp.core.errors import FieldError
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.orgs.settings import org_tz
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person, ResidentProfile
 from webapp.people.search import Duplicate, digits, possible_duplicates
 from webapp.referrals import scales
@@ -307,3 +307,10 @@ def help_given(person_id: int, at: datetime) -> list[Referral]:
         referral.first_help_at = at
     db.session.flush()
     return found
+
+
+def set_remeasure_months(org_id: int, months: int | None) -> None:
+    if months is None or not 1 <= months <= 24:
+        raise FieldError("remeasure_months", _l("Give a number of months from 1 to 24."))
+    settings_for(org_id).remeasure_months = months
+    db.session.flush()
