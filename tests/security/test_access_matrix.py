@@ -171,7 +171,7 @@ def _build_org(tag: str) -> Org:
         org.id,
         {"subject_name": f"Ref{tag} Person", "subject_phone": "0865 777777",
          "referrer_name": "A neighbour", "referrer_contact": "n@example.org",
-         "source_kind": "neighbour", "consent": "agreed"},
+         "source_kind": "neighbour", "consent": "agreed", "agree": True},
         channel=ReferralChannel.ONLINE,
     )  # fmt: skip
     users = {
