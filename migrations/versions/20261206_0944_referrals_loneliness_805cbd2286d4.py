@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('accepted_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('first_help_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', webapp.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('close_reason', sa.Enum('refused', 'unreachable', 'helped_elsewhere', 'not_isolated', 'duplicate', 'other', name='closereason', native_enum=False, length=30), nullable=True),
+    sa.Column('close_reason', sa.Enum('signposted', 'refused', 'unreachable', 'helped_elsewhere', 'not_isolated', 'duplicate', 'other', name='closereason', native_enum=False, length=30), nullable=True),
     sa.Column('close_note', sa.Text(), nullable=True),
     sa.Column('status_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_referral_created_by_id_user_account'), ondelete='SET NULL'),

@@ -37,6 +37,7 @@ CONSENTS = [
     (Consent.NOT_ASKED.value, _l("No, or I am not sure")),
 ]
 CLOSE_REASONS = [
+    (CloseReason.SIGNPOSTED.value, _l("Signposted to an activity, group or another service")),
     (CloseReason.REFUSED.value, _l("Does not want help")),
     (CloseReason.UNREACHABLE.value, _l("Could not be reached")),
     (CloseReason.HELPED_ELSEWHERE.value, _l("Already helped elsewhere")),

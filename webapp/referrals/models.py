@@ -65,8 +65,9 @@ class ReferralStatus(enum.StrEnum):
 
 
 class CloseReason(enum.StrEnum):
-    """Why a referral was closed without service (``declined``)."""
+    """Why a referral was closed without taking the person into a service (``declined``)."""
 
+    SIGNPOSTED = "signposted"  # pointed to an activity, group or another organisation
     REFUSED = "refused"  # the person does not want help
     UNREACHABLE = "unreachable"
     HELPED_ELSEWHERE = "helped_elsewhere"
