@@ -174,6 +174,9 @@ def _build_org(tag: str) -> Org:
          "source_kind": "neighbour", "consent": "agreed", "agree": True},
         channel=ReferralChannel.ONLINE,
     )  # fmt: skip
+    prescription = referral_ops.prescribe(
+        resident, referral_ops.add_activity(org.id, {"name": f"Cafe {tag}"}), coordinator
+    )
     users = {
         "resident": resident_user,
         "volunteer": volunteer.user,
@@ -202,6 +205,7 @@ def _build_org(tag: str) -> Org:
             "checkin": checkin.id,
             "alert": alert.id,
             "referral": referral.id,
+            "prescription": prescription.id,
             "tokens": tokens,
             "feed": f"feed-{tag}",
         },
@@ -245,6 +249,8 @@ def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["alert"]
         elif arg == "referral_id":
             values[arg] = ids["referral"]
+        elif arg == "prescription_id":
+            values[arg] = ids["prescription"]
         elif arg == "role":
             values[arg] = "resident"
         elif arg == "token_id":
@@ -273,6 +279,7 @@ OBJECT_ARGS = {
     "checkin_id",
     "alert_id",
     "referral_id",
+    "prescription_id",
     "token_id",
 }
 

@@ -39,8 +39,10 @@ from webapp.permissions import coordinator_required, get_in_org_or_404, is_coord
 from webapp.referrals import operations as referral_ops
 from webapp.referrals import queries as referral_queries
 from webapp.referrals import scales
+from webapp.referrals.forms import AttendanceForm, PrescribeForm
 from webapp.referrals.models import LonelinessMeasure
 from webapp.requests.models import Priority, Request, RequestKind
+from webapp.shifts.forms import options
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
 
@@ -159,6 +161,14 @@ def _suggested_priority(measures: list[LonelinessMeasure]) -> int | None:
     return Priority.HIGH.value if risk.level == "high" else None
 
 
+def _prescribe_form(org_id: int) -> PrescribeForm:
+    form = PrescribeForm(formdata=None)
+    form.activity_id.choices = options(
+        [("", _("Choose")), *((str(a.id), a.name) for a in referral_queries.activities(org_id))]
+    )
+    return form
+
+
 def _case_file(person: Person, **forms: Any) -> str:
     call_form = forms.get("call_form") or CallForm(formdata=None)
     measures = referral_queries.measures_for(person.id)
@@ -181,6 +191,9 @@ def _case_file(person: Person, **forms: Any) -> str:
                    for r in referral_queries.for_person(person.id)],  # fmt: skip
         measures=measures,
         suggested_priority=_suggested_priority(measures),
+        prescriptions=referral_queries.prescriptions_for(person.id),
+        prescribe_form=_prescribe_form(person.organisation_id),
+        attendance_form=AttendanceForm(formdata=None),
         remeasure_months=settings_for(person.organisation_id).remeasure_months,
     )
 

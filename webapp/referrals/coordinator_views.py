@@ -30,18 +30,29 @@ from webapp.referrals.forms import (
     DIRECT_LABELS,
     RISK_LABELS,
     ActionForm,
+    ActivityForm,
+    AttendanceForm,
     DeclineForm,
     DueForm,
     LinkForm,
     MeasureForm,
+    PrescribeForm,
     ReferralForm,
     SettingsForm,
 )
-from webapp.referrals.models import Channel, LonelinessMeasure, Referral
+from webapp.referrals.models import (
+    Activity,
+    Channel,
+    LonelinessMeasure,
+    Prescription,
+    Referral,
+)
 from webapp.referrals.views import FIELDS, bp
 
 add_nav("referrals.queue", lambda: _l("Referrals"), is_coordinator, order=4, group="desk")
 add_nav("referrals.report", lambda: _l("Path to help"), is_coordinator, order=5, group="desk")
+add_nav("referrals.activities", lambda: _l("Activities directory"), is_coordinator, order=25,
+        group="people")  # fmt: skip
 add_nav("referrals.settings", lambda: _l("Loneliness re-measure"), is_coordinator, order=89,
         group="settings")  # fmt: skip
 
@@ -309,3 +320,71 @@ def referral_helpers() -> dict[str, object]:
         "direct_labels": DIRECT_LABELS,
         "risk_labels": RISK_LABELS,
     }
+
+
+# --- the directory and social prescribing -----------------------------------------------
+
+
+@bp.route("/referrals/activities", methods=["GET", "POST"])
+@coordinator_required
+def activities() -> ResponseReturnValue:
+    """The directory of local activities and groups a coordinator may prescribe."""
+    org_id = current_user.organisation_id
+    form = ActivityForm()
+    if form.validate_on_submit():
+        try:
+            operations.add_activity(org_id, {k: form[k].data for k in operations.ACTIVITY_FIELDS})
+        except FieldError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Added to the directory."), "success")
+            return redirect(url_for(".activities"))
+    return render_template(
+        "referrals/activities.html",
+        activities=queries.activities(org_id),
+        form=form,
+        errors=error_list(form),
+    )
+
+
+@bp.route("/referrals/people/<int:person_id>/prescribe", methods=["POST"])
+@coordinator_required
+def prescribe(person_id: int) -> ResponseReturnValue:
+    person = get_person_or_404(person_id, current_user, manage=True)
+    form = PrescribeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = str(form.activity_id.data or "")
+    activity = db.session.get(Activity, int(raw)) if raw.isdigit() else None
+    try:
+        prescription = operations.prescribe(
+            person, activity, current_user, needs_ride=form.needs_ride.data
+        )
+    except FieldError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("desk.case_file", person_id=person.id, _anchor="activities"))
+    db.session.commit()
+    flash(_("Prescribed: %(name)s.", name=prescription.activity.name), "success")
+    if prescription.needs_ride:
+        flash(_("Now book the ride there and back."), "info")
+        return redirect(url_for("requests.new", resident=person.id, kind="ride"))
+    return redirect(url_for("desk.case_file", person_id=person.id, _anchor="activities"))
+
+
+@bp.route("/referrals/prescriptions/<int:prescription_id>/attendance", methods=["POST"])
+@coordinator_required
+def attendance(prescription_id: int) -> ResponseReturnValue:
+    prescription: Prescription = get_in_org_or_404(Prescription, prescription_id, current_user)
+    form = AttendanceForm()
+    if not form.validate_on_submit() or form.went.data not in ("yes", "no"):
+        abort(400)
+    kept = {"yes": True, "no": False}.get(form.kept_going.data or "")
+    operations.record_attendance(prescription, form.went.data == "yes", kept)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(
+        url_for("desk.case_file", person_id=prescription.person_id, _anchor="activities")
+    )

@@ -138,3 +138,23 @@ class ActionForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     remeasure_months = NumberField(_l("Measure loneliness again after (months)"), integer=True)
+
+
+class ActivityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    what = TextAreaField(_l("What happens"), validators=[Optional(), Length(max=2000)])
+    place = StringField(_l("Where"), validators=[Optional(), Length(max=300)])
+    schedule = StringField(_l("When"), validators=[Optional(), Length(max=200)])
+    cost = StringField(_l("Cost"), validators=[Optional(), Length(max=100)])
+    accessibility = StringField(_l("Accessibility"), validators=[Optional(), Length(max=300)])
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=200)])
+
+
+class PrescribeForm(FlaskForm):
+    activity_id = SelectField(_l("Activity"), validate_choice=False)
+    needs_ride = BooleanField(_l("Needs a ride there and back"))
+
+
+class AttendanceForm(FlaskForm):
+    went = HiddenField()
+    kept_going = HiddenField()

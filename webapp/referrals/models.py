@@ -190,3 +190,57 @@ class LonelinessMeasure(Model):
 
     def __repr__(self) -> str:
         return f"<LonelinessMeasure {self.id} person={self.person_id} {self.scale}={self.score}>"
+
+
+class Activity(Model):
+    """A local organisation's group or activity a coordinator may prescribe (social
+    prescribing): what, where, when, cost, accessibility, contact."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    what: Mapped[str | None] = mapped_column(sa.Text)
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    schedule: Mapped[str | None] = mapped_column(sa.String(200))  # "Tuesdays 15:00-17:00"
+    cost: Mapped[str | None] = mapped_column(sa.String(100))
+    accessibility: Mapped[str | None] = mapped_column(sa.String(300))
+    contact: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.name!r}>"
+
+
+class Prescription(Model):
+    """An activity prescribed to a person, and whether they went and kept going
+    (``None``: not known yet)."""
+
+    __tablename__ = "activity_prescription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    prescribed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prescribed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    needs_ride: Mapped[bool] = mapped_column(default=False)
+    went: Mapped[bool | None] = mapped_column()
+    kept_going: Mapped[bool | None] = mapped_column()
+
+    activity = relationship("Activity")
+    person = relationship("Person")
+
+    def __repr__(self) -> str:
+        return f"<Prescription {self.id} person={self.person_id} activity={self.activity_id}>"

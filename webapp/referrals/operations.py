@@ -23,10 +23,12 @@ from webapp.referrals import scales
 from webapp.referrals.models import (
     OPEN,
     TRANSITIONS,
+    Activity,
     Channel,
     CloseReason,
     Consent,
     LonelinessMeasure,
+    Prescription,
     Referral,
     ReferralStatus,
     SourceKind,
@@ -313,4 +315,44 @@ def set_remeasure_months(org_id: int, months: int | None) -> None:
     if months is None or not 1 <= months <= 24:
         raise FieldError("remeasure_months", _l("Give a number of months from 1 to 24."))
     settings_for(org_id).remeasure_months = months
+    db.session.flush()
+
+
+# --- the directory and social prescribing --------------------------------------------
+
+ACTIVITY_FIELDS = {"name": 200, "what": 2000, "place": 300, "schedule": 200, "cost": 100,
+                   "accessibility": 300, "contact": 200}  # fmt: skip
+
+
+def add_activity(org_id: int, data: Mapping[str, Any]) -> Activity:
+    values = {k: _clean(data.get(k), limit) for k, limit in ACTIVITY_FIELDS.items()}
+    if not values["name"]:
+        raise FieldError("name", _l("Give the activity's name."))
+    activity = Activity(organisation_id=org_id, **values)
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def prescribe(
+    person: Person, activity: Activity | None, actor: User, *, needs_ride: bool = False
+) -> Prescription:
+    if activity is None or activity.organisation_id != person.organisation_id:
+        raise FieldError("activity_id", _l("Choose an activity from the directory."))
+    prescription = Prescription(
+        organisation_id=person.organisation_id,
+        person_id=person.id,
+        activity_id=activity.id,
+        prescribed_by_id=actor.id,
+        needs_ride=needs_ride,
+    )
+    db.session.add(prescription)
+    db.session.flush()
+    return prescription
+
+
+def record_attendance(prescription: Prescription, went: bool, kept_going: bool | None) -> None:
+    """Whether they went, and (once they went) whether they kept going."""
+    prescription.went = went
+    prescription.kept_going = kept_going if went else False
     db.session.flush()

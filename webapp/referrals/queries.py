@@ -16,7 +16,9 @@ from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
 from webapp.referrals.models import (
     OPEN,
+    Activity,
     LonelinessMeasure,
+    Prescription,
     Referral,
     ReferralStatus,
     SourceKind,
@@ -208,4 +210,24 @@ def first_booked(person_id: int, after: datetime) -> Shift | None:
         )
         .order_by(Shift.starts_at)
         .limit(1)
+    )
+
+
+def activities(org_id: int) -> list[Activity]:
+    return list(
+        db.session.scalars(
+            sa.select(Activity).where(Activity.organisation_id == org_id).order_by(Activity.name)
+        )
+    )
+
+
+def prescriptions_for(person_id: int) -> list[Prescription]:
+    """Newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Prescription)
+            .where(Prescription.person_id == person_id)
+            .options(selectinload(Prescription.activity))
+            .order_by(Prescription.prescribed_at.desc(), Prescription.id.desc())
+        )
     )

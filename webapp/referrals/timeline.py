@@ -61,6 +61,15 @@ def referral_entries(person: Person) -> list[Entry]:
                 title=_("UCLA-3 score %(score)d of 9", score=m.score),
             )
         )
+    for p in queries.prescriptions_for(person.id):
+        out.append(
+            Entry(
+                at=p.prescribed_at,
+                kind="activity",
+                label=_("Activity"),
+                title=_("Prescribed: %(name)s", name=p.activity.name),
+            )
+        )
     return out
 
 
