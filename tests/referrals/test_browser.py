@@ -15,6 +15,7 @@ from tests.browser import log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident
 from tests.shifts.builders import in_days
 from webapp.extensions import db
+from webapp.referrals import operations
 from webapp.referrals.models import LonelinessMeasure, Referral, ReferralStatus
 from webapp.requests.models import Request
 
@@ -62,6 +63,8 @@ def test_the_coordinator_takes_it_from_the_desk_to_a_weekly_visit(desk_page):
     make_coordinator(org, email="coord@example.org")
     maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345",
                           address="Via Roma 3, Isernia")  # fmt: skip
+    operations.add_activity(org.id, {"name": "Caffè della memoria", "schedule": "Tuesdays 15:00",
+                                     "place": "Centro anziani, Via Kennedy 2"})  # fmt: skip
     db.session.commit()
     page = desk_page
     page.goto(f"/refer/{org.slug}")
@@ -129,12 +132,26 @@ def test_the_coordinator_takes_it_from_the_desk_to_a_weekly_visit(desk_page):
     page.get_by_role("button", name="Save request").click()
     expect(page.get_by_text("Request saved for Maria Russo.")).to_be_visible()
     page.goto(f"/desk/people/{maria.id}")
+    # An activity from the directory, with a ride there: the ride form opens for her.
+    activities = page.locator("#activities")
+    activities.get_by_label("Activity").select_option(label="Caffè della memoria")
+    activities.get_by_label("Needs a ride there and back").check()
+    activities.get_by_role("button", name="Prescribe").click()
+    expect(page.get_by_text("Now book the ride there and back.")).to_be_visible()
+    expect(page.get_by_text("Maria Russo · Via Roma 3, Isernia")).to_be_visible()
+    page.goto(f"/desk/people/{maria.id}")
+    expect(page.locator("#activities")).to_contain_text("Caffè della memoria")
+    expect(page.locator("#activities")).to_contain_text("with a ride")
+    assert serious_violations(page) == []
     expect(page.locator("#loneliness")).to_contain_text("First help booked")
     expect(page.locator("#loneliness")).not_to_contain_text("First help booked -")
     page.locator("#loneliness").get_by_role("link", name=re.compile("Referred by")).click()
     page.get_by_role("button", name="Accept into the service").click()
     expect(page.get_by_text("Accepted into the service.")).to_be_visible()
     # The report: one pharmacy referral, contacted, assessed and accepted.
+    page.get_by_role("link", name="Activities directory").first.click()
+    expect(page.get_by_text("Caffè della memoria")).to_be_visible()
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Path to help").first.click()
     row = page.get_by_role("row", name=re.compile("^Pharmacy"))
     expect(row).to_contain_text("1")

@@ -428,6 +428,7 @@ def test_the_demo_town_has_referrals_at_every_stage(db_session):
     assert len(queries.late(org.id, datetime(2026, 11, 22, 12, tzinfo=UTC))) == 1
     (due,) = queries.remeasure_due(org.id, date(2026, 11, 22))
     assert due.last.score == 9
+    assert len(queries.activities(org.id)) == 3
 
 
 def test_the_referrer_follows_the_stage_on_a_private_link_and_nothing_more(client, db_session):

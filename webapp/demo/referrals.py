@@ -32,6 +32,17 @@ PATHS: list[tuple[int, str, str, int | str, list[tuple[float, str]], int | None]
     (30, "neighbour", "Vicina di casa", "Signora Carmela", [(6, "unreachable")], None),
 ]  # fmt: skip
 ANSWERS = {7: (3, 2, 2), 8: (3, 2, 3), 9: (3, 3, 3)}
+ACTIVITIES = [
+    {"name": "Caffè della memoria", "what": "Caffè, carte e due chiacchiere",
+     "place": "Centro anziani, Via Kennedy 2", "schedule": "Martedì 15:00-17:00",
+     "cost": "gratuito", "accessibility": "senza gradini", "contact": "0865 400200"},
+    {"name": "Laboratorio intergenerazionale", "what": "Racconti e fotografie con le scuole",
+     "place": "Biblioteca comunale", "schedule": "Giovedì 10:00-12:00", "cost": "gratuito",
+     "accessibility": "ascensore", "contact": "biblioteca@example.org"},
+    {"name": "Andiamo a teatro insieme", "what": "Uno spettacolo al mese, in gruppo",
+     "place": "Teatro comunale", "schedule": "Un sabato al mese", "cost": "5 euro",
+     "accessibility": "posti per carrozzina", "contact": "0865 400300"},
+]  # fmt: skip
 
 
 def _residents(org_id: int) -> list[Person]:
@@ -73,6 +84,13 @@ def add_referrals(ctx: DemoContext) -> None:
             referral.owner_id = coordinator.id
         for after, step in steps:
             _step(referral, person, step, start + timedelta(days=after), score, ctx)
+    directory = [operations.add_activity(ctx.org.id, a) for a in ACTIVITIES]
+    if len(residents) > 2:  # the social-services referral, helped: she goes to the café
+        prescription = operations.prescribe(
+            residents[2], directory[0], coordinator, needs_ride=True
+        )
+        prescription.prescribed_at = base - timedelta(days=30)
+        operations.record_attendance(prescription, True, True)
 
 
 def _step(
