@@ -471,3 +471,21 @@ def test_the_organisation_sets_the_re_measure_interval(client, db_session):
     assert post_form(client, "/referrals/settings", {"remeasure_months": "6"}).status_code == 302
     db.session.expire_all()
     assert settings_for(org.id).remeasure_months == 6
+
+
+def test_the_desk_lists_who_is_due_a_re_measure(client, db_session):
+    org = make_org()
+    coord = make_coordinator(org)
+    maria = make_resident(org, first_name="Maria", last_name="Russo")
+    anna = make_resident(org, first_name="Anna", last_name="Bianchi")
+    answers = {"companionship": 2, "left_out": 2, "isolated": 2}
+    operations.record_measure(maria, coord, answers=answers, direct=None, factors=[],
+                              now=utcnow() - timedelta(days=100))  # fmt: skip
+    operations.record_measure(anna, coord, answers=answers, direct=None, factors=[],
+                              now=utcnow() - timedelta(days=20))  # fmt: skip
+    db.session.commit()
+    _login(client, coord)
+    html = client.get("/desk/").get_data(as_text=True)
+    section = html.split('id="remeasure"')[1].split("</section>")[0]
+    assert "Maria Russo" in section and "Anna Bianchi" not in section
+    assert f"/referrals/people/{maria.id}/measure" in section
