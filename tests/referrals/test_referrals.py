@@ -124,7 +124,7 @@ def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_kept(client, db
 def test_a_flood_from_one_connection_is_stopped_with_a_way_to_call(app, client, db_session):
     org = make_org()
     org.phone = "0865 123456"
-    limit = app.config.get("REFERRALS_PER_ADDRESS", 10)
+    limit = app.config["REFERRALS_PER_ADDRESS"]
     for n in range(limit):
         resp = post_form(client, f"/refer/{org.slug}", {**FORM, "subject_name": f"P {n}"})
         assert resp.status_code == 302

@@ -72,7 +72,7 @@ def refer(org_slug: str) -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         sent = throttle.count_request(f"referral-ip:{request.remote_addr or 'unknown'}")
-        if sent > current_app.config.get("REFERRALS_PER_ADDRESS", 10):
+        if sent > current_app.config["REFERRALS_PER_ADDRESS"]:
             db.session.commit()  # the count itself must stick
             form.form_errors.append(
                 _("Too many referrals have come from this connection in the last hour. "
