@@ -21,6 +21,8 @@ from webapp.people import map_views as people_map_views  # noqa: F401
 from webapp.people import volunteer_views as people_volunteer_views  # noqa: F401
 from webapp.people.views import bp as people_bp
 from webapp.privacy.views import bp as privacy_bp
+from webapp.referrals import coordinator_views as referrals_coordinator_views  # noqa: F401
+from webapp.referrals.views import bp as referrals_bp
 from webapp.requests import change_views as requests_change_views  # noqa: F401
 from webapp.requests.views import bp as requests_bp
 from webapp.scheduler.views import bp as scheduler_bp
@@ -32,7 +34,7 @@ from webapp.timebank.views import bp as timebank_bp
 
 BLUEPRINTS = (core_bp, auth_bp, people_bp, matchrun_bp, requests_bp, shifts_bp, timebank_bp,
               timebank_api_bp, notifications_views.bp, scheduler_bp, desk_bp, orgs_views.bp,
-              privacy_bp, activities_bp)
+              privacy_bp, activities_bp, referrals_bp)
 
 
 def register_blueprints(app: Flask) -> None:

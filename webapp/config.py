@@ -140,6 +140,9 @@ class Config:
     # hour without one (stops a script walking through many addresses; a care home's
     # shared connection still has room for several residents).
     PASSWORD_RESET_REQUESTS_PER_ADDRESS = _env_int("PONTE_PASSWORD_RESET_PER_ADDRESS", 10)
+    # Referrals from the public form per client address per hour (a pharmacy or a social
+    # services office may send several a day; a script may not send hundreds).
+    REFERRALS_PER_ADDRESS = _env_int("PONTE_REFERRALS_PER_ADDRESS", 10)
     # Mail
     MAIL_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("SMTP_PORT", "25"))

@@ -21,6 +21,7 @@ tells a newcomer every reaction across features:
 - a security event (temporary password, second factor, suspension, blocked login), a
   revoked access, a role added or removed, a resident checked, a pin moved -> an entry
   in the audit log (audit).
+- a shift is completed -> the first help of the resident's referrals (referrals).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
@@ -42,6 +43,7 @@ from webapp.people.signals import (
     role_changed,
     volunteer_suspended,
 )
+from webapp.referrals.listeners import first_help
 from webapp.requests.listeners import (
     cancel_for_deleted_residents,
     follow_pin,
@@ -64,6 +66,7 @@ def connect_listeners(app: Flask) -> None:
     shift_status_changed.connect(shift_listeners.on_status_changed, weak=False)
     shift_details_changed.connect(shift_listeners.on_details_changed, weak=False)
     shift_completed.connect(pay_completed_shift, weak=False)
+    shift_completed.connect(first_help, weak=False)
     reset_link_requested.connect(mail_reset_link, weak=False)
     access_revoked.connect(revoke_all, weak=False)
     volunteer_suspended.connect(shift_listeners.on_volunteer_suspended, weak=False)

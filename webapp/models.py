@@ -34,6 +34,12 @@ from webapp.people.models import (  # noqa: F401
     VolunteerProfile,
 )
 from webapp.places.models import GazetteerEntry, GeocodeCache  # noqa: F401
+from webapp.referrals.models import (  # noqa: F401
+    DirectoryActivity,
+    LonelinessMeasure,
+    Prescription,
+    Referral,
+)
 from webapp.requests.models import Request, RequestWindow  # noqa: F401
 from webapp.scheduler.models import JobRun  # noqa: F401
 from webapp.shifts.models import (  # noqa: F401

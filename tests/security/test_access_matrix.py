@@ -52,6 +52,8 @@ from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.notifications.models import Channel, Notification
 from webapp.people import vetting
 from webapp.people.models import ResidentProfile, VolunteerStatus
+from webapp.referrals import operations as referral_ops
+from webapp.referrals.models import Channel as ReferralChannel
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import CalendarToken, CheckIn
 from webapp.timebank.tokens import create_token
@@ -85,6 +87,10 @@ PUBLIC = {
     "people.join_resident",
     "timebank_api.openapi",
     "shifts.feed",  # its secret token is the key
+    "referrals.start",  # "worried about someone?": anyone, no login
+    "referrals.refer",
+    "referrals.thanks",
+    "referrals.status",  # the referrer's private link: its token is the key
 }
 API = {"timebank_api.balance", "timebank_api.statement", "timebank_api.donations"}
 # Logging out ends the session the loop uses: it goes last.
@@ -169,6 +175,16 @@ def _build_org(tag: str) -> Org:
         activity, resident, None, age=80, lives_alone=True, income=IncomeBand.LOW,
         needs_ride=False,
     )  # fmt: skip
+    referral = referral_ops.submit(
+        org.id,
+        {"subject_name": f"Ref{tag} Person", "subject_phone": "0865 777777",
+         "referrer_name": "A neighbour", "referrer_contact": "n@example.org",
+         "source_kind": "neighbour", "consent": "agreed", "agree": True},
+        channel=ReferralChannel.ONLINE,
+    )  # fmt: skip
+    prescription = referral_ops.prescribe(
+        resident, referral_ops.add_activity(org.id, {"name": f"Cafe {tag}"}), coordinator
+    )
     users = {
         "resident": resident_user,
         "volunteer": volunteer.user,
@@ -196,6 +212,8 @@ def _build_org(tag: str) -> Org:
             "message": message.id,
             "checkin": checkin.id,
             "alert": alert.id,
+            "referral": referral.id,
+            "prescription": prescription.id,
             "tokens": tokens,
             "feed": f"feed-{tag}",
             "activity": activity.id,
@@ -246,6 +264,10 @@ def _values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["application"]
         elif arg == "session_id":
             values[arg] = ids["session"]
+        elif arg == "referral_id":
+            values[arg] = ids["referral"]
+        elif arg == "prescription_id":
+            values[arg] = ids["prescription"]
         elif arg == "role":
             values[arg] = "resident"
         elif arg == "token_id":
@@ -275,6 +297,8 @@ OBJECT_ARGS = {
     "message_id",
     "checkin_id",
     "alert_id",
+    "referral_id",
+    "prescription_id",
     "token_id",
     "activity_id",
     "application_id",

@@ -19,6 +19,8 @@ from webapp.notifications.queries import outbox_problems, people_to_phone
 from webapp.orgs.settings import org_tz
 from webapp.people import vetting
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.referrals import queries as referral_queries
+from webapp.referrals.models import Referral
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.outcomes import held_in
 from webapp.shifts.transitions import AWAITING_APPROVAL
@@ -106,6 +108,8 @@ class Todo:
     messages_not_sent: int
     failed_messages: int
     surveys: list[tuple[Activity, date]] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    remeasures: list[referral_queries.Remeasure] = field(default_factory=list)
     days_ahead: int = DAYS_AHEAD
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
@@ -117,6 +121,7 @@ class Todo:
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
             or self.held_times
             or self.surveys
+            or self.referrals or self.remeasures
         )  # fmt: skip
 
 
@@ -179,4 +184,6 @@ def todo(org_id: int, today: date) -> Todo:
         failed_messages=sum(1 for m in problems if m.status.value == "failed"),
         held_times=held_in(org_id),
         surveys=surveys_due(org_id, today),
+        referrals=referral_queries.queue(org_id),
+        remeasures=referral_queries.remeasure_due(org_id, today),
     )

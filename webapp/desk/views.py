@@ -30,13 +30,19 @@ from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Alert, Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
 from webapp.extensions import db
-from webapp.orgs.settings import org_tz
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.people.vetting import credential_label
 from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
-from webapp.requests.models import Request, RequestKind
+from webapp.referrals import operations as referral_ops
+from webapp.referrals import queries as referral_queries
+from webapp.referrals import scales
+from webapp.referrals.forms import AttendanceForm, PrescribeForm
+from webapp.referrals.models import LonelinessMeasure
+from webapp.requests.models import Priority, Request, RequestKind
+from webapp.shifts.forms import options
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
 
@@ -143,8 +149,26 @@ def _balance(person: Person) -> str | None:
     return format_minutes(account.balance) if account else None
 
 
+def _suggested_priority(measures: list[LonelinessMeasure]) -> int | None:
+    """High priority for the requests of someone whose latest measure is high risk."""
+    if not measures:
+        return None
+    last = measures[0]
+    risk = scales.risk_level(last.score, last.direct, last.risk_factors)
+    return Priority.HIGH.value if risk.level == "high" else None
+
+
+def _prescribe_form(org_id: int) -> PrescribeForm:
+    form = PrescribeForm(formdata=None)
+    form.activity_id.choices = options(
+        [("", _("Choose")), *((str(a.id), a.name) for a in referral_queries.activities(org_id))]
+    )
+    return form
+
+
 def _case_file(person: Person, **forms: Any) -> str:
     call_form = forms.get("call_form") or CallForm(formdata=None)
+    measures = referral_queries.measures_for(person.id)
     follow_form = forms.get("follow_form") or FollowUpForm(formdata=None)
     return render_template(
         "desk/case_file.html",
@@ -160,6 +184,14 @@ def _case_file(person: Person, **forms: Any) -> str:
         balance=_balance(person),
         consent_taker=_consent_taker(person),
         rides_again=_recent_destinations(person),
+        referrals=[(r, referral_queries.first_booked(person.id, r.created_at))
+                   for r in referral_queries.for_person(person.id)],  # fmt: skip
+        measures=measures,
+        suggested_priority=_suggested_priority(measures),
+        prescriptions=referral_queries.prescriptions_for(person.id),
+        prescribe_form=_prescribe_form(person.organisation_id),
+        attendance_form=AttendanceForm(formdata=None),
+        remeasure_months=settings_for(person.organisation_id).remeasure_months,
     )
 
 
@@ -203,7 +235,7 @@ def log_call(person_id: int) -> ResponseReturnValue:
     back = request.form.get("back")
     if form.validate_on_submit():
         try:
-            operations.log_contact(
+            contact = operations.log_contact(
                 person,
                 current_user,
                 outcome=Outcome(form.outcome.data),
@@ -212,6 +244,8 @@ def log_call(person_id: int) -> ResponseReturnValue:
                 follow_up_at=_follow_up(form),
                 told_messages=form.told_messages.data,
             )
+            # A call that reached them is the first contact of their new referrals.
+            referral_ops.contact_made(person, contact.at, contact.outcome == Outcome.REACHED)
         except FieldError as error:
             db.session.rollback()
             attach_errors(form, error)

@@ -55,6 +55,7 @@ class OrganisationSettings(Model):
             "checkin_max_factor >= 1 AND checkin_max_factor <= 10", name="checkin_factor"
         ),
         sa.CheckConstraint("max_ride_minutes >= 5", name="max_ride"),
+        sa.CheckConstraint("remeasure_months >= 1 AND remeasure_months <= 24", name="remeasure"),
     )
 
     organisation_id: Mapped[int] = mapped_column(
@@ -81,6 +82,9 @@ class OrganisationSettings(Model):
     # The longest a passenger may sit in a car on a shared ride (boarding to arrival),
     # in minutes; a request may ask for less (``Request.max_ride_minutes``).
     max_ride_minutes: Mapped[int] = mapped_column(default=45, server_default="45")
+    # A person's loneliness is measured again this many months after the last measure
+    # (the coordinator's to-do list shows who is due; see docs/referrals.md).
+    remeasure_months: Mapped[int] = mapped_column(default=3, server_default="3")
 
 
 class OrganisationSchedule(Model):

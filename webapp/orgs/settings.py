@@ -23,6 +23,7 @@ def settings_for(org_id: int) -> OrganisationSettings:
             check_online_residents=True,
             checkin_tolerance_min=60,
             checkin_max_factor=2.0,
+            remeasure_months=3,
         )
         db.session.add(row)
         db.session.flush()

@@ -133,7 +133,23 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "match_run": (_l("Proposing volunteers for visits and rides"), (STAFF,)),
     "audit_event": (_l("Accountability: who read or changed what"), (RESIDENTS, VOLUNTEERS, STAFF)),  # noqa: E501
     # No personal data: settings, reference data, machinery.
+    "activity_application": (
+        _l("Choosing participants for group activities"), (RESIDENTS,)
+    ),
+    "activity_attendance": (_l("Group activities: who came"), (RESIDENTS,)),
+    "activity_helper": (_l("Group activities: volunteers who help"), (VOLUNTEERS,)),
+    "activity_ride": (_l("Rides to group activities"), (RESIDENTS,)),
+    "ride_route": (_l("Arranging visits and rides between neighbours"), (RESIDENTS, VOLUNTEERS)),
+    "referral": (
+        _l("Reaching isolated people others are worried about (referrals)"),
+        (RESIDENTS, _l("referrers")),
+    ),
+    "loneliness_measure": (_l("Measuring loneliness to target help (health data)"), (RESIDENTS,)),
+    "activity_prescription": (_l("Social prescribing of local activities"), (RESIDENTS,)),
     "organisation": None,
+    "activity": None,
+    "activity_session": None,
+    "directory_activity": None,
     "organisation_settings": None,
     "organisation_schedule": None,
     "timebank_policy": None,

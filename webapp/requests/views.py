@@ -49,7 +49,7 @@ from webapp.requests.forms import (
     ResidentVisitForm,
     SettingsForm,
 )
-from webapp.requests.models import Request, RequestKind
+from webapp.requests.models import Priority, Request, RequestKind
 from webapp.requests.planning import extend_horizon, resident_checked
 from webapp.shifts import operations as ops
 from webapp.shifts import questions
@@ -297,6 +297,10 @@ def new() -> ResponseReturnValue:
             form.kind.data = request.args["kind"]
         if request.args.get("again", "").isdigit():
             _ride_again(form, int(request.args["again"]))
+        # A suggested priority (the case file's, for someone measured at high risk of
+        # loneliness); the coordinator sees it ticked and may change it.
+        if request.args.get("priority") in {str(p.value) for p in Priority}:
+            form.priority.data = int(request.args["priority"])
     chosen = _resident(form.resident.data)
     if chosen is not None and not form.is_submitted():
         # On the phone, from the case file: the first thing to ask is the date.
