@@ -1,0 +1,135 @@
+"""Requests and unmet demand: what became of each service (completed, cancelled, not
+shown up and by whom, unfilled) and how long a request waited for its first help."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from webapp.observatory.facts import Facts, ServiceFact
+from webapp.observatory.indicators import (
+    indicator,
+    median,
+    period_dimension,
+    period_rows,
+    table,
+    total_row,
+)
+from webapp.observatory.tables import Column, Table, fmt
+from webapp.shifts.models import ShiftStatus
+
+OUTCOMES = {
+    "completed": lambda: _l("Completed"),
+    "cancelled": lambda: _l("Cancelled"),
+    "resident_absent": lambda: _l("Resident not there"),
+    "volunteer_absent": lambda: _l("Volunteer did not come"),
+    "unfilled": lambda: _l("Unfilled"),
+}
+
+
+def outcome_of(s: ServiceFact) -> str | None:
+    if s.status == ShiftStatus.NO_SHOW:
+        return "volunteer_absent" if s.no_show_side == "volunteer" else "resident_absent"
+    if s.status in (ShiftStatus.COMPLETED, ShiftStatus.CANCELLED, ShiftStatus.UNFILLED):
+        return s.status.value
+    return None  # not yet happened
+
+
+def _outcome_summary(t: Table) -> str | None:
+    if t.total is None:
+        return None
+    return _(
+        "Of the services due, %(unfilled)s found no volunteer, %(cancelled)s were cancelled "
+        "and %(absent)s failed because the volunteer did not come.",
+        unfilled=fmt(t.total.shown("unfilled"), "count"),
+        cancelled=fmt(t.total.shown("cancelled"), "count"),
+        absent=fmt(t.total.shown("volunteer_absent"), "count"),
+    )
+
+
+@indicator("outcomes_by_period", "demand", chart="bar", order=10, summary=_outcome_summary)
+def outcomes_by_period(facts: Facts) -> Table:
+    scope = facts.scope
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    people: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for s in facts.get("services"):
+        outcome = outcome_of(s)
+        if outcome is None:
+            continue
+        for b in (scope.bucket(s.day), "total"):
+            count[b, outcome] += 1
+            people[b, outcome].add(s.resident_id or -1)
+            people[b, ""].add(s.resident_id or -1)
+    rows = period_rows(
+        scope,
+        lambda b: {k: count[b, k] for k in OUTCOMES},
+        lambda b: len(people[b, ""]),
+        lambda b: {k: len(people[b, k]) for k in OUTCOMES},
+    )
+    total = total_row(
+        {k: count["total", k] for k in OUTCOMES},
+        len(people["total", ""]),
+        {k: len(people["total", k]) for k in OUTCOMES},
+    )
+    columns = [Column(k, label, "count") for k, label in OUTCOMES.items()]
+    return table(
+        "outcomes_by_period",
+        str(_l("What became of the services due")),
+        period_dimension(scope),
+        columns,
+        rows,
+        total,
+    )
+
+
+def _wait_summary(t: Table) -> str | None:
+    if t.total is None:
+        return None
+    return _(
+        "%(made)s requests were made; %(served)s have been served, after a median of "
+        "%(days)s days from the request to the first help.",
+        made=fmt(t.total.shown("made"), "count"),
+        served=fmt(t.total.shown("served"), "count"),
+        days=fmt(t.total.shown("days"), "days"),
+    )
+
+
+@indicator("wait_by_period", "demand", chart="line", order=20, summary=_wait_summary)
+def wait_by_period(facts: Facts) -> Table:
+    scope = facts.scope
+    made: dict[str, int] = defaultdict(int)
+    served: dict[str, int] = defaultdict(int)
+    waits: dict[str, list[float]] = defaultdict(list)
+    people: dict[str, set[int]] = defaultdict(set)
+    served_people: dict[str, set[int]] = defaultdict(set)
+    for r in facts.get("requests"):
+        for b in (scope.bucket(r.day), "total"):
+            made[b] += 1
+            people[b].add(r.resident_id or -1)
+            if r.first_help is not None:
+                served[b] += 1
+                served_people[b].add(r.resident_id or -1)
+                waits[b].append(max(0, (r.first_help - r.day).days))
+
+    def values(b: str) -> dict[str, float | int | None]:
+        return {"made": made[b], "served": served[b], "days": median(waits[b])}
+
+    def bases(b: str) -> dict[str, int]:
+        return {"served": len(served_people[b]), "days": len(served_people[b])}
+
+    columns = [
+        Column("made", lambda: _l("Requests made"), "count"),
+        Column("served", lambda: _l("Requests served"), "count"),
+        Column("days", lambda: _l("Median days to first help"), "days", additive=False),
+    ]
+    return table(
+        "wait_by_period",
+        str(_l("Requests and time to first help")),
+        period_dimension(scope),
+        columns,
+        period_rows(scope, values, lambda b: len(people[b]), bases),
+        total_row(values("total"), len(people["total"]), bases("total")),
+        str(_l("Requests by the month they were made; a request may be served later.")),
+    )
