@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from webapp.desk.models import Alert
 from webapp.extensions import db
 from webapp.observatory.scope import Scope
-from webapp.people.models import Person, VolunteerProfile
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.requests.models import Request
 from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
 from webapp.timebank.models import Account, Transfer
@@ -335,3 +335,22 @@ def load_transfers(scope: Scope) -> list[TransferFact]:
         TransferFact(day, kind.value, amount, d, c)
         for day, kind, amount, d, c in db.session.execute(query)
     ]
+
+
+@source("volunteer_homes")
+def load_volunteer_homes(scope: Scope) -> dict[str, set[int]]:
+    """Approved volunteers by the neighbourhood they live in (coverage on the map)."""
+    rows = db.session.execute(
+        sa.select(Person.neighbourhood, Person.id)
+        .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+        .where(
+            Person.organisation_id == scope.org_id,
+            Person.is_volunteer.is_(True),
+            VolunteerProfile.status == VolunteerStatus.APPROVED,
+        )
+    ).all()
+    out: dict[str, set[int]] = {}
+    for hood, pid in rows:
+        if scope.neighbourhood is None or hood == scope.neighbourhood:
+            out.setdefault(hood or "", set()).add(pid)
+    return out

@@ -70,8 +70,11 @@ def reach_by_period(facts: Facts) -> Table:
 NOT_RECORDED = "—"
 
 
-def neighbourhood_rows(services: list[ServiceFact]) -> tuple[list[Row], Row]:
-    """Reached, delivered and unmet per neighbourhood (also the map's figures)."""
+def neighbourhood_rows(
+    services: list[ServiceFact], volunteers: dict[str, set[int]]
+) -> tuple[list[Row], Row]:
+    """Reached, delivered, unmet and volunteers living there, per neighbourhood (also
+    the map's figures)."""
     reached: dict[str, set[int]] = defaultdict(set)
     served: dict[str, int] = defaultdict(int)
     unmet: dict[str, int] = defaultdict(int)
@@ -87,14 +90,20 @@ def neighbourhood_rows(services: list[ServiceFact]) -> tuple[list[Row], Row]:
         elif s.status in UNMET or s.no_show_side == "volunteer":
             unmet[hood] += 1
             unmet_people[hood].add(resident)
+    homes = {h or NOT_RECORDED: ids for h, ids in volunteers.items()}
     rows = []
-    for hood in sorted(involved, key=lambda h: (h == NOT_RECORDED, h)):
+    for hood in sorted(set(involved) | set(homes), key=lambda h: (h == NOT_RECORDED, h)):
         label = str(_l("Not recorded")) if hood == NOT_RECORDED else hood
         rows.append(
             Row(
                 hood,
                 label,
-                {"reached": len(reached[hood]), "served": served[hood], "unmet": unmet[hood]},
+                {
+                    "reached": len(reached[hood]),
+                    "served": served[hood],
+                    "unmet": unmet[hood],
+                    "volunteers": len(homes.get(hood, ())),
+                },
                 len(involved[hood]),
                 {"served": len(reached[hood]), "unmet": len(unmet_people[hood])},
             )
@@ -105,6 +114,7 @@ def neighbourhood_rows(services: list[ServiceFact]) -> tuple[list[Row], Row]:
             "reached": len(set().union(*reached.values()) if reached else set()),
             "served": sum(served.values()),
             "unmet": sum(unmet.values()),
+            "volunteers": sum(len(v) for v in homes.values()),
         },
         len(everyone),
         {
@@ -117,11 +127,12 @@ def neighbourhood_rows(services: list[ServiceFact]) -> tuple[list[Row], Row]:
 
 @indicator("reach_by_neighbourhood", "reach", chart="bar", order=20)
 def reach_by_neighbourhood(facts: Facts) -> Table:
-    rows, total = neighbourhood_rows(facts.get("services"))
+    rows, total = neighbourhood_rows(facts.get("services"), facts.get("volunteer_homes"))
     columns = [
         REACHED,
         Column("served", lambda: _l("Services delivered"), "count"),
         Column("unmet", lambda: _l("Services not given (unfilled, volunteer absent)"), "count"),
+        Column("volunteers", lambda: _l("Volunteers living there")),
     ]
     return table(
         "reach_by_neighbourhood",
