@@ -32,7 +32,7 @@ from webapp import create_app  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.desk.models import Alert  # noqa: E402
 from webapp.extensions import db  # noqa: E402
-from webapp.observatory.facts import SOURCES, Facts  # noqa: E402
+from webapp.observatory.facts import SOURCES  # noqa: E402
 from webapp.observatory.overview import sections  # noqa: E402
 from webapp.observatory.scope import Scope  # noqa: E402
 from webapp.orgs.models import Organisation  # noqa: E402
@@ -263,10 +263,9 @@ def main(url: str) -> None:
             scope = cases["year by month"]
             print("  each source alone, year by month:")
             for name, fn in SOURCES.items():
+                if name == "services_subquery":  # a subquery the others run, not a query
+                    continue
                 print(f"    {name:16s} {median_ms(lambda f=fn: f(scope)):7.0f} ms")
-            facts = Facts(scope)
-            for name in SOURCES:
-                facts.get(name)
         client = app.test_client()
         assert login(client, coordinator.email, PASSWORD).status_code == 302
         query = f"/observatory/?start={START}&end={END}&grain=month"

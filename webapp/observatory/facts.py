@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from webapp.desk.models import Alert
 from webapp.extensions import db
+from webapp.observatory import sql
 from webapp.observatory.scope import Scope
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.requests.models import Request
@@ -78,151 +79,6 @@ def _shift_filter(scope: Scope, start: date | None = None) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class ServiceFact:
-    """One service (a visit, or a ride's legs together) on one day."""
-
-    group_key: str
-    day: date
-    service: str
-    status: ShiftStatus
-    no_show_side: str | None
-    resident_id: int | None
-    neighbourhood: str | None
-    minutes: int  # what the resident received (all legs)
-
-
-_KIND_ORDER = {ShiftKind.VISIT: 0, ShiftKind.RIDE_OUT: 1, ShiftKind.RIDE_BACK: 2}
-
-
-@source("services")
-def load_services(scope: Scope) -> list[ServiceFact]:
-    """Services dated in the period; a ride's status is its first leg's."""
-    rows = db.session.execute(
-        sa.select(
-            Shift.group_key,
-            Shift.occurrence_date,
-            Shift.kind,
-            Shift.status,
-            Shift.no_show_side,
-            Request.resident_id,
-            Shift.neighbourhood,
-            Shift.starts_at,
-            Shift.ends_at,
-        )
-        .join(Request, Request.id == Shift.request_id)
-        .where(*_shift_filter(scope))
-    ).all()
-    groups: dict[str, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(row.group_key, []).append(row)
-    out = []
-    for key, legs in groups.items():
-        legs.sort(key=lambda r: _KIND_ORDER[r.kind])
-        first = legs[0]
-        minutes = sum(int((r.ends_at - r.starts_at).total_seconds() // 60) for r in legs)
-        side = first.no_show_side.value if first.no_show_side is not None else None
-        out.append(
-            ServiceFact(
-                key,
-                first.occurrence_date,
-                service_of(first.kind),
-                first.status,
-                side,
-                first.resident_id,
-                first.neighbourhood,
-                minutes,
-            )
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class GivenFact:
-    """One volunteer's part in one completed leg."""
-
-    group_key: str
-    day: date
-    service: str
-    volunteer_id: int
-    resident_id: int | None
-    minutes: int
-
-
-def _minutes(start: datetime | None, end: datetime | None, s: datetime, e: datetime) -> int:
-    if start is not None and end is not None and end > start:
-        return int((end - start).total_seconds() // 60)
-    return int((e - s).total_seconds() // 60)
-
-
-@source("given")
-def load_given(scope: Scope) -> list[GivenFact]:
-    """Completed assignments from the bucket before the period (retention) to its end."""
-    rows = db.session.execute(
-        sa.select(
-            Shift.group_key,
-            Shift.occurrence_date,
-            Shift.kind,
-            Assignment.volunteer_id,
-            Request.resident_id,
-            Assignment.actual_start,
-            Assignment.actual_end,
-            Shift.starts_at,
-            Shift.ends_at,
-        )
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .join(Request, Request.id == Shift.request_id)
-        .where(*_shift_filter(scope, scope.previous_start()), Shift.status == ShiftStatus.COMPLETED)
-    ).all()
-    return [
-        GivenFact(
-            r.group_key,
-            r.occurrence_date,
-            service_of(r.kind),
-            r.volunteer_id,
-            r.resident_id,
-            _minutes(r.actual_start, r.actual_end, r.starts_at, r.ends_at),
-        )
-        for r in rows
-    ]
-
-
-@source("first_help")
-def load_first_help(scope: Scope) -> dict[int, date]:
-    """Each resident's first completed service ever (of the chosen service)."""
-    rows = db.session.execute(
-        sa.select(Request.resident_id, sa.func.min(Shift.occurrence_date))
-        .join(Request, Request.id == Shift.request_id)
-        .where(
-            Shift.organisation_id == scope.org_id,
-            Shift.status == ShiftStatus.COMPLETED,
-            Shift.kind.in_(_kinds(scope)),
-            Request.resident_id.is_not(None),
-        )
-        .group_by(Request.resident_id)
-    ).all()
-    return {resident: day for resident, day in rows if resident is not None}
-
-
-@source("pairs_before")
-def load_pairs_before(scope: Scope) -> dict[tuple[int, int], date]:
-    """(resident, volunteer) -> the first day that volunteer served that resident."""
-    rows = db.session.execute(
-        sa.select(Request.resident_id, Assignment.volunteer_id, sa.func.min(Shift.occurrence_date))
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .join(Request, Request.id == Shift.request_id)
-        .where(
-            Shift.organisation_id == scope.org_id,
-            Shift.status == ShiftStatus.COMPLETED,
-            Shift.kind.in_(_kinds(scope)),
-            Shift.occurrence_date <= scope.end,
-            Request.resident_id.is_not(None),
-        )
-        .group_by(Request.resident_id, Assignment.volunteer_id)
-    ).all()
-    return {(r, v): day for r, v, day in rows if r is not None}
-
-
-@dataclass(frozen=True)
 class RequestFact:
     day: date  # when it was made
     service: str
@@ -232,14 +88,15 @@ class RequestFact:
 
 @source("requests")
 def load_requests(scope: Scope) -> list[RequestFact]:
-    first = (
-        sa.select(sa.func.min(Shift.occurrence_date))
-        .where(Shift.request_id == Request.id, Shift.status == ShiftStatus.COMPLETED)
-        .correlate(Request)
-        .scalar_subquery()
+    done = (
+        sa.select(Shift.request_id, sa.func.min(Shift.occurrence_date).label("first"))
+        .where(Shift.organisation_id == scope.org_id, Shift.status == ShiftStatus.COMPLETED)
+        .group_by(Shift.request_id)
+        .subquery()
     )
     query = (
-        sa.select(Request.created_at, Request.kind, Request.resident_id, first)
+        sa.select(Request.created_at, Request.kind, Request.resident_id, done.c.first)
+        .outerjoin(done, done.c.request_id == Request.id)
         .outerjoin(Person, Person.id == Request.resident_id)
         .where(
             Request.organisation_id == scope.org_id,
@@ -302,41 +159,6 @@ def load_alerts(scope: Scope) -> list[AlertFact]:
     return out
 
 
-@dataclass(frozen=True)
-class TransferFact:
-    day: date
-    kind: str
-    minutes: int
-    debit_person: int | None
-    credit_person: int | None
-
-
-@source("transfers")
-def load_transfers(scope: Scope) -> list[TransferFact]:
-    debit = sa.orm.aliased(Account)
-    credit = sa.orm.aliased(Account)
-    query = (
-        sa.select(
-            Transfer.service_date,
-            Transfer.kind,
-            Transfer.amount,
-            debit.person_id,
-            credit.person_id,
-        )
-        .join(debit, debit.id == Transfer.debit_account_id)
-        .join(credit, credit.id == Transfer.credit_account_id)
-        .where(
-            Transfer.organisation_id == scope.org_id,
-            Transfer.service_date >= scope.start,
-            Transfer.service_date <= scope.end,
-        )
-    )
-    return [
-        TransferFact(day, kind.value, amount, d, c)
-        for day, kind, amount, d, c in db.session.execute(query)
-    ]
-
-
 @source("volunteer_homes")
 def load_volunteer_homes(scope: Scope) -> dict[str, set[int]]:
     """Approved volunteers by the neighbourhood they live in (coverage on the map)."""
@@ -353,4 +175,266 @@ def load_volunteer_homes(scope: Scope) -> dict[str, set[int]]:
     for hood, pid in rows:
         if scope.neighbourhood is None or hood == scope.neighbourhood:
             out.setdefault(hood or "", set()).add(pid)
+    return out
+
+
+# Services, aggregated in the database ---------------------------------------------------
+
+Counts = dict[tuple[str, ...], tuple[int, int, int]]  # dims -> (services, people, minutes)
+
+
+def services_subquery(scope: Scope) -> Any:
+    """One row per leg dated in the period: day, service, outcome, resident, neighbourhood,
+    minutes, and whether it is a service's first leg (a ride's return leg adds its
+    minutes but is not a second service). No GROUP BY: one pass over the shifts."""
+    outcome = sa.case(
+        (
+            Shift.status == ShiftStatus.NO_SHOW,
+            sa.case(
+                (Shift.no_show_side == "volunteer", "volunteer_absent"),
+                else_="resident_absent",
+            ),
+        ),
+        else_=sa.cast(Shift.status, sa.String(20)),
+    )
+    first = Shift.kind != ShiftKind.RIDE_BACK
+    return (
+        sa.select(
+            Shift.occurrence_date.label("day"),
+            sa.case((Shift.kind == ShiftKind.VISIT, "visit"), else_="ride").label("service"),
+            outcome.label("outcome"),
+            sa.case((first, Request.resident_id), else_=None).label("resident"),
+            sa.case((first, 1), else_=0).label("first"),
+            sa.func.coalesce(Shift.neighbourhood, "").label("hood"),
+            sql.minutes(Shift.starts_at, Shift.ends_at).label("minutes"),
+        )
+        .join(Request, Request.id == Shift.request_id)
+        .where(*_shift_filter(scope))
+        .subquery()
+    )
+
+
+def service_counts(
+    facts: Facts, dims: tuple[str, ...], outcomes: tuple[str, ...] | None = None
+) -> Counts:
+    """Services, distinct residents and minutes grouped by ``dims`` (any of "bucket",
+    "service", "outcome", "hood"), of the given outcomes (None: every final one)."""
+    key = f"services:{','.join(dims)}:{outcomes}"
+    if key in facts._cache:
+        return facts._cache[key]
+    sub = facts.get("services_subquery")
+    columns = {
+        "bucket": sql.bucket(sub.c.day, facts.scope.grain),
+        "service": sub.c.service,
+        "outcome": sub.c.outcome,
+        "hood": sub.c.hood,
+    }
+    chosen = [columns[d].label(d) for d in dims]
+    query = sa.select(
+        *chosen,
+        sa.func.coalesce(sa.func.sum(sub.c.first), 0),
+        sa.func.count(sa.distinct(sub.c.resident)),
+        sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
+    ).where(sub.c.outcome.in_(outcomes or FINAL_OUTCOMES))
+    if chosen:
+        query = query.group_by(*chosen)
+    out: Counts = {}
+    for row in db.session.execute(query):
+        out[tuple(str(v) for v in row[: len(dims)])] = (row[-3], row[-2], round(row[-1] or 0))
+    facts._cache[key] = out
+    return out
+
+
+FINAL_OUTCOMES = ("completed", "cancelled", "resident_absent", "volunteer_absent", "unfilled")
+
+
+@source("services_subquery")
+def _services_subquery(scope: Scope) -> Any:
+    return services_subquery(scope)
+
+
+@source("newly_reached")
+def load_newly_reached(scope: Scope) -> dict[str, int]:
+    """Bucket -> residents reached in the period whose first completed service ever
+    (of the chosen service) falls in it."""
+    first = (
+        sa.select(
+            Request.resident_id.label("resident"),
+            sa.func.min(Shift.occurrence_date).label("first"),
+        )
+        .join(Request, Request.id == Shift.request_id)
+        .where(
+            Shift.organisation_id == scope.org_id,
+            Shift.status == ShiftStatus.COMPLETED,
+            Shift.kind.in_(_kinds(scope)),
+            Request.resident_id.is_not(None),
+        )
+        .group_by(Request.resident_id)
+        .subquery()
+    )
+    reached = (
+        sa.select(Request.resident_id)
+        .join(Shift, Shift.request_id == Request.id)
+        .where(*_shift_filter(scope), Shift.status == ShiftStatus.COMPLETED)
+    )
+    b = sql.bucket(first.c.first, scope.grain)
+    rows = db.session.execute(
+        sa.select(b, sa.func.count())
+        .where(
+            first.c.first >= scope.start,
+            first.c.first <= scope.end,
+            first.c.resident.in_(reached),
+        )
+        .group_by(b)
+    ).all()
+    return {str(k): n for k, n in rows}
+
+
+def _given_subquery(scope: Scope, start: date | None = None) -> Any:
+    """One row per volunteer per completed service: day, volunteer, resident, minutes."""
+    logged = sa.and_(
+        Assignment.actual_start.is_not(None),
+        Assignment.actual_end.is_not(None),
+        Assignment.actual_end > Assignment.actual_start,
+    )
+    spent = sa.case(
+        (logged, sql.minutes(Assignment.actual_start, Assignment.actual_end)),
+        else_=sql.minutes(Shift.starts_at, Shift.ends_at),
+    )
+    return (
+        sa.select(
+            Shift.group_key.label("group_key"),
+            sa.func.min(Shift.occurrence_date).label("day"),
+            Assignment.volunteer_id.label("volunteer"),
+            Request.resident_id.label("resident"),
+            sa.func.sum(spent).label("minutes"),
+        )
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Request, Request.id == Shift.request_id)
+        .where(*_shift_filter(scope, start), Shift.status == ShiftStatus.COMPLETED)
+        .group_by(Shift.group_key, Assignment.volunteer_id, Request.resident_id)
+        .subquery()
+    )
+
+
+@source("given")
+def load_given(scope: Scope) -> dict[str, tuple[int, int]]:
+    """Bucket (and "") -> (minutes given, distinct volunteers) in the period."""
+    sub = _given_subquery(scope)
+    b = sql.bucket(sub.c.day, scope.grain)
+    out: dict[str, tuple[int, int]] = {}
+    for key, minutes_, people in db.session.execute(
+        sa.select(
+            b, sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer))
+        ).group_by(b)
+    ):
+        out[str(key)] = (round(minutes_ or 0), people)
+    row = db.session.execute(
+        sa.select(sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer)))
+    ).one()
+    out[""] = (round(row[0] or 0), row[1])
+    return out
+
+
+@source("active")
+def load_active(scope: Scope) -> dict[str, set[int]]:
+    """Bucket -> volunteers with a completed service in it, from the bucket before the
+    period (for retention) to its end."""
+    sub = _given_subquery(scope, scope.previous_start())
+    b = sql.bucket(sub.c.day, scope.grain)
+    out: dict[str, set[int]] = {}
+    for key, volunteer in db.session.execute(sa.select(b, sub.c.volunteer).distinct()):
+        out.setdefault(str(key), set()).add(volunteer)
+    return out
+
+
+@source("continuity")
+def load_continuity(scope: Scope) -> dict[str, tuple[int, int, int]]:
+    """Bucket (and "") -> (services given, of them by a volunteer who had served that
+    resident before, distinct residents)."""
+    pairs = (
+        sa.select(
+            Request.resident_id.label("resident"),
+            Assignment.volunteer_id.label("volunteer"),
+            sa.func.min(Shift.occurrence_date).label("first"),
+        )
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .join(Request, Request.id == Shift.request_id)
+        .where(
+            Shift.organisation_id == scope.org_id,
+            Shift.status == ShiftStatus.COMPLETED,
+            Shift.kind.in_(_kinds(scope)),
+            Shift.occurrence_date <= scope.end,
+        )
+        .group_by(Request.resident_id, Assignment.volunteer_id)
+        .subquery()
+    )
+    sub = _given_subquery(scope)
+    known = sa.func.sum(sa.case((pairs.c.first < sub.c.day, 1), else_=0))
+    joined = sub.join(
+        pairs, sa.and_(pairs.c.resident == sub.c.resident, pairs.c.volunteer == sub.c.volunteer)
+    )
+    b = sql.bucket(sub.c.day, scope.grain)
+    counts = [sa.func.count(), known, sa.func.count(sa.distinct(sub.c.resident))]
+    out = {
+        str(k): (n, int(kn or 0), r)
+        for k, n, kn, r in db.session.execute(sa.select(b, *counts).select_from(joined).group_by(b))
+    }
+    n, kn, r = db.session.execute(sa.select(*counts).select_from(joined)).one()
+    out[""] = (n, int(kn or 0), r)
+    return out
+
+
+@source("transfers")
+def load_transfers(scope: Scope) -> dict[tuple[str, str], tuple[int, int]]:
+    """(bucket or "", flow or "") -> (minutes, distinct members): flows are "services"
+    (visits and rides, of the chosen service), "donation", "grant", "reversal"."""
+    debit = sa.orm.aliased(Account)
+    credit = sa.orm.aliased(Account)
+    wanted = [scope.service] if scope.service else ["visit", "ride"]
+    flow = sa.case(
+        (Transfer.kind.in_(["visit", "ride"]), "services"),
+        else_=sa.cast(Transfer.kind, sa.String(20)),
+    )
+    base = (
+        sa.select(
+            Transfer.id.label("id"),
+            Transfer.service_date.label("day"),
+            flow.label("flow"),
+            Transfer.amount.label("amount"),
+            debit.person_id.label("debit"),
+            credit.person_id.label("credit"),
+        )
+        .join(debit, debit.id == Transfer.debit_account_id)
+        .join(credit, credit.id == Transfer.credit_account_id)
+        .where(
+            Transfer.organisation_id == scope.org_id,
+            Transfer.service_date >= scope.start,
+            Transfer.service_date <= scope.end,
+            sa.or_(Transfer.kind.in_(wanted), Transfer.kind.in_(["donation", "grant", "reversal"])),
+        )
+        .subquery()
+    )
+    members = sa.union_all(
+        sa.select(base.c.day, base.c.flow, base.c.debit.label("person")),
+        sa.select(base.c.day, base.c.flow, base.c.credit.label("person")),
+    ).subquery()
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    b1 = sql.bucket(base.c.day, scope.grain)
+    b2 = sql.bucket(members.c.day, scope.grain)
+    minutes_: dict[tuple[str, str], int] = {}
+    for k, f, m in db.session.execute(
+        sa.select(b1, base.c.flow, sa.func.sum(base.c.amount)).group_by(b1, base.c.flow)
+    ):
+        for key in ((str(k), f), (str(k), ""), ("", f), ("", "")):
+            minutes_[key] = minutes_.get(key, 0) + int(m or 0)
+    people = sa.func.count(sa.distinct(members.c.person))
+    for group in ([b2, members.c.flow], [b2], [members.c.flow], []):
+        query = sa.select(*group, people).where(members.c.person.is_not(None))
+        if group:
+            query = query.group_by(*group)
+        for row in db.session.execute(query):
+            k = str(row[0]) if b2 in group else ""
+            f = str(row[-2]) if members.c.flow in group else ""
+            out[(k, f)] = (minutes_.get((k, f), 0), row[-1])
     return out

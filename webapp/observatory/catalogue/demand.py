@@ -8,7 +8,7 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, ServiceFact
+from webapp.observatory.facts import Facts, service_counts
 from webapp.observatory.indicators import (
     indicator,
     median,
@@ -18,7 +18,6 @@ from webapp.observatory.indicators import (
     total_row,
 )
 from webapp.observatory.tables import Column, Table, fmt
-from webapp.shifts.models import ShiftStatus
 
 OUTCOMES = {
     "completed": lambda: _l("Completed"),
@@ -27,14 +26,6 @@ OUTCOMES = {
     "volunteer_absent": lambda: _l("Volunteer did not come"),
     "unfilled": lambda: _l("Unfilled"),
 }
-
-
-def outcome_of(s: ServiceFact) -> str | None:
-    if s.status == ShiftStatus.NO_SHOW:
-        return "volunteer_absent" if s.no_show_side == "volunteer" else "resident_absent"
-    if s.status in (ShiftStatus.COMPLETED, ShiftStatus.CANCELLED, ShiftStatus.UNFILLED):
-        return s.status.value
-    return None  # not yet happened
 
 
 def _outcome_summary(t: Table) -> str | None:
@@ -52,26 +43,20 @@ def _outcome_summary(t: Table) -> str | None:
 @indicator("outcomes_by_period", "demand", chart="bar", order=10, summary=_outcome_summary)
 def outcomes_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    count: dict[tuple[str, str], int] = defaultdict(int)
-    people: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for s in facts.get("services"):
-        outcome = outcome_of(s)
-        if outcome is None:
-            continue
-        for b in (scope.bucket(s.day), "total"):
-            count[b, outcome] += 1
-            people[b, outcome].add(s.resident_id or -1)
-            people[b, ""].add(s.resident_id or -1)
+    cells = service_counts(facts, ("bucket", "outcome"))
+    rows_ = service_counts(facts, ("bucket",))
+    totals = service_counts(facts, ("outcome",))
+    zero = (0, 0, 0)
     rows = period_rows(
         scope,
-        lambda b: {k: count[b, k] for k in OUTCOMES},
-        lambda b: len(people[b, ""]),
-        lambda b: {k: len(people[b, k]) for k in OUTCOMES},
+        lambda b: {k: cells.get((b, k), zero)[0] for k in OUTCOMES},
+        lambda b: rows_.get((b,), zero)[1],
+        lambda b: {k: cells.get((b, k), zero)[1] for k in OUTCOMES},
     )
     total = total_row(
-        {k: count["total", k] for k in OUTCOMES},
-        len(people["total", ""]),
-        {k: len(people["total", k]) for k in OUTCOMES},
+        {k: totals.get((k,), zero)[0] for k in OUTCOMES},
+        service_counts(facts, ()).get((), zero)[1],
+        {k: totals.get((k,), zero)[1] for k in OUTCOMES},
     )
     columns = [Column(k, label, "count") for k, label in OUTCOMES.items()]
     return table(

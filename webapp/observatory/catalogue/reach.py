@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, ServiceFact
+from webapp.observatory.facts import Facts, service_counts
 from webapp.observatory.indicators import (
-    in_period,
     indicator,
     period_dimension,
     period_rows,
@@ -18,11 +15,12 @@ from webapp.observatory.indicators import (
     total_row,
 )
 from webapp.observatory.tables import Column, Row, Table, fmt
-from webapp.shifts.models import ShiftStatus
 
-UNMET = (ShiftStatus.UNFILLED,)
+DONE = ("completed",)
+UNMET = ("unfilled", "volunteer_absent")
 REACHED = Column("reached", lambda: _l("People reached"))
 NEW = Column("new", lambda: _l("Newly reached"))
+NOT_RECORDED = ""
 
 
 def _summary(t: Table) -> str | None:
@@ -39,24 +37,15 @@ def _summary(t: Table) -> str | None:
 @indicator("reach_by_period", "reach", chart="line", order=10, summary=_summary)
 def reach_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    first = facts.get("first_help")
-    reached: dict[str, set[int]] = defaultdict(set)
-    for s in facts.get("services"):
-        if s.status == ShiftStatus.COMPLETED and s.resident_id is not None:
-            reached[scope.bucket(s.day)].add(s.resident_id)
-    everyone = set().union(*reached.values()) if reached else set()
-    new: dict[str, set[int]] = defaultdict(set)
-    for r in everyone:
-        if in_period(scope, first.get(r)):
-            new[scope.bucket(first[r])].add(r)
-    rows = period_rows(
-        scope,
-        lambda b: {"reached": len(reached[b]), "new": len(new[b])},
-        lambda b: len(reached[b]),
-    )
-    total = total_row(
-        {"reached": len(everyone), "new": sum(len(v) for v in new.values())}, len(everyone)
-    )
+    reached = service_counts(facts, ("bucket",), DONE)
+    everyone = service_counts(facts, (), DONE).get((), (0, 0, 0))[1]
+    new = facts.get("newly_reached")
+
+    def people(b: str) -> int:
+        return reached.get((b,), (0, 0, 0))[1]
+
+    rows = period_rows(scope, lambda b: {"reached": people(b), "new": new.get(b, 0)}, people)
+    total = total_row({"reached": everyone, "new": sum(new.values())}, everyone)
     return table(
         "reach_by_period",
         str(_l("People reached")),
@@ -67,67 +56,45 @@ def reach_by_period(facts: Facts) -> Table:
     )
 
 
-NOT_RECORDED = "—"
-
-
-def neighbourhood_rows(
-    services: list[ServiceFact], volunteers: dict[str, set[int]]
-) -> tuple[list[Row], Row]:
+@indicator("reach_by_neighbourhood", "reach", chart="bar", order=20)
+def reach_by_neighbourhood(facts: Facts) -> Table:
     """Reached, delivered, unmet and volunteers living there, per neighbourhood (also
     the map's figures)."""
-    reached: dict[str, set[int]] = defaultdict(set)
-    served: dict[str, int] = defaultdict(int)
-    unmet: dict[str, int] = defaultdict(int)
-    unmet_people: dict[str, set[int]] = defaultdict(set)
-    involved: dict[str, set[int]] = defaultdict(set)
-    for s in services:
-        hood = s.neighbourhood or NOT_RECORDED
-        resident = s.resident_id if s.resident_id is not None else -1
-        involved[hood].add(resident)
-        if s.status == ShiftStatus.COMPLETED:
-            served[hood] += 1
-            reached[hood].add(resident)
-        elif s.status in UNMET or s.no_show_side == "volunteer":
-            unmet[hood] += 1
-            unmet_people[hood].add(resident)
-    homes = {h or NOT_RECORDED: ids for h, ids in volunteers.items()}
+    done = service_counts(facts, ("hood",), DONE)
+    unmet = service_counts(facts, ("hood",), UNMET)
+    involved = service_counts(facts, ("hood",))
+    homes = {h or NOT_RECORDED: ids for h, ids in facts.get("volunteer_homes").items()}
+    hoods = {k[0] for k in involved} | set(homes)
     rows = []
-    for hood in sorted(set(involved) | set(homes), key=lambda h: (h == NOT_RECORDED, h)):
-        label = str(_l("Not recorded")) if hood == NOT_RECORDED else hood
+    for hood in sorted(hoods, key=lambda h: (h == NOT_RECORDED, h)):
+        d = done.get((hood,), (0, 0, 0))
+        u = unmet.get((hood,), (0, 0, 0))
         rows.append(
             Row(
                 hood,
-                label,
+                hood or str(_l("Not recorded")),
                 {
-                    "reached": len(reached[hood]),
-                    "served": served[hood],
-                    "unmet": unmet[hood],
+                    "reached": d[1],
+                    "served": d[0],
+                    "unmet": u[0],
                     "volunteers": len(homes.get(hood, ())),
                 },
-                len(involved[hood]),
-                {"served": len(reached[hood]), "unmet": len(unmet_people[hood])},
+                involved.get((hood,), (0, 0, 0))[1],
+                {"served": d[1], "unmet": u[1]},
             )
         )
-    everyone = set().union(*involved.values()) if involved else set()
+    d = service_counts(facts, (), DONE).get((), (0, 0, 0))
+    u = service_counts(facts, (), UNMET).get((), (0, 0, 0))
     total = total_row(
         {
-            "reached": len(set().union(*reached.values()) if reached else set()),
-            "served": sum(served.values()),
-            "unmet": sum(unmet.values()),
+            "reached": d[1],
+            "served": d[0],
+            "unmet": u[0],
             "volunteers": sum(len(v) for v in homes.values()),
         },
-        len(everyone),
-        {
-            "served": len(set().union(*reached.values()) if reached else set()),
-            "unmet": len(set().union(*unmet_people.values()) if unmet_people else set()),
-        },
+        service_counts(facts, ()).get((), (0, 0, 0))[1],
+        {"served": d[1], "unmet": u[1]},
     )
-    return rows, total
-
-
-@indicator("reach_by_neighbourhood", "reach", chart="bar", order=20)
-def reach_by_neighbourhood(facts: Facts) -> Table:
-    rows, total = neighbourhood_rows(facts.get("services"), facts.get("volunteer_homes"))
     columns = [
         REACHED,
         Column("served", lambda: _l("Services delivered"), "count"),

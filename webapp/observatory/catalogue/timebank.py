@@ -3,8 +3,6 @@ chest, granted from it, and reversed; by the day of the service."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -42,31 +40,23 @@ def _summary(t: Table) -> str | None:
 @indicator("timebank_by_period", "timebank", chart="bar", order=10, summary=_summary)
 def timebank_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    minutes: dict[tuple[str, str], int] = defaultdict(int)
-    people: dict[tuple[str, str], set[int]] = defaultdict(set)
-    wanted = {scope.service} if scope.service else {"visit", "ride"}
-    for t in facts.get("transfers"):
-        flow = "services" if t.kind in ("visit", "ride") else t.kind
-        if flow not in FLOWS or (flow == "services" and t.kind not in wanted):
-            continue
-        members = {p for p in (t.debit_person, t.credit_person) if p is not None}
-        for b in (scope.bucket(t.day), "total"):
-            minutes[b, flow] += t.minutes
-            people[b, flow] |= members
-            people[b, ""] |= members
+    flows = facts.get("transfers")
 
     def values(b: str) -> dict[str, float | int | None]:
-        return {k: hours(minutes[b, k]) for k in FLOWS}
+        return {k: hours(flows.get((b, k), (0, 0))[0]) for k in FLOWS}
 
     def bases(b: str) -> dict[str, int]:
-        return {k: len(people[b, k]) for k in FLOWS}
+        return {k: int(flows.get((b, k), (0, 0))[1]) for k in FLOWS}
+
+    def people(b: str) -> int:
+        return int(flows.get((b, ""), (0, 0))[1])
 
     return table(
         "timebank_by_period",
         str(_l("Time bank flows")),
         period_dimension(scope),
         [Column(k, label, "hours") for k, label in FLOWS.items()],
-        period_rows(scope, values, lambda b: len(people[b, ""]), bases),
-        total_row(values("total"), len(people["total", ""]), bases("total")),
+        period_rows(scope, values, people, bases),
+        total_row(values(""), people(""), bases("")),
         str(_l("The time bank counts the whole organisation, whatever the neighbourhood.")),
     )

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
-    in_period,
     indicator,
     period_dimension,
     period_rows,
@@ -37,52 +36,41 @@ def _summary(t: Table) -> str | None:
 @indicator("volunteers_by_period", "volunteers", chart="line", order=10, summary=_summary)
 def volunteers_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    active: dict[str, set[int]] = defaultdict(set)
-    pairs = facts.get("pairs_before")
-    # Per service (group): its bucket, resident, and whether a volunteer knew them.
-    services: dict[str, tuple[str, int, bool]] = {}
-    for g in facts.get("given"):
-        b = scope.bucket(g.day)
-        active[b].add(g.volunteer_id)
-        if not in_period(scope, g.day) or g.resident_id is None:
-            continue
-        known = pairs.get((g.resident_id, g.volunteer_id), g.day) < g.day
-        prev = services.get(g.group_key)
-        services[g.group_key] = (b, g.resident_id, known or (prev is not None and prev[2]))
+    active: dict[str, set[int]] = facts.get("active")
+    continuity = facts.get("continuity")
     recruited: dict[str, set[int]] = defaultdict(set)
     for pid, day in facts.get("recruited"):
         recruited[scope.bucket(day)].add(pid)
-    share: dict[str, list[bool]] = defaultdict(list)
-    residents: dict[str, set[int]] = defaultdict(set)
-    for b, resident, known in services.values():
-        for key in (b, "total"):
-            share[key].append(known)
-            residents[key].add(resident)
 
     def pct(key: str) -> float | None:
-        return round(100 * sum(share[key]) / len(share[key])) if share[key] else None
+        n, known, _r = continuity.get(key, (0, 0, 0))
+        return round(100 * known / n) if n else None
+
+    def residents(key: str) -> int:
+        return int(continuity.get(key, (0, 0, 0))[2])
 
     def values(b: str) -> dict[str, float | int | None]:
-        before = active[scope.previous_bucket(b)]
+        before = active.get(scope.previous_bucket(b), set())
+        now = active.get(b, set())
         return {
-            "active": len(active[b]),
+            "active": len(now),
             "recruited": len(recruited[b]),
-            "retained": len(active[b] & before),
-            "lapsed": len(before - active[b]),
+            "retained": len(now & before),
+            "lapsed": len(before - now),
             "continuity": pct(b),
         }
 
-    everyone = set().union(*(active[b] for b in scope.buckets()))
+    everyone = set().union(*(active.get(b, set()) for b in scope.buckets()))
     total = total_row(
         {
             "active": len(everyone),
             "recruited": sum(len(v) for v in recruited.values()),
             "retained": None,
             "lapsed": None,
-            "continuity": pct("total"),
+            "continuity": pct(""),
         },
         len(everyone),
-        {"continuity": len(residents["total"])},
+        {"continuity": residents("")},
     )
     columns = [
         Column("active", lambda: _l("Active volunteers")),
@@ -97,7 +85,10 @@ def volunteers_by_period(facts: Facts) -> Table:
         period_dimension(scope),
         columns,
         period_rows(
-            scope, values, lambda b: len(active[b]), lambda b: {"continuity": len(residents[b])}
+            scope,
+            values,
+            lambda b: len(active.get(b, ())),
+            lambda b: {"continuity": residents(b)},
         ),
         total,
     )
