@@ -34,7 +34,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Front-end libraries (the map: Leaflet) from the npm registry, at the versions pinned in
+# Front-end libraries (the map: Leaflet; the observatory's charts: Chart.js) from the npm registry, at the versions pinned in
 # package-lock.json, copied into webapp/static/vendor/ (not in git). Without them the
 # pages still work: a pin is then placed by typing its coordinates.
 VENDOR := webapp/static/vendor
@@ -46,6 +46,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	rm -rf $(VENDOR)/leaflet && mkdir -p $(VENDOR)/leaflet
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 	  node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	rm -rf $(VENDOR)/chartjs && mkdir -p $(VENDOR)/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
 	touch $@
 vendor: $(VENDOR)/.installed
 

@@ -15,6 +15,7 @@ from webapp.core.views import bp as core_bp
 from webapp.desk.views import bp as desk_bp
 from webapp.matchrun.views import bp as matchrun_bp
 from webapp.notifications import views as notifications_views
+from webapp.observatory.views import bp as observatory_bp
 from webapp.orgs import views as orgs_views
 from webapp.people import coordinator_views as people_coordinator_views  # noqa: F401
 from webapp.people import map_views as people_map_views  # noqa: F401
@@ -34,7 +35,7 @@ from webapp.timebank.views import bp as timebank_bp
 
 BLUEPRINTS = (core_bp, auth_bp, people_bp, matchrun_bp, requests_bp, shifts_bp, timebank_bp,
               timebank_api_bp, notifications_views.bp, scheduler_bp, desk_bp, orgs_views.bp,
-              privacy_bp, activities_bp, referrals_bp)
+              privacy_bp, activities_bp, referrals_bp, observatory_bp)
 
 
 def register_blueprints(app: Flask) -> None:

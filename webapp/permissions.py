@@ -44,6 +44,18 @@ def is_resident(user: User) -> bool:
     return is_member(user) and (user.person.is_resident or user.person.is_neighbour)
 
 
+def is_observer(user: User) -> bool:
+    """A partner or council member of one organisation: reads its observatory only."""
+    return (
+        user.is_authenticated and user.role == Role.OBSERVER and user.organisation_id is not None
+    )
+
+
+def can_see_observatory(user: User) -> bool:
+    """The observatory's aggregates: its coordinators and its observers."""
+    return is_coordinator(user) or is_observer(user)
+
+
 def same_organisation(user: User, obj: Any) -> bool:
     return (
         user.organisation_id is not None
@@ -93,6 +105,7 @@ admin_required = require(is_admin)
 member_required = require(is_member)
 volunteer_required = require(is_volunteer)
 resident_required = require(is_resident)
+observatory_required = require(can_see_observatory)
 
 
 def get_in_org_or_404(model: type, obj_id: int, user: User) -> Any:

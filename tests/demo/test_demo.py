@@ -118,7 +118,7 @@ def test_other_features_add_steps_without_editing_the_loader(db_session, monkeyp
         assert ctx.rng("shifts").random() == ctx.rng("shifts").random()  # seeded per step
 
     monkeypatch.setattr(registry, "_STEPS", dict(registry._STEPS))
-    registry.register_demo_step("zz-shifts", add_shifts, order=60)
+    registry.register_demo_step("zz-shifts", add_shifts, order=90)
     result = load_demo(today=TODAY)
     assert result.steps[-1] == "zz-shifts"
     assert result.steps[:4] == ("places", "volunteers", "residents", "neighbours")

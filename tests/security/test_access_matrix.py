@@ -66,6 +66,7 @@ ROLES = [
     "applicant",  # a volunteer awaiting approval (the nearest thing to a referrer here)
     "suspended",  # a suspended volunteer
     "coordinator",
+    "observer",  # a council member or partner: the observatory and nothing else
     "admin",
 ]
 
@@ -192,6 +193,7 @@ def _build_org(tag: str) -> Org:
         "applicant": applicant.user,
         "suspended": suspended.user,
         "coordinator": coordinator,
+        "observer": make_user(org, Role.OBSERVER, email=f"obs-{tag.lower()}@matrix.example"),
     }
     tokens = {
         role: create_token(user, "matrix")[0].id
@@ -393,7 +395,7 @@ def test_every_route_for_every_role_in_both_organisations(app, client, world, ro
                 ok = status not in (401, 500) and not to_login
             if not ok:
                 problems.append(where)
-            body = resp.get_data(as_text=True)
+            body = resp.get_data().decode("utf-8", "replace")  # downloads: XLSX, PDF
             resp.close()
             for org_tag in ("A", "B"):
                 for marker, text in (("health", HEALTH), ("address", ADDRESS)):
@@ -404,6 +406,36 @@ def test_every_route_for_every_role_in_both_organisations(app, client, world, ro
             if rule.endpoint == LAST:
                 logged_in = False
     assert problems == []
+
+
+OBSERVER_MAY = {
+    "observatory.index",
+    "observatory.export_csv",
+    "observatory.export_xlsx",
+    "observatory.report_pdf",
+}
+
+
+def test_the_observer_sees_the_observatory_and_nothing_else(app):
+    """Of every route guarded by a role, the observer passes only the observatory's
+    (the rest they may use are their own login's: password, second factor, inbox)."""
+    observer = type(
+        "U",
+        (),
+        {
+            "is_authenticated": True,
+            "role": Role.OBSERVER,
+            "organisation_id": 1,
+            "person": None,
+            "person_id": None,
+        },
+    )()
+    passes = set()
+    for endpoint in app.view_functions:
+        guard = _guard(app, endpoint)
+        if callable(guard) and guard(observer):
+            passes.add(endpoint)
+    assert passes == OBSERVER_MAY
 
 
 def test_the_matrix_covers_every_route(app):

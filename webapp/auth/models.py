@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # creates organisations and their first coordinator
     COORDINATOR = "coordinator"  # runs one organisation
     MEMBER = "member"  # volunteer, neighbour or resident with a login
+    OBSERVER = "observer"  # a partner or council member: reads the observatory, nothing else
 
 
 class User(UserMixin, Model):

@@ -118,7 +118,7 @@ def prune_expired(now: datetime) -> int:
     """Delete the rows of sessions past their idle or absolute limit (flushes; the job
     commits). Returns how many."""
     removed = 0
-    for roles in ((Role.ADMIN, Role.COORDINATOR), (Role.MEMBER,)):
+    for roles in ((Role.ADMIN, Role.COORDINATOR), (Role.MEMBER, Role.OBSERVER)):
         idle, most = limits_for(roles[0])
         users = sa.select(User.id).where(User.role.in_(roles))
         result = db.session.execute(

@@ -2,6 +2,7 @@
 step (see :mod:`webapp.demo.registry`); the loader runs them in their ``order``."""
 
 from webapp.demo import (  # noqa: F401  (each module registers its step)
+    history,
     neighbours,
     places,
     referrals,

@@ -63,6 +63,24 @@ def add_coordinator(slug: str, email: str, password: str) -> None:
     click.echo(f"Added coordinator {email} to {org.name}.")
 
 
+@org_cli.command("add-observer")
+@click.argument("slug")
+@click.argument("email")
+@click.password_option()
+def add_observer(slug: str, email: str, password: str) -> None:
+    """A read-only login for a partner or council member: the observatory and nothing else."""
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise click.ClickException(f"slug: no organisation {slug!r}")
+    try:
+        create_user(email, password, Role.OBSERVER, org)
+    except FieldError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(f"Added observer {email} to {org.name}: they see its observatory only.")
+
+
 @admin_cli.command("create")
 @click.argument("email")
 @click.password_option()

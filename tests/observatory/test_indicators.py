@@ -1,0 +1,137 @@
+"""Every figure of the observatory against the fixture town (tests/observatory/town.py),
+worked out by hand, suppression included: "x" is a suppressed cell, "–" nothing to show.
+Runs on SQLite and PostgreSQL alike (PONTE_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.observatory.town import build_town
+from webapp.observatory.indicators import INDICATORS
+from webapp.observatory.overview import sections as compute
+from webapp.observatory.scope import Scope
+from webapp.observatory.tables import Table
+
+X = "x"
+
+
+def grid(table: Table) -> dict[str, list[str]]:
+    return {row.key: [row.text(c) for c in table.columns] for row in table.all_rows()}
+
+
+@pytest.fixture
+def tables(app, db_session):  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        town = build_town()
+        scope = Scope(town.org.id, date(2026, 1, 1), date(2026, 3, 31), "month")
+        yield {t.key: t for sec in compute(scope) for _ind, t in sec.tables}
+
+
+def test_every_registered_indicator_is_computed(tables):
+    assert len(INDICATORS) >= 8
+    assert set(tables) == set(INDICATORS)
+
+
+def test_people_reached_and_newly_reached(tables):
+    # R1 was first helped in December: not new. Feb's two newcomers (R6, R8) are too
+    # few, so January's five are withheld too (else 7 - 0 - 5 = 2 gives them away).
+    assert grid(tables["reach_by_period"]) == {
+        "2026-01": ["6", X],
+        "2026-02": ["7", X],
+        "2026-03": ["5", "0"],
+        "total": ["8", "7"],
+    }
+
+
+def test_served_and_unmet_by_neighbourhood(tables):
+    # Borgo (R7, R8) is two people: all withheld, and Centro with it (the total is
+    # shown); Borgo's two unmet services concern R7 alone, so the total is withheld.
+    # The six approved volunteers all live in Centro storico, where nobody was served.
+    assert grid(tables["reach_by_neighbourhood"]) == {
+        "Borgo": [X, X, X, "0"],
+        "Centro": [X, X, "0", "0"],
+        "Centro storico": ["0", "0", "0", "6"],
+        "total": ["8", "18", X, "6"],
+    }
+
+
+def test_services_and_hours(tables):
+    # February's single ride (R8) is withheld, and so is its total; March's hours
+    # given are by four volunteers, so January's (the smallest other) go too.
+    assert grid(tables["services_by_period"]) == {
+        "2026-01": ["6", "0", "6.0", X],
+        "2026-02": ["6", X, "7.0", "7.0"],
+        "2026-03": ["5", "0", "5.0", X],
+        "total": ["17", X, "18.0", "18.0"],
+    }
+
+
+def test_outcomes_of_services_due(tables):
+    # completed, cancelled, resident absent, volunteer absent, unfilled
+    assert grid(tables["outcomes_by_period"]) == {
+        "2026-01": ["6", "0", "0", "0", "0"],
+        "2026-02": ["7", "0", "0", "0", X],
+        "2026-03": ["5", X, "0", X, "0"],
+        "total": ["18", X, "0", X, X],
+    }
+
+
+def test_requests_and_time_to_first_help(tables):
+    # January: R2-R5 (5, 6, 7, 8 days) and R7 (12): median 7. February: R6 and R8, two
+    # people, withheld, and January's counts with them. All seven: median 8.
+    assert grid(tables["wait_by_period"]) == {
+        "2026-01": [X, X, "7"],
+        "2026-02": [X, X, X],
+        "2026-03": ["0", "0", "–"],
+        "total": ["7", "7", "8"],
+    }
+
+
+def test_volunteers_active_recruited_retained_lapsed_continuity(tables):
+    # Active: Jan V1-V5, Feb V1-V6, Mar V1-V4 (4: withheld, and Jan's 5 with it).
+    # Retained from December: V1 only. Lapsed in March: V5, V6. Same volunteer again:
+    # 1 of 6 in Jan, 4 of 7 in Feb, 5 of 5 in Mar, 10 of 18 over the quarter.
+    assert grid(tables["volunteers_by_period"]) == {
+        "2026-01": [X, "0", X, "0", "17%"],
+        "2026-02": ["6", X, "5", "0", "57%"],
+        "2026-03": [X, "0", X, X, "100%"],
+        "total": ["6", X, "–", X, "56%"],
+    }
+
+
+def test_alerts_raised_and_closed(tables):
+    # January's one alert is about one person: withheld, and February's with it.
+    # Closed after 4; 2, 4, 6, 8 hours: medians 5.0 (Feb) and 4.0 (all).
+    assert grid(tables["alerts_by_period"]) == {
+        "2026-01": [X, X, X, X],
+        "2026-02": [X, X, X, "5.0"],
+        "2026-03": ["0", "0", "0", "–"],
+        "total": ["6", "5", "3", "4.0"],
+    }
+
+
+def test_time_bank_flows(tables):
+    # Six visits paid in January (7 members); one donor, one grantee: withheld.
+    assert grid(tables["timebank_by_period"]) == {
+        "2026-01": ["6.0", "0.0", "0.0", "0.0"],
+        "2026-02": ["0.0", X, "0.0", "0.0"],
+        "2026-03": ["0.0", "0.0", X, "0.0"],
+        "total": ["6.0", X, X, "0.0"],
+    }
+
+
+def test_filters_by_neighbourhood_service_and_quarter(app, db_session):
+    with app.test_request_context():
+        town = build_town()
+        scope = Scope(
+            town.org.id, date(2026, 1, 1), date(2026, 3, 31), "quarter", "Centro", "visit"
+        )
+        tables = {t.key: t for sec in compute(scope) for _ind, t in sec.tables}
+    # Centro's visits: R1-R5 in January (R2-R5 new), R1-R6 in February (R6 new).
+    assert grid(tables["reach_by_period"]) == {"2026-Q1": ["6", "5"], "total": ["6", "5"]}
+    assert grid(tables["services_by_period"]) == {
+        "2026-Q1": ["16", "0", "16.0", "16.0"],
+        "total": ["16", "0", "16.0", "16.0"],
+    }

@@ -1,0 +1,186 @@
+"""The fixture town: a small organisation whose every figure is worked out by hand in
+test_indicators.py (and docs/observatory.md, "The fixture town").
+
+Centro: residents R1-R6; Borgo: R7, R8. Volunteers V1-V5 joined in 2025, V6 on
+10 February 2026. The period is January-March 2026, by month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tests.factories import make_org, make_resident, make_volunteer
+from webapp.desk.models import Alert, AlertReason
+from webapp.extensions import db
+from webapp.requests.models import Request, RequestKind
+from webapp.shifts.models import Assignment, NoShowSide, Shift, ShiftKind, ShiftStatus
+from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
+
+C = ShiftStatus.COMPLETED
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+# (day, kind, resident, status, volunteers); every visit 60 minutes, every ride leg 30.
+SERVICES: list[tuple[str, str, str, ShiftStatus, list[str]]] = [
+    ("2025-12-15", "visit", "R1", C, ["V1"]),
+    ("2026-01-10", "visit", "R1", C, ["V1"]),
+    ("2026-01-10", "visit", "R2", C, ["V1"]),
+    ("2026-01-11", "visit", "R3", C, ["V2"]),
+    ("2026-01-12", "visit", "R4", C, ["V3"]),
+    ("2026-01-13", "visit", "R5", C, ["V4"]),
+    ("2026-01-14", "visit", "R7", C, ["V5"]),
+    ("2026-02-10", "visit", "R1", C, ["V1"]),
+    ("2026-02-10", "visit", "R2", C, ["V2"]),
+    ("2026-02-11", "visit", "R3", C, ["V2"]),
+    ("2026-02-12", "visit", "R4", C, ["V3"]),
+    ("2026-02-13", "visit", "R5", C, ["V4"]),
+    ("2026-02-14", "visit", "R6", C, ["V6"]),
+    ("2026-02-15", "ride", "R8", C, ["V5"]),
+    ("2026-02-20", "visit", "R7", ShiftStatus.UNFILLED, []),
+    ("2026-03-10", "visit", "R1", C, ["V1"]),
+    ("2026-03-10", "visit", "R2", C, ["V1"]),
+    ("2026-03-11", "visit", "R3", C, ["V2"]),
+    ("2026-03-12", "visit", "R4", C, ["V3"]),
+    ("2026-03-13", "visit", "R5", C, ["V4"]),
+    ("2026-03-14", "visit", "R6", ShiftStatus.CANCELLED, []),
+    ("2026-03-15", "visit", "R7", ShiftStatus.NO_SHOW, ["V5"]),
+]
+# (resident, kind, created)
+REQUESTS = [
+    ("R1", "visit", "2025-12-01"),
+    ("R2", "visit", "2026-01-05"),
+    ("R3", "visit", "2026-01-05"),
+    ("R4", "visit", "2026-01-05"),
+    ("R5", "visit", "2026-01-05"),
+    ("R7", "visit", "2026-01-02"),
+    ("R6", "visit", "2026-02-01"),
+    ("R8", "ride", "2026-02-05"),
+]
+
+
+@dataclass
+class Town:
+    org: Any
+    people: dict[str, Any]
+
+
+def build_town() -> Town:
+    org = make_org("Comune di Prova")
+    people: dict[str, Any] = {}
+    for i in range(1, 9):
+        hood = "Centro" if i <= 6 else "Borgo"
+        people[f"R{i}"] = make_resident(org, first_name=f"Res{i}", neighbourhood=hood)
+    for i in range(1, 7):
+        v = make_volunteer(org, first_name=f"Vol{i}", driving=True, with_user=False)
+        v.created_at = at("2026-02-10") if i == 6 else at("2025-06-01")
+        people[f"V{i}"] = v
+    requests = {}
+    for who, kind, created in REQUESTS:
+        req = Request(
+            organisation_id=org.id,
+            resident_id=people[who].id,
+            kind=RequestKind(kind),
+            start_date=date(2025, 12, 1),
+            created_at=at(created, 8),
+        )
+        db.session.add(req)
+        requests[who] = req
+    db.session.flush()
+    shifts = []
+    for day, kind, who, status, vols in SERVICES:
+        d = date.fromisoformat(day)
+        legs = [ShiftKind.VISIT] if kind == "visit" else [ShiftKind.RIDE_OUT, ShiftKind.RIDE_BACK]
+        for n, leg in enumerate(legs):
+            start = at(day, 9 + 2 * n)
+            length = 60 if kind == "visit" else 30
+            shift = Shift(
+                organisation_id=org.id,
+                request_id=requests[who].id,
+                group_key=f"{requests[who].id}:{day}",
+                occurrence_date=d,
+                kind=leg,
+                status=status,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=length),
+                start_address="a",
+                end_address="b",
+                neighbourhood=people[who].neighbourhood,
+                no_show_side=NoShowSide.VOLUNTEER if status == ShiftStatus.NO_SHOW else None,
+            )
+            db.session.add(shift)
+            db.session.flush()
+            for seat, v in enumerate(vols, start=1):
+                db.session.add(Assignment(shift_id=shift.id, volunteer_id=people[v].id, seat=seat))
+            shifts.append((shift, who, vols))
+    # Alerts: one in January (closed in 4 h, on time); five in February, due in 4 h,
+    # closed after 2, 4, 6 and 8 hours, the fifth still open.
+    _alert(org, people["R7"], at("2026-01-14", 10), 4)
+    for who, hours in zip(["R1", "R2", "R3", "R4", "R5"], [2, 4, 6, 8, None], strict=True):
+        _alert(org, people[who], at("2026-02-10", 9), hours)
+    # The time bank: January's six visits paid (one hour each), a donation of 2 hours
+    # in February and a grant of half an hour in March.
+    acct = {}
+    for key, person in people.items():
+        acct[key] = Account(organisation_id=org.id, person_id=person.id)
+        db.session.add(acct[key])
+    chest = Account(organisation_id=org.id, kind=AccountKind.CHEST)
+    db.session.add(chest)
+    db.session.flush()
+    january = [(s, w, v) for s, w, v in shifts if s.occurrence_date.month == 1]
+    for n, (shift, who, vols) in enumerate(january):
+        _transfer(
+            org,
+            f"v{n}",
+            acct[who],
+            acct[vols[0]],
+            60,
+            TransferKind.VISIT,
+            shift.occurrence_date,
+            shift.id,
+        )
+    _transfer(org, "don", acct["V2"], chest, 120, TransferKind.DONATION, date(2026, 2, 3))
+    _transfer(org, "grant", chest, acct["R6"], 30, TransferKind.GRANT, date(2026, 3, 3))
+    db.session.flush()
+    return Town(org, people)
+
+
+def _alert(org: Any, person: Any, raised: datetime, hours: int | None) -> None:
+    db.session.add(
+        Alert(
+            organisation_id=org.id,
+            person_id=person.id,
+            reason=AlertReason.WORRIED,
+            raised_at=raised,
+            due_at=raised + timedelta(hours=4),
+            handled_at=raised + timedelta(hours=hours) if hours is not None else None,
+        )
+    )
+
+
+def _transfer(
+    org: Any,
+    key: str,
+    debit: Any,
+    credit: Any,
+    minutes: int,
+    kind: TransferKind,
+    day: date,
+    shift_id: int | None = None,
+) -> None:
+    db.session.add(
+        Transfer(
+            key=f"{org.id}-{key}",
+            organisation_id=org.id,
+            debit_account_id=debit.id,
+            credit_account_id=credit.id,
+            amount=minutes,
+            kind=kind,
+            service_date=day,
+            shift_id=shift_id,
+        )
+    )

@@ -1,0 +1,11 @@
+"""The built-in indicators. Importing a module registers its indicators; add a module
+here (one import line) to add a section (docs/observatory.md, "Adding an indicator")."""
+
+from webapp.observatory.catalogue import (  # noqa: F401  (each module registers itself)
+    alerts,
+    demand,
+    reach,
+    services,
+    timebank,
+    volunteers,
+)

@@ -1,0 +1,29 @@
+"""The observatory as pages, exports and the report see it: every section of the
+registry (``indicators.py``) with the built-in catalogue loaded, and the neighbourhoods
+a filter may name."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.observatory import catalogue  # noqa: F401  (registers the built-in indicators)
+from webapp.observatory.indicators import Section, compute
+from webapp.observatory.scope import Scope
+from webapp.people.models import Person
+
+
+def sections(scope: Scope) -> list[Section]:
+    return compute(scope)
+
+
+def neighbourhoods(org_id: int) -> list[str]:
+    """The neighbourhoods the organisation's people live in, for the filter."""
+    return list(
+        db.session.scalars(
+            sa.select(Person.neighbourhood)
+            .where(Person.organisation_id == org_id, Person.neighbourhood.is_not(None))
+            .distinct()
+            .order_by(Person.neighbourhood)
+        )
+    )
