@@ -303,6 +303,8 @@ def _past_year(rng: random.Random, people: dict[str, list[Person]], now: datetim
                 else S.COMPLETED
             )
             vol = regular[req.id] if rng.random() < 0.8 or not cands else rng.choice(cands)
+            if vol is None and status in (S.COMPLETED, S.NO_SHOW):
+                status = S.UNFILLED  # nobody near enough offers it
             for row in plan(req, day):
                 shift_rows.append(
                     dict(
@@ -470,8 +472,8 @@ def _ledger(
     transfers.sort(key=lambda t: t["recorded_at"])
     for i in range(0, len(transfers), BATCH):
         db.session.execute(sa.insert(Transfer), transfers[i : i + BATCH])
-    for acc, value in balance.items():
-        db.session.execute(sa.update(Account).where(Account.id == acc).values(balance=value))
+    # ORM bulk UPDATE by primary key: one executemany, not one round trip per account.
+    db.session.execute(sa.update(Account), [{"id": a, "balance": v} for a, v in balance.items()])
     return len(transfers)
 
 
