@@ -162,3 +162,22 @@ def test_resident_home_statements_do_not_grow(client, db_session, count_queries)
     small, big, detail = _counts(client, count_queries, "/requests/mine", lambda: requests(4))
     assert big <= small, detail
     assert small <= 14, detail
+
+
+def test_organisation_is_read_once_per_request_even_when_nothing_holds_it(
+    client, db_session, count_queries
+):
+    """The identity map keeps a row only while something refers to it: each ``|local``
+    of a long page used to read the organisation again (3,700 statements on the city's
+    week). The test's own ``org`` would keep it alive, so it is let go of here."""
+    org, vol, coord = _setup(client, as_coordinator=True)
+    _add_town(org, vol, coord, 3)
+    db.session.commit()
+    db.session.expunge_all()
+    del org, vol, coord
+    url = f"/shifts/week?start={DAY.isoformat()}"
+    client.get(url)
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    reads = [s for s in q if "FROM organisation" in s]
+    assert len(reads) <= 1, q
