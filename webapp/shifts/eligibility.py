@@ -191,12 +191,29 @@ def conflict(
 
 
 def _follows(first: Shift, second: Shift, speed_kmh: float) -> bool:
-    """``second`` starts once ``first`` is over and the volunteer has travelled between."""
-    return second.starts_at >= first.ends_at + _travel_between(first, second, speed_kmh)
+    """``second`` starts once ``first`` is over and the volunteer has travelled between.
 
-
-def _travel_between(first: Shift, second: Shift, speed_kmh: float) -> timedelta:
+    The geodesic (a millisecond) is computed only when the gap between them is too short
+    to decide without it: never when ``second`` starts before ``first`` ends, nor when
+    the gap outlasts the travel over an upper bound of the distance (the board checks
+    every open shift against every shift the volunteer holds)."""
+    gap = second.starts_at - first.ends_at
+    if gap < timedelta(0):
+        return False
     a, b = point(first.end_lat, first.end_lon), point(second.start_lat, second.start_lon)
     if a is None or b is None:
-        return timedelta(0)
-    return travel(distance_km(a, b), speed_kmh)
+        return True
+    if gap >= travel(_upper_km(a, b), speed_kmh):
+        return True
+    return gap >= travel(km_between(a, b), speed_kmh)
+
+
+def _upper_km(a: Point, b: Point) -> float:
+    """More than the geodesic: the great circle on a sphere of mean radius is within
+    0.6% of it anywhere on Earth."""
+    lat1, lat2 = math.radians(a[0]), math.radians(b[0])
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h))) * 1.01 + 0.01
