@@ -9,7 +9,8 @@ it empties every table afterwards.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from flask.globals import app_ctx
 from flask.testing import FlaskClient
 
 from tests.helpers import FreshRequestClient, is_postgres
+from tests.querycount import Queries, counting
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
@@ -112,6 +114,12 @@ def committed_db(app: Flask) -> Iterator[None]:
         finally:
             db.session.remove()
             empty_all_tables()
+
+
+@pytest.fixture
+def count_queries(db_session: sa.orm.Session) -> Callable[[], AbstractContextManager[Queries]]:
+    """``with count_queries() as q: client.get(...)``; ``len(q)`` statements were sent."""
+    return counting
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
 from webapp.shifts.legs import by_group
+from webapp.shifts.loading import with_request_and_seats
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL
 
@@ -163,6 +164,7 @@ def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
             Shift.status.not_in((ShiftStatus.UNFILLED,)),
         )
         .order_by(Shift.starts_at)
+        .options(*with_request_and_seats(volunteers=True, resident=False))
     ).all()
     return by_group(shifts)
 

@@ -6,8 +6,9 @@ same reason.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -62,53 +63,89 @@ def _beyond(a: Point, b: Point, radius: float) -> bool:
 def ineligibility(person: Person, shift: Shift) -> str | None:
     """``None`` if ``person`` may serve ``shift``; otherwise the first reason, addressed to
     the volunteer ("your licence has lapsed", "outside your 5 km radius")."""
-    profile = person.volunteer
-    if profile is None or not person.is_volunteer:
-        return _("not registered as a volunteer")
-    if profile.status == VolunteerStatus.SUSPENDED:
-        return _("your volunteering is suspended for now")
-    if profile.status != VolunteerStatus.APPROVED:
-        return _("your volunteer application is not approved yet")
-    if person.organisation_id != shift.organisation_id:
-        return _("this shift belongs to another organisation")
-    activity = "ride" if shift.kind.is_ride else "visit"
-    if activity == "ride" and not profile.offers_driving:
-        return _("you do not offer driving")
-    if activity == "visit" and not profile.offers_visits:
-        return _("you do not offer home visits")
-    tz = org_tz(shift.organisation_id)
-    start, end = shift.starts_at.astimezone(tz), shift.ends_at.astimezone(tz)
-    missing = missing_credentials(person, activity, start.date())
-    if missing:
-        return _CREDENTIAL_LAPSED.get(missing[0], lambda: _("a required check is missing"))()
-    if is_away(person, start.date()):
-        return _("you are away on that day")
-    if start.date() != end.date() or not any(
-        s.weekday == start.weekday() and s.start <= start.time() and s.end >= end.time()
-        for s in person.slots
-    ):
-        return _("outside the times you said you are free")
-    home = point(person.lat, person.lon)
-    if home is None:
-        return _("we do not know where you live yet")
-    where = point(shift.start_lat, shift.start_lon)
-    if where is None:
-        return _("this address is not on the map yet; a coordinator will fix it")
-    if _beyond(home, where, profile.max_km):
-        return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
-    request = shift.request
-    if activity == "ride":
-        if request.wheelchair and not profile.car_wheelchair:
-            return _("this ride needs a wheelchair-accessible car")
-        if (profile.car_seats or 0) < request.passengers:
-            return _("your car has too few seats for %(n)s passengers", n=request.passengers)
-    if request.languages and not set(request.languages) & set(person.languages or []):
-        return _(
-            "the resident needs someone who speaks %(langs)s", langs=", ".join(request.languages)
-        )
-    if request.gender_preference and request.gender_preference != person.gender:
-        return _("the resident asked for a visitor of another gender")
-    return None
+    return Eligibility(person)(shift)
+
+
+class Eligibility:
+    """:func:`ineligibility` for one volunteer and many shifts (the board): what depends
+    only on the volunteer, or on the volunteer and a date, is worked out once. The same
+    checks in the same order, so the same reason comes first."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self.profile = person.volunteer
+        self.home = point(person.lat, person.lon)
+        self._tz: dict[int, ZoneInfo] = {}
+        self._on_day: dict[tuple[str, date], str | None] = {}
+        self._slots = [(s.weekday, s.start, s.end) for s in person.slots] if self.profile else []
+
+    def _tz_of(self, org_id: int) -> ZoneInfo:
+        if org_id not in self._tz:
+            self._tz[org_id] = org_tz(org_id)
+        return self._tz[org_id]
+
+    def _day_reason(self, activity: str, day: date) -> str | None:
+        key = (activity, day)
+        if key not in self._on_day:
+            missing = missing_credentials(self.person, activity, day)
+            if missing:
+                reason: str | None = _CREDENTIAL_LAPSED.get(
+                    missing[0], lambda: _("a required check is missing")
+                )()
+            elif is_away(self.person, day):
+                reason = _("you are away on that day")
+            else:
+                reason = None
+            self._on_day[key] = reason
+        return self._on_day[key]
+
+    def __call__(self, shift: Shift) -> str | None:
+        person, profile = self.person, self.profile
+        if profile is None or not person.is_volunteer:
+            return _("not registered as a volunteer")
+        if profile.status == VolunteerStatus.SUSPENDED:
+            return _("your volunteering is suspended for now")
+        if profile.status != VolunteerStatus.APPROVED:
+            return _("your volunteer application is not approved yet")
+        if person.organisation_id != shift.organisation_id:
+            return _("this shift belongs to another organisation")
+        activity = "ride" if shift.kind.is_ride else "visit"
+        if activity == "ride" and not profile.offers_driving:
+            return _("you do not offer driving")
+        if activity == "visit" and not profile.offers_visits:
+            return _("you do not offer home visits")
+        tz = self._tz_of(shift.organisation_id)
+        start, end = shift.starts_at.astimezone(tz), shift.ends_at.astimezone(tz)
+        reason = self._day_reason(activity, start.date())
+        if reason:
+            return reason
+        if start.date() != end.date() or not any(
+            weekday == start.weekday() and s <= start.time() and e >= end.time()
+            for weekday, s, e in self._slots
+        ):
+            return _("outside the times you said you are free")
+        home = self.home
+        if home is None:
+            return _("we do not know where you live yet")
+        where = point(shift.start_lat, shift.start_lon)
+        if where is None:
+            return _("this address is not on the map yet; a coordinator will fix it")
+        if _beyond(home, where, profile.max_km):
+            return _("outside your %(km)s km radius", km=f"{profile.max_km:g}")
+        request = shift.request
+        if activity == "ride":
+            if request.wheelchair and not profile.car_wheelchair:
+                return _("this ride needs a wheelchair-accessible car")
+            if (profile.car_seats or 0) < request.passengers:
+                return _("your car has too few seats for %(n)s passengers", n=request.passengers)
+        if request.languages and not set(request.languages) & set(person.languages or []):
+            return _(
+                "the resident needs someone who speaks %(langs)s",
+                langs=", ".join(request.languages),
+            )
+        if request.gender_preference and request.gender_preference != person.gender:
+            return _("the resident asked for a visitor of another gender")
+        return None
 
 
 def held_shifts(person: Person, lo: datetime, hi: datetime) -> list[Shift]:
@@ -160,12 +197,29 @@ def overlaps(a: Shift, b: Shift, speed_kmh: float) -> bool:
 
 
 def _follows(first: Shift, second: Shift, speed_kmh: float) -> bool:
-    """``second`` starts once ``first`` is over and the volunteer has travelled between."""
-    return second.starts_at >= first.ends_at + _travel_between(first, second, speed_kmh)
+    """``second`` starts once ``first`` is over and the volunteer has travelled between.
 
-
-def _travel_between(first: Shift, second: Shift, speed_kmh: float) -> timedelta:
+    The geodesic (a millisecond) is computed only when the gap between them is too short
+    to decide without it: never when ``second`` starts before ``first`` ends, nor when
+    the gap outlasts the travel over an upper bound of the distance (the board checks
+    every open shift against every shift the volunteer holds)."""
+    gap = second.starts_at - first.ends_at
+    if gap < timedelta(0):
+        return False
     a, b = point(first.end_lat, first.end_lon), point(second.start_lat, second.start_lon)
     if a is None or b is None:
-        return timedelta(0)
-    return travel(distance_km(a, b), speed_kmh)
+        return True
+    if gap >= travel(_upper_km(a, b), speed_kmh):
+        return True
+    return gap >= travel(km_between(a, b), speed_kmh)
+
+
+def _upper_km(a: Point, b: Point) -> float:
+    """More than the geodesic: the great circle on a sphere of mean radius is within
+    0.6% of it anywhere on Earth."""
+    lat1, lat2 = math.radians(a[0]), math.radians(b[0])
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h))) * 1.01 + 0.01

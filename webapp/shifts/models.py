@@ -57,6 +57,10 @@ class Shift(Model):
         sa.UniqueConstraint("request_id", "occurrence_date", "kind"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("seats >= 1 AND seats <= 2", name="seats_range"),
+        # The board's candidates: open shifts of one organisation in a date window.
+        sa.Index("ix_shift_org_status_starts", "organisation_id", "status", "starts_at"),
+        # The day and week pages' neighbourhood filter, one index step per neighbourhood.
+        sa.Index("ix_shift_org_neighbourhood", "organisation_id", "neighbourhood"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

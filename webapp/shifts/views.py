@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -115,19 +116,21 @@ def _token(person_id: int) -> CalendarToken:
 @volunteer_required
 def mine() -> str:
     person = me()
-    news = unread(current_user, SHIFT_NEWS)
-    token = _token(person.id)
-    logged = {c.shift_id for c in db.session.query(CheckIn).filter_by(volunteer_id=person.id).all()}
-    groups = my_shifts(person)
+    feed_url = external_url("shifts.feed", token=_token(person.id).token)
+    # Commit the new feed token (if any) before loading the page: a commit expires every
+    # loaded row, and the template would then reload them one by one.
     db.session.commit()
+    news = unread(current_user, SHIFT_NEWS)
+    logged = set(db.session.scalars(sa.select(CheckIn.shift_id).filter_by(volunteer_id=person.id)))
+    groups = my_shifts(person)
     return render_template(
         "shifts/mine.html",
         groups=groups,
         news=news,
         logged=logged,
         now=utcnow(),
-        feed_url=external_url("shifts.feed", token=token.token),
-        subscribe=subscribe_links(external_url("shifts.feed", token=token.token)),
+        feed_url=feed_url,
+        subscribe=subscribe_links(feed_url),
         form=ActionForm(),
         reason_form=ReasonForm(),
         S=ShiftStatus,

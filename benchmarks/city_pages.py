@@ -1,0 +1,125 @@
+"""Single-request timings of the daily pages on the city data (benchmarks/city_data.py).
+
+For each page: the median and the slowest of several requests through the Flask test
+client (routing, queries, template, no network), and the SQL statements one request sends.
+The board is timed for several volunteers (a short and a long radius, visits and rides).
+Read-only: the database is left as it is. Usage:
+
+    .venv/bin/python benchmarks/city_pages.py DATABASE_URL [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time as clock
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from benchmarks.city_data import PASSWORD  # noqa: E402
+from tests.helpers import FreshRequestClient, login  # noqa: E402
+from tests.querycount import counting  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.auth.models import Role, User  # noqa: E402
+from webapp.config import TestConfig  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus  # noqa: E402
+from webapp.shifts.board import open_board  # noqa: E402
+
+
+def pick_users() -> dict[str, str]:
+    """E-mails of the logins the pages are opened as (the same on every run of the data)."""
+    vols = db.session.execute(
+        sa.select(User.email, VolunteerProfile)
+        .join(Person, User.person_id == Person.id)
+        .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+        .where(VolunteerProfile.status == VolunteerStatus.APPROVED)
+        .order_by(Person.id)
+    ).all()
+    both = [e for e, v in vols if v.offers_visits and v.offers_driving]
+    far = [e for e, v in vols if v.offers_visits and v.max_km >= 10]
+    near = [e for e, v in vols if v.offers_visits and v.max_km <= 3]
+    coord = db.session.scalar(sa.select(User.email).where(User.role == Role.COORDINATOR))
+    resident = db.session.scalar(
+        sa.select(User.email).where(User.email.like("res%")).order_by(User.id)
+    )
+    return {
+        "volunteer": both[0],
+        "volunteer_10km": far[0],
+        "volunteer_3km": near[0],
+        "coordinator": coord or "",
+        "resident": resident or "",
+    }
+
+
+def time_page(client: FreshRequestClient, url: str, runs: int) -> tuple[float, float, int, int]:
+    client.get(url)  # warm the caches a worker would have warm
+    timings = []
+    for _ in range(runs):
+        t0 = clock.perf_counter()
+        resp = client.get(url)
+        timings.append(clock.perf_counter() - t0)
+        assert resp.status_code == 200, (url, resp.status_code)
+    with counting() as queries:
+        client.get(url)
+    return statistics.median(timings), max(timings), len(queries), len(resp.data)
+
+
+def main(url: str, runs: int) -> None:
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    with app.app_context():
+        users = pick_users()
+        shifts = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("shift")))
+        print(
+            f"{db.engine.dialect.name}, {shifts} shifts; load average "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
+        pages = [
+            ("volunteer", "/shifts/board", "board (visits + rides)"),
+            ("volunteer_10km", "/shifts/board", "board (visits, 10 km)"),
+            ("volunteer_3km", "/shifts/board", "board (visits, 3 km)"),
+            ("volunteer", "/shifts/mine", "volunteer's schedule"),
+            ("coordinator", "/shifts/day", "coordinator's day"),
+            ("coordinator", "/shifts/week", "coordinator's week"),
+            ("coordinator", "/desk/", "desk home"),
+            ("coordinator", "/desk/find?q=Rossi", "person search (a common surname)"),
+            ("coordinator", "/desk/find?q=0865 0012", "person search (a phone)"),
+            ("resident", "/requests/mine", "resident's home"),
+        ]
+        clients: dict[str, FreshRequestClient] = {}
+        print(f"{'page':34} {'median':>9} {'max':>9} {'SQL':>5} {'KB':>5}  board groups")
+        for who, path, label in pages:
+            if who not in clients:
+                app.test_client_class = FreshRequestClient
+                clients[who] = app.test_client()
+                assert login(clients[who], users[who], PASSWORD).status_code == 302, who
+            median, worst, n_sql, size = time_page(clients[who], path, runs)
+            extra = ""
+            if path == "/shifts/board":
+                person = db.session.scalar(
+                    sa.select(Person)
+                    .join(User, User.person_id == Person.id)
+                    .where(User.email == users[who])
+                )
+                extra = str(len(open_board(person)))
+                db.session.rollback()
+            print(
+                f"{label:34} {median * 1000:7.0f}ms {worst * 1000:7.0f}ms {n_sql:5} "
+                f"{size / 1024:5.0f}  {extra}"
+            )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("url")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    main(args.url, args.runs)

@@ -1,0 +1,214 @@
+"""Load benchmark of the daily pages: gunicorn + the city data, wrk as the load.
+
+Starts gunicorn (``--workers`` sync workers) on a free loopback port against
+``DATABASE_URL`` (load it first with benchmarks/city_data.py), logs in as a volunteer, a
+coordinator and a resident of the city data, then runs wrk against each page in turn
+(``--connections`` concurrent clients for ``--seconds``) and prints requests/s, p50, p95,
+p99, the slowest request and the errors (failed connections and non-2xx/3xx answers).
+``/healthz`` (one ``SELECT 1`` behind the whole stack) runs first and last: its requests/s
+is the ceiling, and every page's share of it is printed, because on a shared machine the
+absolute figures move with the neighbours' load (printed too, before and after). Usage:
+
+    .venv/bin/python benchmarks/load_pages.py DATABASE_URL [--workers 5]
+        [--connections 16] [--seconds 10] [--only board,mine]
+
+wrk (Debian package ``wrk``) is a small C program: on a 2-core machine that also runs the
+server, a Python load generator (locust) would take a core of its own from the server
+and measure itself. Coordinators log in with their password only here
+(``PONTE_SECOND_FACTOR_ROLES`` emptied for this server), as the benchmark has no phone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.city_data import PASSWORD  # noqa: E402
+
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %.3f %.0f %.0f %.0f %.0f %d %d\\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), latency.max,
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+# (who, path, label); who is a login of the city data or None for anonymous
+PAGES = [
+    (None, "/login", "login page (anonymous, a template)"),
+    ("volunteer", "/shifts/board", "volunteer: open-shift board"),
+    ("volunteer", "/shifts/mine", "volunteer: schedule"),
+    ("resident", "/requests/mine", "resident: home"),
+    ("coordinator", "/desk/", "coordinator: desk home"),
+    ("coordinator", "/shifts/day", "coordinator: day"),
+    ("coordinator", "/shifts/week", "coordinator: week"),
+    ("coordinator", "/desk/find?q=Rossi", "coordinator: person search"),
+    ("volunteer", "/timebank/", "volunteer: time bank"),
+]
+USERS = {"volunteer": "vol1@city.example.org", "coordinator": "coord0@city.example.org"}
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def login(base: str, email: str) -> str:
+    """The Cookie header of a fresh session of ``email``."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/login").read().decode()
+    match = _CSRF.search(html)
+    assert match, "no CSRF token on /login"
+    data = urllib.parse.urlencode(
+        {"csrf_token": match.group(1), "email": email, "password": PASSWORD}
+    ).encode()
+    opener.open(f"{base}/login", data)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    assert "ponte-session" in cookie, f"login of {email} failed"
+    return cookie
+
+
+def wrk(url: str, cookie: str | None, args: argparse.Namespace, lua: str) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s"]
+    cmd += ["-s", lua, url] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    n, secs, p50, p95, p99, worst, sock, status = (float(v) for v in line.split()[1:])
+    return {
+        "rps": n / secs,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "max": worst / 1000,
+        "errors": sock + status,
+        "n": n,
+    }
+
+
+def resident_email(url: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        email = conn.scalar(
+            sa.text("SELECT email FROM user_account WHERE email LIKE 'res%' ORDER BY id LIMIT 1")
+        )
+    engine.dispose()
+    return str(email)
+
+
+def drain(base: str) -> None:
+    """Wait until the server answers /healthz at once: requests wrk left in the queue of a
+    slow page must not be charged to the next page."""
+    for _ in range(120):
+        t0 = time.perf_counter()
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=60).read()
+        except TimeoutError:
+            continue
+        if time.perf_counter() - t0 < 0.5:
+            return
+        time.sleep(0.5)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(args: argparse.Namespace) -> None:
+    assert shutil.which("wrk"), "wrk is not installed (apt-get install wrk)"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=args.url,
+        SECRET_KEY="load-benchmark",
+        PONTE_SECOND_FACTOR_ROLES="",
+        PONTE_BASE_URL=base,
+        PYTHONPATH=str(ROOT),
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        users = dict(USERS, resident=resident_email(args.url))
+        cookies = {who: login(base, email) for who, email in users.items()}
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(LUA)
+        pages = [p for p in PAGES if not args.only or any(o in p[1] for o in args.only.split(","))]
+        print(
+            f"gunicorn -w {args.workers}, wrk {args.connections} connections x "
+            f"{args.seconds} s per page, {os.cpu_count()} CPUs; load average {load()}"
+        )
+        head = f"{'page':38} {'req/s':>7} {'ceiling':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
+        print(head + f"{'max':>7} {'errors':>6}")
+        rows = [(None, "/healthz", "/healthz (the ceiling)")] + pages
+        rows += [(None, "/healthz", "/healthz again")]
+        ceiling = 0.0
+        for who, path, label in rows:
+            wrk(
+                f"{base}{path}",
+                cookies.get(who or ""),
+                argparse.Namespace(connections=args.connections, seconds=1),
+                f.name,
+            )  # warm every worker
+            drain(base)
+            r = wrk(f"{base}{path}", cookies.get(who or ""), args, f.name)
+            drain(base)
+            ceiling = ceiling or r["rps"]
+            print(
+                f"{label:38} {r['rps']:7.1f} {r['rps'] / ceiling:7.0%} {r['p50']:6.0f}ms "
+                f"{r['p95']:6.0f}ms {r['p99']:6.0f}ms {r['max']:6.0f}ms {r['errors']:6.0f}"
+            )
+        print(f"load average after: {load()}")
+        os.unlink(f.name)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", default="", help="comma-separated parts of page paths")
+    main(parser.parse_args())

@@ -1,0 +1,187 @@
+"""The volunteer's board and schedule and the coordinator's day and week send a fixed
+number of SQL statements, whatever the number of shifts on them (an N+1 guard).
+
+Each test opens the page on a small town, then on one with several times the shifts
+(visits and rides, open and booked, in the same proportions) and compares the counts.
+(``big <= small``: the identity map of the test's session may spare the second request
+a statement). The budgets are today's counts with a little room; raise one only with a
+reason.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from tests.factories import (
+    PASSWORD,
+    make_coordinator,
+    make_org,
+    make_resident,
+    make_user,
+    make_volunteer,
+)
+from tests.helpers import login
+from tests.shifts.builders import make_request, next_weekday, ride_draft, shifts_of, visit_draft
+from webapp.extensions import db
+from webapp.shifts import operations as ops
+from webapp.shifts.eligibility import conflict
+from webapp.shifts.legs import group_of
+from webapp.shifts.models import ShiftStatus
+
+S = ShiftStatus
+DAY = next_weekday(2, at_least=4)  # a Wednesday, past the booking notice
+
+
+def _add_town(org, vol, coord, n: int, book: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """``n`` weekly visits and ``n`` weekly rides with a return near ``vol``; ``book``
+    of their shifts approved for ``vol`` (those that do not clash), the rest open."""
+    for i in range(n):
+        resident = make_resident(org, neighbourhood=f"Quartiere {i % 3}")
+        visit = make_request(
+            org,
+            visit_draft(
+                DAY,
+                recurring=True,
+                end_date=DAY + timedelta(weeks=3),
+                windows=[(DAY.weekday(), time(9 + i % 8), time(11 + i % 8))],
+                accept_clash=True,
+            ),
+            resident=resident,
+            actor=coord,
+        )
+        ride = make_request(
+            org,
+            ride_draft(DAY, recurring=True, end_date=DAY + timedelta(weeks=3), accept_clash=True),
+            resident=resident,
+            actor=coord,
+        )
+        for shift in [*shifts_of(visit), *shifts_of(ride)[::2]]:
+            if book > 0 and not conflict(vol, group_of(shift), 30.0):
+                ops.assign(shift, vol, coord)
+                book -= 1
+    db.session.flush()
+
+
+def _counts(client, count_queries, url: str, grow) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    client.get(url)  # warm: the first request of a session loads what every page needs
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    grow()
+    with count_queries() as big:
+        assert client.get(url).status_code == 200
+    return len(small), len(big), f"small: {small}\n\nbig: {big}"
+
+
+def _setup(client, as_coordinator: bool):  # type: ignore[no-untyped-def]
+    org = make_org()
+    coord = make_coordinator(org)
+    vol = make_volunteer(org, driving=True, visits=True)
+    _add_town(org, vol, coord, 2, book=2)
+    login(client, (coord if as_coordinator else vol.user).email, PASSWORD)
+    return org, vol, coord
+
+
+def test_board_statements_do_not_grow_with_the_shifts(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=False)
+    small, big, detail = _counts(
+        client, count_queries, "/shifts/board", lambda: _add_town(org, vol, coord, 6)
+    )
+    assert big <= small, detail
+    assert small <= 12, detail
+
+
+def test_schedule_statements_do_not_grow_with_the_shifts(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=False)
+
+    def grow() -> None:
+        _add_town(org, vol, coord, 4, book=8)
+
+    small, big, detail = _counts(client, count_queries, "/shifts/mine", grow)
+    assert big <= small, detail
+    assert small <= 14, detail
+
+
+def test_coordinator_day_statements_do_not_grow(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=True)
+    small, big, detail = _counts(
+        client,
+        count_queries,
+        f"/shifts/day?date={DAY.isoformat()}",
+        lambda: _add_town(org, vol, coord, 6),
+    )
+    assert big <= small, detail
+    assert small <= 14, detail
+
+
+def test_coordinator_week_statements_do_not_grow(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=True)
+    small, big, detail = _counts(
+        client,
+        count_queries,
+        f"/shifts/week?start={DAY.isoformat()}",
+        lambda: _add_town(org, vol, coord, 6),
+    )
+    assert big <= small, detail
+    assert small <= 14, detail
+
+
+def test_coordinator_desk_home_statements_do_not_grow(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=True)
+    small, big, detail = _counts(
+        client, count_queries, "/desk/", lambda: _add_town(org, vol, coord, 6, book=4)
+    )
+    assert big <= small, detail
+    assert small <= 30, detail
+
+
+def test_resident_home_statements_do_not_grow(client, db_session, count_queries):
+    org = make_org()
+    coord = make_coordinator(org)
+    vol = make_volunteer(org, driving=True, visits=True)
+    resident = make_resident(org)
+    make_user(org, person=resident)
+
+    def requests(n: int) -> None:
+        for i in range(n):
+            end = DAY + timedelta(weeks=3)
+            window = [((DAY.weekday() + i) % 7, time(9 + i), time(11 + i))]
+            visit = make_request(
+                org,
+                visit_draft(DAY, recurring=True, end_date=end, windows=window, accept_clash=True),
+                resident=resident,
+                actor=coord,
+            )
+            make_request(
+                org,
+                ride_draft(DAY + timedelta(days=i + 1), accept_clash=True),
+                resident=resident,
+                actor=coord,
+            )
+            first = shifts_of(visit)[0]
+            if not conflict(vol, [first], 30.0):
+                ops.assign(first, vol, coord)
+
+    requests(1)
+    login(client, resident.user.email, PASSWORD)
+    small, big, detail = _counts(client, count_queries, "/requests/mine", lambda: requests(4))
+    assert big <= small, detail
+    assert small <= 14, detail
+
+
+def test_organisation_is_read_once_per_request_even_when_nothing_holds_it(
+    client, db_session, count_queries
+):
+    """The identity map keeps a row only while something refers to it: each ``|local``
+    of a long page used to read the organisation again (3,700 statements on the city's
+    week). The test's own ``org`` would keep it alive, so it is let go of here."""
+    org, vol, coord = _setup(client, as_coordinator=True)
+    _add_town(org, vol, coord, 3)
+    db.session.commit()
+    db.session.expunge_all()
+    del org, vol, coord
+    url = f"/shifts/week?start={DAY.isoformat()}"
+    client.get(url)
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    reads = [s for s in q if "FROM organisation" in s]
+    assert len(reads) <= 1, q
