@@ -187,3 +187,12 @@ def test_a_statement_cursor_beyond_the_range_names_the_field(client, bearer: str
         f"/api/v1/me/statement?before={2**70}", headers={"Authorization": f"Bearer {bearer}"}
     )
     assert answer.status_code in (200, 422)
+
+
+@pytest.mark.parametrize("code", ["¡", "١٢٣٤٥٦", "12345\u00e9"])
+def test_a_non_ascii_authenticator_code_is_just_wrong(client, town, code: str) -> None:
+    """Found by test_fuzz_forms.py: compare_digest raised TypeError on non-ASCII text."""
+    _org, coordinator, _member = town
+    login(client, coordinator.email, PASSWORD)
+    answer = post_form(client, "/account/two-factor", {"code": code})
+    assert answer.status_code == 200

@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.errors import FieldError
+from webapp.core.inbound import DB_INT_MAX
 
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
 
@@ -56,6 +57,21 @@ class NumberField(StringField):
         if self.data is None:
             return ""
         return f"{self.data:g}"
+
+
+def record_id(value: Any) -> int:
+    """``coerce`` for a select of rows: a number no row can have (beyond the database's
+    INTEGER) is no choice, rather than a query the database refuses (a 500)."""
+    number = int(value)
+    if not 0 <= number <= DB_INT_MAX:
+        raise ValueError(str(_l("Not a valid choice.")))
+    return number
+
+
+def id_range(form: Any, field: Any) -> None:
+    """Validator for a row's id typed or carried in a hidden field (an IntegerField)."""
+    if field.data is not None and not 0 <= field.data <= DB_INT_MAX:
+        raise ValidationError(_l("Not a valid choice."))
 
 
 class MultiCheckboxField(SelectMultipleField):
