@@ -33,9 +33,13 @@ from webapp.matchrun.solve import solve_visits_range
 
 
 def _update(run_id: int, **values: object) -> None:
-    """One short transaction: the page polling this row sees it at once."""
-    db.session.execute(sa.update(MatchRun).where(MatchRun.id == run_id).values(**values))
-    db.session.commit()
+    """One short transaction of its own, on its own connection: the page polling this row
+    sees it at once. Not in the session: while the solver converts, the session holds a
+    read snapshot, and on SQLite a transaction that read cannot write once anyone else
+    has written since ("database is locked" at once). ``BEGIN IMMEDIATE`` takes the
+    write lock first, waiting its turn (the busy timeout) instead."""
+    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        conn.execute(sa.update(MatchRun).where(MatchRun.id == run_id).values(**values))
 
 
 def _claim(run_id: int) -> bool:
