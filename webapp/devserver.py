@@ -54,8 +54,9 @@ def main() -> None:
     print("Starting Ponte: the web server, the scheduler, the visits search...", flush=True)
     scheduler = start_scheduler()
     atexit.register(stop_scheduler, scheduler)
-    warm = start_warm_up()
-    atexit.register(stop_scheduler, warm)
+    if os.environ.get("PONTE_WARM_SEARCH", "1") != "0":
+        warm = start_warm_up()
+        atexit.register(stop_scheduler, warm)
     # `kill <pid>` of the server stops the scheduler too (atexit runs on SystemExit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     url = f"http://{args.host}:{args.port}"
@@ -134,11 +135,14 @@ def start_scheduler() -> subprocess.Popen[bytes]:
         stderr=subprocess.STDOUT,
         process_group=0,  # Ctrl+C reaches the server only; it stops the scheduler
     )
-    threading.Thread(target=_relay, args=(proc,), daemon=True).start()
+    relay = threading.Thread(target=_relay, args=(proc,), daemon=True)
+    relay.start()
+    RELAYS.append(relay)
     return proc
 
 
 SCHEDULER_UP = threading.Event()
+RELAYS: list[threading.Thread] = []
 
 
 def _relay(proc: subprocess.Popen[bytes]) -> None:
@@ -160,6 +164,8 @@ def stop_scheduler(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+    for relay in RELAYS:
+        relay.join(timeout=2)  # its last lines ("scheduler ... stopped") reach the screen
 
 
 def _port_free(host: str, port: int) -> bool:
