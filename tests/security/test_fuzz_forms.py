@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.factories import PASSWORD, make_user
 from tests.helpers import login
-from tests.security.test_access_matrix import _build_org, _values
+from tests.security.world import build_org, route_values
 from webapp.auth.models import Role
 from webapp.extensions import db
 
@@ -168,7 +168,7 @@ def _pages(app: Flask, ids: dict[str, Any], role: str) -> list[str]:
     urls = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" in rule.methods and rule.endpoint not in SKIP:
-            urls.append(rule.build(_values(rule, ids, role), append_unknown=False)[1])
+            urls.append(rule.build(route_values(rule, ids, role), append_unknown=False)[1])
     return urls
 
 
@@ -212,8 +212,8 @@ ROLES = ["anonymous", "resident", "volunteer", "coordinator", "admin"]
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_no_form_answers_500_to_hostile_values(app, client, db_session, role: str) -> None:
-    own = _build_org("A")
-    _build_org("B")
+    own = build_org("A")
+    build_org("B")
     own.users["admin"] = make_user(None, Role.ADMIN, email="admin@fuzz.example")
     db.session.commit()
     user = own.users.get(role)
@@ -243,8 +243,8 @@ EACH_MORE = ["0001-01-01", "-1", "x" * 5000]
 def test_each_field_alone_with_each_hostile_value(app, client, db_session, role: str) -> None:
     """One field at a time, the others as the page filled them: reaches the operations
     behind a form that only gets past validation when everything else is right."""
-    own = _build_org("A")
-    _build_org("B")
+    own = build_org("A")
+    build_org("B")
     db.session.commit()
     user = own.users[role]
     assert login(client, user.email, PASSWORD).status_code == 302
