@@ -22,9 +22,10 @@ $(VENV)/bin/python:
 	$(PY) -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	@echo "Installing Ponte's Python packages (a minute or two the first time)..."
 	$(PY) -m pip install -q -e .
-	@# Compile the visits search once now (numba caches it), not in the first match run.
-	$(PY) -c "from matching.visits.search.fast_search import warm; print(f'visits search compiled in {warm():.0f} s')"
+	@# The visits search (numba) compiles in the background when `make run` starts
+	@# (webapp/devserver.py); a deployment warms it once after installing (docs/deploy.md).
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -63,8 +64,8 @@ demo: migrate
 
 ## run: install, migrate, load the demo town on first run, serve on 127.0.0.1:$(PORT)
 run: translations vendor demo
-	@$(FLASK) demo logins
-	$(PY) -m webapp.devserver --port $(PORT)
+	@# The server prints the demo logins last, once everything is up.
+	@$(PY) -m webapp.devserver --port $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL
 test: install-test translations vendor chromium postgres

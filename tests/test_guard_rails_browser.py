@@ -11,8 +11,7 @@ import sqlalchemy as sa
 
 from tests.browser import log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident, make_user, make_volunteer
-from tests.matchrun.scenario import small_org
-from tests.matchrun.test_bulk_approve import _more_visits
+from tests.matchrun.scenario import more_visits, small_org
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -66,7 +65,7 @@ def test_approve_all_home_visits_shows_the_count_and_asks_once(app, desk_page):
     try:
         with app.test_request_context():
             o = small_org(with_rides=True)
-            _more_visits(o, 3)
+            more_visits(o, 3)
             run = match_ops.start_run(
                 o.coordinator, o.monday, o.monday + timedelta(days=6), RunScope.BOTH
             )

@@ -16,7 +16,7 @@ from webapp.auth import sessions
 from webapp.blueprints import register_blueprints
 from webapp.cli import register_cli
 from webapp.config import BASE_DIR, Config
-from webapp.core import navigation, security
+from webapp.core import inbound, locks, navigation, security
 from webapp.errors import register_error_handlers
 from webapp.jobs import init_jobs
 from webapp.listeners import connect_listeners
@@ -34,9 +34,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
         # Flask's documented way to wrap it, though its type declares wsgi_app a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
+    inbound.init_app(app)  # before any route is added: the URL converters
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.csrf.init_app(app)
+    locks.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
     navigation.init_app(app)

@@ -84,6 +84,9 @@ class Config:
     # is Secure, for this exact host and path /, so no sibling domain can set or read it.
     SESSION_COOKIE_NAME = "__Host-ponte-session" if SESSION_COOKIE_SECURE else "ponte-session"
     REMEMBER_COOKIE_HTTPONLY = True
+    # The largest request body accepted (413 beyond): the biggest real form, a volunteer's
+    # sign-up with every row filled, is under 20 kB; nothing is uploaded.
+    MAX_CONTENT_LENGTH = _env_int("PONTE_MAX_REQUEST_BYTES", 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None  # a phone call can outlast an hour; the token is per session
     BABEL_DEFAULT_LOCALE = os.environ.get("PONTE_DEFAULT_LOCALE", "en")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PONTE_TIMEZONE", "Europe/Rome")

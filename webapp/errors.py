@@ -21,7 +21,14 @@ def register_error_handlers(app: Flask) -> None:
             # A Host not in TRUSTED_HOSTS: no page can be built for it (no URLs).
             return Response("Unknown host.", mimetype="text/plain"), code
         if _wants_json():
-            return jsonify(error=error.name, message=error.description), code
+            # The API's error shape ({"error", "field", "code"}, docs/openapi-timebank.json)
+            # plus the longer description.
+            return jsonify(
+                error=error.name,
+                message=error.description,
+                field=getattr(error, "field", None),
+                code=error.name.lower().replace(" ", "_"),
+            ), code
         return render_template("errors/error.html", error=error), code
 
     @app.errorhandler(Exception)
@@ -31,5 +38,10 @@ def register_error_handlers(app: Flask) -> None:
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS", True):
             raise error
         if _wants_json():
-            return jsonify(error="Internal Server Error", message="Something went wrong."), 500
+            return jsonify(
+                error="Internal Server Error",
+                message="Something went wrong.",
+                field=None,
+                code="internal_server_error",
+            ), 500
         return render_template("errors/error.html", error=None), 500

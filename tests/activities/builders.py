@@ -45,3 +45,8 @@ def applicant(org, activity: Activity, *, age: int = 70, alone: bool = False,  #
     return ops.apply(
         activity, person, None, age=age, lives_alone=alone, income=income, needs_ride=ride
     )
+
+
+# Homes of the participants of the shared-ride tests, a few streets apart.
+HOMES = [(41.5990, 14.2250), (41.5985, 14.2262), (41.5880, 14.2360),
+         (41.5890, 14.2372), (41.6000, 14.2380), (41.5870, 14.2240)]  # fmt: skip

@@ -13,8 +13,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.activities.builders import CENTRE
-from tests.activities.test_shared_rides import HOMES
+from tests.activities.builders import CENTRE, HOMES
 from tests.browser import context_page, log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
 from tests.matchrun.scenario import next_monday

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.activities.builders import applicant, make_activity
+from tests.activities.builders import HOMES, applicant, make_activity
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import login, post_form
 from tests.matchrun.scenario import next_monday, start_run
@@ -25,9 +25,6 @@ from webapp.shifts import operations as shift_ops
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import RideRoute, Shift, ShiftStatus
 from webapp.timebank.models import Transfer
-
-HOMES = [(41.5990, 14.2250), (41.5985, 14.2262), (41.5880, 14.2360),
-         (41.5890, 14.2372), (41.6000, 14.2380), (41.5870, 14.2240)]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

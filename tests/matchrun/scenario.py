@@ -118,3 +118,12 @@ def start_run(client, coordinator, monday: date, scope: str) -> MatchRun:  # typ
     run = db.session.scalars(sa.select(MatchRun).order_by(MatchRun.id.desc())).first()
     assert resp.headers["Location"].endswith(f"/match/runs/{run.id}")
     return run
+
+
+def more_visits(o: Org, n: int) -> None:
+    """``n`` more visits later in the week, near everyone: the run proposes them all."""
+    for i in range(n):
+        day = o.monday + timedelta(days=2 + i % 3)
+        resident = make_resident(o.org, first_name=f"Extra{i}", lat=CENTRE[0], lon=CENTRE[1])
+        req = make_request(o.org, visit_draft(day), resident=resident, actor=o.coordinator)
+        (o.visits[f"extra{i}"],) = shifts_of(req)

@@ -3,23 +3,11 @@ a handful of shifts in one click shows the count and asks once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from tests.factories import make_resident
 from tests.helpers import post_form
-from tests.matchrun.scenario import CENTRE, Org, small_org, start_run
-from tests.shifts.builders import make_request, shifts_of, visit_draft
+from tests.matchrun.scenario import more_visits, small_org, start_run
+from tests.shifts.builders import shifts_of
 from webapp.extensions import db
 from webapp.shifts.models import ShiftStatus
-
-
-def _more_visits(o: Org, n: int) -> None:
-    """``n`` more visits later in the week, near everyone: the run proposes them all."""
-    for i in range(n):
-        day = o.monday + timedelta(days=2 + i % 3)
-        resident = make_resident(o.org, first_name=f"Extra{i}", lat=CENTRE[0], lon=CENTRE[1])
-        req = make_request(o.org, visit_draft(day), resident=resident, actor=o.coordinator)
-        (o.visits[f"extra{i}"],) = shifts_of(req)
 
 
 def _decide(client, run, data, **kw):  # type: ignore[no-untyped-def]
@@ -55,7 +43,7 @@ def test_approve_all_without_saying_which_part_approves_nothing(client, inline):
 
 def test_more_than_a_handful_shows_the_count_and_asks_once(client, inline):
     o = small_org(with_rides=True)
-    _more_visits(o, 3)
+    more_visits(o, 3)
     out, _back = shifts_of(o.requests["ride"])
     run = start_run(client, o.coordinator, o.monday, "both")
     visits = [p["shift_id"] for p in run.results["visits"]["proposals"]]
@@ -80,7 +68,7 @@ def test_more_than_a_handful_shows_the_count_and_asks_once(client, inline):
 
 def test_approve_selected_of_many_asks_too(client, inline):
     o = small_org()
-    _more_visits(o, 3)
+    more_visits(o, 3)
     run = start_run(client, o.coordinator, o.monday, "visits")
     visits = [p["shift_id"] for p in run.results["visits"]["proposals"]]
     resp = _decide(client, run, {"action": "approve", "shift_id": visits})

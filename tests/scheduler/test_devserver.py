@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_dev_server_runs_the_scheduler_beside_it_and_stops_it(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/dev.db",
-           "SECRET_KEY": "devserver-test", "PYTHONUNBUFFERED": "1"}
+           "SECRET_KEY": "devserver-test", "PYTHONUNBUFFERED": "1",
+           "PONTE_WARM_SEARCH": "0"}  # not what this test is about; it costs a CPU
     subprocess.run(
         [sys.executable, "-c",
          "from webapp import create_app; from webapp.extensions import db\n"

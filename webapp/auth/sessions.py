@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
+from sqlalchemy.exc import OperationalError
 
 from webapp.auth.models import LoginSession, Role, User
 from webapp.db import rows_matched, utcnow
@@ -73,8 +74,15 @@ def _commit_alone(already_in_transaction: bool) -> None:
     """Commit the session row's change now, in its own short transaction, when nothing
     else of this request is in it yet (the user is loaded before any view work). If a
     transaction was already open, the change rides with the view's commit instead."""
-    if not already_in_transaction:
+    if already_in_transaction:
+        return
+    try:
         db.session.commit()
+    except OperationalError:
+        # SQLite, on a GET (others begin with the write lock, core/locks.py): someone
+        # wrote since this request read the row, so it may not write now. The mark is
+        # worth no error page; the next request writes it.
+        db.session.rollback()
 
 
 def start_session(user: User) -> None:

@@ -78,8 +78,9 @@ def _step_matching(factor: SecondFactor, code: str) -> int | None:
     totp = pyotp.TOTP(factor.secret)
     now_step = int(clock()) // totp.interval
     for step in (now_step, now_step - 1, now_step + 1):
+        # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
         if step > factor.last_step and secrets.compare_digest(
-            totp.at(step * totp.interval), code
+            totp.at(step * totp.interval).encode(), code.encode()
         ):
             return step
     return None

@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.errors import FieldError
+from webapp.core.inbound import DB_INT_MAX
 
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
 
@@ -56,6 +57,31 @@ class NumberField(StringField):
         if self.data is None:
             return ""
         return f"{self.data:g}"
+
+
+def record_id(value: Any) -> int:
+    """``coerce`` for a select of rows: a number no row can have (beyond the database's
+    INTEGER) is no choice, rather than a query the database refuses (a 500)."""
+    number = int(value)
+    if not 0 <= number <= DB_INT_MAX:
+        raise ValueError(str(_l("Not a valid choice.")))
+    return number
+
+
+def row_id(value: object) -> int | None:
+    """A row's id read from a query string or a raw form value: ``None`` when it is not a
+    number or is beyond the database's INTEGER (a lookup would then be a 500, not a miss)."""
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= DB_INT_MAX else None
+
+
+def id_range(form: Any, field: Any) -> None:
+    """Validator for a row's id typed or carried in a hidden field (an IntegerField)."""
+    if field.data is not None and not 0 <= field.data <= DB_INT_MAX:
+        raise ValidationError(_l("Not a valid choice."))
 
 
 class MultiCheckboxField(SelectMultipleField):

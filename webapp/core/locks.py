@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, request
 from sqlalchemy.exc import OperationalError
 
 from webapp.extensions import db
@@ -50,3 +51,21 @@ def begin_write(model: Any) -> None:
             raise
         session.rollback()
         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _writes_take_the_lock_first() -> None:
+    """SQLite: a request that may change something (any method but GET, HEAD, OPTIONS)
+    begins with ``BEGIN IMMEDIATE``, before it loads the user. Its later write then
+    cannot fail with "database is locked" because the scheduler or the match-run worker
+    wrote after its first read; it waits its turn instead (the busy timeout)."""
+    writes = request.method not in SAFE_METHODS
+    if writes and dialect() == "sqlite" and not db.session().in_transaction():
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def init_app(app: Flask) -> None:
+    # First of all before-request functions: the user is loaded in a later one.
+    app.before_request_funcs.setdefault(None, []).insert(0, _writes_take_the_lock_first)

@@ -48,21 +48,26 @@ def load_cmd(if_empty: bool, reset: bool) -> None:
         )
 
 
-@demo_cli.command("logins")
-def logins_cmd() -> None:
-    """Print the demo accounts and their shared password."""
+def logins_text() -> str:
+    """The demo accounts and their shared password, in the terminal's language (also
+    printed last by ``make run``: webapp/devserver.py)."""
     with cli_locale():
         logins = demo_logins()
         if not logins:
-            click.echo(_("No demo loaded (run `flask demo load`)."))
-            return
-        click.echo(
+            return _("No demo loaded (run `flask demo load`).")
+        lines = [
             _(
                 "Demo logins for %(name)s. DEMO ONLY: everyone knows this password, "
                 "never load the demo into a real deployment.",
                 name=DEMO_NAME,
-            )
-        )
-        click.echo(_("Password for every demo account: %(password)s", password=DEMO_PASSWORD))
-        for email, label in logins:
-            click.echo(f"  {email:<42} {label}")
+            ),
+            _("Password for every demo account: %(password)s", password=DEMO_PASSWORD),
+        ]
+        lines += [f"  {email:<42} {label}" for email, label in logins]
+        return "\n".join(lines)
+
+
+@demo_cli.command("logins")
+def logins_cmd() -> None:
+    """Print the demo accounts and their shared password."""
+    click.echo(logins_text())

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from matching.common.errors import InputError
+from webapp.core.locks import begin_write
 from webapp.db import rows_matched, utcnow
 from webapp.extensions import db
 from webapp.matchrun.hours import count_loads, from_proposals, pinned_rides
@@ -33,7 +34,14 @@ from webapp.matchrun.solve import solve_visits_range
 
 
 def _update(run_id: int, **values: object) -> None:
-    """One short transaction: the page polling this row sees it at once."""
+    """One short transaction: the page polling this row sees it at once.
+
+    While the solver converts, the session holds a read snapshot; on SQLite a
+    transaction that read cannot write once anyone else has written since ("database
+    is locked" at once, which no busy timeout waits out). ``begin_write`` takes the write
+    lock first, starting over from a fresh transaction if it must (the conversion's rows
+    are reloaded if touched again). Inside a scheduler job the lock is already held."""
+    begin_write(MatchRun)
     db.session.execute(sa.update(MatchRun).where(MatchRun.id == run_id).values(**values))
     db.session.commit()
 

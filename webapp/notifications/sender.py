@@ -80,8 +80,7 @@ def deliver(message: Notification) -> None:
     if not message.address:
         raise DeliveryError("no address to send to")
     if message.channel == Channel.EMAIL:
-        EmailChannel(config).send(message.address, message.subject, message.body,
-                                  f"n{message.id}")
+        EmailChannel(config).send(message.address, message.subject, message.body, f"n{message.id}")
     elif message.channel == Channel.SMS:
         sms_gateway(config).send(message.address, f"{message.subject}\n{message.body}")
     else:  # pragma: no cover - claim() only selects sendable channels
@@ -89,33 +88,66 @@ def deliver(message: Notification) -> None:
 
 
 def send_due(now: datetime, limit: int = 50) -> SendReport:
-    """One pass: claim due messages, send each, record the outcome of each."""
+    """One pass: claim due messages, send each, record the outcome of each.
+
+    Nothing is held while a message goes out: the message is read, the read transaction
+    ended, the message sent, and its outcome written in a transaction that takes the
+    write lock when it begins (:func:`_record`). On SQLite a transaction that read first
+    cannot write once another process has written since ("database is locked" at once,
+    which no busy timeout waits out): the "sent" mark was lost that way, and the message,
+    still marked ``sending``, was sent again when its claim went stale."""
     report = SendReport()
     max_attempts = current_app.config.get("NOTIFY_MAX_ATTEMPTS", 6)
     for message_id in claim(now, limit):
         message = db.session.get(Notification, message_id)
         if message is None:  # deleted since it was claimed (with its organisation)
+            db.session.rollback()
             continue
+        db.session.expunge(message)  # its fields stay readable; the session lets go
+        db.session.rollback()
+        error: Exception | None = None
         try:
             deliver(message)
         except Exception as exc:  # any failure is recorded; the next message still goes
-            message.attempts += 1
-            message.last_error = str(exc)[:2000] or type(exc).__name__
-            message.claimed_at = None
-            if message.attempts >= max_attempts:
-                message.status = Status.FAILED
-                report.failed += 1
-                log.warning("notification %s failed for good: %s", message.id, exc)
-            else:
-                message.status = Status.PENDING
-                message.next_attempt_at = now + backoff(message.attempts)
-                report.retrying += 1
-        else:
-            message.attempts += 1
-            message.status = Status.SENT
-            message.sent_at = now
-            message.claimed_at = None
-            message.last_error = None
+            error = exc
+        if error is None:
+            values: dict[str, object] = {"status": Status.SENT, "sent_at": now, "last_error": None}
             report.sent += 1
-        db.session.commit()
+        elif message.attempts + 1 >= max_attempts:
+            values = {"status": Status.FAILED, "last_error": _error_text(error)}
+            report.failed += 1
+            log.warning("notification %s failed for good: %s", message.id, error)
+        else:
+            values = {
+                "status": Status.PENDING,
+                "next_attempt_at": now + backoff(message.attempts + 1),
+                "last_error": _error_text(error),
+            }
+            report.retrying += 1
+        _record(message_id, now, values)
     return report
+
+
+def _error_text(error: Exception) -> str:
+    return str(error)[:2000] or type(error).__name__
+
+
+def _record(message_id: int, claimed_at: datetime, values: dict[str, object]) -> None:
+    """Write one message's outcome in its own short transaction, begun with the write
+    lock on SQLite (``BEGIN IMMEDIATE`` waits for it, up to the busy timeout). Only our
+    own claim is updated: if it went stale and another sender took the message over,
+    that sender records its own outcome."""
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.id == message_id,
+            Notification.status == Status.SENDING,
+            Notification.claimed_at == claimed_at,
+        )
+        .values(attempts=Notification.attempts + 1, claimed_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()

@@ -13,6 +13,7 @@ from flask_login import current_user
 from webapp.audit import operations as audit
 from webapp.audit import queries as audit_queries
 from webapp.auth.models import User
+from webapp.core.forms import row_id
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
@@ -54,8 +55,8 @@ def audit_log() -> ResponseReturnValue:
     person: Person | None = None
     person_ids: list[int] | None = None
     raw = request.args.get("person", "")
-    if raw.isdigit():
-        person = db.session.get(Person, int(raw))
+    if (wanted := row_id(raw)) is not None:
+        person = db.session.get(Person, wanted)
         if person is None or person.organisation_id != org_id:
             person = None
         person_ids = [person.id] if person is not None else []

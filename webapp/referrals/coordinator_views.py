@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors, error_list
+from webapp.core.forms import attach_errors, error_list, row_id
 from webapp.core.navigation import add_nav
 from webapp.core.timeutil import at_local, today_local
 from webapp.db import utcnow
@@ -144,8 +144,8 @@ def link(referral_id: int) -> ResponseReturnValue:
     try:
         if raw == "new":
             person = operations.register_person(referral, current_user)
-        elif raw.isdigit():
-            person = get_person_or_404(int(raw), current_user, manage=True)
+        elif (person_id := row_id(raw)) is not None:
+            person = get_person_or_404(person_id, current_user, manage=True)
             operations.link_person(referral, person)
         else:
             raise FieldError("person", _l("Choose who this is."))
@@ -252,8 +252,7 @@ def measure(person_id: int) -> ResponseReturnValue:
 
 
 def _int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return row_id(value)
 
 
 # --- the report ----------------------------------------------------------------------
@@ -357,7 +356,8 @@ def prescribe(person_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     raw = str(form.activity_id.data or "")
-    activity = db.session.get(DirectoryActivity, int(raw)) if raw.isdigit() else None
+    activity_id = row_id(raw)
+    activity = db.session.get(DirectoryActivity, activity_id) if activity_id else None
     try:
         prescription = operations.prescribe(
             person, activity, current_user, needs_ride=form.needs_ride.data

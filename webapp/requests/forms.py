@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.core.errors import FieldError
-from webapp.core.forms import NumberField
+from webapp.core.forms import NumberField, id_range, record_id
 from webapp.people.forms import INTERESTS, LANGUAGES
 from webapp.requests.models import Priority, RidePurpose
 from webapp.shifts.forms import options
@@ -112,7 +112,8 @@ class CoordinatorRequestForm(FlaskForm):
     # Chosen by search (name, phone, address): a radio among the matches, or a hidden
     # field once chosen (see templates/requests/_resident_picker.html).
     resident = IntegerField(
-        _l("Resident"), validators=[InputRequired(message=_l("Find and choose the resident."))]
+        _l("Resident"),
+        validators=[InputRequired(message=_l("Find and choose the resident.")), id_range],
     )
     kind = SelectField(
         _l("Kind"), choices=options([("visit", _l("Home visit")), ("ride", _l("Ride"))])
@@ -146,7 +147,7 @@ class CoordinatorRequestForm(FlaskForm):
     )
     # 0: none. The choices (the organisation's volunteers) are set by the view.
     preferred_volunteer = SelectField(
-        _l("Preferred volunteer"), coerce=int, default=0, validate_choice=False
+        _l("Preferred volunteer"), coerce=record_id, default=0, validate_choice=False
     )
     # ride
     appointment_time = TimeField(_l("Appointment time"), validators=[Optional()])
@@ -308,7 +309,7 @@ class NotesForm(FlaskForm):
         _l("Priority"), choices=PRIORITIES, coerce=int, default=Priority.NORMAL.value
     )
     preferred_volunteer = SelectField(
-        _l("Preferred volunteer"), coerce=int, default=0, validate_choice=False
+        _l("Preferred volunteer"), coerce=record_id, default=0, validate_choice=False
     )
 
 

@@ -17,7 +17,7 @@ from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors
+from webapp.core.forms import attach_errors, row_id
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -293,12 +293,12 @@ def new() -> ResponseReturnValue:
     form.preferred_volunteer.choices = volunteer_choices(current_user.organisation_id)
     if not form.is_submitted():
         # Linked from a case file: the call is about them, and maybe about a ride.
-        if request.args.get("resident", "").isdigit():
-            form.resident.data = int(request.args["resident"])
+        if (resident_id := row_id(request.args.get("resident"))) is not None:
+            form.resident.data = resident_id
         if request.args.get("kind") in ("visit", "ride"):
             form.kind.data = request.args["kind"]
-        if request.args.get("again", "").isdigit():
-            _ride_again(form, int(request.args["again"]))
+        if (again := row_id(request.args.get("again"))) is not None:
+            _ride_again(form, again)
         # A suggested priority (the case file's, for someone measured at high risk of
         # loneliness); the coordinator sees it ticked and may change it.
         if request.args.get("priority") in {str(p.value) for p in Priority}:

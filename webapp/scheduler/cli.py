@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime
 
 import click
@@ -28,6 +29,13 @@ def run_cmd() -> None:
     # APScheduler logs two lines per run of every job (the sender runs every 20 s); our
     # own job log line says what each run did, so keep only its warnings and errors.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    # Its start-up lines ("Adding job tentatively...", "Added job...") say nothing a
+    # person needs; warnings and errors still show.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
+    if os.environ.get("PONTE_SCHEDULER_QUIET"):
+        # `make run` shares the terminal: a line every 20 s would push the demo logins
+        # off screen. Warnings and errors (a job that failed) still show.
+        logging.getLogger("webapp.scheduler").setLevel(logging.WARNING)
     # The app itself, not the proxy: the scheduler's threads run outside this context.
     # Flask types current_app as Flask, so the proxy's own method is unknown to it.
     process = SchedulerProcess(current_app._get_current_object())  # type: ignore[attr-defined]

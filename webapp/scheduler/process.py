@@ -107,3 +107,4 @@ class SchedulerProcess:
                 scheduler.shutdown(wait=True)
         self.lock.release()
         log.info("scheduler %s stopped", WORKER)
+        print(f"scheduler {WORKER} stopped", flush=True)

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp.core.confirm import Question, ask, confirmed
 from webapp.core.errors import FieldError
+from webapp.core.inbound import bounded_day
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
 from webapp.core.timeutil import at_local, today_local
@@ -63,9 +64,10 @@ def searchable_choices(people: list[Person]) -> list[SelectChoice]:
 def _day_arg(name: str = "date") -> date:
     tz = org_tz(current_user.organisation_id)
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        chosen = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return today_local(tz)
+    return bounded_day(chosen, name)
 
 
 def _shifts_between(start: date, end: date) -> list[Shift]:

@@ -8,6 +8,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from webapp.core.forms import record_id
+
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
@@ -53,8 +55,8 @@ class CheckInForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
-    replace = SelectField(_l("In place of"), coerce=int, validators=[Optional()])
+    volunteer = SelectField(_l("Volunteer"), coerce=record_id, validators=[InputRequired()])
+    replace = SelectField(_l("In place of"), coerce=record_id, validators=[Optional()])
 
 
 class NoShowForm(FlaskForm):

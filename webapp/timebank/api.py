@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.auth.models import User
+from webapp.core.inbound import JsonInputError
 from webapp.extensions import csrf, db
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
@@ -72,6 +73,10 @@ def _transfer_json(t: Transfer) -> dict[str, object]:
         "recorded_at": t.recorded_at.isoformat(),
         "reason": t.reason,
     }
+
+
+def _code(error: JsonInputError) -> str:
+    return "invalid" if error.code == 422 else "bad_request"
 
 
 @bp.get("/openapi.json")
@@ -152,7 +157,11 @@ def donations() -> tuple[Response, int]:
             raise ApiError(
                 400, _("The CSRF token is missing or not valid."), "X-CSRFToken", "csrf"
             ) from None
-    data = request.get_json(silent=True)
+    try:
+        # Checked in one place (webapp/core/inbound.py): depth, UTF-8, control characters.
+        data = request.get_json(force=True)
+    except JsonInputError as error:
+        raise ApiError(error.code or 400, error.user_message, error.field, _code(error)) from None
     if not isinstance(data, dict):
         raise ApiError(400, _("Send a JSON object."), None, "bad_request")
     request_id = data.get("id")

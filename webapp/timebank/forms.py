@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webapp.core.forms import id_range, record_id
+
 
 def _new_request_id() -> str:
     return uuid.uuid4().hex
@@ -34,7 +36,7 @@ class DonationForm(_Idempotent):
 
 
 class GrantForm(_Idempotent):
-    recipient = SelectField(_l("Member"), coerce=int, validators=[InputRequired()])
+    recipient = SelectField(_l("Member"), coerce=record_id, validators=[InputRequired()])
     minutes = IntegerField(
         _l("Minutes"),
         validators=[
@@ -50,7 +52,8 @@ class GrantForm(_Idempotent):
 
 class ReverseForm(_Idempotent):
     transfer_id = IntegerField(
-        _l("Transfer number"), validators=[InputRequired(_l("Enter the transfer number."))]
+        _l("Transfer number"),
+        validators=[InputRequired(_l("Enter the transfer number.")), id_range],
     )
     reason = StringField(
         _l("Reason"), validators=[DataRequired(_l("Say why it is reversed.")), Length(max=500)]
