@@ -29,6 +29,8 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "volunteers": lambda: _l("Volunteers"),
     "alerts": lambda: _l("Alerts from the desk"),
     "timebank": lambda: _l("Time bank"),
+    "referrals": lambda: _l("Referrals"),
+    "loneliness": lambda: _l("Loneliness"),
 }
 
 Summary = Callable[[Table], str | None]

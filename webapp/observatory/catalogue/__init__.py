@@ -4,7 +4,9 @@ here (one import line) to add a section (docs/observatory.md, "Adding an indicat
 from webapp.observatory.catalogue import (  # noqa: F401  (each module registers itself)
     alerts,
     demand,
+    loneliness,
     reach,
+    referrals,
     services,
     timebank,
     volunteers,
