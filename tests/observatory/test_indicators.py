@@ -30,7 +30,7 @@ def tables(app, db_session):  # type: ignore[no-untyped-def]
 
 
 def test_every_registered_indicator_is_computed(tables):
-    assert len(INDICATORS) >= 8
+    assert len(INDICATORS) == 12
     assert set(tables) == set(INDICATORS)
 
 
@@ -187,3 +187,30 @@ def test_referrals_and_loneliness_by_neighbourhood(app, db_session):
     assert grid(tables["referrals_by_source"])["total"] == row
     q1 = ["5", "7.4", "7.0", "5.4", "6.0", "-2.0", "-2.0"]
     assert grid(tables["loneliness_by_period"]) == {"2026-Q1": q1, "total": q1}
+
+
+def test_activities_participants_and_attendances(tables):
+    # January: six present (R7 absent: not counted). February: R1-R3, withheld, and so
+    # March's five participants (the smallest other) and January's six attendances.
+    # The quarter: R1-R6, 6 + 3 + 10 = 19 attendances.
+    assert grid(tables["activities_by_period"]) == {
+        "2026-01": ["6", X],
+        "2026-02": [X, X],
+        "2026-03": [X, "10"],
+        "total": ["6", "19"],
+    }
+
+
+def test_the_activity_filter_shows_activities_alone(app, db_session):
+    with app.test_request_context():
+        town = build_town()
+        start, end = date(2026, 1, 1), date(2026, 3, 31)
+        only = Scope(town.org.id, start, end, "quarter", service="activity")
+        visits = Scope(town.org.id, start, end, "quarter", service="visit")
+        a = {t.key: t for sec in compute(only) for _ind, t in sec.tables}
+        v = {t.key: t for sec in compute(visits) for _ind, t in sec.tables}
+    assert grid(a["activities_by_period"])["total"] == ["6", "19"]
+    assert grid(a["services_by_period"])["total"] == ["0", "0", "0.0", "0.0"]
+    assert grid(a["wait_by_period"])["total"] == ["0", "0", "–"]
+    assert grid(a["timebank_by_period"])["total"][0] == "0.0"
+    assert grid(v["activities_by_period"])["total"] == ["0", "0"]

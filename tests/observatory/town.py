@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.factories import make_org, make_resident, make_volunteer
+from webapp.activities.models import Activity, ActivitySession, Application, Attendance
 from webapp.desk.models import Alert, AlertReason
 from webapp.extensions import db
 from webapp.referrals.models import (
@@ -93,6 +94,15 @@ MEASURES: list[tuple[str, str, int]] = [
     ("R7", "2026-01-10", 8),
     ("R7", "2026-02-10", 7),
     ("R8", "2026-01-10", 5),
+]
+
+# Activity sessions (day, present, absent): January R1-R6 (R7 absent), February R1-R3,
+# two in March R1-R5 each.
+SESSIONS: list[tuple[str, list[str], list[str]]] = [
+    ("2026-01-20", ["R1", "R2", "R3", "R4", "R5", "R6"], ["R7"]),
+    ("2026-02-20", ["R1", "R2", "R3"], []),
+    ("2026-03-05", ["R1", "R2", "R3", "R4", "R5"], []),
+    ("2026-03-19", ["R1", "R2", "R3", "R4", "R5"], []),
 ]
 
 
@@ -179,8 +189,33 @@ def build_town() -> Town:
     _transfer(org, "don", acct["V2"], chest, 120, TransferKind.DONATION, date(2026, 2, 3))
     _transfer(org, "grant", chest, acct["R6"], 30, TransferKind.GRANT, date(2026, 3, 3))
     _referrals_and_measures(org, people)
+    _activity(org, people)
     db.session.flush()
     return Town(org, people)
+
+
+def _activity(org: Any, people: dict[str, Any]) -> None:
+    activity = Activity(
+        organisation_id=org.id, title="Tombola", place_name="Sala", address="a", capacity=10
+    )
+    db.session.add(activity)
+    db.session.flush()
+    apps = {}
+    for i in range(1, 8):
+        apps[f"R{i}"] = Application(
+            organisation_id=org.id, activity_id=activity.id, person_id=people[f"R{i}"].id
+        )
+        db.session.add(apps[f"R{i}"])
+    for day, present, absent in SESSIONS:
+        session = ActivitySession(
+            activity_id=activity.id, starts_at=at(day, 15), ends_at=at(day, 17)
+        )
+        db.session.add(session)
+        db.session.flush()
+        for who, here in [(w, True) for w in present] + [(w, False) for w in absent]:
+            db.session.add(
+                Attendance(session_id=session.id, application_id=apps[who].id, present=here)
+            )
 
 
 def _referrals_and_measures(org: Any, people: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "timebank": lambda: _l("Time bank"),
     "referrals": lambda: _l("Referrals"),
     "loneliness": lambda: _l("Loneliness"),
+    "activities": lambda: _l("Activities"),
 }
 
 Summary = Callable[[Table], str | None]

@@ -2,6 +2,7 @@
 here (one import line) to add a section (docs/observatory.md, "Adding an indicator")."""
 
 from webapp.observatory.catalogue import (  # noqa: F401  (each module registers itself)
+    activities,
     alerts,
     demand,
     loneliness,
