@@ -126,7 +126,7 @@ def loneliness_by_period(facts: Facts) -> Table:
         total_row(values("total"), len(first["total"])),
         str(
             _l(
-                "People measured twice or more, by the month of their latest measure. "
+                "People measured twice or more, by the period of their latest measure. "
                 "UCLA-3 runs from 3 to 9, higher is lonelier. Loneliness ignores the "
                 "service filter."
             )
