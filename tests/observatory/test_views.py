@@ -97,3 +97,17 @@ def test_the_pdf_report_opens_with_the_period_summaries_and_figures(client, town
     assert "Comune di Prova" in text and "2026-01-01 to 2026-03-31" in text
     assert "8 people received at least one service" in text
     assert "Time bank flows" in text
+
+
+def test_the_activity_filter_in_the_page_and_the_pdf_and_no_referral_names(client, town):
+    _as(client, town.people["observer"])
+    html = client.get(f"/observatory/?{Q1}&service=activity").get_data(as_text=True)
+    assert '<option value="activity" selected>' in html
+    assert "Activities: participants and attendances" in html
+    assert '<th scope="row">Total</th><td>6</td><td>19</td></tr>' in html
+    assert "Referrals by source" in html and "Loneliness scores" in html
+    assert "Ada Referente" not in html and "Bice Segnalata" not in html
+    pdf = client.get(f"/observatory/report.pdf?{Q1}&service=activity")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "activities only" in text and "Referrals received" in text
