@@ -63,6 +63,12 @@ def test_a_coordinator_prepares_the_quarters_report(desk_page, town, tmp_path):
     page.get_by_label("Service", exact=True).select_option("visit")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
+    # Activities alone: participants and attendances; the referral funnel per source.
+    page.get_by_label("Service", exact=True).select_option("activity")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    expect(page.locator("#tbl-activities_by_period tfoot")).to_contain_text("19")
+    expect(page.locator("#tbl-referrals_by_source tbody tr")).to_have_count(10)
     page.get_by_label("Neighbourhood", exact=True).select_option("")
     page.get_by_label("Service", exact=True).select_option("")
     with page.expect_navigation():
@@ -108,6 +114,7 @@ def test_the_observatory_is_axe_clean(desk_page, town, locale):
     assert page.locator("html").get_attribute("lang") == locale
     if locale == "it":
         expect(page.get_by_role("heading", name="Osservatorio", level=1)).to_be_visible()
+        expect(page.get_by_role("heading", name="Segnalazioni", exact=True)).to_be_visible()
     expect(page.locator(".obs-map.leaflet-container")).to_be_visible()
     assert serious_violations(page) == []
     page.goto("/observatory/?start=2026-03-31&end=2026-01-01")  # the error summary too

@@ -15,6 +15,7 @@ from tests.factories import PASSWORD, make_coordinator, make_user
 from tests.helpers import login
 from tests.observatory.town import build_town
 from webapp.auth.models import Role
+from webapp.observatory.indicators import INDICATORS
 
 Q1 = "start=2026-01-01&end=2026-03-31&grain=month"
 
@@ -75,14 +76,14 @@ def test_csv_of_one_table_and_of_all(client, town):
     assert ["2026-02", "6", "x", "7.0", "7.0"] in rows
     assert ["Total", "17", "x", "18.0", "18.0"] in rows
     everything = client.get(f"/observatory/export.csv?{Q1}").get_data(as_text=True)
-    assert everything.count("\nTotal,") == 8
+    assert everything.count("\nTotal,") == len(INDICATORS) == 12
 
 
 def test_xlsx_has_a_sheet_per_table_with_numbers_and_x(client, town):
     _as(client, town.people["observer"])
     resp = client.get(f"/observatory/export.xlsx?{Q1}")
     book = load_workbook(io.BytesIO(resp.data))
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == len(INDICATORS)
     sheet = book["services_by_period"]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=7)]
     assert values[1] == ["2026-02", 6, "x", 7.0, 7.0]
@@ -96,3 +97,17 @@ def test_the_pdf_report_opens_with_the_period_summaries_and_figures(client, town
     assert "Comune di Prova" in text and "2026-01-01 to 2026-03-31" in text
     assert "8 people received at least one service" in text
     assert "Time bank flows" in text
+
+
+def test_the_activity_filter_in_the_page_and_the_pdf_and_no_referral_names(client, town):
+    _as(client, town.people["observer"])
+    html = client.get(f"/observatory/?{Q1}&service=activity").get_data(as_text=True)
+    assert '<option value="activity" selected>' in html
+    assert "Activities: participants and attendances" in html
+    assert '<th scope="row">Total</th><td>6</td><td>19</td></tr>' in html
+    assert "Referrals by source" in html and "Loneliness scores" in html
+    assert "Ada Referente" not in html and "Bice Segnalata" not in html
+    pdf = client.get(f"/observatory/report.pdf?{Q1}&service=activity")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "activities only" in text and "Referrals received" in text

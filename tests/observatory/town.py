@@ -12,8 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tests.factories import make_org, make_resident, make_volunteer
+from webapp.activities.models import Activity, ActivitySession, Application, Attendance
 from webapp.desk.models import Alert, AlertReason
 from webapp.extensions import db
+from webapp.referrals.models import (
+    Channel,
+    Consent,
+    LonelinessMeasure,
+    Referral,
+    ReferralStatus,
+    SourceKind,
+)
 from webapp.requests.models import Request, RequestKind
 from webapp.shifts.models import Assignment, NoShowSide, Shift, ShiftKind, ShiftStatus
 from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
@@ -60,6 +69,40 @@ REQUESTS = [
     ("R7", "visit", "2026-01-02"),
     ("R6", "visit", "2026-02-01"),
     ("R8", "ride", "2026-02-05"),
+]
+
+# Referrals (source, person or None, received, days to contact, assessed, days to help).
+# Neighbours: R1-R5 on 5 January, contacted after 1-5 days (median 3), R1-R4 assessed,
+# all five helped after 10, 10, 12, 14, 20 days (median 12). The pharmacy: R7 and R8
+# on 10 February, contacted the next day, R7 helped after 5 days. A GP: someone not
+# yet identified, on 1 March, not contacted yet.
+REFERRALS: list[tuple[str, str | None, str, int | None, bool, int | None]] = [
+    ("neighbour", "R1", "2026-01-05", 1, True, 10),
+    ("neighbour", "R2", "2026-01-05", 2, True, 10),
+    ("neighbour", "R3", "2026-01-05", 3, True, 12),
+    ("neighbour", "R4", "2026-01-05", 4, True, 14),
+    ("neighbour", "R5", "2026-01-05", 5, False, 20),
+    ("pharmacy", "R7", "2026-02-10", 1, False, 5),
+    ("pharmacy", "R8", "2026-02-10", 1, False, None),
+    ("gp", None, "2026-03-01", None, False, None),
+]
+# UCLA-3 measures (person, day, score). R1-R5 first measured in December 2025 and again
+# on 1 March; R7 in January and February; R8 once (not re-measured).
+MEASURES: list[tuple[str, str, int]] = [
+    *[(f"R{i}", "2025-12-01", s) for i, s in zip(range(1, 6), [9, 8, 7, 7, 6], strict=True)],
+    *[(f"R{i}", "2026-03-01", s) for i, s in zip(range(1, 6), [6, 6, 5, 7, 3], strict=True)],
+    ("R7", "2026-01-10", 8),
+    ("R7", "2026-02-10", 7),
+    ("R8", "2026-01-10", 5),
+]
+
+# Activity sessions (day, present, absent): January R1-R6 (R7 absent), February R1-R3,
+# two in March R1-R5 each.
+SESSIONS: list[tuple[str, list[str], list[str]]] = [
+    ("2026-01-20", ["R1", "R2", "R3", "R4", "R5", "R6"], ["R7"]),
+    ("2026-02-20", ["R1", "R2", "R3"], []),
+    ("2026-03-05", ["R1", "R2", "R3", "R4", "R5"], []),
+    ("2026-03-19", ["R1", "R2", "R3", "R4", "R5"], []),
 ]
 
 
@@ -145,8 +188,67 @@ def build_town() -> Town:
         )
     _transfer(org, "don", acct["V2"], chest, 120, TransferKind.DONATION, date(2026, 2, 3))
     _transfer(org, "grant", chest, acct["R6"], 30, TransferKind.GRANT, date(2026, 3, 3))
+    _referrals_and_measures(org, people)
+    _activity(org, people)
     db.session.flush()
     return Town(org, people)
+
+
+def _activity(org: Any, people: dict[str, Any]) -> None:
+    activity = Activity(
+        organisation_id=org.id, title="Tombola", place_name="Sala", address="a", capacity=10
+    )
+    db.session.add(activity)
+    db.session.flush()
+    apps = {}
+    for i in range(1, 8):
+        apps[f"R{i}"] = Application(
+            organisation_id=org.id, activity_id=activity.id, person_id=people[f"R{i}"].id
+        )
+        db.session.add(apps[f"R{i}"])
+    for day, present, absent in SESSIONS:
+        session = ActivitySession(
+            activity_id=activity.id, starts_at=at(day, 15), ends_at=at(day, 17)
+        )
+        db.session.add(session)
+        db.session.flush()
+        for who, here in [(w, True) for w in present] + [(w, False) for w in absent]:
+            db.session.add(
+                Attendance(session_id=session.id, application_id=apps[who].id, present=here)
+            )
+
+
+def _referrals_and_measures(org: Any, people: dict[str, Any]) -> None:
+    for kind, who, day, contact, assessed, helped in REFERRALS:
+        received = at(day, 9)
+        status = ReferralStatus.NEW if contact is None else ReferralStatus.CONTACTED
+        db.session.add(
+            Referral(
+                organisation_id=org.id,
+                person_id=people[who].id if who else None,
+                source_kind=SourceKind(kind),
+                channel=Channel.PHONE,
+                referrer_name="Ada Referente",
+                subject_name="Bice Segnalata",
+                consent=Consent.AGREED,
+                status=ReferralStatus.ACCEPTED if helped is not None else status,
+                due_at=received + timedelta(days=2),
+                created_at=received,
+                first_contact_at=received + timedelta(days=contact) if contact else None,
+                assessed_at=received + timedelta(days=1) if assessed else None,
+                first_help_at=received + timedelta(days=helped) if helped else None,
+            )
+        )
+    for who, day, score in MEASURES:
+        db.session.add(
+            LonelinessMeasure(
+                organisation_id=org.id,
+                person_id=people[who].id,
+                scale="ucla3",
+                taken_at=at(day, 11),
+                score=score,
+            )
+        )
 
 
 def _alert(org: Any, person: Any, raised: datetime, hours: int | None) -> None:

@@ -59,6 +59,8 @@ def _kinds(scope: Scope) -> list[ShiftKind]:
         return [ShiftKind.VISIT]
     if scope.service == "ride":
         return [ShiftKind.RIDE_OUT, ShiftKind.RIDE_BACK]
+    if scope.service == "activity":  # activities are counted on their own (catalogue)
+        return []
     return list(ShiftKind)
 
 
@@ -104,7 +106,9 @@ def load_requests(scope: Scope) -> list[RequestFact]:
             Request.created_at < _since(scope.end + timedelta(days=1)),
         )
     )
-    if scope.service is not None:
+    if scope.service == "activity":
+        query = query.where(sa.false())
+    elif scope.service is not None:
         query = query.where(Request.kind == scope.service)
     if scope.neighbourhood is not None:
         query = query.where(Person.neighbourhood == scope.neighbourhood)
@@ -391,7 +395,7 @@ def load_transfers(scope: Scope) -> dict[tuple[str, str], tuple[int, int]]:
     (visits and rides, of the chosen service), "donation", "grant", "reversal"."""
     debit = sa.orm.aliased(Account)
     credit = sa.orm.aliased(Account)
-    wanted = [scope.service] if scope.service else ["visit", "ride"]
+    wanted = {None: ["visit", "ride"], "activity": []}.get(scope.service, [scope.service])
     flow = sa.case(
         (Transfer.kind.in_(["visit", "ride"]), "services"),
         else_=sa.cast(Transfer.kind, sa.String(20)),

@@ -4,9 +4,9 @@ page, the exports and the PDF report, in this order.
 
 Extension point (docs/observatory.md): a feature adds a section to ``SECTIONS``, a
 source to ``facts.SOURCES`` (``@source``) and its indicator functions in a module of
-``observatory/catalogue/`` imported by ``catalogue/__init__.py``. Referral sources and
-loneliness scores (first measure, re-measure, change) come in this way: nothing else
-changes: suppression, tables, charts, CSV/XLSX/PDF all follow the registry.
+``observatory/catalogue/`` imported by ``catalogue/__init__.py``, as referrals,
+loneliness and activities do: nothing else changes: suppression, tables, charts,
+CSV/XLSX/PDF all follow the registry.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "volunteers": lambda: _l("Volunteers"),
     "alerts": lambda: _l("Alerts from the desk"),
     "timebank": lambda: _l("Time bank"),
+    "referrals": lambda: _l("Referrals"),
+    "loneliness": lambda: _l("Loneliness"),
+    "activities": lambda: _l("Activities"),
 }
 
 Summary = Callable[[Table], str | None]

@@ -58,7 +58,8 @@ def build_pdf(org_name: str, scope: Scope, sections: list[Section], made_on: dat
     if scope.neighbourhood:
         filters.append(_("neighbourhood: %(name)s", name=scope.neighbourhood))
     if scope.service:
-        filters.append(_("visits only") if scope.service == "visit" else _("rides only"))
+        only = {"visit": _("visits only"), "ride": _("rides only")}
+        filters.append(only.get(scope.service) or _("activities only"))
     pdf.multi_cell(0, 5, pdf.safe(" · ".join(filters)), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(
         0,

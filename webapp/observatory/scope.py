@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.core.errors import FieldError
 
 GRAINS = ("month", "quarter")
-SERVICES = ("visit", "ride")
+SERVICES = ("visit", "ride", "activity")
 MAX_DAYS = 3 * 366
 
 
@@ -27,7 +27,7 @@ class Scope:
     end: date  # inclusive
     grain: str = "month"
     neighbourhood: str | None = None
-    service: str | None = None  # visit / ride / None for both
+    service: str | None = None  # visit / ride / activity / None for all
 
     def bucket(self, day: date) -> str:
         if self.grain == "quarter":
@@ -100,5 +100,5 @@ def parse_scope(
         raise FieldError("neighbourhood", _l("Choose a neighbourhood from the list."))
     service = args.get("service") or None
     if service is not None and service not in SERVICES:
-        raise FieldError("service", _l("Choose visits, rides or both."))
+        raise FieldError("service", _l("Choose visits, rides, activities or all."))
     return Scope(org_id, start, end, grain, hood, service)

@@ -21,7 +21,7 @@ NOTHING = "–"
 class Column:
     key: str
     label: Callable[[], str]
-    unit: str = "people"  # people / count / hours / days / percent
+    unit: str = "people"  # people / count / hours / days / percent / score
     additive: bool = True
 
     @property

@@ -2,9 +2,12 @@
 here (one import line) to add a section (docs/observatory.md, "Adding an indicator")."""
 
 from webapp.observatory.catalogue import (  # noqa: F401  (each module registers itself)
+    activities,
     alerts,
     demand,
+    loneliness,
     reach,
+    referrals,
     services,
     timebank,
     volunteers,
