@@ -17,7 +17,7 @@ from flask_migrate import downgrade, upgrade
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
-from webapp.timebank.ddl import _TRIGGER_NAMES
+from webapp.timebank.ddl import GUARDS as LEDGER_GUARDS
 
 VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
 # alembic.ini's file_template: %(year)d%(month).2d%(day).2d_%(hour).2d%(minute).2d_%(slug)s_%(rev)s
@@ -70,7 +70,7 @@ def test_upgrade_from_empty_matches_models(empty_database_url: str) -> None:
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
-        assert _ledger_triggers() == sorted(_TRIGGER_NAMES[db.engine.dialect.name])
+        assert _ledger_triggers() == sorted(LEDGER_GUARDS.names[db.engine.dialect.name])
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() in ([], ["alembic_version"])
         db.engine.dispose()

@@ -11,10 +11,7 @@ CASCADE``), TRUNCATE on PostgreSQL, and every UPDATE but one: the erasure of a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy.engine import Connection
+from webapp.core.append_only import Guards
 
 TABLE = "audit_event"
 MESSAGE = "audit_event is append-only"
@@ -73,40 +70,11 @@ _SQLITE_TRIGGERS = [
     BEGIN SELECT RAISE(ABORT, '{MESSAGE} (DELETE refused)'); END""",
 ]
 
-_TRIGGER_NAMES = {
+GUARDS = Guards(TABLE, _PG_FUNCTION, _PG_TRIGGERS, _SQLITE_TRIGGERS, {
     "postgresql": ["audit_event_no_change", "audit_event_no_truncate"],
     "sqlite": ["audit_event_no_update", "audit_event_no_delete"],
-}
+})
 
-
-def install_audit_guards(connection: Connection) -> None:
-    """Create the append-only triggers (idempotent)."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        connection.exec_driver_sql(_PG_FUNCTION)
-        for name in _TRIGGER_NAMES["postgresql"]:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {TABLE}")
-        for ddl in _PG_TRIGGERS:
-            connection.exec_driver_sql(ddl)
-    elif dialect == "sqlite":
-        for ddl in _SQLITE_TRIGGERS:
-            connection.exec_driver_sql(ddl)
-    else:  # pragma: no cover - other databases are not supported by Ponte
-        raise RuntimeError(f"no audit guards for {dialect}")
-
-
-def drop_audit_guards(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for name in _TRIGGER_NAMES.get(dialect, []):
-        suffix = f" ON {TABLE}" if dialect == "postgresql" else ""
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
-
-
-@contextmanager
-def audit_guards_lifted(connection: Connection) -> Iterator[None]:
-    """Only for wiping a test or benchmark database, inside the caller's transaction."""
-    drop_audit_guards(connection)
-    try:
-        yield
-    finally:
-        install_audit_guards(connection)
+install_audit_guards = GUARDS.install
+drop_audit_guards = GUARDS.drop
+audit_guards_lifted = GUARDS.lifted

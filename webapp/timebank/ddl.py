@@ -11,10 +11,7 @@ with it, so a municipality that leaves a shared deployment (or the demo reset) c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy.engine import Connection
+from webapp.core.append_only import Guards
 
 TABLE = "timebank_transfer"
 MESSAGE = "timebank_transfer is append-only: record a reversal instead"
@@ -52,44 +49,11 @@ _SQLITE_TRIGGERS = [
     BEGIN SELECT RAISE(ABORT, '{MESSAGE} (DELETE refused)'); END""",
 ]
 
-_TRIGGER_NAMES = {
+GUARDS = Guards(TABLE, _PG_FUNCTION, _PG_TRIGGERS, _SQLITE_TRIGGERS, {
     "postgresql": ["timebank_transfer_no_change", "timebank_transfer_no_truncate"],
     "sqlite": ["timebank_transfer_no_update", "timebank_transfer_no_delete"],
-}
+})
 
-
-def install_ledger_guards(connection: Connection) -> None:
-    """Create the immutability triggers (idempotent)."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        connection.exec_driver_sql(_PG_FUNCTION)
-        for name in _TRIGGER_NAMES["postgresql"]:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {TABLE}")
-        for ddl in _PG_TRIGGERS:
-            connection.exec_driver_sql(ddl)
-    elif dialect == "sqlite":
-        for ddl in _SQLITE_TRIGGERS:
-            connection.exec_driver_sql(ddl)
-    else:  # pragma: no cover - other databases are not supported by Ponte
-        raise RuntimeError(f"no ledger guards for {dialect}")
-
-
-def drop_ledger_guards(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for name in _TRIGGER_NAMES.get(dialect, []):
-        suffix = f" ON {TABLE}" if dialect == "postgresql" else ""
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
-
-
-@contextmanager
-def ledger_guards_lifted(connection: Connection) -> Iterator[None]:
-    """Lift the guards inside the caller's transaction, then put them back.
-
-    Only for wiping a test or benchmark database: DDL is transactional on both
-    databases, so other connections never see the ledger unguarded after commit.
-    """
-    drop_ledger_guards(connection)
-    try:
-        yield
-    finally:
-        install_ledger_guards(connection)
+install_ledger_guards = GUARDS.install
+drop_ledger_guards = GUARDS.drop
+ledger_guards_lifted = GUARDS.lifted
