@@ -110,7 +110,12 @@ def choose_organisation(kind: str) -> ResponseReturnValue:
         error = _("Choose your municipality or organisation from the list.")
     if len(orgs) == 1:
         return redirect(url_for(".signup", org_slug=orgs[0].slug, kind=kind))
-    return render_template("people/choose_org.html", orgs=orgs, kind=kind, error=error)
+    return render_template(
+        "choose_org.html",
+        orgs=orgs,
+        error=error,
+        empty_message=_("Nobody can sign up yet: no municipality or organisation has been set up."),
+    )
 
 
 for _kind in SIGNUP_FORMS:

@@ -62,7 +62,12 @@ def start() -> ResponseReturnValue:
         error = _("Choose your municipality or organisation from the list.")
     if len(orgs) == 1:
         return redirect(url_for(".refer", org_slug=orgs[0].slug))
-    return render_template("referrals/choose_org.html", orgs=orgs, error=error)
+    return render_template(
+        "choose_org.html",
+        orgs=orgs,
+        error=error,
+        empty_message=_("No municipality or organisation has been set up yet."),
+    )
 
 
 @bp.route("/refer/<org_slug>", methods=["GET", "POST"])
