@@ -222,31 +222,62 @@ def service_counts(
     facts: Facts, dims: tuple[str, ...], outcomes: tuple[str, ...] | None = None
 ) -> Counts:
     """Services, distinct residents and minutes grouped by ``dims`` (any of "bucket",
-    "service", "outcome", "hood"), of the given outcomes (None: every final one)."""
+    "service", "outcome", "hood"), of the given outcomes (None: every final one).
+
+    Every grouping is merged in Python from one scan of the shifts per page (the
+    ``service_cells``), not one scan per grouping."""
     key = f"services:{','.join(dims)}:{outcomes}"
     if key in facts._cache:
         return facts._cache[key]
-    sub = facts.get("services_subquery")
-    columns = {
-        "bucket": sql.bucket(sub.c.day, facts.scope.grain),
-        "service": sub.c.service,
-        "outcome": sub.c.outcome,
-        "hood": sub.c.hood,
-    }
-    chosen = [columns[d].label(d) for d in dims]
-    query = sa.select(
-        *chosen,
-        sa.func.coalesce(sa.func.sum(sub.c.first), 0),
-        sa.func.count(sa.distinct(sub.c.resident)),
-        sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
-    ).where(sub.c.outcome.in_(outcomes or FINAL_OUTCOMES))
-    if chosen:
-        query = query.group_by(*chosen)
-    out: Counts = {}
-    for row in db.session.execute(query):
-        out[tuple(str(v) for v in row[: len(dims)])] = (row[-3], row[-2], round(row[-1] or 0))
+    wanted = set(outcomes or FINAL_OUTCOMES)
+    index = [("bucket", "service", "outcome", "hood").index(d) for d in dims]
+    services: dict[tuple[str, ...], int] = {}
+    residents: dict[tuple[str, ...], set[int]] = {}
+    minutes_: dict[tuple[str, ...], Any] = {}
+    if not dims:  # one row, as SQL's aggregate without GROUP BY, even with nothing
+        services[()], residents[()], minutes_[()] = 0, set(), 0
+    for cell in _service_cells(facts):
+        if cell[2] not in wanted:
+            continue
+        k = tuple(cell[i] for i in index)
+        services[k] = services.get(k, 0) + cell[5]
+        people = residents.setdefault(k, set())
+        if cell[4] is not None:
+            people.add(cell[4])
+        minutes_[k] = minutes_.get(k, 0) + cell[6]
+    out: Counts = {k: (n, len(residents[k]), round(minutes_[k] or 0)) for k, n in services.items()}
     facts._cache[key] = out
     return out
+
+
+Cell = tuple[str, str, str, str, int | None, int, Any]
+
+
+def _service_cells(facts: Facts) -> list[Cell]:
+    """(bucket, service, outcome, hood, resident, services, minutes): the services
+    summed at the finest grain every grouping needs, resident included (so that
+    distinct residents can be counted at any coarser grain). One scan of the shifts."""
+    if "services:cells" in facts._cache:
+        return facts._cache["services:cells"]
+    sub = facts.get("services_subquery")
+    dims = [
+        sql.bucket(sub.c.day, facts.scope.grain),
+        sub.c.service,
+        sub.c.outcome,
+        sub.c.hood,
+        sub.c.resident,
+    ]
+    query = sa.select(
+        *dims,
+        sa.func.coalesce(sa.func.sum(sub.c.first), 0),
+        sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
+    ).group_by(*dims)
+    cells: list[Cell] = [
+        (str(b), str(s), str(o), str(h), r, int(n), m)
+        for b, s, o, h, r, n, m in db.session.execute(query)
+    ]
+    facts._cache["services:cells"] = cells
+    return cells
 
 
 FINAL_OUTCOMES = ("completed", "cancelled", "resident_absent", "volunteer_absent", "unfilled")
