@@ -354,21 +354,19 @@ def _given_subquery(scope: Scope, start: date | None = None) -> Any:
 
 @source("given")
 def load_given(scope: Scope) -> dict[str, tuple[int, int]]:
-    """Bucket (and "") -> (minutes given, distinct volunteers) in the period."""
+    """Bucket (and "") -> (minutes given, distinct volunteers) in the period: one query
+    by bucket and volunteer, the totals summed here."""
     sub = _given_subquery(scope)
     b = sql.bucket(sub.c.day, scope.grain)
-    out: dict[str, tuple[int, int]] = {}
-    for key, minutes_, people in db.session.execute(
-        sa.select(
-            b, sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer))
-        ).group_by(b)
+    minutes_: dict[str, Any] = {"": 0}
+    people: dict[str, set[int]] = {"": set()}
+    for key, volunteer, spent in db.session.execute(
+        sa.select(b, sub.c.volunteer, sa.func.sum(sub.c.minutes)).group_by(b, sub.c.volunteer)
     ):
-        out[str(key)] = (round(minutes_ or 0), people)
-    row = db.session.execute(
-        sa.select(sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer)))
-    ).one()
-    out[""] = (round(row[0] or 0), row[1])
-    return out
+        for k in (str(key), ""):
+            minutes_[k] = minutes_.get(k, 0) + (spent or 0)
+            people.setdefault(k, set()).add(volunteer)
+    return {k: (round(minutes_[k] or 0), len(people[k])) for k in minutes_}
 
 
 @source("active")
