@@ -237,24 +237,25 @@ def service_counts(
     if not dims:  # one row, as SQL's aggregate without GROUP BY, even with nothing
         services[()], residents[()], minutes_[()] = 0, set(), 0
     for cell in _service_cells(facts):
-        if cell[2] not in wanted:
+        names, resident, n, spent = cell
+        if names[2] not in wanted:
             continue
-        k = tuple(cell[i] for i in index)
-        services[k] = services.get(k, 0) + cell[5]
+        k = tuple(names[i] for i in index)
+        services[k] = services.get(k, 0) + n
         people = residents.setdefault(k, set())
-        if cell[4] is not None:
-            people.add(cell[4])
-        minutes_[k] = minutes_.get(k, 0) + cell[6]
+        if resident is not None:
+            people.add(resident)
+        minutes_[k] = minutes_.get(k, 0) + spent
     out: Counts = {k: (n, len(residents[k]), round(minutes_[k] or 0)) for k, n in services.items()}
     facts._cache[key] = out
     return out
 
 
-Cell = tuple[str, str, str, str, int | None, int, Any]
+Cell = tuple[tuple[str, str, str, str], int | None, int, Any]
 
 
 def _service_cells(facts: Facts) -> list[Cell]:
-    """(bucket, service, outcome, hood, resident, services, minutes): the services
+    """((bucket, service, outcome, hood), resident, services, minutes): the services
     summed at the finest grain every grouping needs, resident included (so that
     distinct residents can be counted at any coarser grain). One scan of the shifts."""
     if "services:cells" in facts._cache:
@@ -273,8 +274,8 @@ def _service_cells(facts: Facts) -> list[Cell]:
         sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
     ).group_by(*dims)
     cells: list[Cell] = [
-        (str(b), str(s), str(o), str(h), r, int(n), m)
-        for b, s, o, h, r, n, m in db.session.execute(query)
+        ((str(row[0]), str(row[1]), str(row[2]), str(row[3])), row[4], int(row[5]), row[6])
+        for row in db.session.execute(query)
     ]
     facts._cache["services:cells"] = cells
     return cells
