@@ -409,14 +409,19 @@ def load_continuity(scope: Scope) -> dict[str, tuple[int, int, int]]:
         pairs, sa.and_(pairs.c.resident == sub.c.resident, pairs.c.volunteer == sub.c.volunteer)
     )
     b = sql.bucket(sub.c.day, scope.grain)
-    counts = [sa.func.count(), known, sa.func.count(sa.distinct(sub.c.resident))]
-    out = {
-        str(k): (n, int(kn or 0), r)
-        for k, n, kn, r in db.session.execute(sa.select(b, *counts).select_from(joined).group_by(b))
-    }
-    n, kn, r = db.session.execute(sa.select(*counts).select_from(joined)).one()
-    out[""] = (n, int(kn or 0), r)
-    return out
+    # One query by bucket and resident; the buckets and the total summed here.
+    given: dict[str, int] = {"": 0}
+    known_: dict[str, int] = {"": 0}
+    residents: dict[str, set[int]] = {"": set()}
+    query = sa.select(b, sub.c.resident, sa.func.count(), known).select_from(joined)
+    for key, resident, n, kn in db.session.execute(query.group_by(b, sub.c.resident)):
+        for k in (str(key), ""):
+            given[k] = given.get(k, 0) + n
+            known_[k] = known_.get(k, 0) + int(kn or 0)
+            residents.setdefault(k, set())
+            if resident is not None:
+                residents[k].add(resident)
+    return {k: (given[k], known_[k], len(residents[k])) for k in given}
 
 
 @source("transfers")
