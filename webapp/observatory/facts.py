@@ -222,31 +222,63 @@ def service_counts(
     facts: Facts, dims: tuple[str, ...], outcomes: tuple[str, ...] | None = None
 ) -> Counts:
     """Services, distinct residents and minutes grouped by ``dims`` (any of "bucket",
-    "service", "outcome", "hood"), of the given outcomes (None: every final one)."""
+    "service", "outcome", "hood"), of the given outcomes (None: every final one).
+
+    Every grouping is merged in Python from one scan of the shifts per page (the
+    ``service_cells``), not one scan per grouping."""
     key = f"services:{','.join(dims)}:{outcomes}"
     if key in facts._cache:
         return facts._cache[key]
-    sub = facts.get("services_subquery")
-    columns = {
-        "bucket": sql.bucket(sub.c.day, facts.scope.grain),
-        "service": sub.c.service,
-        "outcome": sub.c.outcome,
-        "hood": sub.c.hood,
-    }
-    chosen = [columns[d].label(d) for d in dims]
-    query = sa.select(
-        *chosen,
-        sa.func.coalesce(sa.func.sum(sub.c.first), 0),
-        sa.func.count(sa.distinct(sub.c.resident)),
-        sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
-    ).where(sub.c.outcome.in_(outcomes or FINAL_OUTCOMES))
-    if chosen:
-        query = query.group_by(*chosen)
-    out: Counts = {}
-    for row in db.session.execute(query):
-        out[tuple(str(v) for v in row[: len(dims)])] = (row[-3], row[-2], round(row[-1] or 0))
+    wanted = set(outcomes or FINAL_OUTCOMES)
+    index = [("bucket", "service", "outcome", "hood").index(d) for d in dims]
+    services: dict[tuple[str, ...], int] = {}
+    residents: dict[tuple[str, ...], set[int]] = {}
+    minutes_: dict[tuple[str, ...], Any] = {}
+    if not dims:  # one row, as SQL's aggregate without GROUP BY, even with nothing
+        services[()], residents[()], minutes_[()] = 0, set(), 0
+    for cell in _service_cells(facts):
+        names, resident, n, spent = cell
+        if names[2] not in wanted:
+            continue
+        k = tuple(names[i] for i in index)
+        services[k] = services.get(k, 0) + n
+        people = residents.setdefault(k, set())
+        if resident is not None:
+            people.add(resident)
+        minutes_[k] = minutes_.get(k, 0) + spent
+    out: Counts = {k: (n, len(residents[k]), round(minutes_[k] or 0)) for k, n in services.items()}
     facts._cache[key] = out
     return out
+
+
+Cell = tuple[tuple[str, str, str, str], int | None, int, Any]
+
+
+def _service_cells(facts: Facts) -> list[Cell]:
+    """((bucket, service, outcome, hood), resident, services, minutes): the services
+    summed at the finest grain every grouping needs, resident included (so that
+    distinct residents can be counted at any coarser grain). One scan of the shifts."""
+    if "services:cells" in facts._cache:
+        return facts._cache["services:cells"]
+    sub = facts.get("services_subquery")
+    dims = [
+        sql.bucket(sub.c.day, facts.scope.grain),
+        sub.c.service,
+        sub.c.outcome,
+        sub.c.hood,
+        sub.c.resident,
+    ]
+    query = sa.select(
+        *dims,
+        sa.func.coalesce(sa.func.sum(sub.c.first), 0),
+        sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
+    ).group_by(*dims)
+    cells: list[Cell] = [
+        ((str(row[0]), str(row[1]), str(row[2]), str(row[3])), row[4], int(row[5]), row[6])
+        for row in db.session.execute(query)
+    ]
+    facts._cache["services:cells"] = cells
+    return cells
 
 
 FINAL_OUTCOMES = ("completed", "cancelled", "resident_absent", "volunteer_absent", "unfilled")
@@ -323,21 +355,19 @@ def _given_subquery(scope: Scope, start: date | None = None) -> Any:
 
 @source("given")
 def load_given(scope: Scope) -> dict[str, tuple[int, int]]:
-    """Bucket (and "") -> (minutes given, distinct volunteers) in the period."""
+    """Bucket (and "") -> (minutes given, distinct volunteers) in the period: one query
+    by bucket and volunteer, the totals summed here."""
     sub = _given_subquery(scope)
     b = sql.bucket(sub.c.day, scope.grain)
-    out: dict[str, tuple[int, int]] = {}
-    for key, minutes_, people in db.session.execute(
-        sa.select(
-            b, sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer))
-        ).group_by(b)
+    minutes_: dict[str, Any] = {"": 0}
+    people: dict[str, set[int]] = {"": set()}
+    for key, volunteer, spent in db.session.execute(
+        sa.select(b, sub.c.volunteer, sa.func.sum(sub.c.minutes)).group_by(b, sub.c.volunteer)
     ):
-        out[str(key)] = (round(minutes_ or 0), people)
-    row = db.session.execute(
-        sa.select(sa.func.sum(sub.c.minutes), sa.func.count(sa.distinct(sub.c.volunteer)))
-    ).one()
-    out[""] = (round(row[0] or 0), row[1])
-    return out
+        for k in (str(key), ""):
+            minutes_[k] = minutes_.get(k, 0) + (spent or 0)
+            people.setdefault(k, set()).add(volunteer)
+    return {k: (round(minutes_[k] or 0), len(people[k])) for k in minutes_}
 
 
 @source("active")
@@ -379,14 +409,19 @@ def load_continuity(scope: Scope) -> dict[str, tuple[int, int, int]]:
         pairs, sa.and_(pairs.c.resident == sub.c.resident, pairs.c.volunteer == sub.c.volunteer)
     )
     b = sql.bucket(sub.c.day, scope.grain)
-    counts = [sa.func.count(), known, sa.func.count(sa.distinct(sub.c.resident))]
-    out = {
-        str(k): (n, int(kn or 0), r)
-        for k, n, kn, r in db.session.execute(sa.select(b, *counts).select_from(joined).group_by(b))
-    }
-    n, kn, r = db.session.execute(sa.select(*counts).select_from(joined)).one()
-    out[""] = (n, int(kn or 0), r)
-    return out
+    # One query by bucket and resident; the buckets and the total summed here.
+    given: dict[str, int] = {"": 0}
+    known_: dict[str, int] = {"": 0}
+    residents: dict[str, set[int]] = {"": set()}
+    query = sa.select(b, sub.c.resident, sa.func.count(), known).select_from(joined)
+    for key, resident, n, kn in db.session.execute(query.group_by(b, sub.c.resident)):
+        for k in (str(key), ""):
+            given[k] = given.get(k, 0) + n
+            known_[k] = known_.get(k, 0) + int(kn or 0)
+            residents.setdefault(k, set())
+            if resident is not None:
+                residents[k].add(resident)
+    return {k: (given[k], known_[k], len(residents[k])) for k in given}
 
 
 @source("transfers")
