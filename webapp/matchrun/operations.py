@@ -1,4 +1,4 @@
-"""Match-run workflows: start (and launch) a run, approve, reject, pin and re-solve.
+"""Match-run workflows: start (and launch) a run, approve, reject (pins: ``pins.py``).
 
 Operations flush, the view commits once. Approval goes through the shifts feature's own
 operations (``assign``: open -> approved through its transition table), which re-check
@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from matching.common.geo import haversine_km
 from webapp.auth.models import User
 from webapp.core.dates import reader_date
 from webapp.core.errors import FieldError
@@ -29,17 +28,12 @@ from webapp.core.locks import begin_write, is_postgres
 from webapp.core.timeutil import monday_of
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.matchrun.convert import visit_volunteers
 from webapp.matchrun.hours import held_minutes, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
-from webapp.matchrun.rides import drivers_of
 from webapp.matchrun.worker import run
 from webapp.orgs.models import Organisation
 from webapp.people.models import Person
-from webapp.places.geocoding import Point, point
 from webapp.shifts import operations as shift_ops
-from webapp.shifts.eligibility import ineligibility
-from webapp.shifts.legs import group_of
 from webapp.shifts.models import RideRoute, Shift, ShiftEvent, ShiftStatus
 
 ROUTE_SERVICE_MIN = 5  # the solver's boarding time at a drop-off (``Ride.service_min``)
@@ -170,7 +164,7 @@ def proposal(run: MatchRun, shift_id: int) -> dict[str, Any] | None:
     return None
 
 
-def _open_run(run: MatchRun) -> None:
+def check_open(run: MatchRun) -> None:
     if run.status != RunStatus.DONE:
         raise FieldError("run", _l("This run has no proposals yet."))
 
@@ -181,7 +175,7 @@ def approve(
     """Approve the given proposals one by one, each all-or-nothing (a savepoint).
 
     Returns (approved shift ids, [(shift id, message)] for proposals no longer valid)."""
-    _open_run(run)
+    check_open(run)
     done, problems = [], []
     for sid in shift_ids:
         p = proposal(run, sid)
@@ -312,7 +306,7 @@ def over_hours(person: Person, monday: date, total: int, limit: int) -> Any:
 
 def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:
     """Turn proposals down: the shifts stay open (nothing was written to them)."""
-    _open_run(run)
+    check_open(run)
     out = []
     for sid in shift_ids:
         if proposal(run, sid) is not None and not (run.decisions or {}).get(str(sid)):
@@ -320,107 +314,3 @@ def reject(run: MatchRun, shift_ids: list[int]) -> list[int]:
             out.append(sid)
     db.session.flush()
     return out
-
-
-def candidates(org_id: int, ride: bool) -> list[Person]:
-    """Everyone who might be pinned to a visit (or a ride), loaded once per page."""
-    return drivers_of(org_id) if ride else visit_volunteers(org_id)
-
-
-def eligible_for(shift: Shift, people: list[Person] | None = None) -> list[Person]:
-    """Volunteers the coordinator may pin to ``shift`` (the shifts feature's rules).
-
-    A quick great-circle test skips people clearly beyond their radius first (the rules
-    then measure the geodesic exactly); it matters on a page with hundreds of rows."""
-    legs = group_of(shift) if shift.kind.is_ride else [shift]
-    if people is None:
-        people = candidates(shift.organisation_id, shift.kind.is_ride)
-    out = []
-    where = point(shift.start_lat, shift.start_lon)
-    for p in people:
-        home = point(p.lat, p.lon)
-        if (
-            where is not None
-            and home is not None
-            and _rough_km(home, where) > p.volunteer.max_km * 1.01 + 0.1
-        ):
-            continue
-        if all(ineligibility(p, leg) is None for leg in legs):
-            out.append(p)
-    return out
-
-
-def _rough_km(a: Point, b: Point) -> float:
-    return haversine_km(a, b)
-
-
-def pin_and_resolve(run: MatchRun, shift_id: int, person_id: int, actor: User) -> MatchRun:
-    """A new run like ``run`` with ``person`` fixed on ``shift`` (plus the earlier pins)."""
-    _open_run(run)
-    shift = db.session.get(Shift, shift_id)
-    if shift is None or shift.organisation_id != run.organisation_id:
-        raise FieldError("volunteer", _l("This shift no longer exists."))
-    if shift.status != ShiftStatus.OPEN:
-        raise FieldError("volunteer", _l("This shift is no longer open."))
-    if not (run.date_from <= shift.occurrence_date <= run.date_to):
-        raise FieldError("volunteer", _l("This shift is outside the dates of this run."))
-    person = db.session.get(Person, person_id)
-    if person is None or person not in eligible_for(shift):
-        raise FieldError("volunteer", _l("This volunteer cannot take this shift."))
-    p = proposal(run, shift_id)
-    people = [person_id]
-    if shift.seats == 2:
-        partner = [
-            v["person_id"] for v in (p or {}).get("volunteers", []) if v["person_id"] != person_id
-        ][:1]
-        if not partner:
-            raise FieldError(
-                "volunteer",
-                _l("This visit needs two volunteers: approve or assign them on the shift itself."),
-            )
-        people += partner
-    if p is not None and person_id in [v["person_id"] for v in p["volunteers"]]:
-        start = p["start"]  # the time the solver gave this volunteer
-    else:
-        start = shift.starts_at.isoformat()
-    kind = "ride" if shift.kind.is_ride else "visit"
-    pins: dict[str, dict[str, Any]] = {
-        **run.pins,
-        str(shift_id): {
-            "people": people,
-            "start": start,
-            "kind": kind,
-            "date": shift.occurrence_date.isoformat(),
-        },
-    }
-    return start_run(
-        actor,
-        run.date_from,
-        run.date_to,
-        run.scope,
-        pins=pins,
-        parent=run,
-        seed=run.seed,
-        time_limit_s=run.time_limit_s,
-        no_share=run.no_share,
-    )
-
-
-def split_and_resolve(run: MatchRun, shift_id: int, actor: User) -> MatchRun:
-    """A new run like ``run`` in which the passengers of the shared ride ``shift_id``
-    proposed are not shared (each ride on its own), plus the earlier pins and splits."""
-    _open_run(run)
-    p = proposal(run, shift_id)
-    if p is None or p.get("kind") != "route":
-        raise FieldError("shift", _l("This is not a shared ride."))
-    return start_run(
-        actor,
-        run.date_from,
-        run.date_to,
-        run.scope,
-        pins=run.pins,
-        parent=run,
-        seed=run.seed,
-        time_limit_s=run.time_limit_s,
-        no_share=[*run.no_share, *p["groups"]],
-    )

@@ -21,6 +21,7 @@ from webapp.core.navigation import add_nav
 from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.matchrun import operations as ops
+from webapp.matchrun import pins
 from webapp.matchrun.forms import RunForm
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.reasons import error_text, progress_text, reason_text
@@ -104,7 +105,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
         pids = {v["person_id"] for p in data["proposals"] for v in p["volunteers"]}
         people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(pids)))}
         baseline_unserved = set(data["baseline"].get("unserved", []))
-        pool = ops.candidates(run.organisation_id, ride=key == "rides")
+        pool = pins.candidates(run.organisation_id, ride=key == "rides")
         rows = []
         for p in data["proposals"]:
             shift = shifts.get(p["shift_id"])
@@ -131,7 +132,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                         )
                         for v in p["volunteers"]
                     ],
-                    "choices": _labelled(ops.eligible_for(shift, pool))
+                    "choices": _labelled(pins.eligible_for(shift, pool))
                     if _pinnable(run, p, shift) and p["kind"] != "route"
                     else [],
                     "stops": route_stops(p.get("stops", []), shifts, tz),
@@ -148,7 +149,7 @@ def _parts(run: MatchRun) -> list[dict[str, Any]]:
                     "reason": reason_text(u["reason"]),
                     "start": shift.starts_at.astimezone(tz),
                     "first_come_filled": u["shift_id"] not in baseline_unserved,
-                    "choices": _labelled(ops.eligible_for(shift, pool))
+                    "choices": _labelled(pins.eligible_for(shift, pool))
                     if shift.seats == 1 and shift.status.value == "open"
                     else [],
                 }
@@ -321,7 +322,7 @@ def split(run_id: int) -> ResponseReturnValue:
     try:
         if not shift_id.isdigit():
             raise FieldError("shift", _("This is not a shared ride."))
-        new = ops.split_and_resolve(run, int(shift_id), current_user)
+        new = pins.split_and_resolve(run, int(shift_id), current_user)
     except FieldError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
@@ -342,7 +343,7 @@ def pin(run_id: int) -> ResponseReturnValue:
         flash(_("Please choose a volunteer to pin."), "error")
         return redirect(url_for("matchrun.show", run_id=run.id))
     try:
-        new = ops.pin_and_resolve(run, int(shift_id), int(person_id), current_user)
+        new = pins.pin_and_resolve(run, int(shift_id), int(person_id), current_user)
     except FieldError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
