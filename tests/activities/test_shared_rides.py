@@ -19,7 +19,7 @@ from webapp.core.timeutil import monday_of
 from webapp.extensions import db
 from webapp.matchrun.hours import busy_minutes, held_minutes, minutes
 from webapp.matchrun.models import MatchRun, RunStatus
-from webapp.matchrun.rides import max_ride_for
+from webapp.matchrun.shared_rides import max_ride_for
 from webapp.orgs.settings import settings_for
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.legs import group_of
