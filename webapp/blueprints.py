@@ -27,6 +27,7 @@ from webapp.referrals.views import bp as referrals_bp
 from webapp.requests import change_views as requests_change_views  # noqa: F401
 from webapp.requests.views import bp as requests_bp
 from webapp.scheduler.views import bp as scheduler_bp
+from webapp.shifts import calendar_views as shifts_calendar_views  # noqa: F401
 from webapp.shifts import coordinator_views as shifts_coordinator_views  # noqa: F401
 from webapp.shifts import outcome_views as shifts_outcome_views  # noqa: F401
 from webapp.shifts.views import bp as shifts_bp

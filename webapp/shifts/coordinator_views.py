@@ -1,4 +1,4 @@
-"""Coordinator pages: day and week views, one shift's actions, alerts, run sheets."""
+"""Coordinator pages: one shift's actions, run sheets (the day and week: calendar_views)."""
 
 from __future__ import annotations
 
@@ -10,42 +10,33 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from webapp.core.confirm import Question, ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.inbound import bounded_day
 from webapp.core.locks import begin_write
-from webapp.core.navigation import add_nav
-from webapp.core.timeutil import at_local, today_local
+from webapp.core.timeutil import at_local
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.notifications.queries import people_to_phone
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.names import picker_labels
-from webapp.permissions import coordinator_required, is_coordinator
+from webapp.permissions import coordinator_required
 from webapp.shifts import operations as ops
 from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
+from webapp.shifts.calendar_views import day_arg
 from webapp.shifts.eligibility import conflict, ineligibility
 from webapp.shifts.forms import ActionForm, AssignForm, NoShowForm, ReasonForm, options
 from webapp.shifts.legs import group_of
-from webapp.shifts.loading import with_request_and_seats
-from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftStatus
 from webapp.shifts.outcomes import UNDO_DAYS, undo_window_ends
-from webapp.shifts.transitions import AWAITING_APPROVAL
 from webapp.shifts.views import bp
 
 S = ShiftStatus
-
-add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
-add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=32, group="requests")
-
 
 FILTER_FROM = 8  # a longer list of volunteers gets a search box above it
 
@@ -59,132 +50,6 @@ def searchable_choices(people: list[Person]) -> list[SelectChoice]:
                      render_kw={"data-search": f"{p.phone or ''} {p.neighbourhood or ''}"})
         for p in people
     ]  # fmt: skip
-
-
-def _day_arg(name: str = "date") -> date:
-    tz = org_tz(current_user.organisation_id)
-    try:
-        chosen = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return today_local(tz)
-    return bounded_day(chosen, name)
-
-
-def _shifts_between(start: date, end: date) -> list[Shift]:
-    tz = org_tz(current_user.organisation_id)
-    query = sa.select(Shift).where(
-        Shift.organisation_id == current_user.organisation_id,
-        Shift.starts_at >= at_local(start, datetime.min.time(), tz),
-        Shift.starts_at < at_local(end, datetime.min.time(), tz),
-    )
-    kind = request.args.get("kind")
-    if kind == "visit":
-        query = query.where(Shift.kind == ShiftKind.VISIT)
-    elif kind == "ride":
-        query = query.where(Shift.kind != ShiftKind.VISIT)
-    hood = request.args.get("hood")
-    if hood:
-        query = query.where(Shift.neighbourhood == hood)
-    return list(
-        db.session.scalars(
-            query.order_by(Shift.starts_at).options(*with_request_and_seats(volunteers=True))
-        )
-    )
-
-
-# The distinct neighbourhoods of an organisation's shifts, one index step each
-# (ix_shift_org_neighbourhood) instead of reading every shift since the first: a loose
-# index scan written as a recursive query, the same on SQLite and PostgreSQL.
-_HOODS = sa.text(
-    """
-    WITH RECURSIVE hoods(h) AS (
-        SELECT min(neighbourhood) FROM shift WHERE organisation_id = :org
-        UNION ALL
-        SELECT (SELECT min(neighbourhood) FROM shift
-                WHERE organisation_id = :org AND neighbourhood > hoods.h)
-        FROM hoods WHERE hoods.h IS NOT NULL
-    )
-    SELECT h FROM hoods WHERE h IS NOT NULL
-    """
-)
-
-
-def _neighbourhoods() -> list[str]:
-    return [h for h in db.session.scalars(_HOODS, {"org": current_user.organisation_id}) if h]
-
-
-def _open_alerts() -> list[CheckIn]:
-    return list(
-        db.session.scalars(
-            sa.select(CheckIn)
-            .where(
-                CheckIn.organisation_id == current_user.organisation_id,
-                # What the desk raises an alert for; closing the alert marks it handled.
-                sa.or_(CheckIn.worried.is_(True), CheckIn.mood == "unwell"),
-                CheckIn.handled_at.is_(None),
-            )
-            .order_by(CheckIn.created_at)
-        )
-    )
-
-
-def _summary(shifts: list[Shift]) -> dict[str, Any]:
-    return {
-        "unfilled": [s for s in shifts if s.status in (S.OPEN, S.UNFILLED)],
-        "to_approve": [s for s in shifts if s.status in AWAITING_APPROVAL],
-        "unconfirmed": [s for s in shifts if s.status == S.APPROVED],
-        # Awaiting approval anywhere ahead, not only on the day or week shown: a claim
-        # for next month waits for a coordinator just the same.
-        "to_approve_all": db.session.scalar(
-            sa.select(sa.func.count(Shift.id)).where(
-                Shift.organisation_id == current_user.organisation_id,
-                Shift.status.in_(AWAITING_APPROVAL),
-                Shift.starts_at > utcnow(),
-            )
-        )
-        or 0,
-    }
-
-
-@bp.route("/day")
-@coordinator_required
-def day() -> str:
-    the_day = _day_arg()
-    shifts = _shifts_between(the_day, the_day + timedelta(days=1))
-    return render_template(
-        "shifts/day.html",
-        day=the_day,
-        shifts=shifts,
-        summary=_summary(shifts),
-        alerts=_open_alerts(),
-        hoods=_neighbourhoods(),
-        # Residents with no automatic channel: the coordinator phones them (issue 6).
-        calls=people_to_phone(current_user.organisation_id, the_day),
-        prev=the_day - timedelta(days=1),
-        next=the_day + timedelta(days=1),
-    )
-
-
-@bp.route("/week")
-@coordinator_required
-def week() -> str:
-    start = _day_arg("start")
-    start -= timedelta(days=start.weekday())
-    shifts = _shifts_between(start, start + timedelta(days=7))
-    tz = org_tz(current_user.organisation_id)
-    days: dict[date, list[Shift]] = {start + timedelta(days=i): [] for i in range(7)}
-    for s in shifts:
-        days[s.starts_at.astimezone(tz).date()].append(s)
-    return render_template(
-        "shifts/week.html",
-        start=start,
-        days=days,
-        summary=_summary(shifts),
-        alerts=_open_alerts(),
-        hoods=_neighbourhoods(),
-        prev=start - timedelta(days=7),
-        next=start + timedelta(days=7),
-    )
 
 
 def _candidates(shift: Shift) -> list[tuple[Person, str | None]]:
@@ -379,7 +244,7 @@ def runsheet(person_id: int) -> str:
     driver = get_person_or_404(person_id, current_user, manage=True)
     if not driver.is_volunteer:
         abort(404)
-    the_day = _day_arg()
+    the_day = day_arg()
     stops = _stops(the_day, [driver.id]).get(driver.id, [])
     return render_template(
         "shifts/runsheet.html", sheets=[(driver, stops)], day=the_day, single=True
@@ -390,7 +255,7 @@ def runsheet(person_id: int) -> str:
 @coordinator_required
 def runsheets() -> str:
     """Every driver's run sheet of the day, one printed page each."""
-    the_day = _day_arg()
+    the_day = day_arg()
     by_driver = _stops(the_day)
     people = {
         p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(list(by_driver))))

@@ -1,0 +1,237 @@
+"""The coordinator's day and week: the shifts of a day in full, a week as seven days of
+counts with each day's first rows.
+
+A city's week holds 1,500 shifts and more: one table of them all was 555 KB of HTML that
+nobody reads row by row. The week says, per day, how many shifts there are and how many
+need the coordinator (without a volunteer, to approve, not yet confirmed), lists the first
+:data:`WEEK_ROWS_PER_DAY` in time order, and links to the day, where every shift of it is
+listed with the same filters (docs/shifts.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.core.inbound import bounded_day
+from webapp.core.navigation import add_nav
+from webapp.core.timeutil import at_local, today_local
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.notifications.queries import people_to_phone
+from webapp.orgs.settings import org_tz
+from webapp.permissions import coordinator_required, is_coordinator
+from webapp.shifts.loading import with_request_and_seats
+from webapp.shifts.models import CheckIn, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.transitions import AWAITING_APPROVAL
+from webapp.shifts.views import bp
+
+S = ShiftStatus
+WEEK_ROWS_PER_DAY = 20  # the rest of a busy day is one link away, on the day page
+UNFILLED = frozenset({S.OPEN, S.UNFILLED})
+
+add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
+add_nav("shifts.week", lambda: _l("Week"), is_coordinator, order=32, group="requests")
+
+
+def day_arg(name: str = "date") -> date:
+    """The day asked for in the query string; today (in the organisation) if none."""
+    tz = org_tz(current_user.organisation_id)
+    try:
+        chosen = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return today_local(tz)
+    return bounded_day(chosen, name)
+
+
+def _kept_filters() -> dict[str, str]:
+    """The filters chosen on the page, kept in every link to another day or week."""
+    return {k: v for k in ("kind", "hood") if (v := request.args.get(k, ""))}
+
+
+def _filtered(query: sa.Select[Any], start: date, end: date) -> sa.Select[Any]:
+    tz = org_tz(current_user.organisation_id)
+    query = query.where(
+        Shift.organisation_id == current_user.organisation_id,
+        Shift.starts_at >= at_local(start, datetime.min.time(), tz),
+        Shift.starts_at < at_local(end, datetime.min.time(), tz),
+    )
+    kind = request.args.get("kind")
+    if kind == "visit":
+        query = query.where(Shift.kind == ShiftKind.VISIT)
+    elif kind == "ride":
+        query = query.where(Shift.kind != ShiftKind.VISIT)
+    hood = request.args.get("hood")
+    if hood:
+        query = query.where(Shift.neighbourhood == hood)
+    return query
+
+
+def _shifts_between(start: date, end: date) -> list[Shift]:
+    query = _filtered(sa.select(Shift), start, end)
+    return list(
+        db.session.scalars(
+            query.order_by(Shift.starts_at, Shift.id).options(
+                *with_request_and_seats(volunteers=True)
+            )
+        )
+    )
+
+
+# The distinct neighbourhoods of an organisation's shifts, one index step each
+# (ix_shift_org_neighbourhood) instead of reading every shift since the first: a loose
+# index scan written as a recursive query, the same on SQLite and PostgreSQL.
+_HOODS = sa.text(
+    """
+    WITH RECURSIVE hoods(h) AS (
+        SELECT min(neighbourhood) FROM shift WHERE organisation_id = :org
+        UNION ALL
+        SELECT (SELECT min(neighbourhood) FROM shift
+                WHERE organisation_id = :org AND neighbourhood > hoods.h)
+        FROM hoods WHERE hoods.h IS NOT NULL
+    )
+    SELECT h FROM hoods WHERE h IS NOT NULL
+    """
+)
+
+
+def _neighbourhoods() -> list[str]:
+    return [h for h in db.session.scalars(_HOODS, {"org": current_user.organisation_id}) if h]
+
+
+def _open_alerts() -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(CheckIn.id)).where(
+                CheckIn.organisation_id == current_user.organisation_id,
+                # What the desk raises an alert for; closing the alert marks it handled.
+                sa.or_(CheckIn.worried.is_(True), CheckIn.mood == "unwell"),
+                CheckIn.handled_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+@dataclass
+class Tally:
+    """How many shifts, and how many of them need the coordinator."""
+
+    total: int = 0
+    unfilled: int = 0
+    to_approve: int = 0
+    unconfirmed: int = 0
+
+    def add(self, status: ShiftStatus) -> None:
+        self.total += 1
+        self.unfilled += status in UNFILLED
+        self.to_approve += status in AWAITING_APPROVAL
+        self.unconfirmed += status == S.APPROVED
+
+
+def _summary(tally: Tally) -> dict[str, Any]:
+    return {
+        "unfilled": tally.unfilled,
+        "to_approve": tally.to_approve,
+        "unconfirmed": tally.unconfirmed,
+        # Awaiting approval anywhere ahead, not only on the day or week shown: a claim
+        # for next month waits for a coordinator just the same.
+        "to_approve_all": db.session.scalar(
+            sa.select(sa.func.count(Shift.id)).where(
+                Shift.organisation_id == current_user.organisation_id,
+                Shift.status.in_(AWAITING_APPROVAL),
+                Shift.starts_at > utcnow(),
+            )
+        )
+        or 0,
+        "alerts": _open_alerts(),
+    }
+
+
+@bp.route("/day")
+@coordinator_required
+def day() -> str:
+    the_day = day_arg()
+    shifts = _shifts_between(the_day, the_day + timedelta(days=1))
+    tally = Tally()
+    for s in shifts:
+        tally.add(s.status)
+    return render_template(
+        "shifts/day.html",
+        day=the_day,
+        shifts=shifts,
+        summary=_summary(tally),
+        hoods=_neighbourhoods(),
+        keep=_kept_filters(),
+        # Residents with no automatic channel: the coordinator phones them (issue 6).
+        calls=people_to_phone(current_user.organisation_id, the_day),
+        prev=the_day - timedelta(days=1),
+        next=the_day + timedelta(days=1),
+    )
+
+
+@dataclass
+class WeekDay:
+    day: date
+    tally: Tally = field(default_factory=Tally)
+    shown: list[Shift] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.tally.total - len(self.shown)
+
+
+def _week(start: date) -> tuple[list[WeekDay], Tally]:
+    """The seven days from ``start``: each day's counts from one narrow scan of the week
+    (id, start, status), and only the rows shown loaded in full."""
+    tz = org_tz(current_user.organisation_id)
+    days = {start + timedelta(days=i): WeekDay(start + timedelta(days=i)) for i in range(7)}
+    week = Tally()
+    shown: dict[int, WeekDay] = {}
+    index = _filtered(
+        sa.select(Shift.id, Shift.starts_at, Shift.status), start, start + timedelta(days=7)
+    )
+    for shift_id, starts_at, status in db.session.execute(
+        index.order_by(Shift.starts_at, Shift.id)
+    ):
+        one = days[starts_at.astimezone(tz).date()]
+        one.tally.add(status)
+        week.add(status)
+        if len(shown) < 7 * WEEK_ROWS_PER_DAY and one.tally.total <= WEEK_ROWS_PER_DAY:
+            shown[shift_id] = one
+    if shown:
+        rows = db.session.scalars(
+            sa.select(Shift)
+            .where(Shift.id.in_(list(shown)))
+            .order_by(Shift.starts_at, Shift.id)
+            .options(*with_request_and_seats(volunteers=True))
+        )
+        for shift in rows:
+            shown[shift.id].shown.append(shift)
+    return list(days.values()), week
+
+
+@bp.route("/week")
+@coordinator_required
+def week() -> str:
+    start = day_arg("start")
+    start -= timedelta(days=start.weekday())
+    days, tally = _week(start)
+    return render_template(
+        "shifts/week.html",
+        start=start,
+        days=days,
+        total=tally.total,
+        summary=_summary(tally),
+        hoods=_neighbourhoods(),
+        keep=_kept_filters(),
+        rows_per_day=WEEK_ROWS_PER_DAY,
+        prev=start - timedelta(days=7),
+        next=start + timedelta(days=7),
+    )
