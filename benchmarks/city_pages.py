@@ -5,16 +5,20 @@ client (routing, queries, template, no network), and the SQL statements one requ
 The board is timed for several volunteers (a short and a long radius, visits and rides).
 Read-only: the database is left as it is. Usage:
 
-    .venv/bin/python benchmarks/city_pages.py DATABASE_URL [--runs 7]
+    .venv/bin/python benchmarks/city_pages.py DATABASE_URL [--runs 7] [--only desk,week]
+        [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time as clock
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -70,7 +74,20 @@ def time_page(client: FreshRequestClient, url: str, runs: int) -> tuple[float, f
     return statistics.median(timings), max(timings), len(queries), len(resp.data)
 
 
-def main(url: str, runs: int) -> None:
+def profile_page(client: FreshRequestClient, url: str) -> None:
+    """Where one request's time goes: the 25 costliest functions (cumulative), and the
+    SQL statements it sent, the same statement counted together (an N+1 stands out)."""
+    profiler = cProfile.Profile()
+    with counting() as queries:
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    for statement, n in Counter(" ".join(q.split())[:200] for q in queries).most_common(15):
+        print(f"  {n:5} x {statement}")
+
+
+def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
 
@@ -97,10 +114,14 @@ def main(url: str, runs: int) -> None:
         clients: dict[str, FreshRequestClient] = {}
         print(f"{'page':34} {'median':>9} {'max':>9} {'SQL':>5} {'KB':>5}  board groups")
         for who, path, label in pages:
+            if only and not any(o in path or o in label for o in only.split(",")):
+                continue
             if who not in clients:
                 app.test_client_class = FreshRequestClient
                 clients[who] = app.test_client()
                 assert login(clients[who], users[who], PASSWORD).status_code == 302, who
+            if profile:
+                profile_page(clients[who], path)
             median, worst, n_sql, size = time_page(clients[who], path, runs)
             extra = ""
             if path == "/shifts/board":
@@ -121,5 +142,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("url")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", default="", help="comma-separated parts of paths or labels")
+    parser.add_argument("--profile", action="store_true", help="cProfile one request a page")
     args = parser.parse_args()
-    main(args.url, args.runs)
+    main(args.url, args.runs, args.only, args.profile)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from webapp.activities.models import Activity
 from webapp.activities.queries import surveys_due
 from webapp.core.timeutil import at_local
-from webapp.db import utcnow
+from webapp.desk import lists
 from webapp.desk.models import Alert, Contact
 from webapp.extensions import db
 from webapp.notifications.models import Notification
@@ -23,10 +23,8 @@ from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import Referral
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.outcomes import held_in
-from webapp.shifts.transitions import AWAITING_APPROVAL
 
 S = ShiftStatus
-DAYS_AHEAD = 3  # unfilled and unconfirmed shifts from today to this many days ahead
 
 
 def open_alerts(org_id: int) -> list[Alert]:
@@ -98,9 +96,9 @@ def calls_for(org_id: int, day: date) -> list[Call]:
 @dataclass
 class Todo:
     alerts: list[Alert]
-    unfilled: list[Shift]
-    unconfirmed: list[Shift]
-    to_approve: list[Shift]
+    unfilled: lists.Bounded
+    unconfirmed: lists.Bounded
+    to_approve: lists.Bounded
     calls: list[Call]
     lapsing: list[vetting.Lapse]
     lapsed: list[vetting.Lapse]
@@ -110,14 +108,20 @@ class Todo:
     surveys: list[tuple[Activity, date]] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     remeasures: list[referral_queries.Remeasure] = field(default_factory=list)
-    days_ahead: int = DAYS_AHEAD
+    days_ahead: int = lists.DAYS_AHEAD
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
 
     @property
+    def checks(self) -> list[tuple[vetting.Lapse, bool]]:
+        """Every volunteer's check to look at, lapsed (True) before lapsing soon."""
+        return [(lapse, True) for lapse in self.lapsed] + [(lapse, False) for lapse in self.lapsing]
+
+    @property
     def empty(self) -> bool:
         return not (
-            self.alerts or self.unfilled or self.unconfirmed or self.to_approve or self.calls
+            self.alerts or self.unfilled.total or self.unconfirmed.total or self.to_approve.total
+            or self.calls
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
             or self.held_times
             or self.surveys
@@ -125,42 +129,14 @@ class Todo:
         )  # fmt: skip
 
 
-def upcoming_shifts(org_id: int, today: date, days: int = DAYS_AHEAD) -> list[Shift]:
-    tz = org_tz(org_id)
-    return list(
-        db.session.scalars(
-            sa.select(Shift)
-            .where(
-                Shift.organisation_id == org_id,
-                Shift.starts_at >= at_local(today, time(0), tz),
-                Shift.starts_at < at_local(today + timedelta(days=days + 1), time(0), tz),
-                Shift.status.in_((S.OPEN, S.APPROVED)),
-            )
-            .options(selectinload(Shift.request), selectinload(Shift.assignments))
-            .order_by(Shift.starts_at)
-        )
-    )
-
-
-def awaiting_approval(org_id: int) -> list[Shift]:
-    """Every shift from now on that a volunteer claimed or the matcher proposed: however
-    far ahead, it waits for a coordinator."""
-    return list(
-        db.session.scalars(
-            sa.select(Shift)
-            .where(
-                Shift.organisation_id == org_id,
-                Shift.status.in_(AWAITING_APPROVAL),
-                Shift.starts_at > utcnow(),
-            )
-            .options(selectinload(Shift.request), selectinload(Shift.assignments))
-            .order_by(Shift.starts_at)
-        )
-    )
+def todo_checks(org_id: int, today: date) -> list[tuple[vetting.Lapse, bool]]:
+    """The volunteers' checks of the to-do list: lapsed (True) first, then lapsing soon."""
+    soon, lapsed = vetting.lapsing(org_id, today)
+    return [(lapse, True) for lapse in lapsed] + [(lapse, False) for lapse in soon]
 
 
 def todo(org_id: int, today: date) -> Todo:
-    shifts = upcoming_shifts(org_id, today)
+    shifts = lists.first_rows(org_id, today)
     soon, lapsed = vetting.lapsing(org_id, today)
     problems = outbox_problems(org_id)
     pending = db.session.scalar(
@@ -173,9 +149,9 @@ def todo(org_id: int, today: date) -> Todo:
     )
     return Todo(
         alerts=open_alerts(org_id),
-        unfilled=[s for s in shifts if s.status == S.OPEN],
-        unconfirmed=[s for s in shifts if s.status == S.APPROVED],
-        to_approve=awaiting_approval(org_id),
+        unfilled=shifts["unfilled"],
+        unconfirmed=shifts["unconfirmed"],
+        to_approve=shifts["approve"],
         calls=calls_for(org_id, today),
         lapsing=soon,
         lapsed=lapsed,

@@ -3,6 +3,7 @@ file with its actions, the phone list, alerts and duty. Own organisation only.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,17 +15,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.activities.queries import surveys_due
 from webapp.audit import operations as audit
 from webapp.auth.models import User
 from webapp.core.dates import reader_date, reader_datetime
 from webapp.core.errors import FieldError
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
+from webapp.core.paging import Page, page_number
 from webapp.core.timeline import entries_for
 from webapp.core.timeutil import at_local, today_local
 from webapp.core.views import register_home
 from webapp.db import utcnow
-from webapp.desk import operations, queries
+from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Alert, Direction, Outcome
@@ -108,7 +111,43 @@ def home() -> str:
         form=EmptyForm(),
         handle_form=HandleForm(formdata=None),
         today=_today(),
+        home_rows=lists.HOME_ROWS,
+        shift_lists=lists.LISTS,
+        list_title=lists.title,
     )
+
+
+# The desk's lists whose rows come from another feature's query, whole: they are short
+# (dozens, where the shift lists run to hundreds), so they are paged here in Python.
+_OTHER_LISTS: dict[str, tuple[Callable[[int, date], list[Any]], Callable[[], str]]] = {
+    "remeasure": (referral_queries.remeasure_due, lambda: _("Loneliness to measure again")),
+    "checks": (queries.todo_checks, lambda: _("Volunteers' checks")),
+    "surveys": (surveys_due, lambda: _("Follow-up surveys due")),
+}
+
+
+@bp.route("/todo")
+@coordinator_required
+def todo_list() -> str:
+    """One of the home's lists whole, a page at a time (the home shows its first rows)."""
+    name = request.args.get("list", "")
+    org_id, today = current_user.organisation_id, _today()
+    if name in lists.LISTS:
+        page = lists.page_of(name, org_id, today, request.args.get("page"))
+        title = lists.title(name)
+    elif name in _OTHER_LISTS:
+        every, title_of = _OTHER_LISTS[name]
+        items = every(org_id, today)
+        number = page_number(request.args.get("page"), len(items), lists.PAGE_ROWS)
+        start = (number - 1) * lists.PAGE_ROWS
+        page = Page(items[start : start + lists.PAGE_ROWS], len(items), number, lists.PAGE_ROWS)
+        title = title_of()
+    else:
+        abort(404)
+    return render_template(
+        "desk/todo_list.html", name=name, title=title, page=page, today=today,
+        shift_lists=lists.LISTS,
+    )  # fmt: skip
 
 
 @bp.route("/duty", methods=["POST"])
@@ -177,15 +216,18 @@ def _case_file(person: Person, **forms: Any) -> str:
         call_form=call_form,
         follow_form=follow_form,
         handle_form=forms.get("handle_form") or HandleForm(formdata=None),
-        open_alerts=[a for a in queries.open_alerts(person.organisation_id)
-                     if a.person_id == person.id],  # fmt: skip
+        open_alerts=[
+            a for a in queries.open_alerts(person.organisation_id) if a.person_id == person.id
+        ],  # fmt: skip
         follow_ups=operations.open_follow_ups(person.id),
         to_read=operations.phone_messages(person.id),
         balance=_balance(person),
         consent_taker=_consent_taker(person),
         rides_again=_recent_destinations(person),
-        referrals=[(r, referral_queries.first_booked(person.id, r.created_at))
-                   for r in referral_queries.for_person(person.id)],  # fmt: skip
+        referrals=[
+            (r, referral_queries.first_booked(person.id, r.created_at))
+            for r in referral_queries.for_person(person.id)
+        ],  # fmt: skip
         measures=measures,
         suggested_priority=_suggested_priority(measures),
         prescriptions=referral_queries.prescriptions_for(person.id),
