@@ -110,6 +110,8 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
             ("coordinator", "/desk/find?q=Rossi", "person search (a common surname)"),
             ("coordinator", "/desk/find?q=0865 0012", "person search (a phone)"),
             ("resident", "/requests/mine", "resident's home"),
+            ("volunteer", "/timebank/", "volunteer's time bank"),
+            ("resident", "/timebank/", "resident's time bank"),
         ]
         clients: dict[str, FreshRequestClient] = {}
         print(f"{'page':34} {'median':>9} {'max':>9} {'SQL':>5} {'KB':>5}  board groups")

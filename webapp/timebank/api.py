@@ -23,6 +23,7 @@ from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import Transfer
 from webapp.timebank.openapi import document
+from webapp.timebank.statements import newest_lines
 
 bp = Blueprint("timebank_api", __name__, url_prefix="/api")
 
@@ -119,11 +120,10 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 @bp.get("/v1/me/statement")
 def statement() -> Response:
     user, _via = _user()
-    limit = _int_arg("limit", 50, 1, 200)
+    limit = _int_arg("limit", 50, 1, 200) or 50
     before = _int_arg("before", None, 1, 2**62)
-    lines = list(reversed(queries.statement(account_for(user.person))))
-    if before is not None:
-        lines = [ln for ln in lines if ln.transfer_id < before]
+    # One line more than asked says whether there is a next page.
+    lines = newest_lines(account_for(user.person), limit + 1, before=before)
     page = lines[:limit]
     body = {
         "entries": [

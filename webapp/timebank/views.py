@@ -22,6 +22,7 @@ from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.models import Transfer
+from webapp.timebank.statements import statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -89,15 +90,15 @@ def _member_page(
 ) -> tuple[str, int]:
     person = current_user.person
     account = account_for(person)
-    lines = queries.statement(account)
+    lines = statement_page(account, request.args.get("page"))
     form = form or _donation_form(person)
     db.session.commit()  # the account may have just been opened
     return render_template(
         "timebank/member.html",
         account=account,
         figures=queries.figures(account, _month_start()),
-        lines=list(reversed(lines))[:50],
-        total_lines=len(lines),
+        lines=lines,
+        pager_args={"_anchor": "statement-title"},
         form=form,
         token_form=token_form or TokenForm(),
         tokens=tokens.tokens_of(current_user),
@@ -159,7 +160,7 @@ def donate() -> ResponseReturnValue:
 @member_required
 def statement_csv() -> ResponseReturnValue:
     account = account_for(current_user.person)
-    body = queries.statement_csv(queries.statement(account))
+    body = queries.statement_csv(statement(account))
     db.session.commit()
     return _send_csv(body, f"ponte-statement-{_today().isoformat()}.csv")
 
@@ -321,14 +322,13 @@ def person_account(person_id: int) -> ResponseReturnValue:
     """A member's account as the coordinator sees it (residents without a login call in)."""
     person = get_person_or_404(person_id, current_user, manage=True)
     account = account_for(person)
-    lines = queries.statement(account)
     page = render_template(
         "timebank/account.html",
         person=person,
         account=account,
         figures=queries.figures(account, _month_start()),
-        lines=list(reversed(lines))[:100],
-        total_lines=len(lines),
+        lines=statement_page(account, request.args.get("page")),
+        pager_args={"person_id": person.id, "_anchor": "statement-title"},
     )
     db.session.commit()  # the account may have just been opened
     return page
@@ -338,6 +338,6 @@ def person_account(person_id: int) -> ResponseReturnValue:
 @coordinator_required
 def person_statement_csv(person_id: int) -> ResponseReturnValue:
     person = get_person_or_404(person_id, current_user, manage=True)
-    body = queries.statement_csv(queries.statement(account_for(person)))
+    body = queries.statement_csv(statement(account_for(person)))
     db.session.commit()
     return _send_csv(body, f"ponte-statement-{person.id}-{_today().isoformat()}.csv")
