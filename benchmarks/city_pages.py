@@ -75,16 +75,34 @@ def time_page(client: FreshRequestClient, url: str, runs: int) -> tuple[float, f
 
 
 def profile_page(client: FreshRequestClient, url: str) -> None:
-    """Where one request's time goes: the 25 costliest functions (cumulative), and the
-    SQL statements it sent, the same statement counted together (an N+1 stands out)."""
+    """Where one request's time goes: the 25 costliest functions (cumulative), the SQL
+    statements it sent (the same statement counted together: an N+1 stands out) and the
+    slowest of them with their time in the database."""
     profiler = cProfile.Profile()
-    with counting() as queries:
-        profiler.enable()
-        client.get(url)
-        profiler.disable()
+    timed: list[tuple[float, str]] = []
+    started: list[float] = []
+
+    def before(*_args: object) -> None:
+        started.append(clock.perf_counter())
+
+    def after(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        timed.append((clock.perf_counter() - started.pop(), statement))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    sa.event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        with counting() as queries:
+            profiler.enable()
+            client.get(url)
+            profiler.disable()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+        sa.event.remove(db.engine, "after_cursor_execute", after)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     for statement, n in Counter(" ".join(q.split())[:200] for q in queries).most_common(15):
         print(f"  {n:5} x {statement}")
+    for seconds, statement in sorted(timed, reverse=True)[:8]:
+        print(f"  {seconds * 1000:7.1f} ms {' '.join(statement.split())[:300]}")
 
 
 def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
