@@ -19,6 +19,7 @@ import statistics
 import sys
 import time as clock
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,6 +100,7 @@ def profile_page(client: FreshRequestClient, url: str) -> None:
         sa.event.remove(db.engine, "before_cursor_execute", before)
         sa.event.remove(db.engine, "after_cursor_execute", after)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     for statement, n in Counter(" ".join(q.split())[:200] for q in queries).most_common(15):
         print(f"  {n:5} x {statement}")
     for seconds, statement in sorted(timed, reverse=True)[:8]:
@@ -117,12 +119,16 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
             f"{db.engine.dialect.name}, {shifts} shifts; load average "
             f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        # Today may be a quiet day (a Sunday, or within the booking notice); ten days on
+        # the data's month of future shifts is a full one.
+        ahead = (date.today() + timedelta(days=10)).isoformat()
         pages = [
             ("volunteer", "/shifts/board", "board (visits + rides)"),
             ("volunteer_10km", "/shifts/board", "board (visits, 10 km)"),
             ("volunteer_3km", "/shifts/board", "board (visits, 3 km)"),
             ("volunteer", "/shifts/mine", "volunteer's schedule"),
-            ("coordinator", "/shifts/day", "coordinator's day"),
+            ("coordinator", "/shifts/day", "coordinator's day (today)"),
+            ("coordinator", f"/shifts/day?date={ahead}", "coordinator's day (in 10 days)"),
             ("coordinator", "/shifts/week", "coordinator's week"),
             ("coordinator", "/desk/", "desk home"),
             ("coordinator", "/desk/find?q=Rossi", "person search (a common surname)"),

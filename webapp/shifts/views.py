@@ -121,8 +121,16 @@ def mine() -> str:
     # loaded row, and the template would then reload them one by one.
     db.session.commit()
     news = unread(current_user, SHIFT_NEWS)
-    logged = set(db.session.scalars(sa.select(CheckIn.shift_id).filter_by(volunteer_id=person.id)))
     groups = my_shifts(person)
+    # Only the finished shifts listed can lack a log: not every check-in of the year.
+    done = [s.id for group in groups for s in group if s.status == ShiftStatus.COMPLETED]
+    logged = set(
+        db.session.scalars(
+            sa.select(CheckIn.shift_id).where(
+                CheckIn.volunteer_id == person.id, CheckIn.shift_id.in_(done)
+            )
+        )
+    )
     return render_template(
         "shifts/mine.html",
         groups=groups,
