@@ -10,7 +10,7 @@ reason.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from tests.factories import (
     PASSWORD,
@@ -27,6 +27,8 @@ from webapp.shifts import operations as ops
 from webapp.shifts.eligibility import conflict
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import ShiftStatus
+from webapp.timebank import operations as ledger
+from webapp.timebank.tokens import create_token
 
 S = ShiftStatus
 DAY = next_weekday(2, at_least=4)  # a Wednesday, past the booking notice
@@ -185,3 +187,47 @@ def test_organisation_is_read_once_per_request_even_when_nothing_holds_it(
         assert client.get(url).status_code == 200
     reads = [s for s in q if "FROM organisation" in s]
     assert len(reads) <= 1, q
+
+
+def test_desk_todo_list_statements_do_not_grow(client, db_session, count_queries):
+    org, vol, coord = _setup(client, as_coordinator=True)
+    small, big, detail = _counts(
+        client, count_queries, "/desk/todo?list=unfilled", lambda: _add_town(org, vol, coord, 6)
+    )
+    assert big <= small, detail
+    assert small <= 12, detail
+
+
+def _ledger(person, n: int) -> None:  # type: ignore[no-untyped-def]
+    """``n`` grants to ``person`` and ``n`` donations from them to as many members."""
+    today = date.today()
+    for _i in range(n):
+        other = make_resident(person.organisation)
+        key = f"q{other.id}"
+        ledger.grant(key=f"{key}-in", recipient=person, minutes=30, actor_id=None,
+                     service_date=today, reason="welcome")  # fmt: skip
+        ledger.donate(key=f"{key}-out", donor=person, recipient=other, minutes=10,
+                      actor_id=None, service_date=today)  # fmt: skip
+    db.session.flush()
+
+
+def test_time_bank_statement_statements_do_not_grow(client, db_session, count_queries):
+    """The member's page and the API's statement read a page of the ledger, whatever its
+    length (the whole year was read, and each counterpart's person one by one)."""
+    org = make_org()
+    resident = make_resident(org)
+    user = make_user(org, person=resident)
+    _ledger(resident, 2)
+    _row, secret = create_token(user, "phone")
+    login(client, user.email, PASSWORD)
+    small, big, detail = _counts(client, count_queries, "/timebank/", lambda: _ledger(resident, 30))
+    assert big <= small, detail
+    assert small <= 16, detail
+    auth = {"Authorization": f"Bearer {secret}"}
+    client.get("/api/v1/me/statement", headers=auth)  # warm, as above
+    with count_queries() as before:
+        assert client.get("/api/v1/me/statement", headers=auth).status_code == 200
+    _ledger(resident, 30)
+    with count_queries() as after:
+        assert client.get("/api/v1/me/statement", headers=auth).status_code == 200
+    assert len(after) <= len(before), f"{before}\n\n{after}"

@@ -94,10 +94,11 @@ def _bucket(org_id: int, today: date) -> sa.Case[str]:
     )
 
 
-def first_rows(org_id: int, today: date, rows: int = HOME_ROWS) -> dict[str, Bounded]:
+def first_rows(org_id: int, today: date, rows: int | None = None) -> dict[str, Bounded]:
     """Every list's first ``rows`` shifts (soonest first) and its exact count: one
     statement for the counts, one for the rows (a window per list), and the rows'
     requests, residents and volunteers loaded together."""
+    rows = rows or HOME_ROWS
     bucket = _bucket(org_id, today)
     mine = sa.and_(
         Shift.organisation_id == org_id,
@@ -131,9 +132,10 @@ def first_rows(org_id: int, today: date, rows: int = HOME_ROWS) -> dict[str, Bou
 
 
 def page_of(
-    name: str, org_id: int, today: date, asked: str | None, size: int = PAGE_ROWS
+    name: str, org_id: int, today: date, asked: str | None, size: int | None = None
 ) -> Page[Shift]:
     """The page ``asked`` for (the query string's value) of list ``name``, soonest first."""
+    size = size or PAGE_ROWS
     where = sa.and_(Shift.organisation_id == org_id, LISTS[name][1](org_id, today))
     total = db.session.scalar(sa.select(sa.func.count(Shift.id)).where(where)) or 0
     page = page_number(asked, total, size)

@@ -130,9 +130,10 @@ def line_count(account: Account) -> int:
 
 
 def statement_page(
-    account: Account, asked: str | None, size: int = PAGE_LINES
+    account: Account, asked: str | None, size: int | None = None
 ) -> Page[StatementLine]:
     """The page ``asked`` for (the query string's value) of the statement, newest first."""
+    size = size or PAGE_LINES
     total = line_count(account)
     page = page_number(asked, total, size)
     return Page(newest_lines(account, size, offset=(page - 1) * size), total, page, size)
