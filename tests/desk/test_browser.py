@@ -224,6 +224,7 @@ def test_desk_pages_are_axe_clean_in_both_languages_and_fit_a_phone(browser, liv
         "/desk/find?q=russo+ma",
         "/desk/calls",
         "/desk/alerts",
+        "/desk/todo?list=unfilled",
         "/organisation",
         "/coordinator/residents?q=russo",
         "/coordinator/volunteers?q=x",
