@@ -7,10 +7,19 @@ coordinator and a resident of the city data, then runs wrk against each page in 
 p99, the slowest request and the errors (failed connections and non-2xx/3xx answers).
 ``/healthz`` (one ``SELECT 1`` behind the whole stack) runs first and last: its requests/s
 is the ceiling, and every page's share of it is printed, because on a shared machine the
-absolute figures move with the neighbours' load (printed too, before and after). Usage:
+absolute figures move with the neighbours' load (printed too, before and after). The API
+is called with a bearer token of the volunteer's. Then (unless ``--no-posts``) the POSTs
+that change data, from Python threads (benchmarks/load_posts.py says why not wrk): a
+claim and its give-back, a resident's visit request, with those clients' own ``/healthz``
+ceiling. They write to the database: run them on a copy of the city data
+(``createdb -T ponte_scale ponte_pages_city``). Usage:
 
     .venv/bin/python benchmarks/load_pages.py DATABASE_URL [--workers 5]
-        [--connections 16] [--seconds 10] [--only board,mine]
+        [--connections 16] [--seconds 10] [--only board,mine] [--no-posts]
+        [--app /path/to/another/checkout]
+
+``--app`` serves another checkout's app (a branch before a change) with this script, so
+the same pages and clients measure both.
 
 wrk (Debian package ``wrk``) is a small C program: on a 2-core machine that also runs the
 server, a Python load generator (locust) would take a core of its own from the server
@@ -32,11 +41,14 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import load_posts  # noqa: E402
 from benchmarks.city_data import PASSWORD  # noqa: E402
 
 LUA = """
@@ -49,16 +61,23 @@ done = function(summary, latency, requests)
 end
 """
 # (who, path, label); who is a login of the city data or None for anonymous
+# ("token" sends the API's bearer token instead of a session cookie; {checkin} and {day}
+# are filled in from the data: a shift of the volunteer's, a busy day ten days ahead)
 PAGES = [
     (None, "/login", "login page (anonymous, a template)"),
     ("volunteer", "/shifts/board", "volunteer: open-shift board"),
     ("volunteer", "/shifts/mine", "volunteer: schedule"),
+    ("volunteer", "/shifts/{checkin}/checkin", "volunteer: check-in form"),
+    ("volunteer", "/timebank/", "volunteer: time bank"),
     ("resident", "/requests/mine", "resident: home"),
+    ("resident", "/requests/help/visit", "resident: request form (visit)"),
+    ("resident", "/timebank/", "resident: time bank"),
     ("coordinator", "/desk/", "coordinator: desk home"),
-    ("coordinator", "/shifts/day", "coordinator: day"),
+    ("coordinator", "/shifts/day?date={day}", "coordinator: day (ten days ahead)"),
     ("coordinator", "/shifts/week", "coordinator: week"),
     ("coordinator", "/desk/find?q=Rossi", "coordinator: person search"),
-    ("volunteer", "/timebank/", "volunteer: time bank"),
+    ("token", "/api/v1/me/balance", "API: balance (bearer token)"),
+    ("token", "/api/v1/me/statement", "API: statement (bearer token)"),
 ]
 USERS = {"volunteer": "vol1@city.example.org", "coordinator": "coord0@city.example.org"}
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -86,9 +105,9 @@ def login(base: str, email: str) -> str:
     return cookie
 
 
-def wrk(url: str, cookie: str | None, args: argparse.Namespace, lua: str) -> dict[str, float]:
+def wrk(url: str, header: str | None, args: argparse.Namespace, lua: str) -> dict[str, float]:
     cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s"]
-    cmd += ["-s", lua, url] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    cmd += ["-s", lua, url] + (["-H", header] if header else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, secs, p50, p95, p99, worst, sock, status = (float(v) for v in line.split()[1:])
@@ -103,16 +122,54 @@ def wrk(url: str, cookie: str | None, args: argparse.Namespace, lua: str) -> dic
     }
 
 
-def resident_email(url: str) -> str:
+@dataclass(frozen=True)
+class Data:
+    resident: str
+    residents: list[str]
+    volunteers: list[str]
+    checkin: int
+    token: str
+
+
+def from_data(url: str, clients: int) -> Data:
+    """What the pages and the POSTs need from the data: the resident, a shift of the
+    volunteer's to check in to, ``clients`` volunteers (short radius: their boards load
+    fastest) and residents with a login, and a bearer token of the volunteer's (made
+    with the app's own ``create_token``; earlier runs' tokens revoked first)."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        email = conn.scalar(
-            sa.text("SELECT email FROM user_account WHERE email LIKE 'res%' ORDER BY id LIMIT 1")
-        )
-    engine.dispose()
-    return str(email)
+    from webapp import create_app
+    from webapp.auth.models import User
+    from webapp.config import Config
+    from webapp.extensions import db
+    from webapp.timebank.tokens import create_token
+
+    class Settings(Config):
+        SQLALCHEMY_DATABASE_URI = url
+
+    with create_app(Settings).app_context():
+        q = db.session.execute
+        residents = list(q(sa.text(
+            "SELECT email FROM user_account WHERE email LIKE 'res%' ORDER BY id LIMIT :n"
+        ), {"n": clients}).scalars())  # fmt: skip
+        volunteers = list(q(sa.text(
+            "SELECT u.email FROM user_account u JOIN volunteer_profile v ON v.person_id = "
+            "u.person_id WHERE v.status = 'approved' AND v.offers_visits AND v.max_km <= 3 "
+            "AND u.email LIKE 'vol%' ORDER BY u.id LIMIT :n"
+        ), {"n": clients}).scalars())  # fmt: skip
+        checkin = q(sa.text(
+            "SELECT s.id FROM shift s JOIN assignment a ON a.shift_id = s.id "
+            "JOIN user_account u ON u.person_id = a.volunteer_id WHERE u.email = :e "
+            "AND s.status = 'completed' ORDER BY s.starts_at DESC LIMIT 1"
+        ), {"e": USERS["volunteer"]}).scalar()  # fmt: skip
+        user = db.session.scalar(sa.select(User).where(User.email == USERS["volunteer"]))
+        q(sa.text(
+            "UPDATE timebank_api_token SET revoked_at = now() "
+            "WHERE name = 'load benchmark' AND revoked_at IS NULL"
+        ))  # fmt: skip
+        _row, token = create_token(user, "load benchmark")
+        db.session.commit()
+    return Data(residents[0], residents, volunteers, int(checkin), token)
 
 
 def drain(base: str) -> None:
@@ -129,6 +186,13 @@ def drain(base: str) -> None:
         time.sleep(0.5)
 
 
+def show(label: str, r: dict[str, float], ceiling: float) -> None:
+    print(
+        f"{label:40} {r['rps']:7.1f} {r['rps'] / ceiling:7.0%} {r['p50']:6.0f}ms "
+        f"{r['p95']:6.0f}ms {r['p99']:6.0f}ms {r['max']:6.0f}ms {r['errors']:6.0f}"
+    )
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -143,7 +207,7 @@ def main(args: argparse.Namespace) -> None:
         SECRET_KEY="load-benchmark",
         PONTE_SECOND_FACTOR_ROLES="",
         PONTE_BASE_URL=base,
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=args.app,
     )
     server = subprocess.Popen(
         [
@@ -158,7 +222,7 @@ def main(args: argparse.Namespace) -> None:
             "warning",
             "wsgi:app",
         ],
-        cwd=ROOT,
+        cwd=args.app,
         env=env,
     )
     try:
@@ -168,16 +232,23 @@ def main(args: argparse.Namespace) -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        users = dict(USERS, resident=resident_email(args.url))
-        cookies = {who: login(base, email) for who, email in users.items()}
+        data = from_data(args.url, args.connections)
+        users = dict(USERS, resident=data.resident)
+        headers = {who: f"Cookie: {login(base, email)}" for who, email in users.items()}
+        headers["token"] = f"Authorization: Bearer {data.token}"
+        ahead = (date.today() + timedelta(days=10)).isoformat()
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(LUA)
-        pages = [p for p in PAGES if not args.only or any(o in p[1] for o in args.only.split(","))]
+        pages = [
+            (who, path.format(checkin=data.checkin, day=ahead), label)
+            for who, path, label in PAGES
+            if not args.only or any(o in path or o in label for o in args.only.split(","))
+        ]
         print(
             f"gunicorn -w {args.workers}, wrk {args.connections} connections x "
             f"{args.seconds} s per page, {os.cpu_count()} CPUs; load average {load()}"
         )
-        head = f"{'page':38} {'req/s':>7} {'ceiling':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
+        head = f"{'page':40} {'req/s':>7} {'ceiling':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
         print(head + f"{'max':>7} {'errors':>6}")
         rows = [(None, "/healthz", "/healthz (the ceiling)")] + pages
         rows += [(None, "/healthz", "/healthz again")]
@@ -185,18 +256,25 @@ def main(args: argparse.Namespace) -> None:
         for who, path, label in rows:
             wrk(
                 f"{base}{path}",
-                cookies.get(who or ""),
+                headers.get(who or ""),
                 argparse.Namespace(connections=args.connections, seconds=1),
                 f.name,
             )  # warm every worker
             drain(base)
-            r = wrk(f"{base}{path}", cookies.get(who or ""), args, f.name)
+            r = wrk(f"{base}{path}", headers.get(who or ""), args, f.name)
             drain(base)
             ceiling = ceiling or r["rps"]
-            print(
-                f"{label:38} {r['rps']:7.1f} {r['rps'] / ceiling:7.0%} {r['p50']:6.0f}ms "
-                f"{r['p95']:6.0f}ms {r['p99']:6.0f}ms {r['max']:6.0f}ms {r['errors']:6.0f}"
-            )
+            show(label, r, ceiling)
+        if args.posts:
+            volunteers = [login(base, e) for e in data.volunteers]
+            residents = [login(base, e) for e in data.residents]
+            python_ceiling: list[float] = []
+
+            def report(label: str, r: dict[str, float]) -> None:
+                python_ceiling.append(python_ceiling[0] if python_ceiling else r["rps"])
+                show(label, r, python_ceiling[0])
+
+            load_posts.measure(base, volunteers, residents, args.seconds, report)
         print(f"load average after: {load()}")
         os.unlink(f.name)
     finally:
@@ -210,5 +288,16 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--only", default="", help="comma-separated parts of page paths")
+    parser.add_argument("--only", default="", help="comma-separated parts of paths or labels")
+    parser.add_argument(
+        "--posts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also the claim, give-back and request POSTs (they write: use a copy of the data)",
+    )
+    parser.add_argument(
+        "--app",
+        default=str(ROOT),
+        help="the checkout whose app gunicorn serves (another branch's, to compare)",
+    )
     main(parser.parse_args())

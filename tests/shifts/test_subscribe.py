@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_org, make_volunteer
 from tests.helpers import login
@@ -36,3 +39,30 @@ def test_my_schedule_offers_the_links(client, db_session):
     assert f'href="webcal://ponte.example.org/shifts/calendar/{token}.ics"' in html
     assert "Add to Google Calendar (Android)" in html and "Add to Outlook" in html
     assert "Another calendar: copy the link" in html
+
+
+def test_two_first_views_at_once_share_one_feed_token(client, db_session, monkeypatch):
+    """The schedule makes the volunteer's feed token on its first view. When another
+    request inserts it between this one's look-up and its insert (two tabs at once, on
+    PostgreSQL where nothing locks), the page uses that token instead of failing."""
+    from webapp.shifts import views
+
+    vol = make_volunteer(vol_org := make_org())
+    assert vol_org
+    login(client, vol.user.email, PASSWORD)
+
+    def the_other_request_wins(n: int) -> str:
+        # Called as this request makes its token, after it found none: the other one's
+        # insert lands first.
+        db.session.execute(
+            sa.text("INSERT INTO calendar_token (person_id, token, created_at) "
+                    "VALUES (:p, 'the-other-one', :t)"),
+            {"p": vol.id, "t": datetime.now(UTC)},
+        )  # fmt: skip
+        return "this-one"
+
+    monkeypatch.setattr(views.secrets, "token_urlsafe", the_other_request_wins)
+    resp = client.get("/shifts/mine")
+    assert resp.status_code == 200
+    assert "the-other-one" in resp.get_data(as_text=True)
+    assert db.session.get(CalendarToken, vol.id).token == "the-other-one"

@@ -106,9 +106,17 @@ def _token(person_id: int) -> CalendarToken:
         begin_write(CalendarToken)
         row = db.session.get(CalendarToken, person_id)
     if row is None:
-        row = CalendarToken(person_id=person_id, token=secrets.token_urlsafe(32))
-        db.session.add(row)
-        db.session.flush()
+        token = secrets.token_urlsafe(32)
+        try:
+            # Two first views at once (two tabs, a double tap) both find no token on
+            # PostgreSQL, where begin_write takes no lock: the second insert loses and
+            # reads the winner's token instead of failing the page.
+            with db.session.begin_nested():
+                row = CalendarToken(person_id=person_id, token=token)
+                db.session.add(row)
+        except sa.exc.IntegrityError:
+            row = db.session.get(CalendarToken, person_id, populate_existing=True)
+            assert row is not None
     return row
 
 
