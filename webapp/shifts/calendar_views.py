@@ -55,26 +55,28 @@ def _kept_filters() -> dict[str, str]:
     return {k: v for k in ("kind", "hood") if (v := request.args.get(k, ""))}
 
 
-def _filtered(query: sa.Select[Any], start: date, end: date) -> sa.Select[Any]:
+def _chosen(start: date, end: date) -> list[sa.ColumnElement[bool]]:
+    """The organisation's shifts starting from ``start`` to before ``end`` (local days),
+    of the type and neighbourhood chosen on the page."""
     tz = org_tz(current_user.organisation_id)
-    query = query.where(
+    where = [
         Shift.organisation_id == current_user.organisation_id,
         Shift.starts_at >= at_local(start, datetime.min.time(), tz),
         Shift.starts_at < at_local(end, datetime.min.time(), tz),
-    )
+    ]
     kind = request.args.get("kind")
     if kind == "visit":
-        query = query.where(Shift.kind == ShiftKind.VISIT)
+        where.append(Shift.kind == ShiftKind.VISIT)
     elif kind == "ride":
-        query = query.where(Shift.kind != ShiftKind.VISIT)
+        where.append(Shift.kind != ShiftKind.VISIT)
     hood = request.args.get("hood")
     if hood:
-        query = query.where(Shift.neighbourhood == hood)
-    return query
+        where.append(Shift.neighbourhood == hood)
+    return where
 
 
 def _shifts_between(start: date, end: date) -> list[Shift]:
-    query = _filtered(sa.select(Shift), start, end)
+    query = sa.select(Shift).where(*_chosen(start, end))
     return list(
         db.session.scalars(
             query.order_by(Shift.starts_at, Shift.id).options(
@@ -194,12 +196,12 @@ def _week(start: date) -> tuple[list[WeekDay], Tally]:
     days = {start + timedelta(days=i): WeekDay(start + timedelta(days=i)) for i in range(7)}
     week = Tally()
     shown: dict[int, WeekDay] = {}
-    index = _filtered(
-        sa.select(Shift.id, Shift.starts_at, Shift.status), start, start + timedelta(days=7)
+    index = (
+        sa.select(Shift.id, Shift.starts_at, Shift.status)
+        .where(*_chosen(start, start + timedelta(days=7)))
+        .order_by(Shift.starts_at, Shift.id)
     )
-    for shift_id, starts_at, status in db.session.execute(
-        index.order_by(Shift.starts_at, Shift.id)
-    ):
+    for shift_id, starts_at, status in db.session.execute(index):
         one = days[starts_at.astimezone(tz).date()]
         one.tally.add(status)
         week.add(status)

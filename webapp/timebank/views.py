@@ -22,7 +22,7 @@ from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.models import Transfer
-from webapp.timebank.statements import statement, statement_page
+from webapp.timebank.statements import account_label, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -225,7 +225,7 @@ def _coordinator_page(
         receivers=queries.top_accounts(org_id, Transfer.debit_account_id, month),
         near=queries.near_limit(org_id, policy.near_limit_minutes),
         recent=queries.recent_transfers(org_id),
-        label=queries.account_label,
+        label=account_label,
         grant_form=grant_form or _grant_form(org_id),
         reverse_form=reverse_form or ReverseForm(),
         export_form=ExportForm(formdata=None, start=month, end=_today()),
