@@ -125,7 +125,7 @@ def wrk(url: str, header: str | None, args: argparse.Namespace, lua: str) -> dic
 @dataclass(frozen=True)
 class Data:
     resident: str
-    residents: list[str]
+    residents: list[tuple[str, date]]  # with the first day they have nothing booked from
     volunteers: list[str]
     checkin: int
     token: str
@@ -149,9 +149,16 @@ def from_data(url: str, clients: int) -> Data:
 
     with create_app(Settings).app_context():
         q = db.session.execute
-        residents = list(q(sa.text(
-            "SELECT email FROM user_account WHERE email LIKE 'res%' ORDER BY id LIMIT :n"
-        ), {"n": clients}).scalars())  # fmt: skip
+        # After the last day each resident has a shift on (an earlier run's requests
+        # included), and past the month of planned shifts.
+        soonest = date.today() + timedelta(days=60)
+        residents = [(email, max(soonest, last + timedelta(days=1)) if last else soonest)
+                     for email, last in q(sa.text(
+            "SELECT u.email, max(s.occurrence_date) FROM user_account u "
+            "LEFT JOIN help_request r ON r.resident_id = u.person_id "
+            "LEFT JOIN shift s ON s.request_id = r.id "
+            "WHERE u.email LIKE 'res%' GROUP BY u.id, u.email ORDER BY u.id LIMIT :n"
+        ), {"n": clients})]  # fmt: skip
         volunteers = list(q(sa.text(
             "SELECT u.email FROM user_account u JOIN volunteer_profile v ON v.person_id = "
             "u.person_id WHERE v.status = 'approved' AND v.offers_visits AND v.max_km <= 3 "
@@ -167,9 +174,10 @@ def from_data(url: str, clients: int) -> Data:
             "UPDATE timebank_api_token SET revoked_at = now() "
             "WHERE name = 'load benchmark' AND revoked_at IS NULL"
         ))  # fmt: skip
+        assert user is not None and checkin is not None, "not the city data?"
         _row, token = create_token(user, "load benchmark")
         db.session.commit()
-    return Data(residents[0], residents, volunteers, int(checkin), token)
+    return Data(residents[0][0], residents, volunteers, int(checkin), token)
 
 
 def drain(base: str) -> None:
@@ -267,7 +275,7 @@ def main(args: argparse.Namespace) -> None:
             show(label, r, ceiling)
         if args.posts:
             volunteers = [login(base, e) for e in data.volunteers]
-            residents = [login(base, e) for e in data.residents]
+            residents = [(login(base, e), first) for e, first in data.residents]
             python_ceiling: list[float] = []
 
             def report(label: str, r: dict[str, float]) -> None:

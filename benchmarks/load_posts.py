@@ -85,9 +85,9 @@ def claim_steps(shift_id: int, token: str) -> Iterator[Step]:
         yield "POST", f"/shifts/{shift_id}/withdraw", give_back, "/shifts/mine"
 
 
-def request_steps(token: str, first_day: date, client: int) -> Iterator[Step]:
-    """A one-off morning visit on a new day each time (a clash on the same day would be
-    refused before any work)."""
+def request_steps(token: str, first_day: date) -> Iterator[Step]:
+    """A one-off morning visit on a new day each time (a clash with another booking of the
+    resident's is refused before any work: that would not measure a request)."""
     n = 0
     while True:
         day = first_day + timedelta(days=n)
@@ -110,7 +110,7 @@ def run(base: str, clients: list[tuple[str, Iterator[Step]]], seconds: float) ->
     deadline = time.perf_counter() + seconds
 
     def client(cookie: str, steps: Iterator[Step]) -> None:
-        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=60)
         for method, path, form, success in steps:
             if time.perf_counter() >= deadline:
                 break
@@ -129,7 +129,9 @@ def run(base: str, clients: list[tuple[str, Iterator[Step]]], seconds: float) ->
                 )  # fmt: skip
             except (OSError, http.client.HTTPException):
                 conn.close()
-                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+                conn = http.client.HTTPConnection(
+                    host.hostname or "127.0.0.1", host.port, timeout=60
+                )
                 ok = False
             elapsed = time.perf_counter() - t0
             key = re.sub(r"/\d+/", "/<id>/", path)
@@ -150,12 +152,13 @@ def run(base: str, clients: list[tuple[str, Iterator[Step]]], seconds: float) ->
 def measure(
     base: str,
     volunteers: list[str],
-    residents: list[str],
+    residents: list[tuple[str, date]],
     seconds: float,
     report: Callable[[str, dict[str, float]], None],
 ) -> None:
-    """The Python clients' ceiling, then claims and give-backs, then visit requests:
-    one client per login given, each line reported with ``report(label, figures)``."""
+    """The Python clients' ceiling, then claims and give-backs, then visit requests (each
+    resident's from a day they have nothing booked on, and on): one client per login
+    given, each line reported with ``report(label, figures)``."""
     n = len(volunteers)
     ceiling = run(base, [("", healthz_steps()) for _ in range(n)], seconds)
     report("/healthz, Python clients (their ceiling)", ceiling["/healthz"].figures(seconds))
@@ -165,11 +168,8 @@ def measure(
     tallies = run(base, clients, seconds)
     report("volunteer: claim (POST)", tallies["/shifts/<id>/claim"].figures(seconds))
     report("volunteer: give back (POST)", tallies["/shifts/<id>/withdraw"].figures(seconds))
-    # Past the month of planned shifts: a day the resident has nothing booked yet.
-    first = date.today() + timedelta(days=60)
     clients = [
-        (c, request_steps(csrf(base, c, "/requests/help/visit"), first, i))
-        for i, c in enumerate(residents)
+        (c, request_steps(csrf(base, c, "/requests/help/visit"), first)) for c, first in residents
     ]
     tallies = run(base, clients, seconds)
     report("resident: visit request (POST)", tallies["/requests/help/visit"].figures(seconds))
