@@ -22,6 +22,8 @@ from tests.factories import (
 )
 from tests.helpers import login
 from tests.shifts.builders import make_request, next_weekday, ride_draft, shifts_of, visit_draft
+from webapp.db import utcnow
+from webapp.desk.models import Contact, Outcome
 from webapp.extensions import db
 from webapp.shifts import operations as ops
 from webapp.shifts.eligibility import conflict
@@ -231,3 +233,26 @@ def test_time_bank_statement_statements_do_not_grow(client, db_session, count_qu
     with count_queries() as after:
         assert client.get("/api/v1/me/statement", headers=auth).status_code == 200
     assert len(after) <= len(before), f"{before}\n\n{after}"
+
+
+def test_desk_home_statements_do_not_grow_with_the_calls(client, db_session, count_queries):
+    """Each call on the to-do list shows the last call's outcome: read for all of them at
+    once (it was one statement per person)."""
+    org = make_org()
+    coord = make_coordinator(org)
+    login(client, coord.email, PASSWORD)
+
+    def calls(n: int) -> None:
+        for _i in range(n):
+            person = make_resident(org)
+            for minutes, outcome in ((90, Outcome.NO_ANSWER), (30, Outcome.NOTE)):
+                db.session.add(Contact(organisation_id=org.id, person_id=person.id,
+                                       outcome=outcome, at=utcnow() - timedelta(minutes=minutes),
+                                       follow_up_at=utcnow() + timedelta(minutes=5)))  # fmt: skip
+        db.session.flush()
+
+    calls(1)
+    small, big, detail = _counts(client, count_queries, "/desk/", lambda: calls(6))
+    assert big <= small, detail
+    html = client.get("/desk/").get_data(as_text=True)
+    assert html.count("last: Note") == 7 and "last: No answer" not in html  # the latest

@@ -47,6 +47,24 @@ def last_contact(person_id: int) -> Contact | None:
     )
 
 
+def last_contacts(person_ids: list[int]) -> dict[int, Contact]:
+    """Each person's latest contact, in one statement (the phone list's "last: ...")."""
+    ranked = (
+        sa.select(
+            Contact.id,
+            sa.func.row_number()
+            .over(partition_by=Contact.person_id, order_by=(Contact.at.desc(), Contact.id.desc()))
+            .label("n"),
+        )
+        .where(Contact.person_id.in_(person_ids))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        sa.select(Contact).join(ranked, ranked.c.id == Contact.id).where(ranked.c.n == 1)
+    )
+    return {c.person_id: c for c in rows}
+
+
 @dataclass
 class Call:
     """One person to phone: the messages to read out, the follow-up due, the last try."""
@@ -84,8 +102,9 @@ def calls_for(org_id: int, day: date) -> list[Call]:
         call = calls.setdefault(contact.person_id, Call(contact.person))
         if call.follow_up is None:
             call.follow_up = contact
-    for call in calls.values():
-        call.last = last_contact(call.person.id)
+    latest = last_contacts(list(calls))
+    for person_id, call in calls.items():
+        call.last = latest.get(person_id)
     far = datetime.max.replace(tzinfo=tz)
     return sorted(
         calls.values(),
