@@ -4,14 +4,14 @@ is reachable on the list's own pages."""
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 
 import pytest
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import login
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
-from webapp.desk import lists
+from webapp.desk import lists, queries
 from webapp.extensions import db
 from webapp.shifts import operations as ops
 
@@ -94,3 +94,25 @@ def test_an_approved_claim_leaves_the_list_and_the_count(client, desk):  # type:
     approve = _section(client.get("/desk/").get_data(as_text=True), "approve")
     assert '<span class="count">4</span>' in approve
     assert _manage_ids(approve) == [s.id for s in desk["claimed"][1:3]]
+
+
+def test_the_checks_list_is_bounded_and_paged_too(client, db_session, monkeypatch):  # type: ignore[no-untyped-def]
+    """A list the desk reads whole from another feature (the volunteers' checks) is cut
+    the same way: the first rows and the count on the home, every row on its pages."""
+    monkeypatch.setattr(lists, "HOME_ROWS", 2)
+    monkeypatch.setattr(lists, "PAGE_ROWS", 2)
+    org = make_org()
+    coord = make_coordinator(org)
+    people = [make_volunteer(org, credentials=False, with_user=False) for _ in range(3)]
+    db.session.commit()
+    login(client, coord.email, PASSWORD)
+    total = len(queries.todo_checks(org.id, date.today()))
+    assert total >= 3  # each of them lacks at least one check
+    home = client.get("/desk/").get_data(as_text=True)
+    assert f'<span class="count">{total}</span>' in home
+    assert f'href="/desk/todo?list=checks">See all {total}</a>' in home
+    seen: list[str] = []
+    for page in range(1, -(-total // 2) + 1):
+        html = client.get(f"/desk/todo?list=checks&page={page}").get_data(as_text=True)
+        seen += re.findall(r'href="/coordinator/people/(\d+)#checks"', html)
+    assert len(seen) == total and {int(x) for x in seen} == {p.id for p in people}
