@@ -53,6 +53,8 @@ def solve(concurrency: int) -> None:
                 "set PONTE_MATCHRUN_QUEUE=procrastinate (and PostgreSQL) for the web servers, the "
                 "scheduler and the workers alike: with \"local\" no run is queued"
             )
+        if not taskqueue.schema_present():
+            raise RuntimeError("the task queue's tables are missing: run `flask db upgrade`")
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -17,7 +17,7 @@ from webapp.core import taskqueue
 from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun import queue
-from webapp.matchrun.launch import launch, queueing_lock
+from webapp.matchrun.launch import job_lock, launch, queueing_lock
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.notifications.models import Notification
 
@@ -37,6 +37,22 @@ def test_the_queue_is_chosen_by_configuration_and_needs_postgresql():
     with pytest.raises(RuntimeError, match="must be one of local, procrastinate, not 'celery'"):
         taskqueue.backend(_config("sqlite:///x.db", "celery"))
     assert taskqueue.conninfo("postgresql+psycopg://u:p@h:5433/db") == "postgresql://u:p@h:5433/db"
+
+
+def test_an_organisation_s_jobs_share_one_lock_per_run_it_may_have_going(app, monkeypatch):
+    assert job_lock(7, 41) == job_lock(7, 42) == "matchrun:org7"  # one at a time
+    monkeypatch.setitem(app.config, "MATCH_RUNS_PER_ORGANISATION", 2)
+    assert {job_lock(7, n) for n in range(40, 46)} == {"matchrun:org7:0", "matchrun:org7:1"}
+
+
+@needs_postgres
+def test_a_solve_worker_without_the_migration_says_what_to_run(app, committed_db):
+    with queue_backend(app):
+        assert taskqueue.schema_present()
+        with db.engine.begin() as conn:
+            taskqueue.drop_schema(conn.connection.driver_connection)
+        result = app.test_cli_runner().invoke(args=["worker", "solve"])
+        assert result.exit_code == 1 and "run `flask db upgrade`" in result.output
 
 
 @pytest.mark.skipif(

@@ -29,6 +29,8 @@ from flask import Flask
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.schema import SchemaManager
 
+from webapp.extensions import db
+
 log = logging.getLogger(__name__)
 SCHEMA = "procrastinate"
 BACKENDS = ("local", "procrastinate")
@@ -138,6 +140,13 @@ async def retry_stalled(queue: procrastinate.App, seconds: float, queue_name: st
         log.warning("job %s of a silent worker (%s) queued again", job.id, job.worker_id)
         count += 1
     return count
+
+
+def schema_present() -> bool:
+    """Whether our migration created the queue's tables in this database (app context)."""
+    found = db.session.scalar(sa.text(f"SELECT to_regclass('{SCHEMA}.procrastinate_jobs')"))
+    db.session.rollback()
+    return found is not None
 
 
 def schema_sql() -> str:
