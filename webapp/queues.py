@@ -33,8 +33,8 @@ log = logging.getLogger("ponte.worker")
 worker_cli = AppGroup("worker", help="Workers that take jobs from the task queue.")
 
 
-def solve_queue(app: Flask) -> procrastinate.App:
-    queue = taskqueue.worker_app(app)
+def solve_queue(app: Flask, concurrency: int) -> procrastinate.App:
+    queue = taskqueue.worker_app(app, concurrency)
     matchrun_queue.register(queue)
     return queue
 
@@ -64,7 +64,7 @@ def solve(concurrency: int) -> None:
     # this worker's heartbeats, and other workers would retry its job.
     click.echo(f"solve worker {name}: visits search ready in {warm():.1f} s")
     click.echo(f"solve worker {name}: {concurrency} at once, queue {QUEUE!r}")
-    asyncio.run(serve(app, solve_queue(app), concurrency, name))
+    asyncio.run(serve(app, solve_queue(app, concurrency), concurrency, name))
     click.echo(f"solve worker {name} stopped")
 
 

@@ -67,13 +67,14 @@ def connection_kwargs(name: str) -> dict[str, Any]:
     return {"options": f"-c search_path={SCHEMA}", "application_name": name}
 
 
-def worker_app(app: Flask, name: str = "ponte-solve-worker") -> procrastinate.App:
-    """A procrastinate App for a worker process (async pool, opened by the worker)."""
+def worker_app(app: Flask, concurrency: int, name: str = "ponte-solve-worker") -> procrastinate.App:
+    """A procrastinate App for a worker process (async pool, opened by the worker): a
+    connection to listen, one for heartbeats and fetching, one per job finishing."""
     connector = procrastinate.PsycopgConnector(
         conninfo=conninfo(app.config["SQLALCHEMY_DATABASE_URI"]),
         kwargs=connection_kwargs(name),
         min_size=1,
-        max_size=4,
+        max_size=concurrency + 3,
     )
     return procrastinate.App(connector=connector)
 
