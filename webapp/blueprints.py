@@ -15,6 +15,7 @@ from webapp.core.views import bp as core_bp
 from webapp.desk.views import bp as desk_bp
 from webapp.matchrun.views import bp as matchrun_bp
 from webapp.notifications import views as notifications_views
+from webapp.observatory import observer_views as observatory_observer_views  # noqa: F401
 from webapp.observatory.views import bp as observatory_bp
 from webapp.orgs import views as orgs_views
 from webapp.people import coordinator_views as people_coordinator_views  # noqa: F401
