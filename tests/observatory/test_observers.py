@@ -56,9 +56,10 @@ def test_a_coordinator_adds_an_observer_who_chooses_a_password(client, coordinat
     assert mail.address == "ada.verdi@example.org" and "Comune di Prova" in mail.subject
     match = _LINK.search(mail.body)
     assert match is not None
-    assert db.session.scalar(
-        sa.select(AuditEvent).where(AuditEvent.action == "observer.added")
-    ) is not None
+    assert (
+        db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "observer.added"))
+        is not None
+    )
     # The observer uses the link, then logs in: the observatory and nothing else.
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     url = f"/password/reset/{match.group(1)}"
@@ -85,9 +86,9 @@ def test_bad_input_is_named_beside_its_field(client, coordinator, name, email, f
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert f'id="{field}-error"' in html and message in html
-    assert db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.role == Role.OBSERVER)
-    ) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == Role.OBSERVER)) == 0
+    )
 
 
 def test_removing_asks_once_then_ends_the_observers_sessions(app, client, coordinator):
@@ -109,9 +110,12 @@ def test_removing_asks_once_then_ends_the_observers_sessions(app, client, coordi
     assert done.status_code == 302
     db.session.refresh(observer)
     assert not observer.active
-    assert db.session.scalar(
-        sa.select(sa.func.count(LoginSession.id)).where(LoginSession.user_id == observer.id)
-    ) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(LoginSession.id)).where(LoginSession.user_id == observer.id)
+        )
+        == 0
+    )
     assert other.get("/observatory/").status_code == 302  # back to the login page
     after = client.get("/observatory/observers").get_data(as_text=True)
     assert "Bruno Neri can no longer log in." in after and "obs@example.org" not in after

@@ -110,8 +110,9 @@ SESSIONS: list[tuple[str, list[str], list[str]]] = [
 # measure (never two), alerts and shifts fall outside January-March 2026.
 # (key, neighbourhood, UCLA-3 measure (day, score, direct, factors) or None,
 #  alert (raised, handled) or None, April shift status or None)
-AT_RISK: list[tuple[str, str, tuple[str, int, int | None, list[str]] | None,
-                    tuple[str, str | None] | None, ShiftStatus | None]] = [
+Measure = tuple[str, int, int | None, list[str]]  # day, score, direct, risk factors
+AlertDays = tuple[str, str | None]  # raised, handled
+AT_RISK: list[tuple[str, str, Measure | None, AlertDays | None, ShiftStatus | None]] = [
     # high: lonely often/always, nothing booked
     ("R9", "Colle", ("2026-01-20", 8, 1, []), None, None),
     # high: lonely (7) with two risk factors

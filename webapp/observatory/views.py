@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import undefer
 
 from webapp.core.errors import FieldError
 from webapp.core.navigation import add_nav
@@ -163,7 +164,11 @@ def export_xlsx() -> ResponseReturnValue:
 @observatory_required
 def report_pdf() -> ResponseReturnValue:
     scope = _checked_scope()
-    body = build_pdf(_org_name(), scope, sections(scope), _today())
+    org = db.session.get(
+        Organisation, current_user.organisation_id, options=[undefer(Organisation.logo)]
+    )
+    logo = org.logo if org is not None else None
+    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo)
     return _download(body, "application/pdf", "pdf", scope)
 
 

@@ -79,8 +79,9 @@ def _high_by_measure(scope: Scope, until: datetime) -> set[int]:
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(latest.c.person_id, latest.c.score, latest.c.direct, latest.c.risk_factors)
-        .where(latest.c.n == 1)
+        sa.select(latest.c.person_id, latest.c.score, latest.c.direct, latest.c.risk_factors).where(
+            latest.c.n == 1
+        )
     )
     return {
         pid
