@@ -18,17 +18,17 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD / DROP COLUMN (SQLite has both natively): batch mode would copy and drop the
+# organisation table, which the ledger's triggers name (as in 20261206_0904).
+
+
 def upgrade():
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("display_name", sa.String(length=200), nullable=True))
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("logo", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("logo_type", sa.String(length=20), nullable=True))
+    op.add_column("user_account", sa.Column("display_name", sa.String(length=200), nullable=True))
+    op.add_column("organisation", sa.Column("logo", sa.LargeBinary(), nullable=True))
+    op.add_column("organisation", sa.Column("logo_type", sa.String(length=20), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_column("logo_type")
-        batch_op.drop_column("logo")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_column("display_name")
+    op.drop_column("organisation", "logo_type")
+    op.drop_column("organisation", "logo")
+    op.drop_column("user_account", "display_name")

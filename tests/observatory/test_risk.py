@@ -12,13 +12,18 @@ from datetime import date
 
 from tests.factories import PASSWORD, make_coordinator
 from tests.helpers import login
-from tests.observatory.test_indicators import X, grid
 from tests.observatory.town import build_town
 from webapp.observatory.catalogue.risk import load_residents_at_risk
 from webapp.observatory.overview import sections as compute
 from webapp.observatory.scope import Scope
+from webapp.observatory.tables import Table
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+X = "x"
+
+
+def grid(table: Table) -> dict[str, list[str]]:
+    return {row.key: [row.text(c) for c in table.columns] for row in table.all_rows()}
 
 
 def _tables(scope: Scope) -> dict:  # type: ignore[type-arg]
