@@ -43,7 +43,7 @@ def _upload(client, data: bytes, name: str = "logo.png"):  # type: ignore[no-unt
 def test_a_png_or_jpeg_is_saved_and_shown(client, coordinator, fmt):
     data = picture(fmt)
     resp = _upload(client, data)
-    assert resp.status_code == 302 and resp.location.endswith("/organisation#logo")
+    assert resp.status_code == 302 and resp.location.endswith("/organisation#logo-section")
     org = coordinator.organisation
     db.session.refresh(org)
     assert org.logo == data and org.logo_type == fmt.lower()

@@ -58,7 +58,7 @@ def upload_logo() -> ResponseReturnValue:
             _record(org, org.logo_type or "")
             db.session.commit()
             flash(_("The logo is saved: the observatory's PDF report prints it."), "success")
-            return redirect(url_for("orgs.profile", _anchor="logo"))
+            return redirect(url_for("orgs.profile", _anchor="logo-section"))
     page = render_template("orgs/profile.html", form=ProfileForm(obj=org), org=org, logo_form=form)
     return page, 400
 
@@ -79,7 +79,7 @@ def logo_image() -> ResponseReturnValue:
 def delete_logo() -> ResponseReturnValue:
     org = _org()
     if org.logo is None:
-        return redirect(url_for("orgs.profile", _anchor="logo"))
+        return redirect(url_for("orgs.profile", _anchor="logo-section"))
     if not confirmed():
         return ask(
             Question(
@@ -87,7 +87,7 @@ def delete_logo() -> ResponseReturnValue:
                 question=_("Remove the organisation's logo?"),
                 details=[_("The PDF report will be printed without it until you upload one.")],
                 action=url_for("orgs.delete_logo"),
-                back=url_for("orgs.profile", _anchor="logo"),
+                back=url_for("orgs.profile", _anchor="logo-section"),
                 yes=_("Remove the logo"),
                 no=_("Keep it"),
                 danger=True,
@@ -97,4 +97,4 @@ def delete_logo() -> ResponseReturnValue:
     _record(org, "removed")
     db.session.commit()
     flash(_("The logo is removed."), "success")
-    return redirect(url_for("orgs.profile", _anchor="logo"))
+    return redirect(url_for("orgs.profile", _anchor="logo-section"))
