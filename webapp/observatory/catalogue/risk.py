@@ -111,23 +111,28 @@ def load_residents_at_risk(scope: Scope) -> list[RiskFact]:
     at_risk = _high_by_measure(scope, until) | _open_alerts(scope, until)
     if not at_risk:
         return []
+    # Only the few at risk are looked up (not every resident, nor a year of shifts).
+    wanted = sorted(at_risk)
     query = sa.select(Person.id, Person.neighbourhood).where(
         Person.organisation_id == scope.org_id,
         Person.is_resident.is_(True),
         Person.erased_at.is_(None),
+        Person.id.in_(wanted),
     )
     if scope.neighbourhood is not None:
         query = query.where(Person.neighbourhood == scope.neighbourhood)
-    homes = {pid: hood for pid, hood in db.session.execute(query) if pid in at_risk}
+    homes: dict[int, str | None] = {pid: hood for pid, hood in db.session.execute(query)}
+    if not homes:
+        return []
     served = set(
         db.session.scalars(
             sa.select(Request.resident_id)
             .join(Shift, Shift.request_id == Request.id)
             .where(
-                Shift.organisation_id == scope.org_id,
+                Request.organisation_id == scope.org_id,
+                Request.resident_id.in_(list(homes)),
                 Shift.occurrence_date >= scope.start,
                 Shift.status.in_(SERVED_OR_BOOKED),
-                Request.resident_id.is_not(None),
             )
             .distinct()
         )
