@@ -81,6 +81,7 @@
       var radius = served === null ? 8 : 8 + 22 * Math.sqrt(served / most);
       var lines = [a.name];
       Object.keys(cfg.columns).forEach(function (k) {
+        if (a.text[k] === undefined) { return; }  // a table without this neighbourhood
         lines.push(cfg.columns[k] + ": " + (a.text[k] === "x" ? labels.withheld : a.text[k]));
       });
       var tip = lines.join("\n");
