@@ -8,7 +8,8 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, service_counts
+from webapp.observatory.counting import service_counts
+from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
     indicator,
     median,
