@@ -5,15 +5,16 @@ figures are. Runs on SQLite and PostgreSQL (PONTE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_org
+from tests.factories import PASSWORD, make_coordinator, make_org
+from tests.helpers import login
 from tests.observatory.town import build_town
 from webapp.extensions import db
-from webapp.observatory import summary
+from webapp.observatory import summary, tasks
 from webapp.observatory.models import ObservatoryPeople, ObservatoryRefresh
 from webapp.observatory.overview import figures_as_of, sections
 from webapp.observatory.scope import Scope
@@ -128,3 +129,42 @@ def test_a_refresh_replaces_the_organisations_summary_and_no_other(app, db_sessi
         summary.refresh(town.org.id, date(2026, 4, 15), NOW)
         assert rows(town.org.id) == n > 0
         assert rows(other.id) == 0
+
+
+def test_the_nightly_job_refreshes_each_organisation_once_a_night(app, db_session):
+    with app.test_request_context():
+        town = build_town()
+        # 03:00 in Rome on 15 April is 01:00 UTC: the job is due from then on.
+        night = datetime(2026, 4, 15, 1, 30, tzinfo=UTC)
+        assert "org" in tasks.run_observatory_summary(night)
+        state = summary.state(town.org.id)
+        assert state is not None and state.through == date(2026, 4, 1)
+        assert state.refreshed_at == night
+        assert tasks.run_observatory_summary(night + timedelta(minutes=10)) == "not due"
+        assert figures_as_of(scope_of(town.org.id, SCOPES[0])) == night
+
+
+def test_flask_observatory_refresh(app, db_session):
+    with app.test_request_context():
+        town = build_town()
+        slug = town.org.slug
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["observatory", "refresh", "--org", slug])
+    assert result.exit_code == 0, result.output
+    assert f"{slug}: " in result.output
+    assert summary.state(town.org.id) is not None
+    result = runner.invoke(args=["observatory", "refresh", "--org", "nowhere"])
+    assert result.exit_code != 0 and "nowhere" in result.output
+
+
+def test_the_page_says_how_old_its_figures_are(client, db_session):
+    town = build_town()
+    coordinator = make_coordinator(town.org)
+    assert login(client, coordinator.email, PASSWORD).status_code == 302
+    q1 = "/observatory/?start=2026-01-01&end=2026-03-31&grain=month"
+    assert "as of" not in client.get(q1).get_data(as_text=True)  # never refreshed: live
+    summary.refresh(town.org.id, date(2026, 4, 15), NOW)
+    html = client.get(q1).get_data(as_text=True)
+    # 02:00 UTC is 04:00 in Rome (summer time).
+    assert "Figures of past months as of 15/04/2026 04:00" in html
+    assert "People reached" in html

@@ -111,27 +111,35 @@ def _buckets(facts: Facts) -> _Buckets:
 
 
 def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
-             keep: Any = None) -> dict[tuple[str, ...], int]:
+             outcomes: set[str] | None = None) -> dict[tuple[str, ...], int]:
     """Distinct people of ``fact`` by ``dims`` (of "bucket", "service", "outcome",
-    "hood"), of the rows ``keep(service, outcome)`` accepts."""
-    index = [DIMS.index(d) - 1 for d in dims if d != "bucket"]
-    by_bucket = "bucket" in dims
-    merged: dict[tuple[tuple[str, ...], int], int] = {}
-    for (f, person, service, outcome, hood), mask in found.people.items():
-        if f != fact or (keep is not None and not keep(service, outcome)):
+    "hood"), of the given outcomes (None: all).
+
+    Each person's months are merged per group first; then the people sharing a group
+    and a mask are counted together, so a mask's buckets are walked once, not once a
+    person (most people share a handful of masks)."""
+    index = [DIMS.index(d) - 1 for d in dims if d != "bucket"]  # into (service, outcome, hood)
+    tally: dict[tuple[tuple[str, ...], int], int] = {}
+    for rows in found.rows(fact).values():
+        if len(rows) == 1:
+            row = rows[0]
+            if outcomes is None or row[1] in outcomes:
+                k = (tuple([row[i] for i in index]), row[3])
+                tally[k] = tally.get(k, 0) + 1
             continue
-        names = (service, outcome, hood)
-        k = (tuple(names[i] for i in index), person)
-        merged[k] = merged.get(k, 0) | mask
+        merged: dict[tuple[str, ...], int] = {}
+        for row in rows:
+            if outcomes is None or row[1] in outcomes:
+                rest = tuple([row[i] for i in index])
+                merged[rest] = merged.get(rest, 0) | row[3]
+        for rest, mask in merged.items():
+            tally[(rest, mask)] = tally.get((rest, mask), 0) + 1
     out: dict[tuple[str, ...], int] = {}
-    buckets = _buckets(facts)
-    for (rest, _person), mask in merged.items():
-        if by_bucket:
-            for b in buckets.of(mask):
-                key = (b, *rest)
-                out[key] = out.get(key, 0) + 1
-        elif mask:
-            out[rest] = out.get(rest, 0) + 1
+    by_bucket = "bucket" in dims
+    of = _buckets(facts).of
+    for (rest, mask), n in tally.items():
+        for key in ([(b, *rest) for b in of(mask)] if by_bucket else [rest]):
+            out[key] = out.get(key, 0) + n
     return out
 
 
@@ -158,7 +166,7 @@ def service_counts(
         k = tuple(names[d] for d in dims)
         services[k] = services.get(k, 0) + n
         minutes_[k] = minutes_.get(k, 0) + spent
-    people = distinct(facts, found, "resident", dims, lambda _s, o: o in wanted)
+    people = distinct(facts, found, "resident", dims, wanted)
     out: Counts = {
         k: (n, people.get(k, 0), round(minutes_[k] or 0)) for k, n in services.items()
     }
@@ -199,8 +207,8 @@ def active(facts: Facts) -> dict[str, set[int]]:
     out: dict[str, set[int]] = {}
     buckets = _buckets(facts)
     for found in (months_before(facts), months(facts)):
-        for (fact, person, _s, _o, _h), mask in found.people.items():
-            if fact == "volunteer":
+        for person, rows in found.rows("volunteer").items():
+            for *_names, mask in rows:
                 for b in buckets.of(mask):
                     out.setdefault(b, set()).add(person)
     return out
@@ -239,18 +247,14 @@ def transfers(facts: Facts) -> dict[tuple[str, str], tuple[int, int]]:
         for key in ((b, f), (b, ""), ("", f), ("", "")):
             minutes_[key] = minutes_.get(key, 0) + int(cell[1])
     people: dict[tuple[str, str], int] = {}
+    members = MonthFacts(found.base)  # the members by flow rather than by kind
+    for person, rows in found.rows("member").items():
+        for kind, _o, _h, mask in rows:
+            members.person(("member", person, flow(kind), "", ""), mask)
     for dims in (("bucket", "service"), ("bucket",), ("service",), ()):
-        merged: dict[tuple[tuple[str, ...], int], int] = {}
-        for (fact, person, kind, _o, _h), mask in found.people.items():
-            if fact != "member":
-                continue
-            rest = (flow(kind),) if "service" in dims else ()
-            merged[(rest, person)] = merged.get((rest, person), 0) | mask
-        for (rest, _p), mask in merged.items():
-            keys = [(b, *rest) for b in buckets.of(mask)] if "bucket" in dims else [rest]
-            for k in keys:
-                key = (k[0] if "bucket" in dims else "", k[-1] if "service" in dims else "")
-                people[key] = people.get(key, 0) + 1
+        for k, n in distinct(facts, members, "member", dims).items():
+            key = (k[0] if "bucket" in dims else "", k[-1] if "service" in dims else "")
+            people[key] = n
     return {k: (minutes_.get(k, 0), n) for k, n in people.items()}
 
 
@@ -271,8 +275,8 @@ def newly_reached(facts: Facts) -> dict[str, int]:
             first[resident] = day
     reached = {
         person
-        for (fact, person, _s, outcome, _h), mask in months(facts).people.items()
-        if fact == "resident" and outcome == "completed" and mask
+        for person, rows in months(facts).rows("resident").items()
+        if any(row[1] == "completed" for row in rows)
     }
     out: dict[str, int] = {}
     for resident in reached:

@@ -3,7 +3,7 @@ as the live queries compute them (``monthly.py``), so that a year of a town is a
 thousand rows to read instead of the shifts, assignments and ledger scanned five times.
 
 Distinct people cannot be summed across months, so who was counted is kept per person
-and year as a bit mask of months (bit 0 = January), not as a count; everything
+as a bit mask of months (60 months to a row, five years), not as a count; everything
 additive (services, minutes, continuity) is kept per month. Ids, months, kinds and
 statuses only: no name, no address. Written only by ``summary.refresh`` (the nightly job
 and ``flask observatory refresh``); the page says "figures as of ``refreshed_at``".
@@ -66,18 +66,19 @@ class ObservatoryPeople(Model):
 
     __tablename__ = "observatory_people"
     __table_args__ = (
-        sa.Index("ix_observatory_people_org_year", "organisation_id", "year", "fact"),
+        sa.Index("ix_observatory_people_org_span", "organisation_id", "span", "fact"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(_org())
-    year: Mapped[int] = mapped_column()
+    # Months ``60 * span`` to ``60 * span + 59`` (a month's number: year * 12 + month - 1).
+    span: Mapped[int] = mapped_column()
     fact: Mapped[str] = mapped_column(sa.String(20))
     person_id: Mapped[int] = mapped_column()  # an id only; no foreign key: history
     service: Mapped[str] = mapped_column(sa.String(20))
     outcome: Mapped[str] = mapped_column(sa.String(20), default="")
     hood: Mapped[str] = mapped_column(sa.String(120), default="")
-    months: Mapped[int] = mapped_column()  # bit m-1 set: counted in month m
+    months: Mapped[int] = mapped_column(sa.BigInteger)  # bit i: counted in month 60 * span + i
 
 
 class ObservatoryFirst(Model):

@@ -46,6 +46,17 @@ class MonthFacts:
     base: int  # the month number of bit 0 of every mask
     counts: dict[CountKey, list[Any]] = field(default_factory=dict)
     people: dict[PeopleKey, int] = field(default_factory=dict)
+    _rows: dict[str, dict[int, list[tuple[str, str, str, int]]]] = field(default_factory=dict)
+
+    def rows(self, fact: str) -> dict[int, list[tuple[str, str, str, int]]]:
+        """Person -> [(service, outcome, hood, mask)] of one fact, once all is merged
+        (every fact sorted in one pass, the first time)."""
+        if not self._rows:
+            self._rows[""] = {}
+            for (f, person, s, o, h), mask in self.people.items():
+                if mask:
+                    self._rows.setdefault(f, {}).setdefault(person, []).append((s, o, h, mask))
+        return self._rows.get(fact, {})
 
     def count(self, key: CountKey, n: int = 0, minutes: Any = 0, known: int = 0,
               known_same: int = 0) -> None:

@@ -39,6 +39,7 @@ PARTS = {
     "transfers": ({"transfer"}, {"member"}),
 }
 TABLES = (ObservatoryCount, ObservatoryPeople, ObservatoryFirst)
+SPAN = 60  # months to a stored mask
 
 
 @dataclass(frozen=True)
@@ -117,41 +118,28 @@ def refresh(org_id: int, today: date, now: datetime) -> str:
     ]
     people = []
     for (fact, person, s, o, h), mask in facts.people.items():
-        for offset in range(0, mask.bit_length(), 12):
-            number = facts.base + offset
-            months = (mask >> offset) & 0xFFF
-            # Masks are stored per calendar year: realign on January.
-            year, lead = divmod(number, 12)
-            pieces = {year: (months << lead) & 0xFFF, year + 1: months >> (12 - lead)}
-            for y, bits in pieces.items():
-                if bits:
-                    people.append({"organisation_id": org_id, "year": y, "fact": fact,
-                                   "person_id": person, "service": s, "outcome": o,
-                                   "hood": h, "months": bits})
+        # Realign on spans of 60 months (masks in the database fit 63 bits).
+        absolute = mask << facts.base
+        span = facts.base // SPAN
+        while absolute >> (span * SPAN):
+            bits = (absolute >> (span * SPAN)) & ((1 << SPAN) - 1)
+            if bits:
+                people.append({"organisation_id": org_id, "span": span, "fact": fact,
+                               "person_id": person, "service": s, "outcome": o, "hood": h,
+                               "months": bits})
+            span += 1
     firsts = [
         {"organisation_id": org_id, "kind": "resident", "resident_id": r, "volunteer_id": 0,
          "service": s, "first_day": d}
         for (r, s), d in monthly.first_help(f, None).items()
         if d < through
     ]
-    for model, rows in ((ObservatoryCount, counts), (ObservatoryPeople, _merge_years(people)),
+    for model, rows in ((ObservatoryCount, counts), (ObservatoryPeople, people),
                         (ObservatoryFirst, firsts + _pairs(org_id, through))):
         if rows:
             db.session.execute(sa.insert(model), rows)
     db.session.flush()
     return f"{len(counts)} monthly counts, {len(people)} people rows through {through}"
-
-
-def _merge_years(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """One row per person, fact and year (two 12-month slices can share a year)."""
-    out: dict[tuple[object, ...], dict[str, object]] = {}
-    for r in rows:
-        key = (r["year"], r["fact"], r["person_id"], r["service"], r["outcome"], r["hood"])
-        if key in out:
-            out[key]["months"] = int(out[key]["months"]) | int(r["months"])  # type: ignore[call-overload]
-        else:
-            out[key] = r
-    return list(out.values())
 
 
 # Reading -----------------------------------------------------------------------------
@@ -191,24 +179,25 @@ def read(f: Filters, first: date, last: date, base: int, what: Iterable[str]) ->
     lo, hi = month_number(first), month_number(last)
     pq = sa.select(
         ObservatoryPeople.fact, ObservatoryPeople.person_id, ObservatoryPeople.service,
-        ObservatoryPeople.outcome, ObservatoryPeople.hood, ObservatoryPeople.year,
+        ObservatoryPeople.outcome, ObservatoryPeople.hood, ObservatoryPeople.span,
         ObservatoryPeople.months,
     ).where(
         ObservatoryPeople.organisation_id == f.org_id,
-        ObservatoryPeople.year >= first.year,
-        ObservatoryPeople.year <= last.year,
+        ObservatoryPeople.span >= lo // SPAN,
+        ObservatoryPeople.span <= hi // SPAN,
         ObservatoryPeople.fact.in_(people),
     )
     if f.hood is not None:
         pq = pq.where(sa.or_(ObservatoryPeople.hood == f.hood, ObservatoryPeople.fact == "member"))
     window = (1 << (hi - lo + 1)) - 1  # the months asked for, relative to ``first``
-    for fact, person, s, o, h, year, months in db.session.execute(pq):
+    add = facts.person
+    for fact, person, s, o, h, span, months in db.session.execute(pq):
         if not _wanted_service(f, fact, s):
             continue
-        shift = year * 12 - lo
+        shift = span * SPAN - lo
         mask = (months << shift if shift >= 0 else months >> -shift) & window
         if mask:
-            facts.person((fact, person, s, o, h), mask << (lo - base))
+            add((fact, person, s, o, h), mask << (lo - base))
     return facts
 
 

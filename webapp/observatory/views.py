@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.observatory import exports
 from webapp.observatory.indicators import Section
 from webapp.observatory.mapdata import area_map
-from webapp.observatory.overview import neighbourhoods, sections
+from webapp.observatory.overview import figures_as_of, neighbourhoods, sections
 from webapp.observatory.report import build_pdf
 from webapp.observatory.scope import Scope, default_scope, parse_scope
 from webapp.orgs.models import Organisation
@@ -107,6 +107,7 @@ def index() -> ResponseReturnValue:
         leaflet=leaflet_installed(),
         legend=exports.legend(),
         org_name=_org_name(),
+        as_of=figures_as_of(scope),
         export_url=lambda endpoint, table=None: export_url(endpoint, scope, table),
     )
 
