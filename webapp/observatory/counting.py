@@ -111,7 +111,7 @@ def _buckets(facts: Facts) -> _Buckets:
 
 
 def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
-             outcomes: set[str] | None = None) -> dict[tuple[str, ...], int]:
+             outcomes: set[str] | None = None) -> dict[tuple[Any, ...], int]:
     """Distinct people of ``fact`` by ``dims`` (of "bucket", "service", "outcome",
     "hood"), of the given outcomes (None: all).
 
@@ -119,7 +119,7 @@ def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
     and a mask are counted together, so a mask's buckets are walked once, not once a
     person (most people share a handful of masks)."""
     index = [DIMS.index(d) - 1 for d in dims if d != "bucket"]  # into (service, outcome, hood)
-    tally: dict[tuple[tuple[str, ...], int], int] = {}
+    tally: dict[tuple[tuple[Any, ...], int], int] = {}
     for rows in found.rows(fact).values():
         if len(rows) == 1:
             row = rows[0]
@@ -127,14 +127,14 @@ def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
                 k = (tuple([row[i] for i in index]), row[3])
                 tally[k] = tally.get(k, 0) + 1
             continue
-        merged: dict[tuple[str, ...], int] = {}
+        merged: dict[tuple[Any, ...], int] = {}
         for row in rows:
             if outcomes is None or row[1] in outcomes:
                 rest = tuple([row[i] for i in index])
                 merged[rest] = merged.get(rest, 0) | row[3]
         for rest, mask in merged.items():
             tally[(rest, mask)] = tally.get((rest, mask), 0) + 1
-    out: dict[tuple[str, ...], int] = {}
+    out: dict[tuple[Any, ...], int] = {}
     by_bucket = "bucket" in dims
     of = _buckets(facts).of
     for (rest, mask), n in tally.items():
@@ -280,8 +280,8 @@ def newly_reached(facts: Facts) -> dict[str, int]:
     }
     out: dict[str, int] = {}
     for resident in reached:
-        day = first.get(resident)
-        if day is not None and scope.start <= day <= scope.end:
-            b = scope.bucket(day)
+        found = first.get(resident)
+        if found is not None and scope.start <= found <= scope.end:
+            b = scope.bucket(found)
             out[b] = out.get(b, 0) + 1
     return out

@@ -106,6 +106,11 @@ def _month(column: Any) -> Any:
     return sql.bucket(column, "month")
 
 
+def _rows(query: Any) -> Any:
+    """A query's rows (typed loosely: selects built from lists of columns)."""
+    return db.session.execute(query)
+
+
 def _parse(key: str) -> date:
     year, month = key.split("-")
     return date(int(year), int(month), 1)
@@ -157,7 +162,7 @@ def load_services(facts: MonthFacts, f: Filters, start: date, end: date) -> None
         sa.func.coalesce(sa.func.sum(sub.c.first), 0),
         sa.func.coalesce(sa.func.sum(sub.c.minutes), 0),
     ).group_by(*dims)
-    for month, service, outcome_, hood, resident, n, minutes in db.session.execute(query):
+    for month, service, outcome_, hood, resident, n, minutes in _rows(query):
         day = _parse(str(month))
         facts.count(("service", day, str(service), str(outcome_), str(hood)), int(n), minutes)
         if resident is not None:
@@ -202,7 +207,7 @@ def load_volunteers(facts: MonthFacts, f: Filters, start: date, end: date,
     sub = given_groups(f, start, end)
     dims = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.volunteer]
     query = sa.select(*dims, sa.func.sum(sub.c.minutes)).group_by(*dims)
-    for month, service, hood, volunteer, spent in db.session.execute(query):
+    for month, service, hood, volunteer, spent in _rows(query):
         day = _parse(str(month))
         if minutes:
             facts.count(("given", day, str(service), "", str(hood)), 0, spent)
@@ -287,7 +292,7 @@ def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
         .select_from(joined)
         .group_by(*dims)
     )
-    for month, service, hood, resident, n, known, known_same in db.session.execute(query):
+    for month, service, hood, resident, n, known, known_same in _rows(query):
         day = _parse(str(month))
         facts.count(("given", day, str(service), "", str(hood)), int(n), 0, int(known or 0),
                     int(known_same or 0))

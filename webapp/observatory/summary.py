@@ -231,7 +231,9 @@ def month_facts(f: Filters, start: date, end: date, base: int, current: State | 
     facts = MonthFacts(base)
     stored = stored_months(current, start, end)
     if current is None or stored is None:
-        facts.merge(monthly.live(f, start, end, base, None, what))
+        # The firsts before ``through`` are still read from the summary when there is one.
+        since = current.through if current is not None else None
+        facts.merge(monthly.live(f, start, end, base, since, what))
         return facts
     first, last = stored
     since = current.through
