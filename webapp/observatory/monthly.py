@@ -250,10 +250,11 @@ def _pair_firsts(f: Filters, end: date, since: date | None) -> Any:
 
 
 def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
-                    since: date | None) -> None:
+                    since: date | None, same_too: bool = False) -> None:
     """Services given, and of them by a volunteer who had served that resident before
-    (in any service, and in the same service), and the residents, per month, service
-    and neighbourhood."""
+    (in any service; with ``same_too`` also in the same service, which the summary
+    keeps for the service filter: a page asks only the one its filter needs), and the
+    residents, per month, service and neighbourhood."""
     sub = given_groups(f, start, end)
     firsts = _pair_firsts(f, end, since)
     any_ = (
@@ -261,6 +262,20 @@ def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
         .group_by(firsts.c.resident, firsts.c.volunteer)
         .subquery()
     )
+    if not same_too:  # a page: known from the same service when filtered, else any
+        known = sa.func.sum(sa.case((any_.c.first < sub.c.day, 1), else_=0))
+        joined_any = sub.join(
+            any_, sa.and_(any_.c.resident == sub.c.resident, any_.c.volunteer == sub.c.volunteer)
+        )
+        dims_ = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.resident]
+        query_ = sa.select(*dims_, sa.func.count(), known).select_from(joined_any).group_by(*dims_)
+        for month, service, hood, resident, n, k in _rows(query_):
+            day = _parse(str(month))
+            facts.count(("given", day, str(service), "", str(hood)), int(n), 0, int(k or 0),
+                        int(k or 0))
+            if resident is not None:
+                facts.person(("assisted", resident, str(service), "", str(hood)), facts.bit(day))
+        return
     same = (
         sa.select(
             firsts.c.resident,
@@ -366,9 +381,11 @@ def first_help(f: Filters, since: date | None) -> dict[tuple[int, str], date]:
 
 
 def live(f: Filters, start: date, end: date, base: int, since: date | None,
-         what: Iterable[str] = ("services", "volunteers", "continuity", "transfers")) -> MonthFacts:
+         what: Iterable[str] = ("services", "volunteers", "continuity", "transfers"),
+         storing: bool = False) -> MonthFacts:
     """The month facts of the days ``start``-``end``, computed from the shifts and the
-    ledger. ``since``: the first day the summary does not cover (None: no summary)."""
+    ledger. ``since``: the first day the summary does not cover (None: no summary);
+    ``storing``: for the summary (every variant the filters may ask for)."""
     facts = MonthFacts(base)
     wanted = set(what)
     if "services" in wanted:
@@ -376,7 +393,7 @@ def live(f: Filters, start: date, end: date, base: int, since: date | None,
     if "volunteers" in wanted:
         load_volunteers(facts, f, start, end)
     if "continuity" in wanted:
-        load_continuity(facts, f, start, end, since)
+        load_continuity(facts, f, start, end, since, same_too=storing)
     if "transfers" in wanted:
         load_transfers(facts, f, start, end)
     return facts

@@ -110,7 +110,9 @@ def refresh(org_id: int, today: date, now: datetime) -> str:
         return "nothing before this month"
     f = Filters(org_id)
     start = date(first.year, first.month, 1)
-    facts = monthly.live(f, start, through - timedelta(days=1), month_number(start), None)
+    facts = monthly.live(
+        f, start, through - timedelta(days=1), month_number(start), None, storing=True
+    )
     counts = [
         {"organisation_id": org_id, "month": m, "fact": fact, "service": s, "outcome": o,
          "hood": h, "count": n, "minutes": minutes, "known": k, "known_same": ks}
