@@ -214,17 +214,14 @@ def load_volunteers(facts: MonthFacts, f: Filters, start: date, end: date,
         facts.person(("volunteer", volunteer, str(service), "", str(hood)), facts.bit(day))
 
 
-def _pair_firsts(f: Filters, end: date, since: date | None) -> Any:
-    """(resident, volunteer, service) -> the first completed service of that pair up to
-    ``end``: from ``since`` on live, before it from the summary (``since`` None: all
-    live, there is no summary)."""
-    live = (
-        sa.select(
-            Request.resident_id.label("resident"),
-            Assignment.volunteer_id.label("volunteer"),
-            _family().label("service"),
-            sa.func.min(Shift.occurrence_date).label("first"),
-        )
+def _pair_firsts(f: Filters, end: date, since: date | None, by_service: bool) -> Any:
+    """(resident, volunteer[, service]) -> the pair's first completed service up to
+    ``end``, counted live from ``since`` (None: from the beginning)."""
+    keys = [Request.resident_id.label("resident"), Assignment.volunteer_id.label("volunteer")]
+    if by_service:
+        keys.append(_family().label("service"))
+    return (
+        sa.select(*keys, sa.func.min(Shift.occurrence_date).label("first"))
         .join(Shift, Shift.id == Assignment.shift_id)
         .join(Request, Request.id == Shift.request_id)
         .where(
@@ -234,19 +231,23 @@ def _pair_firsts(f: Filters, end: date, since: date | None) -> Any:
             Shift.occurrence_date <= end,
             *([Shift.occurrence_date >= since] if since is not None else []),
         )
-        .group_by(Request.resident_id, Assignment.volunteer_id, _family())
+        .group_by(*keys)
+        .subquery()
     )
-    if since is None:
-        return live.subquery()
-    stored = sa.select(
-        ObservatoryFirst.resident_id,
-        ObservatoryFirst.volunteer_id,
-        ObservatoryFirst.service,
-        ObservatoryFirst.first_day,
-    ).where(ObservatoryFirst.organisation_id == f.org_id, ObservatoryFirst.kind == "pair")
-    if f.service in ("visit", "ride"):
-        stored = stored.where(ObservatoryFirst.service == f.service)
-    return sa.union_all(live, stored).subquery()
+
+
+def _stored_before(f: Filters, sub: Any, service: Any) -> Any:
+    """The summary knows the pair from a service before this one (before ``through``)."""
+    where = [
+        ObservatoryFirst.organisation_id == f.org_id,
+        ObservatoryFirst.kind == "pair",
+        ObservatoryFirst.resident_id == sub.c.resident,
+        ObservatoryFirst.volunteer_id == sub.c.volunteer,
+        ObservatoryFirst.first_day < sub.c.day,
+    ]
+    if service is not None:
+        where.append(ObservatoryFirst.service == service)
+    return sa.exists().where(*where)
 
 
 def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
@@ -254,65 +255,47 @@ def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
     """Services given, and of them by a volunteer who had served that resident before
     (in any service; with ``same_too`` also in the same service, which the summary
     keeps for the service filter: a page asks only the one its filter needs), and the
-    residents, per month, service and neighbourhood."""
+    residents, per month, service and neighbourhood.
+
+    "Before" is the pair's first service: counted live from ``since``, and before it
+    looked up in the summary (one index step per service given)."""
     sub = given_groups(f, start, end)
-    firsts = _pair_firsts(f, end, since)
-    any_ = (
-        sa.select(firsts.c.resident, firsts.c.volunteer, sa.func.min(firsts.c.first).label("first"))
-        .group_by(firsts.c.resident, firsts.c.volunteer)
-        .subquery()
-    )
-    if not same_too:  # a page: known from the same service when filtered, else any
-        known = sa.func.sum(sa.case((any_.c.first < sub.c.day, 1), else_=0))
-        joined_any = sub.join(
-            any_, sa.and_(any_.c.resident == sub.c.resident, any_.c.volunteer == sub.c.volunteer)
-        )
-        dims_ = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.resident]
-        query_ = sa.select(*dims_, sa.func.count(), known).select_from(joined_any).group_by(*dims_)
-        for month, service, hood, resident, n, k in _rows(query_):
-            day = _parse(str(month))
-            facts.count(("given", day, str(service), "", str(hood)), int(n), 0, int(k or 0),
-                        int(k or 0))
-            if resident is not None:
-                facts.person(("assisted", resident, str(service), "", str(hood)), facts.bit(day))
-        return
-    same = (
-        sa.select(
-            firsts.c.resident,
-            firsts.c.volunteer,
-            firsts.c.service,
-            sa.func.min(firsts.c.first).label("first"),
-        )
-        .group_by(firsts.c.resident, firsts.c.volunteer, firsts.c.service)
-        .subquery()
-    )
-    joined = sub.join(
+    chosen = f.service if f.service in ("visit", "ride") else None
+    any_ = _pair_firsts(f, end, since, False)
+    joined = sub.outerjoin(
         any_, sa.and_(any_.c.resident == sub.c.resident, any_.c.volunteer == sub.c.volunteer)
-    ).outerjoin(
-        same,
-        sa.and_(
-            same.c.resident == sub.c.resident,
-            same.c.volunteer == sub.c.volunteer,
-            same.c.service == sub.c.service,
-        ),
     )
+    known_any = any_.c.first < sub.c.day
+    if since is not None:
+        known_any = sa.or_(known_any, _stored_before(f, sub, chosen))
+    columns = [sa.func.count(), sa.func.sum(sa.case((known_any, 1), else_=0))]
+    if same_too:
+        same = _pair_firsts(f, end, since, True)
+        joined = joined.outerjoin(
+            same,
+            sa.and_(
+                same.c.resident == sub.c.resident,
+                same.c.volunteer == sub.c.volunteer,
+                same.c.service == sub.c.service,
+            ),
+        )
+        known_same = same.c.first < sub.c.day
+        if since is not None:
+            known_same = sa.or_(known_same, _stored_before(f, sub, sub.c.service))
+        columns.append(sa.func.sum(sa.case((known_same, 1), else_=0)))
     dims = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.resident]
     query = (
-        sa.select(
-            *dims,
-            sa.func.count(),
-            sa.func.sum(sa.case((any_.c.first < sub.c.day, 1), else_=0)),
-            sa.func.sum(sa.case((same.c.first < sub.c.day, 1), else_=0)),
-        )
+        sa.select(*dims, *columns)
         .select_from(joined)
+        .where(sub.c.resident.is_not(None))  # a service of an erased resident has no pair
         .group_by(*dims)
     )
-    for month, service, hood, resident, n, known, known_same in _rows(query):
+    for month, service, hood, resident, n, known, *same_ in _rows(query):
         day = _parse(str(month))
-        facts.count(("given", day, str(service), "", str(hood)), int(n), 0, int(known or 0),
-                    int(known_same or 0))
-        if resident is not None:
-            facts.person(("assisted", resident, str(service), "", str(hood)), facts.bit(day))
+        k = int(known or 0)
+        facts.count(("given", day, str(service), "", str(hood)), int(n), 0, k,
+                    int(same_[0] or 0) if same_ else k)
+        facts.person(("assisted", resident, str(service), "", str(hood)), facts.bit(day))
 
 
 def transfer_kinds(service: str | None) -> list[str]:
