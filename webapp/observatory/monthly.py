@@ -62,7 +62,7 @@ class MonthFacts:
               known_same: int = 0) -> None:
         cell = self.counts.setdefault(key, [0, 0, 0, 0])
         cell[0] += n
-        cell[1] += minutes or 0
+        cell[1] += float(minutes or 0)  # PostgreSQL's numeric, SQLite's real, stored as float
         cell[2] += known
         cell[3] += known_same
 
@@ -183,10 +183,11 @@ def given_groups(f: Filters, start: date, end: date) -> Any:
         else_=sql.minutes(Shift.starts_at, Shift.ends_at),
     )
     hood = sa.func.coalesce(Shift.neighbourhood, "")
+    family = _family()  # one object: PostgreSQL matches the GROUP BY by its parameters
     return (
         sa.select(
             sa.func.min(Shift.occurrence_date).label("day"),
-            _family().label("service"),
+            family.label("service"),
             hood.label("hood"),
             Assignment.volunteer_id.label("volunteer"),
             Request.resident_id.label("resident"),
@@ -195,7 +196,7 @@ def given_groups(f: Filters, start: date, end: date) -> Any:
         .join(Shift, Shift.id == Assignment.shift_id)
         .join(Request, Request.id == Shift.request_id)
         .where(*shift_filter(f, start, end), Shift.status == ShiftStatus.COMPLETED)
-        .group_by(Shift.group_key, Assignment.volunteer_id, Request.resident_id, _family(), hood)
+        .group_by(Shift.group_key, Assignment.volunteer_id, Request.resident_id, family, hood)
         .subquery()
     )
 
@@ -348,8 +349,9 @@ def load_transfers(facts: MonthFacts, f: Filters, start: date, end: date) -> Non
 def first_help(f: Filters, since: date | None) -> dict[tuple[int, str], date]:
     """(resident, service) -> the day of their first completed service ever (no
     neighbourhood filter): from ``since`` on (live; the summary has the rest)."""
+    family = _family()
     query = (
-        sa.select(Request.resident_id, _family(), sa.func.min(Shift.occurrence_date))
+        sa.select(Request.resident_id, family, sa.func.min(Shift.occurrence_date))
         .join(Request, Request.id == Shift.request_id)
         .where(
             Shift.organisation_id == f.org_id,
@@ -358,7 +360,7 @@ def first_help(f: Filters, since: date | None) -> dict[tuple[int, str], date]:
             Request.resident_id.is_not(None),
             *([Shift.occurrence_date >= since] if since is not None else []),
         )
-        .group_by(Request.resident_id, _family())
+        .group_by(Request.resident_id, family)
     )
     return {(r, str(s)): d for r, s, d in db.session.execute(query)}
 
