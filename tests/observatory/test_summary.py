@@ -30,6 +30,8 @@ SCOPES = [
     ("2026-01-01", "2026-03-31", "month", None, "activity"),
     ("2026-01-11", "2026-03-12", "month", None, None),  # partial first and last months
     ("2026-02-14", "2026-02-20", "month", None, None),  # within one month
+    ("2026-02-01", "2026-03-31", "quarter", None, None),  # from the middle of a quarter
+    ("2026-01-20", "2026-03-31", "quarter", "Centro", "visit"),
 ]
 
 

@@ -47,6 +47,16 @@ class Facts:
         return self._cache[name]
 
 
+TOTAL = "total"
+
+
+def rows_of(scope: Scope, day: date) -> tuple[str, str]:
+    """The rows a fact dated ``day`` counts in: its bucket's and the total's. The
+    catalogue's per-fact tables (alerts, requests, loneliness) tally each fact into both,
+    then ``period_rows`` and ``total_row`` read them back and ``compute`` suppresses."""
+    return (scope.bucket(day), TOTAL)
+
+
 def _since(day: date) -> datetime:
     """The first instant of ``day`` (UTC): datetimes are counted by their UTC day."""
     return datetime.combine(day, time.min, tzinfo=UTC)
