@@ -218,7 +218,10 @@ def load_volunteers(facts: MonthFacts, f: Filters, start: date, end: date,
 def _pair_firsts(f: Filters, end: date, since: date | None, by_service: bool) -> Any:
     """(resident, volunteer[, service]) -> the pair's first completed service up to
     ``end``, counted live from ``since`` (None: from the beginning)."""
-    keys = [Request.resident_id.label("resident"), Assignment.volunteer_id.label("volunteer")]
+    keys: list[Any] = [
+        Request.resident_id.label("resident"),
+        Assignment.volunteer_id.label("volunteer"),
+    ]
     if by_service:
         keys.append(_family().label("service"))
     return (
