@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from webapp.core.locks import begin_write
 from webapp.extensions import db
 from webapp.observatory import monthly
 from webapp.observatory.models import (
@@ -26,6 +27,7 @@ from webapp.observatory.models import (
     ObservatoryRefresh,
 )
 from webapp.observatory.monthly import Filters, MonthFacts, month_number, month_start
+from webapp.orgs.models import Organisation
 from webapp.requests.models import Request
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.timebank.models import Transfer
@@ -97,6 +99,13 @@ def refresh(org_id: int, today: date, now: datetime) -> str:
     """Recompute the organisation's summary: every whole month before ``today``'s.
     Flushes; the caller commits (one transaction: a page never sees half a summary)."""
     through = date(today.year, today.month, 1)
+    # Two refreshes at once (the night's job and the command) would both delete and both
+    # insert: one waits for the other. PostgreSQL locks the organisation's row; SQLite
+    # takes its one write lock before anything is read.
+    begin_write(ObservatoryRefresh)
+    db.session.execute(
+        sa.select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+    )
     for model in TABLES:
         db.session.execute(sa.delete(model).where(model.organisation_id == org_id))
     row = db.session.get(ObservatoryRefresh, org_id)
