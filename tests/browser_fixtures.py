@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -27,9 +28,29 @@ def chromium_path() -> str | None:
     return os.environ.get("PONTE_CHROMIUM") or shutil.which("chromium")
 
 
+def buffered(app: Flask) -> Any:
+    """The app with every response read whole and its iterable closed before a byte is
+    sent. Werkzeug's server closes the iterable only after draining the socket, and
+    when the browser has already dropped the connection (a page left mid-load) that
+    drain raises first: a static file's handle was then left to the garbage collector,
+    and its ResourceWarning failed whichever test happened to be running. Ponte streams
+    nothing, so reading responses whole costs the tests nothing."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app: Flask, committed_db: None) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"

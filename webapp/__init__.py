@@ -16,7 +16,7 @@ from webapp.auth import sessions
 from webapp.blueprints import register_blueprints
 from webapp.cli import register_cli
 from webapp.config import BASE_DIR, Config
-from webapp.core import inbound, locks, navigation, security
+from webapp.core import inbound, locks, navigation, security, taskqueue
 from webapp.errors import register_error_handlers
 from webapp.jobs import init_jobs
 from webapp.listeners import connect_listeners
@@ -25,6 +25,7 @@ from webapp.listeners import connect_listeners
 def create_app(config: type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config or Config)
+    taskqueue.backend(app)  # a queue SQLite cannot have stops the start, not a click
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])
         # Trust exactly ``hops`` proxies: request.remote_addr becomes the real client

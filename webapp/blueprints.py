@@ -15,7 +15,9 @@ from webapp.core.views import bp as core_bp
 from webapp.desk.views import bp as desk_bp
 from webapp.matchrun.views import bp as matchrun_bp
 from webapp.notifications import views as notifications_views
+from webapp.observatory import observer_views as observatory_observer_views  # noqa: F401
 from webapp.observatory.views import bp as observatory_bp
+from webapp.orgs import logo_views as orgs_logo_views  # noqa: F401
 from webapp.orgs import views as orgs_views
 from webapp.people import coordinator_views as people_coordinator_views  # noqa: F401
 from webapp.people import map_views as people_map_views  # noqa: F401

@@ -131,6 +131,23 @@ class Config:
     ACCOUNT_ANSWER_SECONDS = float(os.environ.get("PONTE_ACCOUNT_ANSWER_SECONDS", "0.6"))
     # Match runs one organisation may have queued or running at once.
     MATCH_RUNS_PER_ORGANISATION = _env_int("PONTE_MATCH_RUNS_PER_ORGANISATION", 1)
+    # Who solves match runs (docs/deploy.md, "Solve workers"): "local" (a child process
+    # of the web server; no other service, the only choice on SQLite) or "procrastinate"
+    # (a job on the PostgreSQL task queue, solved by `flask worker solve` processes on
+    # any machine). Local unless set: a deployment that never started a solve worker
+    # must not see its runs wait forever.
+    MATCHRUN_QUEUE = os.environ.get("PONTE_MATCHRUN_QUEUE", "local").strip().lower() or "local"
+    # A solve whose worker died (SIGKILL, out of memory, a lost machine) is retried on
+    # another worker; after this many tries the run is marked failed instead.
+    MATCHRUN_ATTEMPTS = _env_int("PONTE_MATCHRUN_ATTEMPTS", 2)
+    # Solve workers: how often each one says it is alive, how long without a word
+    # until its jobs count as stalled (retried elsewhere), how often each one sweeps
+    # (stalled jobs, runs whose job was lost), and how long a run may stay queued with
+    # no job before the sweep queues it again.
+    QUEUE_HEARTBEAT_SECONDS = _env_int("PONTE_QUEUE_HEARTBEAT_SECONDS", 10)
+    QUEUE_STALLED_SECONDS = _env_int("PONTE_QUEUE_STALLED_SECONDS", 60)
+    QUEUE_SWEEP_SECONDS = _env_int("PONTE_QUEUE_SWEEP_SECONDS", 15)
+    QUEUE_REQUEUE_SECONDS = _env_int("PONTE_QUEUE_REQUEUE_SECONDS", 30)
     # Login throttling (per account and per client address, stored in the database so
     # it holds across several web workers).
     LOGIN_FREE_FAILURES = int(os.environ.get("PONTE_LOGIN_FREE_FAILURES", "5"))

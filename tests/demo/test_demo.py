@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from tests.helpers import login
 from webapp.auth.models import Role, User
@@ -107,6 +109,18 @@ def test_demo_logins_work_with_the_shared_password(app, client, db_session):
     for email, _ in logins[:1] + logins[2:4]:
         response = login(app.test_client(), email, DEMO_PASSWORD)  # a new browser each
         assert response.status_code == 302, email
+    # The council's observer, last: lands on the observatory, which shows the demo year.
+    assert logins[-1] == ("osservatorio@isernia.example.org", "observer: the observatory only")
+    observer = app.test_client()
+    assert login(observer, logins[-1][0], DEMO_PASSWORD).status_code == 302
+    assert observer.get("/").location.endswith("/observatory/")
+    page = observer.get("/observatory/")
+    assert page.status_code == 200 and "Comune di Isernia" in page.get_data(as_text=True)
+    assert observer.get("/coordinator/people/").status_code in (403, 404)
+    # Its PDF report carries the demo's logo (drawn by webapp/demo/logo.py).
+    pdf = observer.get("/observatory/report.pdf")
+    assert pdf.status_code == 200
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages[0].images) == 1
 
 
 def test_other_features_add_steps_without_editing_the_loader(db_session, monkeypatch):

@@ -11,6 +11,7 @@ from tests.matchrun.scenario import small_org
 from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun.convert import visit_week
+from webapp.matchrun.launch import launch
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.worker import main
 
@@ -91,7 +92,7 @@ def test_worker_as_a_subprocess(app, committed_db):
     db.session.commit()
     run_id = _start(o)
     app.config["MATCHRUN_LAUNCH"] = "process"
-    proc = ops.launch(run_id)
+    proc = launch(run_id)
     assert proc is not None and proc.wait(timeout=120) == 0
     run = _reload(run_id)
     _assert_good_visits(o, run)

@@ -58,6 +58,10 @@ def test_a_coordinator_prepares_the_quarters_report(desk_page, town, tmp_path):
     expect(page.locator(".obs-map.leaflet-container")).to_be_visible()
     page.locator(".obs-map").focus()
     page.keyboard.press("+")
+    # Colle's five residents at high risk with no service, beside its circle and in the
+    # table the map links to.
+    expect(page.locator(".obs-map .obs-risk")).to_have_text("\u25b2 5")
+    expect(page.locator("#tbl-risk_by_neighbourhood tfoot")).to_contain_text("8")
     # Narrow to Centro's visits: the filters travel into the downloads.
     page.get_by_label("Neighbourhood", exact=True).select_option("Centro")
     page.get_by_label("Service", exact=True).select_option("visit")

@@ -30,7 +30,7 @@ def tables(app, db_session):  # type: ignore[no-untyped-def]
 
 
 def test_every_registered_indicator_is_computed(tables):
-    assert len(INDICATORS) == 12
+    assert len(INDICATORS) == 13
     assert set(tables) == set(INDICATORS)
 
 

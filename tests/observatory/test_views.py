@@ -76,7 +76,7 @@ def test_csv_of_one_table_and_of_all(client, town):
     assert ["2026-02", "6", "x", "7.0", "7.0"] in rows
     assert ["Total", "17", "x", "18.0", "18.0"] in rows
     everything = client.get(f"/observatory/export.csv?{Q1}").get_data(as_text=True)
-    assert everything.count("\nTotal,") == len(INDICATORS) == 12
+    assert everything.count("\nTotal,") == len(INDICATORS) == 13
 
 
 def test_xlsx_has_a_sheet_per_table_with_numbers_and_x(client, town):

@@ -106,6 +106,35 @@ SESSIONS: list[tuple[str, list[str], list[str]]] = [
 ]
 
 
+# Residents at high risk (catalogue/risk.py), none of them in another figure: their one
+# measure (never two), alerts and shifts fall outside January-March 2026.
+# (key, neighbourhood, UCLA-3 measure (day, score, direct, factors) or None,
+#  alert (raised, handled) or None, April shift status or None)
+Measure = tuple[str, int, int | None, list[str]]  # day, score, direct, risk factors
+AlertDays = tuple[str, str | None]  # raised, handled
+AT_RISK: list[tuple[str, str, Measure | None, AlertDays | None, ShiftStatus | None]] = [
+    # high: lonely often/always, nothing booked
+    ("R9", "Colle", ("2026-01-20", 8, 1, []), None, None),
+    # high: lonely (7) with two risk factors
+    ("R10", "Colle", ("2026-01-21", 7, None, ["lives_alone", "bereaved"]), None, None),
+    # high, but a visit is booked for April: served
+    ("R11", "Colle", ("2026-02-02", 9, 1, []), None, ShiftStatus.CONFIRMED),
+    # an alert raised in December and still open at the end of March: high
+    ("R12", "Colle", None, ("2025-12-20", None), None),
+    # low at the end of March (3); the high measure comes after the period: not at risk
+    ("R13", "Colle", ("2026-01-05", 3, None, []), None, None),
+    # high; its April visit was cancelled: no service
+    ("R14", "Colle", ("2026-03-02", 6, 1, []), None, ShiftStatus.CANCELLED),
+    # high: lonely (6) with three risk factors
+    ("R15", "Colle", ("2026-03-03", 6, 3, ["lives_alone", "mobility", "bereaved"]), None, None),
+    # an alert raised and closed in December: not at risk
+    ("R16", "Colle", None, ("2025-12-01", "2025-12-02"), None),
+    # Borgo: high, with a ride booked for April
+    ("R17", "Borgo", ("2026-02-03", 9, 1, []), None, ShiftStatus.OPEN),
+]
+LATE_MEASURE = ("R13", "2026-04-10", 9, 1)  # after the period: ignored
+
+
 @dataclass
 class Town:
     org: Any
@@ -190,8 +219,64 @@ def build_town() -> Town:
     _transfer(org, "grant", chest, acct["R6"], 30, TransferKind.GRANT, date(2026, 3, 3))
     _referrals_and_measures(org, people)
     _activity(org, people)
+    _at_risk(org, people)
     db.session.flush()
     return Town(org, people)
+
+
+def _at_risk(org: Any, people: dict[str, Any]) -> None:
+    for key, hood, measure, alert, april in AT_RISK:
+        person = people[key] = make_resident(org, first_name=f"Res{key[1:]}", neighbourhood=hood)
+        if measure is not None:
+            day, score, direct, factors = measure
+            _measure(org, person, day, score, direct, factors)
+        if alert is not None:
+            raised, handled = alert
+            hours = None if handled is None else 24
+            _alert(org, person, at(raised, 9), hours)
+        if april is not None:
+            req = Request(
+                organisation_id=org.id,
+                resident_id=person.id,
+                kind=RequestKind.VISIT,
+                start_date=date(2026, 4, 1),
+                created_at=at("2026-04-01", 8),
+            )
+            db.session.add(req)
+            db.session.flush()
+            db.session.add(
+                Shift(
+                    organisation_id=org.id,
+                    request_id=req.id,
+                    group_key=f"{req.id}:2026-04-14",
+                    occurrence_date=date(2026, 4, 14),
+                    kind=ShiftKind.VISIT,
+                    status=april,
+                    starts_at=at("2026-04-14"),
+                    ends_at=at("2026-04-14", 11),
+                    start_address="a",
+                    end_address="b",
+                    neighbourhood=hood,
+                )
+            )
+    who, day, score, direct = LATE_MEASURE
+    _measure(org, people[who], day, score, direct, [])
+
+
+def _measure(
+    org: Any, person: Any, day: str, score: int, direct: int | None, factors: list[str]
+) -> None:
+    db.session.add(
+        LonelinessMeasure(
+            organisation_id=org.id,
+            person_id=person.id,
+            scale="ucla3",
+            taken_at=at(day, 11),
+            score=score,
+            direct=direct,
+            risk_factors=factors,
+        )
+    )
 
 
 def _activity(org: Any, people: dict[str, Any]) -> None:

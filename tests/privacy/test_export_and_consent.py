@@ -18,10 +18,11 @@ from tests.factories import (
     make_user,
     make_volunteer,
 )
-from tests.helpers import csrf_from, login
+from tests.helpers import csrf_from, login, post_form
 from tests.people.helpers import HOME, add_address
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.audit.models import AuditEvent
+from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people.eligibility import can_serve
@@ -162,3 +163,33 @@ def test_a_coordinator_records_a_withdrawal_by_phone(client, db_session):
 
 def resident_requests(person_id: int):  # type: ignore[no-untyped-def]
     return db.session.scalars(sa.select(Request).where(Request.resident_id == person_id)).all()
+
+
+def test_after_withdrawing_no_new_request_until_consent_is_given_again(client, db_session):
+    org, coordinator, resident, resident_login, volunteer, shift = _world()
+    consent.withdraw(resident, coordinator)
+    db.session.commit()
+    # The resident, asking online: told why, and where to give consent again.
+    login(client, resident_login.email, PASSWORD)
+    resp = post_form(
+        client,
+        "/requests/help/visit",
+        {"start_date": in_days(6).isoformat(), "part_of_day": "morning"},
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200, html
+    assert "You withdrew your consent" in html
+    assert not [r for r in resident_requests(resident.id) if r.status.value != "cancelled"]
+    # A coordinator on the phone: told to record consent first; then it goes through.
+    draft = visit_draft(in_days(6))
+    try:
+        make_request(org, draft, resident=resident, actor=coordinator)
+    except FieldError as exc:
+        assert "withdrew their consent" in str(exc.errors["resident"])
+    else:
+        raise AssertionError("a request was made without consent")
+    db.session.rollback()
+    consent.give(resident, coordinator, "phone")
+    db.session.commit()
+    req = make_request(org, visit_draft(in_days(6)), resident=resident, actor=coordinator)
+    assert req.id is not None

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
+from tests.matchrun.workers import needs_postgres, queue_backend
 from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
+from webapp.core import taskqueue
 from webapp.extensions import db
 from webapp.matchrun import tasks as match_jobs
 from webapp.notifications.models import Channel, Notification
@@ -285,6 +287,27 @@ def test_propose_matches_runs_the_matcher_and_waits_for_approval(db_session, app
     [run] = db.session.scalars(sa.select(MatchRun).where(MatchRun.organisation_id == org.id))
     assert f"match run {run.id} queued" in summary and run.status == RunStatus.DONE
     assert shift.status == S.OPEN  # nothing happens to the shift before approval
+    [alert] = _msgs("matches_proposed")
+    assert alert.user_id == coord.id and alert.subject.startswith("1 volunteer proposed")
+
+
+@needs_postgres
+def test_propose_matches_on_the_task_queue_leaves_the_solve_to_a_worker(db_session, app,
+                                                                         monkeypatch):
+    """With the queue, the scheduler only queues; the worker's job solves and announces."""
+    from webapp.matchrun.models import MatchRun, RunStatus
+    from webapp.matchrun.queue import solve_job
+
+    monkeypatch.setitem(app.config, "SCHEDULER_PROPOSER", "")
+    monkeypatch.setitem(app.config, "MATCHRUN_TIME_LIMIT_S", 2.0)
+    org, coord, resident, shift, vol = _setup(days=4)
+    with queue_backend(app):
+        _run(match_jobs.run_propose_matches, _local(date.today() + timedelta(days=1), 7))
+        [run] = db.session.scalars(sa.select(MatchRun).where(MatchRun.organisation_id == org.id))
+        assert run.status == RunStatus.QUEUED and _msgs("matches_proposed") == []
+        [job] = taskqueue.web_app(app).job_manager.list_jobs(task="matchrun.solve")
+        assert job.task_kwargs == {"run_id": run.id} and job.lock == f"matchrun:org{org.id}"
+        assert job.id is not None and solve_job(run.id, job.id, 0) == "done"
     [alert] = _msgs("matches_proposed")
     assert alert.user_id == coord.id and alert.subject.startswith("1 volunteer proposed")
 

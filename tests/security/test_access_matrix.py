@@ -98,6 +98,7 @@ OBJECT_ARGS = {
     "activity_id",
     "application_id",
     "session_id",
+    "user_id",  # an observer's login (the observers page)
 }
 
 

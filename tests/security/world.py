@@ -157,6 +157,7 @@ def build_org(tag: str) -> Org:
             "activity": activity.id,
             "application": application.id,
             "session": activity.sessions[0].id,
+            "observer": users["observer"].id,
         },
     )
 
@@ -198,6 +199,8 @@ def route_values(rule: Any, ids: dict[str, Any], role: str) -> dict[str, Any]:
             values[arg] = ids["referral"]
         elif arg == "prescription_id":
             values[arg] = ids["prescription"]
+        elif arg == "user_id":
+            values[arg] = ids["observer"]
         elif arg == "role":
             values[arg] = "resident"
         elif arg == "token_id":

@@ -46,6 +46,8 @@ class User(UserMixin, Model):
     # their own, every page leads to "Change password" (someone else has heard it).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # How pages name a login with no person record (an observer: "Ada Verdi, council").
+    display_name: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation = relationship("Organisation")

@@ -6,7 +6,8 @@
     e-mail and returns whether it did (the notifications feature, which also limits how
     many such e-mails one account gets an hour).
 ``access_revoked`` -- sender: the User; keyword ``reason``: ``password_changed``,
-    ``password_reset``, ``temporary_password`` or ``suspended``. Every login session of
+    ``password_reset``, ``temporary_password``, ``suspended`` or ``removed`` (an observer
+    taken off the organisation's observers page). Every login session of
     the user has ended (but the current one on a change of one's own password); features
     that hand out other credentials revoke them in the same transaction (the time bank's
     API tokens, the shifts feature's calendar feed).

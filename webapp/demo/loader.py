@@ -14,8 +14,10 @@ from flask_babel import lazy_gettext as _l
 from webapp.auth.models import Role, User
 from webapp.auth.passwords import hash_password
 from webapp.demo import steps  # noqa: F401  (registers every step)
+from webapp.demo.logo import demo_logo
 from webapp.demo.registry import DemoContext, all_steps
 from webapp.extensions import db
+from webapp.orgs.logo import save_logo
 from webapp.orgs.models import Organisation
 from webapp.orgs.operations import create_organisation
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
@@ -29,6 +31,9 @@ COORDINATORS = (
     ("coordinatrice@isernia.example.org", "it"),
     ("coordinatore@isernia.example.org", "it"),
 )
+# A council member's read-only login: the observatory and nothing else (so a first run
+# shows what an observer sees).
+OBSERVER = ("osservatorio@isernia.example.org", "it", "Consiglio comunale di Isernia")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ def load_demo(*, if_empty: bool = False, today: date | None = None) -> LoadResul
     if if_empty and db.session.scalar(sa.select(sa.func.count(Organisation.id))):
         return LoadResult(False, "not-empty")
     org = create_organisation(DEMO_NAME, DEMO_SLUG, timezone="Europe/Rome", centre=CENTRE)
+    save_logo(org, demo_logo())
     password_hash = hash_password(DEMO_PASSWORD)  # slow on purpose: hash once, share it
     coordinators = []
     for email, locale in COORDINATORS:
@@ -66,6 +72,17 @@ def load_demo(*, if_empty: bool = False, today: date | None = None) -> LoadResul
         )
         db.session.add(user)
         coordinators.append(user)
+    email, locale, name = OBSERVER
+    db.session.add(
+        User(
+            email=email,
+            password_hash=password_hash,
+            role=Role.OBSERVER,
+            organisation_id=org.id,
+            locale=locale,
+            display_name=name,
+        )
+    )
     db.session.flush()
     ctx = DemoContext(org, coordinators, today or date.today(), password_hash)
     ordered = all_steps()
@@ -87,7 +104,8 @@ def reset_demo() -> bool:
 
 
 def demo_logins() -> list[tuple[str, str]]:  # (e-mail, translated label)
-    """(e-mail, what the account shows) for the coordinators and a few members."""
+    """(e-mail, what the account shows) for the coordinators, a few members and the
+    observers."""
     org = demo_organisation()
     if org is None:
         return []
@@ -136,4 +154,14 @@ def demo_logins() -> list[tuple[str, str]]:  # (e-mail, translated label)
             if test(person, profile):
                 logins.append((email, str(label)))
                 break
+    observers = db.session.scalars(
+        sa.select(User.email)
+        .where(
+            User.organisation_id == org.id,
+            User.role == Role.OBSERVER,
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    logins += [(email, str(_l("observer: the observatory only"))) for email in observers]
     return logins

@@ -74,6 +74,9 @@ class MatchRun(Model):
     decisions: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.Text)
     worker_pid: Mapped[int | None] = mapped_column()
+    # The task queue's job solving it (``MATCHRUN_QUEUE=procrastinate``): a retry of that
+    # same job, after its worker died, may take the run over again; any other may not.
+    job_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -1,4 +1,5 @@
-"""Match-run workflows: start (and launch) a run, approve, reject (pins: ``pins.py``).
+"""Match-run workflows: start a run, approve, reject (pins: ``pins.py``; solving it:
+``launch.py``).
 
 Operations flush, the view commits once. Approval goes through the shifts feature's own
 operations (``assign``: open -> approved through its transition table), which re-check
@@ -10,11 +11,7 @@ it is written.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +27,6 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.matchrun.hours import held_minutes, weekly_minutes
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
-from webapp.matchrun.worker import run
 from webapp.orgs.models import Organisation
 from webapp.people.models import Person
 from webapp.shifts import operations as shift_ops
@@ -38,10 +34,7 @@ from webapp.shifts.models import RideRoute, Shift, ShiftEvent, ShiftStatus
 
 ROUTE_SERVICE_MIN = 5  # the solver's boarding time at a drop-off (``Ride.service_min``)
 MAX_DAYS = 31  # a month: enough to plan ahead, small enough to solve in seconds
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Workers this process started: kept so they are reaped (no zombies) and not garbage
-# collected while running; each launch polls the list and drops the finished ones.
-_CHILDREN: list[subprocess.Popen[bytes]] = []
+QUEUE_WAIT = timedelta(hours=1)  # a queued run's turn may come after other organisations'
 
 
 def start_run(
@@ -57,7 +50,7 @@ def start_run(
     time_limit_s: float | None = None,
     no_share: list[int] | None = None,
 ) -> MatchRun:
-    """Record a queued run (the view commits, then calls :func:`launch`)."""
+    """Record a queued run (the view commits, then calls ``launch.launch``)."""
     today = today or date.today()
     if date_to < date_from:
         raise FieldError("date_to", _l("The last day must not be before the first day."))
@@ -112,39 +105,19 @@ def _check_room(org_id: int | None) -> None:
         )
 
 
-def launch(run_id: int) -> subprocess.Popen[bytes] | None:
-    """Start the worker for a committed run. ``MATCHRUN_LAUNCH`` = "process" (default),
-    "inline" (solve now, in this process: tests only) or "none" (tests drive the worker)."""
-    mode = current_app.config.get("MATCHRUN_LAUNCH") or "process"
-    if mode == "inline":
-        run(run_id)
-        return None
-    if mode != "process":
-        return None
-    env = dict(os.environ)
-    # The same database as this process, whatever configured it (tests, instance file).
-    env["DATABASE_URL"] = db.engine.url.render_as_string(hide_password=False)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    _CHILDREN[:] = [c for c in _CHILDREN if c.poll() is None]  # reap finished workers
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-        [sys.executable, "-m", "webapp.worker", "match", str(run_id)],
-        cwd=str(PROJECT_ROOT),
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,  # a restart of the web worker does not kill the solve
-    )
-    _CHILDREN.append(proc)
-    return proc
-
-
 def expire_if_stale(run: MatchRun, now: datetime | None = None) -> bool:
     """A worker killed mid-run (server restart, out of memory) never finishes its row: past
-    a generous deadline the run is marked failed so the page stops waiting. Flushes."""
+    a generous deadline the run is marked failed so the page stops waiting. Flushes.
+
+    The last resort: with the task queue, a dead worker's job is retried or the run
+    failed within a minute or two (``queue.py``); and a queued run may wait its turn
+    behind other organisations' runs, so it gets an hour before it counts as lost."""
     if run.finished:
         return False
     weeks = (run.date_to - run.date_from).days // 7 + 2
     budget = timedelta(seconds=max(300.0, 5 * run.time_limit_s * weeks))
+    if run.started_at is None and current_app.config.get("MATCHRUN_QUEUE") == "procrastinate":
+        budget = max(budget, QUEUE_WAIT)
     since = run.started_at or run.created_at
     if (now or utcnow()) - since <= budget:
         return False

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun.convert import visit_volunteers
 from webapp.matchrun.models import MatchRun
-from webapp.matchrun.rides import drivers_of
+from webapp.matchrun.ride_inputs import drivers_of
 from webapp.people.models import Person
 from webapp.places.geocoding import Point, point
 from webapp.shifts.eligibility import ineligibility

@@ -22,80 +22,28 @@ Adapter decisions (the rides solver plans legs; Ponte books ride *groups*):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from matching.rides.check import check_rides
-from matching.rides.model import Driver, Ride, RidesProblem
 from matching.rides.solver import solve_rides
 from webapp.core.timeutil import monday_of, travel
-from webapp.extensions import db
-from webapp.matchrun.convert import DAY, PERSON_LOADS, cut_out, dates_between, weeks
 from webapp.matchrun.hours import (
     Planned,
     busy_minutes,
     by_person,
-    held_minutes,
-    minutes,
-    planned_minutes,
-    weekly_minutes,
 )
 from webapp.matchrun.priority import ride_priority
-from webapp.matchrun.shared_rides import Unit, max_ride_for, shared_units
-from webapp.orgs.settings import org_tz, settings_for
-from webapp.people.eligibility import is_away, missing_credentials
-from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.matchrun.ride_inputs import ride_inputs, weekly_left
+from webapp.matchrun.shared_rides import Unit, shared_units
+from webapp.people.models import Person
 from webapp.places.geocoding import distance_km, located
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
-from webapp.shifts.legs import by_group
-from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
-from webapp.shifts.transitions import HOLDING
+from webapp.shifts.models import Shift
 
 # Group leader id -> (driver, how they were chosen) or (None, why nobody was, if known).
 RidePlan = dict[int, tuple[Person | None, str | None]]
-
-
-def drivers_of(org_id: int) -> list[Person]:
-    return list(
-        db.session.scalars(
-            sa.select(Person)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-            .where(
-                Person.organisation_id == org_id,
-                Person.is_volunteer.is_(True),
-                Person.lat.is_not(None),
-                Person.lon.is_not(None),
-                VolunteerProfile.status == VolunteerStatus.APPROVED,
-                VolunteerProfile.offers_driving.is_(True),
-                VolunteerProfile.car_seats.is_not(None),
-            )
-            .order_by(Person.id)
-            .options(*PERSON_LOADS)
-        )
-    )
-
-
-def _groups(org_id: int, first: date, last: date) -> list[list[Shift]]:
-    legs = db.session.scalars(
-        sa.select(Shift)
-        .where(
-            Shift.organisation_id == org_id,
-            Shift.kind != ShiftKind.VISIT,
-            Shift.status == ShiftStatus.OPEN,
-            Shift.occurrence_date >= first,
-            Shift.occurrence_date <= last,
-            Shift.starts_at > datetime.now(UTC),
-        )
-        .order_by(Shift.starts_at, Shift.id)
-    ).all()
-    return [
-        g
-        for g in by_group(legs)
-        if all(x.start_lat is not None and x.end_lat is not None for x in g)
-    ]
 
 
 class _Book:
@@ -130,18 +78,13 @@ class _Book:
         ]
         booked = busy_minutes(x for x in mine if monday_of(x.occurrence_date) == monday)
         if (person.id, monday) not in self._left:
-            self._left[person.id, monday] = _weekly_left(person, monday)
+            self._left[person.id, monday] = weekly_left(person, monday)
         if booked + busy_minutes(group) > self._left[person.id, monday]:
             return "the driver has no hours left this week"
         return None
 
     def book(self, person: Person, group: list[Shift]) -> None:
         self.legs.setdefault(person.id, []).extend(group)
-
-
-def _weekly_left(person: Person, monday: date) -> int:
-    """Minutes of the person's weekly hours not taken by shifts they already hold."""
-    return max(weekly_minutes(person) - held_minutes(person.id, monday), 0)
 
 
 def _after(a: Shift | Planned, b: Shift | Planned, speed: float) -> bool:
@@ -174,97 +117,10 @@ def solve_rides_range(
     driver's time and weekly minutes like held shifts; ``baseline_planned``: the visits
     first come would have made, for the first-come baseline; ``no_share``: ride groups
     (first leg ids) the coordinator split out of a shared ride."""
-    tz = org_tz(org_id)
-    settings = settings_for(org_id)
-    speed = settings.travel_speed_kmh
-    monday = monday_of(first)
-
-    def at(minutes_from_monday: float) -> datetime:
-        local = datetime.combine(monday, time(0)) + timedelta(minutes=round(minutes_from_monday))
-        return local.replace(tzinfo=tz).astimezone(UTC)
-
-    def minute(moment: datetime) -> int:
-        local = moment.astimezone(tz).replace(tzinfo=None)
-        return int((local - datetime.combine(monday, time(0))).total_seconds() // 60)
-
     say(lo, f"rides:{first.isoformat()}:converting")
-    groups = _groups(org_id, first, last)
-    people = drivers_of(org_id)
-    held = db.session.scalars(
-        sa.select(Shift).where(
-            Shift.organisation_id == org_id,
-            Shift.status.in_(HOLDING),
-            Shift.occurrence_date >= first,
-            Shift.occurrence_date <= last,
-        )
-    ).all()
-    mine = by_person(planned)
-    drivers = []
-    for p in people:
-        for week, a, b in weeks(first, last):
-            slots = []
-            for day in dates_between(a, b):
-                if is_away(p, day) or missing_credentials(p, "ride", day):
-                    continue
-                base = (day - monday).days * DAY
-                slots += [
-                    (
-                        base + s.start.hour * 60 + s.start.minute,
-                        base + s.end.hour * 60 + s.end.minute,
-                    )
-                    for s in p.slots
-                    if s.weekday == day.weekday()
-                ]
-            busy = [s for s in held if p.id in s.volunteer_ids] + mine.get(p.id, [])
-            for shift in busy:
-                slots = cut_out(sorted(slots), (minute(shift.starts_at), minute(shift.ends_at)))
-            left = _weekly_left(p, week) - planned_minutes(mine.get(p.id, []), week)
-            if slots:
-                lat, lon = located(p.lat, p.lon, f"driver {p.id}")  # see drivers_of
-                drivers.append(
-                    Driver(
-                        f"{p.id}@{week.isoformat()}",
-                        lat,
-                        lon,
-                        tuple(sorted(slots)),
-                        seats=p.volunteer.car_seats or 1,
-                        wheelchair=p.volunteer.car_wheelchair,
-                        max_minutes=max(left, 0),
-                    )
-                )
-    rides = []
-    for g in groups:
-        req = g[0].request
-        for leg in g:
-            common = dict(
-                id=str(leg.id),
-                max_ride_min=max_ride_for(req, settings.max_ride_minutes),
-                pickup_lat=leg.start_lat,
-                pickup_lon=leg.start_lon,
-                dropoff_lat=leg.end_lat,
-                dropoff_lon=leg.end_lon,
-                passengers=req.passengers,
-                wheelchair=req.wheelchair,
-                priority=ride_priority(req),
-                busy_min=minutes(leg),
-            )
-            if leg.kind == ShiftKind.RIDE_OUT:
-                rides.append(Ride(appointment=minute(leg.ends_at), **common))
-            else:
-                out = next((x for x in g if x.kind == ShiftKind.RIDE_OUT), None)
-                rides.append(
-                    Ride(
-                        earliest_pickup=minute(leg.starts_at),
-                        return_of=str(out.id) if out else None,
-                        **common,
-                    )
-                )
-    problem = RidesProblem(
-        tuple(drivers),
-        tuple(rides),
-        speed_kmh=speed,
-        distance_km=lambda a, b, c, d: distance_km((a, b), (c, d)),
-    )
+    inputs = ride_inputs(org_id, first, last, planned)
+    groups, people, problem, speed = inputs.groups, inputs.people, inputs.problem, inputs.speed
+    rides = problem.rides
     say(lo + 0.1 * (hi - lo), f"rides:{first.isoformat()}:solving")
     sol = solve_rides(problem, time_limit_s=time_limit_s, seed=seed) if rides else None
     say(lo + 0.9 * (hi - lo), f"rides:{first.isoformat()}:checking")
@@ -274,13 +130,15 @@ def solve_rides_range(
     reason_of = {u.ride_id: u.reason for u in (sol.unserved if sol else ())}
     by_id = {p.id: p for p in people}
     pins = {k: v for k, v in pins.items() if v.get("kind") == "ride"}
-    units = shared_units(groups, sol, at, set(pins) | {str(x) for x in no_share}) if sol else []
+    keep_apart = set(pins) | {str(x) for x in no_share}
+    units = shared_units(groups, sol, inputs.at, keep_apart) if sol else []
     plan, booked_units = _assign(
         groups, people, speed, pins, lambda g: driver_of.get(str(g[0].id)), by_id, planned,
         units=units,
     )  # fmt: skip
     baseline, _none = _assign(groups, people, speed, {}, lambda g: None, by_id, baseline_planned)
-    result = _result(groups, plan, baseline, reason_of, pins, tz, sol is not None, booked_units)
+    solved = sol is not None
+    result = _result(groups, plan, baseline, reason_of, pins, inputs.tz, solved, booked_units)
     result["check_errors"] = [str(e) for e in check_rides(problem, sol)] if sol else []
     return result
 

@@ -1,10 +1,12 @@
 """Each morning, propose volunteers for the coming days; coordinators still approve.
 
-The job queues a match run per
-organisation in the same transaction as its run record, commits, then solves it here in
-the scheduler process (the matchrun worker, with its own short transactions, exactly as
-its background worker does) and tells the coordinators how many proposals wait for
-approval on the matching page. Nothing is written to the shifts until they approve.
+The job queues a match run per organisation in the same transaction as its run record
+and commits. Then, with ``MATCHRUN_QUEUE=local``, it solves them here in the scheduler
+process (the matchrun worker, with its own short transactions) and tells the
+coordinators how many proposals wait for approval on the matching page; with the task
+queue it defers one job per run and the solve workers do both (``announce.py``), so the
+scheduler stays light and a morning of many organisations spreads over the workers.
+Nothing is written to the shifts until a coordinator approves.
 
 ``SCHEDULER_PROPOSER`` ("module:function") plugs in another matcher instead, called as
 ``function(org_id, start, end, now) -> number of proposals`` inside the job's transaction
@@ -21,8 +23,11 @@ from importlib import import_module
 
 from flask import Flask, current_app
 
+from webapp.core import taskqueue
 from webapp.extensions import db
-from webapp.matchrun.models import MatchRun, RunScope, RunStatus
+from webapp.matchrun.announce import announce
+from webapp.matchrun.launch import enqueue
+from webapp.matchrun.models import RunScope
 from webapp.matchrun.operations import start_run
 from webapp.matchrun.worker import run as solve
 from webapp.notifications.operations import coordinators_of, notify_coordinators
@@ -76,7 +81,7 @@ def _with_proposer(propose: Callable[..., int], now: datetime) -> str:
 
 
 def _with_matchrun(now: datetime) -> str:
-    queued: list[tuple[int, int, int]] = []
+    queued: list[int] = []
 
     def work(org: Organisation, schedule: OrganisationSchedule, due: datetime) -> str:
         coordinators = coordinators_of(org.id)
@@ -85,21 +90,19 @@ def _with_matchrun(now: datetime) -> str:
         first, last = _window(org, schedule, now)
         # The run is "by" the first coordinator: the matching page lists it with theirs.
         match = start_run(coordinators[0], first, last, RunScope.BOTH, today=first)
-        queued.append((org.id, match.id, schedule.match_days_ahead))
+        match.params = {**match.params, "announce_days": schedule.match_days_ahead}
+        queued.append(match.id)
         return f"match run {match.id} queued"
 
     done = for_each_org("propose_matches", now, lambda s: s.daily_hour, CATCH_UP, work)
     db.session.commit()
-    for org_id, run_id, days in queued:
-        status = solve(run_id)  # commits its own progress and result
-        match = db.session.get(MatchRun, run_id)
-        if match is None:  # deleted with its organisation meanwhile
-            continue
-        count = sum(len(part.get("proposals", [])) for part in (match.results or {}).values())
-        if status == RunStatus.DONE and count:
-            notify_coordinators(org_id, "matches_proposed", {"count": count, "days": days},
-                                dedupe_key=f"proposed:run{run_id}")
-            db.session.commit()
+    on_queue = taskqueue.backend(current_app) == "procrastinate"
+    for run_id in queued:
+        if on_queue:
+            enqueue(run_id)  # a solve worker solves and announces it
+        else:
+            solve(run_id)  # commits its own progress and result
+            announce(run_id)
     return "; ".join(done) or "not due"
 
 

@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.matchrun import operations as ops
 from webapp.matchrun import pins
 from webapp.matchrun.forms import RunForm
+from webapp.matchrun.launch import launch
 from webapp.matchrun.models import MatchRun, RunScope, RunStatus
 from webapp.matchrun.reasons import error_text, progress_text, reason_text
 from webapp.orgs.settings import org_tz
@@ -48,7 +49,7 @@ def index() -> ResponseReturnValue:
             attach_errors(form, exc)
         else:
             db.session.commit()
-            ops.launch(run.id)  # after the commit: the worker must see the row
+            launch(run.id)  # after the commit: the worker must see the row
             return redirect(url_for("matchrun.show", run_id=run.id))
     runs = db.session.scalars(
         sa.select(MatchRun)
@@ -328,7 +329,7 @@ def split(run_id: int) -> ResponseReturnValue:
         flash(str(exc.message), "error")
         return redirect(url_for("matchrun.show", run_id=run.id))
     db.session.commit()
-    ops.launch(new.id)
+    launch(new.id)
     flash(_("Shared ride split. Solving again with each passenger on their own…"), "success")
     return redirect(url_for("matchrun.show", run_id=new.id))
 
@@ -349,6 +350,6 @@ def pin(run_id: int) -> ResponseReturnValue:
         flash(str(exc.message), "error")
         return redirect(url_for("matchrun.show", run_id=run.id))
     db.session.commit()
-    ops.launch(new.id)
+    launch(new.id)
     flash(_("Volunteer pinned. Solving again with your choices kept…"), "success")
     return redirect(url_for("matchrun.show", run_id=new.id))

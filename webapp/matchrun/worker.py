@@ -1,12 +1,11 @@
-"""Solving one match run: what the background worker process does
-(``python -m webapp.worker match RUN_ID``, see :mod:`webapp.worker`).
+"""Solving one match run, whoever does it: the local child process
+(``python -m webapp.worker match RUN_ID``, see :mod:`webapp.matchrun.launch`), a solve
+worker taking the run's job from the task queue (:mod:`webapp.matchrun.queue`), or the
+scheduler's morning job.
 
-Why a separate process and not a thread in the web worker: a solve takes seconds of CPU
-(CP-SAT releases the GIL but the conversion does not), gunicorn may kill or recycle a web
-worker at any time (timeouts, max-requests), and a thread would die with it, leaving the
-run "running" forever. A child process started with ``subprocess.Popen`` survives the
-request, needs no broker or extra service, works the same under gunicorn, the dev server
-and tests, and shares nothing but the database row with the web side.
+Never a thread in the web worker: a solve takes seconds of CPU (CP-SAT releases the GIL
+but the conversion does not), gunicorn may kill or recycle a web worker at any time
+(timeouts, max-requests), and a thread would die with it, leaving the run "running".
 
 The worker claims the run (``queued`` -> ``running`` in one conditional UPDATE, so two
 workers never solve the same run), writes progress in short transactions of its own, and
@@ -46,11 +45,20 @@ def _update(run_id: int, **values: object) -> None:
     db.session.commit()
 
 
-def _claim(run_id: int) -> bool:
+def _claim(run_id: int, job_id: int | None) -> bool:
+    """queued -> running, or, for the queue job that already held it (``job_id``): its
+    worker died mid-solve and the queue gave the job to another worker, which starts over.
+    Any other job finds the run taken and leaves it."""
+    claimable = MatchRun.status == RunStatus.QUEUED
+    if job_id is not None:
+        claimable = sa.or_(
+            claimable, sa.and_(MatchRun.status == RunStatus.RUNNING, MatchRun.job_id == job_id)
+        )
     result = db.session.execute(
         sa.update(MatchRun)
-        .where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
+        .where(MatchRun.id == run_id, claimable)
         .values(
+            job_id=job_id,
             worker_pid=os.getpid(),
             status=RunStatus.RUNNING,
             started_at=utcnow(),
@@ -62,14 +70,15 @@ def _claim(run_id: int) -> bool:
     return rows_matched(result) == 1
 
 
-def run(run_id: int) -> RunStatus:
+def run(run_id: int, job_id: int | None = None) -> RunStatus:
     """Solve one queued run inside the current app context; returns its final status.
+    ``job_id``: the task queue's job doing it (see :func:`_claim`).
 
     Scope *Both* solves the visits, then the rides, and one weekly limit holds across
     the two: the visits part keeps free the rides pinned to a driver, and the rides part
     counts the visits just proposed (its first-come baseline: first come's visits). Once
     every part is planned, each proposal's "load this week" counts the whole run."""
-    if not _claim(run_id):
+    if not _claim(run_id, job_id):
         return RunStatus(
             db.session.scalar(sa.select(MatchRun.status).where(MatchRun.id == run_id))
             or RunStatus.FAILED
@@ -132,15 +141,15 @@ def run(run_id: int) -> RunStatus:
         return RunStatus.DONE
     except InputError as exc:
         db.session.rollback()
-        _fail(run_id, f"input|{exc.field}: {exc.message}")
+        fail(run_id, f"input|{exc.field}: {exc.message}")
     except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end readable
         db.session.rollback()
         traceback.print_exc(file=sys.stderr)
-        _fail(run_id, f"crash|{type(exc).__name__}: {exc}")
+        fail(run_id, f"crash|{type(exc).__name__}: {exc}")
     return RunStatus.FAILED
 
 
-def _fail(run_id: int, message: str) -> None:
+def fail(run_id: int, message: str) -> None:
     """``message`` is ``"input|detail"`` or ``"crash|detail"``: the page words it in the
     coordinator's language (see ``views.error_text``)."""
     _update(

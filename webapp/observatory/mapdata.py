@@ -1,7 +1,8 @@
 """The map of served and unmet demand: one circle per neighbourhood at the centre of its
 known addresses (the gazetteer; failing that, of the people living there, never one
-person's home), sized by what was served, ringed by what was not. The figures are the
-suppressed ones of the neighbourhood table; the table is the map's text alternative.
+person's home), sized by what was served, ringed by what was not, with a triangle
+counting the residents at high risk with no service. The figures are the suppressed
+ones of the neighbourhood tables; the tables are the map's text alternative.
 """
 
 from __future__ import annotations
@@ -43,24 +44,23 @@ def centres(org_id: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def area_map(org_id: int, table: Table) -> dict[str, Any]:
-    """The ``data-observatory-map`` contents: tiles, centre, town dots and areas."""
+def area_map(org_id: int, *tables: Table) -> dict[str, Any]:
+    """The ``data-observatory-map`` contents: tiles, centre, town dots and areas, one
+    per neighbourhood with the (published) cells of every table given, in order; a
+    neighbourhood missing from a table has no values for its columns."""
     where = centres(org_id)
-    areas = []
-    for row in table.rows:
-        if row.key not in where:
-            continue
-        lat, lon = where[row.key]
-        areas.append(
-            {
-                "name": row.label,
-                "lat": lat,
-                "lon": lon,
-                "values": {c.key: row.shown(c.key) for c in table.columns},
-                "text": {c.key: row.text(c) for c in table.columns},
-            }
-        )
+    areas: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        for row in table.rows:
+            if row.key not in where:
+                continue
+            lat, lon = where[row.key]
+            area = areas.setdefault(
+                row.key, {"name": row.label, "lat": lat, "lon": lon, "values": {}, "text": {}}
+            )
+            area["values"].update({c.key: row.shown(c.key) for c in table.columns})
+            area["text"].update({c.key: row.text(c) for c in table.columns})
     data = map_data(org_id, pin=None)
-    data["areas"] = areas
-    data["columns"] = {c.key: str(c.label()) for c in table.columns}
+    data["areas"] = list(areas.values())
+    data["columns"] = {c.key: str(c.label()) for t in tables for c in t.columns}
     return data

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import undefer
 
 from webapp.core.errors import FieldError
 from webapp.core.navigation import add_nav
@@ -33,6 +34,8 @@ bp = Blueprint("observatory", __name__, url_prefix="/observatory")
 
 add_nav("observatory.index", lambda: _l("Observatory"), can_see_observatory, order=90)
 register_home("observer", "observatory.index")
+# The tables drawn on the map (and its text alternative), by neighbourhood.
+MAP_TABLES = ("reach_by_neighbourhood", "risk_by_neighbourhood")
 
 
 def _today() -> date:
@@ -91,10 +94,9 @@ def _org_name() -> str:
 def index() -> ResponseReturnValue:
     scope, errors = _scope()
     secs = sections(scope)
-    hood_table = next(
-        (t for s in secs for _i, t in s.tables if t.key == "reach_by_neighbourhood"), None
-    )
-    area = area_map(scope.org_id, hood_table) if hood_table is not None else None
+    by_key = {t.key: t for s in secs for _i, t in s.tables}
+    mapped = [by_key[k] for k in MAP_TABLES if k in by_key]
+    area = area_map(scope.org_id, *mapped) if mapped else None
     return render_template(
         "observatory/index.html",
         scope=scope,
@@ -163,7 +165,11 @@ def export_xlsx() -> ResponseReturnValue:
 @observatory_required
 def report_pdf() -> ResponseReturnValue:
     scope = _checked_scope()
-    body = build_pdf(_org_name(), scope, sections(scope), _today())
+    org = db.session.get(
+        Organisation, current_user.organisation_id, options=[undefer(Organisation.logo)]
+    )
+    logo = org.logo if org is not None else None
+    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo)
     return _download(body, "application/pdf", "pdf", scope)
 
 

@@ -66,14 +66,17 @@ def add_coordinator(slug: str, email: str, password: str) -> None:
 @org_cli.command("add-observer")
 @click.argument("slug")
 @click.argument("email")
+@click.option("--name", help="How the observers page names them, e.g. 'Ada Verdi, council'.")
 @click.password_option()
-def add_observer(slug: str, email: str, password: str) -> None:
-    """A read-only login for a partner or council member: the observatory and nothing else."""
+def add_observer(slug: str, email: str, password: str, name: str | None) -> None:
+    """A read-only login for a partner or council member: the observatory and nothing else
+    (coordinators add them on the observers page, which e-mails an invitation)."""
     org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if org is None:
         raise click.ClickException(f"slug: no organisation {slug!r}")
     try:
-        create_user(email, password, Role.OBSERVER, org)
+        user = create_user(email, password, Role.OBSERVER, org)
+        user.display_name = (name or "").strip() or None
     except FieldError as err:
         db.session.rollback()
         raise click.ClickException(str(err)) from err

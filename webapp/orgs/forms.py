@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, Optional
 
@@ -15,3 +16,10 @@ class ProfileForm(FlaskForm):
     )
     address = StringField(_l("Office address"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Save"))
+
+
+class LogoForm(FlaskForm):
+    """The logo upload (``orgs/logo.py`` decodes and checks it)."""
+
+    logo = FileField(_l("Logo (PNG or JPEG, at most 512 KB)"))
+    upload = SubmitField(_l("Upload the logo"))

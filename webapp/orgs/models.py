@@ -27,6 +27,10 @@ class Organisation(Model):
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     opening_hours: Mapped[str | None] = mapped_column(sa.String(200))
     address: Mapped[str | None] = mapped_column(sa.String(300))
+    # The logo at the head of the observatory's PDF report (orgs/logo.py checks it):
+    # the image's bytes, loaded only when asked for (deferred), and "png" or "jpeg".
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from webapp.audit.operations import diff, snapshot
 from webapp.core.dates import reader_date, reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
-from webapp.orgs.forms import ProfileForm
+from webapp.orgs.forms import LogoForm, ProfileForm
 from webapp.orgs.models import Organisation
 from webapp.orgs.profile import call_us, save_profile
 from webapp.orgs.settings import org_tz
@@ -81,4 +81,4 @@ def profile() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Saved. Residents see this number wherever they are told to call."), "success")
         return redirect(url_for("orgs.profile"))
-    return render_template("orgs/profile.html", form=form, org=org)
+    return render_template("orgs/profile.html", form=form, org=org, logo_form=LogoForm())

@@ -99,6 +99,7 @@ def create_request(
     now = now or utcnow()
     if not resident.is_resident and not resident.is_neighbour:
         raise FieldError("resident", _("This person is not registered as a resident."))
+    _check_consent(resident, actor)
     req = Request(organisation_id=resident.organisation_id, resident=resident, kind=draft.kind)
     _fill(req, resident, draft)
     db.session.add(req)
@@ -115,6 +116,25 @@ def create_request(
     expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
     check_clash(req, actor, draft.accept_clash)
     return req
+
+
+def _check_consent(resident: Person, actor: User | None) -> None:
+    """Withdrawing consent cancelled the person's requests (privacy/consent.py); a new one
+    would process their data again without it. Consent recorded again lifts this."""
+    profile = resident.resident
+    if profile is None or profile.consent_withdrawn_at is None:
+        return
+    if actor is not None and actor.person_id == resident.id:
+        raise FieldError(
+            "resident",
+            _("You withdrew your consent, so we cannot arrange help for you. To ask again, "
+              "give your consent on My data, or call us."),
+        )
+    raise FieldError(
+        "resident",
+        _("This person withdrew their consent. Record their consent again on their privacy "
+          "page (Data, consent, export, erasure) before asking for help for them."),
+    )
 
 
 def _fill(req: Request, resident: Person, d: Draft) -> None:

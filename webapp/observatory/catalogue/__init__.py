@@ -8,6 +8,7 @@ from webapp.observatory.catalogue import (  # noqa: F401  (each module registers
     loneliness,
     reach,
     referrals,
+    risk,
     services,
     timebank,
     volunteers,

@@ -77,10 +77,11 @@
     cfg.areas.forEach(function (a) { most = Math.max(most, a.values.served || 0); });
     var bounds = [];
     cfg.areas.forEach(function (a) {
-      var served = a.values.served;
+      var served = a.values.served === undefined ? null : a.values.served;
       var radius = served === null ? 8 : 8 + 22 * Math.sqrt(served / most);
       var lines = [a.name];
       Object.keys(cfg.columns).forEach(function (k) {
+        if (a.text[k] === undefined) { return; }  // a table without this neighbourhood
         lines.push(cfg.columns[k] + ": " + (a.text[k] === "x" ? labels.withheld : a.text[k]));
       });
       var tip = lines.join("\n");
@@ -89,6 +90,19 @@
         weight: a.values.unmet ? 4 : 1, fillColor: served === null ? "#9e9e9e" : "#0b5394",
         fillOpacity: 0.45
       }).bindTooltip(tip.replace(/\n/g, "<br>")).addTo(map);
+      // Residents at high risk with no service: a label beside the circle, shown when
+      // there are some or the count is withheld ("x"); not focusable (the table is its
+      // text alternative).
+      var risk = a.text.unserved;
+      if (risk !== undefined && risk !== "0" && risk !== "\u2013") {
+        var label = document.createElement("span");
+        label.textContent = "\u25b2 " + risk;
+        L.marker([a.lat, a.lon], {
+          icon: L.divIcon({ className: "obs-risk", html: label.outerHTML, iconSize: null,
+            iconAnchor: [-radius - 4, 10] }),
+          interactive: false, keyboard: false
+        }).addTo(map);
+      }
       bounds.push([a.lat, a.lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 16 }); }
