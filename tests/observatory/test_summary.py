@@ -5,10 +5,12 @@ figures are. Runs on SQLite and PostgreSQL (PONTE_TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from tests.factories import PASSWORD, make_coordinator, make_org
 from tests.helpers import login
@@ -170,3 +172,7 @@ def test_the_page_says_how_old_its_figures_are(client, db_session):
     # 02:00 UTC is 04:00 in Rome (summer time).
     assert "Figures of past months as of 15/04/2026 04:00" in html
     assert "People reached" in html
+    pdf = client.get(q1.replace("/?", "/report.pdf?"))
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "as of 15/04/2026 04:00" in " ".join(text.split())

@@ -169,7 +169,9 @@ def report_pdf() -> ResponseReturnValue:
         Organisation, current_user.organisation_id, options=[undefer(Organisation.logo)]
     )
     logo = org.logo if org is not None else None
-    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo)
+    as_of = figures_as_of(scope)
+    when = as_of.astimezone(org_tz(scope.org_id)).strftime("%d/%m/%Y %H:%M") if as_of else None
+    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo, as_of=when)
     return _download(body, "application/pdf", "pdf", scope)
 
 
