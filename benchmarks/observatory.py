@@ -7,7 +7,9 @@ inserted (the operations' rules are not what is measured) and, on PostgreSQL, an
 (as autovacuum would). Then times, as the median of
 several runs: every indicator computed (``overview.sections``) and the whole page served
 to a logged-in coordinator, for the year by month, by quarter, one neighbourhood and
-one service; plus each source query alone. Usage:
+one service; plus each source query alone; first live, then with the monthly summary
+(``observatory/summary.py``) as the nightly job leaves it, every month stored or the
+last one still live. Usage:
 
     .venv/bin/python benchmarks/observatory.py [DATABASE_URL]
 
@@ -33,7 +35,9 @@ from webapp import create_app  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.desk.models import Alert  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from webapp.observatory import monthly, summary  # noqa: E402
 from webapp.observatory.facts import SOURCES  # noqa: E402
+from webapp.observatory.monthly import Filters, month_number  # noqa: E402
 from webapp.observatory.overview import sections  # noqa: E402
 from webapp.observatory.scope import Scope  # noqa: E402
 from webapp.orgs.models import Organisation  # noqa: E402
@@ -238,6 +242,35 @@ def median_ms(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times) * 1000
 
 
+def median_cpu_ms(fn, runs: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall-clock and this process's CPU time (medians): on a shared machine the CPU
+    time says what the code costs whatever the load (SQLite works inside the process;
+    PostgreSQL's own work is in the wall-clock figure only)."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        db.session.expire_all()
+        t0, c0 = clock.perf_counter(), clock.process_time()
+        fn()
+        walls.append(clock.perf_counter() - t0)
+        cpus.append(clock.process_time() - c0)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+
+
+def analyse() -> None:
+    if db.engine.dialect.name == "postgresql":
+        # What autovacuum does soon after a bulk load on a real server: without
+        # statistics the planner takes each fresh table for a handful of rows and
+        # nests loops over tens of thousands (21 s instead of 8 s, first version).
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+
+
+def timed(cases: dict[str, Scope]) -> None:
+    for name, scope in cases.items():
+        wall, cpu = median_cpu_ms(lambda s=scope: sections(s))
+        print(f"  {name:18s} {wall:7.0f} ms (process CPU {cpu:5.0f} ms)")
+
+
 def main(url: str) -> None:
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -251,12 +284,7 @@ def main(url: str) -> None:
             oid = build(random.Random(19))
             coordinator = make_coordinator(db.session.get(Organisation, oid))
             db.session.commit()
-            if db.engine.dialect.name == "postgresql":
-                # What autovacuum does soon after a bulk load on a real server: without
-                # statistics the planner takes each fresh table for a handful of rows and
-                # nests loops over tens of thousands (21 s instead of 8 s, first version).
-                db.session.execute(sa.text("ANALYZE"))
-                db.session.commit()
+            analyse()
             print(f"built in {clock.perf_counter() - t0:.0f} s")
             cases = {
                 "year by month": Scope(oid, START, END, "month"),
@@ -264,15 +292,36 @@ def main(url: str) -> None:
                 "one neighbourhood": Scope(oid, START, END, "month", "Centro"),
                 "visits only": Scope(oid, START, END, "month", None, "visit"),
             }
-            print(f"{db.engine.dialect.name}: indicators computed (median of 5):")
-            for name, scope in cases.items():
-                print(f"  {name:18s} {median_ms(lambda s=scope: sections(s)):7.0f} ms")
+            print(f"{db.engine.dialect.name}: indicators computed live, no summary (median of 5):")
+            timed(cases)
             scope = cases["year by month"]
             print("  each source alone, year by month:")
             for name, fn in SOURCES.items():
-                if name == "services_subquery":  # a subquery the others run, not a query
-                    continue
                 print(f"    {name:16s} {median_ms(lambda f=fn: f(scope)):7.0f} ms")
+            f = Filters(oid)
+            live = median_ms(lambda: monthly.live(f, START, END, month_number(START), None))
+            print(f"    {'month facts':16s} {live:7.0f} ms")
+            # The summary as the nightly job leaves it: every month stored (refreshed
+            # in December), or November still live (refreshed on 15 November).
+            t0 = clock.perf_counter()
+            summary.refresh(oid, END + timedelta(days=6), datetime.now(UTC))
+            db.session.commit()
+            print(f"  summary refreshed in {clock.perf_counter() - t0:.1f} s")
+            analyse()
+            print("  with the summary, every month stored:")
+            timed(cases)
+            stored = summary.state(oid)
+            base = month_number(START)
+            read = median_ms(lambda: summary.month_facts(f, START, END, base, stored))
+            print(f"    {'month facts':16s} {read:7.0f} ms")
+            summary.refresh(oid, date(2026, 11, 15), datetime.now(UTC))
+            db.session.commit()
+            analyse()
+            print("  with the summary, November live:")
+            timed(cases)
+            summary.refresh(oid, END + timedelta(days=6), datetime.now(UTC))
+            db.session.commit()
+            analyse()
         client = app.test_client()
         assert login(client, coordinator.email, PASSWORD).status_code == 302
         query = f"/observatory/?start={START}&end={END}&grain=month"
@@ -280,7 +329,8 @@ def main(url: str) -> None:
         pdf = median_ms(lambda: client.get(query.replace("/?", "/report.pdf?")), runs=3)
         xlsx = median_ms(lambda: client.get(query.replace("/?", "/export.xlsx?")), runs=3)
         print(
-            f"  the whole page, year by month: {page:.0f} ms; PDF {pdf:.0f} ms; XLSX {xlsx:.0f} ms"
+            f"  the whole page, year by month, with the summary: {page:.0f} ms; "
+            f"PDF {pdf:.0f} ms; XLSX {xlsx:.0f} ms"
         )
         db.session.remove()
         db.drop_all()

@@ -11,6 +11,7 @@ from flask import Flask
 
 from webapp.matchrun import tasks as matchrun_tasks
 from webapp.notifications import tasks as notifications_tasks
+from webapp.observatory import tasks as observatory_tasks
 from webapp.people import tasks as people_tasks
 from webapp.privacy import tasks as privacy_tasks
 from webapp.requests import tasks as requests_tasks
@@ -28,6 +29,7 @@ FEATURES = (
     timebank_tasks,
     matchrun_tasks,
     privacy_tasks,
+    observatory_tasks,
 )
 
 

@@ -19,6 +19,12 @@ from webapp.auth.models import (  # noqa: F401
 from webapp.desk.models import Alert, Contact, Duty  # noqa: F401
 from webapp.matchrun.models import MatchRun  # noqa: F401
 from webapp.notifications.models import Notification, NotificationPreference  # noqa: F401
+from webapp.observatory.models import (  # noqa: F401
+    ObservatoryCount,
+    ObservatoryFirst,
+    ObservatoryPeople,
+    ObservatoryRefresh,
+)
 from webapp.orgs.models import (  # noqa: F401
     Organisation,
     OrganisationSchedule,

@@ -3,7 +3,7 @@ the observers page names them by it) and the organisation's logo (PNG or JPEG, c
 by decoding it, at most 512 KB) for the observatory's PDF report.
 
 Revision ID: bfe620ab48dd
-Revises: 4c1f0e9a2b7d
+Revises: 5abb123ace07
 Create Date: 2026-12-06 10:40:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "bfe620ab48dd"
-down_revision = "4c1f0e9a2b7d"
+down_revision = "5abb123ace07"
 branch_labels = None
 depends_on = None
 

@@ -57,12 +57,21 @@ def _logo(pdf: _Report, logo: bytes | None) -> float:
     return box_w + 4
 
 
+def _stale(when: str | None) -> str:
+    return _(
+        "Figures of past months as of %(when)s (recomputed every night); the current month "
+        "is live.",
+        when=when,
+    )
+
+
 def build_pdf(
     org_name: str,
     scope: Scope,
     sections: list[Section],
     made_on: date,
     logo: bytes | None = None,
+    as_of: str | None = None,  # when the monthly summary it read was computed (local)
 ) -> bytes:
     pdf = _Report()
     pdf.set_title(_("Observatory: %(org)s", org=org_name))
@@ -87,7 +96,12 @@ def build_pdf(
     pdf.multi_cell(
         0,
         5,
-        pdf.safe(_("Made on %(day)s.", day=made_on.isoformat()) + " " + legend()),
+        pdf.safe(
+            " ".join(
+                [_("Made on %(day)s.", day=made_on.isoformat()), legend()]
+                + [_stale(as_of)] * bool(as_of)
+            )
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -22,7 +22,7 @@ from webapp.extensions import db
 from webapp.observatory import exports
 from webapp.observatory.indicators import Section
 from webapp.observatory.mapdata import area_map
-from webapp.observatory.overview import neighbourhoods, sections
+from webapp.observatory.overview import figures_as_of, neighbourhoods, sections
 from webapp.observatory.report import build_pdf
 from webapp.observatory.scope import Scope, default_scope, parse_scope
 from webapp.orgs.models import Organisation
@@ -109,6 +109,7 @@ def index() -> ResponseReturnValue:
         leaflet=leaflet_installed(),
         legend=exports.legend(),
         org_name=_org_name(),
+        as_of=figures_as_of(scope),
         export_url=lambda endpoint, table=None: export_url(endpoint, scope, table),
     )
 
@@ -168,7 +169,9 @@ def report_pdf() -> ResponseReturnValue:
         Organisation, current_user.organisation_id, options=[undefer(Organisation.logo)]
     )
     logo = org.logo if org is not None else None
-    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo)
+    as_of = figures_as_of(scope)
+    when = as_of.astimezone(org_tz(scope.org_id)).strftime("%d/%m/%Y %H:%M") if as_of else None
+    body = build_pdf(_org_name(), scope, sections(scope), _today(), logo, as_of=when)
     return _download(body, "application/pdf", "pdf", scope)
 
 

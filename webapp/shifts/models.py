@@ -61,6 +61,10 @@ class Shift(Model):
         sa.Index("ix_shift_org_status_starts", "organisation_id", "status", "starts_at"),
         # The day and week pages' neighbourhood filter, one index step per neighbourhood.
         sa.Index("ix_shift_org_neighbourhood", "organisation_id", "neighbourhood"),
+        # The observatory: the live days of a page (the current month), and each
+        # request's first completed service (docs/observatory.md).
+        sa.Index("ix_shift_org_day", "organisation_id", "occurrence_date"),
+        sa.Index("ix_shift_request_status_day", "request_id", "status", "occurrence_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts
+from webapp.observatory.facts import Facts, rows_of
 from webapp.observatory.indicators import (
     indicator,
     median,
@@ -42,7 +42,7 @@ def alerts_by_period(facts: Facts) -> Table:
     waits: dict[str, list[float]] = defaultdict(list)
     people: dict[str, set[int]] = defaultdict(set)
     for a in facts.get("alerts"):
-        for b in (scope.bucket(a.day), "total"):
+        for b in rows_of(scope, a.day):
             raised[b] += 1
             people[b].add(a.person_id)
             if a.hours_to_close is not None:

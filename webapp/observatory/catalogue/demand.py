@@ -8,7 +8,8 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, service_counts
+from webapp.observatory.counting import service_counts
+from webapp.observatory.facts import Facts, rows_of
 from webapp.observatory.indicators import (
     indicator,
     median,
@@ -90,7 +91,7 @@ def wait_by_period(facts: Facts) -> Table:
     people: dict[str, set[int]] = defaultdict(set)
     served_people: dict[str, set[int]] = defaultdict(set)
     for r in facts.get("requests"):
-        for b in (scope.bucket(r.day), "total"):
+        for b in rows_of(scope, r.day):
             made[b] += 1
             people[b].add(r.resident_id or -1)
             if r.first_help is not None:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
-from webapp.observatory.facts import Facts, source
+from webapp.observatory.facts import Facts, rows_of, source
 from webapp.observatory.indicators import (
     indicator,
     median,
@@ -90,7 +90,7 @@ def loneliness_by_period(facts: Facts) -> Table:
     latest: dict[str, list[float]] = defaultdict(list)
     change: dict[str, list[float]] = defaultdict(list)
     for f in facts.get("remeasures"):
-        for b in (scope.bucket(f.day), "total"):
+        for b in rows_of(scope, f.day):
             first[b].append(float(f.first))
             latest[b].append(float(f.latest))
             change[b].append(float(f.latest - f.first))

@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, service_counts
+from webapp.observatory import counting
+from webapp.observatory.counting import service_counts
+from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
     indicator,
     period_dimension,
@@ -39,7 +41,7 @@ def reach_by_period(facts: Facts) -> Table:
     scope = facts.scope
     reached = service_counts(facts, ("bucket",), DONE)
     everyone = service_counts(facts, (), DONE).get((), (0, 0, 0))[1]
-    new = facts.get("newly_reached")
+    new = counting.newly_reached(facts)
 
     def people(b: str) -> int:
         return reached.get((b,), (0, 0, 0))[1]

@@ -7,7 +7,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.observatory.facts import Facts, service_counts
+from webapp.observatory import counting
+from webapp.observatory.counting import service_counts
+from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
     hours,
     indicator,
@@ -48,7 +50,7 @@ def services_by_period(facts: Facts) -> Table:
     by_bucket = service_counts(facts, ("bucket",), DONE)
     totals = service_counts(facts, ("service",), DONE)
     total = service_counts(facts, (), DONE).get((), ZERO)
-    given = facts.get("given")
+    given = counting.given(facts)
 
     def values(b: str) -> dict[str, Value]:
         return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.observatory import counting
 from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
     hours,
@@ -40,7 +41,7 @@ def _summary(t: Table) -> str | None:
 @indicator("timebank_by_period", "timebank", chart="bar", order=10, summary=_summary)
 def timebank_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    flows = facts.get("transfers")
+    flows = counting.transfers(facts)
 
     def values(b: str) -> dict[str, float | int | None]:
         return {k: hours(flows.get((b, k), (0, 0))[0]) for k in FLOWS}

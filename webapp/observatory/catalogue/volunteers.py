@@ -10,6 +10,7 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.observatory import counting
 from webapp.observatory.facts import Facts
 from webapp.observatory.indicators import (
     indicator,
@@ -36,8 +37,8 @@ def _summary(t: Table) -> str | None:
 @indicator("volunteers_by_period", "volunteers", chart="line", order=10, summary=_summary)
 def volunteers_by_period(facts: Facts) -> Table:
     scope = facts.scope
-    active: dict[str, set[int]] = facts.get("active")
-    continuity = facts.get("continuity")
+    active: dict[str, set[int]] = counting.active(facts)
+    continuity = counting.continuity(facts)
     recruited: dict[str, set[int]] = defaultdict(set)
     for pid, day in facts.get("recruited"):
         recruited[scope.bucket(day)].add(pid)
