@@ -22,6 +22,7 @@ from webapp.requests.occurrences import move_occurrence
 from webapp.requests.operations import change_notes
 from webapp.shifts import operations as ops
 from webapp.shifts.board import open_board
+from webapp.shifts.candidates import rebuild
 from webapp.shifts.eligibility import conflict, held_shifts, ineligibility
 from webapp.shifts.legs import by_group
 from webapp.shifts.models import BoardCandidate, Shift
@@ -227,3 +228,23 @@ def test_rebuild_command_and_nightly_job_restore_the_table(app, db_session):
     db.session.commit()
     assert run_rebuild_candidates(utcnow()) == f"{len(expected)} board candidates"
     assert _table() == expected
+
+
+def test_rebuild_with_changes_not_yet_settled(db_session):
+    """The city data and a job rebuild with changes of the same transaction pending:
+    the rebuild covers those of its organisations, settles the others, and the commit
+    that follows keeps every row."""
+    org, _coord, volunteers = _town(12)
+    other, _c, others = _town(6)
+    db.session.commit()
+    volunteers[0].volunteer.max_km = 4  # pending in the organisation rebuilt
+    db.session.flush()
+    assert rebuild(org_ids=[org.id]) > 0
+    db.session.commit()
+    assert _table() == _from_scratch(org) | _from_scratch(other)
+    volunteers[1].volunteer.max_km = 3
+    others[0].volunteer.max_km = 2  # pending in another organisation
+    db.session.flush()
+    rebuild(org_ids=[org.id])
+    db.session.commit()
+    assert _table() == _from_scratch(org) | _from_scratch(other)

@@ -166,6 +166,8 @@ def _lock(session: Session) -> None:
 
 def refresh(session: Session, people: set[int], shifts: set[int]) -> int:
     """Work out again the candidates of these volunteers and of these shifts."""
+    if not people and not shifts:
+        return 0  # (an empty OR below would delete every row)
     found: set[Pair] = set()
     for chunk in _chunks(people):
         vols = _volunteers(session, [Person.id.in_(chunk)])
