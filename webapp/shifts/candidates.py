@@ -259,5 +259,21 @@ def settle(session: Session | None = None) -> None:
     _settle(session, marks, set())
 
 
+def passes(person: Person, shifts: Sequence[Shift]) -> bool:
+    """``person`` has a row for every one of ``shifts`` (after settling this transaction's
+    changes): :class:`Eligibility` would let each through. ``False`` says only "ask
+    Eligibility" (for the reason): one indexed read instead of loading the volunteer's
+    profile, free times, credentials, absences and the request."""
+    session = db.session()
+    settle(session)
+    ids = {s.id for s in shifts}
+    found = session.scalars(
+        sa.select(BoardCandidate.shift_id).where(
+            BoardCandidate.person_id == person.id, BoardCandidate.shift_id.in_(ids)
+        )
+    )
+    return set(found) == ids
+
+
 def before_commit(session: Session) -> None:
     settle(session)
