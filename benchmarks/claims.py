@@ -1,9 +1,10 @@
 """Claims under load: several volunteers claim shifts from their boards at once, each claim
 followed by its commit, then give the shift back (withdraw + commit) so the data stays as
-it was. Prints p50/p95/p99 of a claim with its commit, of a return with its commit, and
-how many claims lost a race (someone else took the seat: the answer a volunteer sees,
-not an error). ``--explain`` also prints each SQL statement of one claim with its time
-and, on PostgreSQL, its plan (``EXPLAIN ANALYZE``, rolled back).
+it was. Prints p50/p95/p99 of a claim with its commit, of a return with its commit, the
+CPU time a claim takes in its own process, and how many claims lost a race (someone
+else took the seat: the answer a volunteer sees, not an error). ``--explain`` also prints
+each SQL statement of one claim with its time and, on PostgreSQL, its plan (``EXPLAIN
+ANALYZE``, rolled back).
 
 Needs the city data (``benchmarks/city_data.py``); every volunteer works in its own
 process (its own connection, no shared interpreter lock), as web workers would. Usage:
@@ -71,6 +72,7 @@ def _worker(url: str, person_id: int, rounds: int, seed: int, start: Any, out: A
     rng = random.Random(seed)
     claims: list[float] = []
     returns: list[float] = []
+    cpu: list[float] = []
     lost = 0
     with app.app_context(), app.test_request_context():
         person = db.session.get(Person, person_id)
@@ -84,7 +86,7 @@ def _worker(url: str, person_id: int, rounds: int, seed: int, start: Any, out: A
         for _ in range(rounds):
             shift = db.session.get(Shift, rng.choice(board))
             assert shift is not None
-            t0 = clock.perf_counter()
+            t0, c0 = clock.perf_counter(), clock.process_time()
             try:
                 ops.claim(shift, person, user)
                 db.session.commit()
@@ -93,11 +95,12 @@ def _worker(url: str, person_id: int, rounds: int, seed: int, start: Any, out: A
                 lost += 1
                 continue
             claims.append(clock.perf_counter() - t0)
+            cpu.append(clock.process_time() - c0)
             t0 = clock.perf_counter()
             ops.withdraw(shift, person, user, "benchmark: given back")
             db.session.commit()
             returns.append(clock.perf_counter() - t0)
-    out.put((claims, returns, lost))
+    out.put((claims, returns, cpu, lost))
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -162,15 +165,20 @@ def main(url: str, clients: int, rounds: int, explain: bool) -> None:
         p.start()
     claims: list[float] = []
     returns: list[float] = []
+    cpu: list[float] = []
     lost = 0
     for _ in procs:
-        c, r, n = out.get()
+        c, r, u, n = out.get()
         claims += c
         returns += r
+        cpu += u
         lost += n
     for p in procs:
         p.join()
-    for label, values in (("claim + commit", claims), ("withdraw + commit", returns)):
+    # The claim's own CPU in the volunteer's process (Python, SQLAlchemy, the driver):
+    # what the load of a shared machine does not change much, unlike the wall times.
+    timed = (("claim + commit", claims), ("withdraw + commit", returns), ("claim, CPU", cpu))
+    for label, values in timed:
         print(
             f"{label:18} n={len(values):4}  p50 {_pct(values, 50):6.1f} ms  "
             f"p95 {_pct(values, 95):6.1f} ms  p99 {_pct(values, 99):6.1f} ms  "

@@ -133,6 +133,10 @@ def _assert_right(org, volunteers, what: str) -> None:  # type: ignore[no-untype
         assert board == _every_shift_checked(vol), (what, vol.id)
 
 
+def shifts_held(volunteer):  # type: ignore[no-untyped-def]
+    return held_shifts(volunteer, utcnow(), utcnow() + timedelta(weeks=6))
+
+
 def _open_visit(volunteer, org):  # type: ignore[no-untyped-def]
     """An open visit the volunteer has on the board."""
     return next(i.first for i in open_board(volunteer) if not i.first.kind.is_ride)
@@ -186,6 +190,12 @@ def test_candidates_stay_right_through_changes(db_session):
     ops.claim(taken, other, other.user)
     _assert_right(org, volunteers + [other], "claimed by someone else")
     assert taken.id not in [i.first.id for i in open_board(wide)]
+
+    for _ in range(3):  # shifts the volunteer holds: the board leaves out what clashes
+        mine = _open_visit(wide, org)
+        ops.claim(mine, wide, wide.user)
+        _assert_right(org, volunteers, "the volunteer holds more shifts")
+    assert any(leg.volunteer_ids == [wide.id] for leg in shifts_held(wide))
 
     cancelled = _open_visit(wide, org)
     ops.cancel(cancelled, coord, "resident in hospital")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from webapp.core.timeutil import travel
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
@@ -30,6 +32,17 @@ class BoardItem:
     @property
     def first(self) -> Shift:
         return self.legs[0]
+
+
+def _km_bound(shifts: list[Shift]) -> float:
+    """More than :func:`eligibility._upper_km` between any two start or end points of
+    ``shifts``: a path along a meridian then a parallel is no shorter than the great
+    circle, and a degree of either is at most 111.2 km."""
+    lats = [x for s in shifts for x in (s.start_lat, s.end_lat) if x is not None]
+    lons = [x for s in shifts for x in (s.start_lon, s.end_lon) if x is not None]
+    if not lats or not lons:
+        return 0.0
+    return 111.4 * ((max(lats) - min(lats)) + (max(lons) - min(lons))) * 1.02 + 0.1
 
 
 def open_board(
@@ -71,14 +84,23 @@ def open_board(
             .group_by(Shift.group_key)
         ).all()
     )
-    held = held_shifts(person, now, horizon)
+    held = sorted(held_shifts(person, now, horizon), key=lambda h: h.starts_at)
+    speed = settings.travel_speed_kmh
+    window = travel(_km_bound([*held, *candidates]), speed)
+    starts = [h.starts_at for h in held]
     items = []
     for legs in groups:
         if sizes.get(legs[0].group_key) != len(legs):
             continue
         if any(leg.free_seats < 1 or person.id in leg.volunteer_ids for leg in legs):
             continue
-        if conflict(person, legs, settings.travel_speed_kmh, held):
+        # Only held shifts within ``window`` of the group can clash with it (a longer gap
+        # outlasts the travel between any two of these places): the same answer as
+        # checking them all, without a distance for each pair.
+        last = bisect.bisect_left(starts, max(leg.ends_at for leg in legs) + window)
+        lo = min(leg.starts_at for leg in legs) - window
+        near = [h for h in held[:last] if h.ends_at > lo]
+        if near and conflict(person, legs, speed, near):
             continue
         items.append(BoardItem(legs, volunteer_distance(person, legs[0])))
     tz = org_tz(org_id)
