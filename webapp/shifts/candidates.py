@@ -100,8 +100,9 @@ def _volunteers(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> li
         session.scalars(
             sa.select(Person)
             .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-            .where(Person.is_volunteer, VolunteerProfile.status == VolunteerStatus.APPROVED,
-                   *where)  # fmt: skip
+            .where(
+                Person.is_volunteer, VolunteerProfile.status == VolunteerStatus.APPROVED, *where
+            )  # fmt: skip
             .options(
                 selectinload(Person.volunteer),
                 selectinload(Person.slots),
