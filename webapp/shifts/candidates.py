@@ -186,8 +186,17 @@ def refresh(session: Session, people: set[int], shifts: set[int]) -> int:
     for chunk in _chunks(shifts):
         live = _shifts(session, [Shift.id.in_(chunk)])
         for org_id in {s.organisation_id for s in live}:
-            vols = _volunteers(session, [Person.organisation_id == org_id])
-            found |= pairs(vols, [s for s in live if s.organisation_id == org_id])
+            mine = [s for s in live if s.organisation_id == org_id]
+            lats = [s.start_lat for s in mine if s.start_lat is not None]
+            # Only volunteers whose reach (``reach``: radius x 1.05 + 0.1 km) can touch
+            # the band of these shifts; a hair wider, so rounding never drops one.
+            dlat = (VolunteerProfile.max_km * 1.05 + 0.1) / KM_PER_DEG_LAT_MIN + 1e-6
+            vols = _volunteers(session, [
+                Person.organisation_id == org_id,
+                Person.lat >= min(lats) - dlat,
+                Person.lat <= max(lats) + dlat,
+            ])  # fmt: skip
+            found |= pairs(vols, mine)
     dropped = sa.or_(
         *(BoardCandidate.person_id.in_(c) for c in _chunks(people)),
         *(BoardCandidate.shift_id.in_(c) for c in _chunks(shifts)),
