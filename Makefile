@@ -58,6 +58,7 @@ translations: install
 migrate: install
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) shifts rebuild-candidates
 
 demo: migrate
 	$(FLASK) demo load --if-empty

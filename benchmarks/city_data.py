@@ -56,7 +56,14 @@ from webapp.people.models import (  # noqa: E402
 from webapp.requests.models import Request, RequestKind, RidePurpose  # noqa: E402
 from webapp.requests.operations import Draft, create_request  # noqa: E402
 from webapp.requests.planning import plan  # noqa: E402
-from webapp.shifts.models import Assignment, CheckIn, Shift, ShiftStatus  # noqa: E402
+from webapp.shifts.candidates import rebuild  # noqa: E402
+from webapp.shifts.models import (  # noqa: E402
+    Assignment,
+    BoardCandidate,
+    CheckIn,
+    Shift,
+    ShiftStatus,
+)
 from webapp.timebank.models import Account, AccountKind, LedgerPolicy, Transfer  # noqa: E402
 
 PASSWORD = "ponte-city-2026"
@@ -509,6 +516,8 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         step(f"a year of past shifts ({len(done)} completed)")
         n = _ledger(rng, org.id, people, done, coord, now)
         step(f"{n} ledger transfers")
+        # The same code as `flask shifts rebuild-candidates` and the nightly job.
+        step(f"{rebuild()} board candidates")
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -521,6 +530,7 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
                 ("shift", Shift),
                 ("assignment", Assignment),
                 ("transfer", Transfer),
+                ("board_candidate", BoardCandidate),
             )
         }
         step(f"committed: {counts}")

@@ -1,7 +1,8 @@
 """Single-request timings of the daily pages on the city data (benchmarks/city_data.py).
 
 For each page: the median and the slowest of several requests through the Flask test
-client (routing, queries, template, no network), and the SQL statements one request sends.
+client (routing, queries, template, no network), the median CPU time of this process (the
+figure a loaded machine moves least), and the SQL statements one request sends.
 The board is timed for several volunteers (a short and a long radius, visits and rides).
 Read-only: the database is left as it is. Usage:
 
@@ -62,17 +63,23 @@ def pick_users() -> dict[str, str]:
     }
 
 
-def time_page(client: FreshRequestClient, url: str, runs: int) -> tuple[float, float, int, int]:
+def time_page(
+    client: FreshRequestClient, url: str, runs: int
+) -> tuple[float, float, float, int, int]:
+    """Median and slowest wall time, median CPU time of this process (what the load of a
+    shared machine moves least), statements, bytes."""
     client.get(url)  # warm the caches a worker would have warm
-    timings = []
+    timings, cpu = [], []
     for _ in range(runs):
-        t0 = clock.perf_counter()
+        t0, c0 = clock.perf_counter(), clock.process_time()
         resp = client.get(url)
         timings.append(clock.perf_counter() - t0)
+        cpu.append(clock.process_time() - c0)
         assert resp.status_code == 200, (url, resp.status_code)
     with counting() as queries:
         client.get(url)
-    return statistics.median(timings), max(timings), len(queries), len(resp.data)
+    return (statistics.median(timings), max(timings), statistics.median(cpu), len(queries),
+            len(resp.data))  # fmt: skip
 
 
 def profile_page(client: FreshRequestClient, url: str) -> None:
@@ -138,7 +145,7 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
             ("resident", "/timebank/", "resident's time bank"),
         ]
         clients: dict[str, FreshRequestClient] = {}
-        print(f"{'page':34} {'median':>9} {'max':>9} {'SQL':>5} {'KB':>5}  board groups")
+        print(f"{'page':34} {'median':>9} {'max':>9} {'CPU':>9} {'SQL':>5} {'KB':>5}  board groups")
         for who, path, label in pages:
             if only and not any(o in path or o in label for o in only.split(",")):
                 continue
@@ -148,7 +155,7 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
                 assert login(clients[who], users[who], PASSWORD).status_code == 302, who
             if profile:
                 profile_page(clients[who], path)
-            median, worst, n_sql, size = time_page(clients[who], path, runs)
+            median, worst, cpu, n_sql, size = time_page(clients[who], path, runs)
             extra = ""
             if path == "/shifts/board":
                 person = db.session.scalar(
@@ -159,8 +166,8 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
                 extra = str(len(open_board(person)))
                 db.session.rollback()
             print(
-                f"{label:34} {median * 1000:7.0f}ms {worst * 1000:7.0f}ms {n_sql:5} "
-                f"{size / 1024:5.0f}  {extra}"
+                f"{label:34} {median * 1000:7.0f}ms {worst * 1000:7.0f}ms "
+                f"{cpu * 1000:7.0f}ms {n_sql:5} {size / 1024:5.0f}  {extra}"
             )
 
 

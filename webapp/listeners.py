@@ -22,12 +22,19 @@ tells a newcomer every reaction across features:
   revoked access, a role added or removed, a resident checked, a pin moved -> an entry
   in the audit log (audit).
 - a shift is completed -> the first help of the resident's referrals (referrals).
+- any flush that changes a shift, a volunteer (profile, home, radius, free times,
+  credentials, absences), a request's needs or an organisation's time zone -> the
+  board's candidates of what changed are worked out again before the commit
+  (shifts/candidates.py; requests note their own rows).
 
 Each listener runs inside the transaction of the change that caused it and never commits.
 Connecting twice (several apps in one process, as in tests) connects once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
@@ -48,8 +55,10 @@ from webapp.requests.listeners import (
     cancel_for_deleted_residents,
     follow_pin,
     let_go_of_role,
+    note_needs_changed,
     plan_checked_resident,
 )
+from webapp.shifts import candidate_marks, candidates
 from webapp.shifts import listeners as shift_listeners
 from webapp.shifts.signals import (
     checkin_recorded,
@@ -80,5 +89,14 @@ def connect_listeners(app: Flask) -> None:
     role_changed.connect(audit_listeners.on_role_changed, weak=False)
     resident_checked.connect(audit_listeners.on_resident_checked, weak=False)
     person_located.connect(audit_listeners.on_person_located, weak=False)
-    if not event.contains(Session, "before_flush", cancel_for_deleted_residents):
-        event.listen(Session, "before_flush", cancel_for_deleted_residents)
+    session_hooks: list[tuple[str, Callable[..., Any]]] = [
+        ("before_flush", cancel_for_deleted_residents),
+        # The board's candidates: note what each flush changed, settle it before commit.
+        ("after_flush", candidate_marks.note_changes),
+        ("after_flush", note_needs_changed),
+        ("before_commit", candidates.before_commit),
+        ("after_transaction_end", candidate_marks.forget_on_end),
+    ]
+    for name, hook in session_hooks:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)

@@ -50,6 +50,7 @@ from webapp.requests.models import Request, RequestWindow  # noqa: F401
 from webapp.scheduler.models import JobRun  # noqa: F401
 from webapp.shifts.models import (  # noqa: F401
     Assignment,
+    BoardCandidate,
     CalendarToken,
     CheckIn,
     RideRoute,

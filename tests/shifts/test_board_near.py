@@ -1,11 +1,12 @@
-"""The board reads only the shifts near the volunteer (a box around their home, the kinds
-they offer), and still lists exactly what checking every shift of the town lists."""
+"""The board reads only the volunteer's candidates (``board_candidate``: the shifts that
+passed every check on the volunteer and the shift alone), and still lists exactly what
+checking every shift of the town lists, through every kind of change to either side."""
 
 from __future__ import annotations
 
 import math
 import random
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
@@ -14,11 +15,19 @@ from tests.shifts.builders import in_days, make_request, ride_draft, visit_draft
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
+from webapp.people.models import Absence, AvailabilitySlot, CredentialKind, Person
+from webapp.people.operations import set_pin
+from webapp.people.vetting import change_status
+from webapp.requests.occurrences import move_occurrence
+from webapp.requests.operations import change_notes
+from webapp.shifts import operations as ops
 from webapp.shifts.board import open_board
+from webapp.shifts.candidates import rebuild
 from webapp.shifts.eligibility import conflict, held_shifts, ineligibility
 from webapp.shifts.legs import by_group
-from webapp.shifts.models import Shift
-from webapp.shifts.transitions import CLAIMABLE
+from webapp.shifts.models import BoardCandidate, Shift
+from webapp.shifts.tasks import run_rebuild_candidates
+from webapp.shifts.transitions import CLAIMABLE, FINAL
 
 KM_LAT = 111.0
 
@@ -53,12 +62,17 @@ def _every_shift_checked(person) -> list[list[int]]:  # type: ignore[no-untyped-
     return sorted(out)
 
 
-def test_board_near_the_volunteer_equals_checking_every_shift(db_session):
+CENTRE = (41.5936, 14.2325)
+
+
+def _town(n: int = 40):  # type: ignore[no-untyped-def]
+    """Residents from 0 to 12 km from the centre, with visits and rides; volunteers at
+    the centre with several radii (many homes near the edge of one), one with no home."""
     rng = random.Random(3)
     org = make_org()
     coord = make_coordinator(org)
-    centre = (41.5936, 14.2325)
-    for i in range(40):
+    centre = CENTRE
+    for i in range(n):
         # Homes from 0 to 12 km away; many near the edge of the volunteers' radii.
         km, bearing = rng.uniform(0, 12), rng.uniform(0, 6.283)
         lat = centre[0] + km * math.cos(bearing) / KM_LAT
@@ -76,9 +90,171 @@ def test_board_near_the_volunteer_equals_checking_every_shift(db_session):
     ]
     volunteers.append(make_volunteer(org, max_km=5, lat=None, lon=None))  # no home known
     db.session.flush()
+    return org, coord, volunteers
+
+
+def test_board_near_the_volunteer_equals_checking_every_shift(db_session):
+    org, coord, volunteers = _town()
     seen = 0
     for vol in volunteers:
         board = sorted(sorted(leg.id for leg in item.legs) for item in open_board(vol))
         assert board == _every_shift_checked(vol)
         seen += len(board)
     assert seen > 10  # the comparison compared something
+
+
+def _from_scratch(org) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """The candidates as the definition says: every person of the organisation against
+    every shift not final and not started, by :func:`ineligibility`."""
+    people = db.session.scalars(sa.select(Person).where(Person.organisation_id == org.id)).all()
+    live = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.organisation_id == org.id,
+            Shift.status.not_in(FINAL),
+            Shift.starts_at > utcnow(),
+        )
+    ).all()
+    return {(p.id, s.id) for p in people for s in live if ineligibility(p, s) is None}
+
+
+def _table() -> set[tuple[int, int]]:
+    rows = db.session.execute(sa.select(BoardCandidate.person_id, BoardCandidate.shift_id))
+    return {(p, s) for p, s in rows}
+
+
+def _assert_right(org, volunteers, what: str) -> None:  # type: ignore[no-untyped-def]
+    """After the change's commit (which settles the candidates): the table is what the
+    definition gives, and every board what checking every shift gives."""
+    db.session.commit()
+    db.session.expire_all()
+    assert _table() == _from_scratch(org), what
+    for vol in volunteers:
+        board = sorted(sorted(leg.id for leg in item.legs) for item in open_board(vol))
+        assert board == _every_shift_checked(vol), (what, vol.id)
+
+
+def shifts_held(volunteer):  # type: ignore[no-untyped-def]
+    return held_shifts(volunteer, utcnow(), utcnow() + timedelta(weeks=6))
+
+
+def _open_visit(volunteer, org):  # type: ignore[no-untyped-def]
+    """An open visit the volunteer has on the board."""
+    return next(i.first for i in open_board(volunteer) if not i.first.kind.is_ride)
+
+
+def test_candidates_stay_right_through_changes(db_session):
+    org, coord, volunteers = _town(30)
+    wide, visitor, driver, both, _homeless = volunteers
+    _assert_right(org, volunteers, "as planned")
+    assert len(_table()) > 20  # the comparison compares something
+    today = date.today()
+
+    shift = _open_visit(wide, org)
+    move_occurrence(shift, shift.occurrence_date + timedelta(days=1), time(10), coord)
+    _assert_right(org, volunteers, "a visit moved to the next day")
+
+    resident = _open_visit(visitor, org).request.resident
+    set_pin(resident, CENTRE[0] + 5.5 / KM_LAT, CENTRE[1], coord)
+    _assert_right(org, volunteers, "a resident's pin moved: their shifts follow it")
+
+    set_pin(visitor, CENTRE[0] + 4 / KM_LAT, CENTRE[1] + 3 / (KM_LAT * 0.75), coord)
+    _assert_right(org, volunteers, "a volunteer moved house")
+
+    both.volunteer.max_km = 2.5
+    _assert_right(org, volunteers, "a radius shortened")
+    both.volunteer.max_km = 11
+    _assert_right(org, volunteers, "a radius lengthened")
+
+    change_status(wide, "suspend", coord, "under review", today=today)
+    _assert_right(org, volunteers, "suspended")
+    assert not any(p == wide.id for p, _s in _table())
+    change_status(wide, "reinstate", coord, None, today=today)
+    _assert_right(org, volunteers, "reinstated")
+
+    check = next(c for c in visitor.credentials if c.kind == CredentialKind.BACKGROUND_CHECK)
+    check.expires_on = in_days(5)
+    _assert_right(org, volunteers, "a background check expiring before some visits")
+
+    both.absences.append(Absence(start=in_days(6), end=in_days(7)))
+    _assert_right(org, volunteers, "an absence added")
+    both.slots.clear()
+    both.slots.append(AvailabilitySlot(weekday=in_days(8).weekday(), start=time(9), end=time(13)))
+    _assert_right(org, volunteers, "free times replaced")
+
+    ride = next(i.first for i in open_board(driver) if i.first.kind.is_ride)
+    change_notes(ride.request, coord, notes="ground floor", wheelchair=True)
+    _assert_right(org, volunteers, "a ride now needs a wheelchair-accessible car")
+
+    taken = _open_visit(wide, org)
+    other = make_volunteer(org, max_km=12, lat=CENTRE[0], lon=CENTRE[1])
+    ops.claim(taken, other, other.user)
+    _assert_right(org, volunteers + [other], "claimed by someone else")
+    assert taken.id not in [i.first.id for i in open_board(wide)]
+
+    for _ in range(3):  # shifts the volunteer holds: the board leaves out what clashes
+        mine = _open_visit(wide, org)
+        ops.claim(mine, wide, wide.user)
+        _assert_right(org, volunteers, "the volunteer holds more shifts")
+    assert any(leg.volunteer_ids == [wide.id] for leg in shifts_held(wide))
+
+    cancelled = _open_visit(wide, org)
+    ops.cancel(cancelled, coord, "resident in hospital")
+    _assert_right(org, volunteers, "cancelled")
+    assert not any(s == cancelled.id for _p, s in _table())
+
+    wide.is_volunteer = False
+    _assert_right(org, volunteers, "no longer a volunteer")
+
+
+def test_a_change_rolled_back_leaves_the_candidates_as_they_were(db_session):
+    org, _coord, volunteers = _town(12)
+    _assert_right(org, volunteers, "as planned")
+    before = _table()
+    savepoint = db.session.begin_nested()
+    volunteers[0].volunteer.max_km = 1
+    db.session.flush()
+    savepoint.rollback()
+    _assert_right(org, volunteers, "radius change rolled back")
+    assert _table() == before
+    volunteers[1].volunteer.max_km = 1
+    db.session.flush()
+    db.session.rollback()
+    assert _table() == before
+
+
+def test_rebuild_command_and_nightly_job_restore_the_table(app, db_session):
+    org, _coord, volunteers = _town(12)
+    db.session.commit()
+    expected = _from_scratch(org)
+    assert _table() == expected
+    db.session.execute(sa.delete(BoardCandidate))  # as after an import outside the app
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["shifts", "rebuild-candidates"])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {len(expected)} board candidates" in result.output
+    assert _table() == expected
+    first = volunteers[0].id
+    db.session.execute(sa.delete(BoardCandidate).where(BoardCandidate.person_id == first))
+    db.session.commit()
+    assert run_rebuild_candidates(utcnow()) == f"{len(expected)} board candidates"
+    assert _table() == expected
+
+
+def test_rebuild_with_changes_not_yet_settled(db_session):
+    """The city data and a job rebuild with changes of the same transaction pending:
+    the rebuild covers those of its organisations, settles the others, and the commit
+    that follows keeps every row."""
+    org, _coord, volunteers = _town(12)
+    other, _c, others = _town(6)
+    db.session.commit()
+    volunteers[0].volunteer.max_km = 4  # pending in the organisation rebuilt
+    db.session.flush()
+    assert rebuild(org_ids=[org.id]) > 0
+    db.session.commit()
+    assert _table() == _from_scratch(org) | _from_scratch(other)
+    volunteers[1].volunteer.max_km = 3
+    others[0].volunteer.max_km = 2  # pending in another organisation
+    db.session.flush()
+    rebuild(org_ids=[org.id])
+    db.session.commit()
+    assert _table() == _from_scratch(org) | _from_scratch(other)

@@ -98,6 +98,8 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "volunteer_profile": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     "availability_slot": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     "absence": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
+    # Derived from the rows above and the shifts (docs/shifts.md, the board's candidates).
+    "board_candidate": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     "credential": (_l("Vetting volunteers (safeguarding)"), (VOLUNTEERS,)),
     "credential_warning": (_l("Vetting volunteers (safeguarding)"), (VOLUNTEERS,)),
     "user_account": (_l("Logging in"), (RESIDENTS, VOLUNTEERS, STAFF)),

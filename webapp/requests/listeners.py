@@ -2,7 +2,8 @@
 cancelled in the same transaction, without that code knowing about requests.
 ``webapp/listeners.py`` connects :func:`cancel_for_deleted_residents` to the session's
 ``before_flush``, :func:`plan_checked_resident` to ``people.signals.resident_checked``
-and :func:`follow_pin` to ``people.signals.person_located``."""
+and :func:`follow_pin` to ``people.signals.person_located``; :func:`note_needs_changed`
+to the session's ``after_flush`` (the board's candidates read the request's needs)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from webapp.places.geocoding import normalise
 from webapp.requests.models import Request, RequestKind, RequestStatus
 from webapp.requests.operations import cancel_request, resident_removed
 from webapp.requests.planning import default_until, expand_request
+from webapp.shifts import candidate_marks
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import Assignment, Shift
 from webapp.shifts.transitions import FINAL, HOLDING
@@ -28,6 +30,21 @@ def cancel_for_deleted_residents(session: Session, flush_context: Any, instances
         if isinstance(obj, Person) and obj.is_resident:
             with session.no_autoflush:
                 resident_removed(obj, flush=False)
+
+
+# What ``shifts.eligibility`` reads of a request: a change may change who may serve its shifts.
+NEEDS = ("languages", "gender_preference", "wheelchair", "passengers", "kind")
+
+
+def note_needs_changed(session: Session, _flush_context: Any) -> None:
+    """A request's needs changed in place (its shifts kept): their board candidates are
+    worked out again before the commit."""
+    changed = [
+        r.id for r in session.dirty
+        if isinstance(r, Request) and candidate_marks.changed(r, NEEDS)
+    ]  # fmt: skip
+    if changed:
+        candidate_marks.mark(session, "requests", changed)
 
 
 def plan_checked_resident(person: Person, **_kw: Any) -> int:

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import math
+import bisect
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from webapp.core.timeutil import travel
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
-from webapp.people.models import Person, VolunteerStatus
-from webapp.shifts.eligibility import Eligibility, conflict, held_shifts, volunteer_distance
+from webapp.people.models import Person
+from webapp.shifts.candidates import reach, settle
+from webapp.shifts.eligibility import conflict, held_shifts, volunteer_distance
 from webapp.shifts.legs import by_group
 from webapp.shifts.loading import with_request_and_seats
-from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.models import Assignment, BoardCandidate, Shift, ShiftStatus
 from webapp.shifts.transitions import CLAIMABLE, HOLDING
 
 S = ShiftStatus
-KM_PER_DEG_LAT_MIN = 110.5  # a degree of latitude is 110.57 km at the equator, more elsewhere
 
 
 @dataclass
@@ -33,61 +34,41 @@ class BoardItem:
         return self.legs[0]
 
 
-def _near(person: Person) -> list[sa.ColumnElement[bool]] | None:
-    """SQL conditions that keep only shifts ``person`` could possibly serve: the kinds
-    they offer, starting inside a box around their home a little wider than their radius.
-    ``None`` when they can serve none at all (not an approved volunteer, no home known).
-    :func:`ineligibility` still decides each shift; this only spares it the far ones, so
-    the board costs what is near the volunteer, not what is in the town."""
-    profile = person.volunteer
-    if (
-        profile is None
-        or not person.is_volunteer
-        or profile.status != VolunteerStatus.APPROVED
-        or person.lat is None
-        or person.lon is None
-    ):
-        return None
-    kinds = [ShiftKind.VISIT] if profile.offers_visits else []
-    kinds += [ShiftKind.RIDE_OUT, ShiftKind.RIDE_BACK] if profile.offers_driving else []
-    if not kinds:
-        return None
-    # Wider than ineligibility's own "clearly outside" margin (radius x 1.02 + 50 m), and
-    # degrees from the smallest km per degree, so the box never drops an eligible shift.
-    reach = profile.max_km * 1.05 + 0.1
-    dlat = reach / KM_PER_DEG_LAT_MIN
-    where: list[sa.ColumnElement[bool]] = [
-        Shift.kind.in_(kinds),
-        Shift.start_lat.between(person.lat - dlat, person.lat + dlat),
-    ]
-    cos_lat = math.cos(math.radians(min(abs(person.lat) + dlat, 90.0)))
-    if cos_lat > 0.05:
-        dlon = reach / (KM_PER_DEG_LAT_MIN * cos_lat)
-        if person.lon - dlon > -180 and person.lon + dlon < 180:
-            where.append(Shift.start_lon.between(person.lon - dlon, person.lon + dlon))
-    return where
+def _km_bound(shifts: list[Shift]) -> float:
+    """More than :func:`eligibility._upper_km` between any two start or end points of
+    ``shifts``: a path along a meridian then a parallel is no shorter than the great
+    circle, and a degree of either is at most 111.2 km."""
+    lats = [x for s in shifts for x in (s.start_lat, s.end_lat) if x is not None]
+    lons = [x for s in shifts for x in (s.start_lon, s.end_lon) if x is not None]
+    if not lats or not lons:
+        return 0.0
+    return 111.4 * ((max(lats) - min(lats)) + (max(lons) - min(lons))) * 1.02 + 0.1
 
 
 def open_board(
     person: Person, now: datetime | None = None, limit: int | None = None
 ) -> list[BoardItem]:
     """Groups ``person`` could take now: eligible on every leg, a free seat, no clash.
-    Soonest day first, nearest first within a day."""
+    Soonest day first, nearest first within a day. The board costs what is near the
+    volunteer and eligible, not what is in the town."""
     now = now or utcnow()
     org_id = person.organisation_id
-    near = _near(person)
-    if near is None:
+    if reach(person) is None:
         return []  # every shift would be ineligible (the same answer, without reading them)
+    settle()  # changes made earlier in this transaction (a test, a job) count
     settings = settings_for(org_id)
     horizon = now + timedelta(weeks=settings.horizon_weeks + 1)
+    # Only the shifts that passed every check on the volunteer and the shift alone
+    # (``board_candidate``, kept when either changes); what a claim changes is checked here.
     candidates = db.session.scalars(
         sa.select(Shift)
+        .join(BoardCandidate, BoardCandidate.shift_id == Shift.id)
         .where(
+            BoardCandidate.person_id == person.id,
             Shift.organisation_id == org_id,
             Shift.status.in_(CLAIMABLE),
             Shift.starts_at > now,
             Shift.starts_at < horizon,
-            *near,
         )
         .options(selectinload(Shift.assignments), selectinload(Shift.request))
     ).all()
@@ -95,7 +76,7 @@ def open_board(
     if not groups:
         return []
     # A group is claimable only if every leg is (one query for all group sizes): a ride
-    # whose other leg is outside the box or not claimable has fewer legs here than in all.
+    # whose other leg is not a candidate or not claimable has fewer legs here than in all.
     sizes = dict(
         db.session.execute(
             sa.select(Shift.group_key, sa.func.count())
@@ -103,17 +84,23 @@ def open_board(
             .group_by(Shift.group_key)
         ).all()
     )
-    held = held_shifts(person, now, horizon)
-    eligible = Eligibility(person)
+    held = sorted(held_shifts(person, now, horizon), key=lambda h: h.starts_at)
+    speed = settings.travel_speed_kmh
+    window = travel(_km_bound([*held, *candidates]), speed)
+    starts = [h.starts_at for h in held]
     items = []
     for legs in groups:
         if sizes.get(legs[0].group_key) != len(legs):
             continue
         if any(leg.free_seats < 1 or person.id in leg.volunteer_ids for leg in legs):
             continue
-        if any(eligible(leg) for leg in legs):
-            continue
-        if conflict(person, legs, settings.travel_speed_kmh, held):
+        # Only held shifts within ``window`` of the group can clash with it (a longer gap
+        # outlasts the travel between any two of these places): the same answer as
+        # checking them all, without a distance for each pair.
+        last = bisect.bisect_left(starts, max(leg.ends_at for leg in legs) + window)
+        lo = min(leg.starts_at for leg in legs) - window
+        near = [h for h in held[:last] if h.ends_at > lo]
+        if near and conflict(person, legs, speed, near):
             continue
         items.append(BoardItem(legs, volunteer_distance(person, legs[0])))
     tz = org_tz(org_id)

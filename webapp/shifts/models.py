@@ -265,3 +265,21 @@ class CalendarToken(Model):
     )
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BoardCandidate(Model):
+    """A volunteer and a shift they may serve by everything that depends only on the
+    two of them (``eligibility.Eligibility``: status, kinds, credentials and absences on
+    the day, free times, radius, the request's needs). Kept by ``shifts/candidates.py``
+    when either side changes; the board reads a volunteer's rows by index and checks
+    only what changes with every claim (free seats, clashes). Rows exist for shifts not
+    yet final that start in the future; the status is read from the shift."""
+
+    __tablename__ = "board_candidate"
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    shift_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("shift.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

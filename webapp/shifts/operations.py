@@ -20,6 +20,7 @@ from webapp.extensions import db
 from webapp.notifications.operations import forget_details
 from webapp.orgs.settings import settings_for
 from webapp.people.models import Person
+from webapp.shifts import candidates
 from webapp.shifts.eligibility import conflict, ineligibility
 from webapp.shifts.legs import group_of, ride_of
 from webapp.shifts.models import (
@@ -74,17 +75,23 @@ def _move_all(
 
 
 def _check_volunteer(person: Person, legs: list[Shift]) -> None:
-    for leg in legs:
-        reason = ineligibility(person, leg)
-        if reason:
-            raise FieldError("volunteer", reason)
+    # The board's candidates hold exactly the pairs ineligibility lets through: a row for
+    # every leg spares loading the volunteer's whole profile; without one, ask for the reason.
+    if not candidates.passes(person, legs):
+        for leg in legs:
+            reason = ineligibility(person, leg)
+            if reason:
+                raise FieldError("volunteer", reason)
     reason = conflict(person, legs, _speed(legs[0].organisation_id))
     if reason:
         raise FieldError("volunteer", reason)
 
 
-def _take_seat(person: Person, legs: list[Shift], actor: User | None, target: ShiftStatus) -> None:
-    """Lock, check, and seat ``person`` on every leg; then move the legs to ``target``."""
+def _take_seat(
+    person: Person, legs: list[Shift], actor: User | None, target: ShiftStatus
+) -> list[Shift]:
+    """Lock, check, and seat ``person`` on every leg; then move the legs to ``target``.
+    Returns the legs."""
     _lock_person(person)
     legs = group_of(legs[0], lock=True)
     if any(person.id in leg.volunteer_ids for leg in legs):
@@ -117,6 +124,7 @@ def _take_seat(person: Person, legs: list[Shift], actor: User | None, target: Sh
             move(leg, S.APPROVED, actor)
         else:
             move(leg, target, actor)
+    return legs
 
 
 def _note(shift: Shift, actor: User | None, reason: str) -> None:
@@ -134,8 +142,7 @@ def _note(shift: Shift, actor: User | None, reason: str) -> None:
 
 def claim(shift: Shift, person: Person, actor: User | None) -> list[Shift]:
     """A volunteer takes a free seat (race-safe). Returns the legs they now hold."""
-    _take_seat(person, [shift], actor, S.CLAIMED)
-    return group_of(shift)
+    return _take_seat(person, [shift], actor, S.CLAIMED)
 
 
 def propose(shift: Shift, person: Person, actor: User | None) -> None:

@@ -26,6 +26,7 @@ from webapp.people.eligibility import missing_credentials
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.scheduler.registry import Job
 from webapp.scheduler.runs import all_orgs, claim_slot, for_each_org, isolated
+from webapp.shifts import candidates
 from webapp.shifts import operations as shift_ops
 from webapp.shifts.eligibility import conflict, ineligibility, volunteer_distance
 from webapp.shifts.legs import first_legs, group_of
@@ -286,6 +287,17 @@ def _complete_and_thank(shift: Shift, legs: list[Shift]) -> None:
                 about=shift_ops.about(shift))
 
 
+def run_rebuild_candidates(now: datetime) -> str:
+    """Nightly: the board's candidates of every organisation from scratch. They are kept
+    as volunteers and shifts change (``shifts/candidates.py``); this drops the rows of
+    shifts that started or ended, and would mend a row a write outside the ORM missed."""
+    if not claim_slot("rebuild_candidates", now, 86400):
+        return "already done"
+    written = candidates.rebuild()
+    db.session.commit()
+    return f"{written} board candidates"
+
+
 def jobs(app: Flask) -> list[Job]:
     return [
         Job("mark_unfilled", run_mark_unfilled, TICK, TICK, True,
@@ -302,4 +314,6 @@ def jobs(app: Flask) -> list[Job]:
             "Invite volunteers to shifts still empty N days ahead; alert."),
         Job("auto_confirm", run_auto_confirm, 900, 900, True,
             "Complete and pay shifts nobody logged after the configured time."),
+        Job("rebuild_candidates", run_rebuild_candidates, 86400, None, True,
+            "Work out every volunteer's board candidates again (a consistency net)."),
     ]

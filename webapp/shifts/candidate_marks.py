@@ -1,0 +1,110 @@
+"""What a flush changed that the board's candidates depend on (``shifts/candidates.py``).
+
+An ``after_flush`` hook on every session notes the volunteers, shifts, requests and
+organisations whose rows changed in a way that can change who may serve what; the
+candidates are worked out again for them before the transaction commits (or before the
+board is read in the same transaction). Hooks see every ORM write, whichever operation,
+job or listener made it, so no workflow has to remember to call anything. Writes that
+bypass the ORM (``sa.update(Shift)``) would bypass this too: there are none for these
+tables; the nightly rebuild is the net under that rule.
+
+Only ids are noted here: the hook runs inside the flush, where no SQL may be sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from webapp.orgs.models import Organisation
+from webapp.people.models import (
+    Absence,
+    AvailabilitySlot,
+    Credential,
+    Person,
+    VolunteerProfile,
+)
+from webapp.shifts.models import Shift
+from webapp.shifts.transitions import FINAL
+
+KEY = "board_candidate_marks"
+KINDS = ("people", "shifts", "requests", "orgs")
+# What ``Eligibility`` reads of each row (a change elsewhere cannot change its answer).
+SHIFT_FIELDS = ("kind", "starts_at", "ends_at", "start_lat", "start_lon", "organisation_id",
+                "request_id")  # fmt: skip
+PERSON_FIELDS = ("lat", "lon", "languages", "gender", "is_volunteer", "organisation_id",
+                 "volunteer", "slots", "credentials", "absences")  # fmt: skip
+# A volunteer's own rows: any change of one may change what they can serve.
+_OWN_ROWS = (VolunteerProfile, AvailabilitySlot, Absence, Credential)
+
+
+def changed(obj: Any, fields: Iterable[str]) -> bool:
+    """The flush under way changes one of ``fields`` of ``obj`` (loaded attributes only:
+    an attribute nobody loaded cannot have been changed)."""
+    attrs = sa.inspect(obj).attrs
+    return any(attrs[f].history.has_changes() for f in fields)
+
+
+def mark(session: Session, kind: str, ids: Iterable[int | None]) -> None:
+    """Note that the candidates of these ``people``, ``shifts``, ``requests``' shifts or
+    ``orgs`` must be worked out again before the commit."""
+    marks = session.info.setdefault(KEY, {k: set() for k in KINDS})
+    marks[kind].update(i for i in ids if i is not None)
+
+
+def take(session: Session) -> dict[str, set[int]] | None:
+    """The marks noted so far, forgotten here (the caller works them out)."""
+    marks: dict[str, set[int]] | None = session.info.pop(KEY, None)
+    if marks and any(marks.values()):
+        return marks
+    return None
+
+
+def _finality_changed(shift: Shift) -> bool:
+    """A move into (or back out of) a final status; a claim or approval is not one."""
+    history = sa.inspect(shift).attrs.status.history
+    if not history.has_changes():
+        return False
+    before = {s in FINAL for s in history.deleted}
+    return before != {s in FINAL for s in history.added}
+
+
+def note_changes(session: Session, _flush_context: Any) -> None:
+    """``after_flush``: the session's new, dirty and deleted lists still show what this
+    flush wrote, with the attributes' history."""
+    for obj in session.new:
+        if isinstance(obj, Shift):
+            mark(session, "shifts", [obj.id])
+        elif isinstance(obj, Person):
+            mark(session, "people", [obj.id])
+        elif isinstance(obj, _OWN_ROWS):
+            mark(session, "people", [obj.person_id])
+    for obj in session.dirty:
+        if isinstance(obj, Shift):
+            if changed(obj, SHIFT_FIELDS) or _finality_changed(obj):
+                mark(session, "shifts", [obj.id])
+        elif isinstance(obj, Person):
+            if changed(obj, PERSON_FIELDS):
+                mark(session, "people", [obj.id])
+        elif isinstance(obj, _OWN_ROWS):
+            if session.is_modified(obj):
+                # Moved to another person (never done today): both lose or gain rows.
+                state: Any = sa.inspect(obj)
+                before = state.attrs["person_id"].history.deleted
+                mark(session, "people", [obj.person_id, *before])
+        elif isinstance(obj, Organisation) and changed(obj, ["timezone"]):
+            mark(session, "orgs", [obj.id])
+    for obj in session.deleted:
+        # A deleted shift or person takes its rows with it (ON DELETE CASCADE).
+        if isinstance(obj, _OWN_ROWS):
+            mark(session, "people", [obj.person_id])
+
+
+def forget_on_end(session: Session, transaction: Any) -> None:
+    """``after_transaction_end``: a rolled-back transaction's marks name rows that were
+    never written. Savepoints keep them (the outer transaction may still commit)."""
+    if transaction.parent is None:
+        session.info.pop(KEY, None)

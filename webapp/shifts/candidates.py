@@ -1,0 +1,289 @@
+"""The board's candidates: which volunteer may serve which shift, by everything that
+depends only on the two of them, kept in ``board_candidate`` (docs/shifts.md).
+
+The board used to ask :class:`Eligibility` about every open shift near the volunteer on
+every view (several thousand for a 10 km radius in a city). Its answer changes only when
+the volunteer or the shift changes, so it is worked out then: ``candidate_marks`` notes
+what a flush changed, :func:`settle` works those volunteers and shifts out again before
+the commit, with the same :class:`Eligibility` the claim uses. The board then reads the
+volunteer's rows by index and checks only what every claim changes (free seats, the
+volunteer's other shifts). :func:`rebuild` works out a whole organisation (the city
+data, ``flask shifts rebuild-candidates``, the nightly consistency job).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.orgs.models import Organisation
+from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.shifts import candidate_marks
+from webapp.shifts.eligibility import Eligibility
+from webapp.shifts.models import BoardCandidate, Shift, ShiftKind
+from webapp.shifts.transitions import FINAL
+
+KM_PER_DEG_LAT_MIN = 110.5  # a degree of latitude is 110.57 km at the equator, more elsewhere
+CHUNK = 2000  # ids per IN list and rows per INSERT batch
+# PostgreSQL: one writer of candidates at a time (a transaction-scoped advisory lock), so
+# a volunteer moved in one transaction and a shift created in another, committing
+# together, cannot each miss the other's change (READ COMMITTED sees the first commit).
+LOCK_KEY = 20261206_1010
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The shifts a volunteer could possibly serve: these kinds, starting inside this
+    box (``lon_lo``/``lon_hi`` ``None`` near the poles or the antimeridian)."""
+
+    kinds: frozenset[ShiftKind]
+    lat_lo: float
+    lat_hi: float
+    lon_lo: float | None
+    lon_hi: float | None
+
+    def holds(self, shift: Shift) -> bool:
+        lat, lon = shift.start_lat, shift.start_lon
+        if shift.kind not in self.kinds or lat is None or not self.lat_lo <= lat <= self.lat_hi:
+            return False
+        if self.lon_lo is None or self.lon_hi is None:
+            return True
+        return lon is not None and self.lon_lo <= lon <= self.lon_hi
+
+
+def reach(person: Person) -> Reach | None:
+    """``None`` when ``person`` can serve no shift at all (not an approved volunteer, no
+    home known, offering nothing). A pre-filter only: :class:`Eligibility` decides."""
+    profile = person.volunteer
+    if (
+        profile is None
+        or not person.is_volunteer
+        or profile.status != VolunteerStatus.APPROVED
+        or person.lat is None
+        or person.lon is None
+    ):
+        return None
+    kinds = [ShiftKind.VISIT] if profile.offers_visits else []
+    kinds += [ShiftKind.RIDE_OUT, ShiftKind.RIDE_BACK] if profile.offers_driving else []
+    if not kinds:
+        return None
+    # Wider than Eligibility's own "clearly outside" margin (radius x 1.02 + 50 m), and
+    # degrees from the smallest km per degree, so the box never drops an eligible shift.
+    km = profile.max_km * 1.05 + 0.1
+    dlat = km / KM_PER_DEG_LAT_MIN
+    lon_lo = lon_hi = None
+    cos_lat = math.cos(math.radians(min(abs(person.lat) + dlat, 90.0)))
+    if cos_lat > 0.05:
+        dlon = km / (KM_PER_DEG_LAT_MIN * cos_lat)
+        if person.lon - dlon > -180 and person.lon + dlon < 180:
+            lon_lo, lon_hi = person.lon - dlon, person.lon + dlon
+    return Reach(frozenset(kinds), person.lat - dlat, person.lat + dlat, lon_lo, lon_hi)
+
+
+def _live() -> list[sa.ColumnElement[bool]]:
+    """Shifts that may still reach a board: not final, not started."""
+    return [Shift.status.not_in(FINAL), Shift.starts_at > utcnow()]
+
+
+def _volunteers(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> list[Person]:
+    return list(
+        session.scalars(
+            sa.select(Person)
+            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+            .where(
+                Person.is_volunteer, VolunteerProfile.status == VolunteerStatus.APPROVED, *where
+            )  # fmt: skip
+            .options(
+                selectinload(Person.volunteer),
+                selectinload(Person.slots),
+                selectinload(Person.credentials),
+                selectinload(Person.absences),
+            )
+        )
+    )
+
+
+def _shifts(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> list[Shift]:
+    return list(
+        session.scalars(
+            sa.select(Shift)
+            .where(*_live(), Shift.start_lat.is_not(None), *where)
+            .options(selectinload(Shift.request))
+        )
+    )
+
+
+def pairs(people: Iterable[Person], shifts: Iterable[Shift]) -> set[Pair]:
+    """Every (volunteer, shift) of these that :class:`Eligibility` lets through. Shifts
+    are sorted by latitude once, so each volunteer looks only at their band."""
+    by_lat = sorted(shifts, key=lambda s: s.start_lat or 0.0)
+    lats = [s.start_lat or 0.0 for s in by_lat]
+    out: set[Pair] = set()
+    for person in people:
+        box = reach(person)
+        if box is None:
+            continue
+        eligible = Eligibility(person)
+        lo, hi = bisect.bisect_left(lats, box.lat_lo), bisect.bisect_right(lats, box.lat_hi)
+        for shift in by_lat[lo:hi]:
+            if (
+                shift.organisation_id == person.organisation_id
+                and box.holds(shift)
+                and eligible(shift) is None
+            ):
+                out.add((person.id, shift.id))
+    return out
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    items = sorted(ids)
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _write(session: Session, drop: sa.ColumnElement[bool] | None, found: set[Pair]) -> int:
+    if drop is not None:
+        session.execute(sa.delete(BoardCandidate).where(drop))
+    rows = [{"person_id": p, "shift_id": s} for p, s in sorted(found)]
+    for i in range(0, len(rows), CHUNK):
+        session.execute(sa.insert(BoardCandidate), rows[i : i + CHUNK])
+    return len(rows)
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
+
+
+def refresh(session: Session, people: set[int], shifts: set[int]) -> int:
+    """Work out again the candidates of these volunteers and of these shifts."""
+    if not people and not shifts:
+        return 0  # (an empty OR below would delete every row)
+    found: set[Pair] = set()
+    for chunk in _chunks(people):
+        vols = _volunteers(session, [Person.id.in_(chunk)])
+        by_org: dict[int, list[Person]] = defaultdict(list)
+        for vol in vols:
+            if reach(vol) is not None:
+                by_org[vol.organisation_id].append(vol)
+        for org_id, group in by_org.items():
+            boxes = [b for b in map(reach, group) if b is not None]
+            near = _shifts(session, [
+                Shift.organisation_id == org_id,
+                Shift.start_lat.between(min(b.lat_lo for b in boxes), max(b.lat_hi for b in boxes)),
+            ])  # fmt: skip
+            found |= pairs(group, near)
+    for chunk in _chunks(shifts):
+        live = _shifts(session, [Shift.id.in_(chunk)])
+        for org_id in {s.organisation_id for s in live}:
+            mine = [s for s in live if s.organisation_id == org_id]
+            lats = [s.start_lat for s in mine if s.start_lat is not None]
+            # Only volunteers whose reach (``reach``: radius x 1.05 + 0.1 km) can touch
+            # the band of these shifts; a hair wider, so rounding never drops one.
+            dlat = (VolunteerProfile.max_km * 1.05 + 0.1) / KM_PER_DEG_LAT_MIN + 1e-6
+            vols = _volunteers(session, [
+                Person.organisation_id == org_id,
+                Person.lat >= min(lats) - dlat,
+                Person.lat <= max(lats) + dlat,
+            ])  # fmt: skip
+            found |= pairs(vols, mine)
+    dropped = sa.or_(
+        *(BoardCandidate.person_id.in_(c) for c in _chunks(people)),
+        *(BoardCandidate.shift_id.in_(c) for c in _chunks(shifts)),
+    )
+    return _write(session, dropped, found)
+
+
+def _rebuild(session: Session, org_ids: Iterable[int]) -> int:
+    written = 0
+    for org_id in org_ids:
+        of_org = sa.select(Shift.id).where(Shift.organisation_id == org_id).scalar_subquery()
+        vols = _volunteers(session, [Person.organisation_id == org_id])
+        found = pairs(vols, _shifts(session, [Shift.organisation_id == org_id]))
+        written += _write(session, BoardCandidate.shift_id.in_(of_org), found)
+    return written
+
+
+def _outside(session: Session, model: type[Person] | type[Shift], ids: set[int],
+             org_ids: set[int]) -> set[int]:  # fmt: skip
+    """Those of ``ids`` not in ``org_ids`` (whose organisations were just rebuilt)."""
+    if not org_ids or not ids:
+        return ids
+    out: set[int] = set()
+    for chunk in _chunks(ids):
+        out.update(session.scalars(
+            sa.select(model.id).where(model.id.in_(chunk), model.organisation_id.not_in(org_ids))
+        ))  # fmt: skip
+    return out
+
+
+def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> None:
+    orgs = marks["orgs"] - rebuilt
+    if orgs:
+        _rebuild(session, orgs)
+    rebuilt = rebuilt | orgs
+    shifts = set(marks["shifts"])
+    for chunk in _chunks(marks["requests"]):
+        shifts.update(session.scalars(sa.select(Shift.id).where(Shift.request_id.in_(chunk))))
+    refresh(
+        session,
+        _outside(session, Person, marks["people"], rebuilt),
+        _outside(session, Shift, shifts, rebuilt),
+    )
+
+
+def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None) -> int:
+    """Work out every candidate of these organisations (all when ``None``) from scratch;
+    rows of shifts since started or finished go. Changes noted in other organisations
+    are settled too. Returns the rows written for the organisations. Never commits."""
+    session = session or db.session()
+    session.flush()
+    _lock(session)
+    orgs = set(org_ids if org_ids is not None else session.scalars(sa.select(Organisation.id)))
+    written = _rebuild(session, sorted(orgs))
+    marks = candidate_marks.take(session)
+    if marks:
+        _settle(session, marks, orgs)
+    return written
+
+
+def settle(session: Session | None = None) -> None:
+    """Work out the candidates of what changed in this transaction (``before_commit``,
+    and the board before it reads). Nothing to do, nothing sent but a flush."""
+    session = session or db.session()
+    session.flush()
+    marks = candidate_marks.take(session)
+    if marks is None:
+        return
+    _lock(session)
+    _settle(session, marks, set())
+
+
+def passes(person: Person, shifts: Sequence[Shift]) -> bool:
+    """``person`` has a row for every one of ``shifts`` (after settling this transaction's
+    changes): :class:`Eligibility` would let each through. ``False`` says only "ask
+    Eligibility" (for the reason): one indexed read instead of loading the volunteer's
+    profile, free times, credentials, absences and the request."""
+    session = db.session()
+    settle(session)
+    ids = {s.id for s in shifts}
+    found = session.scalars(
+        sa.select(BoardCandidate.shift_id).where(
+            BoardCandidate.person_id == person.id, BoardCandidate.shift_id.in_(ids)
+        )
+    )
+    return set(found) == ids
+
+
+def before_commit(session: Session) -> None:
+    settle(session)
