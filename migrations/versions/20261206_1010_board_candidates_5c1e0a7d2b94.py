@@ -4,7 +4,7 @@ candidates"). The table starts empty: run ``flask shifts rebuild-candidates`` on
 this upgrade (``make migrate`` does; the nightly ``rebuild_candidates`` job would too).
 
 Revision ID: 5c1e0a7d2b94
-Revises: b068725ba519
+Revises: 4c1f0e9a2b7d
 Create Date: 2026-12-06 10:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c1e0a7d2b94"
-down_revision = "b068725ba519"
+down_revision = "4c1f0e9a2b7d"
 branch_labels = None
 depends_on = None
 

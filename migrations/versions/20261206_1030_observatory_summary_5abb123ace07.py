@@ -3,7 +3,7 @@ masks of months, first services, one refresh row per organisation) and two shift
 indexes for the live part of a page (organisation and day; request, status and day).
 
 Revision ID: 5abb123ace07
-Revises: 4c1f0e9a2b7d
+Revises: 5c1e0a7d2b94
 Create Date: 2026-12-06 13:16:20.124349
 
 """
@@ -15,7 +15,7 @@ import webapp.db
 
 # revision identifiers, used by Alembic.
 revision = '5abb123ace07'
-down_revision = '4c1f0e9a2b7d'
+down_revision = "5c1e0a7d2b94"
 branch_labels = None
 depends_on = None
 
