@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import socket
+import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -93,3 +95,14 @@ NOTICE_KINDS = ("shift_released", "shift_cancelled", "shift_changed")
 def notices_to(person) -> list:  # type: ignore[no-untyped-def]
     """Messages to ``person`` about a shift taken from them, cancelled or changed."""
     return [m for m in messages_to(person) if m.kind in NOTICE_KINDS]
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 20.0) -> None:
+    """Poll ``predicate`` every 0.1 s until it is true; fail after ``timeout`` seconds
+    (processes started by a test: schedulers, solve workers)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")

@@ -9,13 +9,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from tests import helpers
 from webapp.core import taskqueue
 from webapp.extensions import db
 
@@ -58,12 +58,21 @@ class Workers:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, name: str, **env: str) -> subprocess.Popen[bytes]:
-        environ = {**os.environ, **FAST, **env, "DATABASE_URL": self.url,
-                   "PONTE_MATCHRUN_QUEUE": "procrastinate", "PYTHONUNBUFFERED": "1"}
+        environ = {
+            **os.environ,
+            **FAST,
+            **env,
+            "DATABASE_URL": self.url,
+            "PONTE_MATCHRUN_QUEUE": "procrastinate",
+            "PYTHONUNBUFFERED": "1",
+        }
         with (self.logs / f"{name}.log").open("w") as out:
             proc = subprocess.Popen(  # noqa: S603 - fixed argv
                 [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "solve"],
-                cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=environ,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.procs.append(proc)
         return proc
@@ -86,9 +95,5 @@ class Workers:
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+    """As tests.helpers.wait_for, with the time a solve under load can take."""
+    helpers.wait_for(predicate, timeout)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import wait_for
 from webapp.extensions import db
 from webapp.scheduler.models import JobRun
 
@@ -35,48 +36,44 @@ def _start(app, tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:  # 
     with log.open("w") as out:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     return proc, log
 
 
-def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
 def _runs() -> list[JobRun]:
     db.session.rollback()  # a fresh snapshot: the rows come from other processes
-    return list(db.session.scalars(
-        sa.select(JobRun).where(JobRun.job == "test_tick").order_by(JobRun.due_at)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(JobRun).where(JobRun.job == "test_tick").order_by(JobRun.due_at)
+        )
+    )
 
 
 def test_one_active_scheduler_and_a_standby_that_takes_over(app, committed_db, tmp_path):
     a, a_log = _start(app, tmp_path, "a")
     b = None
     try:
-        _wait_for(lambda: "is active with jobs" in a_log.read_text())
+        wait_for(lambda: "is active with jobs" in a_log.read_text())
         b, b_log = _start(app, tmp_path, "b")
-        _wait_for(lambda: "waits as standby" in b_log.read_text())
-        _wait_for(lambda: len(_runs()) >= 4)
+        wait_for(lambda: "waits as standby" in b_log.read_text())
+        wait_for(lambda: len(_runs()) >= 4)
         assert "is active with jobs" not in b_log.read_text()
         assert {r.worker.rsplit(":", 1)[1] for r in _runs()} == {str(a.pid)}
 
         # Kill the active one while a job is inside its transaction.
-        _wait_for(lambda: "job test_tick" in a_log.read_text())
+        wait_for(lambda: "job test_tick" in a_log.read_text())
         time.sleep(0.15)
         a.send_signal(signal.SIGKILL)
         a.wait(timeout=10)
         killed_at = time.time()
 
-        _wait_for(lambda: "is active with jobs" in b_log.read_text(), timeout=15)
+        wait_for(lambda: "is active with jobs" in b_log.read_text(), timeout=15)
         takeover = time.time() - killed_at
-        _wait_for(lambda: sum(r.worker.endswith(f":{b.pid}") for r in _runs()) >= 4)
+        wait_for(lambda: sum(r.worker.endswith(f":{b.pid}") for r in _runs()) >= 4)
     finally:
         for proc in (a, b):
             if proc is not None and proc.poll() is None:

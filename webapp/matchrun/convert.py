@@ -102,8 +102,9 @@ def cut_out(slots: list[Interval], busy: Interval) -> list[Interval]:
     return out
 
 
-def visit_volunteers(org_id: int) -> list[Person]:
-    """Approved volunteers offering visits whose home we know (eligible candidates)."""
+def approved_volunteers(org_id: int, *offer: sa.ColumnElement[bool]) -> list[Person]:
+    """Approved volunteers of the organisation whose home we know, by id, meeting
+    ``offer`` (what they offer: visits, or driving with a car)."""
     return list(
         db.session.scalars(
             sa.select(Person)
@@ -114,12 +115,17 @@ def visit_volunteers(org_id: int) -> list[Person]:
                 Person.lat.is_not(None),
                 Person.lon.is_not(None),
                 VolunteerProfile.status == VolunteerStatus.APPROVED,
-                VolunteerProfile.offers_visits.is_(True),
+                *offer,
             )
             .order_by(Person.id)
             .options(*PERSON_LOADS)
         )
     )
+
+
+def visit_volunteers(org_id: int) -> list[Person]:
+    """Approved volunteers offering visits whose home we know (eligible candidates)."""
+    return approved_volunteers(org_id, VolunteerProfile.offers_visits.is_(True))
 
 
 def _held(org_id: int, monday: date) -> list[Shift]:

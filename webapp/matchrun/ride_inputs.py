@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from matching.rides.model import Driver, Ride, RidesProblem
 from webapp.core.timeutil import monday_of
 from webapp.extensions import db
-from webapp.matchrun.convert import DAY, PERSON_LOADS, cut_out, dates_between, weeks
+from webapp.matchrun.convert import DAY, approved_volunteers, cut_out, dates_between, weeks
 from webapp.matchrun.hours import (
     Planned,
     by_person,
@@ -29,7 +29,7 @@ from webapp.matchrun.priority import ride_priority
 from webapp.matchrun.shared_rides import max_ride_for
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.eligibility import is_away, missing_credentials
-from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.people.models import Person, VolunteerProfile
 from webapp.places.geocoding import distance_km, located
 from webapp.shifts.legs import by_group
 from webapp.shifts.models import Shift, ShiftKind, ShiftStatus
@@ -52,22 +52,10 @@ def weekly_left(person: Person, monday: date) -> int:
 
 
 def drivers_of(org_id: int) -> list[Person]:
-    return list(
-        db.session.scalars(
-            sa.select(Person)
-            .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
-            .where(
-                Person.organisation_id == org_id,
-                Person.is_volunteer.is_(True),
-                Person.lat.is_not(None),
-                Person.lon.is_not(None),
-                VolunteerProfile.status == VolunteerStatus.APPROVED,
-                VolunteerProfile.offers_driving.is_(True),
-                VolunteerProfile.car_seats.is_not(None),
-            )
-            .order_by(Person.id)
-            .options(*PERSON_LOADS)
-        )
+    return approved_volunteers(
+        org_id,
+        VolunteerProfile.offers_driving.is_(True),
+        VolunteerProfile.car_seats.is_not(None),
     )
 
 
