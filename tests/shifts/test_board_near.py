@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -26,6 +26,7 @@ from webapp.shifts.candidates import rebuild
 from webapp.shifts.eligibility import conflict, held_shifts, ineligibility
 from webapp.shifts.legs import by_group
 from webapp.shifts.models import BoardCandidate, Shift
+from webapp.shifts.tasks import jobs as shift_jobs
 from webapp.shifts.tasks import run_rebuild_candidates
 from webapp.shifts.transitions import CLAIMABLE, FINAL
 
@@ -236,8 +237,14 @@ def test_rebuild_command_and_nightly_job_restore_the_table(app, db_session):
     first = volunteers[0].id
     db.session.execute(sa.delete(BoardCandidate).where(BoardCandidate.person_id == first))
     db.session.commit()
-    assert run_rebuild_candidates(utcnow()) == f"{len(expected)} board candidates"
+    now = datetime.combine(utcnow().date(), time(1), tzinfo=UTC)  # not near midnight
+    assert run_rebuild_candidates(now) == f"{len(expected)} board candidates"
     assert _table() == expected
+    # The job ticks every 10 minutes (so it fills the boards soon after the scheduler
+    # starts, after an upgrade) and works once a UTC day.
+    assert run_rebuild_candidates(now + timedelta(minutes=10)) == "already done"
+    job = next(j for j in shift_jobs(app) if j.name == "rebuild_candidates")
+    assert job.seconds <= 600
 
 
 def test_rebuild_with_changes_not_yet_settled(db_session):

@@ -288,7 +288,8 @@ def _complete_and_thank(shift: Shift, legs: list[Shift]) -> None:
 
 
 def run_rebuild_candidates(now: datetime) -> str:
-    """Nightly: the board's candidates of every organisation from scratch. They are kept
+    """Once a day (the first tick of each UTC day, so also minutes after the scheduler
+    first starts): the board's candidates of every organisation from scratch. They are kept
     as volunteers and shifts change (``shifts/candidates.py``); this drops the rows of
     shifts that started or ended, and would mend a row a write outside the ORM missed."""
     if not claim_slot("rebuild_candidates", now, 86400):
@@ -314,6 +315,8 @@ def jobs(app: Flask) -> list[Job]:
             "Invite volunteers to shifts still empty N days ahead; alert."),
         Job("auto_confirm", run_auto_confirm, 900, 900, True,
             "Complete and pay shifts nobody logged after the configured time."),
-        Job("rebuild_candidates", run_rebuild_candidates, 86400, None, True,
+        # Ticks every 10 minutes, works once a UTC day (claim_slot): so the first tick
+        # after the scheduler starts fills the boards after an upgrade, not a day later.
+        Job("rebuild_candidates", run_rebuild_candidates, TICK, TICK, True,
             "Work out every volunteer's board candidates again (a consistency net)."),
     ]
