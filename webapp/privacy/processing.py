@@ -100,6 +100,16 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "absence": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     # Derived from the rows above and the shifts (docs/shifts.md, the board's candidates).
     "board_candidate": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
+    # The observatory's monthly summary (docs/observatory.md): who was counted in which
+    # month, by id only, so distinct people over a period are exact; recomputed nightly.
+    "observatory_people": (
+        _l("Figures for the council: people counted, never named"),
+        (RESIDENTS, VOLUNTEERS),
+    ),
+    "observatory_first": (
+        _l("Figures for the council: people counted, never named"),
+        (RESIDENTS, VOLUNTEERS),
+    ),
     "credential": (_l("Vetting volunteers (safeguarding)"), (VOLUNTEERS,)),
     "credential_warning": (_l("Vetting volunteers (safeguarding)"), (VOLUNTEERS,)),
     "user_account": (_l("Logging in"), (RESIDENTS, VOLUNTEERS, STAFF)),
@@ -157,6 +167,8 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "timebank_policy": None,
     "gazetteer_entry": None,
     "job_run": None,
+    "observatory_count": None,  # sums per month and neighbourhood, no one in them
+    "observatory_refresh": None,
 }
 
 
