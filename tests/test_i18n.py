@@ -1,4 +1,8 @@
-from tests.helpers import csrf_from
+import re
+
+from tests.factories import PASSWORD, make_org, make_volunteer
+from tests.helpers import csrf_from, login
+from webapp.extensions import db
 
 
 def test_language_switch_to_italian(client):
@@ -32,3 +36,19 @@ def test_a_plural_entry_counts_only_with_every_form_filled(tmp_path):
         encoding="utf-8",
     )
     assert translated_ids(po, "it") == {"one ride", "Hello"}
+
+
+
+def test_no_two_menu_entries_share_an_italian_label(client, db_session):
+    """Two links with one name ("I miei dati" was both My details and My data) leave a
+    reader, and a screen reader's list of links, unable to tell them apart."""
+    volunteer = make_volunteer(make_org())
+    db.session.commit()
+    assert login(client, volunteer.user.email, PASSWORD).status_code == 302
+    html = client.get("/shifts/board").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": "/"})
+    html = client.get("/shifts/board").get_data(as_text=True)
+    nav = html[html.index('<ul class="nav">') : html.index("</nav>")]
+    labels = re.findall(r'<a href="[^"]*">([^<]+)</a>', nav)
+    assert "Il mio profilo" in labels and "I miei dati" in labels, labels
+    assert len(labels) == len(set(labels)), labels
