@@ -47,6 +47,8 @@ class MonthFacts:
     counts: dict[CountKey, list[Any]] = field(default_factory=dict)
     people: dict[PeopleKey, int] = field(default_factory=dict)
     _rows: dict[str, dict[int, list[tuple[str, str, str, int]]]] = field(default_factory=dict)
+    # The counting's tallies of people (``counting._tally``), like ``_rows`` once merged.
+    tallies: dict[Any, Any] = field(default_factory=dict)
 
     def rows(self, fact: str) -> dict[int, list[tuple[str, str, str, int]]]:
         """Person -> [(service, outcome, hood, mask)] of one fact, once all is merged
@@ -75,6 +77,8 @@ class MonthFacts:
     def merge(self, other: MonthFacts) -> None:
         """Add ``other``'s facts (other days, or other months) to these."""
         shift = other.base - self.base
+        self._rows.clear()  # what was sorted and tallied before no longer holds
+        self.tallies.clear()
         for key, (n, minutes, known, same) in other.counts.items():
             self.count(key, n, minutes, known, same)
         for pkey, mask in other.people.items():
