@@ -335,9 +335,8 @@ def load_transfers(facts: MonthFacts, f: Filters, start: date, end: date) -> Non
     m = _month(base.c.day)
     dims = [m, base.c.kind, base.c.debit, base.c.credit]
     days: dict[str, date] = {}
-    for month, kind_, debit_, credit_, minutes in db.session.execute(
-        sa.select(*dims, sa.func.sum(base.c.amount)).group_by(*dims)
-    ):
+    query = sa.select(*dims, sa.func.sum(base.c.amount)).group_by(*dims)
+    for month, kind_, debit_, credit_, minutes in _rows(query):
         key = str(month)
         day = days.get(key) or days.setdefault(key, _parse(key))
         k = str(kind_)
