@@ -110,15 +110,15 @@ def _buckets(facts: Facts) -> _Buckets:
     return facts._cache["buckets"]
 
 
-def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
-             outcomes: set[str] | None = None) -> dict[tuple[Any, ...], int]:
-    """Distinct people of ``fact`` by ``dims`` (of "bucket", "service", "outcome",
-    "hood"), of the given outcomes (None: all).
-
-    Each person's months are merged per group first; then the people sharing a group
-    and a mask are counted together, so a mask's buckets are walked once, not once a
-    person (most people share a handful of masks)."""
-    index = [DIMS.index(d) - 1 for d in dims if d != "bucket"]  # into (service, outcome, hood)
+def _tally(found: MonthFacts, fact: str, index: tuple[int, ...],
+           outcomes: set[str] | None) -> dict[tuple[tuple[Any, ...], int], int]:
+    """(group, mask) -> how many people of ``fact``: the part of ``distinct`` that does not
+    depend on the buckets, kept on the month facts (a page asks the same grouping by
+    bucket and in total: one pass over the people, not two)."""
+    key = (fact, index, None if outcomes is None else frozenset(outcomes))
+    kept = found.tallies.get(key)
+    if kept is not None:
+        return kept
     tally: dict[tuple[tuple[Any, ...], int], int] = {}
     for rows in found.rows(fact).values():
         if len(rows) == 1:
@@ -134,6 +134,20 @@ def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
                 merged[rest] = merged.get(rest, 0) | row[3]
         for rest, mask in merged.items():
             tally[(rest, mask)] = tally.get((rest, mask), 0) + 1
+    found.tallies[key] = tally
+    return tally
+
+
+def distinct(facts: Facts, found: MonthFacts, fact: str, dims: tuple[str, ...],
+             outcomes: set[str] | None = None) -> dict[tuple[Any, ...], int]:
+    """Distinct people of ``fact`` by ``dims`` (of "bucket", "service", "outcome",
+    "hood"), of the given outcomes (None: all).
+
+    Each person's months are merged per group first; then the people sharing a group
+    and a mask are counted together, so a mask's buckets are walked once, not once a
+    person (most people share a handful of masks)."""
+    index = [DIMS.index(d) - 1 for d in dims if d != "bucket"]  # into (service, outcome, hood)
+    tally = _tally(found, fact, tuple(index), outcomes)
     out: dict[tuple[Any, ...], int] = {}
     by_bucket = "bucket" in dims
     of = _buckets(facts).of

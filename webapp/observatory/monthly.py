@@ -47,6 +47,8 @@ class MonthFacts:
     counts: dict[CountKey, list[Any]] = field(default_factory=dict)
     people: dict[PeopleKey, int] = field(default_factory=dict)
     _rows: dict[str, dict[int, list[tuple[str, str, str, int]]]] = field(default_factory=dict)
+    # The counting's tallies of people (``counting._tally``), like ``_rows`` once merged.
+    tallies: dict[Any, Any] = field(default_factory=dict)
 
     def rows(self, fact: str) -> dict[int, list[tuple[str, str, str, int]]]:
         """Person -> [(service, outcome, hood, mask)] of one fact, once all is merged
@@ -75,6 +77,8 @@ class MonthFacts:
     def merge(self, other: MonthFacts) -> None:
         """Add ``other``'s facts (other days, or other months) to these."""
         shift = other.base - self.base
+        self._rows.clear()  # what was sorted and tallied before no longer holds
+        self.tallies.clear()
         for key, (n, minutes, known, same) in other.counts.items():
             self.count(key, n, minutes, known, same)
         for pkey, mask in other.people.items():
@@ -201,20 +205,6 @@ def given_groups(f: Filters, start: date, end: date) -> Any:
     )
 
 
-def load_volunteers(facts: MonthFacts, f: Filters, start: date, end: date,
-                    minutes: bool = True) -> None:
-    """Volunteers with a completed service and the minutes they gave, per month,
-    service and neighbourhood (two volunteers on a visit give twice its time)."""
-    sub = given_groups(f, start, end)
-    dims = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.volunteer]
-    query = sa.select(*dims, sa.func.sum(sub.c.minutes)).group_by(*dims)
-    for month, service, hood, volunteer, spent in _rows(query):
-        day = _parse(str(month))
-        if minutes:
-            facts.count(("given", day, str(service), "", str(hood)), 0, spent)
-        facts.person(("volunteer", volunteer, str(service), "", str(hood)), facts.bit(day))
-
-
 def _pair_firsts(f: Filters, end: date, since: date | None, by_service: bool) -> Any:
     """(resident, volunteer[, service]) -> the pair's first completed service up to
     ``end``, counted live from ``since`` (None: from the beginning)."""
@@ -254,13 +244,17 @@ def _stored_before(f: Filters, sub: Any, service: Any) -> Any:
     return sa.exists().where(*where)
 
 
-def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
-                    since: date | None, same_too: bool = False) -> None:
-    """Services given, and of them by a volunteer who had served that resident before
-    (in any service; with ``same_too`` also in the same service, which the summary
-    keeps for the service filter: a page asks only the one its filter needs), and the
-    residents, per month, service and neighbourhood.
+def load_given(facts: MonthFacts, f: Filters, start: date, end: date,
+               since: date | None, same_too: bool = False) -> None:
+    """The completed services given, per month, service and neighbourhood: the minutes
+    volunteers gave (two volunteers on a visit give twice its time), the services given
+    and of them those by a volunteer who had served that resident before (in any
+    service; with ``same_too`` also in the same service, which the summary keeps for the
+    service filter: a page asks only the one its filter needs); the volunteers and the
+    residents assisted.
 
+    One query for the volunteers' and the continuity facts: grouped by volunteer and
+    resident, the services given are scanned once, not once per part.
     "Before" is the pair's first service: counted live from ``since``, and before it
     looked up in the summary (one index step per service given)."""
     sub = given_groups(f, start, end)
@@ -269,10 +263,16 @@ def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
     joined = sub.outerjoin(
         any_, sa.and_(any_.c.resident == sub.c.resident, any_.c.volunteer == sub.c.volunteer)
     )
+    # A service of an erased resident has no pair: its minutes count, it does not.
+    paired = sub.c.resident.is_not(None)
     known_any = any_.c.first < sub.c.day
     if since is not None:
         known_any = sa.or_(known_any, _stored_before(f, sub, chosen))
-    columns = [sa.func.count(), sa.func.sum(sa.case((known_any, 1), else_=0))]
+    columns = [
+        sa.func.sum(sub.c.minutes),
+        sa.func.sum(sa.case((paired, 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(paired, known_any), 1), else_=0)),
+    ]
     if same_too:
         same = _pair_firsts(f, end, since, True)
         joined = joined.outerjoin(
@@ -286,20 +286,21 @@ def load_continuity(facts: MonthFacts, f: Filters, start: date, end: date,
         known_same = same.c.first < sub.c.day
         if since is not None:
             known_same = sa.or_(known_same, _stored_before(f, sub, sub.c.service))
-        columns.append(sa.func.sum(sa.case((known_same, 1), else_=0)))
-    dims = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.resident]
-    query = (
-        sa.select(*dims, *columns)
-        .select_from(joined)
-        .where(sub.c.resident.is_not(None))  # a service of an erased resident has no pair
-        .group_by(*dims)
-    )
-    for month, service, hood, resident, n, known, *same_ in _rows(query):
-        day = _parse(str(month))
+        columns.append(sa.func.sum(sa.case((sa.and_(paired, known_same), 1), else_=0)))
+    dims = [_month(sub.c.day), sub.c.service, sub.c.hood, sub.c.volunteer, sub.c.resident]
+    query = sa.select(*dims, *columns).select_from(joined).group_by(*dims)
+    days: dict[str, date] = {}
+    for month, service, hood, volunteer, resident, spent, n, known, *same_ in _rows(query):
+        key = str(month)
+        day = days.get(key) or days.setdefault(key, _parse(key))
+        bit = facts.bit(day)
+        s, h = str(service), str(hood)
         k = int(known or 0)
-        facts.count(("given", day, str(service), "", str(hood)), int(n), 0, k,
+        facts.count(("given", day, s, "", h), int(n or 0), spent, k,
                     int(same_[0] or 0) if same_ else k)
-        facts.person(("assisted", resident, str(service), "", str(hood)), facts.bit(day))
+        facts.person(("volunteer", volunteer, s, "", h), bit)
+        if resident is not None:
+            facts.person(("assisted", resident, s, "", h), bit)
 
 
 def transfer_kinds(service: str | None) -> list[str]:
@@ -330,23 +331,19 @@ def load_transfers(facts: MonthFacts, f: Filters, start: date, end: date) -> Non
         )
         .subquery()
     )
+    # One scan: the minutes and both members of each pair of accounts, summed in Python.
     m = _month(base.c.day)
-    for month, kind_, minutes in db.session.execute(
-        sa.select(m, base.c.kind, sa.func.sum(base.c.amount)).group_by(m, base.c.kind)
-    ):
-        facts.count(("transfer", _parse(str(month)), str(kind_), "", ""), 0, int(minutes or 0))
-    members = sa.union_all(
-        sa.select(base.c.day, base.c.kind, base.c.debit.label("person")),
-        sa.select(base.c.day, base.c.kind, base.c.credit.label("person")),
-    ).subquery()
-    m2 = _month(members.c.day)
-    query = (
-        sa.select(m2, members.c.kind, members.c.person)
-        .where(members.c.person.is_not(None))
-        .group_by(m2, members.c.kind, members.c.person)
-    )
-    for month, kind_, person in db.session.execute(query):
-        facts.person(("member", person, str(kind_), "", ""), facts.bit(_parse(str(month))))
+    dims = [m, base.c.kind, base.c.debit, base.c.credit]
+    days: dict[str, date] = {}
+    query = sa.select(*dims, sa.func.sum(base.c.amount)).group_by(*dims)
+    for month, kind_, debit_, credit_, minutes in _rows(query):
+        key = str(month)
+        day = days.get(key) or days.setdefault(key, _parse(key))
+        k = str(kind_)
+        facts.count(("transfer", day, k, "", ""), 0, int(minutes or 0))
+        for person in (debit_, credit_):
+            if person is not None:
+                facts.person(("member", person, k, "", ""), facts.bit(day))
 
 
 def first_help(f: Filters, since: date | None) -> dict[tuple[int, str], date]:
@@ -378,10 +375,8 @@ def live(f: Filters, start: date, end: date, base: int, since: date | None,
     wanted = set(what)
     if "services" in wanted:
         load_services(facts, f, start, end)
-    if "volunteers" in wanted:
-        load_volunteers(facts, f, start, end)
-    if "continuity" in wanted:
-        load_continuity(facts, f, start, end, since, same_too=storing)
+    if wanted & {"volunteers", "continuity"}:  # one query for both (``load_given``)
+        load_given(facts, f, start, end, since, same_too=storing)
     if "transfers" in wanted:
         load_transfers(facts, f, start, end)
     return facts
