@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from webapp.auth.models import User
-from webapp.core.inbound import JsonInputError
+from webapp.core.inbound import DB_INT_MAX, JsonInputError
 from webapp.extensions import csrf, db
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
@@ -121,7 +121,7 @@ def _int_arg(name: str, default: int | None, low: int, high: int) -> int | None:
 def statement() -> Response:
     user, _via = _user()
     limit = _int_arg("limit", 50, 1, 200) or 50
-    before = _int_arg("before", None, 1, 2**62)
+    before = _int_arg("before", None, 1, DB_INT_MAX)  # a transfer id: an INTEGER
     # One line more than asked says whether there is a next page.
     lines = newest_lines(account_for(user.person), limit + 1, before=before)
     page = lines[:limit]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.core.inbound import DB_INT_MAX
+
 _INT = {"type": "integer"}
 _NULL_INT = {"type": ["integer", "null"]}
 _ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -189,7 +191,7 @@ def document() -> dict[str, Any]:
                             "in": "query",
                             "required": False,
                             "description": "Only entries with a smaller transfer id (paging).",
-                            "schema": {"type": "integer", "minimum": 1},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
                         },
                     ],
                     "responses": {
