@@ -14,15 +14,12 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _
 
 from webapp.auth.models import User
-from webapp.core.dates import far_ahead, reader_date
 from webapp.core.errors import FieldError
 from webapp.core.timeutil import today_local
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.orgs.profile import call_us
-from webapp.orgs.settings import org_tz, settings_for
+from webapp.orgs.settings import org_tz
 from webapp.people.models import Person
-from webapp.permissions import is_coordinator
 from webapp.places.geocoding import (
     AddressNotFound,
     InvalidCoordinates,
@@ -31,6 +28,7 @@ from webapp.places.geocoding import (
     manual_location,
     remember_pin,
 )
+from webapp.requests.checks import check_consent, check_far_ahead, check_notice
 from webapp.requests.clashes import check_clash
 from webapp.requests.models import (
     Priority,
@@ -99,7 +97,7 @@ def create_request(
     now = now or utcnow()
     if not resident.is_resident and not resident.is_neighbour:
         raise FieldError("resident", _("This person is not registered as a resident."))
-    _check_consent(resident, actor)
+    check_consent(resident, actor)
     req = Request(organisation_id=resident.organisation_id, resident=resident, kind=draft.kind)
     _fill(req, resident, draft)
     db.session.add(req)
@@ -110,31 +108,12 @@ def create_request(
     if starts <= now:
         field_name = "appointment_time" if draft.kind == RequestKind.RIDE else "start_date"
         raise FieldError(field_name, _("This time is already in the past."))
-    _check_far_ahead(req, starts, draft, now)
-    _check_notice(req, starts, draft, actor, now)
+    check_far_ahead(req, starts, draft.confirm_far_date, now)
+    check_notice(req, starts, draft.override_reason, actor, now)
     req.created_by_id = getattr(actor, "id", None)
     expand_request(req, max(default_until(req.organisation_id, now), req.start_date), now)
     check_clash(req, actor, draft.accept_clash)
     return req
-
-
-def _check_consent(resident: Person, actor: User | None) -> None:
-    """Withdrawing consent cancelled the person's requests (privacy/consent.py); a new one
-    would process their data again without it. Consent recorded again lifts this."""
-    profile = resident.resident
-    if profile is None or profile.consent_withdrawn_at is None:
-        return
-    if actor is not None and actor.person_id == resident.id:
-        raise FieldError(
-            "resident",
-            _("You withdrew your consent, so we cannot arrange help for you. To ask again, "
-              "give your consent on My data, or call us."),
-        )
-    raise FieldError(
-        "resident",
-        _("This person withdrew their consent. Record their consent again on their privacy "
-          "page (Data, consent, export, erasure) before asking for help for them."),
-    )
 
 
 def _fill(req: Request, resident: Person, d: Draft) -> None:
@@ -280,50 +259,6 @@ def _destination(org_id: int, address: str, d: Draft) -> Location | None:
                 "(or type its coordinates) and save again."
             ),
         ) from None
-
-
-def _check_far_ahead(req: Request, starts: datetime, d: Draft, now: datetime) -> None:
-    tz = org_tz(req.organisation_id)
-    day = starts.astimezone(tz).date()
-    if d.confirm_far_date or not far_ahead(day, today_local(tz, now)):
-        return
-    raise FieldError(
-        "confirm_far_date",
-        _(
-            "That is %(day)s, more than a year from now. If the date is right, tick "
-            "“Yes, this date is right” and send again.",
-            day=reader_date(day),
-        ),
-    )
-
-
-def _check_notice(
-    req: Request, starts: datetime, d: Draft, actor: User | None, now: datetime
-) -> None:
-    days = settings_for(req.organisation_id).min_notice_days
-    tz = org_tz(req.organisation_id)
-    if starts.astimezone(tz).date() >= today_local(tz, now) + timedelta(days=days):
-        return
-    reason = (d.override_reason or "").strip()
-    if actor is not None and is_coordinator(actor) and reason:
-        req.notice_override_by_id = actor.id
-        req.notice_override_reason = reason[:300]
-        return
-    field_name = "appointment_time" if req.kind == RequestKind.RIDE else "start_date"
-    if actor is not None and is_coordinator(actor):
-        msg = _(
-            "Less than %(n)s days' notice: give a reason for the urgent booking to go ahead.",
-            n=days,
-        )
-        raise FieldError("override_reason", msg)
-    raise FieldError(
-        field_name,
-        _(
-            "Please ask at least %(n)s days ahead. For something urgent, %(call_us)s.",
-            n=days,
-            call_us=call_us(req.organisation_id),
-        ),
-    )
 
 
 def cancel_request(
