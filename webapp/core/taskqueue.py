@@ -133,14 +133,34 @@ async def retry_stalled(queue: procrastinate.App, seconds: float, queue_name: st
     for job in await queue.job_manager.get_stalled_jobs(
         queue=queue_name, seconds_since_heartbeat=seconds
     ):
+        if await _retry(queue, job):
+            log.warning("job %s of a silent worker (%s) queued again", job.id, job.worker_id)
+            count += 1
+    return count
+
+
+async def _retry(queue: procrastinate.App, job: procrastinate.jobs.Job) -> bool:
+    """Put one stalled job back. A copy of it may already be waiting (the same queueing
+    lock: deferred again while this one ran, e.g. by a sweep that found no job for a
+    while): the queue refuses a second waiting copy, and the stalled job would stay
+    'doing' forever, holding its lock and every later job sharing it. The waiting copy
+    is cancelled and the stalled job retried, which keeps its count of attempts."""
+    for _ in range(2):
         try:
             await queue.job_manager.retry_job(job)
+            return True
+        except procrastinate.exceptions.UniqueViolation:
+            waiting = await queue.job_manager.list_jobs_async(
+                queueing_lock=job.queueing_lock, status="todo"
+            )
+            for copy in waiting:
+                if copy.id is not None and copy.id != job.id:
+                    await queue.job_manager.cancel_job_by_id_async(copy.id)
+                    log.warning("job %s: its waiting copy %s cancelled", job.id, copy.id)
         except procrastinate.exceptions.ConnectorException as exc:
             log.info("job %s not retried (another worker did?): %s", job.id, exc)
-            continue
-        log.warning("job %s of a silent worker (%s) queued again", job.id, job.worker_id)
-        count += 1
-    return count
+            return False
+    return False
 
 
 def schema_present() -> bool:
