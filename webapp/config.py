@@ -129,6 +129,9 @@ class Config:
     # Sign-up and "forgot my password" answer after at least this long, whether or not
     # the address has an account (the work for one that has stays well under it).
     ACCOUNT_ANSWER_SECONDS = float(os.environ.get("PONTE_ACCOUNT_ANSWER_SECONDS", "0.6"))
+    # Volunteers' boards kept rendered per web worker (shifts/board_cache.py), about
+    # 20 KB each; 0: none.
+    BOARD_CACHE_ENTRIES = _env_int("PONTE_BOARD_CACHE_ENTRIES", 500)
     # Match runs one organisation may have queued or running at once.
     MATCH_RUNS_PER_ORGANISATION = _env_int("PONTE_MATCH_RUNS_PER_ORGANISATION", 1)
     # Who solves match runs (docs/deploy.md, "Solve workers"): "local" (a child process

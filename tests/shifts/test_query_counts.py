@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import (
@@ -39,6 +40,13 @@ from webapp.timebank import operations as ledger
 from webapp.timebank.tokens import create_token
 
 S = ShiftStatus
+
+
+@pytest.fixture(autouse=True)
+def _board_drawn_every_time(app, monkeypatch):  # type: ignore[no-untyped-def]
+    """These guards are on the board's drawing; a kept board (tests/shifts/
+    test_board_cache.py) would answer the second view without it."""
+    monkeypatch.setitem(app.config, "BOARD_CACHE_ENTRIES", 0)
 DAY = next_weekday(2, at_least=4)  # a Wednesday, past the booking notice
 
 

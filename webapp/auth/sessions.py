@@ -17,6 +17,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import LoginSession, Role, User
 from webapp.db import rows_matched, utcnow
@@ -54,7 +55,13 @@ def expired(row: LoginSession, now: datetime) -> bool:
 
 def _load_user(session_id: str) -> User | None:
     already_in_transaction = db.session().in_transaction()
-    row = db.session.get(LoginSession, session_id)
+    # With its user and the user's person in the same statement: every signed-in
+    # request starts here, and a member's pages read the person at once.
+    row = db.session.get(
+        LoginSession,
+        session_id,
+        options=[joinedload(LoginSession.user).joinedload(User.person)],
+    )
     if row is None or not row.user.is_active:
         return None
     now = utcnow()

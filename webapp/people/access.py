@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import User
 from webapp.extensions import db
@@ -25,7 +26,9 @@ def get_person_or_404(person_id: int, for_user: User, manage: bool = False) -> P
 
 def me() -> Person:
     """The person behind the current login (members only)."""
-    person = db.session.get(Person, current_user.person_id)
+    # With the volunteer profile (none for a resident) in the same statement: the
+    # volunteer's pages read it at once (the board, the schedule).
+    person = db.session.get(Person, current_user.person_id, options=[joinedload(Person.volunteer)])
     if person is None:  # a login without a person is no member: the role check refuses it
         abort(403)
     return person

@@ -100,6 +100,9 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "absence": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     # Derived from the rows above and the shifts (docs/shifts.md, the board's candidates).
     "board_candidate": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
+    # That a volunteer's board changed, by id only (docs/shifts.md, the board kept
+    # rendered); older rows dropped nightly.
+    "board_change": (_l("Matching volunteers to visits and rides"), (VOLUNTEERS,)),
     # The observatory's monthly summary (docs/observatory.md): who was counted in which
     # month, by id only, so distinct people over a period are exact; recomputed nightly.
     "observatory_people": (

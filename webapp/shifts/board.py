@@ -45,6 +45,11 @@ def _km_bound(shifts: list[Shift]) -> float:
     return 111.4 * ((max(lats) - min(lats)) + (max(lons) - min(lons))) * 1.02 + 0.1
 
 
+def horizon(org_id: int, now: datetime) -> datetime:
+    """The board's last start time: the organisation's booking horizon and a week."""
+    return now + timedelta(weeks=settings_for(org_id).horizon_weeks + 1)
+
+
 def open_board(
     person: Person, now: datetime | None = None, limit: int | None = None
 ) -> list[BoardItem]:
@@ -57,7 +62,7 @@ def open_board(
         return []  # every shift would be ineligible (the same answer, without reading them)
     settle()  # changes made earlier in this transaction (a test, a job) count
     settings = settings_for(org_id)
-    horizon = now + timedelta(weeks=settings.horizon_weeks + 1)
+    until = horizon(org_id, now)
     # Only the shifts that passed every check on the volunteer and the shift alone
     # (``board_candidate``, kept when either changes); what a claim changes is checked here.
     candidates = db.session.scalars(
@@ -68,7 +73,7 @@ def open_board(
             Shift.organisation_id == org_id,
             Shift.status.in_(CLAIMABLE),
             Shift.starts_at > now,
-            Shift.starts_at < horizon,
+            Shift.starts_at < until,
         )
         .options(selectinload(Shift.assignments), selectinload(Shift.request))
     ).all()
@@ -84,7 +89,7 @@ def open_board(
             .group_by(Shift.group_key)
         ).all()
     )
-    held = sorted(held_shifts(person, now, horizon), key=lambda h: h.starts_at)
+    held = sorted(held_shifts(person, now, until), key=lambda h: h.starts_at)
     speed = settings.travel_speed_kmh
     window = travel(_km_bound([*held, *candidates]), speed)
     starts = [h.starts_at for h in held]

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from webapp.orgs.models import Organisation
+from webapp.orgs.models import Organisation, OrganisationSettings
 from webapp.people.models import (
     Absence,
     AvailabilitySlot,
@@ -27,11 +27,15 @@ from webapp.people.models import (
     Person,
     VolunteerProfile,
 )
-from webapp.shifts.models import Shift
+from webapp.shifts.models import Assignment, Shift
 from webapp.shifts.transitions import FINAL
 
 KEY = "board_candidate_marks"
+# Changes that can change who may serve what: the candidates are worked out again.
 KINDS = ("people", "shifts", "requests", "orgs")
+# Changes that show on a board without changing the candidates (a seat taken, a time or
+# a destination edited): the boards showing them are told (shifts/board_changes.py).
+SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs")
 # What ``Eligibility`` reads of each row (a change elsewhere cannot change its answer).
 SHIFT_FIELDS = ("kind", "starts_at", "ends_at", "start_lat", "start_lon", "organisation_id",
                 "request_id")  # fmt: skip
@@ -51,8 +55,12 @@ def changed(obj: Any, fields: Iterable[str]) -> bool:
 def mark(session: Session, kind: str, ids: Iterable[int | None]) -> None:
     """Note that the candidates of these ``people``, ``shifts``, ``requests``' shifts or
     ``orgs`` must be worked out again before the commit."""
-    marks = session.info.setdefault(KEY, {k: set() for k in KINDS})
+    marks = session.info.setdefault(KEY, {k: set() for k in (*KINDS, *SEEN)})
     marks[kind].update(i for i in ids if i is not None)
+
+
+def eligibility_changed(marks: dict[str, set[int]]) -> bool:
+    return any(marks[k] for k in KINDS)
 
 
 def take(session: Session) -> dict[str, set[int]] | None:
@@ -101,6 +109,43 @@ def note_changes(session: Session, _flush_context: Any) -> None:
         # A deleted shift or person takes its rows with it (ON DELETE CASCADE).
         if isinstance(obj, _OWN_ROWS):
             mark(session, "people", [obj.person_id])
+    note_seen(session)
+
+
+def _is_request(obj: object) -> bool:
+    """A help request (the requests feature sits above shifts: known by the mapping)."""
+    return isinstance(obj, Shift.request.property.mapper.class_)
+
+
+def note_seen(session: Session) -> None:
+    """What shows on boards: any change of a shift or a request, a seat taken or given
+    back (the volunteer's own board too: a held shift can clash with others)."""
+    for obj in session.new:
+        if isinstance(obj, Shift):  # a new leg changes its group: the request's shifts
+            mark(session, "seen_requests", [obj.request_id])
+        elif isinstance(obj, Assignment):
+            mark(session, "seen_shifts", [obj.shift_id])
+            mark(session, "seen_people", [obj.volunteer_id])
+    for obj in session.dirty:
+        if isinstance(obj, Shift) and session.is_modified(obj, include_collections=False):
+            mark(session, "seen_shifts", [obj.id])
+        elif _is_request(obj) and session.is_modified(obj, include_collections=False):
+            mark(session, "seen_requests", [obj.id])
+        elif isinstance(obj, Assignment) and session.is_modified(obj):
+            mark(session, "seen_shifts", [obj.shift_id])
+            mark(session, "seen_people", [obj.volunteer_id])
+    for obj in session.deleted:
+        if isinstance(obj, Assignment):
+            mark(session, "seen_shifts", [obj.shift_id])
+            mark(session, "seen_people", [obj.volunteer_id])
+        elif isinstance(obj, Shift) or _is_request(obj):
+            # Its candidate rows are gone with it: every board of the organisation.
+            mark(session, "seen_orgs", [obj.organisation_id])
+    for obj in (*session.new, *session.dirty):
+        # The board's window and travel speed: every board of the organisation (a
+        # kept board is not keyed by them).
+        if isinstance(obj, OrganisationSettings) and session.is_modified(obj):
+            mark(session, "seen_orgs", [obj.organisation_id])
 
 
 def forget_on_end(session: Session, transaction: Any) -> None:

@@ -26,7 +26,7 @@ from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
-from webapp.shifts import candidate_marks
+from webapp.shifts import board_changes, candidate_marks
 from webapp.shifts.eligibility import Eligibility
 from webapp.shifts.models import BoardCandidate, Shift, ShiftKind
 from webapp.shifts.transitions import FINAL
@@ -228,18 +228,21 @@ def _outside(session: Session, model: type[Person] | type[Shift], ids: set[int],
 
 
 def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> None:
+    seen = board_changes.shifts_seen(session, marks)
+    # Boards showing a changed shift now (it may leave them below).
+    told = board_changes.candidates_of(session, seen) | marks["people"] | marks["seen_people"]
     orgs = marks["orgs"] - rebuilt
     if orgs:
         _rebuild(session, orgs)
+    told |= board_changes.volunteers_of(session, orgs | marks["seen_orgs"])
     rebuilt = rebuilt | orgs
     shifts = set(marks["shifts"])
     for chunk in _chunks(marks["requests"]):
         shifts.update(session.scalars(sa.select(Shift.id).where(Shift.request_id.in_(chunk))))
-    refresh(
-        session,
-        _outside(session, Person, marks["people"], rebuilt),
-        _outside(session, Shift, shifts, rebuilt),
-    )
+    shifts = _outside(session, Shift, shifts, rebuilt)
+    refresh(session, _outside(session, Person, marks["people"], rebuilt), shifts)
+    told |= board_changes.candidates_of(session, shifts)  # ... and the boards it joined
+    board_changes.tell(session, told)
 
 
 def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None) -> int:
@@ -251,6 +254,9 @@ def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None
     _lock(session)
     orgs = set(org_ids if org_ids is not None else session.scalars(sa.select(Organisation.id)))
     written = _rebuild(session, sorted(orgs))
+    # Every board of these organisations told, and their older rows dropped.
+    everyone = board_changes.volunteers_of(session, orgs)
+    board_changes.prune(session, everyone, board_changes.tell(session, everyone))
     marks = candidate_marks.take(session)
     if marks:
         _settle(session, marks, orgs)
@@ -265,7 +271,8 @@ def settle(session: Session | None = None) -> None:
     marks = candidate_marks.take(session)
     if marks is None:
         return
-    _lock(session)
+    if candidate_marks.eligibility_changed(marks):
+        _lock(session)  # (a seat taken changes no candidate: claims do not queue here)
     _settle(session, marks, set())
 
 

@@ -148,9 +148,14 @@ class Eligibility:
         return None
 
 
+# Held shifts this far before or after a window can still clash with it: wider than
+# any travel time inside one town.
+HELD_MARGIN = timedelta(hours=6)
+
+
 def held_shifts(person: Person, lo: datetime, hi: datetime) -> list[Shift]:
     """Shifts ``person`` holds that could clash with anything between ``lo`` and ``hi``."""
-    margin = timedelta(hours=6)  # wider than any travel time inside one town
+    margin = HELD_MARGIN
     return list(
         db.session.scalars(
             sa.select(Shift)

@@ -283,3 +283,24 @@ class BoardCandidate(Model):
     shift_id: Mapped[int] = mapped_column(
         sa.ForeignKey("shift.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class BoardChange(Model):
+    """Something on a volunteer's board changed (``shifts/board_changes.py``): one row
+    per volunteer per committed change, written with the change. The board kept rendered
+    (``shifts/board_cache.py``) is valid while the volunteer's count and last id of
+    these rows stay the same: one index read instead of comparing every shift it shows.
+    The nightly rebuild of the candidates leaves one fresh row per volunteer."""
+
+    __tablename__ = "board_change"
+    __table_args__ = (
+        sa.Index("ix_board_change_person_id", "person_id", "id"),
+        {"sqlite_autoincrement": True},  # ids never reused: a volunteer's stamp never repeats
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign key, on purpose: its check would take a share lock on the person's row
+    # at every change, and a claim holds its volunteer's row locked (``FOR UPDATE``)
+    # while it waits for the shift: two claims telling each other's volunteer would
+    # deadlock. Rows of a deleted person are dropped by the nightly rebuild.
+    person_id: Mapped[int] = mapped_column()

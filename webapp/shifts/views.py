@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.boards import board_items
 from webapp.core.confirm import ask, confirmed
@@ -29,6 +30,7 @@ from webapp.shifts import operations as ops
 from webapp.shifts import questions
 from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
 from webapp.shifts.board import my_shifts, open_board
+from webapp.shifts.board_cache import FORM_FIELDS, board_cards
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
 from webapp.shifts.ical import calendar_for, subscribe_links
 from webapp.shifts.legs import group_of
@@ -71,13 +73,21 @@ def _fail(err: Exception) -> None:
 @bp.route("/board")
 @volunteer_required
 def board() -> str:
-    items = open_board(me())
+    person, now, form = me(), utcnow(), ActionForm()
+
+    def render() -> tuple[str, datetime | None]:
+        items = open_board(person, now)
+        html = render_template(
+            "shifts/_board_cards.html",
+            items=items[:BOARD_SIZE],
+            more=len(items) - BOARD_SIZE,
+            hidden=FORM_FIELDS,
+        )
+        return html, min((i.first.starts_at for i in items), default=None)
+
+    cards = board_cards(person, now, render).replace(FORM_FIELDS, form.hidden_tag())
     return render_template(
-        "shifts/board.html",
-        items=items[:BOARD_SIZE],
-        more=len(items) - BOARD_SIZE,
-        extras=board_items(me()),
-        form=ActionForm(),
+        "shifts/board.html", cards=Markup(cards), extras=board_items(person), form=form
     )
 
 

@@ -1,0 +1,119 @@
+"""The volunteer's board, rendered once and served again while nothing on it changed.
+
+The board is the page volunteers open most, and most views find it as they left it:
+rendering fifty cards (dates and times formatted for the reader, a form per card) and
+loading the shifts behind them cost far more than the rest of the request. So each web
+worker keeps the rendered cards per volunteer with a **stamp**: the count and last id
+of the ``board_change`` rows written for that volunteer whenever something their board
+shows changes (``shifts/board_changes.py``: a shift or a request edited, a seat taken or
+given back, the candidates worked out again). One index read tells whether the kept
+cards are still true, in this worker or any other, whatever process made the change; no
+invalidation message has to reach anyone. Time also changes a board (a shift starts and
+leaves it, a later one enters the window): kept cards go when their soonest shift
+starts, and after :data:`LATEST` at most.
+
+What is not in those rows is in the key: the volunteer's own place (distances), the
+language, the day (dates are written without the year in the current one). The
+organisation's settings and time zone are not: changing them tells every board.
+The CSRF fields of each card's form belong to the session, so the cards are kept with a
+marker put back per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.shifts.candidates import reach, settle
+from webapp.shifts.models import BoardChange
+
+# Stands for the form's hidden fields in the kept cards (an HTML comment: nothing a
+# shift's text can produce, since every text is escaped).
+FORM_FIELDS = Markup("<!--ponte:form-fields-->")
+# The longest a kept board is served before it is drawn again, changes or not.
+LATEST = timedelta(minutes=10)
+
+
+def stamp(person: Person) -> tuple[int, int | None]:
+    """How many changes the volunteer's board was told of, and the last one's id
+    (``shifts/board_changes.py``): one index read. A count as well as the last id,
+    because two transactions may commit their rows out of id order."""
+    row = db.session.execute(
+        sa.select(sa.func.count(BoardChange.id), sa.func.max(BoardChange.id)).where(
+            BoardChange.person_id == person.id
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+class _Kept:
+    """Rendered cards per volunteer, the least recently used dropped past ``size``.
+    A lock, since a threaded server shares one per process."""
+
+    def __init__(self) -> None:
+        self.rows: OrderedDict[int, tuple[Hashable, datetime, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, person_id: int, key: Hashable, now: datetime) -> str | None:
+        with self.lock:
+            found = self.rows.get(person_id)
+            if found is None or found[0] != key or now >= found[1]:
+                return None
+            self.rows.move_to_end(person_id)
+            return found[2]
+
+    def put(self, person_id: int, key: Hashable, until: datetime, html: str, size: int) -> None:
+        with self.lock:
+            self.rows[person_id] = (key, until, html)
+            self.rows.move_to_end(person_id)
+            while len(self.rows) > size:
+                self.rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.rows.clear()
+
+
+def kept(app: object | None = None) -> _Kept:
+    """This app's store (per app, so two apps in one process never share cards)."""
+    extensions = (app or current_app).extensions  # type: ignore[attr-defined]
+    store: _Kept = extensions.setdefault("board_cache", _Kept())
+    return store
+
+
+def board_cards(
+    person: Person, now: datetime, render: Callable[[], tuple[str, datetime | None]]
+) -> str:
+    """The board's cards for ``person``: kept ones if nothing they show has changed,
+    else ``render()``, which draws them for ``now`` and says when the soonest card
+    starts (it leaves the board then). The form's fields are :data:`FORM_FIELDS`."""
+    size = int(current_app.config.get("BOARD_CACHE_ENTRIES", 0))
+    if size <= 0 or reach(person) is None:
+        return render()[0]
+    settle()  # changes made earlier in this transaction count
+    key = (
+        person.created_at,  # ids come back in a new database (tests, a restore)
+        person.lat,
+        person.lon,
+        str(get_locale()),
+        date.today(),  # dates are written without the year in the current one
+        stamp(person),
+    )
+    store = kept()
+    html = store.get(person.id, key, now)
+    if html is None:
+        html, soonest = render()
+        # Shifts starting later come into the board's window as time passes: at most
+        # this late (they start weeks ahead).
+        until = now + LATEST
+        store.put(person.id, key, min(until, soonest or until), html, size)
+    return html
