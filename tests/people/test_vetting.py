@@ -196,3 +196,77 @@ def test_volunteer_list_filters_by_status(client, org):
     html = client.get("/coordinator/volunteers").get_data(as_text=True)
     assert "Inattesa" in html and "Approvato" in html
     assert client.get("/coordinator/volunteers?status=bogus").status_code == 200
+
+
+def _every_volunteer_scanned(org_id: int, today: date):  # type: ignore[no-untyped-def]
+    """The definition, over every approved volunteer (what ``lapsing`` did before it
+    read only those some check of whom may lapse)."""
+    from webapp.people.models import VolunteerProfile
+    from webapp.people.vetting import _latest_expiry, missing_kinds_for
+
+    horizon = today + timedelta(days=30)
+    soon, lapsed = [], []
+    people = db.session.scalars(
+        sa.select(Person).join(VolunteerProfile)
+        .where(Person.organisation_id == org_id,
+               VolunteerProfile.status == VolunteerStatus.APPROVED)
+        .order_by(Person.last_name, Person.first_name)
+    ).all()  # fmt: skip
+    for person in people:
+        missing = set(missing_kinds_for(person.volunteer, today))
+        for kind in dict.fromkeys(missing_kinds_for(person.volunteer, None)):
+            latest = _latest_expiry(person, kind)
+            if kind in missing:
+                lapsed.append((person.id, kind, latest))
+            elif latest is not None and latest <= horizon:
+                soon.append((person.id, kind, latest))
+    soon.sort(key=lambda x: x[2] or today)
+    return soon, lapsed
+
+
+def test_lapsing_reads_only_who_may_lapse_with_the_same_answer(org):
+    """Every mix of checks that matters around the edges (none, expired, expiring on the
+    horizon or the day after, not yet valid, without expiry, renewed, two of a kind)
+    for visitors, drivers and both: the same lists as scanning every volunteer."""
+    import itertools
+
+    D = timedelta
+    dated = [None, (-400, -1), (-300, 0), (-300, 29), (-300, 30), (-300, 31), (1, 400),
+             (-30, None), "renewed"]  # fmt: skip
+    kinds = [CredentialKind.BACKGROUND_CHECK, CredentialKind.DRIVING_LICENCE,
+             CredentialKind.INSURANCE]  # fmt: skip
+    n = 0
+    for offers, first, second in itertools.product(("v", "d", "vd"), dated, dated):
+        n += 1
+        vol = make_volunteer(org, first_name=f"V{n}", visits="v" in offers,
+                             driving="d" in offers, credentials=False)  # fmt: skip
+        for i, spec in enumerate((first, second)):
+            kind = kinds[(n + i) % 3]
+            if spec is None:
+                continue
+            if spec == "renewed":
+                vol.credentials += [
+                    Credential(kind=kind, checked_on=TODAY - D(300), expires_on=TODAY + D(5)),
+                    Credential(kind=kind, checked_on=TODAY, expires_on=TODAY + D(365)),
+                ]
+                continue
+            start, end = spec
+            vol.credentials.append(Credential(
+                kind=kind, checked_on=TODAY + D(start),
+                expires_on=None if end is None else TODAY + D(end),
+            ))  # fmt: skip
+        for other in set(kinds) - {kinds[(n + i) % 3] for i in range(2)}:
+            if n % 2:  # half hold the kinds not varied above, valid for a year
+                vol.credentials.append(
+                    Credential(kind=other, checked_on=TODAY - D(1), expires_on=TODAY + D(365))
+                )
+    db.session.flush()
+    soon, lapsed = lapsing(org.id, TODAY)
+    got = ([(x.person.id, x.kind, x.expires_on) for x in soon],
+           [(x.person.id, x.kind, x.expires_on) for x in lapsed])  # fmt: skip
+    expected = _every_volunteer_scanned(org.id, TODAY)
+    assert got == expected
+    assert got[0] and got[1]  # both lists have people: the comparison means something
+    everyone = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+    listed = {p for p, _, _ in got[0] + got[1]}
+    assert len(listed) < everyone  # ... and some were left unread

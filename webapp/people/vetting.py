@@ -194,15 +194,35 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
     Lapsed: a required credential not valid today, so eligibility keeps them out of
     matching. A renewal recorded before expiry removes the person from both lists.
     """
+    horizon = today + timedelta(days=days)
+
+    def good(kind: CredentialKind) -> sa.ColumnElement[bool]:
+        # A check of ``kind`` valid today and past the horizon: neither lapsed nor
+        # lapsing, whatever else they hold of that kind.
+        return sa.exists().where(
+            Credential.person_id == Person.id,
+            Credential.kind == kind,
+            Credential.checked_on <= today,
+            Credential.expires_on > horizon,
+        )
+
+    # Only the volunteers some required check of whom is not "good" can be listed: the
+    # loop below decides for them, so the answer is the same, and the desk reads the
+    # handful that need a look instead of every volunteer of a city with their checks.
+    may_lapse = sa.or_(
+        sa.and_(VolunteerProfile.offers_visits, sa.or_(*(~good(k) for k in REQUIRED_FOR_VISITS))),
+        sa.and_(
+            VolunteerProfile.offers_driving, sa.or_(*(~good(k) for k in REQUIRED_FOR_DRIVING))
+        ),
+    )
     people = db.session.scalars(
         sa.select(Person)
         .join(VolunteerProfile)
-        .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED)
+        .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED, may_lapse)
         .options(contains_eager(Person.volunteer), selectinload(Person.credentials))
         .order_by(Person.last_name, Person.first_name)
     ).all()
     soon, lapsed = [], []
-    horizon = today + timedelta(days=days)
     for person in people:
         missing = set(missing_kinds_for(person.volunteer, today))
         for kind in dict.fromkeys(missing_kinds_for(person.volunteer, None)):
