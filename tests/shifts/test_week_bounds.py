@@ -1,5 +1,6 @@
 """The coordinator's week: each day's counts are exact, each day lists its first rows in
-time order, and "show all" leads to the day, which lists every shift (filters kept)."""
+time order, and "show all" leads to the day, which lists every shift (filters kept), a
+page at a time when the day is long."""
 
 from __future__ import annotations
 
@@ -83,3 +84,24 @@ def test_a_quiet_day_has_no_link_to_show_more(client, week):  # type: ignore[no-
     html = client.get(f"/shifts/week?start={DAY.isoformat()}&kind=ride").get_data(as_text=True)
     assert _rows(html) == [] and "Show all" not in html
     assert "0 shifts this week" in html and html.count("No shifts.") == 7
+
+
+def test_a_long_day_is_paged_with_exact_counts_and_the_filters_kept(client, week, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(calendar_views, "DAY_ROWS", 2)
+    in_order = sorted([*week["shifts"], week["elsewhere"]], key=lambda s: (s.starts_at, s.id))
+    url = f"/shifts/day?date={DAY.isoformat()}"
+    pages = [client.get(f"{url}&page={n}").get_data(as_text=True) for n in (1, 2, 3, 4)]
+    assert [_rows(p) for p in pages[:3]] == [
+        [s.id for s in in_order[i : i + 2]] for i in (0, 2, 4)
+    ]
+    assert "Page 1 of 3" in pages[0] and "Page 3 of 3" in pages[2]
+    assert _rows(pages[3]) == _rows(pages[2])  # past the last page: the last one
+    # The counts are the whole day's on every page: 6 shifts, 1 to approve.
+    for page in pages[:3]:
+        assert "<strong>1</strong> to approve" in page
+    # The pager keeps the day and the filters; a filter narrows what is paged.
+    assert f"/shifts/day?page=2&amp;date={DAY.isoformat()}" in pages[0]
+    centro = client.get(f"{url}&hood=Centro&page=3").get_data(as_text=True)
+    assert _rows(centro) == [week["shifts"][4].id]  # five in Centro: the fifth on page 3
+    assert "hood=Centro" in centro.split('class="pager"')[1]
+    assert client.get(f"{url}&page=x").status_code == 200  # the nearest page, no error

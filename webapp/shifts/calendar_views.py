@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from webapp.core.inbound import bounded_day
 from webapp.core.navigation import add_nav
+from webapp.core.paging import Page, page_number
 from webapp.core.timeutil import at_local, today_local
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -34,6 +35,9 @@ from webapp.shifts.views import bp
 
 S = ShiftStatus
 WEEK_ROWS_PER_DAY = 20  # the rest of a busy day is one link away, on the day page
+# A page of the day: a city's day holds hundreds of shifts; the filters (neighbourhood,
+# kind, status) narrow it, the pager walks it.
+DAY_ROWS = 60
 UNFILLED = frozenset({S.OPEN, S.UNFILLED})
 
 add_nav("shifts.day", lambda: _l("Day"), is_coordinator, order=31, group="requests")
@@ -75,15 +79,32 @@ def _chosen(start: date, end: date) -> list[sa.ColumnElement[bool]]:
     return where
 
 
-def _shifts_between(start: date, end: date) -> list[Shift]:
-    query = sa.select(Shift).where(*_chosen(start, end))
+def _loaded(ids: list[int]) -> list[Shift]:
+    """These shifts in full (requests, residents, seats, volunteers), soonest first."""
+    if not ids:
+        return []
     return list(
         db.session.scalars(
-            query.order_by(Shift.starts_at, Shift.id).options(
-                *with_request_and_seats(volunteers=True)
-            )
+            sa.select(Shift)
+            .where(Shift.id.in_(ids))
+            .order_by(Shift.starts_at, Shift.id)
+            .options(*with_request_and_seats(volunteers=True))
         )
     )
+
+
+def _day_page(start: date, end: date, asked: str | None) -> tuple[Page[Shift], Tally]:
+    """The page ``asked`` of the day's chosen shifts, and the whole day's counts: one
+    narrow scan (id, status) for the counts, only the page's rows loaded in full."""
+    tally = Tally()
+    ids = []
+    index = sa.select(Shift.id, Shift.status).where(*_chosen(start, end))
+    for shift_id, status in db.session.execute(index.order_by(Shift.starts_at, Shift.id)):
+        tally.add(status)
+        ids.append(shift_id)
+    number = page_number(asked, len(ids), DAY_ROWS)
+    shown = ids[(number - 1) * DAY_ROWS : number * DAY_ROWS]
+    return Page(_loaded(shown), len(ids), number, DAY_ROWS), tally
 
 
 # The distinct neighbourhoods of an organisation's shifts, one index step each
@@ -160,14 +181,12 @@ def _summary(tally: Tally) -> dict[str, Any]:
 @coordinator_required
 def day() -> str:
     the_day = day_arg()
-    shifts = _shifts_between(the_day, the_day + timedelta(days=1))
-    tally = Tally()
-    for s in shifts:
-        tally.add(s.status)
+    page, tally = _day_page(the_day, the_day + timedelta(days=1), request.args.get("page"))
     return render_template(
         "shifts/day.html",
         day=the_day,
-        shifts=shifts,
+        shifts=page.items,
+        page=page,
         summary=_summary(tally),
         hoods=_neighbourhoods(),
         keep=_kept_filters(),
