@@ -40,3 +40,22 @@ def counting() -> Iterator[Queries]:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def rows_read(client: Any, url: str, model: type) -> tuple[int, str]:
+    """How many ``model`` rows the page at ``url`` reads from the database, and the page
+    (the session is emptied first, so every row read is a new instance)."""
+    db.session.commit()
+    db.session.expunge_all()
+    loaded: list[int] = []
+
+    def on_load(target: Any, _context: Any) -> None:
+        loaded.append(target.id)
+
+    sa.event.listen(model, "load", on_load)
+    try:
+        resp = client.get(url)
+        assert resp.status_code == 200
+    finally:
+        sa.event.remove(model, "load", on_load)
+    return len(loaded), resp.get_data(as_text=True)

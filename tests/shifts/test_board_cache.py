@@ -8,10 +8,10 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import csrf_token, login
+from tests.querycount import rows_read
 from tests.shifts.builders import make_request, next_weekday, ride_draft, shifts_of, visit_draft
 from webapp.extensions import db
 from webapp.people.models import Person
@@ -47,19 +47,7 @@ def _board(client) -> str:  # type: ignore[no-untyped-def]
 
 
 def _shift_rows_read(client) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    db.session.commit()
-    db.session.expunge_all()
-    loaded: list[int] = []
-
-    def on_load(target, _context) -> None:  # type: ignore[no-untyped-def]
-        loaded.append(target.id)
-
-    sa.event.listen(Shift, "load", on_load)
-    try:
-        html = _board(client)
-    finally:
-        sa.event.remove(Shift, "load", on_load)
-    return len(loaded), html
+    return rows_read(client, "/shifts/board", Shift)
 
 
 def test_a_second_view_with_nothing_changed_reads_no_shift(client, town, count_queries):

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from tests.factories import (
     ISERNIA,
@@ -25,6 +24,7 @@ from tests.factories import (
     make_volunteer,
 )
 from tests.helpers import csrf_token, login
+from tests.querycount import rows_read
 from tests.shifts.builders import make_request, next_weekday, ride_draft, shifts_of, visit_draft
 from webapp.auth.models import User
 from webapp.db import utcnow
@@ -114,21 +114,7 @@ def test_board_statements_do_not_grow_with_the_shifts(client, db_session, count_
 
 
 def _shift_rows_read(client, url: str) -> int:  # type: ignore[no-untyped-def]
-    """Shift rows the page reads from the database (every row a new instance: the
-    session is emptied first)."""
-    db.session.commit()
-    db.session.expunge_all()
-    loaded: list[int] = []
-
-    def on_load(target, _context) -> None:  # type: ignore[no-untyped-def]
-        loaded.append(target.id)
-
-    sa.event.listen(Shift, "load", on_load)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(Shift, "load", on_load)
-    return len(loaded)
+    return rows_read(client, url, Shift)[0]
 
 
 def test_board_reads_the_volunteers_candidates_not_the_town(client, db_session, count_queries):
