@@ -202,3 +202,28 @@ def test_the_organisations_window_shortened_shows_at_the_next_view(client, town)
     settings_for(town["org"].id).horizon_weeks = 1  # the board: up to two weeks ahead
     db.session.commit()
     assert len(_cards(_board(client))) == 2
+
+
+def test_the_nightly_rebuild_leaves_one_fresh_row_per_volunteer(client, town):
+    import sqlalchemy as sa
+
+    from webapp.shifts.board_cache import stamp
+    from webapp.shifts.candidates import rebuild
+    from webapp.shifts.models import BoardChange
+
+    vol = db.session.get(Person, town["vol"].id)
+    _claimed_by_other(town)
+    db.session.commit()
+    _new_request(town)
+    db.session.commit()
+    count, last = stamp(vol)
+    assert count >= 2
+    db.session.add(BoardChange(person_id=999_999))  # a person deleted since (no key)
+    db.session.flush()
+    rebuild()
+    db.session.commit()
+    after = stamp(vol)
+    assert after[0] == 1 and after[1] is not None and after[1] > (last or 0)
+    assert not db.session.scalar(
+        sa.select(sa.func.count()).where(BoardChange.person_id == 999_999)
+    )
