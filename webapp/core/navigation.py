@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
     def inject() -> dict[str, object]:
         def nav_items() -> list[dict[str, object]]:
             items = []
-            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            user = current_user._get_current_object()
             for entry in sorted(_ENTRIES, key=lambda e: e.order):
                 if entry.endpoint in app.view_functions and entry.visible(user):
                     items.append(
@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
             out: list[dict[str, object]] = []
             seen: dict[str, dict[str, object]] = {}
             # The user itself, not the proxy: each entry's check reads it several times.
-            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            user = current_user._get_current_object()
             for entry in sorted(_ENTRIES, key=lambda e: e.order):
                 if entry.endpoint not in app.view_functions or not entry.visible(user):
                     continue
