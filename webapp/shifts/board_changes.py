@@ -1,5 +1,6 @@
 """Telling the boards that show a change (``board_change`` rows, read by
-``shifts/board_cache.py``).
+``shifts/board_cache.py``), with ``INSERT ... SELECT``: the rows are written by the
+database in the statement that finds who to tell (a claim sends one).
 
 At commit, with the candidates (``shifts/candidates.py``): the volunteers whose board may
 show what this transaction changed get one row each. Who they are: those with a
@@ -39,47 +40,50 @@ def shifts_seen(session: Session, marks: dict[str, set[int]]) -> set[int]:
     return shifts
 
 
-def candidates_of(session: Session, shifts: set[int]) -> set[int]:
-    """Volunteers with a candidate row for any of ``shifts``, or holding one."""
-    people: set[int] = set()
-    for chunk in _chunks(shifts):
-        people.update(session.scalars(
-            sa.select(BoardCandidate.person_id).where(BoardCandidate.shift_id.in_(chunk))
-            .union(sa.select(Assignment.volunteer_id).where(Assignment.shift_id.in_(chunk)))
-        ))  # fmt: skip
-    return people
+def tell(session: Session, shifts: set[int], people: Iterable[int] = ()) -> None:
+    """A row for every volunteer with a candidate row for any of ``shifts`` or holding
+    one, and for ``people``: one ``INSERT ... SELECT`` a chunk (a claim sends one)."""
+    listed = sorted(set(people))
+    for i, chunk in enumerate(_chunks(shifts) if shifts else [[]]):
+        parts: list[sa.Select[int]] = []
+        if chunk:
+            parts += [
+                sa.select(BoardCandidate.person_id).where(BoardCandidate.shift_id.in_(chunk)),
+                sa.select(Assignment.volunteer_id).where(Assignment.shift_id.in_(chunk)),
+            ]
+        if i == 0 and listed:
+            parts.append(sa.select(Person.id).where(Person.id.in_(listed)))
+        if parts:
+            session.execute(sa.insert(BoardChange).from_select(["person_id"], sa.union(*parts)))
 
 
-def volunteers_of(session: Session, org_ids: set[int]) -> set[int]:
-    people: set[int] = set()
-    for chunk in _chunks(org_ids):
-        people.update(session.scalars(
-            sa.select(Person.id).where(Person.organisation_id.in_(chunk), Person.is_volunteer)
-        ))  # fmt: skip
-    return people
+def _volunteers_of(org_ids: Iterable[int]) -> sa.Select[int]:
+    return sa.select(Person.id).where(
+        Person.organisation_id.in_(list(org_ids)), Person.is_volunteer
+    )
 
 
-def tell(session: Session, people: set[int]) -> int | None:
-    """One row per volunteer in ``people``; the first new id (None if none)."""
-    first = None
-    rows = [{"person_id": p} for p in sorted(people)]
-    for i in range(0, len(rows), CHUNK):
-        ids = session.scalars(
-            sa.insert(BoardChange).returning(BoardChange.id), rows[i : i + CHUNK]
-        ).all()
-        first = min([*ids, *([first] if first is not None else [])])
-    return first
+def tell_organisations(session: Session, org_ids: set[int]) -> int | None:
+    """A row for every volunteer of these organisations; the first new id (None if
+    none), for :func:`prune`."""
+    if not org_ids:
+        return None
+    ids = session.scalars(
+        sa.insert(BoardChange)
+        .from_select(["person_id"], _volunteers_of(org_ids))
+        .returning(BoardChange.id)
+    ).all()
+    return min(ids, default=None)
 
 
-def prune(session: Session, people: set[int], first: int | None) -> None:
-    """Drop these volunteers' rows older than ``first`` (each keeps the one just written,
-    so a count and last id seen before never come back), and the rows of people deleted
-    since (no foreign key: see the model)."""
+def prune(session: Session, org_ids: set[int], first: int | None) -> None:
+    """Drop the rows of these organisations' volunteers older than ``first`` (each keeps
+    the one just written, so a count and last id seen before never come back), and the
+    rows of people deleted since (no foreign key: see the model)."""
     if first is not None:
-        for chunk in _chunks(people):
-            session.execute(sa.delete(BoardChange).where(
-                BoardChange.person_id.in_(chunk), BoardChange.id < first
-            ))  # fmt: skip
+        session.execute(sa.delete(BoardChange).where(
+            BoardChange.person_id.in_(_volunteers_of(org_ids)), BoardChange.id < first
+        ))  # fmt: skip
     session.execute(
         sa.delete(BoardChange).where(BoardChange.person_id.not_in(sa.select(Person.id)))
     )

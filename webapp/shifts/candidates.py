@@ -228,21 +228,21 @@ def _outside(session: Session, model: type[Person] | type[Shift], ids: set[int],
 
 
 def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> None:
+    # Boards showing a changed shift now (it may leave them below), and changed people's.
     seen = board_changes.shifts_seen(session, marks)
-    # Boards showing a changed shift now (it may leave them below).
-    told = board_changes.candidates_of(session, seen) | marks["people"] | marks["seen_people"]
+    board_changes.tell(session, seen, marks["people"] | marks["seen_people"])
     orgs = marks["orgs"] - rebuilt
     if orgs:
         _rebuild(session, orgs)
-    told |= board_changes.volunteers_of(session, orgs | marks["seen_orgs"])
+    board_changes.tell_organisations(session, orgs | marks["seen_orgs"])
     rebuilt = rebuilt | orgs
     shifts = set(marks["shifts"])
     for chunk in _chunks(marks["requests"]):
         shifts.update(session.scalars(sa.select(Shift.id).where(Shift.request_id.in_(chunk))))
     shifts = _outside(session, Shift, shifts, rebuilt)
     refresh(session, _outside(session, Person, marks["people"], rebuilt), shifts)
-    told |= board_changes.candidates_of(session, shifts)  # ... and the boards it joined
-    board_changes.tell(session, told)
+    if shifts:
+        board_changes.tell(session, shifts)  # ... and the boards they joined
 
 
 def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None) -> int:
@@ -255,8 +255,7 @@ def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None
     orgs = set(org_ids if org_ids is not None else session.scalars(sa.select(Organisation.id)))
     written = _rebuild(session, sorted(orgs))
     # Every board of these organisations told, and their older rows dropped.
-    everyone = board_changes.volunteers_of(session, orgs)
-    board_changes.prune(session, everyone, board_changes.tell(session, everyone))
+    board_changes.prune(session, orgs, board_changes.tell_organisations(session, orgs))
     marks = candidate_marks.take(session)
     if marks:
         _settle(session, marks, orgs)
