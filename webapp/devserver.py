@@ -58,7 +58,7 @@ def main() -> None:
         warm = start_warm_up()
         atexit.register(stop_scheduler, warm)
     # `kill <pid>` of the server stops the scheduler too (atexit runs on SystemExit).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _exit_once)
     url = f"http://{args.host}:{args.port}"
     threading.Thread(
         target=announce, args=(app, url, mail_note, args.host, args.port), daemon=True
@@ -155,6 +155,13 @@ def _relay(proc: subprocess.Popen[bytes]) -> None:
         if line.startswith("scheduler ") and line.endswith(" active"):
             SCHEDULER_UP.set()
     SCHEDULER_UP.set()
+
+
+def _exit_once(*_: object) -> None:
+    """The first SIGTERM stops the server; more while it stops (``make`` passes its own on
+    to the process group) would break off the scheduler's shutdown with a traceback."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(0)
 
 
 def stop_scheduler(proc: subprocess.Popen[bytes]) -> None:
