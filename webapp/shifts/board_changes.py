@@ -32,10 +32,9 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield items[i : i + CHUNK]
 
 
-def shifts_seen(session: Session, marks: dict[str, set[int]]) -> set[int]:
-    """The changed shifts: marked ones and every shift of a changed request."""
-    shifts = set(marks["seen_shifts"]) | set(marks["shifts"])
-    for chunk in _chunks(marks["seen_requests"] | marks["requests"]):
+def shifts_of_requests(session: Session, request_ids: set[int]) -> set[int]:
+    shifts: set[int] = set()
+    for chunk in _chunks(request_ids):
         shifts.update(session.scalars(sa.select(Shift.id).where(Shift.request_id.in_(chunk))))
     return shifts
 

@@ -228,18 +228,19 @@ def _outside(session: Session, model: type[Person] | type[Shift], ids: set[int],
 
 
 def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> None:
+    # The shifts whose candidates change (marked, and every shift of a request whose
+    # needs changed), read once; and those that only show differently on boards.
+    changed = marks["shifts"] | board_changes.shifts_of_requests(session, marks["requests"])
+    seen = changed | marks["seen_shifts"]
+    seen |= board_changes.shifts_of_requests(session, marks["seen_requests"] - marks["requests"])
     # Boards showing a changed shift now (it may leave them below), and changed people's.
-    seen = board_changes.shifts_seen(session, marks)
     board_changes.tell(session, seen, marks["people"] | marks["seen_people"])
     orgs = marks["orgs"] - rebuilt
     if orgs:
         _rebuild(session, orgs)
     board_changes.tell_organisations(session, orgs | marks["seen_orgs"])
     rebuilt = rebuilt | orgs
-    shifts = set(marks["shifts"])
-    for chunk in _chunks(marks["requests"]):
-        shifts.update(session.scalars(sa.select(Shift.id).where(Shift.request_id.in_(chunk))))
-    shifts = _outside(session, Shift, shifts, rebuilt)
+    shifts = _outside(session, Shift, changed, rebuilt)
     refresh(session, _outside(session, Person, marks["people"], rebuilt), shifts)
     if shifts:
         board_changes.tell(session, shifts)  # ... and the boards they joined
