@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -25,7 +26,8 @@ from sqlalchemy.orm import Session, selectinload
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
-from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.orgs.settings import org_tz
+from webapp.people.models import AvailabilitySlot, Person, VolunteerProfile, VolunteerStatus
 from webapp.shifts import board_changes, candidate_marks
 from webapp.shifts.eligibility import Eligibility
 from webapp.shifts.models import BoardCandidate, Shift, ShiftKind
@@ -33,6 +35,7 @@ from webapp.shifts.transitions import FINAL
 
 KM_PER_DEG_LAT_MIN = 110.5  # a degree of latitude is 110.57 km at the equator, more elsewhere
 CHUNK = 2000  # ids per IN list and rows per INSERT batch
+FREE_WINDOWS = 50  # different weekly times of shifts asked about in one statement
 # PostgreSQL: one writer of candidates at a time (a transaction-scoped advisory lock), so
 # a volunteer moved in one transaction and a shift created in another, committing
 # together, cannot each miss the other's change (READ COMMITTED sees the first commit).
@@ -113,6 +116,78 @@ def _volunteers(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> li
     )
 
 
+def _in_boxes(boxes: Sequence[Reach]) -> list[sa.ColumnElement[bool]]:
+    """Shifts starting inside the box around these volunteers' boxes."""
+    where = [Shift.start_lat.between(min(b.lat_lo for b in boxes), max(b.lat_hi for b in boxes))]
+    lon_lo, lon_hi = [b.lon_lo for b in boxes], [b.lon_hi for b in boxes]
+    if None not in lon_lo and None not in lon_hi:
+        where.append(Shift.start_lon.between(min(lon_lo), max(lon_hi)))  # type: ignore[type-var]
+    return where
+
+
+def _gap(value: sa.ColumnElement[float], lo: float, hi: float) -> sa.ColumnElement[float]:
+    """How far ``value`` lies outside ``[lo, hi]`` (0 inside)."""
+    return sa.case((value < lo, lo - value), (value > hi, value - hi), else_=0.0)
+
+
+def _reaching(shifts: Sequence[Shift]) -> list[sa.ColumnElement[bool]]:
+    """Volunteers who may serve some of ``shifts`` (all have a start): offering their kinds,
+    and living within their radius of the shifts' box. A city's shift sees a few dozen
+    volunteers instead of every one in a band across the town (docs/shifts.md).
+
+    Never drops an eligible volunteer: Eligibility refuses whoever is farther than
+    ``radius x 1.02 + 0.05`` km by its equirectangular estimate (``_rough_km``), and this
+    measures less than that estimate: 110.5 km a degree (the estimate uses 111.19), the
+    cosine of a latitude nearer a pole than the pair's mean (for radii up to 200 km),
+    and the distance to the box rather than to the shift.
+    """
+    lats = [s.start_lat for s in shifts if s.start_lat is not None]
+    lons = [s.start_lon for s in shifts if s.start_lon is not None]
+    kinds = {s.kind for s in shifts}
+    offers = []
+    if ShiftKind.VISIT in kinds:
+        offers.append(VolunteerProfile.offers_visits)
+    if kinds - {ShiftKind.VISIT}:
+        offers.append(VolunteerProfile.offers_driving)
+    radius = VolunteerProfile.max_km * 1.05 + 0.1
+    dlat = radius / KM_PER_DEG_LAT_MIN + 1e-6  # (a hair wider, so rounding never drops one)
+    lat_lo, lat_hi = min(lats), max(lats)
+    where = [sa.or_(*offers), Person.lat >= lat_lo - dlat, Person.lat <= lat_hi + dlat]
+    if len(lons) == len(lats):
+        top = min(max(abs(lat_lo), abs(lat_hi)) + 1.0, 90.0)  # 200 km is under 1.8 degrees
+        km_lon = KM_PER_DEG_LAT_MIN * max(math.cos(math.radians(top)), 0.0)
+        north = _gap(Person.lat, lat_lo, lat_hi) * KM_PER_DEG_LAT_MIN
+        east = _gap(Person.lon, min(lons), max(lons)) * km_lon
+        near = north * north + east * east <= radius * radius
+        where.append(sa.or_(VolunteerProfile.max_km > 200, near))
+    free = _free_for(shifts)
+    if free is not None:
+        where.append(free)
+    return where
+
+
+def _free_for(shifts: Sequence[Shift]) -> sa.ColumnElement[bool] | None:
+    """Volunteers with a weekly free time holding some of ``shifts`` (Eligibility's rule:
+    the same weekday, from before the local start to after the local end); ``None`` when
+    the shifts fall at too many different times for one statement (a rebuild's)."""
+    windows: set[tuple[int, time, time]] = set()
+    for shift in shifts:
+        tz = org_tz(shift.organisation_id)
+        start, end = shift.starts_at.astimezone(tz), shift.ends_at.astimezone(tz)
+        if start.date() == end.date():  # (else nobody is free for it)
+            windows.add((start.weekday(), start.time(), end.time()))
+    if len(windows) > FREE_WINDOWS:
+        return None
+    slot = AvailabilitySlot
+    return sa.exists().where(
+        slot.person_id == Person.id,
+        sa.or_(sa.false(), *(
+            sa.and_(slot.weekday == day, slot.start <= begin, slot.end >= finish)
+            for day, begin, finish in sorted(windows)
+        )),
+    )  # fmt: skip
+
+
 def _shifts(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> list[Shift]:
     return list(
         session.scalars(
@@ -178,24 +253,13 @@ def refresh(session: Session, people: set[int], shifts: set[int]) -> int:
                 by_org[vol.organisation_id].append(vol)
         for org_id, group in by_org.items():
             boxes = [b for b in map(reach, group) if b is not None]
-            near = _shifts(session, [
-                Shift.organisation_id == org_id,
-                Shift.start_lat.between(min(b.lat_lo for b in boxes), max(b.lat_hi for b in boxes)),
-            ])  # fmt: skip
+            near = _shifts(session, [Shift.organisation_id == org_id, *_in_boxes(boxes)])
             found |= pairs(group, near)
     for chunk in _chunks(shifts):
         live = _shifts(session, [Shift.id.in_(chunk)])
         for org_id in {s.organisation_id for s in live}:
             mine = [s for s in live if s.organisation_id == org_id]
-            lats = [s.start_lat for s in mine if s.start_lat is not None]
-            # Only volunteers whose reach (``reach``: radius x 1.05 + 0.1 km) can touch
-            # the band of these shifts; a hair wider, so rounding never drops one.
-            dlat = (VolunteerProfile.max_km * 1.05 + 0.1) / KM_PER_DEG_LAT_MIN + 1e-6
-            vols = _volunteers(session, [
-                Person.organisation_id == org_id,
-                Person.lat >= min(lats) - dlat,
-                Person.lat <= max(lats) + dlat,
-            ])  # fmt: skip
+            vols = _volunteers(session, [Person.organisation_id == org_id, *_reaching(mine)])
             found |= pairs(vols, mine)
     dropped = sa.or_(
         *(BoardCandidate.person_id.in_(c) for c in _chunks(people)),
