@@ -72,6 +72,15 @@ class Base(DeclarativeBase):
     )
 
 
+# PostgreSQL's trigram operators, for the people search's indexes (people/models.py);
+# a trusted extension since PostgreSQL 13: the database's owner may create it.
+event.listen(
+    Base.metadata,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, connection_record: object) -> None:
     """SQLite: enforce foreign keys, WAL for concurrent readers, wait on locks.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
 from webapp.extensions import Model
@@ -99,6 +100,54 @@ class Person(Model):
         return f"<Person {self.id} {self.full_name!r}>"
 
 
+# The usual Italian accents, folded away when names are compared (people/search.py).
+ACCENTS = (("à", "a"), ("è", "e"), ("é", "e"), ("ì", "i"), ("ò", "o"), ("ù", "u"))
+SEARCHED = ("first_name", "last_name", "address", "neighbourhood")
+
+
+PHONE_SEPARATORS = (" ", "-", ".", "/", "+", "(", ")")
+
+
+def _const(text: str) -> sa.BindParameter[str]:
+    """A constant written into the statement, not sent as a parameter: PostgreSQL then
+    recognises the expression of an index below in a prepared statement too."""
+    return sa.literal(text, sa.String, literal_execute=True)
+
+
+Text = sa.ColumnElement[Any] | InstrumentedAttribute[Any]  # a text column, or SQL of one
+
+
+def folded(column: Text) -> sa.ColumnElement[str]:
+    """``column`` in lower case without accents, in SQL."""
+    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, _const("")))
+    for accented, plain in ACCENTS:
+        expr = sa.func.replace(expr, _const(accented), _const(plain))
+    return expr
+
+
+def phone_digits(column: Text) -> sa.ColumnElement[str]:
+    """``column`` with the usual separators of a phone number removed, in SQL."""
+    expr: sa.ColumnElement[str] = sa.func.coalesce(column, _const(""))
+    for sep in PHONE_SEPARATORS:
+        expr = sa.func.replace(expr, _const(sep), _const(""))
+    return expr
+
+
+def _trigram_index(name: str, expr: sa.ColumnElement[str]) -> None:
+    """PostgreSQL: a trigram index answering "contains" (``LIKE '%rossi%'``) from the
+    index instead of reading every person of every organisation (pg_trgm, created with
+    the tables: webapp/db.py). SQLite reads the table (a town's is small)."""
+    expr.key = name  # (names the operator class's column)
+    sa.Index(name, expr, postgresql_using="gin", postgresql_ops={name: "gin_trgm_ops"}).ddl_if(
+        dialect="postgresql"
+    )
+
+
+for _name in SEARCHED:
+    _trigram_index(f"ix_person_{_name}_trgm", folded(getattr(Person, _name)))
+_trigram_index("ix_person_phone_trgm", phone_digits(Person.phone))
+
+
 class VolunteerProfile(Model):
     """What a volunteer or helping neighbour offers, and their vetting status."""
 
@@ -173,6 +222,11 @@ class ResidentProfile(Model):
     guardian_email: Mapped[str | None] = mapped_column(sa.String(254))
 
     person = relationship("Person", back_populates="resident")
+
+
+_trigram_index(
+    "ix_resident_profile_guardian_phone_trgm", phone_digits(ResidentProfile.guardian_phone)
+)
 
 
 class AvailabilitySlot(Model):

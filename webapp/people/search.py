@@ -17,7 +17,14 @@ from difflib import SequenceMatcher
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.people.models import Person, ResidentProfile, VolunteerProfile
+from webapp.people.models import (
+    SEARCHED,
+    Person,
+    ResidentProfile,
+    VolunteerProfile,
+    folded,
+    phone_digits,
+)
 
 PHONE_TAIL = 9  # digits compared; enough to tell numbers apart, short of any prefix
 MIN_PHONE_DIGITS = 5  # fewer digits in a query are part of a name or a house number
@@ -36,14 +43,6 @@ def _plain(text: str | None) -> str:
     """Lower case without accents: "Nicolò" finds "Nicolo" and the other way round."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
-def _phone_digits_sql(column: sa.orm.InstrumentedAttribute[str | None]) -> sa.ColumnElement[str]:
-    """The column with the usual separators removed, in SQL (SQLite and PostgreSQL)."""
-    expr: sa.ColumnElement[str] = sa.func.coalesce(column, "")
-    for sep in (" ", "-", ".", "/", "+", "(", ")"):
-        expr = sa.func.replace(expr, sep, "")
-    return expr
 
 
 def _like(text: str) -> str:
@@ -80,48 +79,24 @@ def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Perso
     query = _role_filter(sa.select(Person).where(Person.organisation_id == org_id), role)
     words = text.split()
     number = digits(text)
-    conditions = []
+    conditions: list[sa.ColumnElement[bool]] = []
     if len(number) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+().\-/]", text):
         tail = _like(number[-PHONE_TAIL:])
-        guardian = (
-            sa.select(ResidentProfile.person_id)
-            .where(_phone_digits_sql(ResidentProfile.guardian_phone).like(tail, escape="\\"))
-            .scalar_subquery()
+        # A union, not an OR: PostgreSQL then reads each side from its trigram index.
+        own = sa.select(Person.id).where(phone_digits(Person.phone).like(tail, escape="\\"))
+        guardian = sa.select(ResidentProfile.person_id).where(
+            phone_digits(ResidentProfile.guardian_phone).like(tail, escape="\\")
         )
-        conditions.append(
-            sa.or_(
-                _phone_digits_sql(Person.phone).like(tail, escape="\\"),
-                Person.id.in_(guardian),
-            )
-        )
+        conditions.append(Person.id.in_(sa.union(own, guardian)))
     else:
         for word in words:
             pattern = _like(_plain(word))
             conditions.append(
                 sa.or_(
-                    *(
-                        _fold(column).like(pattern, escape="\\")
-                        for column in (
-                            Person.first_name,
-                            Person.last_name,
-                            Person.address,
-                            Person.neighbourhood,
-                        )
-                    )
+                    *(folded(getattr(Person, name)).like(pattern, escape="\\") for name in SEARCHED)
                 )
             )
     return query.where(*conditions)
-
-
-def _fold(
-    column: sa.orm.InstrumentedAttribute[str] | sa.orm.InstrumentedAttribute[str | None],
-) -> sa.ColumnElement[str]:
-    """Lower case and the usual Italian accents removed, in SQL."""
-    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, ""))
-    for accented, plain in (("à", "a"), ("è", "e"), ("é", "e"), ("ì", "i"), ("ò", "o"),
-                            ("ù", "u")):  # fmt: skip
-        expr = sa.func.replace(expr, accented, plain)
-    return expr
 
 
 def search(
@@ -135,8 +110,10 @@ def search(
 ) -> Page:
     """One page of the people matching ``text`` (everyone when it is empty), by name;
     ``where`` narrows it further (a volunteer status)."""
-    query = matching(org_id, text.strip(), role) if text.strip() else _role_filter(
-        sa.select(Person).where(Person.organisation_id == org_id), role
+    query = (
+        matching(org_id, text.strip(), role)
+        if text.strip()
+        else _role_filter(sa.select(Person).where(Person.organisation_id == org_id), role)
     )
     query = query.where(*where)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
@@ -192,7 +169,7 @@ def possible_duplicates(
     if surname or given:
         rough = sa.or_(
             *(
-                _fold(column).like(_like(part), escape="\\")
+                folded(column).like(_like(part), escape="\\")
                 for part in (surname, given)
                 if part
                 for column in (Person.first_name, Person.last_name)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import time
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -118,14 +118,17 @@ def _volunteers(session: Session, where: Sequence[sa.ColumnElement[bool]]) -> li
 
 def _in_boxes(boxes: Sequence[Reach]) -> list[sa.ColumnElement[bool]]:
     """Shifts starting inside the box around these volunteers' boxes."""
-    where = [Shift.start_lat.between(min(b.lat_lo for b in boxes), max(b.lat_hi for b in boxes))]
+    lats = min(b.lat_lo for b in boxes), max(b.lat_hi for b in boxes)
+    where: list[sa.ColumnElement[bool]] = [Shift.start_lat.between(*lats)]
     lon_lo, lon_hi = [b.lon_lo for b in boxes], [b.lon_hi for b in boxes]
     if None not in lon_lo and None not in lon_hi:
         where.append(Shift.start_lon.between(min(lon_lo), max(lon_hi)))  # type: ignore[type-var]
     return where
 
 
-def _gap(value: sa.ColumnElement[float], lo: float, hi: float) -> sa.ColumnElement[float]:
+def _gap(
+    value: InstrumentedAttribute[float | None], lo: float, hi: float
+) -> sa.ColumnElement[float]:
     """How far ``value`` lies outside ``[lo, hi]`` (0 inside)."""
     return sa.case((value < lo, lo - value), (value > hi, value - hi), else_=0.0)
 
