@@ -27,11 +27,14 @@ from webapp.shifts.outcomes import held_in
 S = ShiftStatus
 
 
-def open_alerts(org_id: int) -> list[Alert]:
+def open_alerts(org_id: int, person_id: int | None = None) -> list[Alert]:
+    """The organisation's open alerts, soonest due first; only about ``person_id`` if given
+    (a case file: read by the person's index, not the organisation's every alert)."""
+    about = [] if person_id is None else [Alert.person_id == person_id]
     return list(
         db.session.scalars(
             sa.select(Alert)
-            .where(Alert.organisation_id == org_id, Alert.handled_at.is_(None))
+            .where(Alert.organisation_id == org_id, Alert.handled_at.is_(None), *about)
             .options(selectinload(Alert.person), selectinload(Alert.owner))
             .order_by(Alert.due_at, Alert.id)
         )

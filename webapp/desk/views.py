@@ -216,9 +216,7 @@ def _case_file(person: Person, **forms: Any) -> str:
         call_form=call_form,
         follow_form=follow_form,
         handle_form=forms.get("handle_form") or HandleForm(formdata=None),
-        open_alerts=[
-            a for a in queries.open_alerts(person.organisation_id) if a.person_id == person.id
-        ],  # fmt: skip
+        open_alerts=queries.open_alerts(person.organisation_id, person.id),
         follow_ups=operations.open_follow_ups(person.id),
         to_read=operations.phone_messages(person.id),
         balance=_balance(person),
