@@ -79,6 +79,34 @@ def test_tokens_expire(client, member, app):
     assert row.prefix not in client.get("/timebank/").get_data(as_text=True)  # not listed
 
 
+def test_a_tokens_use_is_written_at_most_once_a_minute(client, member):
+    """An app polling the balance does not write on every call (nor queue on the row)."""
+    assert db.session.scalar(sa.select(ApiToken.last_used_at)) is None
+    assert _works(client, member)
+    db.session.expire_all()
+    first = db.session.scalar(sa.select(ApiToken.last_used_at))
+    assert first is not None and utcnow() - first < timedelta(seconds=5)
+
+    updates: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE"):
+            updates.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert _works(client, member)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert updates == []  # used again within the minute: nothing written
+
+    db.session.execute(sa.update(ApiToken).values(last_used_at=first - timedelta(minutes=2)))
+    db.session.commit()
+    assert _works(client, member)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(ApiToken.last_used_at)) > first
+
+
 def _session_row() -> LoginSession:
     return db.session.scalars(sa.select(LoginSession)).one()
 
