@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, registry
 from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names so Alembic can find and drop them on every backend.
@@ -106,3 +106,25 @@ def _sqlite_begin(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         mode = conn.get_execution_options().get("sqlite_begin", "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+# --- a page view that may write -----------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_written(session: Session, _context: object) -> None:
+    session.info["written"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_written(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # (a savepoint's end keeps what the transaction wrote)
+        session.info.pop("written", None)
+
+
+def commit_if_written(session: Session) -> None:
+    """Commit what this transaction wrote, if anything: a page that opens a row on first
+    use (an account, a calendar link) commits then, and not on every view. A commit
+    expires every loaded row (the login, the profile), which the page would read again."""
+    if session.new or session.dirty or session.deleted or session.info.get("written"):
+        session.commit()

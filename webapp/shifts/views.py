@@ -20,7 +20,7 @@ from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
 from webapp.core.urls import external_url
-from webapp.db import utcnow
+from webapp.db import commit_if_written, utcnow
 from webapp.extensions import db
 from webapp.notifications.queries import unread
 from webapp.orgs.settings import org_tz
@@ -135,9 +135,9 @@ def _token(person_id: int) -> CalendarToken:
 def mine() -> str:
     person = me()
     feed_url = external_url("shifts.feed", token=_token(person.id).token)
-    # Commit the new feed token (if any) before loading the page: a commit expires every
+    # A new feed token is committed before the page is loaded: a commit expires every
     # loaded row, and the template would then reload them one by one.
-    db.session.commit()
+    commit_if_written(db.session())
     news = unread(current_user, SHIFT_NEWS)
     groups = my_shifts(person)
     # Only the finished shifts listed can lack a log: not every check-in of the year.

@@ -8,8 +8,8 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import User
 from webapp.db import utcnow

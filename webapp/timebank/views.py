@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
+from webapp.db import commit_if_written
 from webapp.extensions import db
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
@@ -92,7 +93,7 @@ def _member_page(
     account = account_for(person)
     lines = statement_page(account, request.args.get("page"))
     form = form or _donation_form(person)
-    db.session.commit()  # the account may have just been opened
+    commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
         account=account,
@@ -330,7 +331,7 @@ def person_account(person_id: int) -> ResponseReturnValue:
         lines=statement_page(account, request.args.get("page")),
         pager_args={"person_id": person.id, "_anchor": "statement-title"},
     )
-    db.session.commit()  # the account may have just been opened
+    commit_if_written(db.session())  # the account may have just been opened
     return page
 
 
