@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from webapp.core.errors import FieldError
 from webapp.core.navigation import add_nav
+from webapp.db import commit_if_written
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
 from webapp.permissions import coordinator_required, is_coordinator
@@ -30,7 +31,7 @@ add_nav(
 def held_times() -> str:
     rows = [group_of(s) for s in outcomes.held_in(current_user.organisation_id)]
     rules = settings_for(current_user.organisation_id)
-    db.session.commit()  # the settings row may just have been created with the defaults
+    commit_if_written(db.session())  # the settings row may just have been created
     return render_template("shifts/held_times.html", rows=rows, rules=rules, form=ActionForm())
 
 

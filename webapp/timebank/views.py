@@ -162,7 +162,7 @@ def donate() -> ResponseReturnValue:
 def statement_csv() -> ResponseReturnValue:
     account = account_for(current_user.person)
     body = queries.statement_csv(statement(account))
-    db.session.commit()
+    commit_if_written(db.session())  # (the account may have just been opened)
     return _send_csv(body, f"ponte-statement-{_today().isoformat()}.csv")
 
 
