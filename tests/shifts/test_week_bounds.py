@@ -5,7 +5,8 @@ page at a time when the day is long."""
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -105,3 +106,35 @@ def test_a_long_day_is_paged_with_exact_counts_and_the_filters_kept(client, week
     assert _rows(centro) == [week["shifts"][4].id]  # five in Centro: the fifth on page 3
     assert "hood=Centro" in centro.split('class="pager"')[1]
     assert client.get(f"{url}&page=x").status_code == 200  # the nearest page, no error
+
+
+def test_the_days_of_a_week_with_a_clock_change_count_by_local_time(client, db_session):  # type: ignore[no-untyped-def]
+    """Rome turns its clocks back on Sunday 31 October 2027: shifts just after local
+    midnight and just before it, on each side of the change, count on their own local day
+    (a day's bounds in a fixed offset would put Tuesday's 00:30 on Monday)."""
+    org = make_org()  # Europe/Rome
+    coord = make_coordinator(org)
+    rome = ZoneInfo("Europe/Rome")
+    at = [
+        datetime(2027, 10, 25, 0, 30, tzinfo=rome),  # Monday, first minutes of the week
+        datetime(2027, 10, 26, 0, 30, tzinfo=rome),  # Tuesday, summer time
+        datetime(2027, 10, 30, 23, 30, tzinfo=rome),  # Saturday, late
+        datetime(2027, 10, 31, 0, 30, tzinfo=rome),  # Sunday, still summer time
+        datetime(2027, 10, 31, 23, 30, tzinfo=rome),  # Sunday, winter time
+        datetime(2027, 11, 1, 0, 30, tzinfo=rome),  # the next Monday: not this week
+    ]
+    for when in at:
+        (shift,) = shifts_of(make_request(org, visit_draft(DAY), actor=coord))
+        shift.starts_at, shift.ends_at = when, when + timedelta(minutes=20)
+    db.session.commit()
+    login(client, coord.email, PASSWORD)
+    html = client.get("/shifts/week?start=2027-10-27").get_data(as_text=True)
+    assert "5 shifts this week" in html
+
+    def count(day: str) -> str:
+        row = re.search(rf'date={day}">[^<]+</a></th>(.*?)</tr>', html, re.S)
+        assert row is not None, day
+        return re.findall(r'<td class="num">(\d+)</td>', row.group(1))[0]
+
+    days = ["2027-10-25", "2027-10-26", "2027-10-29", "2027-10-30", "2027-10-31"]
+    assert [count(d) for d in days] == ["1", "1", "0", "1", "2"]
