@@ -58,7 +58,7 @@ def held_in(org_id: int) -> list[Shift]:
     shifts = db.session.scalars(
         sa.select(Shift)
         .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(Shift.organisation_id == org_id, Assignment.times_held.is_(True))
+        .where(Shift.organisation_id == org_id, Assignment.times_held == sa.true())
         .order_by(Shift.starts_at, Shift.id)
     ).unique()
     seen: set[str] = set()
