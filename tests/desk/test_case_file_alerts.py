@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.desk.test_desk import _done_visit, _login
+from tests.desk.helpers import done_visit, login_as
 from tests.factories import make_coordinator, make_org, make_resident
 from webapp.db import utcnow
 from webapp.desk.models import Alert
@@ -15,7 +15,7 @@ from webapp.shifts import operations as shift_ops
 
 
 def _worry(org, coord, resident, note):  # type: ignore[no-untyped-def]
-    shift, vol = _done_visit(org, coord, resident=resident)
+    shift, vol = done_visit(org, coord, resident=resident)
     shift_ops.check_in(
         shift, vol, vol.user, mood="low", resident_happy=False, worried=True, note=note
     )
@@ -36,7 +36,7 @@ def test_a_case_file_shows_its_persons_open_alerts_and_no_one_elses(client, db_s
 
     assert [a.id for a in open_alerts(org.id, maria.id)] == [mine.id]
     assert len(open_alerts(org.id)) == 2  # (and the desk's list still has both)
-    _login(client, coord)
+    login_as(client, coord)
     page = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
     assert f'id="alert-{mine.id}"' in page and "No heating" in page
     assert "Fell on the stairs" not in page

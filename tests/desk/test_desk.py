@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.desk.helpers import done_visit, login_as
 from tests.factories import (
-    PASSWORD,
     make_coordinator,
     make_org,
     make_resident,
     make_user,
     make_volunteer,
 )
-from tests.helpers import login, messages_to, post_form
+from tests.helpers import messages_to, post_form
 from tests.shifts.builders import make_request, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.desk import operations as desk_ops
@@ -29,24 +29,10 @@ from webapp.shifts import operations as shift_ops
 from webapp.shifts.models import ShiftStatus
 
 
-def _login(client, user):  # type: ignore[no-untyped-def]
-    assert login(client, user.email, PASSWORD).status_code == 302
-
-
-def _done_visit(org, coord, resident=None):  # type: ignore[no-untyped-def]
-    (shift,) = shifts_of(make_request(org, visit_draft(), resident=resident, actor=coord))
-    vol = make_volunteer(org, first_name="Giulia", last_name="Bianchi")
-    shift_ops.assign(shift, vol, coord)
-    shift.starts_at = utcnow() - timedelta(hours=2)
-    shift.ends_at = utcnow() - timedelta(hours=1)
-    db.session.flush()
-    return shift, vol
-
-
 def test_the_coordinators_home_is_the_desk_with_a_grouped_menu(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
-    _login(client, coord)
+    login_as(client, coord)
     resp = client.get("/")
     assert resp.headers["Location"].endswith("/desk/")
     html = client.get("/desk/").get_data(as_text=True)
@@ -60,7 +46,7 @@ def test_who_is_calling_opens_the_case_file_on_one_match(client, db_session):
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
     make_resident(org, first_name="Mario", last_name="Russo", phone="0865 999888")
-    _login(client, coord)
+    login_as(client, coord)
     resp = client.get("/desk/find?q=%2B39+0865+41+23+45")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/desk/people/{maria.id}")
     html = client.get("/desk/find?q=russo").get_data(as_text=True)
@@ -77,7 +63,7 @@ def test_case_file_timeline_and_its_actions(client, db_session):
     maria.resident.guardian_name = "Lucia Russo"
     maria.resident.consent_given_at = utcnow() - timedelta(days=40)
     maria.resident.consent_method = "phone"
-    shift, vol = _done_visit(org, coord, resident=maria)
+    shift, vol = done_visit(org, coord, resident=maria)
     shift_ops.check_in(
         shift,
         vol,
@@ -87,7 +73,7 @@ def test_case_file_timeline_and_its_actions(client, db_session):
         worried=False,
         note="We played cards",
     )
-    _login(client, coord)
+    login_as(client, coord)
     html = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
     for text in (
         "Lucia Russo",
@@ -121,7 +107,7 @@ def test_a_call_with_no_answer_stays_on_the_phone_list_until_reached(client, db_
         )
     )
     db.session.flush()
-    _login(client, coord)
+    login_as(client, coord)
     assert "Maria Russo" in client.get("/desk/calls").get_data(as_text=True)
     resp = post_form(
         client,
@@ -151,7 +137,7 @@ def test_bad_call_input_is_shown_next_to_the_field(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
     maria = make_resident(org)
-    _login(client, coord)
+    login_as(client, coord)
     page = f"/desk/people/{maria.id}"
     html = post_form(
         client, f"{page}/calls", {"outcome": "note", "direction": "out", "note": ""}, page=page
@@ -184,7 +170,7 @@ def test_a_follow_up_date_puts_them_on_that_days_list(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo")
-    _login(client, coord)
+    login_as(client, coord)
     tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
     resp = post_form(
         client,
@@ -219,8 +205,8 @@ def test_worry_or_unwell_raises_an_alert_for_the_coordinator_on_duty(
     other = make_coordinator(org)
     desk_ops.take_duty(coord)
     resident = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
-    shift, vol = _done_visit(org, coord, resident=resident)
-    _login(client, vol.user)
+    shift, vol = done_visit(org, coord, resident=resident)
+    login_as(client, vol.user)
     resp = post_form(
         client,
         f"/shifts/{shift.id}/checkin",
@@ -250,7 +236,7 @@ def test_worry_or_unwell_raises_an_alert_for_the_coordinator_on_duty(
 def test_with_nobody_on_duty_every_coordinator_is_told(db_session):
     org = make_org()
     a, b = make_coordinator(org), make_coordinator(org)
-    shift, vol = _done_visit(org, a, resident=make_resident(org))
+    shift, vol = done_visit(org, a, resident=make_resident(org))
     shift_ops.check_in(
         shift, vol, vol.user, mood="unwell", resident_happy=False, worried=False, note=None
     )
@@ -264,12 +250,12 @@ def test_handled_needs_an_outcome_and_closes_the_checkin_too(client, db_session)
     org = make_org()
     coord = make_coordinator(org)
     resident = make_resident(org, first_name="Maria", last_name="Russo")
-    shift, vol = _done_visit(org, coord, resident=resident)
+    shift, vol = done_visit(org, coord, resident=resident)
     entry = shift_ops.check_in(
         shift, vol, vol.user, mood="low", resident_happy=False, worried=True, note="No heating"
     )
     (alert,) = db.session.scalars(sa.select(Alert)).all()
-    _login(client, coord)
+    login_as(client, coord)
     home = client.get("/desk/").get_data(as_text=True)
     assert "No heating" in home and "Maria Russo" in home and f"/desk/people/{resident.id}" in home
     resp = post_form(
@@ -305,7 +291,7 @@ def test_the_to_do_list_counts_what_waits(client, db_session):
     (later,) = shifts_of(far)
     vol = make_volunteer(org)
     shift_ops.claim(later, vol, vol.user)
-    _login(client, coord)
+    login_as(client, coord)
     html = client.get("/desk/").get_data(as_text=True)
     assert "Waiting for your approval" in html and f"/shifts/{later.id}/manage" in html
     # The shift in 5 days is beyond the next 3: not yet among "without a volunteer".
@@ -321,7 +307,7 @@ def test_the_to_do_list_counts_what_waits(client, db_session):
 def test_only_coordinators(client, db_session, url):  # type: ignore[no-untyped-def]
     org = make_org()
     member = make_volunteer(org)
-    _login(client, member.user)
+    login_as(client, member.user)
     assert client.get(url).status_code == 403
 
 
@@ -329,7 +315,7 @@ def test_another_organisations_file_is_not_found(client, db_session):
     org, other = make_org(), make_org()
     coord = make_coordinator(org)
     stranger = make_resident(other)
-    _login(client, coord)
+    login_as(client, coord)
     assert client.get(f"/desk/people/{stranger.id}").status_code == 404
     resp = post_form(
         client,
@@ -345,7 +331,7 @@ def test_organisation_phone_is_shown_where_residents_are_told_to_call(client, db
     coord = make_coordinator(org)
     resident = make_resident(org)
     user = make_user(org, person=resident, email="maria@example.org")
-    _login(client, coord)
+    login_as(client, coord)
     resp = post_form(
         client,
         "/organisation",
@@ -357,7 +343,7 @@ def test_organisation_phone_is_shown_where_residents_are_told_to_call(client, db
     )
     assert resp.status_code == 302
     post_form(client, "/logout", {}, page="/desk/")
-    _login(client, user)
+    login_as(client, user)
     html = client.get("/requests/help").get_data(as_text=True)
     assert "call us on 0865 123456 (Monday to Friday, 9:00-13:00)" in html
     too_soon = (utcnow() + timedelta(days=1)).date().isoformat()  # inside the 2 days
@@ -380,7 +366,7 @@ def test_a_duplicate_is_caught_at_registration(client, db_session):
     from tests.people.helpers import HOME, add_address
 
     add_address(org, HOME)
-    _login(client, coord)
+    login_as(client, coord)
     data = {
         "first_name": "Anna",
         "last_name": "Verdi",
@@ -405,7 +391,7 @@ def test_resident_picker_searches_without_javascript(client, db_session):
     org = make_org()
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo", phone="0865 412345")
-    _login(client, coord)
+    login_as(client, coord)
     html = post_form(
         client,
         "/requests/new",
@@ -441,7 +427,7 @@ def test_ride_again_prefills_where_and_how_from_the_residents_last_ride(client, 
     earlier = make_request(org, ride_draft(destination_name="Ospedale Veneziale",
                                            stay_minutes=90, escort=True),
                            resident=maria, actor=coord)  # fmt: skip
-    _login(client, coord)
+    login_as(client, coord)
     html = client.get(f"/desk/people/{maria.id}").get_data(as_text=True)
     assert "Ride again to Ospedale Veneziale" in html
     form = client.get(
@@ -470,7 +456,7 @@ def test_the_assign_picker_of_a_long_list_can_be_searched(client, db_session):
     (shift,) = shifts_of(make_request(org, visit_draft(), actor=coord))
     for i in range(9):
         make_volunteer(org, first_name=f"Vol{i}", phone=f"333 000 00{i:02d}", with_user=False)
-    _login(client, coord)
+    login_as(client, coord)
     html = client.get(f"/shifts/{shift.id}/manage").get_data(as_text=True)
     assert 'data-filter="Find a volunteer"' in html
     assert 'data-search="333 000 0003 Centro storico"' in html

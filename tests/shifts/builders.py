@@ -7,12 +7,16 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from tests.factories import make_coordinator, make_resident
+from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.people.models import Person
 from webapp.places.geocoding import normalise
 from webapp.places.models import GazetteerEntry
 from webapp.requests.models import Request, RequestKind, RidePurpose
 from webapp.requests.operations import Draft, create_request
-from webapp.shifts.models import Shift
+from webapp.shifts.eligibility import ineligibility
+from webapp.shifts.models import BoardCandidate, Shift
+from webapp.shifts.transitions import FINAL
 
 HOSPITAL = ("Via Santo Spirito 1, Isernia", 41.5990, 14.2290)
 
@@ -93,3 +97,27 @@ def requests_of(resident) -> list[Request]:  # type: ignore[no-untyped-def]
 
 def shifts_of(req):  # type: ignore[no-untyped-def]
     return db.session.query(Shift).filter_by(request_id=req.id).order_by(Shift.starts_at).all()
+
+
+# --- the board's candidates (webapp/shifts/candidates.py), as their definition says -------
+
+CENTRE = (41.5936, 14.2325)  # Isernia
+
+
+def candidates_from_scratch(org) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Every person of the organisation against every shift not final and not started,
+    by :func:`ineligibility`: what ``board_candidate`` must hold."""
+    people = db.session.scalars(sa.select(Person).where(Person.organisation_id == org.id)).all()
+    live = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.organisation_id == org.id,
+            Shift.status.not_in(FINAL),
+            Shift.starts_at > utcnow(),
+        )
+    ).all()
+    return {(p.id, s.id) for p in people for s in live if ineligibility(p, s) is None}
+
+
+def candidate_table() -> set[tuple[int, int]]:
+    rows = db.session.execute(sa.select(BoardCandidate.person_id, BoardCandidate.shift_id))
+    return {(p, s) for p, s in rows}

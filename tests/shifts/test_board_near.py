@@ -11,11 +11,19 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
-from tests.shifts.builders import in_days, make_request, ride_draft, visit_draft
+from tests.shifts.builders import (
+    CENTRE,
+    candidate_table,
+    candidates_from_scratch,
+    in_days,
+    make_request,
+    ride_draft,
+    visit_draft,
+)
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
-from webapp.people.models import Absence, AvailabilitySlot, CredentialKind, Person
+from webapp.people.models import Absence, AvailabilitySlot, CredentialKind
 from webapp.people.operations import set_pin
 from webapp.people.vetting import change_status
 from webapp.requests.occurrences import move_occurrence
@@ -28,7 +36,7 @@ from webapp.shifts.legs import by_group
 from webapp.shifts.models import BoardCandidate, Shift
 from webapp.shifts.tasks import jobs as shift_jobs
 from webapp.shifts.tasks import run_rebuild_candidates
-from webapp.shifts.transitions import CLAIMABLE, FINAL
+from webapp.shifts.transitions import CLAIMABLE
 
 KM_LAT = 111.0
 
@@ -61,9 +69,6 @@ def _every_shift_checked(person) -> list[list[int]]:  # type: ignore[no-untyped-
             continue
         out.append(sorted(leg.id for leg in legs))
     return sorted(out)
-
-
-CENTRE = (41.5936, 14.2325)
 
 
 def _town(n: int = 40):  # type: ignore[no-untyped-def]
@@ -104,31 +109,12 @@ def test_board_near_the_volunteer_equals_checking_every_shift(db_session):
     assert seen > 10  # the comparison compared something
 
 
-def _from_scratch(org) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """The candidates as the definition says: every person of the organisation against
-    every shift not final and not started, by :func:`ineligibility`."""
-    people = db.session.scalars(sa.select(Person).where(Person.organisation_id == org.id)).all()
-    live = db.session.scalars(
-        sa.select(Shift).where(
-            Shift.organisation_id == org.id,
-            Shift.status.not_in(FINAL),
-            Shift.starts_at > utcnow(),
-        )
-    ).all()
-    return {(p.id, s.id) for p in people for s in live if ineligibility(p, s) is None}
-
-
-def _table() -> set[tuple[int, int]]:
-    rows = db.session.execute(sa.select(BoardCandidate.person_id, BoardCandidate.shift_id))
-    return {(p, s) for p, s in rows}
-
-
 def _assert_right(org, volunteers, what: str) -> None:  # type: ignore[no-untyped-def]
     """After the change's commit (which settles the candidates): the table is what the
     definition gives, and every board what checking every shift gives."""
     db.session.commit()
     db.session.expire_all()
-    assert _table() == _from_scratch(org), what
+    assert candidate_table() == candidates_from_scratch(org), what
     for vol in volunteers:
         board = sorted(sorted(leg.id for leg in item.legs) for item in open_board(vol))
         assert board == _every_shift_checked(vol), (what, vol.id)
@@ -147,7 +133,7 @@ def test_candidates_stay_right_through_changes(db_session):
     org, coord, volunteers = _town(30)
     wide, visitor, driver, both, _homeless = volunteers
     _assert_right(org, volunteers, "as planned")
-    assert len(_table()) > 20  # the comparison compares something
+    assert len(candidate_table()) > 20  # the comparison compares something
     today = date.today()
 
     shift = _open_visit(wide, org)
@@ -168,7 +154,7 @@ def test_candidates_stay_right_through_changes(db_session):
 
     change_status(wide, "suspend", coord, "under review", today=today)
     _assert_right(org, volunteers, "suspended")
-    assert not any(p == wide.id for p, _s in _table())
+    assert not any(p == wide.id for p, _s in candidate_table())
     change_status(wide, "reinstate", coord, None, today=today)
     _assert_right(org, volunteers, "reinstated")
 
@@ -201,7 +187,7 @@ def test_candidates_stay_right_through_changes(db_session):
     cancelled = _open_visit(wide, org)
     ops.cancel(cancelled, coord, "resident in hospital")
     _assert_right(org, volunteers, "cancelled")
-    assert not any(s == cancelled.id for _p, s in _table())
+    assert not any(s == cancelled.id for _p, s in candidate_table())
 
     wide.is_volunteer = False
     _assert_right(org, volunteers, "no longer a volunteer")
@@ -210,36 +196,36 @@ def test_candidates_stay_right_through_changes(db_session):
 def test_a_change_rolled_back_leaves_the_candidates_as_they_were(db_session):
     org, _coord, volunteers = _town(12)
     _assert_right(org, volunteers, "as planned")
-    before = _table()
+    before = candidate_table()
     savepoint = db.session.begin_nested()
     volunteers[0].volunteer.max_km = 1
     db.session.flush()
     savepoint.rollback()
     _assert_right(org, volunteers, "radius change rolled back")
-    assert _table() == before
+    assert candidate_table() == before
     volunteers[1].volunteer.max_km = 1
     db.session.flush()
     db.session.rollback()
-    assert _table() == before
+    assert candidate_table() == before
 
 
 def test_rebuild_command_and_nightly_job_restore_the_table(app, db_session):
     org, _coord, volunteers = _town(12)
     db.session.commit()
-    expected = _from_scratch(org)
-    assert _table() == expected
+    expected = candidates_from_scratch(org)
+    assert candidate_table() == expected
     db.session.execute(sa.delete(BoardCandidate))  # as after an import outside the app
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["shifts", "rebuild-candidates"])
     assert result.exit_code == 0, result.output
     assert f"Wrote {len(expected)} board candidates" in result.output
-    assert _table() == expected
+    assert candidate_table() == expected
     first = volunteers[0].id
     db.session.execute(sa.delete(BoardCandidate).where(BoardCandidate.person_id == first))
     db.session.commit()
     now = datetime.combine(utcnow().date(), time(1), tzinfo=UTC)  # not near midnight
     assert run_rebuild_candidates(now) == f"{len(expected)} board candidates"
-    assert _table() == expected
+    assert candidate_table() == expected
     # The job ticks every 10 minutes (so it fills the boards soon after the scheduler
     # starts, after an upgrade) and works once a UTC day.
     assert run_rebuild_candidates(now + timedelta(minutes=10)) == "already done"
@@ -258,10 +244,10 @@ def test_rebuild_with_changes_not_yet_settled(db_session):
     db.session.flush()
     assert rebuild(org_ids=[org.id]) > 0
     db.session.commit()
-    assert _table() == _from_scratch(org) | _from_scratch(other)
+    assert candidate_table() == candidates_from_scratch(org) | candidates_from_scratch(other)
     volunteers[1].volunteer.max_km = 3
     others[0].volunteer.max_km = 2  # pending in another organisation
     db.session.flush()
     rebuild(org_ids=[org.id])
     db.session.commit()
-    assert _table() == _from_scratch(org) | _from_scratch(other)
+    assert candidate_table() == candidates_from_scratch(org) | candidates_from_scratch(other)

@@ -13,8 +13,16 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
-from tests.shifts.builders import WED, make_request, next_weekday, ride_draft, visit_draft
-from tests.shifts.test_board_near import CENTRE, _from_scratch, _table
+from tests.shifts.builders import (
+    CENTRE,
+    WED,
+    candidate_table,
+    candidates_from_scratch,
+    make_request,
+    next_weekday,
+    ride_draft,
+    visit_draft,
+)
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz
 from webapp.people.models import AvailabilitySlot, Person
@@ -79,7 +87,7 @@ def test_a_new_shift_finds_every_volunteer_who_may_serve_it(db_session):
                 vol.slots.append(AvailabilitySlot(weekday=free[0], start=free[1], end=free[2]))
             volunteers.append(vol)
     db.session.commit()
-    assert _table() == _from_scratch(org)
+    assert candidate_table() == candidates_from_scratch(org)
 
     asked, everyone = [], len(volunteers)
     for home in homes:
@@ -88,7 +96,7 @@ def test_a_new_shift_finds_every_volunteer_who_may_serve_it(db_session):
             request = make_request(org, draft, resident=resident, actor=coord)
             db.session.commit()  # (settles: the new shifts' candidates are worked out)
             db.session.expire_all()
-            assert _table() == _from_scratch(org), (draft.kind, home)
+            assert candidate_table() == candidates_from_scratch(org), (draft.kind, home)
             shifts = db.session.scalars(sa.select(Shift).where(Shift.request_id == request.id))
             where = [Person.organisation_id == org.id, *candidates._reaching(list(shifts))]
             asked.append(len(candidates._volunteers(db.session, where)))
@@ -96,7 +104,7 @@ def test_a_new_shift_finds_every_volunteer_who_may_serve_it(db_session):
 
     # The edges were met: a volunteer free from the very start to the very end, and one
     # just inside a wide radius, each has the visit near them; the others none.
-    served = {p for p, _s in _table()}
+    served = {p for p, _s in candidate_table()}
     for h in range(len(homes)):
         assert volunteers[h * len(edges)].id in served
         assert volunteers[h * len(edges) + 5].id in served
