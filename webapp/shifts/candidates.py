@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
@@ -174,8 +175,11 @@ def _free_for(shifts: Sequence[Shift]) -> sa.ColumnElement[bool] | None:
     the same weekday, from before the local start to after the local end); ``None`` when
     the shifts fall at too many different times for one statement (a rebuild's)."""
     windows: set[tuple[int, time, time]] = set()
+    zones: dict[int, ZoneInfo] = {}  # (org_tz reads the organisation each time outside a request)
     for shift in shifts:
-        tz = org_tz(shift.organisation_id)
+        if shift.organisation_id not in zones:
+            zones[shift.organisation_id] = org_tz(shift.organisation_id)
+        tz = zones[shift.organisation_id]
         start, end = shift.starts_at.astimezone(tz), shift.ends_at.astimezone(tz)
         if start.date() == end.date():  # (else nobody is free for it)
             windows.add((start.weekday(), start.time(), end.time()))
