@@ -132,6 +132,9 @@ class Config:
     # Volunteers' boards kept rendered per web worker (shifts/board_cache.py), about
     # 20 KB each; 0: none.
     BOARD_CACHE_ENTRIES = _env_int("PONTE_BOARD_CACHE_ENTRIES", 500)
+    # The coordinator's day and week tables kept rendered per web worker
+    # (shifts/calendar_cache.py), per organisation, page and filter; 0: none.
+    CALENDAR_CACHE_ENTRIES = _env_int("PONTE_CALENDAR_CACHE_ENTRIES", 200)
     # Match runs one organisation may have queued or running at once.
     MATCH_RUNS_PER_ORGANISATION = _env_int("PONTE_MATCH_RUNS_PER_ORGANISATION", 1)
     # Who solves match runs (docs/deploy.md, "Solve workers"): "local" (a child process

@@ -162,6 +162,8 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "loneliness_measure": (_l("Measuring loneliness to target help (health data)"), (RESIDENTS,)),
     "activity_prescription": (_l("Social prescribing of local activities"), (RESIDENTS,)),
     "organisation": None,
+    # That an organisation's calendar changed, by organisation id only (docs/shifts.md).
+    "calendar_change": None,
     "activity": None,
     "activity_session": None,
     "directory_activity": None,

@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -56,25 +57,27 @@ def stamp(person: Person) -> tuple[int, int | None]:
 
 
 class _Kept:
-    """Rendered cards per volunteer, the least recently used dropped past ``size``.
-    A lock, since a threaded server shares one per process."""
+    """Rendered pages per slot (a volunteer; an organisation's day or week), the least
+    recently used dropped past ``size``. A lock, since a threaded server shares one per
+    process. Each slot holds one version: its ``key`` (a stamp among it) must match."""
 
     def __init__(self) -> None:
-        self.rows: OrderedDict[int, tuple[Hashable, datetime, str]] = OrderedDict()
+        self.rows: OrderedDict[Hashable, tuple[Hashable, datetime, Any]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, person_id: int, key: Hashable, now: datetime) -> str | None:
+    def get(self, slot: Hashable, key: Hashable, now: datetime) -> Any:
+        """The value kept for ``slot`` under ``key`` until after ``now``; else None."""
         with self.lock:
-            found = self.rows.get(person_id)
+            found = self.rows.get(slot)
             if found is None or found[0] != key or now >= found[1]:
                 return None
-            self.rows.move_to_end(person_id)
+            self.rows.move_to_end(slot)
             return found[2]
 
-    def put(self, person_id: int, key: Hashable, until: datetime, html: str, size: int) -> None:
+    def put(self, slot: Hashable, key: Hashable, until: datetime, value: Any, size: int) -> None:
         with self.lock:
-            self.rows[person_id] = (key, until, html)
-            self.rows.move_to_end(person_id)
+            self.rows[slot] = (key, until, value)
+            self.rows.move_to_end(slot)
             while len(self.rows) > size:
                 self.rows.popitem(last=False)
 
@@ -83,10 +86,11 @@ class _Kept:
             self.rows.clear()
 
 
-def kept(app: object | None = None) -> _Kept:
-    """This app's store (per app, so two apps in one process never share cards)."""
+def kept(app: object | None = None, name: str = "board_cache") -> _Kept:
+    """This app's store called ``name`` (per app, so two apps in one process never share
+    pages)."""
     extensions = (app or current_app).extensions  # type: ignore[attr-defined]
-    store: _Kept = extensions.setdefault("board_cache", _Kept())
+    store: _Kept = extensions.setdefault(name, _Kept())
     return store
 
 
@@ -109,7 +113,7 @@ def board_cards(
         stamp(person),
     )
     store = kept()
-    html = store.get(person.id, key, now)
+    html: str | None = store.get(person.id, key, now)
     if html is None:
         html, soonest = render()
         # Shifts starting later come into the board's window as time passes: at most

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.inbound import bounded_day
 from webapp.core.navigation import add_nav
@@ -28,6 +29,7 @@ from webapp.extensions import db
 from webapp.notifications.queries import people_to_phone
 from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
+from webapp.shifts.calendar_cache import calendar_part
 from webapp.shifts.loading import with_request_and_seats
 from webapp.shifts.models import CheckIn, Shift, ShiftKind, ShiftStatus
 from webapp.shifts.transitions import AWAITING_APPROVAL
@@ -177,16 +179,28 @@ def _summary(tally: Tally) -> dict[str, Any]:
     }
 
 
+def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally]:
+    """The day's table of shifts (the asked page of them) drawn, and the day's counts."""
+    page, tally = _day_page(the_day, the_day + timedelta(days=1), asked)
+    html = render_template(
+        "shifts/_day_table.html", day=the_day, shifts=page.items, page=page, keep=_kept_filters()
+    )
+    return html, tally
+
+
 @bp.route("/day")
 @coordinator_required
 def day() -> str:
     the_day = day_arg()
-    page, tally = _day_page(the_day, the_day + timedelta(days=1), request.args.get("page"))
+    asked = request.args.get("page")
+    table, tally = calendar_part(
+        ("day", the_day, asked, tuple(sorted(_kept_filters().items()))),
+        lambda: _day_table(the_day, asked),
+    )
     return render_template(
         "shifts/day.html",
         day=the_day,
-        shifts=page.items,
-        page=page,
+        table=Markup(table),
         summary=_summary(tally),
         hoods=_neighbourhoods(),
         keep=_kept_filters(),
@@ -253,21 +267,34 @@ def _week(start: date) -> tuple[list[WeekDay], Tally]:
     return days, week
 
 
+def _week_tables(start: date) -> tuple[str, Tally]:
+    """The week's table of days and each day's first shifts drawn, and the week's counts."""
+    days, tally = _week(start)
+    html = render_template(
+        "shifts/_week_days.html",
+        days=days,
+        total=tally.total,
+        keep=_kept_filters(),
+        rows_per_day=WEEK_ROWS_PER_DAY,
+    )
+    return html, tally
+
+
 @bp.route("/week")
 @coordinator_required
 def week() -> str:
     start = day_arg("start")
     start -= timedelta(days=start.weekday())
-    days, tally = _week(start)
+    tables, tally = calendar_part(
+        ("week", start, tuple(sorted(_kept_filters().items()))), lambda: _week_tables(start)
+    )
     return render_template(
         "shifts/week.html",
         start=start,
-        days=days,
-        total=tally.total,
+        tables=Markup(tables),
         summary=_summary(tally),
         hoods=_neighbourhoods(),
         keep=_kept_filters(),
-        rows_per_day=WEEK_ROWS_PER_DAY,
         prev=start - timedelta(days=7),
         next=start + timedelta(days=7),
     )

@@ -36,6 +36,9 @@ KINDS = ("people", "shifts", "requests", "orgs")
 # Changes that show on a board without changing the candidates (a seat taken, a time or
 # a destination edited): the boards showing them are told (shifts/board_changes.py).
 SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs")
+# Changes that show only on the coordinator's day and week (a resident or volunteer
+# renamed): their organisations' calendars are told (shifts/calendar_changes.py).
+CALENDAR = ("calendar_orgs",)
 # What ``Eligibility`` reads of each row (a change elsewhere cannot change its answer).
 SHIFT_FIELDS = ("kind", "starts_at", "ends_at", "start_lat", "start_lon", "organisation_id",
                 "request_id")  # fmt: skip
@@ -55,7 +58,7 @@ def changed(obj: Any, fields: Iterable[str]) -> bool:
 def mark(session: Session, kind: str, ids: Iterable[int | None]) -> None:
     """Note that the candidates of these ``people``, ``shifts``, ``requests``' shifts or
     ``orgs`` must be worked out again before the commit."""
-    marks = session.info.setdefault(KEY, {k: set() for k in (*KINDS, *SEEN)})
+    marks = session.info.setdefault(KEY, {k: set() for k in (*KINDS, *SEEN, *CALENDAR)})
     marks[kind].update(i for i in ids if i is not None)
 
 
@@ -141,6 +144,12 @@ def note_seen(session: Session) -> None:
         elif isinstance(obj, Shift) or _is_request(obj):
             # Its candidate rows are gone with it: every board of the organisation.
             mark(session, "seen_orgs", [obj.organisation_id])
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        # A name on the coordinator's calendar (any edit: a superset costs one drawing).
+        if isinstance(obj, Person) and (
+            obj not in session.dirty or session.is_modified(obj, include_collections=False)
+        ):
+            mark(session, "calendar_orgs", [obj.organisation_id])
     for obj in (*session.new, *session.dirty):
         # The board's window and travel speed: every board of the organisation (a
         # kept board is not keyed by them).

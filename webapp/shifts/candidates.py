@@ -29,7 +29,7 @@ from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.orgs.settings import org_tz
 from webapp.people.models import AvailabilitySlot, Person, VolunteerProfile, VolunteerStatus
-from webapp.shifts import board_changes, candidate_marks
+from webapp.shifts import board_changes, calendar_changes, candidate_marks
 from webapp.shifts.eligibility import Eligibility
 from webapp.shifts.models import BoardCandidate, Shift, ShiftKind
 from webapp.shifts.transitions import FINAL
@@ -306,6 +306,10 @@ def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> 
     seen |= board_changes.shifts_of_requests(session, marks["seen_requests"] - marks["requests"])
     # Boards showing a changed shift now (it may leave them below), and changed people's.
     board_changes.tell(session, seen, marks["people"] | marks["seen_people"])
+    # The coordinator's kept day and week of the organisations where any of it happened.
+    calendar_changes.tell(
+        session, seen, marks["orgs"] | marks["seen_orgs"] | marks["calendar_orgs"]
+    )
     orgs = marks["orgs"] - rebuilt
     if orgs:
         _rebuild(session, orgs)
@@ -328,6 +332,7 @@ def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None
     written = _rebuild(session, sorted(orgs))
     # Every board of these organisations told, and their older rows dropped.
     board_changes.prune(session, orgs, board_changes.tell_organisations(session, orgs))
+    calendar_changes.prune(session, orgs)
     marks = candidate_marks.take(session)
     if marks:
         _settle(session, marks, orgs)

@@ -309,3 +309,23 @@ class BoardChange(Model):
     # while it waits for the shift: two claims telling each other's volunteer would
     # deadlock. Rows of a deleted person are dropped by the nightly rebuild.
     person_id: Mapped[int] = mapped_column()
+
+
+class CalendarChange(Model):
+    """Something the coordinator's day or week shows changed in an organisation (a shift,
+    a seat, a request, a person's name: ``shifts/calendar_changes.py``): one row per
+    organisation per committed change, written with it. The calendar kept rendered
+    (``shifts/calendar_cache.py``) is valid while the organisation's count and last id of
+    these rows stay the same. The nightly rebuild leaves one fresh row per organisation."""
+
+    __tablename__ = "calendar_change"
+    __table_args__ = (
+        sa.Index("ix_calendar_change_organisation_id", "organisation_id", "id"),
+        {"sqlite_autoincrement": True},  # ids never reused: a stamp never repeats
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign key, as for board_change: every write's commit inserts a row, and the
+    # check's share lock on the organisation's row would queue behind anything holding
+    # it. Rows of a deleted organisation are dropped by the nightly rebuild.
+    organisation_id: Mapped[int] = mapped_column()

@@ -1,0 +1,77 @@
+"""The coordinator's day and week, their shift tables rendered once and served again
+while nothing they show changed in the organisation.
+
+Coordinators keep the day and the week open all day and reload them; a city's day or
+week renders 60-140 shifts with their residents and volunteers (30-40 ms of CPU a view),
+and most views find them as they were. So each web worker keeps the rendered tables, with
+the counts behind them, per organisation, page and filter, with a **stamp**: the count and
+last id of the organisation's ``calendar_change`` rows, written whenever a shift, a seat, a
+request or a person of it changes (``shifts/calendar_changes.py``). One index read tells
+whether they are still true, whichever worker or process made the change.
+
+What is not in those rows is in the key: the page and its filters, the language, the day
+(dates are written without the year in the current one), the reader's role. What changes
+with the clock or lives elsewhere (the alerts, the approvals still ahead, the residents to
+phone, the neighbourhoods of the filter) is read at each view, outside the kept part, and
+a kept part goes after :data:`LATEST` at most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import date, timedelta
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+from flask_login import current_user
+
+from webapp.db import utcnow
+from webapp.extensions import db
+from webapp.shifts.board_cache import kept
+from webapp.shifts.candidates import settle
+from webapp.shifts.models import CalendarChange
+
+# The longest a kept table is served before it is drawn again, changes or not.
+LATEST = timedelta(minutes=10)
+STORE = "calendar_cache"
+
+T = TypeVar("T")
+
+
+def stamp(org_id: int) -> tuple[int, int | None]:
+    """How many changes the organisation's calendar was told of, and the last one's id:
+    one index read (a count as well: two transactions may commit out of id order)."""
+    row = db.session.execute(
+        sa.select(sa.func.count(CalendarChange.id), sa.func.max(CalendarChange.id)).where(
+            CalendarChange.organisation_id == org_id
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+def calendar_part(page: Hashable, render: Callable[[], T]) -> T:
+    """The current coordinator's organisation's ``page`` (a tuple naming the view, its
+    day and filters): what ``render()`` returned when nothing it shows has changed since,
+    else ``render()`` again."""
+    size = int(current_app.config.get("CALENDAR_CACHE_ENTRIES", 0))
+    if size <= 0:
+        return render()
+    settle()  # changes made earlier in this transaction count
+    org = current_user.organisation
+    key = (
+        org.created_at,  # ids come back in a new database (tests, a restore)
+        current_user.role,
+        str(get_locale()),
+        date.today(),  # dates are written without the year in the current one
+        stamp(org.id),
+    )
+    store = kept(name=STORE)
+    now = utcnow()
+    slot = (org.id, page)
+    found: T | None = store.get(slot, key, now)
+    if found is None:
+        found = render()
+        store.put(slot, key, now + LATEST, found, size)
+    return found
