@@ -18,6 +18,7 @@ from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.people.models import SEARCHED, Person, ResidentProfile, folded, phone_digits
+from webapp.shifts.models import CheckIn, open_alert
 from webapp.timebank.ddl import GUARDS as LEDGER_GUARDS
 
 VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
@@ -79,6 +80,7 @@ def test_upgrade_from_empty_matches_models(empty_database_url: str) -> None:
             phones = {"ix_person_phone_trgm", "ix_resident_profile_guardian_phone_trgm"}
             names = {f"ix_person_{c}_trgm" for c in SEARCHED}
             assert _search_indexes_used() == names | phones
+        assert _open_alert_index_used()
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() in ([], ["alembic_version"])
         db.engine.dispose()
@@ -102,6 +104,26 @@ def _search_indexes_used() -> set[str]:
             rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).scalars()
             used.update(re.findall(r"Index Scan on (\w+)", "\n".join(rows)))
     return used
+
+
+def _open_alert_index_used() -> bool:
+    """The migration's partial index of open alerts serves the count the day and week
+    send (``shifts.models.open_alert``): with the check-ins' other indexes dropped (in a
+    transaction rolled back) and sequential scans priced out, a predicate written
+    differently from the query's leaves the planner nothing but the table."""
+    query = sa.select(sa.func.count(CheckIn.id)).where(CheckIn.organisation_id == 1, open_alert())
+    with db.engine.connect() as conn, conn.begin() as transaction:
+        for name in ("ix_check_in_organisation_id", "ix_check_in_worried"):
+            conn.execute(sa.text(f"DROP INDEX {name}"))
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+            explain = "EXPLAIN"
+        else:
+            explain = "EXPLAIN QUERY PLAN"
+        plan = conn.exec_driver_sql(f"{explain} {compiled}").all()
+        transaction.rollback()
+    return "ix_check_in_open_alert" in str(plan)
 
 
 def _revision_ids(path: Path) -> tuple[str, str | None]:

@@ -60,4 +60,7 @@ def org_tz(org_id: int) -> ZoneInfo:
     tz = ZoneInfo(org.timezone if org and org.timezone else DEFAULT_TIMEZONE)
     if cache is not None:
         cache[org_id] = tz
+        # Held for the request, so the identity map keeps it: ``current_user.organisation``
+        # read afterwards finds it there instead of reading it again.
+        g.setdefault("_org_rows", []).append(org)
     return tz

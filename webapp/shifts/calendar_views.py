@@ -31,7 +31,7 @@ from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts.calendar_cache import calendar_part
 from webapp.shifts.loading import with_request_and_seats
-from webapp.shifts.models import CheckIn, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.models import CheckIn, Shift, ShiftKind, ShiftStatus, open_alert
 from webapp.shifts.transitions import AWAITING_APPROVAL
 from webapp.shifts.views import bp
 
@@ -136,8 +136,7 @@ def _open_alerts() -> int:
             sa.select(sa.func.count(CheckIn.id)).where(
                 CheckIn.organisation_id == current_user.organisation_id,
                 # What the desk raises an alert for; closing the alert marks it handled.
-                sa.or_(CheckIn.worried.is_(True), CheckIn.mood == "unwell"),
-                CheckIn.handled_at.is_(None),
+                open_alert(),
             )
         )
         or 0
@@ -179,13 +178,14 @@ def _summary(tally: Tally) -> dict[str, Any]:
     }
 
 
-def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally]:
-    """The day's table of shifts (the asked page of them) drawn, and the day's counts."""
+def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally, list[str]]:
+    """The day's table of shifts (the asked page of them) drawn, the day's counts, and
+    the neighbourhoods of the filter (they change with the shifts too)."""
     page, tally = _day_page(the_day, the_day + timedelta(days=1), asked)
     html = render_template(
         "shifts/_day_table.html", day=the_day, shifts=page.items, page=page, keep=_kept_filters()
     )
-    return html, tally
+    return html, tally, _neighbourhoods()
 
 
 @bp.route("/day")
@@ -193,7 +193,7 @@ def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally]:
 def day() -> str:
     the_day = day_arg()
     asked = request.args.get("page")
-    table, tally = calendar_part(
+    table, tally, hoods = calendar_part(
         ("day", the_day, asked, tuple(sorted(_kept_filters().items()))),
         lambda: _day_table(the_day, asked),
     )
@@ -202,7 +202,7 @@ def day() -> str:
         day=the_day,
         table=Markup(table),
         summary=_summary(tally),
-        hoods=_neighbourhoods(),
+        hoods=hoods,
         keep=_kept_filters(),
         # Residents with no automatic channel: the coordinator phones them (issue 6).
         calls=people_to_phone(current_user.organisation_id, the_day),
@@ -267,8 +267,9 @@ def _week(start: date) -> tuple[list[WeekDay], Tally]:
     return days, week
 
 
-def _week_tables(start: date) -> tuple[str, Tally]:
-    """The week's table of days and each day's first shifts drawn, and the week's counts."""
+def _week_tables(start: date) -> tuple[str, Tally, list[str]]:
+    """The week's table of days and each day's first shifts drawn, the week's counts, and
+    the neighbourhoods of the filter."""
     days, tally = _week(start)
     html = render_template(
         "shifts/_week_days.html",
@@ -277,7 +278,7 @@ def _week_tables(start: date) -> tuple[str, Tally]:
         keep=_kept_filters(),
         rows_per_day=WEEK_ROWS_PER_DAY,
     )
-    return html, tally
+    return html, tally, _neighbourhoods()
 
 
 @bp.route("/week")
@@ -285,7 +286,7 @@ def _week_tables(start: date) -> tuple[str, Tally]:
 def week() -> str:
     start = day_arg("start")
     start -= timedelta(days=start.weekday())
-    tables, tally = calendar_part(
+    tables, tally, hoods = calendar_part(
         ("week", start, tuple(sorted(_kept_filters().items()))), lambda: _week_tables(start)
     )
     return render_template(
@@ -293,7 +294,7 @@ def week() -> str:
         start=start,
         tables=Markup(tables),
         summary=_summary(tally),
-        hoods=_neighbourhoods(),
+        hoods=hoods,
         keep=_kept_filters(),
         prev=start - timedelta(days=7),
         next=start + timedelta(days=7),

@@ -260,6 +260,26 @@ class CheckIn(Model):
     volunteer = relationship("Person")
 
 
+def open_alert() -> sa.ColumnElement[bool]:
+    """A check-in the desk raises an alert for (worried, or the resident unwell), not yet
+    handled. The same expression makes the partial index below, so a count of an
+    organisation's open ones reads a few index entries, not a year of check-ins (the
+    constant is written into the statement: PostgreSQL matches a partial index's
+    predicate in a prepared statement only then)."""
+    unwell = sa.literal("unwell", sa.String, literal_execute=True)
+    return sa.and_(
+        CheckIn.handled_at.is_(None), sa.or_(CheckIn.worried.is_(True), CheckIn.mood == unwell)
+    )
+
+
+sa.Index(
+    "ix_check_in_open_alert",
+    CheckIn.organisation_id,
+    postgresql_where=open_alert(),
+    sqlite_where=open_alert(),
+)
+
+
 class CalendarToken(Model):
     """The private token of a volunteer's iCalendar feed (regenerate to revoke)."""
 
