@@ -201,3 +201,39 @@ def test_the_nightly_rebuild_leaves_one_fresh_row_per_organisation(client, town)
         sa.select(sa.func.count(CalendarChange.id)).where(CalendarChange.organisation_id == -1)
     )
     assert orphans == 0
+
+
+# --- the desk home's lists of shifts, kept the same way ---------------------------------
+
+
+def test_the_desk_homes_lists_are_kept_and_show_a_claim_at_once(client, town):
+    _page(client, "/desk/")
+    first = _page(client, "/desk/")  # kept
+    assert "Waiting for your approval" not in first
+    _claimed(town)
+    db.session.commit()
+    after = _page(client, "/desk/")
+    assert "Waiting for your approval" in after and "Vera" in after
+    assert after == _drawn_anew(client, "/desk/")
+    read, again = rows_read(client, "/desk/", Shift)
+    assert read == 0 and "Vera" in again  # kept again
+
+
+def test_the_desk_homes_lists_are_drawn_again_when_their_soonest_claim_starts(
+    client, town, monkeypatch
+):
+    """Waiting for approval is "from now on": a claimed shift leaves the list when it
+    starts, with no write; the kept lists go then."""
+    import webapp.shifts.calendar_cache as calendar_cache
+
+    _claimed(town)
+    db.session.commit()
+    start = shifts_of(town["visit"])[0].starts_at
+    # Drawn five minutes before it starts: kept until it starts, not for LATEST.
+    monkeypatch.setattr(calendar_cache, "utcnow", lambda: start - timedelta(minutes=5))
+    assert rows_read(client, "/desk/", Shift)[0] > 0
+    assert rows_read(client, "/desk/", Shift)[0] == 0  # kept
+    monkeypatch.setattr(calendar_cache, "utcnow", lambda: start - timedelta(minutes=1))
+    assert rows_read(client, "/desk/", Shift)[0] == 0  # still kept a minute before
+    monkeypatch.setattr(calendar_cache, "utcnow", lambda: start + timedelta(seconds=1))
+    assert rows_read(client, "/desk/", Shift)[0] > 0  # drawn again once it started

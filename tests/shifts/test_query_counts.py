@@ -224,7 +224,7 @@ def test_coordinator_week_statements_do_not_grow(client, db_session, count_queri
 def test_coordinator_desk_home_statements_do_not_grow(client, db_session, count_queries):
     org, vol, coord = _setup(client, as_coordinator=True)
     small, big, detail = _counts(
-        client, count_queries, "/desk/", lambda: _add_town(org, vol, coord, 6, book=4)
+        client, count_queries, "/desk/", lambda: _add_town(org, vol, coord, 6, book=4), drawn=True
     )
     assert big <= small, detail
     assert small <= 30, detail

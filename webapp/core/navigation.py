@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -61,20 +62,41 @@ def add_signup_link(endpoint: str, label: Callable[[], str]) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # (endpoint or group, language, script root) -> (url, label): the same for every
+    # request that shares them, and 30-odd ``url_for`` and translations a signed-in page
+    # otherwise (a benign race: two threads may both fill an entry with the same pair).
+    drawn: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def link(entry: NavEntry) -> tuple[str, str]:
+        key = (entry.endpoint, str(get_locale()), request.script_root)
+        found = drawn.get(key)
+        if found is None:
+            found = drawn[key] = (url_for(entry.endpoint), str(entry.label()))
+        return found
+
+    def group_label(group: str) -> str:
+        key = ("group:" + group, str(get_locale()), "")
+        found = drawn.get(key)
+        if found is None:
+            found = drawn[key] = ("", str(GROUPS[group]()))
+        return found[1]
+
+    def shown(user: Any) -> list[NavEntry]:
+        return [
+            entry
+            for entry in sorted(_ENTRIES, key=lambda e: e.order)
+            if entry.endpoint in app.view_functions and entry.visible(user)
+        ]
+
     @app.context_processor
     def inject() -> dict[str, object]:
         def nav_items() -> list[dict[str, object]]:
             items = []
-            user = current_user._get_current_object()
-            for entry in sorted(_ENTRIES, key=lambda e: e.order):
-                if entry.endpoint in app.view_functions and entry.visible(user):
-                    items.append(
-                        {
-                            "url": url_for(entry.endpoint),
-                            "label": str(entry.label()),
-                            "active": request.endpoint == entry.endpoint,
-                        }
-                    )
+            for entry in shown(current_user._get_current_object()):
+                url, label = link(entry)
+                items.append(
+                    {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
+                )
             return items
 
         def nav_groups() -> list[dict[str, object]]:
@@ -83,21 +105,15 @@ def init_app(app: Flask) -> None:
             out: list[dict[str, object]] = []
             seen: dict[str, dict[str, object]] = {}
             # The user itself, not the proxy: each entry's check reads it several times.
-            user = current_user._get_current_object()
-            for entry in sorted(_ENTRIES, key=lambda e: e.order):
-                if entry.endpoint not in app.view_functions or not entry.visible(user):
-                    continue
-                item = {
-                    "url": url_for(entry.endpoint),
-                    "label": str(entry.label()),
-                    "active": request.endpoint == entry.endpoint,
-                }
+            for entry in shown(current_user._get_current_object()):
+                url, label = link(entry)
+                item = {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
                 if entry.group is None:
                     out.append({"label": None, "items": [item], "key": entry.endpoint})
                     continue
                 if entry.group not in seen:
                     seen[entry.group] = {
-                        "label": str(GROUPS[entry.group]()),
+                        "label": group_label(entry.group),
                         "items": [],
                         "key": entry.group,
                     }

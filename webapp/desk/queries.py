@@ -157,8 +157,10 @@ def todo_checks(org_id: int, today: date) -> list[tuple[vetting.Lapse, bool]]:
     return [(lapse, True) for lapse in lapsed] + [(lapse, False) for lapse in soon]
 
 
-def todo(org_id: int, today: date) -> Todo:
-    shifts = lists.first_rows(org_id, today)
+def todo(org_id: int, today: date, shifts: dict[str, lists.Bounded] | None = None) -> Todo:
+    """The desk home's to-do list; ``shifts``: its lists of shifts if already read (the
+    home keeps them rendered: only their counts are given then)."""
+    shifts = shifts if shifts is not None else lists.first_rows(org_id, today)
     soon, lapsed = vetting.lapsing(org_id, today)
     problems = outbox_problems(org_id)
     pending = db.session.scalar(

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.activities.queries import surveys_due
 from webapp.audit import operations as audit
@@ -45,6 +46,7 @@ from webapp.referrals import scales
 from webapp.referrals.forms import AttendanceForm, PrescribeForm
 from webapp.referrals.models import LonelinessMeasure
 from webapp.requests.models import Priority, Request, RequestKind
+from webapp.shifts.calendar_cache import calendar_part
 from webapp.shifts.forms import options
 from webapp.timebank.models import Account
 from webapp.timebank.queries import format_minutes
@@ -100,13 +102,32 @@ def _follow_up(form: CallForm | FollowUpForm) -> datetime | None:
 # --- home: the day's to-do list -----------------------------------------------------------
 
 
+def _shift_lists(org_id: int, today: date) -> tuple[str, dict[str, int], datetime | None]:
+    """The home's lists of shifts drawn, their counts, and when the soonest shift waiting
+    for approval starts (it leaves its list then: the list is "from now on")."""
+    bounded = lists.first_rows(org_id, today)
+    html = render_template(
+        "desk/_shift_lists.html", lists=bounded, shift_lists=lists.LISTS, list_title=lists.title
+    )
+    soonest = min((s.starts_at for s in bounded["approve"].rows), default=None)
+    return html, {name: b.total for name, b in bounded.items()}, soonest
+
+
 @bp.route("/")
 @coordinator_required
 def home() -> str:
     org_id = current_user.organisation_id
+    today = _today()
+    # The lists of shifts are most of the page's work, and change only with the shifts
+    # (shifts/calendar_cache.py); the rest of the to-do list is read at each view.
+    html, totals, _soonest = calendar_part(
+        ("desk", today), lambda: _shift_lists(org_id, today), until=lambda kept: kept[2]
+    )
+    shifts = {name: lists.Bounded([], total) for name, total in totals.items()}
     return render_template(
         "desk/home.html",
-        todo=queries.todo(org_id, _today()),
+        todo=queries.todo(org_id, today, shifts),
+        shift_lists_html=Markup(html),
         on_duty=operations.on_duty(org_id),
         form=EmptyForm(),
         handle_form=HandleForm(formdata=None),

@@ -1,5 +1,6 @@
 """The coordinator's day and week, their shift tables rendered once and served again
-while nothing they show changed in the organisation.
+while nothing they show changed in the organisation (and the desk home's lists of shifts,
+``desk/views.py``).
 
 Coordinators keep the day and the week open all day and reload them; a city's day or
 week renders 60-140 shifts with their residents and volunteers (30-40 ms of CPU a view),
@@ -19,7 +20,7 @@ a kept part goes after :data:`LATEST` at most.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -51,10 +52,15 @@ def stamp(org_id: int) -> tuple[int, int | None]:
     return int(row[0]), row[1]
 
 
-def calendar_part(page: Hashable, render: Callable[[], T]) -> T:
+def calendar_part(
+    page: Hashable,
+    render: Callable[[], T],
+    until: Callable[[T], datetime | None] = lambda _value: None,
+) -> T:
     """The current coordinator's organisation's ``page`` (a tuple naming the view, its
     day and filters): what ``render()`` returned when nothing it shows has changed since,
-    else ``render()`` again."""
+    else ``render()`` again. ``until(value)``: when time alone changes it (a shift shown
+    "from now on" starts), if it does."""
     size = int(current_app.config.get("CALENDAR_CACHE_ENTRIES", 0))
     if size <= 0:
         return render()
@@ -73,5 +79,6 @@ def calendar_part(page: Hashable, render: Callable[[], T]) -> T:
     found: T | None = store.get(slot, key, now)
     if found is None:
         found = render()
-        store.put(slot, key, now + LATEST, found, size)
+        latest = now + LATEST
+        store.put(slot, key, min(latest, until(found) or latest), found, size)
     return found
