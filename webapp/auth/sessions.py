@@ -55,12 +55,17 @@ def expired(row: LoginSession, now: datetime) -> bool:
 
 def _load_user(session_id: str) -> User | None:
     already_in_transaction = db.session().in_transaction()
-    # With its user and the user's person in the same statement: every signed-in
-    # request starts here, and a member's pages read the person at once.
+    # With its user, the user's person and their volunteer profile (or its absence) in
+    # the same statement: every signed-in request starts here, a member's pages read the
+    # person at once, and the menu asks of every member whether they volunteer.
+    # (The people feature sits above this one: its class is known by the mapping.)
+    person = User.person.property.mapper.class_
     row = db.session.get(
         LoginSession,
         session_id,
-        options=[joinedload(LoginSession.user).joinedload(User.person)],
+        options=[
+            joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer)
+        ],
     )
     if row is None or not row.user.is_active:
         return None
