@@ -13,8 +13,9 @@ whether they are still true, whichever worker or process made the change.
 What is not in those rows is in the key: the page and its filters, the language, the day
 (dates are written without the year in the current one), the reader's role. What changes
 with the clock or lives elsewhere (the alerts, the approvals still ahead, the residents to
-phone, the neighbourhoods of the filter) is read at each view, outside the kept part, and
-a kept part goes after :data:`LATEST` at most.
+phone) is read at each view, outside the kept part; a kept part goes when time alone
+would change it (``until``) and after :data:`LATEST` at most. Only plain values are kept
+(HTML, counts, names), never rows of a session.
 """
 
 from __future__ import annotations
