@@ -20,8 +20,7 @@ from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.requests.models import Priority
 from webapp.shifts import operations as ops
-from webapp.shifts.board_cache import kept
-from webapp.shifts.calendar_cache import STORE, stamp
+from webapp.shifts.calendar_cache import kept, stamp
 from webapp.shifts.models import CalendarChange, CheckIn, Shift
 
 DAY = next_weekday(3, at_least=4)
@@ -53,7 +52,7 @@ def _page(client, url: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _drawn_anew(client, url: str) -> str:  # type: ignore[no-untyped-def]
-    kept(name=STORE).clear()
+    kept().clear()
     return _page(client, url)
 
 

@@ -33,8 +33,7 @@ from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.shifts import operations as ops
 from webapp.shifts.board import open_board
-from webapp.shifts.board_cache import kept
-from webapp.shifts.calendar_cache import STORE
+from webapp.shifts.calendar_cache import kept
 from webapp.shifts.eligibility import conflict
 from webapp.shifts.legs import group_of
 from webapp.shifts.models import Shift, ShiftStatus
@@ -89,7 +88,7 @@ def _counts(client, count_queries, url: str, grow, drawn: bool = False) -> tuple
     coordinator's kept tables forgotten first, so the drawing is what is counted."""
     client.get(url)  # warm: the first request of a session loads what every page needs
     if drawn:
-        kept(name=STORE).clear()
+        kept().clear()
     with count_queries() as small:
         assert client.get(url).status_code == 200
     grow()
@@ -99,7 +98,7 @@ def _counts(client, count_queries, url: str, grow, drawn: bool = False) -> tuple
     db.session.commit()
     client.get(url)
     if drawn:
-        kept(name=STORE).clear()
+        kept().clear()
     with count_queries() as big:
         assert client.get(url).status_code == 200
     return len(small), len(big), f"small: {small}\n\nbig: {big}"

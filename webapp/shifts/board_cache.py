@@ -21,17 +21,15 @@ marker put back per request.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from webapp.core.kept_pages import KeptPages, kept_pages
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.shifts.candidates import reach, settle
@@ -56,42 +54,9 @@ def stamp(person: Person) -> tuple[int, int | None]:
     return int(row[0]), row[1]
 
 
-class _Kept:
-    """Rendered pages per slot (a volunteer; an organisation's day or week), the least
-    recently used dropped past ``size``. A lock, since a threaded server shares one per
-    process. Each slot holds one version: its ``key`` (a stamp among it) must match."""
-
-    def __init__(self) -> None:
-        self.rows: OrderedDict[Hashable, tuple[Hashable, datetime, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, slot: Hashable, key: Hashable, now: datetime) -> Any:
-        """The value kept for ``slot`` under ``key`` until after ``now``; else None."""
-        with self.lock:
-            found = self.rows.get(slot)
-            if found is None or found[0] != key or now >= found[1]:
-                return None
-            self.rows.move_to_end(slot)
-            return found[2]
-
-    def put(self, slot: Hashable, key: Hashable, until: datetime, value: Any, size: int) -> None:
-        with self.lock:
-            self.rows[slot] = (key, until, value)
-            self.rows.move_to_end(slot)
-            while len(self.rows) > size:
-                self.rows.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.rows.clear()
-
-
-def kept(app: object | None = None, name: str = "board_cache") -> _Kept:
-    """This app's store called ``name`` (per app, so two apps in one process never share
-    pages)."""
-    extensions = (app or current_app).extensions  # type: ignore[attr-defined]
-    store: _Kept = extensions.setdefault(name, _Kept())
-    return store
+def kept(app: Flask | None = None) -> KeptPages:
+    """This app's kept boards."""
+    return kept_pages("board_cache", app)
 
 
 def board_cards(

@@ -29,9 +29,9 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_login import current_user
 
+from webapp.core.kept_pages import KeptPages, kept_pages
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.shifts.board_cache import kept
 from webapp.shifts.candidates import settle
 from webapp.shifts.models import CalendarChange
 
@@ -40,6 +40,11 @@ LATEST = timedelta(minutes=10)
 STORE = "calendar_cache"
 
 T = TypeVar("T")
+
+
+def kept() -> KeptPages:
+    """This app's kept calendars."""
+    return kept_pages(STORE)
 
 
 def stamp(org_id: int) -> tuple[int, int | None]:
@@ -74,7 +79,7 @@ def calendar_part(
         date.today(),  # dates are written without the year in the current one
         stamp(org.id),
     )
-    store = kept(name=STORE)
+    store = kept()
     now = utcnow()
     slot = (org.id, page)
     found: T | None = store.get(slot, key, now)
