@@ -130,16 +130,29 @@ def _neighbourhoods() -> list[str]:
     return [h for h in db.session.scalars(_HOODS, {"org": current_user.organisation_id}) if h]
 
 
-def _open_alerts() -> int:
+def _open_alerts() -> sa.ScalarSelect[int]:
     return (
-        db.session.scalar(
-            sa.select(sa.func.count(CheckIn.id)).where(
-                CheckIn.organisation_id == current_user.organisation_id,
-                # What the desk raises an alert for; closing the alert marks it handled.
-                open_alert(),
-            )
+        sa.select(sa.func.count(CheckIn.id))
+        .where(
+            CheckIn.organisation_id == current_user.organisation_id,
+            # What the desk raises an alert for; closing the alert marks it handled.
+            open_alert(),
         )
-        or 0
+        .scalar_subquery()
+    )
+
+
+def _to_approve_ahead() -> sa.ScalarSelect[int]:
+    """Awaiting approval anywhere ahead, not only on the day or week shown: a claim for
+    next month waits for a coordinator just the same."""
+    return (
+        sa.select(sa.func.count(Shift.id))
+        .where(
+            Shift.organisation_id == current_user.organisation_id,
+            Shift.status.in_(AWAITING_APPROVAL),
+            Shift.starts_at > utcnow(),
+        )
+        .scalar_subquery()
     )
 
 
@@ -160,21 +173,15 @@ class Tally:
 
 
 def _summary(tally: Tally) -> dict[str, Any]:
+    """The page's counts, with the two read at every view (the clock moves the first, the
+    check-ins the second) in one statement."""
+    ahead, alerts = db.session.execute(sa.select(_to_approve_ahead(), _open_alerts())).one()
     return {
         "unfilled": tally.unfilled,
         "to_approve": tally.to_approve,
         "unconfirmed": tally.unconfirmed,
-        # Awaiting approval anywhere ahead, not only on the day or week shown: a claim
-        # for next month waits for a coordinator just the same.
-        "to_approve_all": db.session.scalar(
-            sa.select(sa.func.count(Shift.id)).where(
-                Shift.organisation_id == current_user.organisation_id,
-                Shift.status.in_(AWAITING_APPROVAL),
-                Shift.starts_at > utcnow(),
-            )
-        )
-        or 0,
-        "alerts": _open_alerts(),
+        "to_approve_all": ahead or 0,
+        "alerts": alerts or 0,
     }
 
 
