@@ -17,6 +17,7 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.people.models import Person
+from webapp.shifts.candidates import settle
 from webapp.shifts.eligibility import ineligibility
 from webapp.shifts.models import BoardCandidate, Shift
 
@@ -74,3 +75,50 @@ def test_radius_and_new_shift_committed_together_keep_the_pair(app, committed_db
     assert expected  # the new radius reaches the visit
     rows = db.session.execute(sa.select(BoardCandidate.person_id, BoardCandidate.shift_id))
     assert {(p, s) for p, s in rows} == expected
+
+
+def test_two_organisations_settle_side_by_side(app, committed_db, postgres_only):
+    """Each organisation has its own candidates' lock: two organisations' visit requests,
+    each settled and holding its lock, both reach the barrier before either commits (with
+    one lock for all, the second waited for the first's commit and the barrier broke)."""
+    ids = []
+    for _ in range(2):
+        org = make_org()
+        coord = make_coordinator(org)
+        vol = make_volunteer(org, max_km=8, lat=ISERNIA[0], lon=ISERNIA[1])
+        resident = make_resident(org, lat=ISERNIA[0] + 2 / KM_LAT, lon=ISERNIA[1])
+        db.session.commit()
+        ids.append({"org": org.id, "coord": coord.id, "vol": vol.id, "resident": resident.id})
+    db.session.remove()
+    barrier = threading.Barrier(2, timeout=10)
+    errors: list[BaseException] = []
+
+    def run(mine: dict[str, int]) -> None:
+        with app.app_context(), app.test_request_context():
+            try:
+                day = in_days(6)
+                make_request(
+                    db.session.get(Organisation, mine["org"]),
+                    visit_draft(day, windows=[(day.weekday(), time(10), time(12))]),
+                    resident=db.session.get(Person, mine["resident"]),
+                    actor=db.session.get(User, mine["coord"]),
+                )
+                settle()  # the new shift's candidates: the organisation's lock is held
+                barrier.wait()
+                db.session.commit()
+            except BaseException as exc:  # reported below, not lost in the thread
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(mine,)) for mine in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    for mine in ids:  # each volunteer is a candidate of their own organisation's visit
+        rows = db.session.execute(
+            sa.select(BoardCandidate.person_id, Shift.organisation_id).join(Shift)
+        ).all()
+        assert (mine["vol"], mine["org"]) in rows, rows

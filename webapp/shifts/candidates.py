@@ -37,10 +37,14 @@ from webapp.shifts.transitions import FINAL
 KM_PER_DEG_LAT_MIN = 110.5  # a degree of latitude is 110.57 km at the equator, more elsewhere
 CHUNK = 2000  # ids per IN list and rows per INSERT batch
 FREE_WINDOWS = 50  # different weekly times of shifts asked about in one statement
-# PostgreSQL: one writer of candidates at a time (a transaction-scoped advisory lock), so
-# a volunteer moved in one transaction and a shift created in another, committing
-# together, cannot each miss the other's change (READ COMMITTED sees the first commit).
-LOCK_KEY = 20261206_1010
+# PostgreSQL: one writer of an organisation's candidates at a time (a transaction-scoped
+# advisory lock per organisation: this class and the organisation's id), so a volunteer
+# moved in one transaction and a shift created in another, committing together, cannot
+# each miss the other's change (READ COMMITTED sees the first commit). Candidates pair
+# an organisation's volunteers with its own shifts only, so organisations settle side by
+# side. A transaction locks every organisation it needs at once, in ascending order;
+# none of Ponte's requests changes two organisations' volunteers or shifts.
+LOCK_CLASS = 20261206
 
 Pair = tuple[int, int]
 
@@ -242,9 +246,29 @@ def _write(session: Session, drop: sa.ColumnElement[bool] | None, found: set[Pai
     return len(rows)
 
 
-def _lock(session: Session) -> None:
+def _lock(session: Session, org_ids: Iterable[int]) -> None:
+    """Hold these organisations' candidate locks until the transaction ends (ascending,
+    so two transactions never wait for each other in a circle)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
+        for org_id in sorted(set(org_ids)):
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, org_id)))
+
+
+def _marked_orgs(session: Session, marks: dict[str, set[int]] | None) -> set[int]:
+    """The organisations of the volunteers, shifts and requests whose candidates the
+    marks ask to work out again (one statement a chunk; an id gone since has no row
+    left to work out)."""
+    if not marks:
+        return set()
+    orgs = set(marks["orgs"])
+    request = Shift.request.property.mapper.class_
+    for model, ids in ((Person, marks["people"]), (Shift, marks["shifts"]),
+                       (request, marks["requests"])):  # fmt: skip
+        for chunk in _chunks(ids):
+            orgs.update(
+                session.scalars(sa.select(model.organisation_id).where(model.id.in_(chunk)))
+            )
+    return orgs
 
 
 def refresh(session: Session, people: set[int], shifts: set[int]) -> int:
@@ -327,8 +351,8 @@ def rebuild(session: Session | None = None, org_ids: Iterable[int] | None = None
     are settled too. Returns the rows written for the organisations. Never commits."""
     session = session or db.session()
     session.flush()
-    _lock(session)
     orgs = set(org_ids if org_ids is not None else session.scalars(sa.select(Organisation.id)))
+    _lock(session, orgs | _marked_orgs(session, session.info.get(candidate_marks.KEY)))
     written = _rebuild(session, sorted(orgs))
     # Every board of these organisations told, and their older rows dropped.
     board_changes.prune(session, orgs, board_changes.tell_organisations(session, orgs))
@@ -348,7 +372,8 @@ def settle(session: Session | None = None) -> None:
     if marks is None:
         return
     if candidate_marks.eligibility_changed(marks):
-        _lock(session)  # (a seat taken changes no candidate: claims do not queue here)
+        # (A seat taken changes no candidate: claims do not queue here.)
+        _lock(session, _marked_orgs(session, marks))
     _settle(session, marks, set())
 
 
