@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.activities.models import Activity
 from webapp.activities.queries import surveys_due
+from webapp.core.paging import Page, page_number
 from webapp.core.timeutil import at_local
 from webapp.desk import lists
 from webapp.desk.models import Alert, Contact
@@ -27,18 +28,43 @@ from webapp.shifts.outcomes import held_in
 S = ShiftStatus
 
 
-def open_alerts(org_id: int, person_id: int | None = None) -> list[Alert]:
-    """The organisation's open alerts, soonest due first; only about ``person_id`` if given
-    (a case file: read by the person's index, not the organisation's every alert)."""
+ALERT_ROWS = 50  # a page of the alerts' own list
+
+
+def _open(org_id: int, person_id: int | None) -> list[sa.ColumnElement[bool]]:
     about = [] if person_id is None else [Alert.person_id == person_id]
+    return [Alert.organisation_id == org_id, Alert.handled_at.is_(None), *about]
+
+
+def open_alerts(
+    org_id: int, person_id: int | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[Alert]:
+    """The organisation's open alerts, soonest due first; only about ``person_id`` if given
+    (a case file: read by the person's index, not the organisation's every alert); the
+    ``limit`` from ``offset`` only (the desk's home and the alerts' pages: a backlog of
+    worried check-ins is not read whole at every view)."""
     return list(
         db.session.scalars(
             sa.select(Alert)
-            .where(Alert.organisation_id == org_id, Alert.handled_at.is_(None), *about)
+            .where(*_open(org_id, person_id))
             .options(selectinload(Alert.person), selectinload(Alert.owner))
             .order_by(Alert.due_at, Alert.id)
+            .offset(offset)
+            .limit(limit)
         )
     )
+
+
+def open_alert_count(org_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Alert.id)).where(*_open(org_id, None))) or 0
+
+
+def alert_page(org_id: int, asked: str | None) -> Page[Alert]:
+    """The page ``asked`` for (the query string's value) of the open alerts."""
+    total = open_alert_count(org_id)
+    number = page_number(asked, total, ALERT_ROWS)
+    rows = open_alerts(org_id, limit=ALERT_ROWS, offset=(number - 1) * ALERT_ROWS)
+    return Page(rows, total, number, ALERT_ROWS)
 
 
 def last_contact(person_id: int) -> Contact | None:
@@ -117,7 +143,7 @@ def calls_for(org_id: int, day: date) -> list[Call]:
 
 @dataclass
 class Todo:
-    alerts: list[Alert]
+    alerts: list[Alert]  # the first ones (lists.HOME_ROWS)
     unfilled: lists.Bounded
     unconfirmed: lists.Bounded
     to_approve: lists.Bounded
@@ -133,6 +159,7 @@ class Todo:
     days_ahead: int = lists.DAYS_AHEAD
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
+    alerts_total: int = 0  # all the open alerts
 
     @property
     def checks(self) -> list[tuple[vetting.Lapse, bool]]:
@@ -142,7 +169,8 @@ class Todo:
     @property
     def empty(self) -> bool:
         return not (
-            self.alerts or self.unfilled.total or self.unconfirmed.total or self.to_approve.total
+            self.alerts_total
+            or self.unfilled.total or self.unconfirmed.total or self.to_approve.total
             or self.calls
             or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
             or self.held_times
@@ -172,7 +200,8 @@ def todo(org_id: int, today: date, shifts: dict[str, lists.Bounded] | None = Non
         )
     )
     return Todo(
-        alerts=open_alerts(org_id),
+        alerts=open_alerts(org_id, limit=lists.HOME_ROWS),
+        alerts_total=open_alert_count(org_id),
         unfilled=shifts["unfilled"],
         unconfirmed=shifts["unconfirmed"],
         to_approve=shifts["approve"],

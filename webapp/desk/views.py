@@ -362,7 +362,7 @@ def calls() -> str:
 def alerts() -> str:
     return render_template(
         "desk/alerts.html",
-        alerts=queries.open_alerts(current_user.organisation_id),
+        alerts=queries.alert_page(current_user.organisation_id, request.args.get("page")),
         handle_form=HandleForm(formdata=None),
         form=EmptyForm(),
         on_duty=operations.on_duty(current_user.organisation_id),
