@@ -1,6 +1,6 @@
 """calendar_change: the coordinator's day and week kept rendered (shifts/calendar_cache.py)
 are valid while nothing they show changed; every change to a shift, a seat, a request or a
-person writes a row for its organisation (shifts/board_changes.py). No foreign key to
+person writes a row for its organisation (shifts/calendar_changes.py). No foreign key to
 organisation, on purpose (see the model).
 
 Revision ID: 5b8d1e4a2c67
