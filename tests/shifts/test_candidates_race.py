@@ -25,6 +25,17 @@ pytestmark = pytest.mark.postgres
 KM_LAT = 111.0
 
 
+def _plan_visit(ids: dict[str, int]) -> None:
+    """The coordinator of ``ids["org"]`` plans a visit to its resident, in six days."""
+    day = in_days(6)
+    make_request(
+        db.session.get(Organisation, ids["org"]),
+        visit_draft(day, windows=[(day.weekday(), time(10), time(12))]),
+        resident=db.session.get(Person, ids["resident"]),
+        actor=db.session.get(User, ids["coord"]),
+    )
+
+
 def test_radius_and_new_shift_committed_together_keep_the_pair(app, committed_db, postgres_only):
     org = make_org()
     coord = make_coordinator(org)
@@ -43,13 +54,7 @@ def test_radius_and_new_shift_committed_together_keep_the_pair(app, committed_db
         db.session.flush()
 
     def plan() -> None:
-        day = in_days(6)
-        make_request(
-            db.session.get(Organisation, ids["org"]),
-            visit_draft(day, windows=[(day.weekday(), time(10), time(12))]),
-            resident=db.session.get(Person, ids["resident"]),
-            actor=db.session.get(User, ids["coord"]),
-        )
+        _plan_visit(ids)
 
     def run(change) -> None:  # type: ignore[no-untyped-def]
         with app.app_context(), app.test_request_context():
@@ -96,13 +101,7 @@ def test_two_organisations_settle_side_by_side(app, committed_db, postgres_only)
     def run(mine: dict[str, int]) -> None:
         with app.app_context(), app.test_request_context():
             try:
-                day = in_days(6)
-                make_request(
-                    db.session.get(Organisation, mine["org"]),
-                    visit_draft(day, windows=[(day.weekday(), time(10), time(12))]),
-                    resident=db.session.get(Person, mine["resident"]),
-                    actor=db.session.get(User, mine["coord"]),
-                )
+                _plan_visit(mine)
                 settle()  # the new shift's candidates: the organisation's lock is held
                 barrier.wait()
                 db.session.commit()
