@@ -18,7 +18,7 @@ from tests.factories import (
     make_volunteer,
 )
 from tests.helpers import messages_to, post_form
-from tests.shifts.builders import make_request, shifts_of, visit_draft
+from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.desk import operations as desk_ops
 from webapp.desk.models import Alert, AlertReason, Contact, Outcome
@@ -171,7 +171,7 @@ def test_a_follow_up_date_puts_them_on_that_days_list(client, db_session):
     coord = make_coordinator(org)
     maria = make_resident(org, first_name="Maria", last_name="Russo")
     login_as(client, coord)
-    tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
+    tomorrow = in_days(1).isoformat()  # the organisation's tomorrow, not the machine's
     resp = post_form(
         client,
         f"/desk/people/{maria.id}/follow-up",

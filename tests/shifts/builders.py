@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from tests.factories import make_coordinator, make_resident
+from webapp.core.timeutil import today_local
 from webapp.db import utcnow
 from webapp.extensions import db
+from webapp.orgs.settings import DEFAULT_TIMEZONE
 from webapp.people.models import Person
 from webapp.places.geocoding import normalise
 from webapp.places.models import GazetteerEntry
@@ -36,7 +39,10 @@ def add_place(org, address: str, lat: float, lon: float, hood: str = "Ospedale")
 
 
 def in_days(n: int) -> date:
-    return date.today() + timedelta(days=n)
+    """``n`` days after today where the test organisations are (their time zone, the
+    default): from 23:00 UTC in winter the machine's date is a day behind Rome's, and a
+    visit "in two days" would be one day's notice there."""
+    return today_local(ZoneInfo(DEFAULT_TIMEZONE)) + timedelta(days=n)
 
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)  # date.weekday() numbers

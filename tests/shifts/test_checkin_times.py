@@ -159,3 +159,29 @@ def test_the_tolerance_is_the_organisations_choice(client, db_session):
         },
     )
     assert bad.status_code == 200 and "checkin_tolerance_min-error" in bad.get_data(as_text=True)
+
+
+def _booked_across_midnight(client):  # type: ignore[no-untyped-def]
+    """A visit planned yesterday 23:30 to today 00:30 (the organisation's time)."""
+    org, _coord, vol, (visit,) = _booked_yesterday()
+    tz = org_tz(org.id)
+    visit.starts_at = at_local(YESTERDAY, time(23, 30), tz)
+    visit.ends_at = visit.starts_at + timedelta(hours=1)
+    db.session.commit()
+    return vol, visit
+
+
+def test_a_visit_past_midnight_is_logged_with_its_end_on_the_next_day(client, db_session):
+    vol, visit = _booked_across_midnight(client)
+    html = _check_in(client, vol, visit, "23:35", "00:40").get_data(as_text=True)
+    assert "Thank you for your note." in html, html
+    (seat,) = db.session.scalars(sa.select(Assignment).where(Assignment.shift_id == visit.id))
+    assert seat.actual_end - seat.actual_start == timedelta(minutes=65)
+    assert _paid(visit.id) == [65]
+
+
+def test_an_end_before_the_start_is_refused_on_a_day_visit(client, db_session):
+    _org, _coord, vol, (visit,) = _booked_yesterday()
+    html = _check_in(client, vol, visit, "10:10", "09:40").get_data(as_text=True)
+    assert "The end must be after the start." in html
+    assert _paid(visit.id) == []

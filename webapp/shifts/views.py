@@ -226,8 +226,13 @@ def checkin(shift_id: int) -> ResponseReturnValue:
         form.actual_end.data = legs[-1].ends_at.astimezone(tz).time()
     if form.validate_on_submit():
         day = legs[0].starts_at.astimezone(tz).date()
+        end_day = legs[-1].ends_at.astimezone(tz).date()
         start = form.actual_start.data and datetime.combine(day, form.actual_start.data, tz)
         end = form.actual_end.data and datetime.combine(day, form.actual_end.data, tz)
+        if start and end and end <= start and end_day > day:
+            # A ride or visit planned past midnight: an end "before" the start is the
+            # next day's (the form asks for times of day; any other such end is refused).
+            end = datetime.combine(end_day, form.actual_end.data, tz)
         try:
             ops.check_in(
                 legs[0],
