@@ -12,6 +12,7 @@ from webapp.activities import coordinator_views as activities_coordinator_views 
 from webapp.activities.views import bp as activities_bp
 from webapp.auth.views import bp as auth_bp
 from webapp.core.views import bp as core_bp
+from webapp.desk import alert_views as desk_alert_views  # noqa: F401
 from webapp.desk.views import bp as desk_bp
 from webapp.matchrun.views import bp as matchrun_bp
 from webapp.notifications import views as notifications_views

@@ -31,7 +31,7 @@ from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
-from webapp.desk.models import Alert, Direction, Outcome
+from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
@@ -39,7 +39,7 @@ from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.people.vetting import credential_label
-from webapp.permissions import coordinator_required, get_in_org_or_404, is_coordinator
+from webapp.permissions import coordinator_required, is_coordinator
 from webapp.referrals import operations as referral_ops
 from webapp.referrals import queries as referral_queries
 from webapp.referrals import scales
@@ -352,54 +352,3 @@ def calls() -> str:
         form=CallForm(formdata=None),
         today=_today(),
     )
-
-
-# --- alerts -------------------------------------------------------------------------------
-
-
-@bp.route("/alerts")
-@coordinator_required
-def alerts() -> str:
-    return render_template(
-        "desk/alerts.html",
-        alerts=queries.alert_page(current_user.organisation_id, request.args.get("page")),
-        handle_form=HandleForm(formdata=None),
-        form=EmptyForm(),
-        on_duty=operations.on_duty(current_user.organisation_id),
-    )
-
-
-@bp.route("/alerts/<int:alert_id>/handled", methods=["POST"])
-@coordinator_required
-def alert_handled(alert_id: int) -> ResponseReturnValue:
-    alert = get_in_org_or_404(Alert, alert_id, current_user)
-    form = HandleForm()
-    if form.validate_on_submit():
-        try:
-            operations.handle_alert(alert, current_user, form.outcome.data)
-        except FieldError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Alert closed: %(name)s.", name=alert.person.full_name), "success")
-    else:
-        flash(_("Say what was done before closing the alert."), "error")
-    target = request.form.get("back")
-    if target == "home":
-        return redirect(url_for("desk.home"))
-    if target == "file":
-        return redirect(url_for("desk.case_file", person_id=alert.person_id))
-    return redirect(url_for("desk.alerts"))
-
-
-@bp.route("/alerts/<int:alert_id>/take", methods=["POST"])
-@coordinator_required
-def take_alert(alert_id: int) -> ResponseReturnValue:
-    alert = get_in_org_or_404(Alert, alert_id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    operations.take_alert(alert, current_user)
-    db.session.commit()
-    flash(_("The alert is yours."), "success")
-    return redirect(url_for("desk.alerts", _anchor=f"alert-{alert.id}"))
