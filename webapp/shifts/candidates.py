@@ -42,8 +42,10 @@ FREE_WINDOWS = 50  # different weekly times of shifts asked about in one stateme
 # moved in one transaction and a shift created in another, committing together, cannot
 # each miss the other's change (READ COMMITTED sees the first commit). Candidates pair
 # an organisation's volunteers with its own shifts only, so organisations settle side by
-# side. A transaction locks every organisation it needs at once, in ascending order;
-# none of Ponte's requests changes two organisations' volunteers or shifts.
+# side. Each settling locks the organisations its changes touch at once, in ascending
+# order; a transaction settling twice could still add a lower one later, but none of
+# Ponte's requests or jobs changes two organisations' volunteers or shifts but the
+# rebuild, which locks them all first (PostgreSQL would end such a deadlock with an error).
 LOCK_CLASS = 20261206
 
 Pair = tuple[int, int]
