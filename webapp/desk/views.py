@@ -131,7 +131,7 @@ def home() -> str:
         on_duty=operations.on_duty(org_id),
         form=EmptyForm(),
         handle_form=HandleForm(formdata=None),
-        today=_today(),
+        today=today,
         home_rows=lists.HOME_ROWS,
         shift_lists=lists.LISTS,
         list_title=lists.title,
