@@ -124,3 +124,36 @@ def test_a_queued_morning_run_is_announced_by_whoever_solves_it(app, committed_d
         assert alert.user_id == o.coordinator.id
         assert queue.solve_job(run.id, job.id, 2) == "gave up"  # no tries left: a no-op now
         assert db.session.get(MatchRun, run.id).status == RunStatus.DONE
+
+
+@needs_postgres
+def test_one_worker_sweeps_at_a_time_and_a_run_solved_meanwhile_is_not_lost(
+    app, committed_db, monkeypatch
+):
+    """Two workers' sweeps both found a run with no job and both queued it (seen in CI:
+    the first copy was already running, which the queueing lock does not keep out)."""
+    with queue_backend(app):
+        o = small_org()
+        db.session.commit()
+        run = _queued_run(o)
+        run.created_at -= timedelta(minutes=5)
+        db.session.commit()
+        run_id = run.id
+        with db.engine.connect() as other:  # another worker's sweep, under way
+            other.execute(sa.select(sa.func.pg_advisory_xact_lock(*queue.SWEEP_LOCK)))
+            assert queue.sweep(app) == ([], [])
+            other.rollback()
+        assert _statuses(app, run_id) == []
+
+        # Its job ends while this sweep reads the jobs: the run is solved, not lost.
+        read_jobs = taskqueue.job_statuses
+
+        def solved_meanwhile(flask_app: Flask, lock: str) -> list[str]:
+            with db.engine.begin() as solver:
+                solver.execute(sa.update(MatchRun).where(MatchRun.id == run_id)
+                               .values(status=RunStatus.DONE, finished_at=sa.func.now()))
+            return read_jobs(flask_app, lock)
+
+        monkeypatch.setattr(taskqueue, "job_statuses", solved_meanwhile)
+        assert queue.sweep(app) == ([], [])
+        assert _statuses(app, run_id) == []

@@ -13,7 +13,8 @@ What can go wrong, and what happens:
   next worker takes the run over (same job id: ``worker._claim``) and solves it from the
   start. After ``MATCHRUN_ATTEMPTS`` tries the run is failed with a message instead.
 * The defer after the commit failed, or the job vanished: the run is queued with no job;
-  the sweep queues it again (``requeue_lost``).
+  the sweep queues it again (``requeue_lost``; one worker's sweep at a time, so two
+  never queue it twice).
 * The job ended without finishing the run (a database error outside the solver's own
   try): the sweep fails the run (``fail_orphans``).
 * No worker at all: nothing can solve; the page's ``expire_if_stale`` fails the run past
@@ -91,29 +92,48 @@ def stop(run_id: int, job_id: int | None, message: str) -> bool:
     return rows_matched(result) == 1
 
 
+# The sweep's advisory lock (PostgreSQL, which the queue needs): one worker at a time
+# looks for lost runs. Two sweeping at once could both find a run with no job, and the
+# queueing lock keeps out only a second *waiting* copy: the first copy may already run.
+SWEEP_LOCK = (20261207, 1)
+
+
 def requeue_lost() -> list[int]:
     """Queued runs older than ``QUEUE_REQUEUE_SECONDS`` with no waiting or running job:
-    queue them again (the queueing lock keeps a second waiting copy out). A run whose
-    jobs failed ``MATCHRUN_ATTEMPTS`` times is failed instead."""
+    queue them again. A run whose jobs failed ``MATCHRUN_ATTEMPTS`` times is failed
+    instead. Another worker sweeping at this moment: nothing (it does it)."""
     grace = timedelta(seconds=int(current_app.config.get("QUEUE_REQUEUE_SECONDS", 30)))
     tries = max(1, int(current_app.config.get("MATCHRUN_ATTEMPTS", 2)))
-    waiting = db.session.scalars(
-        sa.select(MatchRun.id).where(MatchRun.status == RunStatus.QUEUED,
-                                     MatchRun.created_at < utcnow() - grace)
-    ).all()
+    # The lock lives on a connection of its own, held to the end: ``stop`` commits the
+    # session, which would let a transaction's lock go half-way.
+    with db.engine.connect() as holder:
+        if not holder.execute(sa.select(sa.func.pg_try_advisory_xact_lock(*SWEEP_LOCK))).scalar():
+            return []
+        waiting = db.session.scalars(
+            sa.select(MatchRun.id).where(MatchRun.status == RunStatus.QUEUED,
+                                         MatchRun.created_at < utcnow() - grace)
+        ).all()
+        db.session.rollback()
+        queued = []
+        for run_id in waiting:
+            statuses = taskqueue.job_statuses(current_app, queueing_lock(run_id))
+            if any(s in ALIVE for s in statuses) or not _still_queued(run_id):
+                continue  # its job ended between the two reads: it is not lost
+            if statuses.count("failed") >= tries:
+                stop(run_id, None, f"crash|the matcher failed {tries} times")
+                continue
+            if enqueue(run_id) is not None:
+                log.warning("match run %s had no job (lost defer?): queued again", run_id)
+                queued.append(run_id)
+        return queued
+
+
+def _still_queued(run_id: int) -> bool:
+    """Read after the jobs: a job marks its run finished before the queue marks the job
+    done, so a run still queued now had no job running when they were read."""
+    status = db.session.scalar(sa.select(MatchRun.status).where(MatchRun.id == run_id))
     db.session.rollback()
-    queued = []
-    for run_id in waiting:
-        statuses = taskqueue.job_statuses(current_app, queueing_lock(run_id))
-        if any(s in ALIVE for s in statuses):
-            continue
-        if statuses.count("failed") >= tries:
-            stop(run_id, None, f"crash|the matcher failed {tries} times")
-            continue
-        if enqueue(run_id) is not None:
-            log.warning("match run %s had no job (lost defer?): queued again", run_id)
-            queued.append(run_id)
-    return queued
+    return status == RunStatus.QUEUED
 
 
 def fail_orphans() -> list[int]:
