@@ -184,6 +184,18 @@ def test_another_organisations_change_keeps_this_one(client, town):
     assert count > before[0] and last is not None and last > (before[1] or 0)
 
 
+def test_a_commit_of_more_shifts_than_a_statement_may_name_tells_their_organisations(town):
+    """A bulk load (the city's data: 121,671 shifts in one commit) once failed: one
+    statement with a parameter per shift, past PostgreSQL's 65,535 (SQLite's 32,766)."""
+    from webapp.shifts.calendar_changes import tell
+
+    before = stamp(town["org"].id)
+    far = db.session.scalar(sa.select(sa.func.max(Shift.id))) + 70_000
+    tell(db.session(), range(far - 70_000, far + 1), [])  # town's shifts among them
+    db.session.commit()
+    assert stamp(town["org"].id)[0] > before[0]
+
+
 def test_the_nightly_rebuild_leaves_one_fresh_row_per_organisation(client, town):
     from webapp.shifts.candidates import rebuild
 

@@ -21,11 +21,15 @@ from webapp.orgs.models import Organisation
 from webapp.shifts.models import CalendarChange, Shift
 
 CHUNK = 500
+# Chunks per statement: 10,000 ids, well under the parameters a statement may carry
+# (SQLite 32,766 by default, PostgreSQL 65,535). A commit of more shifts (a bulk load) sends more
+# statements; an organisation may then get a row from each, which is harmless.
+PER_STATEMENT = 20
 
 
 def tell(session: Session, shifts: Iterable[int], orgs: Iterable[int]) -> None:
     """A row for each organisation of ``shifts`` and each of ``orgs`` (once each): one
-    ``INSERT ... SELECT`` (a claim sends one)."""
+    ``INSERT ... SELECT`` (a claim sends one) per 10,000 shifts."""
     shift_ids, org_ids = sorted(set(shifts)), sorted(set(orgs))
     if not shift_ids and not org_ids:
         return
@@ -36,7 +40,9 @@ def tell(session: Session, shifts: Iterable[int], orgs: Iterable[int]) -> None:
     if org_ids:
         parts.append(sa.select(Organisation.id).where(Organisation.id.in_(org_ids)))
     # UNION, not UNION ALL: one row per organisation however many of its shifts changed.
-    session.execute(sa.insert(CalendarChange).from_select(["organisation_id"], sa.union(*parts)))
+    for i in range(0, len(parts), PER_STATEMENT):
+        union = sa.union(*parts[i : i + PER_STATEMENT])
+        session.execute(sa.insert(CalendarChange).from_select(["organisation_id"], union))
 
 
 def prune(session: Session, org_ids: Iterable[int]) -> None:
