@@ -16,7 +16,7 @@ from webapp.auth import sessions
 from webapp.blueprints import register_blueprints
 from webapp.cli import register_cli
 from webapp.config import BASE_DIR, Config
-from webapp.core import inbound, locks, navigation, security, taskqueue
+from webapp.core import inbound, locks, navigation, security, taskqueue, transactions
 from webapp.errors import register_error_handlers
 from webapp.jobs import init_jobs
 from webapp.listeners import connect_listeners
@@ -40,6 +40,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.csrf.init_app(app)
     locks.init_app(app)
+    transactions.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
     navigation.init_app(app)

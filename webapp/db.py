@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, registry
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction, registry
 from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names so Alembic can find and drop them on every backend.
@@ -116,6 +116,19 @@ def _note_written(session: Session, _context: object) -> None:
     session.info["written"] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_written(state: ORMExecuteState) -> None:
+    """An insert, update or delete sent as a statement writes too (and text, which may)."""
+    if not state.is_select:
+        state.session.info["written"] = True
+
+
+def wrote(session: Session) -> bool:
+    """This transaction flushed or sent a statement that may write, or has changes
+    pending."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get("written"))
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_written(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # (a savepoint's end keeps what the transaction wrote)
@@ -126,5 +139,5 @@ def commit_if_written(session: Session) -> None:
     """Commit what this transaction wrote, if anything: a page that opens a row on first
     use (an account, a calendar link) commits then, and not on every view. A commit
     expires every loaded row (the login, the profile), which the page would read again."""
-    if session.new or session.dirty or session.deleted or session.info.get("written"):
+    if wrote(session):
         session.commit()
