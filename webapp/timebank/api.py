@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from webapp.auth.models import User
 from webapp.core.inbound import DB_INT_MAX, JsonInputError
 from webapp.extensions import csrf, db
+from webapp.people.models import Person
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
 from webapp.timebank import queries, tokens
@@ -172,12 +173,11 @@ def donations() -> tuple[Response, int]:
     if to != "chest":
         if isinstance(to, bool) or not isinstance(to, int):
             raise ApiError(422, _('Give a member\'s id or "chest".'), "to")
-        allowed = {p.id: p for p in queries.donation_recipients(user.person)}
-        recipient = allowed.get(to)
-        if recipient is None:
+        if to not in {p.id for p in queries.donation_recipients(user.person)}:
             raise ApiError(
                 422, _('Give "chest" or the id of someone you have exchanged time with.'), "to"
             )
+        recipient = db.session.get(Person, to)
     message = data.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 500):
         raise ApiError(422, _("At most 500 characters."), "message")

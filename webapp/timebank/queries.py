@@ -255,21 +255,22 @@ def export_csv(organisation_id: int, start: date, end: date) -> str:
     )
 
 
-def donation_recipients(person: Person) -> list[Person]:
-    """Whom ``person`` may pick in the "give to" list: only the members they have
-    exchanged time with (a visit or ride between them, or minutes moved either way), not
-    the organisation's whole roster. The community chest is always there besides."""
+def donation_recipients(person: Person) -> list[sa.Row[tuple[int, str, str]]]:
+    """Whom ``person`` may pick in the "give to" list (id, first and last name): only the
+    members they have exchanged time with (a visit or ride between them, or minutes moved
+    either way), not the organisation's whole roster. The community chest is always there
+    besides. Names only: a long-serving volunteer's list has a hundred people and more, and
+    loading each as a whole person cost more than the statement."""
     own = sa.select(Account.id).where(Account.person_id == person.id).scalar_subquery()
-    ledger = (
-        sa.select(Account.person_id)
-        .join(
-            Transfer,
-            sa.or_(
-                sa.and_(Transfer.debit_account_id == own, Transfer.credit_account_id == Account.id),
-                sa.and_(Transfer.credit_account_id == own, Transfer.debit_account_id == Account.id),
-            ),
-        )
-        .where(Account.person_id.is_not(None))
+    # The other side of each of the person's transfers, once each, then their accounts:
+    # a join on "debit is mine and credit is theirs, or the reverse" looked every
+    # transfer's two accounts up.
+    others = sa.union(
+        sa.select(Transfer.credit_account_id).where(Transfer.debit_account_id == own),
+        sa.select(Transfer.debit_account_id).where(Transfer.credit_account_id == own),
+    ).subquery()
+    ledger = sa.select(Account.person_id).where(
+        Account.id.in_(sa.select(others.c[0])), Account.person_id.is_not(None)
     )
     served = (  # residents this person visited or drove
         sa.select(Request.resident_id)
@@ -285,8 +286,8 @@ def donation_recipients(person: Person) -> list[Person]:
     )
     ids = sa.union(ledger, served, helpers).subquery()
     return list(
-        db.session.scalars(
-            sa.select(Person)
+        db.session.execute(
+            sa.select(Person.id, Person.first_name, Person.last_name)
             .where(
                 Person.id.in_(sa.select(ids.c[0])),
                 Person.organisation_id == person.organisation_id,
