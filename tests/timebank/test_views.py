@@ -19,6 +19,7 @@ from tests.factories import (
 from tests.helpers import login, post_form
 from tests.timebank.helpers import real_shift_ids
 from webapp.auth.models import Role
+from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.audit import audit
@@ -246,3 +247,32 @@ def test_coordinator_reads_a_members_account(client, town):  # type: ignore[no-u
 def test_members_cannot_read_other_accounts(client, town):  # type: ignore[no-untyped-def]
     login(client, "teresa@tb.example", PASSWORD)
     assert client.get(f"/timebank/people/{town['vol'].id}").status_code == 403
+
+
+def test_the_coordinator_page_s_statements_do_not_grow_with_members_or_transfers(
+    client, town, count_queries
+):  # type: ignore[no-untyped-def]
+    """Each account and person it names came one statement each (165 statements on the
+    city's data); now a fixed number, however many members gave and received."""
+
+    def members_giving(n: int) -> None:
+        for i in range(n):
+            member = make_resident(town["org"], first_name=f"Gina{i}", last_name="Neri")
+            ops.grant(key=f"g{member.id}", recipient=member, minutes=60, actor_id=None,
+                      service_date=date.today(), reason="welcome")
+            ops.donate(key=f"d{member.id}", donor=member, recipient=town["vol"], minutes=50,
+                       actor_id=None, service_date=date.today())
+        db.session.commit()
+
+    login(client, "coord@tb.example", PASSWORD)
+    members_giving(2)
+    client.get("/timebank/coordinator")
+    with count_queries() as few:
+        assert client.get("/timebank/coordinator").status_code == 200
+    members_giving(8)
+    client.get("/timebank/coordinator")
+    with count_queries() as many:
+        html = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert "Gina7 Neri" in html
+    extra = sorted(set(many) - set(few)) or [q for q in many if many.count(q) > few.count(q)]
+    assert len(many) <= len(few), (len(few), len(many), extra)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from webapp.core.forms import id_range, record_id
+from webapp.core.forms import QuickSelect, id_range, record_id
 
 
 def _new_request_id() -> str:
@@ -23,7 +23,10 @@ class _Idempotent(FlaskForm):
 
 
 class DonationForm(_Idempotent):
-    recipient = SelectField(_l("Give to"), coerce=str, validators=[InputRequired()])
+    # A long-serving volunteer exchanged time with a hundred people and more.
+    recipient = SelectField(
+        _l("Give to"), coerce=str, validators=[InputRequired()], widget=QuickSelect()
+    )
     minutes = IntegerField(
         _l("Minutes"),
         validators=[
@@ -36,7 +39,10 @@ class DonationForm(_Idempotent):
 
 
 class GrantForm(_Idempotent):
-    recipient = SelectField(_l("Member"), coerce=record_id, validators=[InputRequired()])
+    # Every member of the organisation: 10,000 in a city.
+    recipient = SelectField(
+        _l("Member"), coerce=record_id, validators=[InputRequired()], widget=QuickSelect()
+    )
     minutes = IntegerField(
         _l("Minutes"),
         validators=[

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from webapp.extensions import db
 from webapp.people.models import Person
@@ -94,7 +94,17 @@ def top_accounts(
         .order_by(sa.func.sum(Transfer.amount).desc())
         .limit(limit)
     ).all()
-    return [(db.session.get(Account, account_id), int(total)) for account_id, total in rows]
+    # The accounts with their people in two statements, not two per row (the page names
+    # each person).
+    accounts = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Account)
+            .where(Account.id.in_([account_id for account_id, _total in rows]))
+            .options(selectinload(Account.person))
+        )
+    }
+    return [(accounts.get(account_id), int(total)) for account_id, total in rows]
 
 
 def near_limit(organisation_id: int, within: int) -> list[Account]:
@@ -109,6 +119,7 @@ def near_limit(organisation_id: int, within: int) -> list[Account]:
             )
             .order_by(Account.balance - Account.lower_limit, Account.id)
             .limit(50)
+            .options(selectinload(Account.person))
         )
     )
 
@@ -155,6 +166,10 @@ def recent_transfers(organisation_id: int, limit: int = 20) -> list[Transfer]:
             .where(Transfer.organisation_id == organisation_id)
             .order_by(Transfer.id.desc())
             .limit(limit)
+            .options(  # both sides are named: their accounts and people in four reads
+                selectinload(Transfer.debit_account).selectinload(Account.person),
+                selectinload(Transfer.credit_account).selectinload(Account.person),
+            )
         )
     )
 
