@@ -147,13 +147,17 @@ class Transfer(Model):
             sqlite_where=sa.text("kind IN ('visit', 'ride')"),
             postgresql_where=sa.text("kind IN ('visit', 'ride')"),
         ),
+        # The coordinator's figures of this month read this month's transfers only, not
+        # the organisation's whole history (it serves lookups by organisation too).
+        sa.Index("ix_timebank_transfer_organisation_id_service_date", "organisation_id",
+                 "service_date"),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Client-chosen id: a retry with the same key returns the original transfer.
     key: Mapped[str] = mapped_column(sa.String(100), unique=True)
     organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("organisation.id", ondelete="CASCADE")
     )
     debit_account_id: Mapped[int] = mapped_column(
         sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
