@@ -143,6 +143,7 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
             ("resident", "/requests/mine", "resident's home"),
             ("volunteer", "/timebank/", "volunteer's time bank"),
             ("resident", "/timebank/", "resident's time bank"),
+            ("coordinator", "/timebank/coordinator", "coordinator's time bank"),
         ]
         clients: dict[str, FreshRequestClient] = {}
         print(f"{'page':34} {'median':>9} {'max':>9} {'CPU':>9} {'SQL':>5} {'KB':>5}  board groups")

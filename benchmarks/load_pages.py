@@ -76,6 +76,7 @@ PAGES = [
     ("coordinator", "/shifts/day?date={day}", "coordinator: day (ten days ahead)"),
     ("coordinator", "/shifts/week", "coordinator: week"),
     ("coordinator", "/desk/find?q=Rossi", "coordinator: person search"),
+    ("coordinator", "/timebank/coordinator", "coordinator: time bank"),
     ("token", "/api/v1/me/balance", "API: balance (bearer token)"),
     ("token", "/api/v1/me/statement", "API: statement (bearer token)"),
 ]
