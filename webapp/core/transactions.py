@@ -4,7 +4,7 @@ psycopg forgets the statements it prepared at every ROLLBACK (the transaction ma
 dropped what they name), and a request that did not commit ends with one when its session
 closes: so no statement was ever prepared, and PostgreSQL planned every statement of every
 page again at every view. On the city's data the login's statement (four tables) took
-1.5 ms, 0.7 ms with its plan kept (``benchmarks/city_pages.py``). To the database, COMMIT
+1.1 ms, 0.4 ms with its plan kept (``benchmarks/page_statements.py``). To the database, COMMIT
 and ROLLBACK of a transaction that wrote nothing are the same; after a COMMIT psycopg
 keeps what it prepared (a statement is prepared at its fifth use on a connection) and
 PostgreSQL reuses the plan.
