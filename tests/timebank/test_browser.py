@@ -70,3 +70,46 @@ def test_coordinator_page_is_accessible(desk_page):  # type: ignore[no-untyped-d
     desk_page.goto("/timebank/coordinator")
     assert "Community chest" in desk_page.content()
     assert serious_violations(desk_page) == []
+
+
+@pytest.mark.parametrize("fixture", ["desk_page", "page"])
+def test_coordinator_finds_a_member_and_grants_by_keyboard(request, fixture):  # type: ignore[no-untyped-def]
+    """At the desk and on a phone: the name typed in the time bank's search box, Enter,
+    the member's account, the minutes and the reason, Enter; the grant shows in the
+    statement and the balance. In Italian, chosen from the page's language switch."""
+    page = request.getfixturevalue(fixture)
+    org = make_org()
+    make_coordinator(org, email="desk@tb.example")
+    make_resident(org, first_name="Teresa", last_name="Bianchi")
+    make_resident(org, first_name="Rita", last_name="Bianchini")
+    db.session.commit()
+    log_in(page, "desk@tb.example")
+    page.goto("/timebank/coordinator")
+    page.select_option("#locale-select", "it")
+    with page.expect_navigation():
+        page.locator(".language-switch button").click()
+    search = page.get_by_label("Nome, telefono o indirizzo")
+    search.focus()
+    page.keyboard.type("bianchi")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    found = page.get_by_role("list", name="Persone trovate")
+    assert found.get_by_role("link").all_inner_texts() == ["Teresa Bianchi", "Rita Bianchini"]
+    assert serious_violations(page) == []
+    found.get_by_role("link", name="Teresa Bianchi").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert serious_violations(page) == []
+    page.get_by_label("Minuti").focus()
+    page.keyboard.type("0")
+    page.keyboard.press("Tab")
+    page.keyboard.type("inverno")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#minutes-error").inner_text() == "Almeno un minuto."
+    assert page.get_by_label("Motivo").input_value() == "inverno"
+    page.get_by_label("Minuti").fill("90")
+    with page.expect_navigation():
+        page.get_by_label("Minuti").press("Enter")
+    assert "1 h 30 min donati a Teresa Bianchi." in page.locator(".flashes").inner_text()
+    assert page.locator("#balance").inner_text() == "1 h 30 min"

@@ -128,25 +128,21 @@ def test_coordinator_page_grant_reverse_and_export(client, town):  # type: ignor
     login(client, "coord@tb.example", PASSWORD)
     html = client.get("/timebank/coordinator").get_data(as_text=True)
     assert "Community chest" in html
+    account_page = f"/timebank/people/{town['res'].id}"
     resp = post_form(
         client,
-        "/timebank/grant",
-        {"recipient": str(town["res"].id), "minutes": "60", "reason": "", "request_id": "g1"},
-        page="/timebank/coordinator",
+        f"{account_page}/grant",
+        {"minutes": "60", "reason": "", "request_id": "g1"},
+        page=account_page,
     )
     assert resp.status_code == 422 and 'id="reason-error"' in resp.get_data(as_text=True)
     resp = post_form(
         client,
-        "/timebank/grant",
-        {
-            "recipient": str(town["res"].id),
-            "minutes": "60",
-            "reason": "inverno",
-            "request_id": "g2",
-        },
-        page="/timebank/coordinator",
+        f"{account_page}/grant",
+        {"minutes": "60", "reason": "inverno", "request_id": "g2"},
+        page=account_page,
     )
-    assert resp.status_code == 302
+    assert resp.status_code == 302 and resp.location.endswith(account_page)
     assert chest(town["org"].id).balance == -60
     granted = account_for(town["res"])
     assert granted.balance == 60
@@ -276,3 +272,61 @@ def test_the_coordinator_page_s_statements_do_not_grow_with_members_or_transfers
     assert "Gina7 Neri" in html
     extra = sorted(set(many) - set(few)) or [q for q in many if many.count(q) > few.count(q)]
     assert len(many) <= len(few), (len(few), len(many), extra)
+
+
+def test_the_coordinator_finds_the_member_to_grant_to_instead_of_a_roster(client, town):  # type: ignore[no-untyped-def]
+    """The grant form listed every member (10,000 options in a city); the page now lists
+    only the members its search box finds, each linking to the account page that grants."""
+    for i in range(30):
+        make_resident(town["org"], first_name=f"Gina{i:02}", last_name="Neri")
+    make_resident(make_org(), first_name="Carla", last_name="Bianchi")  # another town
+    login(client, "coord@tb.example", PASSWORD)
+    html = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert "Gina" not in html and "Teresa Bianchi" not in html
+    html = client.get("/timebank/coordinator?member=bianchi").get_data(as_text=True)
+    found = html[html.index('class="tb-found"') :]
+    found = found[: found.index("</ul>")]
+    assert f'href="/timebank/people/{town["res"].id}"' in found and "Teresa Bianchi" in found
+    assert "Carla" not in found
+    html = client.get("/timebank/coordinator?member=Neri").get_data(as_text=True)
+    assert html.count("Gina") == 10 and "10 of 30 shown" in html
+    html = client.get("/timebank/coordinator?member=%3Cb%3Ezzz").get_data(as_text=True)
+    assert "Nobody matches “&lt;b&gt;zzz”." in html
+
+
+def test_a_grant_from_the_account_page_checks_its_input_and_is_made_once(client, town):  # type: ignore[no-untyped-def]
+    from webapp.timebank.models import Transfer, TransferKind
+
+    def grants() -> int:
+        return db.session.query(Transfer).filter_by(kind=TransferKind.GRANT).count()
+
+    stranger = make_resident(make_org())
+    login(client, "coord@tb.example", PASSWORD)
+    page = f"/timebank/people/{town['vol'].id}"
+
+    def grant(minutes: str, request_id: str, person_id: int = town["vol"].id):  # type: ignore[no-untyped-def]
+        form = {"minutes": minutes, "reason": "estate", "request_id": request_id}
+        return post_form(client, f"/timebank/people/{person_id}/grant", form, page=page)
+
+    for minutes, message in (("", "Enter a number of minutes."), ("abc", "Not a valid integer"),
+                             ("0", "At least one minute.")):  # fmt: skip
+        resp = grant(minutes, "x")
+        body = resp.get_data(as_text=True)
+        assert resp.status_code == 422 and 'id="minutes-error"' in body, minutes
+        assert message in body and 'value="estate"' in body  # the reason typed is kept
+    over = grant("999999", "big")
+    assert over.status_code == 422
+    assert "At most 6000 minutes in one go." in over.get_data(as_text=True)
+    assert grants() == 0
+    form = {"minutes": "5990", "reason": "estate", "request_id": "once"}
+    assert post_form(client, f"{page}/grant", form, page=page).status_code == 302
+    again = post_form(client, f"{page}/grant", form, page=page, follow_redirects=True)
+    assert "already recorded" in again.get_data(as_text=True)
+    assert grants() == 1 and account_for(town["vol"]).balance == 5990
+    # The chest may go down to -6000 minutes: 10 are left.
+    past = grant("11", "past")
+    body = past.get_data(as_text=True)
+    assert past.status_code == 422 and 'id="minutes-error"' in body
+    assert "10 minutes can be spent now" in body and grants() == 1
+    resp = grant("45", "s", stranger.id)
+    assert resp.status_code == 404 and grants() == 1

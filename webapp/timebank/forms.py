@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from webapp.core.forms import QuickSelect, id_range, record_id
+from webapp.core.forms import QuickSelect, id_range
 
 
 def _new_request_id() -> str:
@@ -39,10 +39,8 @@ class DonationForm(_Idempotent):
 
 
 class GrantForm(_Idempotent):
-    # Every member of the organisation: 10,000 in a city.
-    recipient = SelectField(
-        _l("Member"), coerce=record_id, validators=[InputRequired()], widget=QuickSelect()
-    )
+    # On the member's own account page: the coordinator finds the member first (a list
+    # of every member was 10,000 options in a city) and sees their balance as they grant.
     minutes = IntegerField(
         _l("Minutes"),
         validators=[

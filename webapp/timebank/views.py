@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from webapp.db import commit_if_written
 from webapp.extensions import db
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
+from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
 from webapp.timebank import queries, tokens
@@ -199,26 +199,21 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 # Coordinators ----------------------------------------------------------------------------
 
 
-def _grant_form(org_id: int) -> GrantForm:
-    form = GrantForm()
-    # Names only: every member of the organisation, 10,000 in a city (loaded whole, they
-    # cost more than the rest of the page).
-    people = db.session.execute(
-        sa.select(Person.id, Person.first_name, Person.last_name)
-        .where(Person.organisation_id == org_id)
-        .order_by(Person.first_name, Person.last_name)
-    )
-    form.recipient.choices = [(p.id, f"{p.first_name} {p.last_name}") for p in people]
-    return form
+# Members listed by the page's "find a member" box: a name is usually enough.
+FOUND_MEMBERS = 10
 
 
 def _coordinator_page(
-    grant_form: GrantForm | None = None, reverse_form: ReverseForm | None = None, status: int = 200
+    reverse_form: ReverseForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     org_id = current_user.organisation_id
     month = _month_start()
     policy = policy_for(org_id)
     the_chest = chest(org_id)
+    # Grants are made on the member's account page, found here by name or phone: the
+    # page no longer lists the whole roster (10,000 members in a city) in a select.
+    member_q = (request.args.get("member") or "").strip()[:100]
+    found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
     page = render_template(
         "timebank/coordinator.html",
         totals=queries.organisation_totals(org_id, month),
@@ -229,7 +224,8 @@ def _coordinator_page(
         near=queries.near_limit(org_id, policy.near_limit_minutes),
         recent=queries.recent_transfers(org_id),
         label=account_label,
-        grant_form=grant_form or _grant_form(org_id),
+        member_q=member_q,
+        found=found,
         reverse_form=reverse_form or ReverseForm(),
         export_form=ExportForm(formdata=None, start=month, end=_today()),
     )
@@ -241,44 +237,6 @@ def _coordinator_page(
 @coordinator_required
 def coordinator() -> ResponseReturnValue:
     return _coordinator_page()
-
-
-@bp.route("/grant", methods=["POST"])
-@coordinator_required
-def grant() -> ResponseReturnValue:
-    org_id = current_user.organisation_id
-    form = _grant_form(org_id)
-    if not form.validate_on_submit():
-        return _coordinator_page(grant_form=form, status=422)
-    recipient = db.session.get(Person, form.recipient.data)
-    if recipient is None:  # one of the form's choices, unless deleted since
-        abort(404)
-    try:
-        outcome = ops.grant(
-            key=f"web:{current_user.id}:{form.request_id.data}",
-            recipient=recipient,
-            minutes=form.minutes.data,
-            actor_id=current_user.id,
-            service_date=_today(),
-            reason=form.reason.data,
-        )
-    except LedgerError as error:
-        db.session.rollback()
-        attach_errors(form, error, aliases=_FIELDS)
-        return _coordinator_page(grant_form=form, status=422)
-    db.session.commit()
-    if outcome.created:
-        flash(
-            _(
-                "%(time)s granted to %(name)s.",
-                time=queries.format_minutes(form.minutes.data),
-                name=recipient.full_name,
-            ),
-            "success",
-        )
-    else:
-        flash(_("This grant was already recorded."), "info")
-    return redirect(url_for("timebank.coordinator"))
 
 
 @bp.route("/reverse", methods=["POST"])
@@ -319,11 +277,9 @@ def export_csv() -> ResponseReturnValue:
     return _send_csv(body, f"ponte-transfers-{form.start.data}-{form.end.data}.csv")
 
 
-@bp.route("/people/<int:person_id>")
-@coordinator_required
-def person_account(person_id: int) -> ResponseReturnValue:
-    """A member's account as the coordinator sees it (residents without a login call in)."""
-    person = get_person_or_404(person_id, current_user, manage=True)
+def _account_page(
+    person: Person, grant_form: GrantForm | None = None, status: int = 200
+) -> tuple[str, int]:
     account = account_for(person)
     page = render_template(
         "timebank/account.html",
@@ -332,9 +288,54 @@ def person_account(person_id: int) -> ResponseReturnValue:
         figures=queries.figures(account, _month_start()),
         lines=statement_page(account, request.args.get("page")),
         pager_args={"person_id": person.id, "_anchor": "statement-title"},
+        grant_form=grant_form or GrantForm(),
+        chest=chest(person.organisation_id),
     )
-    commit_if_written(db.session())  # the account may have just been opened
-    return page
+    commit_if_written(db.session())  # the account or the chest may have just been opened
+    return page, status
+
+
+@bp.route("/people/<int:person_id>")
+@coordinator_required
+def person_account(person_id: int) -> ResponseReturnValue:
+    """A member's account as the coordinator sees it (residents without a login call in),
+    with the form that grants them minutes from the chest."""
+    return _account_page(get_person_or_404(person_id, current_user, manage=True))
+
+
+@bp.route("/people/<int:person_id>/grant", methods=["POST"])
+@coordinator_required
+def grant(person_id: int) -> ResponseReturnValue:
+    recipient = get_person_or_404(person_id, current_user, manage=True)
+    form = GrantForm()
+    if not form.validate_on_submit():
+        return _account_page(recipient, grant_form=form, status=422)
+    try:
+        outcome = ops.grant(
+            key=f"web:{current_user.id}:{form.request_id.data}",
+            recipient=recipient,
+            minutes=form.minutes.data,
+            actor_id=current_user.id,
+            service_date=_today(),
+            reason=form.reason.data,
+        )
+    except LedgerError as error:
+        db.session.rollback()
+        attach_errors(form, error, aliases=_FIELDS)
+        return _account_page(recipient, grant_form=form, status=422)
+    db.session.commit()
+    if outcome.created:
+        flash(
+            _(
+                "%(time)s granted to %(name)s.",
+                time=queries.format_minutes(form.minutes.data),
+                name=recipient.full_name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("This grant was already recorded."), "info")
+    return redirect(url_for("timebank.person_account", person_id=recipient.id))
 
 
 @bp.route("/people/<int:person_id>/statement.csv")
