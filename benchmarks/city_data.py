@@ -406,6 +406,8 @@ def _ledger(
     chest, adjustments = acc_ids[-2], acc_ids[-1]
     limit = {a: r["lower_limit"] for a, r in zip(acc_ids, rows, strict=True)}
     balance: dict[int, int] = defaultdict(int)
+    given: dict[int, int] = defaultdict(int)  # the accounts' service figures (no reversals)
+    received: dict[int, int] = defaultdict(int)
     transfers = []
 
     def add(
@@ -423,6 +425,9 @@ def _ledger(
             debit = chest
         balance[debit] -= minutes
         balance[credit] += minutes
+        if kind in ("visit", "ride"):
+            given[credit] += minutes
+            received[debit] += minutes
         at = datetime.combine(day, time(18), UTC)
         transfers.append(
             dict(
@@ -480,7 +485,13 @@ def _ledger(
     for i in range(0, len(transfers), BATCH):
         db.session.execute(sa.insert(Transfer), transfers[i : i + BATCH])
     # ORM bulk UPDATE by primary key: one executemany, not one round trip per account.
-    db.session.execute(sa.update(Account), [{"id": a, "balance": v} for a, v in balance.items()])
+    db.session.execute(
+        sa.update(Account),
+        [
+            {"id": a, "balance": v, "service_given": given[a], "service_received": received[a]}
+            for a, v in balance.items()
+        ],
+    )
     return len(transfers)
 
 

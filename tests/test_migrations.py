@@ -252,3 +252,56 @@ def test_open_worries_and_unwell_moods_become_alerts(empty_database_url: str) ->
         assert [tuple(r) for r in rows] == [(1, "worried", 1), (2, "unwell", 1)]
         downgrade(revision="base")
         db.engine.dispose()
+
+
+# The accounts' service figures are filled from the ledger by their migration.
+BEFORE_SERVICE_FIGURES = "7e3b9c1d5a40"
+
+
+def test_service_figures_are_filled_from_the_ledger(empty_database_url: str) -> None:
+    """Transfers written at head keep the figures; dropping the columns and upgrading
+    again must fill the same figures from the transfers (a reversed visit not counted)."""
+    from datetime import date
+
+    from tests.factories import make_org, make_resident, make_volunteer
+    from tests.timebank.helpers import real_shift_ids
+    from webapp.timebank import operations as ops
+    from webapp.timebank.audit import audit
+    from webapp.timebank.models import Account
+    from webapp.timebank.payments import pay_for_shift
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    def figures() -> dict[int, tuple[int, int]]:
+        accounts = db.session.scalars(sa.select(Account).order_by(Account.id))
+        return {a.id: (a.service_given, a.service_received) for a in accounts}
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        org = make_org()
+        resident = make_resident(org)
+        volunteers = [make_volunteer(org, with_user=False) for _ in range(2)]
+        shifts = real_shift_ids(org, 3, resident=resident)
+        paid = [
+            pay_for_shift(shift_id=s, organisation_id=org.id, kind="visit",
+                          service_date=date.today(), resident_person_id=resident.id,
+                          volunteers=[(v.id, 60 + 15 * i)], actor_id=None)  # fmt: skip
+            for i, (s, v) in enumerate(zip(shifts, [*volunteers, volunteers[0]], strict=True))
+        ]
+        ops.reverse(transfer_id=paid[2][0].id, organisation_id=org.id, actor_id=None,
+                    reason="twice", service_date=date.today())  # fmt: skip
+        ops.donate(key="d", donor=volunteers[0], recipient=volunteers[1], minutes=10,
+                   actor_id=None, service_date=date.today())  # fmt: skip
+        db.session.commit()
+        kept, org_id = figures(), org.id
+        assert sorted(kept.values()) == [(0, 0), (0, 135), (60, 0), (75, 0)]
+        db.session.remove()
+        downgrade(revision=BEFORE_SERVICE_FIGURES)
+        upgrade()
+        assert figures() == kept
+        assert audit(org_id).ok
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -4,6 +4,8 @@
 ``flask ledger audit`` runs it by hand). It checks that:
 
 - every cached balance equals credits minus debits of the account's transfers;
+- every account's cached service figures equal the visits and rides it was paid for
+  and paid, not reversed;
 - the balances of each organisation sum to zero (every minute came from somewhere);
 - no account is past its lower limit;
 - every transfer stays inside one organisation;
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
-from webapp.timebank.models import Account, Transfer
+from webapp.timebank.models import SHIFT_KINDS, Account, Transfer
 
 
 @dataclass
@@ -55,6 +57,23 @@ def _recomputed(organisation_id: int | None) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in rows}
 
 
+def _recomputed_service(organisation_id: int | None) -> dict[int, list[int]]:
+    """{account id: [minutes given, minutes received]} of visits and rides not reversed."""
+    reversal = aliased(Transfer)
+    served = sa.select(Transfer).where(
+        Transfer.kind.in_(SHIFT_KINDS), ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
+    )
+    if organisation_id is not None:
+        served = served.where(Transfer.organisation_id == organisation_id)
+    served_sq = served.subquery()
+    figures: dict[int, list[int]] = {}
+    for side, index in ((served_sq.c.credit_account_id, 0), (served_sq.c.debit_account_id, 1)):
+        rows = db.session.execute(sa.select(side, sa.func.sum(served_sq.c.amount)).group_by(side))
+        for account_id, total in rows:
+            figures.setdefault(account_id, [0, 0])[index] = int(total)
+    return figures
+
+
 def audit(organisation_id: int | None = None) -> AuditResult:
     """Check the whole ledger (or one organisation's part of it)."""
     result = AuditResult()
@@ -71,8 +90,16 @@ def audit(organisation_id: int | None = None) -> AuditResult:
     result.accounts = len(accounts)
     result.transfers = db.session.scalar(count) or 0
     recomputed = _recomputed(organisation_id)
+    service = _recomputed_service(organisation_id)
     totals: dict[int, int] = {}
     for account in accounts:
+        given, received = service.get(account.id, (0, 0))
+        if (account.service_given, account.service_received) != (given, received):
+            result.problems.append(
+                f"account {account.id}: cached service given/received "
+                f"{account.service_given}/{account.service_received} != {given}/{received} "
+                "recomputed from transfers"
+            )
         expected = recomputed.pop(account.id, 0)
         totals[account.organisation_id] = totals.get(account.organisation_id, 0) + account.balance
         if account.balance != expected:

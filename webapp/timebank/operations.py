@@ -24,7 +24,7 @@ from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.timebank.accounts import account_for, chest, lock_accounts, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
-from webapp.timebank.models import Account, AccountKind, Transfer, TransferKind
+from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer, TransferKind
 
 MAX_AMOUNT = 100 * 60  # one transfer never moves more than 100 hours: catches typos
 MAX_SHIFT_MINUTES = 24 * 60
@@ -107,8 +107,10 @@ def record(
     reversal_of_id: int | None = None,
     same: Callable[[Transfer], bool] | None = None,
     limit_field: str = "amount",
+    reverses_service: bool = False,
 ) -> Outcome:
-    """Write one transfer between two LOCKED accounts (see :func:`lock_accounts`)."""
+    """Write one transfer between two LOCKED accounts (see :func:`lock_accounts`).
+    ``reverses_service``: a reversal of a visit or a ride (the service figures go back)."""
     values: dict[str, object] = dict(
         debit_account_id=debit.id,
         credit_account_id=credit.id,
@@ -144,16 +146,42 @@ def record(
     transfer = db.session.scalars(statement, [row]).first()
     if transfer is None:
         return _replay(key, is_same, shift_id, reversal_of_id, _conflict())
-    # Both cached balances in one statement; the CHECK on the account is the backstop.
+    # Both cached balances (and service figures) in one statement; the CHECK on the
+    # account is the backstop.
+    given, received = _service_moves(kind, amount, reverses_service)
     db.session.execute(
         sa.update(Account)
         .where(Account.id.in_((debit.id, credit.id)))
-        .values(balance=Account.balance + sa.case((Account.id == debit.id, -amount), else_=amount))
+        .values(
+            balance=Account.balance + sa.case((Account.id == debit.id, -amount), else_=amount),
+            service_given=Account.service_given
+            + sa.case((Account.id == debit.id, given[0]), else_=given[1]),
+            service_received=Account.service_received
+            + sa.case((Account.id == debit.id, received[0]), else_=received[1]),
+        )
         .execution_options(synchronize_session=False)
     )
     set_committed_value(debit, "balance", debit.balance - amount)
     set_committed_value(credit, "balance", credit.balance + amount)
+    set_committed_value(debit, "service_given", debit.service_given + given[0])
+    set_committed_value(credit, "service_given", credit.service_given + given[1])
+    set_committed_value(debit, "service_received", debit.service_received + received[0])
+    set_committed_value(credit, "service_received", credit.service_received + received[1])
     return Outcome(transfer, True)
+
+
+def _service_moves(
+    kind: TransferKind, amount: int, reverses_service: bool
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """How a transfer moves the accounts' service figures, as ((given of the debit
+    account, of the credit account), (received of the debit, of the credit)). A visit or
+    a ride pays the volunteer (credit: given) from the resident or the chest (debit:
+    received); its reversal runs the other way and takes both back."""
+    if kind.value in SHIFT_KINDS:
+        return (0, amount), (amount, 0)
+    if kind == TransferKind.REVERSAL and reverses_service:
+        return (-amount, 0), (0, -amount)
+    return (0, 0), (0, 0)
 
 
 def _replay(
@@ -321,6 +349,7 @@ def reverse(
         reason=reason[:500],
         reversal_of_id=original.id,
         limit_field="transfer",
+        reverses_service=original.kind.value in SHIFT_KINDS,
     )
     member = accounts[original.credit_account_id].person_id or accounts[
         original.debit_account_id

@@ -61,28 +61,26 @@ class Figures:
 
 
 def figures(account: Account, month_start: date) -> Figures:
-    """The minutes of services given and received, this month and in all, in one scan of
-    the account's transfers (four sums of one statement)."""
+    """The minutes of services given and received, this month and in all. The totals are
+    the account's own figures (kept by every transfer); the month's are summed from the
+    month's transfers, in one statement."""
 
-    def minutes(side: InstrumentedAttribute[int], since: date | None) -> sa.ColumnElement[int]:
-        when = [side == account.id] + ([Transfer.service_date >= since] if since else [])
-        return sa.func.coalesce(sa.func.sum(sa.case((sa.and_(*when), Transfer.amount), else_=0)), 0)
+    def minutes(side: InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(
+            sa.func.sum(sa.case((side == account.id, Transfer.amount), else_=0)), 0
+        )
 
-    row = db.session.execute(
-        sa.select(
-            minutes(Transfer.credit_account_id, month_start),
-            minutes(Transfer.debit_account_id, month_start),
-            minutes(Transfer.credit_account_id, None),
-            minutes(Transfer.debit_account_id, None),
-        ).where(
+    given, received = db.session.execute(
+        sa.select(minutes(Transfer.credit_account_id), minutes(Transfer.debit_account_id)).where(
             sa.or_(
                 Transfer.credit_account_id == account.id, Transfer.debit_account_id == account.id
             ),
+            Transfer.service_date >= month_start,
             Transfer.kind.in_(SHIFT_KINDS),
             _not_reversed(),
         )
     ).one()
-    return Figures(*(int(x) for x in row))
+    return Figures(int(given), int(received), account.service_given, account.service_received)
 
 
 def top_accounts(
@@ -128,10 +126,26 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
     def scalar(query: sa.Select[int]) -> int:
         return int(db.session.scalar(query) or 0)
 
+    def total(
+        value: sa.ColumnElement[int] | InstrumentedAttribute[int], *when: sa.ColumnElement[bool]
+    ) -> sa.ColumnElement[int]:
+        counted = sa.case((sa.and_(*when), value), else_=0) if when else value
+        return sa.func.coalesce(sa.func.sum(counted), 0)
+
     in_org = Transfer.organisation_id == organisation_id
-    member = sa.and_(Account.organisation_id == organisation_id, Account.kind == AccountKind.MEMBER)
+    member = Account.kind == AccountKind.MEMBER
+    # The accounts' figures in one read of the accounts: the service given in total is
+    # what every account was paid for (kept by each transfer), not a sum of the ledger.
+    accounts = db.session.execute(
+        sa.select(
+            total(sa.literal(1), member),
+            total(Account.service_given),
+            total(Account.balance, member, Account.balance > 0),
+            total(Account.balance, member, Account.balance < 0),
+        ).where(Account.organisation_id == organisation_id)
+    ).one()
     return {
-        "accounts": scalar(sa.select(sa.func.count()).select_from(Account).where(member)),
+        "accounts": int(accounts[0]),
         "transfers_month": scalar(
             sa.select(sa.func.count())
             .select_from(Transfer)
@@ -145,17 +159,9 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
                 Transfer.service_date >= month_start,
             )
         ),
-        "service_total": scalar(
-            sa.select(sa.func.sum(Transfer.amount)).where(
-                in_org, Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
-            )
-        ),
-        "members_positive": scalar(
-            sa.select(sa.func.sum(Account.balance)).where(member, Account.balance > 0)
-        ),
-        "members_negative": scalar(
-            sa.select(sa.func.sum(Account.balance)).where(member, Account.balance < 0)
-        ),
+        "service_total": int(accounts[1]),
+        "members_positive": int(accounts[2]),
+        "members_negative": int(accounts[3]),
     }
 
 
