@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_user
 from tests.helpers import login
@@ -107,3 +108,26 @@ def test_the_api_pages_give_the_same_balances(client, ledger):  # type: ignore[n
             break
         before = f"&before={body['next_before']}"
     assert seen == [(line.transfer_id, line.balance) for line in whole]
+
+
+def test_a_page_reads_each_side_s_newest_transfers_from_its_index(db_session):  # type: ignore[no-untyped-def]
+    """A page's transfers are the newest of each side, read backwards from the
+    (account, id) indexes: as many entries as the page has lines, whatever the account's
+    history (an OR of the two sides read the whole history and sorted it)."""
+    account = account_for(make_resident(make_org()))
+    query = statements._newest_ids(account, 50, None)
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SET enable_seqscan = off"))
+            conn.execute(sa.text("SET enable_bitmapscan = off"))
+            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+            sides = re.findall(r"Index Only Scan Backward using (\w+)", plan)
+        else:
+            plan = "\n".join(str(r) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+            sides = re.findall(r"USING COVERING INDEX (\w+)", plan)
+    assert sorted(sides) == [
+        "ix_timebank_transfer_credit_account_id_id",
+        "ix_timebank_transfer_debit_account_id_id",
+    ], plan
+    assert "ORDER BY" not in plan  # SQLite sorts nothing: the index gives the order

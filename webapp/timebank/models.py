@@ -158,6 +158,10 @@ class Transfer(Model):
         # the organisation's whole history (it serves lookups by organisation too).
         sa.Index("ix_timebank_transfer_organisation_id_service_date", "organisation_id",
                  "service_date"),  # fmt: skip
+        # An account's newest transfers (a statement's page, the balance after it) read
+        # as many entries as the page has, from each side, not the account's history.
+        sa.Index("ix_timebank_transfer_debit_account_id_id", "debit_account_id", "id"),
+        sa.Index("ix_timebank_transfer_credit_account_id_id", "credit_account_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,10 +171,10 @@ class Transfer(Model):
         sa.ForeignKey("organisation.id", ondelete="CASCADE")
     )
     debit_account_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE")
     )
     credit_account_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE")
     )
     amount: Mapped[int] = mapped_column()  # minutes
     kind: Mapped[TransferKind] = mapped_column(_enum(TransferKind))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from webapp.core.paging import Page, page_number
 from webapp.extensions import db
@@ -95,27 +95,49 @@ def statement(account: Account) -> list[StatementLine]:
     return lines
 
 
+def _newest_ids(account: Account, count: int, before: int | None) -> sa.Select[tuple[int]]:
+    """The ids of the account's ``count`` newest transfers (before transfer ``before``):
+    the newest of each side, each read from its (account, id) index, then merged. An OR
+    of the two sides read every transfer of the account and sorted them."""
+
+    def side(column: InstrumentedAttribute[int]) -> sa.Select[tuple[int]]:
+        query = sa.select(Transfer.id).where(column == account.id)
+        if before is not None:
+            query = query.where(Transfer.id < before)
+        # In a subquery of its own: SQLite takes no LIMIT on a member of a UNION.
+        newest = query.order_by(Transfer.id.desc()).limit(count).subquery()
+        return sa.select(newest.c.id)
+
+    both = sa.union_all(side(Transfer.debit_account_id), side(Transfer.credit_account_id))
+    return sa.select(both.subquery().c.id)
+
+
 def newest_lines(
     account: Account, limit: int, *, offset: int = 0, before: int | None = None
 ) -> list[StatementLine]:
     """``limit`` lines of the account, newest first, skipping the ``offset`` newest (or
     those from transfer ``before`` on): one statement for the transfers and one for the
     balance after the newest of them."""
-    query = sa.select(Transfer).where(_of(account))
-    if before is not None:
-        query = query.where(Transfer.id < before)
     transfers = db.session.scalars(
-        query.order_by(Transfer.id.desc())
+        sa.select(Transfer)
+        .where(Transfer.id.in_(_newest_ids(account, offset + limit, before)))
+        .order_by(Transfer.id.desc())
         .offset(offset)
         .limit(limit)
         .options(*_with_counterparts())
     ).all()
     if not transfers:
         return []
+    # The balance after the newest line: the account's balance now, less what the
+    # transfers after it moved (as many as the pages before this one), read in the same
+    # statement so that a transfer committed meanwhile counts on both sides or neither.
+    newer = (
+        sa.select(sa.func.coalesce(sa.func.sum(_signed(account)), 0))
+        .where(_of(account), Transfer.id > transfers[0].id)
+        .scalar_subquery()
+    )
     balance = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(_signed(account)), 0)).where(
-            _of(account), Transfer.id <= transfers[0].id
-        )
+        sa.select(Account.balance - newer).where(Account.id == account.id)
     )
     lines = []
     for t in transfers:
