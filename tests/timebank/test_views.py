@@ -233,8 +233,12 @@ def test_coordinator_reads_a_members_account(client, town):  # type: ignore[no-u
     )
     stranger = make_resident(make_org())
     login(client, "coord@tb.example", PASSWORD)
+    # From the desk's case file (where a call is taken) to the account and its grant form.
+    case_file = client.get(f"/desk/people/{town['res'].id}").get_data(as_text=True)
+    assert f'href="/timebank/people/{town["res"].id}">Statement and grants</a>' in case_file
     html = client.get(f"/timebank/people/{town['res'].id}").get_data(as_text=True)
     assert "Teresa Bianchi" in html and "-50 min" in html and "Marco" in html
+    assert f'action="/timebank/people/{town["res"].id}/grant"' in html
     csv_body = client.get(f"/timebank/people/{town['res'].id}/statement.csv")
     assert "-50" in csv_body.get_data(as_text=True)
     assert client.get(f"/timebank/people/{stranger.id}").status_code == 404
