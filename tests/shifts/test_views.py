@@ -94,6 +94,30 @@ def test_schedule_reveals_after_approval_and_feed(client, db_session):
     assert client.get("/shifts/calendar/wrong.ics").status_code == 404
 
 
+def test_confirm_is_offered_only_to_the_visitor_who_has_not_confirmed(client, db_session):
+    """Two visitors on one approved visit: once one confirms, the visit stays approved
+    (it waits for the other), and only the other is still asked to confirm."""
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    (shift,) = shifts_of(make_request(org, visit_draft()))
+    shift.seats = 2
+    first, second = make_volunteer(org), make_volunteer(org)
+    ops.assign(shift, first, coord)
+    ops.assign(shift, second, coord)
+    ops.confirm(shift, first, first.user)
+    db.session.flush()
+    assert shift.status == S.APPROVED
+    confirm_form = f'action="/shifts/{shift.id}/confirm"'
+    for vol, offered in ((first, False), (second, True)):
+        _login(client, vol.user)
+        html = client.get("/shifts/mine").get_data(as_text=True)
+        assert f'data-shift="{shift.id}"' in html
+        assert (confirm_form in html) is offered, vol
+        post_form(client, "/logout", {}, page="/shifts/mine")
+
+
 def test_checkin_with_worry_reaches_alerts(client, db_session):
     from webapp.shifts import operations as ops
 
