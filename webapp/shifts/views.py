@@ -149,9 +149,17 @@ def mine() -> str:
             )
         )
     )
+    # The first legs the volunteer has confirmed: the page offers "Confirm" on the others.
+    confirmed = {
+        a.shift_id
+        for group in groups
+        for a in group[0].assignments
+        if a.volunteer_id == person.id and a.confirmed_at is not None
+    }
     return render_template(
         "shifts/mine.html",
         groups=groups,
+        confirmed=confirmed,
         news=news,
         logged=logged,
         now=utcnow(),
