@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import login, post_form
-from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
+from tests.shifts.builders import in_days, make_request, ride_draft, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.desk.models import Alert
 from webapp.extensions import db
@@ -116,6 +116,39 @@ def test_confirm_is_offered_only_to_the_visitor_who_has_not_confirmed(client, db
         assert f'data-shift="{shift.id}"' in html
         assert (confirm_form in html) is offered, vol
         post_form(client, "/logout", {}, page="/shifts/mine")
+
+
+def test_schedule_lists_held_shifts_of_two_weeks_and_finished_ones_of_two_days(
+    client, db_session
+):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    vol, other = make_volunteer(org), make_volunteer(org)
+    # (status, days since it ended, whose): listed on vol's schedule?
+    cases = [
+        (S.APPROVED, -3, vol, True),
+        (S.CLAIMED, 13, vol, True),
+        (S.CONFIRMED, 15, vol, False),
+        (S.COMPLETED, 1, vol, True),
+        (S.COMPLETED, 3, vol, False),
+        (S.CANCELLED, 1, vol, False),
+        (S.APPROVED, -3, other, False),
+    ]
+    shifts = []
+    for i, (status, ended, who, _) in enumerate(cases):
+        (shift,) = shifts_of(make_request(org, visit_draft(in_days(5 + i))))
+        ops.assign(shift, who, coord)
+        shift.status = status
+        shift.ends_at = utcnow() - timedelta(days=ended)
+        shift.starts_at = shift.ends_at - timedelta(hours=1)
+        shifts.append(shift)
+    db.session.flush()
+    _login(client, vol.user)
+    html = client.get("/shifts/mine").get_data(as_text=True)
+    listed = [f'data-shift="{s.id}"' in html for s in shifts]
+    assert listed == [case[3] for case in cases]
 
 
 def test_checkin_with_worry_reaches_alerts(client, db_session):
