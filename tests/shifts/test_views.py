@@ -151,6 +151,41 @@ def test_schedule_lists_held_shifts_of_two_weeks_and_finished_ones_of_two_days(
     assert listed == [case[3] for case in cases]
 
 
+def test_schedule_asks_for_a_check_in_only_on_finished_shifts_without_one(
+    client, db_session, count_queries
+):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    vol = make_volunteer(org)
+    (upcoming,) = shifts_of(make_request(org, visit_draft(in_days(5))))
+    ops.assign(upcoming, vol, coord)
+    db.session.flush()
+    _login(client, vol.user)
+    client.get("/shifts/mine")
+    with count_queries() as q:
+        html = client.get("/shifts/mine").get_data(as_text=True)
+    assert "/checkin" not in html
+    # Nothing listed is finished: no check-in is looked for.
+    assert not [s for s in q if "FROM check_in" in s], q
+    done = []
+    for i in range(2):
+        (shift,) = shifts_of(make_request(org, visit_draft(in_days(6 + i))))
+        ops.assign(shift, vol, coord)
+        shift.status = S.COMPLETED
+        shift.ends_at = utcnow() - timedelta(hours=2 + i * 3)
+        shift.starts_at = shift.ends_at - timedelta(hours=1)
+        done.append(shift)
+    db.session.add(
+        CheckIn(organisation_id=org.id, shift_id=done[1].id, volunteer_id=vol.id, mood="good")
+    )
+    db.session.flush()
+    html = client.get("/shifts/mine").get_data(as_text=True)
+    assert f'href="/shifts/{done[0].id}/checkin"' in html
+    assert f'data-shift="{done[1].id}"' in html and f"/shifts/{done[1].id}/checkin" not in html
+
+
 def test_checkin_with_worry_reaches_alerts(client, db_session):
     from webapp.shifts import operations as ops
 
