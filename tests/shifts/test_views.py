@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import login, post_form
-from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
+from tests.shifts.builders import in_days, make_request, ride_draft, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.desk.models import Alert
 from webapp.extensions import db
@@ -92,6 +92,98 @@ def test_schedule_reveals_after_approval_and_feed(client, db_session):
     assert "Via Segreta 9" in str(event["location"])
     assert event.decoded("dtstart") == shift.starts_at
     assert client.get("/shifts/calendar/wrong.ics").status_code == 404
+
+
+def test_confirm_is_offered_only_to_the_visitor_who_has_not_confirmed(client, db_session):
+    """Two visitors on one approved visit: once one confirms, the visit stays approved
+    (it waits for the other), and only the other is still asked to confirm."""
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    (shift,) = shifts_of(make_request(org, visit_draft()))
+    shift.seats = 2
+    first, second = make_volunteer(org), make_volunteer(org)
+    ops.assign(shift, first, coord)
+    ops.assign(shift, second, coord)
+    ops.confirm(shift, first, first.user)
+    db.session.flush()
+    assert shift.status == S.APPROVED
+    confirm_form = f'action="/shifts/{shift.id}/confirm"'
+    for vol, offered in ((first, False), (second, True)):
+        _login(client, vol.user)
+        html = client.get("/shifts/mine").get_data(as_text=True)
+        assert f'data-shift="{shift.id}"' in html
+        assert (confirm_form in html) is offered, vol
+        post_form(client, "/logout", {}, page="/shifts/mine")
+
+
+def test_schedule_lists_held_shifts_of_two_weeks_and_finished_ones_of_two_days(
+    client, db_session
+):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    vol, other = make_volunteer(org), make_volunteer(org)
+    # (status, days since it ended, whose): listed on vol's schedule?
+    cases = [
+        (S.APPROVED, -3, vol, True),
+        (S.CLAIMED, 13, vol, True),
+        (S.CONFIRMED, 15, vol, False),
+        (S.COMPLETED, 1, vol, True),
+        (S.COMPLETED, 3, vol, False),
+        (S.CANCELLED, 1, vol, False),
+        (S.APPROVED, -3, other, False),
+    ]
+    shifts = []
+    for i, (status, ended, who, _) in enumerate(cases):
+        (shift,) = shifts_of(make_request(org, visit_draft(in_days(5 + i))))
+        ops.assign(shift, who, coord)
+        shift.status = status
+        shift.ends_at = utcnow() - timedelta(days=ended)
+        shift.starts_at = shift.ends_at - timedelta(hours=1)
+        shifts.append(shift)
+    db.session.flush()
+    _login(client, vol.user)
+    html = client.get("/shifts/mine").get_data(as_text=True)
+    listed = [f'data-shift="{s.id}"' in html for s in shifts]
+    assert listed == [case[3] for case in cases]
+
+
+def test_schedule_asks_for_a_check_in_only_on_finished_shifts_without_one(
+    client, db_session, count_queries
+):
+    from webapp.shifts import operations as ops
+
+    org = make_org()
+    coord = make_coordinator(org)
+    vol = make_volunteer(org)
+    (upcoming,) = shifts_of(make_request(org, visit_draft(in_days(5))))
+    ops.assign(upcoming, vol, coord)
+    db.session.flush()
+    _login(client, vol.user)
+    client.get("/shifts/mine")
+    with count_queries() as q:
+        html = client.get("/shifts/mine").get_data(as_text=True)
+    assert "/checkin" not in html
+    # Nothing listed is finished: no check-in is looked for.
+    assert not [s for s in q if "FROM check_in" in s], q
+    done = []
+    for i in range(2):
+        (shift,) = shifts_of(make_request(org, visit_draft(in_days(6 + i))))
+        ops.assign(shift, vol, coord)
+        shift.status = S.COMPLETED
+        shift.ends_at = utcnow() - timedelta(hours=2 + i * 3)
+        shift.starts_at = shift.ends_at - timedelta(hours=1)
+        done.append(shift)
+    db.session.add(
+        CheckIn(organisation_id=org.id, shift_id=done[1].id, volunteer_id=vol.id, mood="good")
+    )
+    db.session.flush()
+    html = client.get("/shifts/mine").get_data(as_text=True)
+    assert f'href="/shifts/{done[0].id}/checkin"' in html
+    assert f'data-shift="{done[1].id}"' in html and f"/shifts/{done[1].id}/checkin" not in html
 
 
 def test_checkin_with_worry_reaches_alerts(client, db_session):

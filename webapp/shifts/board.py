@@ -128,6 +128,6 @@ def my_shifts(person: Person, now: datetime | None = None) -> list[list[Shift]]:
                 sa.and_(Shift.status == S.COMPLETED, Shift.ends_at > now - timedelta(days=2)),
             ),
         )
-        .options(*with_request_and_seats())
+        .options(*with_request_and_seats(joined=True))
     ).all()
     return by_group(shifts)

@@ -140,18 +140,29 @@ def mine() -> str:
     commit_if_written(db.session())
     news = unread(current_user, SHIFT_NEWS)
     groups = my_shifts(person)
-    # Only the finished shifts listed can lack a log: not every check-in of the year.
+    # Only the finished shifts listed can lack a log: not every check-in of the year; with
+    # none listed, no statement at all (an empty IN still costs one).
     done = [s.id for group in groups for s in group if s.status == ShiftStatus.COMPLETED]
-    logged = set(
-        db.session.scalars(
-            sa.select(CheckIn.shift_id).where(
-                CheckIn.volunteer_id == person.id, CheckIn.shift_id.in_(done)
+    logged: set[int] = set()
+    if done:
+        logged = set(
+            db.session.scalars(
+                sa.select(CheckIn.shift_id).where(
+                    CheckIn.volunteer_id == person.id, CheckIn.shift_id.in_(done)
+                )
             )
         )
-    )
+    # The first legs the volunteer has confirmed: the page offers "Confirm" on the others.
+    confirmed = {
+        a.shift_id
+        for group in groups
+        for a in group[0].assignments
+        if a.volunteer_id == person.id and a.confirmed_at is not None
+    }
     return render_template(
         "shifts/mine.html",
         groups=groups,
+        confirmed=confirmed,
         news=news,
         logged=logged,
         now=utcnow(),
