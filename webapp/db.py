@@ -111,16 +111,27 @@ def _sqlite_begin(conn: Connection) -> None:
 # --- a page view that may write -----------------------------------------------------------
 
 
+def _count_write(session: Session) -> None:
+    session.info["written"] = True
+    session.info["writes"] = session.info.get("writes", 0) + 1
+
+
 @event.listens_for(Session, "after_flush")
 def _note_written(session: Session, _context: object) -> None:
-    session.info["written"] = True
+    _count_write(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_written(state: ORMExecuteState) -> None:
     """An insert, update or delete sent as a statement writes too (and text, which may)."""
     if not state.is_select:
-        state.session.info["written"] = True
+        _count_write(state.session)
+
+
+def writes_so_far(session: Session) -> int:
+    """How many times this session wrote (flushes, and statements that may write), over
+    all its transactions: a figure read earlier is still true if this has not moved."""
+    return int(session.info.get("writes", 0))
 
 
 def wrote(session: Session) -> bool:

@@ -10,22 +10,26 @@ from login (absolute), shorter for staff than for members (``SESSION_*`` setting
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import LoginSession, Role, User
-from webapp.db import rows_matched, utcnow
+from webapp.db import rows_matched, utcnow, writes_so_far
 from webapp.extensions import db, login_manager
 
 # last_seen_at is written at most this often: an idle timeout counted in minutes needs
 # no write on every click.
 TOUCH_EVERY = timedelta(seconds=60)
+
+_FIGURES: dict[str, Callable[[], sa.ScalarSelect[Any]]] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -60,15 +64,17 @@ def _load_user(session_id: str) -> User | None:
     # person at once, and the menu asks of every member whether they volunteer.
     # (The people feature sits above this one: its class is known by the mapping.)
     person = User.person.property.mapper.class_
-    row = db.session.get(
-        LoginSession,
-        session_id,
-        options=[
+    names = list(_FIGURES)
+    found = db.session.execute(
+        sa.select(LoginSession, *(_FIGURES[name]().label(name) for name in names))
+        .where(LoginSession.id == session_id)
+        .options(
             joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer)
-        ],
-    )
-    if row is None or not row.user.is_active:
+        )
+    ).one_or_none()
+    if found is None or not found[0].user.is_active:
         return None
+    row = found[0]
     now = utcnow()
     if expired(row, now):
         db.session.delete(row)
@@ -77,9 +83,27 @@ def _load_user(session_id: str) -> User | None:
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         _commit_alone(already_in_transaction)
+    # Counted after the touch above: the figures were read before it, and it changes none.
+    g.login_figures = (dict(zip(names, found[1:], strict=True)), writes_so_far(db.session()))
     user = row.user
     user.current_session_id = session_id
     return user
+
+
+def add_login_figure(name: str, column: Callable[[], sa.ScalarSelect[Any]]) -> None:
+    """Have ``column()`` (a scalar subquery of the ``user_account`` row, correlated to it)
+    read in the login's statement, for :func:`login_figure`. For what the frame of every
+    signed-in page shows (the bell's count): a statement fewer on every page."""
+    _FIGURES[name] = column
+
+
+def login_figure(name: str) -> Any | None:
+    """The figure ``name`` read with this request's login, if nothing was written since
+    (a view that marks messages read shows the bell counted again); else None."""
+    kept = g.get("login_figures")
+    if kept is None or kept[1] != writes_so_far(db.session()):
+        return None
+    return kept[0].get(name)
 
 
 def _commit_alone(already_in_transaction: bool) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from webapp.auth.models import User
+from webapp.auth.models import LoginSession, User
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.settings import org_tz
@@ -19,12 +19,9 @@ if TYPE_CHECKING:  # the outbox sits below people: it reads a person's fields, b
     from webapp.people.models import Person
 
 
-def _mine(user: User) -> sa.ColumnElement[bool]:
-    """Messages addressed to this login (its person, or the account itself), not the
-    copies sent to a guardian and not the ones a coordinator phones through."""
-    who = Notification.user_id == user.id
-    if user.person_id is not None:
-        who = sa.or_(who, Notification.person_id == user.person_id)
+def _addressed(who: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Messages to ``who``, not the copies sent to a guardian and not the ones a
+    coordinator phones through."""
     return sa.and_(
         who,
         ~Notification.is_guardian_copy,
@@ -33,12 +30,35 @@ def _mine(user: User) -> sa.ColumnElement[bool]:
     )
 
 
+def _mine(user: User) -> sa.ColumnElement[bool]:
+    """Messages addressed to this login (its person, or the account itself)."""
+    who = Notification.user_id == user.id
+    if user.person_id is not None:
+        who = sa.or_(who, Notification.person_id == user.person_id)
+    return _addressed(who)
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Notification.id)).where(
             _mine(user), Notification.read_at.is_(None)
         )
     ) or 0
+
+
+def unread_of_login() -> sa.ScalarSelect[int]:
+    """The bell's count as a column of the login's own statement (``auth/sessions.py``),
+    correlated to its ``user_account`` row: the same messages as :func:`unread_count`
+    (a login without a person matches no ``person_id``: NULL equals nothing)."""
+    user_id = LoginSession.user_id
+    person_id = sa.select(User.person_id).where(User.id == user_id).scalar_subquery()
+    who = sa.or_(Notification.user_id == user_id, Notification.person_id == person_id)
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(_addressed(who), Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def inbox(user: User, limit: int = 100) -> list[Notification]:

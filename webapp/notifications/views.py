@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from webapp.auth.sessions import add_login_figure, login_figure
 from webapp.core.dates import reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
@@ -28,12 +29,15 @@ add_nav(
 
 
 def init_app(app: Flask) -> None:
+    add_login_figure("unread", queries.unread_of_login)
+
     @app.context_processor
     def inject_bell() -> dict[str, object]:
         def bell_count() -> int:
             if not getattr(current_user, "is_authenticated", False):
                 return 0
-            return queries.unread_count(current_user)
+            kept = login_figure("unread")
+            return int(kept) if kept is not None else queries.unread_count(current_user)
 
         def message_time(value: datetime) -> str:
             """When a message came, in the organisation's time zone and the reader's

@@ -1,0 +1,80 @@
+"""The bell's count is read in the login's own statement (auth/sessions.py), not in a
+statement of its own on every page, and counted again when the request wrote."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g
+
+from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
+from tests.helpers import login
+from webapp.auth.models import LoginSession
+from webapp.auth.sessions import _load_user, login_figure
+from webapp.extensions import db
+from webapp.notifications.models import Channel, Notification, Status
+from webapp.notifications.operations import enqueue
+
+CTX = {"items": [], "days": 30}
+
+
+def _bell(html: str) -> str | None:
+    marker = 'class="badge bell-count"'
+    if marker not in html:
+        return None
+    return html.split(marker, 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+
+def test_the_bell_comes_with_the_login(client, db_session, count_queries):
+    org = make_org()
+    vol = make_volunteer(org, email="v@example.org")
+    enqueue(vol, "credentials_lapsing", CTX)
+    enqueue(vol, "credentials_lapsing", CTX)
+    # Not counted: one read, one cancelled, one a coordinator phones through.
+    [read] = enqueue(vol, "credentials_lapsing", CTX)
+    read.read_at = read.created_at
+    [cancelled] = enqueue(vol, "credentials_lapsing", CTX)
+    cancelled.status = Status.CANCELLED
+    db.session.add(
+        Notification(
+            organisation_id=org.id, person_id=vol.id, channel=Channel.PHONE,
+            kind="credentials_lapsing", locale="en", subject="s", body="b",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    login(client, vol.user.email, PASSWORD)
+    with count_queries() as q:
+        html = client.get("/notifications/preferences").get_data(as_text=True)
+    assert _bell(html) == "2"
+    own = [s for s in q if re.search(r"FROM notification\b", s) and "login_session" not in s]
+    assert not own, own
+
+
+def test_a_login_without_a_person_counts_its_own_messages(client, db_session):
+    org = make_org()
+    coordinator = make_coordinator(org)
+    db.session.add(
+        Notification(
+            organisation_id=org.id, user_id=coordinator.id, channel=Channel.IN_APP,
+            kind="credentials_lapsing", locale="en", subject="s", body="b",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    login(client, coordinator.email, PASSWORD)
+    assert _bell(client.get("/coordinator", follow_redirects=True).get_data(as_text=True)) == "1"
+
+
+def test_a_figure_is_not_used_once_the_request_wrote(app, client, db_session):
+    org = make_org()
+    vol = make_volunteer(org, email="v@example.org")
+    enqueue(vol, "credentials_lapsing", CTX)
+    db.session.commit()
+    login(client, vol.user.email, PASSWORD)
+    session_id = db.session.query(LoginSession.id).filter_by(user_id=vol.user.id).scalar()
+    with app.test_request_context("/"):
+        user = _load_user(session_id)
+        assert user is not None and login_figure("unread") == 1
+        enqueue(vol, "credentials_lapsing", CTX)  # flushes: the figure is no longer true
+        assert login_figure("unread") is None
+        g.pop("login_figures")
+        assert login_figure("unread") is None  # no login in this request: nothing kept
