@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.factories import PASSWORD, make_org, make_resident, make_volunteer
+from tests.factories import PASSWORD, make_coordinator, make_org, make_resident, make_volunteer
 from tests.helpers import login
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
@@ -55,6 +55,28 @@ def test_a_page_that_only_read_ends_with_a_commit(app, committed_db, endings):
         with app.app_context():
             assert client.get("/shifts/board").status_code == 200
     assert endings == ["commit"] * 3
+
+
+def test_the_coordinators_week_drawn_afresh_ends_with_a_commit(app, committed_db, endings):
+    """Its neighbourhoods are read by a textual SELECT, declared one by its columns: text
+    alone counts as a write, and the page ended with ROLLBACK."""
+    from webapp.shifts.calendar_cache import kept
+
+    with app.app_context():
+        coordinator = make_coordinator(make_org())
+        db.session.commit()
+        email = coordinator.email
+    client = app.test_client()
+    with app.app_context():
+        assert login(client, email, PASSWORD).status_code == 302
+    with app.app_context():
+        assert client.get("/shifts/week").status_code == 200
+    endings.clear()
+    for _ in range(2):
+        with app.app_context():
+            kept().clear()  # drawn from scratch, neighbourhoods and all
+            assert client.get("/shifts/week").status_code == 200
+    assert endings == ["commit"] * 2
 
 
 def _names(session) -> list[str]:  # type: ignore[no-untyped-def]
