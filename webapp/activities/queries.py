@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import url_for
@@ -64,6 +64,29 @@ def surveys_due(org_id: int, today: date) -> list[tuple[Activity, date]]:
     return sorted(out, key=lambda x: x[1])
 
 
+def _wanting_helpers(org_id: int, now: datetime) -> list[Activity]:
+    """The activities that may appear on the board, newest first: not cancelled, wanting
+    helpers, with a meeting that ends after ``now``. The board is opened at every turn:
+    past activities and applications are not read, so its cost is the live activities',
+    not the organisation's history (``activities_of`` reads all of it)."""
+    ongoing = sa.exists().where(
+        ActivitySession.activity_id == Activity.id, ActivitySession.ends_at > now
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(
+                Activity.organisation_id == org_id,
+                Activity.cancelled_at.is_(None),
+                Activity.helpers_needed > 0,
+                ongoing,
+            )
+            .options(selectinload(Activity.sessions), selectinload(Activity.helpers))
+            .order_by(Activity.id.desc())
+        )
+    )
+
+
 def helper_items(person: Person) -> list[BoardItem]:
     """Activities of the volunteer's organisation that still need helpers, for the board
     (and the ones they help at, to let go)."""
@@ -71,8 +94,10 @@ def helper_items(person: Person) -> list[BoardItem]:
         return []
     now = utcnow()
     items = []
-    for a in activities_of(person.organisation_id):
-        if a.cancelled_at is not None or a.helpers_needed == 0 or a.sessions[-1].ends_at <= now:
+    for a in _wanting_helpers(person.organisation_id, now):
+        # The query keeps any activity with a meeting still to end; the rule is the end of
+        # the last meeting (by start), as add_helper's, which a first meeting may outlast.
+        if a.sessions[-1].ends_at <= now:
             continue
         mine = any(h.person_id == person.id for h in a.helpers)
         free = a.helpers_needed - len(a.helpers)
