@@ -59,9 +59,11 @@ def expired(row: LoginSession, now: datetime) -> bool:
 
 def _load_user(session_id: str) -> User | None:
     already_in_transaction = db.session().in_transaction()
-    # With its user, the user's person and their volunteer profile (or its absence) in
-    # the same statement: every signed-in request starts here, a member's pages read the
-    # person at once, and the menu asks of every member whether they volunteer.
+    # With its user, the user's person and their volunteer profile (or its absence), the
+    # organisation and the figures of the page's frame (the bell) in the same statement:
+    # every signed-in request starts here, a member's pages read the person at once, the
+    # menu asks of every member whether they volunteer, and most pages need the
+    # organisation (its time zone, its name, its phone number).
     # (The people feature sits above this one: its class is known by the mapping.)
     person = User.person.property.mapper.class_
     names = list(_FIGURES)
@@ -69,7 +71,8 @@ def _load_user(session_id: str) -> User | None:
         sa.select(LoginSession, *(_FIGURES[name]().label(name) for name in names))
         .where(LoginSession.id == session_id)
         .options(
-            joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer)
+            joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer),
+            joinedload(LoginSession.user).joinedload(User.organisation),
         )
     ).one_or_none()
     if found is None or not found[0].user.is_active:
