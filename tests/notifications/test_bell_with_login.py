@@ -78,3 +78,21 @@ def test_a_figure_is_not_used_once_the_request_wrote(app, client, db_session):
         assert login_figure("unread") is None
         g.pop("login_figures")
         assert login_figure("unread") is None  # no login in this request: nothing kept
+
+
+def test_each_login_counts_its_own_messages(app, client, db_session):
+    """Several sessions open (two people, one of them on two devices): each bell counts
+    its own person's messages, whichever session row the database reads first."""
+    org = make_org()
+    ada = make_volunteer(org, email="ada@example.org")
+    bo = make_volunteer(org, email="bo@example.org")
+    for _ in range(3):
+        enqueue(ada, "credentials_lapsing", CTX)
+    enqueue(bo, "credentials_lapsing", CTX)
+    db.session.commit()
+    ada_phone, bo_phone = app.test_client(), app.test_client()
+    login(client, ada.user.email, PASSWORD)
+    login(bo_phone, bo.user.email, PASSWORD)
+    login(ada_phone, ada.user.email, PASSWORD)
+    for who, expected in ((bo_phone, "1"), (client, "3"), (ada_phone, "3")):
+        assert _bell(who.get("/notifications/preferences").get_data(as_text=True)) == expected

@@ -51,7 +51,13 @@ def unread_of_login() -> sa.ScalarSelect[int]:
     correlated to its ``user_account`` row: the same messages as :func:`unread_count`
     (a login without a person matches no ``person_id``: NULL equals nothing)."""
     user_id = LoginSession.user_id
-    person_id = sa.select(User.person_id).where(User.id == user_id).scalar_subquery()
+    # Correlated by name: two levels down, SQLAlchemy would read login_session afresh.
+    person_id = (
+        sa.select(User.person_id)
+        .where(User.id == user_id)
+        .correlate(LoginSession)
+        .scalar_subquery()
+    )
     who = sa.or_(Notification.user_id == user_id, Notification.person_id == person_id)
     return (
         sa.select(sa.func.count())
