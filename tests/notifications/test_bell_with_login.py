@@ -10,7 +10,7 @@ from flask import g
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import login
 from webapp.auth.models import LoginSession
-from webapp.auth.sessions import _load_user, login_figure
+from webapp.auth.sessions import _load_user, login_figures
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.notifications.operations import enqueue
@@ -73,11 +73,11 @@ def test_a_figure_is_not_used_once_the_request_wrote(app, client, db_session):
     session_id = db.session.query(LoginSession.id).filter_by(user_id=vol.user.id).scalar()
     with app.test_request_context("/"):
         user = _load_user(session_id)
-        assert user is not None and login_figure("unread") == 1
+        assert user is not None and login_figures("unread") == (1,)
         enqueue(vol, "credentials_lapsing", CTX)  # flushes: the figure is no longer true
-        assert login_figure("unread") is None
+        assert login_figures("unread") is None
         g.pop("login_figures")
-        assert login_figure("unread") is None  # no login in this request: nothing kept
+        assert login_figures("unread") is None  # no login in this request: nothing kept
 
 
 def test_each_login_counts_its_own_messages(app, client, db_session):

@@ -94,19 +94,34 @@ def _load_user(session_id: str) -> User | None:
 
 
 def add_login_figure(name: str, column: Callable[[], sa.ScalarSelect[Any]]) -> None:
-    """Have ``column()`` (a scalar subquery of the ``user_account`` row, correlated to it)
-    read in the login's statement, for :func:`login_figure`. For what the frame of every
+    """Have ``column()`` (a scalar subquery correlated to the ``login_session`` row) read
+    in the login's statement, for :func:`login_figures`. For what the frame of every
     signed-in page shows (the bell's count): a statement fewer on every page."""
     _FIGURES[name] = column
 
 
-def login_figure(name: str) -> Any | None:
-    """The figure ``name`` read with this request's login, if nothing was written since
-    (a view that marks messages read shows the bell counted again); else None."""
+def login_person_id() -> sa.ScalarSelect[int | None]:
+    """The login's person id, for a figure's subquery (correlated by name: two levels
+    down, SQLAlchemy would otherwise read ``login_session`` afresh, every row of it)."""
+    return (
+        sa.select(User.person_id)
+        .where(User.id == LoginSession.user_id)
+        .correlate(LoginSession)
+        .scalar_subquery()
+    )
+
+
+def login_figures(*names: str) -> tuple[Any, ...] | None:
+    """The figures ``names`` read with this request's login, if nothing was written since
+    (a view that marks messages read shows the bell counted again); else None: count
+    them afresh. (A tuple, since a figure may itself be NULL: "no changes yet".)"""
     kept = g.get("login_figures")
     if kept is None or kept[1] != writes_so_far(db.session()):
         return None
-    return kept[0].get(name)
+    figures = kept[0]
+    if not all(name in figures for name in names):
+        return None
+    return tuple(figures[name] for name in names)
 
 
 def _commit_alone(already_in_transaction: bool) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import LoginSession, User
+from webapp.auth.sessions import login_person_id
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.settings import org_tz
@@ -51,13 +52,7 @@ def unread_of_login() -> sa.ScalarSelect[int]:
     correlated to its ``user_account`` row: the same messages as :func:`unread_count`
     (a login without a person matches no ``person_id``: NULL equals nothing)."""
     user_id = LoginSession.user_id
-    # Correlated by name: two levels down, SQLAlchemy would read login_session afresh.
-    person_id = (
-        sa.select(User.person_id)
-        .where(User.id == user_id)
-        .correlate(LoginSession)
-        .scalar_subquery()
-    )
+    person_id = login_person_id()
     who = sa.or_(Notification.user_id == user_id, Notification.person_id == person_id)
     return (
         sa.select(sa.func.count())

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from webapp.auth.sessions import add_login_figure, login_figure
+from webapp.auth.sessions import add_login_figure, login_figures
 from webapp.core.dates import reader_datetime
 from webapp.core.navigation import add_nav
 from webapp.extensions import db
@@ -36,8 +36,8 @@ def init_app(app: Flask) -> None:
         def bell_count() -> int:
             if not getattr(current_user, "is_authenticated", False):
                 return 0
-            kept = login_figure("unread")
-            return int(kept) if kept is not None else queries.unread_count(current_user)
+            kept = login_figures("unread")
+            return int(kept[0]) if kept else queries.unread_count(current_user)
 
         def message_time(value: datetime) -> str:
             """When a message came, in the organisation's time zone and the reader's

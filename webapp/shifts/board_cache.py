@@ -27,8 +27,10 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 
+from webapp.auth.sessions import add_login_figure, login_figures, login_person_id
 from webapp.core.kept_pages import KeptPages, kept_pages
 from webapp.extensions import db
 from webapp.people.models import Person
@@ -45,13 +47,35 @@ LATEST = timedelta(minutes=10)
 def stamp(person: Person) -> tuple[int, int | None]:
     """How many changes the volunteer's board was told of, and the last one's id
     (``shifts/board_changes.py``): one index read. A count as well as the last id,
-    because two transactions may commit their rows out of id order."""
+    because two transactions may commit their rows out of id order. The signed-in
+    volunteer's own come with the login (:func:`_login_count`), unless this request
+    wrote since."""
+    if person.id == getattr(current_user, "person_id", None):
+        found = login_figures("board_changes", "board_last")
+        if found is not None:
+            return int(found[0]), found[1]
     row = db.session.execute(
         sa.select(sa.func.count(BoardChange.id), sa.func.max(BoardChange.id)).where(
             BoardChange.person_id == person.id
         )
     ).one()
     return int(row[0]), row[1]
+
+
+def _login_count() -> sa.ScalarSelect[int]:
+    mine = BoardChange.person_id == login_person_id()
+    return sa.select(sa.func.count(BoardChange.id)).where(mine).scalar_subquery()
+
+
+def _login_last() -> sa.ScalarSelect[int | None]:
+    mine = BoardChange.person_id == login_person_id()
+    return sa.select(sa.func.max(BoardChange.id)).where(mine).scalar_subquery()
+
+
+# Read with every login: an index probe in the database (none for a login without a
+# person), a statement fewer on the board, the page volunteers open most.
+add_login_figure("board_changes", _login_count)
+add_login_figure("board_last", _login_last)
 
 
 def kept(app: Flask | None = None) -> KeptPages:
