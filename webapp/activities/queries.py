@@ -64,27 +64,30 @@ def surveys_due(org_id: int, today: date) -> list[tuple[Activity, date]]:
     return sorted(out, key=lambda x: x[1])
 
 
+# The activities that may appear on the board, newest first: not cancelled, wanting
+# helpers, with a meeting that ends after ``now``. Built once: the board is opened at every
+# turn, and building this took longer than sending it.
+_WANTING_HELPERS = (
+    sa.select(Activity)
+    .where(
+        Activity.organisation_id == sa.bindparam("org_id"),
+        Activity.cancelled_at.is_(None),
+        Activity.helpers_needed > 0,
+        sa.exists().where(
+            ActivitySession.activity_id == Activity.id,
+            ActivitySession.ends_at > sa.bindparam("now", type_=ActivitySession.ends_at.type),
+        ),
+    )
+    .options(selectinload(Activity.sessions), selectinload(Activity.helpers))
+    .order_by(Activity.id.desc())
+)
+
+
 def _wanting_helpers(org_id: int, now: datetime) -> list[Activity]:
-    """The activities that may appear on the board, newest first: not cancelled, wanting
-    helpers, with a meeting that ends after ``now``. The board is opened at every turn:
-    past activities and applications are not read, so its cost is the live activities',
-    not the organisation's history (``activities_of`` reads all of it)."""
-    ongoing = sa.exists().where(
-        ActivitySession.activity_id == Activity.id, ActivitySession.ends_at > now
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Activity)
-            .where(
-                Activity.organisation_id == org_id,
-                Activity.cancelled_at.is_(None),
-                Activity.helpers_needed > 0,
-                ongoing,
-            )
-            .options(selectinload(Activity.sessions), selectinload(Activity.helpers))
-            .order_by(Activity.id.desc())
-        )
-    )
+    """The activities that may appear on the board (:data:`_WANTING_HELPERS`). Past
+    activities and applications are not read, so its cost is the live activities', not
+    the organisation's history (``activities_of`` reads all of it)."""
+    return list(db.session.scalars(_WANTING_HELPERS, {"org_id": org_id, "now": now}))
 
 
 def helper_items(person: Person) -> list[BoardItem]:

@@ -30,6 +30,7 @@ from webapp.extensions import db, login_manager
 TOUCH_EVERY = timedelta(seconds=60)
 
 _FIGURES: dict[str, Callable[[], sa.ScalarSelect[Any]]] = {}
+_BUILT: dict[str, Any] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -64,17 +65,8 @@ def _load_user(session_id: str) -> User | None:
     # every signed-in request starts here, a member's pages read the person at once, the
     # menu asks of every member whether they volunteer, and most pages need the
     # organisation (its time zone, its name, its phone number).
-    # (The people feature sits above this one: its class is known by the mapping.)
-    person = User.person.property.mapper.class_
-    names = list(_FIGURES)
-    found = db.session.execute(
-        sa.select(LoginSession, *(_FIGURES[name]().label(name) for name in names))
-        .where(LoginSession.id == session_id)
-        .options(
-            joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer),
-            joinedload(LoginSession.user).joinedload(User.organisation),
-        )
-    ).one_or_none()
+    names, statement = _login_statement()
+    found = db.session.execute(statement, {"session_id": session_id}).one_or_none()
     if found is None or not found[0].user.is_active:
         return None
     row = found[0]
@@ -91,6 +83,25 @@ def _load_user(session_id: str) -> User | None:
     user = row.user
     user.current_session_id = session_id
     return user
+
+
+def _login_statement() -> tuple[tuple[str, ...], sa.Select[Any]]:
+    """The login's statement, built once (per set of figures): building its joins and
+    subqueries took longer than sending it, on every signed-in request."""
+    names = tuple(_FIGURES)
+    if _BUILT.get("names") != names:
+        # (The people feature sits above this one: its class is known by the mapping.)
+        person = User.person.property.mapper.class_
+        _BUILT["statement"] = (
+            sa.select(LoginSession, *(_FIGURES[name]().label(name) for name in names))
+            .where(LoginSession.id == sa.bindparam("session_id"))
+            .options(
+                joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer),
+                joinedload(LoginSession.user).joinedload(User.organisation),
+            )
+        )
+        _BUILT["names"] = names
+    return names, _BUILT["statement"]
 
 
 def add_login_figure(name: str, column: Callable[[], sa.ScalarSelect[Any]]) -> None:
