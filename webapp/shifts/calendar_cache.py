@@ -47,14 +47,16 @@ def kept() -> KeptPages:
     return kept_pages(STORE)
 
 
+# Built once: read at every view of the day, the week and the desk home.
+_STAMP = sa.select(sa.func.count(CalendarChange.id), sa.func.max(CalendarChange.id)).where(
+    CalendarChange.organisation_id == sa.bindparam("org_id")
+)
+
+
 def stamp(org_id: int) -> tuple[int, int | None]:
     """How many changes the organisation's calendar was told of, and the last one's id:
     one index read (a count as well: two transactions may commit out of id order)."""
-    row = db.session.execute(
-        sa.select(sa.func.count(CalendarChange.id), sa.func.max(CalendarChange.id)).where(
-            CalendarChange.organisation_id == org_id
-        )
-    ).one()
+    row = db.session.execute(_STAMP, {"org_id": org_id}).one()
     return int(row[0]), row[1]
 
 

@@ -132,34 +132,28 @@ def _neighbourhoods() -> list[str]:
     return [h for h in db.session.scalars(_HOODS, {"org": current_user.organisation_id}) if h]
 
 
+# The two counts read at every view (the clock moves the first, the check-ins the
+# second), in one statement built once: building it cost more than sending it.
+_ORG = sa.bindparam("org_id")
 # count(*), not count(id): the rows are then counted from the index alone (an index-only
 # scan; the city's 912 claims ahead: 880 pages read -> 14, 0.84 -> 0.27 ms).
-def _open_alerts() -> sa.ScalarSelect[int]:
-    return (
-        sa.select(sa.func.count())
-        .select_from(CheckIn)
-        .where(
-            CheckIn.organisation_id == current_user.organisation_id,
-            # What the desk raises an alert for; closing the alert marks it handled.
-            open_alert(),
-        )
-        .scalar_subquery()
+_COUNTS = sa.select(
+    # Awaiting approval anywhere ahead, not only on the day or week shown: a claim for
+    # next month waits for a coordinator just the same.
+    sa.select(sa.func.count())
+    .select_from(Shift)
+    .where(
+        Shift.organisation_id == _ORG,
+        Shift.status.in_(AWAITING_APPROVAL),
+        Shift.starts_at > sa.bindparam("now", type_=Shift.starts_at.type),
     )
-
-
-def _to_approve_ahead() -> sa.ScalarSelect[int]:
-    """Awaiting approval anywhere ahead, not only on the day or week shown: a claim for
-    next month waits for a coordinator just the same."""
-    return (
-        sa.select(sa.func.count())
-        .select_from(Shift)
-        .where(
-            Shift.organisation_id == current_user.organisation_id,
-            Shift.status.in_(AWAITING_APPROVAL),
-            Shift.starts_at > utcnow(),
-        )
-        .scalar_subquery()
-    )
+    .scalar_subquery(),
+    # What the desk raises an alert for; closing the alert marks it handled.
+    sa.select(sa.func.count())
+    .select_from(CheckIn)
+    .where(CheckIn.organisation_id == _ORG, open_alert())
+    .scalar_subquery(),
+)
 
 
 @dataclass
@@ -181,7 +175,9 @@ class Tally:
 def _summary(tally: Tally) -> dict[str, Any]:
     """The page's counts, with the two read at every view (the clock moves the first, the
     check-ins the second) in one statement."""
-    ahead, alerts = db.session.execute(sa.select(_to_approve_ahead(), _open_alerts())).one()
+    ahead, alerts = db.session.execute(
+        _COUNTS, {"org_id": current_user.organisation_id, "now": utcnow()}
+    ).one()
     return {
         "unfilled": tally.unfilled,
         "to_approve": tally.to_approve,
