@@ -134,7 +134,7 @@ def _neighbourhoods() -> list[str]:
 
 # The two counts read at every view (the clock moves the first, the check-ins the
 # second), in one statement built once: building it cost more than sending it.
-_ORG = sa.bindparam("org_id")
+_ORG: sa.BindParameter[int] = sa.bindparam("org_id")
 # count(*), not count(id): the rows are then counted from the index alone (an index-only
 # scan; the city's 912 claims ahead: 880 pages read -> 14, 0.84 -> 0.27 ms).
 _COUNTS = sa.select(
