@@ -174,8 +174,8 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
                 extra = str(len(open_board(person)))
                 db.session.rollback()
             print(
-                f"{label:34} {median * 1000:7.0f}ms {worst * 1000:7.0f}ms "
-                f"{cpu * 1000:7.0f}ms {n_sql:5} {size / 1024:5.0f}  {extra}"
+                f"{label:34} {median * 1000:7.1f}ms {worst * 1000:7.1f}ms "
+                f"{cpu * 1000:7.1f}ms {n_sql:5} {size / 1024:5.0f}  {extra}"
             )
 
 
