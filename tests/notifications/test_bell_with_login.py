@@ -25,6 +25,16 @@ def _bell(html: str) -> str | None:
     return html.split(marker, 1)[1].split(">", 1)[1].split("<", 1)[0]
 
 
+def _message(org_id: int, channel: Channel, **to: int) -> None:
+    """A message written straight to the outbox (``enqueue`` picks its own channel)."""
+    db.session.add(
+        Notification(
+            organisation_id=org_id, channel=channel, kind="credentials_lapsing", locale="en",
+            subject="s", body="b", **to,
+        )
+    )  # fmt: skip
+
+
 def test_the_bell_comes_with_the_login(client, db_session, count_queries):
     org = make_org()
     vol = make_volunteer(org, email="v@example.org")
@@ -35,12 +45,7 @@ def test_the_bell_comes_with_the_login(client, db_session, count_queries):
     read.read_at = read.created_at
     [cancelled] = enqueue(vol, "credentials_lapsing", CTX)
     cancelled.status = Status.CANCELLED
-    db.session.add(
-        Notification(
-            organisation_id=org.id, person_id=vol.id, channel=Channel.PHONE,
-            kind="credentials_lapsing", locale="en", subject="s", body="b",
-        )
-    )  # fmt: skip
+    _message(org.id, Channel.PHONE, person_id=vol.id)
     db.session.commit()
     login(client, vol.user.email, PASSWORD)
     with count_queries() as q:
@@ -53,12 +58,7 @@ def test_the_bell_comes_with_the_login(client, db_session, count_queries):
 def test_a_login_without_a_person_counts_its_own_messages(client, db_session):
     org = make_org()
     coordinator = make_coordinator(org)
-    db.session.add(
-        Notification(
-            organisation_id=org.id, user_id=coordinator.id, channel=Channel.IN_APP,
-            kind="credentials_lapsing", locale="en", subject="s", body="b",
-        )
-    )  # fmt: skip
+    _message(org.id, Channel.IN_APP, user_id=coordinator.id)
     db.session.commit()
     login(client, coordinator.email, PASSWORD)
     assert _bell(client.get("/coordinator", follow_redirects=True).get_data(as_text=True)) == "1"
