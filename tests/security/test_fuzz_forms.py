@@ -39,6 +39,15 @@ SKIP = {"auth.logout", "static", "shifts.feed", "core.healthz"}
 SKIP_ACTIONS = {"/logout"}
 
 
+@pytest.fixture(autouse=True)
+def no_solver_process(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzer posts "Propose matches" too: left to the default, each post started a
+    real solver process (``matchrun/launch.py``) that outlived the test and, on
+    PostgreSQL, wrote to the database under the next tests. The run is queued all the
+    same; solving is not what this test is about."""
+    monkeypatch.setitem(app.config, "MATCHRUN_LAUNCH", "none")
+
+
 @dataclass
 class Form:
     action: str
