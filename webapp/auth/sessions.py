@@ -61,10 +61,10 @@ def expired(row: LoginSession, now: datetime) -> bool:
 def _load_user(session_id: str) -> User | None:
     already_in_transaction = db.session().in_transaction()
     # With its user, the user's person and their volunteer profile (or its absence), the
-    # organisation and the figures of the page's frame (the bell) in the same statement:
-    # every signed-in request starts here, a member's pages read the person at once, the
-    # menu asks of every member whether they volunteer, and most pages need the
-    # organisation (its time zone, its name, its phone number).
+    # organisation and the figures features ask for (the bell, the board's stamp) in the
+    # same statement: every signed-in request starts here, a member's pages read the
+    # person at once, the menu asks of every member whether they volunteer, and most
+    # pages need the organisation (its time zone, its name, its phone number).
     names, statement = _login_statement()
     found = db.session.execute(statement, {"session_id": session_id}).one_or_none()
     if found is None or not found[0].user.is_active:
