@@ -49,7 +49,7 @@ def unread_count(user: User) -> int:
 
 def unread_of_login() -> sa.ScalarSelect[int]:
     """The bell's count as a column of the login's own statement (``auth/sessions.py``),
-    correlated to its ``user_account`` row: the same messages as :func:`unread_count`
+    correlated to its ``login_session`` row: the same messages as :func:`unread_count`
     (a login without a person matches no ``person_id``: NULL equals nothing)."""
     user_id = LoginSession.user_id
     person_id = login_person_id()
