@@ -60,7 +60,8 @@ def expired(row: LoginSession, now: datetime) -> bool:
 
 def _load_user(session_id: str) -> User | None:
     already_in_transaction = db.session().in_transaction()
-    # With its user, the user's person and their volunteer profile (or its absence), the
+    # With its user, the user's person and their volunteer and resident profiles (or
+    # their absence: the resident's home asks whether they have been checked), the
     # organisation and the figures features ask for (the bell, the board's stamp) in the
     # same statement: every signed-in request starts here, a member's pages read the
     # person at once, the menu asks of every member whether they volunteer, and most
@@ -97,6 +98,7 @@ def _login_statement() -> tuple[tuple[str, ...], sa.Select[Any]]:
             .where(LoginSession.id == sa.bindparam("session_id"))
             .options(
                 joinedload(LoginSession.user).joinedload(User.person).joinedload(person.volunteer),
+                joinedload(LoginSession.user).joinedload(User.person).joinedload(person.resident),
                 joinedload(LoginSession.user).joinedload(User.organisation),
             )
         )

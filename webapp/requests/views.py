@@ -51,12 +51,11 @@ from webapp.requests.forms import (
 )
 from webapp.requests.models import Priority, Request, RequestKind
 from webapp.requests.planning import extend_horizon, resident_checked
+from webapp.requests.upcoming import coming_of_request, coming_of_resident
 from webapp.shifts import operations as ops
 from webapp.shifts import questions
 from webapp.shifts.access import get_shift_or_404
 from webapp.shifts.forms import options
-from webapp.shifts.legs import by_group
-from webapp.shifts.loading import with_request_and_seats
 from webapp.shifts.models import Shift, ShiftStatus
 from webapp.shifts.transitions import FINAL
 
@@ -150,34 +149,15 @@ def done(request_id: int) -> str:
     return render_template(
         "requests/done.html",
         req=req,
-        shifts=_upcoming([req.id]),
+        shifts=coming_of_request(req.id),
         waiting_check=not resident_checked(req),
     )
-
-
-def _upcoming(request_ids: list[int]) -> list[list[Shift]]:
-    shifts = db.session.scalars(
-        sa.select(Shift)
-        .where(
-            Shift.request_id.in_(request_ids),
-            Shift.ends_at > utcnow(),
-            Shift.status.not_in((ShiftStatus.UNFILLED,)),
-        )
-        .order_by(Shift.starts_at)
-        .options(*with_request_and_seats(volunteers=True, resident=False))
-    ).all()
-    return by_group(shifts)
 
 
 @bp.route("/mine")
 @resident_required
 def mine() -> str:
-    ids = list(
-        db.session.scalars(
-            sa.select(Request.id).where(Request.resident_id == current_user.person_id)
-        )
-    )
-    groups = _upcoming(ids)
+    groups = coming_of_resident(current_user.person_id)
     # One "Change" link per request, on its first card.
     change_on: dict[int, int] = {}
     for legs in groups:
