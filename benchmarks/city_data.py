@@ -4,8 +4,9 @@ One organisation the size of a city: 10,000 members (400 volunteers, 2,000 resid
 a weekly visit or ride, the rest neighbours), about 2,000 visits and 400 ride legs a week,
 the coming month of shifts in every booking state (open, proposed, claimed, approved,
 confirmed, a few cancelled), a year of past shifts (completed, no-show, cancelled,
-unfilled) with their check-ins, and the year's ledger (every completed shift paid, plus
-opening balances and donations). Homes spread over a city of about 12 km across, so a
+unfilled) with their check-ins, the year's ledger (every completed shift paid, plus
+opening balances and donations) and the year's outbox (reminders, thanks, invitations:
+benchmarks/city_messages.py). Homes spread over a city of about 12 km across, so a
 volunteer's radius covers a part of it, not all of it.
 
 The future shifts come from the real planner (``create_request``); the past year and the
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks.city_messages import write_outbox  # noqa: E402
 from benchmarks.town_week import KM_PER_DEG_LAT, _availability, _languages  # noqa: E402
 from tests.shifts.builders import add_place  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -43,6 +45,7 @@ from webapp.auth.passwords import hash_password  # noqa: E402
 from webapp.config import Config  # noqa: E402
 from webapp.demo.names import MEN, SURNAMES, WOMEN  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from webapp.notifications.models import Notification  # noqa: E402
 from webapp.orgs.operations import create_organisation  # noqa: E402
 from webapp.people.models import (  # noqa: E402
     AvailabilitySlot,
@@ -527,6 +530,9 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         step(f"a year of past shifts ({len(done)} completed)")
         n = _ledger(rng, org.id, people, done, coord, now)
         step(f"{n} ledger transfers")
+        with_login = sa.select(User.person_id, User.email).where(User.person_id.is_not(None))
+        logins = dict(db.session.execute(with_login).tuples().all())
+        step(f"{write_outbox(rng, org.id, done, logins, now)} messages in the outbox")
         # The same code as `flask shifts rebuild-candidates` and the nightly job.
         step(f"{rebuild()} board candidates")
         db.session.commit()
@@ -541,6 +547,7 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
                 ("shift", Shift),
                 ("assignment", Assignment),
                 ("transfer", Transfer),
+                ("notification", Notification),
                 ("board_candidate", BoardCandidate),
             )
         }
