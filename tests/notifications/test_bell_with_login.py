@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from flask import g
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import login
 from webapp.auth.models import LoginSession
-from webapp.auth.sessions import _load_user, login_figures
+from webapp.auth.sessions import _load_user, _login_statement, login_figures
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.notifications.operations import enqueue
@@ -96,3 +97,34 @@ def test_each_login_counts_its_own_messages(app, client, db_session):
     login(ada_phone, ada.user.email, PASSWORD)
     for who, expected in ((bo_phone, "1"), (client, "3"), (ada_phone, "3")):
         assert _bell(who.get("/notifications/preferences").get_data(as_text=True)) == expected
+
+
+def test_the_bell_reads_the_unread_messages_from_their_indexes(db_session):
+    """The bell's subquery finds a login's unread messages in the partial indexes of the
+    unread (models.py), not among a year of each person's reminders and thanks."""
+    org = make_org()
+    vol = make_volunteer(org, email="v@example.org")
+    for n in range(300):
+        _message(org.id, Channel.EMAIL, person_id=vol.id)
+        if n % 100:  # all but three were read
+            db.session.flush()
+            db.session.execute(
+                sa.update(Notification).where(Notification.read_at.is_(None))
+                .where(Notification.id == sa.select(sa.func.max(Notification.id)).scalar_subquery())
+                .values(read_at=sa.func.now())
+            )  # fmt: skip
+    db.session.flush()
+    conn = db.session.connection()
+    statement = _login_statement()[1].params(session_id="s")
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        # With the statistics autovacuum keeps (SQLite deployments keep none), and no
+        # sequential scan of a table this small.
+        conn.exec_driver_sql("ANALYZE notification")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+    else:
+        plan = "\n".join(str(r) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    used = set(re.findall(r"(?:INDEX|Index Scan on|using) (ix_notification_\w+)", plan))
+    assert used and used <= {"ix_notification_unread_person", "ix_notification_unread_user"}, plan
+    assert not re.search(r"Seq Scan on notification|SCAN notification$", plan, re.M), plan
