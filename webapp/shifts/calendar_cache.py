@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -60,15 +60,41 @@ def stamp(org_id: int) -> tuple[int, int | None]:
     return int(row[0]), row[1]
 
 
+_OF_ORG = CalendarChange.organisation_id == sa.bindparam("org_id")
+_STAMP_COLUMNS = (
+    sa.select(sa.func.count(CalendarChange.id)).where(_OF_ORG).scalar_subquery(),
+    sa.select(sa.func.max(CalendarChange.id)).where(_OF_ORG).scalar_subquery(),
+)
+
+
+def with_stamp(*columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """A statement of ``columns`` (bound to ``org_id``, as the stamp is) that reads the
+    stamp as well, for :func:`read_with_stamp`: a page's own figures and its stamp in one
+    round trip. Build it once, at import."""
+    return sa.select(*columns, *_STAMP_COLUMNS)
+
+
+def read_with_stamp(
+    statement: sa.Select[Any], params: dict[str, Any]
+) -> tuple[tuple[Any, ...], tuple[int, int | None]]:
+    """The row of a :func:`with_stamp` statement: its own columns, and the stamp to give
+    :func:`calendar_part`."""
+    settle()  # changes made earlier in this transaction count
+    row = db.session.execute(statement, params).one()
+    return tuple(row[:-2]), (int(row[-2]), row[-1])
+
+
 def calendar_part(
     page: Hashable,
     render: Callable[[], T],
     until: Callable[[T], datetime | None] = lambda _value: None,
+    known: tuple[int, int | None] | None = None,
 ) -> T:
     """The current coordinator's organisation's ``page`` (a tuple naming the view, its
     day and filters): what ``render()`` returned when nothing it shows has changed since,
     else ``render()`` again. ``until(value)``: when time alone changes it (a shift shown
-    "from now on" starts), if it does."""
+    "from now on" starts), if it does. ``known``: the stamp, if the page read it already
+    (:func:`read_with_stamp`)."""
     size = int(current_app.config.get("CALENDAR_CACHE_ENTRIES", 0))
     if size <= 0:
         return render()
@@ -79,7 +105,7 @@ def calendar_part(
         current_user.role,
         str(get_locale()),
         date.today(),  # dates are written without the year in the current one
-        stamp(org.id),
+        known or stamp(org.id),
     )
     store = kept()
     now = utcnow()

@@ -29,7 +29,7 @@ from webapp.extensions import db
 from webapp.notifications.queries import people_to_phone
 from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
-from webapp.shifts.calendar_cache import calendar_part
+from webapp.shifts.calendar_cache import calendar_part, read_with_stamp, with_stamp
 from webapp.shifts.loading import with_request_and_seats
 from webapp.shifts.models import CheckIn, Shift, ShiftKind, ShiftStatus, open_alert
 from webapp.shifts.transitions import AWAITING_APPROVAL
@@ -137,7 +137,7 @@ def _neighbourhoods() -> list[str]:
 _ORG: sa.BindParameter[int] = sa.bindparam("org_id")
 # count(*), not count(id): the rows are then counted from the index alone (an index-only
 # scan; the city's 912 claims ahead: 880 pages read -> 14, 0.84 -> 0.27 ms).
-_COUNTS = sa.select(
+_COUNTS = with_stamp(
     # Awaiting approval anywhere ahead, not only on the day or week shown: a claim for
     # next month waits for a coordinator just the same.
     sa.select(sa.func.count())
@@ -172,12 +172,15 @@ class Tally:
         self.unconfirmed += n * (status == S.APPROVED)
 
 
-def _summary(tally: Tally) -> dict[str, Any]:
-    """The page's counts, with the two read at every view (the clock moves the first, the
-    check-ins the second) in one statement."""
-    ahead, alerts = db.session.execute(
-        _COUNTS, {"org_id": current_user.organisation_id, "now": utcnow()}
-    ).one()
+def _read_counts() -> tuple[tuple[Any, ...], tuple[int, int | None]]:
+    """The two counts read at every view (the clock moves the first, the check-ins the
+    second), with the calendar's stamp, in one statement."""
+    return read_with_stamp(_COUNTS, {"org_id": current_user.organisation_id, "now": utcnow()})
+
+
+def _summary(tally: Tally, counts: tuple[Any, ...]) -> dict[str, Any]:
+    """The page's counts: the shown shifts' tally and the two of :func:`_read_counts`."""
+    ahead, alerts = counts
     return {
         "unfilled": tally.unfilled,
         "to_approve": tally.to_approve,
@@ -202,15 +205,17 @@ def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally, list[str]]
 def day() -> str:
     the_day = day_arg()
     asked = request.args.get("page")
+    counts, known = _read_counts()
     table, tally, hoods = calendar_part(
         ("day", the_day, asked, tuple(sorted(_kept_filters().items()))),
         lambda: _day_table(the_day, asked),
+        known=known,
     )
     return render_template(
         "shifts/day.html",
         day=the_day,
         table=Markup(table),
-        summary=_summary(tally),
+        summary=_summary(tally, counts),
         hoods=hoods,
         keep=_kept_filters(),
         # Residents with no automatic channel: the coordinator phones them (issue 6).
@@ -295,14 +300,17 @@ def _week_tables(start: date) -> tuple[str, Tally, list[str]]:
 def week() -> str:
     start = day_arg("start")
     start -= timedelta(days=start.weekday())
+    counts, known = _read_counts()
     tables, tally, hoods = calendar_part(
-        ("week", start, tuple(sorted(_kept_filters().items()))), lambda: _week_tables(start)
+        ("week", start, tuple(sorted(_kept_filters().items()))),
+        lambda: _week_tables(start),
+        known=known,
     )
     return render_template(
         "shifts/week.html",
         start=start,
         tables=Markup(tables),
-        summary=_summary(tally),
+        summary=_summary(tally, counts),
         hoods=hoods,
         keep=_kept_filters(),
         prev=start - timedelta(days=7),
