@@ -4,6 +4,7 @@ statement of its own on every page, and counted again when the request wrote."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import g
@@ -15,6 +16,7 @@ from webapp.auth.sessions import _load_user, _login_statement, login_figures
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.notifications.operations import enqueue
+from webapp.notifications.queries import _to_phone
 
 CTX = {"items": [], "days": 30}
 
@@ -128,3 +130,19 @@ def test_the_bell_reads_the_unread_messages_from_their_indexes(db_session):
     used = set(re.findall(r"(?:INDEX|Index Scan on|using) (ix_notification_\w+)", plan))
     assert used and used <= {"ix_notification_unread_person", "ix_notification_unread_user"}, plan
     assert not re.search(r"Seq Scan on notification|SCAN notification$", plan, re.M), plan
+
+
+def test_the_residents_to_phone_are_read_from_their_organisations_index(db_session):
+    """The day's list of calls reads the organisation's pending calls from the
+    (organisation, status, channel) index, not every organisation's pending messages."""
+    org = make_org()
+    start = datetime(2026, 12, 7, tzinfo=UTC)
+    statement = _to_phone(org.id, start, start + timedelta(days=1))
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    conn = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+    else:
+        plan = "\n".join(str(r) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert "ix_notification_org_status_channel" in plan, plan

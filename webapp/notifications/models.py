@@ -46,6 +46,10 @@ class Notification(Model):
             name="has_recipient",
         ),
         sa.Index("ix_notification_due", "status", "next_attempt_at"),
+        # An organisation's messages in a state, of a channel: the residents to phone
+        # (the day), the outbox's problems, the retention sweep. Not every organisation's
+        # pending messages of a region filtered one by one.
+        sa.Index("ix_notification_org_status_channel", "organisation_id", "status", "channel"),
         # The bell counts a login's unread messages on every page: these read only the
         # unread ones, not a year of reminders and thanks. The predicate has no bound
         # parameter, so PostgreSQL's generic plan of the prepared login statement and
@@ -70,7 +74,7 @@ class Notification(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("organisation.id", ondelete="CASCADE")
     )
     person_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("person.id", ondelete="CASCADE"), index=True

@@ -116,8 +116,17 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     message about something still coming on or after ``day``: the coordinator calls
     them and reads it out. Messages about nothing in particular stay until called."""
     start = datetime.combine(day, time(0), tzinfo=org_tz(org_id))
-    end = start + timedelta(days=1)
-    rows = db.session.scalars(
+    rows = db.session.scalars(_to_phone(org_id, start, start + timedelta(days=1)))
+    calls: dict[int, PhoneCall] = {}
+    for message in sorted(rows, key=_by_name_then_time):
+        calls.setdefault(message.person.id, PhoneCall(message.person)).messages.append(message)
+    return list(calls.values())
+
+
+def _to_phone(org_id: int, start: datetime, end: datetime) -> sa.Select[Notification]:
+    # Read from the (organisation, status, channel) index: the organisation's pending
+    # calls, not every organisation's pending messages.
+    return (
         sa.select(Notification)
         .where(
             Notification.organisation_id == org_id,
@@ -129,10 +138,6 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
         .where(Notification.person_id.is_not(None))
         .options(selectinload(Notification.person))
     )
-    calls: dict[int, PhoneCall] = {}
-    for message in sorted(rows, key=_by_name_then_time):
-        calls.setdefault(message.person.id, PhoneCall(message.person)).messages.append(message)
-    return list(calls.values())
 
 
 def _by_name_then_time(message: Notification) -> tuple[str, str, int, datetime, int]:

@@ -1,6 +1,8 @@
 """notification: partial indexes of the unread messages by person and by login, so the
 bell's count (on every signed-in page, in the login's own statement) reads the unread
-entries instead of a year of each person's messages.
+entries instead of a year of each person's messages; and the organisation's index made
+(organisation, status, channel), so the residents to phone and the outbox's problems read
+that organisation's messages in that state, not every organisation's pending ones.
 
 Revision ID: 4a7c2e9b1d63
 Revises: 8b2e4d6f1a37
@@ -32,6 +34,16 @@ def upgrade():
         )
 
 
+    op.create_index(
+        "ix_notification_org_status_channel",
+        "notification",
+        ["organisation_id", "status", "channel"],
+    )
+    op.drop_index("ix_notification_organisation_id", table_name="notification")
+
+
 def downgrade():
+    op.create_index("ix_notification_organisation_id", "notification", ["organisation_id"])
+    op.drop_index("ix_notification_org_status_channel", table_name="notification")
     op.drop_index("ix_notification_unread_user", table_name="notification")
     op.drop_index("ix_notification_unread_person", table_name="notification")
