@@ -200,6 +200,20 @@ def test_schedule_statements_do_not_grow_with_the_shifts(client, db_session, cou
     assert small <= 4, detail
 
 
+def test_checkin_form_statements(client, db_session, count_queries):
+    """The check-in form reads the login and the unit's legs, the check that the shift
+    is the volunteer's included (shifts/access.my_legs_or_404): no shift, seat or leg
+    loaded one by one."""
+    org, vol, coord = _setup(client, as_coordinator=False)
+    (shift,) = [s for s in db.session.query(Shift) if vol.id in s.volunteer_ids][:1]
+    db.session.commit()
+    url = f"/shifts/{shift.id}/checkin"
+    client.get(url)
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    assert len(q) <= 2, q
+
+
 def test_a_volunteers_profile_comes_with_the_login(client, db_session, count_queries):
     """The menu and the volunteer's pages ask whether they volunteer: the profile (or its
     absence, for a resident) is read with the login (auth/sessions.py), not on its own."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,7 +29,7 @@ from webapp.people.access import me
 from webapp.permissions import is_volunteer, volunteer_required
 from webapp.shifts import operations as ops
 from webapp.shifts import questions, schedule
-from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
+from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404, my_legs_or_404
 from webapp.shifts.board import open_board
 from webapp.shifts.board_cache import FORM_FIELDS, board_cards
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
@@ -203,10 +204,14 @@ def withdraw(shift_id: int) -> ResponseReturnValue:
 @bp.route("/<int:shift_id>/checkin", methods=["GET", "POST"])
 @volunteer_required
 def checkin(shift_id: int) -> ResponseReturnValue:
-    shift = get_my_shift_or_404(shift_id)
-    legs = group_of(shift)
-    tz = org_tz(shift.organisation_id)
     form = CheckInForm()
+    legs: list[Any]
+    if form.is_submitted():
+        legs = group_of(get_my_shift_or_404(shift_id))
+    else:
+        # The form shows the unit's times: its legs as rows, the check included.
+        legs = my_legs_or_404(shift_id)
+    tz = org_tz(legs[0].organisation_id)
     if not form.is_submitted():
         form.actual_start.data = legs[0].starts_at.astimezone(tz).time()
         form.actual_end.data = legs[-1].ends_at.astimezone(tz).time()
