@@ -244,3 +244,12 @@ def test_earlier_shifts_none_yet_and_volunteers_only(client, db_session):
     post_form(client, "/logout", {}, page="/shifts/mine")
     login(client, "rita@example.org", PASSWORD)
     assert client.get("/shifts/mine/past").status_code == 403
+
+
+def test_the_language_is_part_of_what_is_kept(town):
+    english = _page(town.client)  # kept in English
+    with town.client.session_transaction() as session:
+        session["locale"] = "it"  # as the language switcher sets it
+    italian = _page(town.client)
+    assert _cards(italian) == _cards(english)
+    assert "In arrivo" in italian and "Coming up" not in italian
