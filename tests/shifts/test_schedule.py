@@ -20,12 +20,12 @@ from tests.factories import (
     make_volunteer,
 )
 from tests.helpers import login, post_form
-from tests.shifts.builders import in_days, make_request, shifts_of, visit_draft
+from tests.shifts.builders import in_days, make_request, ride_draft, shifts_of, visit_draft
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.shifts import operations as ops
-from webapp.shifts.models import CheckIn, ShiftStatus
+from webapp.shifts.models import Assignment, CheckIn, RideRoute, ShiftStatus
 from webapp.shifts.schedule import PAST_PAGE
 from webapp.shifts.schedule_cache import kept
 
@@ -253,3 +253,32 @@ def test_the_language_is_part_of_what_is_kept(town):
     italian = _page(town.client)
     assert _cards(italian) == _cards(english)
     assert "In arrivo" in italian and "Coming up" not in italian
+
+
+def test_a_shared_ride_is_one_card_with_its_stops(client, db_session):
+    """A route's legs (several passengers', one driver) are one card with the stops in
+    order and every passenger's name: one statement more, for the routes listed."""
+    org = make_org()
+    coord = make_coordinator(org)
+    driver = make_volunteer(org, driving=True)
+    legs = []
+    for name in ("Anna", "Bruno"):
+        resident = make_resident(org, first_name=name)
+        legs += shifts_of(make_request(org, ride_draft(in_days(4)), resident=resident,
+                                       actor=coord))  # fmt: skip
+    legs.sort(key=lambda leg: leg.starts_at)
+    route = RideRoute(organisation_id=org.id, driver_id=driver.id,
+                      occurrence_date=legs[0].occurrence_date,
+                      stops=[{"shift_id": leg.id, "kind": "pickup", "at": leg.starts_at.isoformat()}
+                             for leg in legs])  # fmt: skip
+    db.session.add(route)
+    db.session.flush()
+    for leg in legs:
+        leg.route_id, leg.status = route.id, S.APPROVED
+        db.session.add(Assignment(shift_id=leg.id, volunteer_id=driver.id, seat=1))
+    db.session.commit()
+    login(client, driver.user.email, PASSWORD)
+    html = _page(client)
+    assert _cards(html) == [legs[0].id]
+    assert "Shared ride: 2 passengers" in html
+    assert html.count('data-stop="') == len(legs) and "Anna" in html and "Bruno" in html

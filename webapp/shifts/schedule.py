@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from webapp.core.dates import reader_date
 from webapp.core.paging import Page, page_number
@@ -150,12 +150,12 @@ def _routes(rows: Sequence[Any]) -> dict[int, RideRoute]:
     ids = {r.route_id for r in rows if r.route_id is not None}
     if not ids:
         return {}
-    request = joinedload(RideRoute.legs).joinedload(Shift.request)
+    legs = selectinload(RideRoute.legs).joinedload(Shift.request)
     routes = db.session.scalars(
         sa.select(RideRoute)
         .where(RideRoute.id.in_(ids))
-        .options(selectinload(RideRoute.legs), request.joinedload(_request_attr("resident")))
-    ).unique()
+        .options(legs.joinedload(_request_attr("resident")))
+    )
     return {r.id: r for r in routes}
 
 
