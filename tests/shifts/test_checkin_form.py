@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
-from tests.helpers import login
+from tests.helpers import login, post_form
 from tests.shifts.builders import make_request, ride_draft, shifts_of
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz
@@ -52,3 +52,26 @@ def test_someone_elses_shift_is_not_shown(app, ride, who, status):
     login(client, other.user.email, PASSWORD)
     assert client.get(f"/shifts/{out.id}/checkin").status_code == status
     assert client.get("/shifts/999999/checkin").status_code == 404
+
+
+def test_the_blank_questions_are_kept_per_language_and_a_refused_form_keeps_its_answers(
+    client, ride
+):
+    """The questions of a blank form are drawn once per language (core/forms.drawn_once);
+    a form sent back with an error shows what was typed and the error, and the next blank
+    one shows neither."""
+    org, driver, out, _back = ride
+    login(client, driver.user.email, PASSWORD)
+    url = f"/shifts/{out.id}/checkin"
+    assert "How did they seem?" in client.get(url).get_data(as_text=True)
+    resp = post_form(client, url, {"worried": "y", "note": "Cold flat"})
+    refused = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Please choose one." in refused
+    assert "Cold flat</textarea>" in refused and 'checked id="worried"' in refused
+    blank = client.get(url).get_data(as_text=True)
+    assert "Please choose one." not in blank and "Cold flat" not in blank
+    assert "checked" not in blank
+    with client.session_transaction() as session:
+        session["locale"] = "it"
+    italian = client.get(url).get_data(as_text=True)
+    assert "How did they seem?" not in italian and "Come ti è sembrat" in italian

@@ -17,7 +17,7 @@ from webapp.auth.sessions import login_figures
 from webapp.core.boards import board_items
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors
+from webapp.core.forms import attach_errors, drawn_once
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
 from webapp.core.urls import external_url
@@ -212,9 +212,11 @@ def checkin(shift_id: int) -> ResponseReturnValue:
         # The form shows the unit's times: its legs as rows, the check included.
         legs = my_legs_or_404(shift_id)
     tz = org_tz(legs[0].organisation_id)
+    answers = None
     if not form.is_submitted():
         form.actual_start.data = legs[0].starts_at.astimezone(tz).time()
         form.actual_end.data = legs[-1].ends_at.astimezone(tz).time()
+        answers = drawn_once("shifts/_checkin_answers.html", form=form)
     if form.validate_on_submit():
         day = legs[0].starts_at.astimezone(tz).date()
         end_day = legs[-1].ends_at.astimezone(tz).date()
@@ -252,7 +254,7 @@ def checkin(shift_id: int) -> ResponseReturnValue:
                     "info",
                 )
             return redirect(url_for("shifts.mine"))
-    return render_template("shifts/checkin.html", form=form, legs=legs)
+    return render_template("shifts/checkin.html", form=form, legs=legs, answers=answers)
 
 
 @bp.route("/calendar/<token>.ics")
