@@ -179,10 +179,11 @@ def listed(person_id: int, now: datetime) -> Listed:
     routes = _routes(rows)
     coming: list[Card] = []
     lately: list[Card] = []
+    user = current_user._get_current_object()  # once, not through the proxy per card
     # (Rows, not shifts: by_group reads only their id, start, route and group.)
     for legs in by_group(rows):
         s: Any = legs[0]
-        fields = holder_fields(current_user, s.organisation_id, s.status, s.resident_id)
+        fields = holder_fields(user, s.organisation_id, s.status, s.resident_id)
         card = Card(legs, "address" in fields, routes.get(s.route_id) if s.route_id else None)
         started = s.starts_at <= now
         card.actions = {
