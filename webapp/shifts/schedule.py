@@ -89,7 +89,7 @@ def _ended() -> list[sa.ColumnElement[bool]]:
 _PAST = (
     sa.select(
         Shift.id, Shift.kind, Shift.status, Shift.starts_at, Shift.ends_at, Shift.neighbourhood
-    )  # fmt: skip
+    )
     .where(*_ended())
     .order_by(Shift.starts_at.desc(), Shift.id.desc())
     .limit(sa.bindparam("limit"))
