@@ -36,6 +36,7 @@ from webapp.config import TestConfig  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus  # noqa: E402
 from webapp.shifts.board import open_board  # noqa: E402
+from webapp.shifts.models import Assignment, Shift, ShiftStatus  # noqa: E402
 
 
 def pick_users() -> dict[str, str]:
@@ -61,6 +62,21 @@ def pick_users() -> dict[str, str]:
         "coordinator": coord or "",
         "resident": resident or "",
     }
+
+
+def pick_checkin(email: str) -> int:
+    """The shift whose check-in form is opened: the volunteer's latest completed one (as
+    benchmarks/load_pages.py picks it)."""
+    shift_id = db.session.scalar(
+        sa.select(Shift.id)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .join(User, User.person_id == Assignment.volunteer_id)
+        .where(User.email == email, Shift.status == ShiftStatus.COMPLETED)
+        .order_by(Shift.starts_at.desc())
+        .limit(1)
+    )
+    assert shift_id is not None, "the volunteer has no completed shift: not the city data?"
+    return int(shift_id)
 
 
 def time_page(
@@ -135,12 +151,14 @@ def main(url: str, runs: int, only: str = "", profile: bool = False) -> None:
         )
         # Today may be a quiet day (a Sunday, or within the booking notice); ten days on
         # the data's month of future shifts is a full one.
+        checkin = pick_checkin(users["volunteer"])
         ahead = (date.today() + timedelta(days=10)).isoformat()
         pages = [
             ("volunteer", "/shifts/board", "board (visits + rides)"),
             ("volunteer_10km", "/shifts/board", "board (visits, 10 km)"),
             ("volunteer_3km", "/shifts/board", "board (visits, 3 km)"),
             ("volunteer", "/shifts/mine", "volunteer's schedule"),
+            ("volunteer", f"/shifts/{checkin}/checkin", "volunteer's check-in form"),
             ("coordinator", "/shifts/day", "coordinator's day (today)"),
             ("coordinator", f"/shifts/day?date={ahead}", "coordinator's day (in 10 days)"),
             ("coordinator", "/shifts/week", "coordinator's week"),

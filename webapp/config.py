@@ -132,6 +132,9 @@ class Config:
     # Volunteers' boards kept rendered per web worker (shifts/board_cache.py), about
     # 20 KB each; 0: none.
     BOARD_CACHE_ENTRIES = _env_int("PONTE_BOARD_CACHE_ENTRIES", 500)
+    # Volunteers' schedule cards kept rendered per web worker (shifts/schedule_cache.py),
+    # about 10 KB each; 0: none.
+    SCHEDULE_CACHE_ENTRIES = _env_int("PONTE_SCHEDULE_CACHE_ENTRIES", 500)
     # The coordinator's day and week tables kept rendered per web worker
     # (shifts/calendar_cache.py), per organisation, page and filter; 0: none.
     CALENDAR_CACHE_ENTRIES = _env_int("PONTE_CALENDAR_CACHE_ENTRIES", 200)

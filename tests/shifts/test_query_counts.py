@@ -45,9 +45,10 @@ S = ShiftStatus
 
 @pytest.fixture(autouse=True)
 def _board_drawn_every_time(app, monkeypatch):  # type: ignore[no-untyped-def]
-    """These guards are on the board's drawing; a kept board (tests/shifts/
-    test_board_cache.py) would answer the second view without it."""
+    """These guards are on the board's and the schedule's drawing; kept cards (tests/
+    shifts/test_board_cache.py, test_schedule.py) would answer the second view without it."""
     monkeypatch.setitem(app.config, "BOARD_CACHE_ENTRIES", 0)
+    monkeypatch.setitem(app.config, "SCHEDULE_CACHE_ENTRIES", 0)
 
 
 DAY = next_weekday(2, at_least=4)  # a Wednesday, past the booking notice
@@ -192,10 +193,25 @@ def test_schedule_statements_do_not_grow_with_the_shifts(client, db_session, cou
     small, big, detail = _counts(client, count_queries, "/shifts/mine", grow)
     assert big <= small, detail
     # Each view starts from an empty session, as in production (a view that only read
-    # commits: webapp/core/transactions.py). The shifts come with their requests and
-    # residents in one statement (board.my_shifts); the organisation and the bell's count
-    # come with the login (auth/sessions.py).
-    assert small <= 5, detail
+    # commits: webapp/core/transactions.py). The login (with the organisation, the bell's
+    # count and the board's stamp: auth/sessions.py), the calendar link, the news (the
+    # bell rings: the approvals) and the shifts, with their requests, residents, the
+    # volunteer's seats and check-ins, in one statement (shifts/schedule.py).
+    assert small <= 4, detail
+
+
+def test_checkin_form_statements(client, db_session, count_queries):
+    """The check-in form reads the login and the unit's legs, the check that the shift
+    is the volunteer's included (shifts/access.my_legs_or_404): no shift, seat or leg
+    loaded one by one."""
+    org, vol, coord = _setup(client, as_coordinator=False)
+    (shift,) = [s for s in db.session.query(Shift) if vol.id in s.volunteer_ids][:1]
+    db.session.commit()
+    url = f"/shifts/{shift.id}/checkin"
+    client.get(url)
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    assert len(q) <= 2, q
 
 
 def test_a_volunteers_profile_comes_with_the_login(client, db_session, count_queries):

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flask import current_app, render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -182,3 +184,16 @@ def error_list(form: Any) -> list[tuple[str, str]]:
     if csrf is not None and csrf.errors:
         found.append(("", str(_l("The form had expired. Please send it again."))))
     return found + [("", str(e)) for e in form.form_errors]
+
+
+def drawn_once(template: str, **context: Any) -> Markup:
+    """``template`` drawn once per language and kept (per app), for the part of a form
+    nobody has filled in yet: no value, no error, no CSRF token, so the same for everyone
+    who reads that language (drawing a form's fields, a widget each, was most of a form
+    page's cost). The caller draws it so only for a form not submitted, and keeps out of
+    ``template`` whatever a view fills in (a default time, the token)."""
+    kept: dict[tuple[str, str], Markup] = current_app.extensions.setdefault("drawn_once", {})
+    key = (template, str(get_locale()))
+    if key not in kept:
+        kept[key] = Markup(render_template(template, **context))
+    return kept[key]

@@ -1,4 +1,4 @@
-"""The open-shift board and a volunteer's schedule (queries only)."""
+"""The open-shift board (queries only; the volunteer's schedule: ``shifts/schedule.py``)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from webapp.people.models import Person
 from webapp.shifts.candidates import reach, settle
 from webapp.shifts.eligibility import conflict, held_shifts, volunteer_distance
 from webapp.shifts.legs import by_group
-from webapp.shifts.loading import with_request_and_seats
-from webapp.shifts.models import Assignment, BoardCandidate, Shift, ShiftStatus
-from webapp.shifts.transitions import CLAIMABLE, HOLDING
+from webapp.shifts.models import BoardCandidate, Shift, ShiftStatus
+from webapp.shifts.transitions import CLAIMABLE
 
 S = ShiftStatus
 
@@ -113,21 +112,3 @@ def open_board(
         key=lambda i: (i.first.starts_at.astimezone(tz).date(), i.km or 0, i.first.starts_at)
     )
     return items[:limit] if limit else items
-
-
-def my_shifts(person: Person, now: datetime | None = None) -> list[list[Shift]]:
-    """Groups the volunteer holds from yesterday on, plus finished ones awaiting a log."""
-    now = now or utcnow()
-    shifts = db.session.scalars(
-        sa.select(Shift)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(
-            Assignment.volunteer_id == person.id,
-            sa.or_(
-                sa.and_(Shift.status.in_(HOLDING), Shift.ends_at > now - timedelta(days=14)),
-                sa.and_(Shift.status == S.COMPLETED, Shift.ends_at > now - timedelta(days=2)),
-            ),
-        )
-        .options(*with_request_and_seats(joined=True))
-    ).all()
-    return by_group(shifts)

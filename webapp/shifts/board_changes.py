@@ -56,6 +56,21 @@ def tell(session: Session, shifts: set[int], people: Iterable[int] = ()) -> None
             session.execute(sa.insert(BoardChange).from_select(["person_id"], sa.union(*parts)))
 
 
+def tell_holders_of(session: Session, residents: set[int]) -> None:
+    """A row for every volunteer holding a shift of these residents' requests (their
+    schedules show the resident's name and phone): one ``INSERT ... SELECT`` a chunk."""
+    request = Shift.request.property.mapper.class_  # requests sit above shifts
+    for chunk in _chunks(residents):
+        holders = (
+            sa.select(Assignment.volunteer_id)
+            .join(Shift, Shift.id == Assignment.shift_id)
+            .join(request, request.id == Shift.request_id)
+            .where(request.resident_id.in_(chunk))
+            .distinct()
+        )
+        session.execute(sa.insert(BoardChange).from_select(["person_id"], holders))
+
+
 def _volunteers_of(org_ids: Iterable[int]) -> sa.Select[int]:
     return sa.select(Person.id).where(
         Person.organisation_id.in_(list(org_ids)), Person.is_volunteer

@@ -27,7 +27,7 @@ from webapp.people.models import (
     Person,
     VolunteerProfile,
 )
-from webapp.shifts.models import Assignment, Shift
+from webapp.shifts.models import Assignment, CheckIn, Shift
 from webapp.shifts.transitions import FINAL
 
 KEY = "board_candidate_marks"
@@ -35,10 +35,12 @@ KEY = "board_candidate_marks"
 KINDS = ("people", "shifts", "requests", "orgs")
 # Changes that show on a board without changing the candidates (a seat taken, a time or
 # a destination edited): the boards showing them are told (shifts/board_changes.py).
-SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs")
+SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs", "seen_residents")
 # Changes that show only on the coordinator's day and week (a resident or volunteer
 # renamed): their organisations' calendars are told (shifts/calendar_changes.py).
 CALENDAR = ("calendar_orgs",)
+# What a volunteer's schedule shows of the resident of a shift they hold.
+RESIDENT_FIELDS = ("first_name", "last_name", "phone")
 # What ``Eligibility`` reads of each row (a change elsewhere cannot change its answer).
 SHIFT_FIELDS = ("kind", "starts_at", "ends_at", "start_lat", "start_lon", "organisation_id",
                 "request_id")  # fmt: skip
@@ -144,6 +146,16 @@ def note_seen(session: Session) -> None:
         elif isinstance(obj, Shift) or _is_request(obj):
             # Its candidate rows are gone with it: every board of the organisation.
             mark(session, "seen_orgs", [obj.organisation_id])
+    for obj in (*session.new, *session.deleted):
+        # A check-in filed (or erased) changes the volunteer's schedule: it no longer asks
+        # for one (shifts/schedule_cache.py keeps it under the board's stamp).
+        if isinstance(obj, CheckIn):
+            mark(session, "seen_people", [obj.volunteer_id])
+    for obj in session.dirty:
+        # The resident's name and phone on the schedules of the volunteers they are
+        # visited or driven by.
+        if isinstance(obj, Person) and changed(obj, RESIDENT_FIELDS):
+            mark(session, "seen_residents", [obj.id])
     for obj in (*session.new, *session.dirty, *session.deleted):
         # A name on the coordinator's calendar (any edit: a superset costs one drawing).
         if isinstance(obj, Person) and (

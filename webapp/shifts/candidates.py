@@ -332,6 +332,7 @@ def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> 
     seen |= board_changes.shifts_of_requests(session, marks["seen_requests"] - marks["requests"])
     # Boards showing a changed shift now (it may leave them below), and changed people's.
     board_changes.tell(session, seen, marks["people"] | marks["seen_people"])
+    board_changes.tell_holders_of(session, marks["seen_residents"])
     # The coordinator's kept day and week of the organisations where any of it happened.
     calendar_changes.tell(
         session, seen, marks["orgs"] | marks["seen_orgs"] | marks["calendar_orgs"]

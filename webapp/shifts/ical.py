@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
@@ -9,9 +10,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
+from webapp.core.locks import begin_write
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
+from webapp.shifts.models import Assignment, CalendarToken, Shift, ShiftKind, ShiftStatus
 from webapp.shifts.presenters import REVEALED_TO_VOLUNTEER
 from webapp.shifts.transitions import HOLDING
 
@@ -66,6 +68,39 @@ def calendar_for(person_id: int) -> bytes:
             ev.add("location", shift.neighbourhood or "")
         cal.add_component(ev)
     return cal.to_ical()
+
+
+# Built once: read at every view of the schedule.
+_TOKEN = sa.select(CalendarToken.token).where(CalendarToken.person_id == sa.bindparam("person_id"))
+
+
+def feed_token(person_id: int) -> str:
+    """The person's feed token, made on first use (afterwards one read by key)."""
+    found = db.session.scalar(_TOKEN, {"person_id": person_id})
+    return found if found is not None else token_row(person_id).token
+
+
+def token_row(person_id: int) -> CalendarToken:
+    """The person's feed token's row, made if there is none."""
+    row = db.session.get(CalendarToken, person_id)
+    if row is None:
+        # A write on a page view: on SQLite take the write lock first, or a concurrent
+        # writer makes this read transaction fail to upgrade ("database is locked").
+        begin_write(CalendarToken)
+        row = db.session.get(CalendarToken, person_id)
+    if row is None:
+        token = secrets.token_urlsafe(32)
+        try:
+            # Two first views at once (two tabs, a double tap) both find no token on
+            # PostgreSQL, where begin_write takes no lock: the second insert loses and
+            # reads the winner's token instead of failing the page.
+            with db.session.begin_nested():
+                row = CalendarToken(person_id=person_id, token=token)
+                db.session.add(row)
+        except sa.exc.IntegrityError:
+            row = db.session.get(CalendarToken, person_id, populate_existing=True)
+            assert row is not None
+    return row
 
 
 def subscribe_links(feed_url: str) -> list[tuple[str, str]]:

@@ -45,7 +45,8 @@ def unit_key(shift: Shift) -> str:
 
 def by_group(shifts: Iterable[Shift]) -> list[list[Shift]]:
     """``shifts`` grouped by booked unit (legs in time order), groups in order of their
-    first leg."""
+    first leg. (Rows with a shift's ``id``, ``starts_at``, ``route_id`` and ``group_key``
+    do as well: ``shifts/schedule.py``.)"""
     groups: dict[str, list[Shift]] = {}
     for s in sorted(shifts, key=lambda s: (s.starts_at, s.id)):
         groups.setdefault(unit_key(s), []).append(s)

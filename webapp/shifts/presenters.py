@@ -27,17 +27,31 @@ def visible_fields(shift: Shift, user: User) -> frozenset[str]:
     """The fields of ``shift`` that ``user`` may see (empty: not even the shift)."""
     if not user.is_authenticated or not same_organisation(user, shift):
         return frozenset()
+    if is_coordinator(user) or user.person_id is None:
+        return holder_fields(user, shift.organisation_id, shift.status, None)
+    request = shift.request
+    resident_id = request.resident_id if request is not None else None
+    if user.person_id == resident_id or user.person_id in shift.volunteer_ids:
+        return holder_fields(user, shift.organisation_id, shift.status, resident_id)
+    return PUBLIC
+
+
+def holder_fields(
+    user: User, organisation_id: int, status: ShiftStatus, resident_id: int | None
+) -> frozenset[str]:
+    """The fields that ``user`` may see of a shift of ``organisation_id`` in ``status``
+    that they hold a seat of (or whose resident is ``resident_id``): for pages that read
+    a volunteer's own shifts as rows, not objects (``shifts/schedule.py``)."""
+    if not user.is_authenticated or user.organisation_id != organisation_id:
+        return frozenset()
     if is_coordinator(user):
         return frozenset(COORDINATOR)
     person_id = user.person_id
     if person_id is None:
         return frozenset()
-    request = shift.request
-    if request is not None and request.resident_id == person_id:
+    if resident_id is not None and resident_id == person_id:
         return RESIDENT
-    if person_id in shift.volunteer_ids:
-        return VOLUNTEER_APPROVED if shift.status in REVEALED_TO_VOLUNTEER else PUBLIC
-    return PUBLIC
+    return VOLUNTEER_APPROVED if status in REVEALED_TO_VOLUNTEER else PUBLIC
 
 
 def directions_url(lat: float | None, lon: float | None) -> str | None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from webapp.auth.sessions import login_figures
 from webapp.core.boards import board_items
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors
+from webapp.core.forms import attach_errors, drawn_once
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
 from webapp.core.urls import external_url
@@ -27,16 +28,17 @@ from webapp.orgs.settings import org_tz
 from webapp.people.access import me
 from webapp.permissions import is_volunteer, volunteer_required
 from webapp.shifts import operations as ops
-from webapp.shifts import questions
-from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404
-from webapp.shifts.board import my_shifts, open_board
+from webapp.shifts import questions, schedule
+from webapp.shifts.access import get_my_shift_or_404, get_shift_or_404, my_legs_or_404
+from webapp.shifts.board import open_board
 from webapp.shifts.board_cache import FORM_FIELDS, board_cards
 from webapp.shifts.forms import ActionForm, CheckInForm, ReasonForm
-from webapp.shifts.ical import calendar_for, subscribe_links
+from webapp.shifts.ical import calendar_for, feed_token, subscribe_links, token_row
 from webapp.shifts.legs import group_of
-from webapp.shifts.models import CalendarToken, CheckIn, Shift, ShiftStatus
+from webapp.shifts.models import CalendarToken, Shift
 from webapp.shifts.outcomes import is_held
 from webapp.shifts.presenters import directions_url, visible_fields
+from webapp.shifts.schedule_cache import schedule_cards
 from webapp.shifts.transitions import STATUS_LABELS
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
@@ -108,70 +110,44 @@ def claim(shift_id: int) -> ResponseReturnValue:
     return redirect(url_for("shifts.mine"))
 
 
-def _token(person_id: int) -> CalendarToken:
-    row = db.session.get(CalendarToken, person_id)
-    if row is None:
-        # A write on a page view: on SQLite take the write lock first, or a concurrent
-        # writer makes this read transaction fail to upgrade ("database is locked").
-        begin_write(CalendarToken)
-        row = db.session.get(CalendarToken, person_id)
-    if row is None:
-        token = secrets.token_urlsafe(32)
-        try:
-            # Two first views at once (two tabs, a double tap) both find no token on
-            # PostgreSQL, where begin_write takes no lock: the second insert loses and
-            # reads the winner's token instead of failing the page.
-            with db.session.begin_nested():
-                row = CalendarToken(person_id=person_id, token=token)
-                db.session.add(row)
-        except sa.exc.IntegrityError:
-            row = db.session.get(CalendarToken, person_id, populate_existing=True)
-            assert row is not None
-    return row
-
-
 @bp.route("/mine")
 @volunteer_required
 def mine() -> str:
-    person = me()
-    feed_url = external_url("shifts.feed", token=_token(person.id).token)
-    # A new feed token is committed before the page is loaded: a commit expires every
-    # loaded row, and the template would then reload them one by one.
+    person, now, form = me(), utcnow(), ActionForm()
+    feed_url = external_url("shifts.feed", token=feed_token(person.id))
+    # A new feed token is committed before the page is read (a commit expires every row
+    # loaded before it).
     commit_if_written(db.session())
-    news = unread(current_user, SHIFT_NEWS)
-    groups = my_shifts(person)
-    # Only the finished shifts listed can lack a log: not every check-in of the year; with
-    # none listed, no statement at all (an empty IN still costs one).
-    done = [s.id for group in groups for s in group if s.status == ShiftStatus.COMPLETED]
-    logged: set[int] = set()
-    if done:
-        logged = set(
-            db.session.scalars(
-                sa.select(CheckIn.shift_id).where(
-                    CheckIn.volunteer_id == person.id, CheckIn.shift_id.in_(done)
-                )
-            )
-        )
-    # The first legs the volunteer has confirmed: the page offers "Confirm" on the others.
-    confirmed = {
-        a.shift_id
-        for group in groups
-        for a in group[0].assignments
-        if a.volunteer_id == person.id and a.confirmed_at is not None
-    }
+    # The news are among the bell's unread messages: none to look for when it shows none.
+    bell = login_figures("unread")
+    news = unread(current_user, SHIFT_NEWS) if bell is None or bell[0] else []
+
+    def render() -> tuple[str, datetime | None]:
+        cards = schedule.listed(person.id, now)
+        html = render_template(
+            "shifts/_schedule_cards.html", coming=cards.coming, lately=cards.lately,
+            w=schedule.Words(org_tz(person.organisation_id)), hidden=FORM_FIELDS,
+        )  # fmt: skip
+        return html, cards.changes_at
+
+    listed = schedule_cards(person, now, render).replace(FORM_FIELDS, form.hidden_tag())
     return render_template(
         "shifts/mine.html",
-        groups=groups,
-        confirmed=confirmed,
+        cards=Markup(listed),
         news=news,
-        logged=logged,
-        now=utcnow(),
         feed_url=feed_url,
         subscribe=subscribe_links(feed_url),
-        form=ActionForm(),
-        reason_form=ReasonForm(),
-        S=ShiftStatus,
+        form=form,
     )
+
+
+@bp.route("/mine/past")
+@volunteer_required
+def past() -> str:
+    """The volunteer's earlier shifts, newest first, a page at a time."""
+    page = schedule.past(me().id, utcnow(), request.args.get("page"))
+    words = schedule.Words(org_tz(me().organisation_id))
+    return render_template("shifts/past.html", page=page, w=words)
 
 
 @bp.route("/notices/read", methods=["POST"])
@@ -228,13 +204,19 @@ def withdraw(shift_id: int) -> ResponseReturnValue:
 @bp.route("/<int:shift_id>/checkin", methods=["GET", "POST"])
 @volunteer_required
 def checkin(shift_id: int) -> ResponseReturnValue:
-    shift = get_my_shift_or_404(shift_id)
-    legs = group_of(shift)
-    tz = org_tz(shift.organisation_id)
     form = CheckInForm()
+    legs: list[Any]
+    if form.is_submitted():
+        legs = group_of(get_my_shift_or_404(shift_id))
+    else:
+        # The form shows the unit's times: its legs as rows, the check included.
+        legs = my_legs_or_404(shift_id)
+    tz = org_tz(legs[0].organisation_id)
+    answers = None
     if not form.is_submitted():
         form.actual_start.data = legs[0].starts_at.astimezone(tz).time()
         form.actual_end.data = legs[-1].ends_at.astimezone(tz).time()
+        answers = drawn_once("shifts/_checkin_answers.html", form=form)
     if form.validate_on_submit():
         day = legs[0].starts_at.astimezone(tz).date()
         end_day = legs[-1].ends_at.astimezone(tz).date()
@@ -272,7 +254,7 @@ def checkin(shift_id: int) -> ResponseReturnValue:
                     "info",
                 )
             return redirect(url_for("shifts.mine"))
-    return render_template("shifts/checkin.html", form=form, legs=legs)
+    return render_template("shifts/checkin.html", form=form, legs=legs, answers=answers)
 
 
 @bp.route("/calendar/<token>.ics")
@@ -289,7 +271,7 @@ def feed(token: str) -> Response:
 @volunteer_required
 def reset_feed() -> ResponseReturnValue:
     if ActionForm().validate_on_submit():
-        row = _token(current_user.person_id)
+        row = token_row(current_user.person_id)
         row.token = secrets.token_urlsafe(32)
         db.session.commit()
         flash(_("Your calendar link was changed. Subscribe again with the new one."), "info")
