@@ -359,10 +359,26 @@ def draft_from_request(req: Request) -> Draft:
 
 def change_refusal(req: Request, now: datetime | None = None) -> LazyString | None:
     """Why ``req`` can no longer be changed (a lazy string), or ``None`` if it can."""
-    if req.status == RequestStatus.CANCELLED or req.resident is None:
+    return refusal_of(
+        req.status, req.resident_id, req.recurring, req.start_date, req.end_date,
+        req.organisation_id, now,
+    )  # fmt: skip
+
+
+def refusal_of(
+    status: RequestStatus,
+    resident_id: int | None,
+    recurring: bool,
+    start_date: date,
+    end_date: date | None,
+    org_id: int,
+    now: datetime | None = None,
+) -> LazyString | None:
+    """:func:`change_refusal` of a request read as columns (the resident's home)."""
+    if status == RequestStatus.CANCELLED or resident_id is None:
         return _("This request was cancelled, so it cannot be changed. Make a new request.")
-    last = req.end_date if req.recurring and req.end_date else req.start_date
-    if last < today_local(org_tz(req.organisation_id), now):
+    last = end_date if recurring and end_date else start_date
+    if last < today_local(org_tz(org_id), now):
         return _("This request is over, so it cannot be changed. Make a new request.")
     return None
 

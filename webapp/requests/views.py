@@ -161,9 +161,9 @@ def mine() -> str:
     # One "Change" link per request, on its first card.
     change_on: dict[int, int] = {}
     for legs in groups:
-        req = legs[0].request
-        if req.id not in change_on and rops.change_refusal(req) is None:
-            change_on[req.id] = legs[0].id
+        first = legs[0]
+        if first.request_id not in change_on and first.changeable:
+            change_on[first.request_id] = first.id
     profile = current_user.person.resident
     return render_template(
         "requests/mine.html",
