@@ -124,11 +124,12 @@ def home() -> str:
         ("desk", today), lambda: _shift_lists(org_id, today), until=lambda kept: kept[2]
     )
     shifts = {name: lists.Bounded([], total) for name, total in totals.items()}
+    todo = queries.todo(org_id, today, shifts)
     return render_template(
         "desk/home.html",
-        todo=queries.todo(org_id, today, shifts),
+        todo=todo,
         shift_lists_html=Markup(html),
-        on_duty=operations.on_duty(org_id),
+        on_duty=todo.figures.on_duty,
         form=EmptyForm(),
         handle_form=HandleForm(formdata=None),
         today=today,
