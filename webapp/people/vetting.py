@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
@@ -187,6 +187,42 @@ def _latest_expiry(person: Person, kind: CredentialKind) -> date | None:
     return max(dates) if dates else None
 
 
+def _good(kind: CredentialKind) -> sa.ColumnElement[bool]:
+    # A check of ``kind`` valid today and past the horizon: neither lapsed nor lapsing,
+    # whatever else they hold of that kind.
+    return sa.exists().where(
+        Credential.person_id == Person.id,
+        Credential.kind == kind,
+        Credential.checked_on <= sa.bindparam("today", type_=Credential.checked_on.type),
+        Credential.expires_on > sa.bindparam("horizon", type_=Credential.expires_on.type),
+    )
+
+
+# Only the volunteers some required check of whom is not "good" can be listed: the loop of
+# ``lapsing`` decides for them, so the answer is the same, and the desk reads the handful
+# that need a look instead of every volunteer of a city with their checks. Built once (the
+# desk's home asks at every view), their checks in the same statement.
+_MAY_LAPSE = (
+    sa.select(Person)
+    .join(VolunteerProfile)
+    .where(
+        Person.organisation_id == sa.bindparam("org_id"),
+        VolunteerProfile.status == S.APPROVED,
+        sa.or_(
+            sa.and_(
+                VolunteerProfile.offers_visits, sa.or_(*(~_good(k) for k in REQUIRED_FOR_VISITS))
+            ),
+            sa.and_(
+                VolunteerProfile.offers_driving,
+                sa.or_(*(~_good(k) for k in REQUIRED_FOR_DRIVING)),
+            ),
+        ),
+    )
+    .options(contains_eager(Person.volunteer), joinedload(Person.credentials))
+    .order_by(Person.last_name, Person.first_name, Person.id)
+)
+
+
 def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[Lapse], list[Lapse]]:
     """(lapsing soon, lapsed) for the organisation's approved volunteers.
 
@@ -195,33 +231,9 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
     matching. A renewal recorded before expiry removes the person from both lists.
     """
     horizon = today + timedelta(days=days)
-
-    def good(kind: CredentialKind) -> sa.ColumnElement[bool]:
-        # A check of ``kind`` valid today and past the horizon: neither lapsed nor
-        # lapsing, whatever else they hold of that kind.
-        return sa.exists().where(
-            Credential.person_id == Person.id,
-            Credential.kind == kind,
-            Credential.checked_on <= today,
-            Credential.expires_on > horizon,
-        )
-
-    # Only the volunteers some required check of whom is not "good" can be listed: the
-    # loop below decides for them, so the answer is the same, and the desk reads the
-    # handful that need a look instead of every volunteer of a city with their checks.
-    may_lapse = sa.or_(
-        sa.and_(VolunteerProfile.offers_visits, sa.or_(*(~good(k) for k in REQUIRED_FOR_VISITS))),
-        sa.and_(
-            VolunteerProfile.offers_driving, sa.or_(*(~good(k) for k in REQUIRED_FOR_DRIVING))
-        ),
-    )
     people = db.session.scalars(
-        sa.select(Person)
-        .join(VolunteerProfile)
-        .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED, may_lapse)
-        .options(contains_eager(Person.volunteer), selectinload(Person.credentials))
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
+        _MAY_LAPSE, {"org_id": org_id, "today": today, "horizon": horizon}
+    ).unique()
     soon, lapsed = [], []
     for person in people:
         missing = set(missing_kinds_for(person.volunteer, today))
