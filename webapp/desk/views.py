@@ -38,7 +38,7 @@ from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
-from webapp.people.vetting import credential_label
+from webapp.people.vetting import credential_label, credential_labels
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.referrals import operations as referral_ops
 from webapp.referrals import queries as referral_queries
@@ -88,6 +88,7 @@ def desk_helpers() -> dict[str, object]:
         "reason_label": reason_label,
         "now_utc": utcnow,
         "credential_label": credential_label,
+        "credential_labels": credential_labels,
     }
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from webapp.audit import operations as audit
@@ -247,13 +248,21 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
     return soon, lapsed
 
 
+_CREDENTIAL_LABELS = {
+    CredentialKind.IDENTITY: _l("Identity checked"),
+    CredentialKind.DRIVING_LICENCE: _l("Driving licence"),
+    CredentialKind.INSURANCE: _l("Car insurance"),
+    CredentialKind.BACKGROUND_CHECK: _l("Background check"),
+}
+
+
 def credential_label(kind: CredentialKind) -> str:
-    return {
-        CredentialKind.IDENTITY: _("Identity checked"),
-        CredentialKind.DRIVING_LICENCE: _("Driving licence"),
-        CredentialKind.INSURANCE: _("Car insurance"),
-        CredentialKind.BACKGROUND_CHECK: _("Background check"),
-    }[kind]
+    return str(_CREDENTIAL_LABELS[kind])
+
+
+def credential_labels() -> dict[CredentialKind, str]:
+    """Every kind's label, translated once: a list of checks looks its rows' up here."""
+    return {kind: str(label) for kind, label in _CREDENTIAL_LABELS.items()}
 
 
 def status_label(status: VolunteerStatus) -> str:
