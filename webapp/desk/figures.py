@@ -29,7 +29,7 @@ from webapp.referrals.models import OPEN, LonelinessMeasure, Referral
 from webapp.referrals.queries import remeasure_before
 from webapp.shifts.models import Assignment, Shift
 
-_ORG = sa.bindparam("org_id")
+_ORG: sa.BindParameter[int] = sa.bindparam("org_id", type_=sa.Integer)
 
 
 def _count(*where: Any, of: Any = None) -> sa.ScalarSelect[int]:
