@@ -4,9 +4,9 @@ residents to measure again, held times, volunteers and messages wait, and who is
 The home used to read every list whole to show its count and first rows: a dozen
 statements, most of them empty on most days, each built afresh at every view (building
 them cost more than sending them). Now one statement, built once, counts them all with
-scalar subqueries; the home reads a list's first rows only when its count says there are
-any. The counts are the lists' own rules written in SQL (the tests hold them to the
-lists' lengths).
+scalar subqueries (and reads the stamp of the kept lists of shifts); the home reads a
+list's first rows only when its count says there are any. The counts are the lists' own
+rules written in SQL (the tests hold them to the lists' lengths).
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ from webapp.core.timeutil import at_local
 from webapp.desk.models import Alert, Contact, Duty
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
+from webapp.orgs.models import OrganisationSettings
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.referrals.models import OPEN, LonelinessMeasure, Referral
 from webapp.referrals.queries import remeasure_before
+from webapp.shifts.calendar_cache import stamp_columns
+from webapp.shifts.candidates import settle
 from webapp.shifts.models import Assignment, Shift
 
 _ORG: sa.BindParameter[int] = sa.bindparam("org_id", type_=sa.Integer)
@@ -124,7 +127,23 @@ _FIGURES = sa.select(
     .where(Duty.organisation_id == _ORG, User.active == sa.true())
     .scalar_subquery()
     .label("duty_email"),
+    # The interval the re-measures above were counted with is the organisation's own.
+    sa.select(OrganisationSettings.remeasure_months)
+    .where(OrganisationSettings.organisation_id == _ORG)
+    .scalar_subquery()
+    .label("remeasure_months"),
+    # The stamp of the kept lists of shifts (shifts/calendar_cache.py), read here too.
+    *(
+        column.scalar_subquery().label(name)
+        for name, column in zip(("calendar_changes", "calendar_last"), stamp_columns(), strict=True)
+    ),
 )
+
+# The organisation's re-measure interval as last read, per organisation: the figures are
+# counted with it and read the setting beside them; the rare time they differ (the
+# setting changed, or a new worker), they are counted again with the one read. So the
+# setting needs no statement of its own, and is never out of date.
+_MONTHS: dict[int, int] = {}
 
 
 @dataclass(frozen=True)
@@ -147,22 +166,29 @@ class Figures:
     failed: int  # of which failed
     surveys_open: int  # activities whose follow-up survey is not done (due or not)
     on_duty: OnDuty | None
+    calendar_stamp: tuple[int, int | None]  # shifts/calendar_cache.py ``stamp``
 
 
 def figures(org_id: int, today: date) -> Figures:
-    """The home's figures for ``today`` (the organisation's local day)."""
+    """The home's figures for ``today`` (the organisation's local day). Changes made
+    earlier in this transaction count (``settle``) as they do for the calendar's stamp."""
+    settle()
     tz = org_tz(org_id)
     phone_start = datetime.combine(today, time(0), tzinfo=tz)  # as people_to_phone
-    row = db.session.execute(
-        _FIGURES,
-        {
-            "org_id": org_id,
-            "remeasure_before": remeasure_before(today, settings_for(org_id).remeasure_months),
-            "phone_start": phone_start,
-            "phone_end": phone_start + timedelta(days=1),
-            "follow_up_end": at_local(today + timedelta(days=1), time(0), tz),
-        },
-    ).one()
+    values = {
+        "org_id": org_id,
+        "phone_start": phone_start,
+        "phone_end": phone_start + timedelta(days=1),
+        "follow_up_end": at_local(today + timedelta(days=1), time(0), tz),
+    }
+    months = _MONTHS.get(org_id) or settings_for(org_id).remeasure_months
+    values["remeasure_before"] = remeasure_before(today, months)
+    row = db.session.execute(_FIGURES, values).one()
+    if row.remeasure_months != months:  # changed since this worker last read it
+        months = settings_for(org_id).remeasure_months
+        values["remeasure_before"] = remeasure_before(today, months)
+        row = db.session.execute(_FIGURES, values).one()
+    _MONTHS[org_id] = months
     duty = OnDuty(row.duty_id, row.duty_email) if row.duty_id is not None else None
     return Figures(
         alerts=row.alerts,
@@ -175,4 +201,5 @@ def figures(org_id: int, today: date) -> Figures:
         failed=row.failed,
         surveys_open=row.surveys_open,
         on_duty=duty,
+        calendar_stamp=(int(row.calendar_changes), row.calendar_last),
     )

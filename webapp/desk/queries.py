@@ -184,12 +184,17 @@ def todo_checks(org_id: int, today: date) -> list[tuple[vetting.Lapse, bool]]:
     return [(lapse, True) for lapse in lapsed] + [(lapse, False) for lapse in soon]
 
 
-def todo(org_id: int, today: date, shifts: dict[str, lists.Bounded] | None = None) -> Todo:
+def todo(
+    org_id: int,
+    today: date,
+    shifts: dict[str, lists.Bounded] | None = None,
+    counted: Figures | None = None,
+) -> Todo:
     """The desk home's to-do list; ``shifts``: its lists of shifts if already read (the
-    home keeps them rendered: only their counts are given then). The figures come first,
-    in one statement, and only the lists they say are not empty are read."""
+    home keeps them rendered: only their counts are given then); ``counted``: its figures
+    if already read. Only the lists the figures say are not empty are read."""
     shifts = shifts if shifts is not None else lists.first_rows(org_id, today)
-    counted = figures(org_id, today)
+    counted = counted or figures(org_id, today)
     first = lists.HOME_ROWS
     soon, lapsed = vetting.lapsing(org_id, today)
     return Todo(

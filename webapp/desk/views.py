@@ -30,6 +30,7 @@ from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
+from webapp.desk.figures import figures
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
@@ -119,13 +120,17 @@ def _shift_lists(org_id: int, today: date) -> tuple[str, dict[str, int], datetim
 def home() -> str:
     org_id = current_user.organisation_id
     today = _today()
+    counted = figures(org_id, today)  # with the stamp of the lists of shifts
     # The lists of shifts are most of the page's work, and change only with the shifts
     # (shifts/calendar_cache.py); the rest of the to-do list is read at each view.
     html, totals, _soonest = calendar_part(
-        ("desk", today), lambda: _shift_lists(org_id, today), until=lambda kept: kept[2]
+        ("desk", today),
+        lambda: _shift_lists(org_id, today),
+        until=lambda kept: kept[2],
+        read_stamp=counted.calendar_stamp,
     )
     shifts = {name: lists.Bounded([], total) for name, total in totals.items()}
-    todo = queries.todo(org_id, today, shifts)
+    todo = queries.todo(org_id, today, shifts, counted)
     return render_template(
         "desk/home.html",
         todo=todo,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -47,7 +47,17 @@ def kept() -> KeptPages:
     return kept_pages(STORE)
 
 
-# Built once: read at every view of the day, the week and the desk home.
+def stamp_columns() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The stamp's two figures as statements of the ``org_id`` parameter, for a page that
+    reads them with its own (the desk's home)."""
+    mine = CalendarChange.organisation_id == sa.bindparam("org_id")
+    return (
+        sa.select(sa.func.count(CalendarChange.id)).where(mine),
+        sa.select(sa.func.max(CalendarChange.id)).where(mine),
+    )
+
+
+# Built once: read at every view of the day and the week.
 _STAMP = sa.select(sa.func.count(CalendarChange.id), sa.func.max(CalendarChange.id)).where(
     CalendarChange.organisation_id == sa.bindparam("org_id")
 )
@@ -64,22 +74,26 @@ def calendar_part(
     page: Hashable,
     render: Callable[[], T],
     until: Callable[[T], datetime | None] = lambda _value: None,
+    read_stamp: tuple[int, int | None] | None = None,
 ) -> T:
     """The current coordinator's organisation's ``page`` (a tuple naming the view, its
     day and filters): what ``render()`` returned when nothing it shows has changed since,
     else ``render()`` again. ``until(value)``: when time alone changes it (a shift shown
-    "from now on" starts), if it does."""
+    "from now on" starts), if it does. ``read_stamp``: the organisation's stamp if the
+    caller read it in this transaction, after ``settle()`` (with :func:`stamp_columns`)."""
     size = int(current_app.config.get("CALENDAR_CACHE_ENTRIES", 0))
     if size <= 0:
         return render()
-    settle()  # changes made earlier in this transaction count
     org = current_user.organisation
+    if read_stamp is None:
+        settle()  # changes made earlier in this transaction count
+        read_stamp = stamp(org.id)
     key = (
         org.created_at,  # ids come back in a new database (tests, a restore)
         current_user.role,
         str(get_locale()),
         date.today(),  # dates are written without the year in the current one
-        stamp(org.id),
+        read_stamp,
     )
     store = kept()
     now = utcnow()
