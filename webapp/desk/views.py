@@ -34,12 +34,13 @@ from webapp.desk.figures import figures
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
+from webapp.desk.wording import check_lines
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
-from webapp.people.vetting import credential_label, credential_labels
+from webapp.people.vetting import credential_label
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.referrals import operations as referral_ops
 from webapp.referrals import queries as referral_queries
@@ -89,7 +90,7 @@ def desk_helpers() -> dict[str, object]:
         "reason_label": reason_label,
         "now_utc": utcnow,
         "credential_label": credential_label,
-        "credential_labels": credential_labels,
+        "check_lines": check_lines,
     }
 
 
