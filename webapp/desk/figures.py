@@ -172,6 +172,7 @@ class Figures:
 def figures(org_id: int, today: date) -> Figures:
     """The home's figures for ``today`` (the organisation's local day). Changes made
     earlier in this transaction count (``settle``) as they do for the calendar's stamp."""
+    months = _MONTHS.get(org_id) or settings_for(org_id).remeasure_months  # (may create it)
     settle()
     tz = org_tz(org_id)
     phone_start = datetime.combine(today, time(0), tzinfo=tz)  # as people_to_phone
@@ -181,11 +182,10 @@ def figures(org_id: int, today: date) -> Figures:
         "phone_end": phone_start + timedelta(days=1),
         "follow_up_end": at_local(today + timedelta(days=1), time(0), tz),
     }
-    months = _MONTHS.get(org_id) or settings_for(org_id).remeasure_months
     values["remeasure_before"] = remeasure_before(today, months)
     row = db.session.execute(_FIGURES, values).one()
     if row.remeasure_months != months:  # changed since this worker last read it
-        months = settings_for(org_id).remeasure_months
+        months = row.remeasure_months or settings_for(org_id).remeasure_months
         values["remeasure_before"] = remeasure_before(today, months)
         row = db.session.execute(_FIGURES, values).one()
     _MONTHS[org_id] = months

@@ -48,7 +48,9 @@ def open_alerts(
         db.session.scalars(
             sa.select(Alert)
             .where(*_open(org_id, person_id))
-            .options(selectinload(Alert.person), selectinload(Alert.owner))
+            # (the cards show the resident's guardian)
+            .options(selectinload(Alert.person).selectinload(Person.resident))
+            .options(selectinload(Alert.owner))
             .order_by(Alert.due_at, Alert.id)
             .offset(offset)
             .limit(limit)
@@ -211,5 +213,5 @@ def todo(
         remeasures=(
             referral_queries.remeasure_due(org_id, today)[:first] if counted.remeasures else []
         ),
-        held_times=held_in(org_id)[:first] if counted.held else [],
+        held_times=held_in(org_id, limit=first) if counted.held else [],
     )
