@@ -201,7 +201,8 @@ def find() -> ResponseReturnValue:
     q = (request.args.get("q") or "").strip()[:100]
     page_no = request.args.get("page", "1")
     page = search(
-        current_user.organisation_id, q, page=int(page_no) if page_no.isdigit() else 1
+        current_user.organisation_id, q, page=int(page_no) if page_no.isdigit() else 1,
+        brief=True,
     ) if q else None  # fmt: skip
     if page and page.total == 1 and not request.args.get("fragment"):
         return redirect(url_for("desk.case_file", person_id=page.people[0].id))

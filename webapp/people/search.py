@@ -54,7 +54,7 @@ def _like(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    people: list[Person]
+    people: list[Any]  # people, or rows of what a list of them shows (``brief``)
     total: int
     page: int
     size: int
@@ -115,13 +115,31 @@ def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Perso
     return query.where(*(_by_word(_like(_plain(word))) for word in text.split()))
 
 
+# What a list of people found shows (the desk's "who is calling?"), read instead of whole
+# people when that is all a page needs.
+BRIEF = (
+    Person.id,
+    Person.first_name,
+    Person.last_name,
+    (Person.first_name + " " + Person.last_name).label("full_name"),
+    Person.address,
+    Person.phone,
+    Person.is_resident,
+    Person.is_volunteer,
+    Person.is_neighbour,
+)
+
+
 @cache
-def _page_statement(role: str | None, words: int | None) -> sa.Select[*tuple[Any, ...]]:
+def _page_statement(
+    role: str | None, words: int | None, brief: bool
+) -> sa.Select[*tuple[Any, ...]]:
     """A page of the people of ``:org_id`` matching a phone number (``words`` None: the
     ``:tail``) or ``words`` words (``:w0``, ``:w1``...; none: everyone), by name, with
     how many match in all; built once per shape (the desk searches at every call)."""
+    shown = BRIEF if brief else (Person,)
     query = _role_filter(
-        sa.select(Person, sa.func.count().over().label("total")).where(
+        sa.select(*shown, sa.func.count().over().label("total")).where(
             Person.organisation_id == sa.bindparam("org_id")
         ),
         role,
@@ -147,20 +165,21 @@ def search(
     page: int = 1,
     size: int = PAGE_SIZE,
     where: Sequence[sa.ColumnElement[bool]] = (),
+    brief: bool = False,
 ) -> Page:
     """One page of the people matching ``text`` (everyone when it is empty), by name;
-    ``where`` narrows it further (a volunteer status). One statement: the page's people
-    and how many match in all."""
+    ``where`` narrows it further (a volunteer status); ``brief``: rows of :data:`BRIEF`
+    rather than people. One statement: the page's people and how many match in all."""
     text = text.strip()
     page = max(1, page)
     values: dict[str, Any] = {"org_id": org_id, "size": size, "skip": (page - 1) * size}
     number = _phone_number(text) if text else None
     if number is not None:
-        statement = _page_statement(role, None)
+        statement = _page_statement(role, None, brief)
         values["tail"] = _like(number[-PHONE_TAIL:])
     else:
         words = text.split()
-        statement = _page_statement(role, len(words))
+        statement = _page_statement(role, len(words), brief)
         values.update({f"w{i}": _like(_plain(word)) for i, word in enumerate(words)})
     if where:
         statement = statement.where(*where)
@@ -172,7 +191,7 @@ def search(
     else:  # a page past the last: how many there are, for the pager
         counted = statement.with_only_columns(sa.func.count()).order_by(None).limit(None)
         total = db.session.scalar(counted.offset(None), values) or 0
-    return Page([row[0] for row in rows], total, page, size)
+    return Page([row if brief else row[0] for row in rows], total, page, size)
 
 
 # --- duplicates ---------------------------------------------------------------------------
