@@ -393,3 +393,23 @@ def test_desk_home_statements_do_not_grow_with_the_calls(client, db_session, cou
     assert big <= small, detail
     html = client.get("/desk/").get_data(as_text=True)
     assert html.count("last: Note") == 7 and "last: No answer" not in html  # the latest
+
+
+def test_who_is_calling_is_one_statement_whatever_the_matches(client, db_session, count_queries):
+    """The desk's search: the page's people and how many match in one statement (the
+    login's aside), by name or by phone, with 3 matches or 40."""
+    org = make_org()
+    coord = make_coordinator(org)
+
+    def rossi(n: int) -> None:
+        for i in range(n):
+            make_resident(org, first_name=f"Anna{i}", last_name="Rossi", phone=f"0865 55{i:04}")
+        db.session.flush()
+
+    rossi(3)
+    login(client, coord.email, PASSWORD)
+    for url in ("/desk/find?q=Rossi", "/desk/find?q=0865 55"):
+        small, big, detail = _counts(client, count_queries, url, lambda: rossi(20))
+        assert small == big == 2, detail
+    html = client.get("/desk/find?q=Rossi").get_data(as_text=True)
+    assert "43 people found" in html and "Anna0 Rossi" in html
