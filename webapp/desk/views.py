@@ -137,8 +137,8 @@ def home() -> str:
         todo=todo,
         shift_lists_html=Markup(html),
         on_duty=todo.figures.on_duty,
-        form=EmptyForm(),
-        handle_form=HandleForm(formdata=None),
+        # (building a form costs more than a row: only for the alerts' cards, if any)
+        handle_form=HandleForm(formdata=None) if todo.figures.alerts else None,
         today=today,
         home_rows=lists.HOME_ROWS,
         shift_lists=lists.LISTS,
