@@ -9,8 +9,10 @@ import sqlalchemy as sa
 
 from tests.desk.helpers import login_as
 from tests.desk.waiting import fill_desk
-from tests.factories import make_coordinator, make_org
+from tests.factories import make_coordinator, make_org, make_volunteer
+from tests.helpers import csrf_from
 from webapp.activities.queries import surveys_due
+from webapp.core.dates import reader_date
 from webapp.desk import operations
 from webapp.desk.figures import OnDuty, figures
 from webapp.desk.queries import calls_for, open_alerts
@@ -117,3 +119,26 @@ def test_a_changed_re_measure_interval_counts_at_once(client, db_session):
     )
     db.session.commit()
     assert "Loneliness to measure again" not in client.get("/desk/").get_data(as_text=True)
+
+
+def test_the_checks_are_worded_in_the_readers_language(client, db_session):
+    """The rows' words are translated once per list (desk/wording.py): still each row's
+    own check and day, in English and in Italian."""
+    org = make_org()
+    coord = make_coordinator(org)
+    lapsed = make_volunteer(org, first_name="Lia", credentials=False)
+    soon = make_volunteer(org, first_name="Ada")
+    for check in soon.credentials:
+        check.expires_on = date.today() + timedelta(days=10)
+    db.session.commit()
+    login_as(client, coord)
+    day = reader_date(date.today() + timedelta(days=10))
+    html = client.get("/desk/").get_data(as_text=True)
+    assert f">{lapsed.full_name}</a> <span class=\"late\">lapsed: Background check<" in html
+    assert f'<span class="muted">Background check until {day}</span>' in html
+    page = client.get("/desk/").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_from(page), "locale": "it", "next": "/"})
+    html = client.get("/desk/").get_data(as_text=True)
+    giorno = reader_date(date.today() + timedelta(days=10), locale="it")
+    assert '<span class="late">scaduto: Certificato del casellario</span>' in html
+    assert f'<span class="muted">Certificato del casellario fino a {giorno}</span>' in html
