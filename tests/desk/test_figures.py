@@ -134,7 +134,7 @@ def test_the_checks_are_worded_in_the_readers_language(client, db_session):
     login_as(client, coord)
     day = reader_date(date.today() + timedelta(days=10))
     html = client.get("/desk/").get_data(as_text=True)
-    assert f">{lapsed.full_name}</a> <span class=\"late\">lapsed: Background check<" in html
+    assert f'>{lapsed.full_name}</a> <span class="late">lapsed: Background check<' in html
     assert f'<span class="muted">Background check until {day}</span>' in html
     page = client.get("/desk/").get_data(as_text=True)
     client.post("/language", data={"csrf_token": csrf_from(page), "locale": "it", "next": "/"})

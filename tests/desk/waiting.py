@@ -65,8 +65,12 @@ def fill_desk(org: Any, coord: Any, n: int, today: date | None = None) -> None:
                                    outcome=Outcome.NO_ANSWER, at=now - timedelta(hours=2),
                                    follow_up_at=follow_up, follow_up_done_at=done))  # fmt: skip
         # The outbox: failed, waiting, sent, and an in-app message (never "not sent").
-        for channel, status in ((Channel.EMAIL, Status.FAILED), (Channel.SMS, Status.PENDING),
-                                (Channel.EMAIL, Status.SENT), (Channel.IN_APP, Status.PENDING)):
+        for channel, status in (
+            (Channel.EMAIL, Status.FAILED),
+            (Channel.SMS, Status.PENDING),
+            (Channel.EMAIL, Status.SENT),
+            (Channel.IN_APP, Status.PENDING),
+        ):
             _message(org, resident, channel, status)  # fmt: skip
         make_volunteer(org, first_name=f"Pia{i}", status=VolunteerStatus.PENDING)
         make_volunteer(org, first_name=f"Leo{i}", credentials=False)  # lapsed checks
