@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -130,7 +130,7 @@ BRIEF = (
 )
 
 
-@cache
+@lru_cache(maxsize=64)  # (a shape per number of words typed: a few in practice)
 def _page_statement(
     role: str | None, words: int | None, brief: bool
 ) -> sa.Select[*tuple[Any, ...]]:
