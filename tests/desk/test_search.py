@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_org, make_person, make_resident, make_volunteer
+from webapp.people.models import VolunteerProfile, VolunteerStatus
 from webapp.people.search import phone_tail, possible_duplicates, search
 
 
@@ -120,3 +121,33 @@ def test_a_person_without_roles_is_still_found(db_session):  # type: ignore[no-u
     org = make_org()
     p = make_person(org, first_name="Lia", last_name="Neri")
     assert [x.id for x in search(org.id, "lia").people] == [p.id]
+
+
+def test_a_page_past_the_last_still_counts_them(db_session):  # type: ignore[no-untyped-def]
+    """The total comes with a page's rows; a page past the last has none, so it is
+    counted on its own (the pager then offers the pages there are)."""
+    org = make_org()
+    for i in range(30):
+        make_volunteer(org, first_name=f"Anna{i:02d}", last_name="Verdi")
+    approved = [VolunteerProfile.status == VolunteerStatus.APPROVED]
+    for page in (
+        search(org.id, "verdi", page=3, size=25),
+        search(org.id, "verdi anna", page=3, size=25, brief=True),
+        search(org.id, "", role="volunteer", where=approved, page=9, size=10),
+    ):
+        assert (page.total, page.people) == (30, [])
+    assert search(org.id, "bianchi", page=2).total == 0
+
+
+def test_brief_rows_say_what_the_people_say(town):  # type: ignore[no-untyped-def]
+    """The desk's results read a few columns instead of whole people: the same names,
+    addresses, phones and roles, in the same order."""
+    org, _maria = town
+    for text in ("via roma", "0865412345", "isernia"):
+        people, rows = search(org.id, text).people, search(org.id, text, brief=True).people
+        shown = ("id", "full_name", "address", "phone", "is_resident", "is_volunteer",
+                 "is_neighbour")  # fmt: skip
+        assert [[getattr(p, n) for n in shown] for p in people] == [
+            [getattr(r, n) for n in shown] for r in rows
+        ]
+        assert people

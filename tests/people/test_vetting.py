@@ -202,7 +202,7 @@ def _every_volunteer_scanned(org_id: int, today: date):  # type: ignore[no-untyp
     """The definition, over every approved volunteer (what ``lapsing`` did before it
     read only those some check of whom may lapse)."""
     from webapp.people.models import VolunteerProfile
-    from webapp.people.vetting import _latest_expiry, missing_kinds_for
+    from webapp.people.vetting import missing_kinds_for
 
     horizon = today + timedelta(days=30)
     soon, lapsed = [], []
@@ -215,7 +215,8 @@ def _every_volunteer_scanned(org_id: int, today: date):  # type: ignore[no-untyp
     for person in people:
         missing = set(missing_kinds_for(person.volunteer, today))
         for kind in dict.fromkeys(missing_kinds_for(person.volunteer, None)):
-            latest = _latest_expiry(person, kind)
+            dates = [c.expires_on for c in person.credentials if c.kind == kind and c.expires_on]
+            latest = max(dates) if dates else None
             if kind in missing:
                 lapsed.append((person.id, kind, latest))
             elif latest is not None and latest <= horizon:

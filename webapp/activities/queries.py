@@ -53,14 +53,28 @@ def ranking(activity: Activity) -> list[Application]:
     return sorted(activity.applications, key=key)
 
 
+# The activities whose follow-up survey is still to do (due or not yet); built once.
+_SURVEY_TO_DO = (
+    sa.select(Activity)
+    .where(
+        Activity.organisation_id == sa.bindparam("org_id"),
+        Activity.selected_at.is_not(None),
+        Activity.survey_done_at.is_(None),
+        Activity.cancelled_at.is_(None),
+    )
+    .options(selectinload(Activity.sessions))
+    .order_by(Activity.id.desc())
+)
+
+
 def surveys_due(org_id: int, today: date) -> list[tuple[Activity, date]]:
-    """Activities whose follow-up survey is due (by ``today``) and not yet done."""
+    """Activities whose follow-up survey is due (by ``today``) and not yet done. Only the
+    activities with a survey to do are read, not the organisation's history."""
     out = []
-    for a in activities_of(org_id):
-        if a.survey_done_at is None and a.cancelled_at is None and a.selected_at is not None:
-            due = survey_due_on(a)
-            if due <= today:
-                out.append((a, due))
+    for a in db.session.scalars(_SURVEY_TO_DO, {"org_id": org_id}):
+        due = survey_due_on(a)
+        if due <= today:
+            out.append((a, due))
     return sorted(out, key=lambda x: x[1])
 
 

@@ -10,6 +10,7 @@ datetime and the zone to show it in.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 from flask_babel import get_locale
@@ -25,13 +26,21 @@ def _locale(locale: str | None) -> str:
     return locale or str(get_locale() or "en")
 
 
+@lru_cache(maxsize=4096)
+def _written(day: date, pattern: str, locale: str) -> str:
+    # A day, a pattern and a language always give the same words, and Babel's formatting
+    # is most of a date's cost: a page writes the same few days again and again (the
+    # desk's list of checks, a week of shifts).
+    return format_date(day, pattern, locale=locale)
+
+
 def reader_date(
     day: date, *, short: bool = False, today: date | None = None, locale: str | None = None
 ) -> str:
     """``day`` as a person reads it: weekday, day, month, and the year if not this one."""
     same_year = day.year == (today or date.today()).year
     pattern = (SHORT if short else LONG)[0 if same_year else 1]
-    return format_date(day, pattern, locale=_locale(locale))
+    return _written(day, pattern, _locale(locale))
 
 
 def reader_time(value: datetime, tz: tzinfo, *, locale: str | None = None) -> str:

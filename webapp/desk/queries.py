@@ -13,13 +13,14 @@ from webapp.activities.queries import surveys_due
 from webapp.core.paging import Page, page_number
 from webapp.core.timeutil import at_local
 from webapp.desk import lists
+from webapp.desk.figures import Figures, figures
 from webapp.desk.models import Alert, Contact
 from webapp.extensions import db
 from webapp.notifications.models import Notification
-from webapp.notifications.queries import outbox_problems, people_to_phone
+from webapp.notifications.queries import people_to_phone
 from webapp.orgs.settings import org_tz
 from webapp.people import vetting
-from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
+from webapp.people.models import Person
 from webapp.referrals import queries as referral_queries
 from webapp.referrals.models import Referral
 from webapp.shifts.models import Shift, ShiftStatus
@@ -47,7 +48,9 @@ def open_alerts(
         db.session.scalars(
             sa.select(Alert)
             .where(*_open(org_id, person_id))
-            .options(selectinload(Alert.person), selectinload(Alert.owner))
+            # (the cards show the resident's guardian)
+            .options(selectinload(Alert.person).selectinload(Person.resident))
+            .options(selectinload(Alert.owner))
             .order_by(Alert.due_at, Alert.id)
             .offset(offset)
             .limit(limit)
@@ -143,23 +146,23 @@ def calls_for(org_id: int, day: date) -> list[Call]:
 
 @dataclass
 class Todo:
-    alerts: list[Alert]  # the first ones (lists.HOME_ROWS)
+    """The desk home's to-do list: each list's first rows (``lists.HOME_ROWS``) and how
+    many it has in all (``figures.py``); a list with none is not read at all."""
+
+    figures: Figures
     unfilled: lists.Bounded
     unconfirmed: lists.Bounded
     to_approve: lists.Bounded
-    calls: list[Call]
-    lapsing: list[vetting.Lapse]
-    lapsed: list[vetting.Lapse]
-    awaiting_approval: int
-    messages_not_sent: int
-    failed_messages: int
+    alerts: list[Alert] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    lapsing: list[vetting.Lapse] = field(default_factory=list)
+    lapsed: list[vetting.Lapse] = field(default_factory=list)
     surveys: list[tuple[Activity, date]] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     remeasures: list[referral_queries.Remeasure] = field(default_factory=list)
-    days_ahead: int = lists.DAYS_AHEAD
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
-    alerts_total: int = 0  # all the open alerts
+    days_ahead: int = lists.DAYS_AHEAD
 
     @property
     def checks(self) -> list[tuple[vetting.Lapse, bool]]:
@@ -168,14 +171,12 @@ class Todo:
 
     @property
     def empty(self) -> bool:
+        f = self.figures
         return not (
-            self.alerts_total
+            f.alerts or f.referrals or f.remeasures or f.calls or f.held
+            or f.awaiting_approval or f.not_sent
             or self.unfilled.total or self.unconfirmed.total or self.to_approve.total
-            or self.calls
-            or self.lapsing or self.lapsed or self.awaiting_approval or self.messages_not_sent
-            or self.held_times
-            or self.surveys
-            or self.referrals or self.remeasures
+            or self.lapsing or self.lapsed or self.surveys
         )  # fmt: skip
 
 
@@ -185,34 +186,32 @@ def todo_checks(org_id: int, today: date) -> list[tuple[vetting.Lapse, bool]]:
     return [(lapse, True) for lapse in lapsed] + [(lapse, False) for lapse in soon]
 
 
-def todo(org_id: int, today: date, shifts: dict[str, lists.Bounded] | None = None) -> Todo:
+def todo(
+    org_id: int,
+    today: date,
+    shifts: dict[str, lists.Bounded] | None = None,
+    counted: Figures | None = None,
+) -> Todo:
     """The desk home's to-do list; ``shifts``: its lists of shifts if already read (the
-    home keeps them rendered: only their counts are given then)."""
+    home keeps them rendered: only their counts are given then); ``counted``: its figures
+    if already read. Only the lists the figures say are not empty are read."""
     shifts = shifts if shifts is not None else lists.first_rows(org_id, today)
+    counted = counted or figures(org_id, today)
+    first = lists.HOME_ROWS
     soon, lapsed = vetting.lapsing(org_id, today)
-    problems = outbox_problems(org_id)
-    pending = db.session.scalar(
-        sa.select(sa.func.count(Person.id))
-        .join(VolunteerProfile)
-        .where(
-            Person.organisation_id == org_id,
-            VolunteerProfile.status == VolunteerStatus.PENDING,
-        )
-    )
     return Todo(
-        alerts=open_alerts(org_id, limit=lists.HOME_ROWS),
-        alerts_total=open_alert_count(org_id),
+        figures=counted,
         unfilled=shifts["unfilled"],
         unconfirmed=shifts["unconfirmed"],
         to_approve=shifts["approve"],
-        calls=calls_for(org_id, today),
+        alerts=open_alerts(org_id, limit=first) if counted.alerts else [],
+        calls=calls_for(org_id, today)[:first] if counted.calls else [],
         lapsing=soon,
         lapsed=lapsed,
-        awaiting_approval=pending or 0,
-        messages_not_sent=len(problems),
-        failed_messages=sum(1 for m in problems if m.status.value == "failed"),
-        held_times=held_in(org_id),
-        surveys=surveys_due(org_id, today),
-        referrals=referral_queries.queue(org_id),
-        remeasures=referral_queries.remeasure_due(org_id, today),
+        surveys=surveys_due(org_id, today) if counted.surveys_open else [],
+        referrals=referral_queries.queue(org_id, limit=first) if counted.referrals else [],
+        remeasures=(
+            referral_queries.remeasure_due(org_id, today)[:first] if counted.remeasures else []
+        ),
+        held_times=held_in(org_id, limit=first) if counted.held else [],
     )

@@ -30,9 +30,11 @@ from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
+from webapp.desk.figures import figures
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
+from webapp.desk.wording import check_lines
 from webapp.extensions import db
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.access import get_person_or_404
@@ -88,6 +90,7 @@ def desk_helpers() -> dict[str, object]:
         "reason_label": reason_label,
         "now_utc": utcnow,
         "credential_label": credential_label,
+        "check_lines": check_lines,
     }
 
 
@@ -118,19 +121,24 @@ def _shift_lists(org_id: int, today: date) -> tuple[str, dict[str, int], datetim
 def home() -> str:
     org_id = current_user.organisation_id
     today = _today()
+    counted = figures(org_id, today)  # with the stamp of the lists of shifts
     # The lists of shifts are most of the page's work, and change only with the shifts
     # (shifts/calendar_cache.py); the rest of the to-do list is read at each view.
     html, totals, _soonest = calendar_part(
-        ("desk", today), lambda: _shift_lists(org_id, today), until=lambda kept: kept[2]
+        ("desk", today),
+        lambda: _shift_lists(org_id, today),
+        until=lambda kept: kept[2],
+        read_stamp=counted.calendar_stamp,
     )
     shifts = {name: lists.Bounded([], total) for name, total in totals.items()}
+    todo = queries.todo(org_id, today, shifts, counted)
     return render_template(
         "desk/home.html",
-        todo=queries.todo(org_id, today, shifts),
+        todo=todo,
         shift_lists_html=Markup(html),
-        on_duty=operations.on_duty(org_id),
-        form=EmptyForm(),
-        handle_form=HandleForm(formdata=None),
+        on_duty=todo.figures.on_duty,
+        # (building a form costs more than a row: only for the alerts' cards, if any)
+        handle_form=HandleForm(formdata=None) if todo.figures.alerts else None,
         today=today,
         home_rows=lists.HOME_ROWS,
         shift_lists=lists.LISTS,
@@ -193,7 +201,8 @@ def find() -> ResponseReturnValue:
     q = (request.args.get("q") or "").strip()[:100]
     page_no = request.args.get("page", "1")
     page = search(
-        current_user.organisation_id, q, page=int(page_no) if page_no.isdigit() else 1
+        current_user.organisation_id, q, page=int(page_no) if page_no.isdigit() else 1,
+        brief=True,
     ) if q else None  # fmt: skip
     if page and page.total == 1 and not request.args.get("fragment"):
         return redirect(url_for("desk.case_file", person_id=page.people[0].id))

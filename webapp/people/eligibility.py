@@ -5,15 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
-from webapp.people.models import Credential, CredentialKind, Person, VolunteerStatus
+from webapp.people.models import CredentialKind, Person, VolunteerStatus
 
 # Drivers need a licence and insurance; visitors a background check (DOMAIN.md).
 REQUIRED_FOR_DRIVING = (CredentialKind.DRIVING_LICENCE, CredentialKind.INSURANCE)
 REQUIRED_FOR_VISITS = (CredentialKind.BACKGROUND_CHECK,)
 
 
-def valid_on(credentials: Iterable[Credential], kind: CredentialKind, day: date) -> bool:
+class Check(Protocol):
+    """What a credential's validity depends on (a ``Credential``, or a row of its columns)."""
+
+    @property
+    def kind(self) -> CredentialKind: ...
+    @property
+    def checked_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+
+
+def valid_on(credentials: Iterable[Check], kind: CredentialKind, day: date) -> bool:
     """True if some credential of ``kind`` covers ``day`` (no expiry = never lapses)."""
     return any(
         c.kind == kind and c.checked_on <= day and (c.expires_on is None or c.expires_on >= day)

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +54,7 @@ def _like(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    people: list[Person]
+    people: list[Any]  # people, or rows of what a list of them shows (``brief``)
     total: int
     page: int
     size: int
@@ -62,7 +64,9 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def _role_filter(query: sa.Select[Person], role: str | None) -> sa.Select[Person]:
+def _role_filter(
+    query: sa.Select[*tuple[Any, ...]], role: str | None
+) -> sa.Select[*tuple[Any, ...]]:
     if role == "resident":
         return query.where(sa.or_(Person.is_resident.is_(True), Person.is_neighbour.is_(True)))
     if role == "resident_profile":  # asks for help (a neighbour may only give it)
@@ -72,31 +76,85 @@ def _role_filter(query: sa.Select[Person], role: str | None) -> sa.Select[Person
     return query
 
 
+# Each searched column folded as its trigram index has it, and the phone numbers without
+# their separators: built once (each nests eight replace() calls; building them for every
+# word of every search took longer than the database took to answer it).
+_FOLDED = tuple(folded(getattr(Person, name)) for name in SEARCHED)
+_OWN_PHONE = phone_digits(Person.phone)
+_GUARDIAN_PHONE = phone_digits(ResidentProfile.guardian_phone)
+
+
+def _phone_number(text: str) -> str | None:
+    """The digits of ``text`` if it is a phone number (five digits or more, nothing but
+    digits and a phone's separators), else None."""
+    number = digits(text)
+    if len(number) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+().\-/]", text):
+        return number
+    return None
+
+
+def _by_phone(tail: sa.ColumnElement[str] | str) -> sa.ColumnElement[bool]:
+    # A union, not an OR: PostgreSQL then reads each side from its trigram index.
+    own = sa.select(Person.id).where(_OWN_PHONE.like(tail, escape="\\"))
+    guardian = sa.select(ResidentProfile.person_id).where(_GUARDIAN_PHONE.like(tail, escape="\\"))
+    return Person.id.in_(sa.union(own, guardian))
+
+
+def _by_word(pattern: sa.ColumnElement[str] | str) -> sa.ColumnElement[bool]:
+    return sa.or_(*(column.like(pattern, escape="\\") for column in _FOLDED))
+
+
 def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Person]:
     """The query for people of ``org_id`` matching ``text`` (every word must match the
     first name, last name, address or neighbourhood; a number of five digits or more
     matches the phone or the guardian's phone)."""
     query = _role_filter(sa.select(Person).where(Person.organisation_id == org_id), role)
-    words = text.split()
-    number = digits(text)
-    conditions: list[sa.ColumnElement[bool]] = []
-    if len(number) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+().\-/]", text):
-        tail = _like(number[-PHONE_TAIL:])
-        # A union, not an OR: PostgreSQL then reads each side from its trigram index.
-        own = sa.select(Person.id).where(phone_digits(Person.phone).like(tail, escape="\\"))
-        guardian = sa.select(ResidentProfile.person_id).where(
-            phone_digits(ResidentProfile.guardian_phone).like(tail, escape="\\")
-        )
-        conditions.append(Person.id.in_(sa.union(own, guardian)))
+    number = _phone_number(text)
+    if number is not None:
+        return query.where(_by_phone(_like(number[-PHONE_TAIL:])))
+    return query.where(*(_by_word(_like(_plain(word))) for word in text.split()))
+
+
+# What a list of people found shows (the desk's "who is calling?"), read instead of whole
+# people when that is all a page needs.
+BRIEF = (
+    Person.id,
+    Person.first_name,
+    Person.last_name,
+    (Person.first_name + " " + Person.last_name).label("full_name"),
+    Person.address,
+    Person.phone,
+    Person.is_resident,
+    Person.is_volunteer,
+    Person.is_neighbour,
+)
+
+
+@lru_cache(maxsize=64)  # (a shape per number of words typed: a few in practice)
+def _page_statement(
+    role: str | None, words: int | None, brief: bool
+) -> sa.Select[*tuple[Any, ...]]:
+    """A page of the people of ``:org_id`` matching a phone number (``words`` None: the
+    ``:tail``) or ``words`` words (``:w0``, ``:w1``...; none: everyone), by name, with
+    how many match in all; built once per shape (the desk searches at every call)."""
+    shown = BRIEF if brief else (Person,)
+    query = _role_filter(
+        sa.select(*shown, sa.func.count().over().label("total")).where(
+            Person.organisation_id == sa.bindparam("org_id")
+        ),
+        role,
+    )
+    if words is None:
+        query = query.where(_by_phone(sa.bindparam("tail", type_=sa.String)))
     else:
-        for word in words:
-            pattern = _like(_plain(word))
-            conditions.append(
-                sa.or_(
-                    *(folded(getattr(Person, name)).like(pattern, escape="\\") for name in SEARCHED)
-                )
-            )
-    return query.where(*conditions)
+        query = query.where(
+            *(_by_word(sa.bindparam(f"w{i}", type_=sa.String)) for i in range(words))
+        )
+    return (
+        query.order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(sa.bindparam("size", type_=sa.Integer))
+        .offset(sa.bindparam("skip", type_=sa.Integer))
+    )
 
 
 def search(
@@ -107,23 +165,33 @@ def search(
     page: int = 1,
     size: int = PAGE_SIZE,
     where: Sequence[sa.ColumnElement[bool]] = (),
+    brief: bool = False,
 ) -> Page:
     """One page of the people matching ``text`` (everyone when it is empty), by name;
-    ``where`` narrows it further (a volunteer status)."""
-    query = (
-        matching(org_id, text.strip(), role)
-        if text.strip()
-        else _role_filter(sa.select(Person).where(Person.organisation_id == org_id), role)
-    )
-    query = query.where(*where)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    ``where`` narrows it further (a volunteer status); ``brief``: rows of :data:`BRIEF`
+    rather than people. One statement: the page's people and how many match in all."""
+    text = text.strip()
     page = max(1, page)
-    people = db.session.scalars(
-        query.order_by(Person.last_name, Person.first_name, Person.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    return Page(list(people), total, page, size)
+    values: dict[str, Any] = {"org_id": org_id, "size": size, "skip": (page - 1) * size}
+    number = _phone_number(text) if text else None
+    if number is not None:
+        statement = _page_statement(role, None, brief)
+        values["tail"] = _like(number[-PHONE_TAIL:])
+    else:
+        words = text.split()
+        statement = _page_statement(role, len(words), brief)
+        values.update({f"w{i}": _like(_plain(word)) for i, word in enumerate(words)})
+    if where:
+        statement = statement.where(*where)
+    rows = db.session.execute(statement, values).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:  # a page past the last: how many there are, for the pager
+        counted = statement.with_only_columns(sa.func.count()).order_by(None).limit(None)
+        total = db.session.scalar(counted.offset(None), values) or 0
+    return Page([row if brief else row[0] for row in rows], total, page, size)
 
 
 # --- duplicates ---------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import contains_eager, selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
@@ -25,7 +27,6 @@ from webapp.extensions import db
 from webapp.people.eligibility import (
     REQUIRED_FOR_DRIVING,
     REQUIRED_FOR_VISITS,
-    missing_credentials,
     valid_on,
 )
 from webapp.people.models import (
@@ -58,22 +59,21 @@ def allowed_actions(profile: VolunteerProfile) -> list[str]:
     return [a for a, (sources, _to, _r) in TRANSITIONS.items() if profile.status in sources]
 
 
+def _required(offers_visits: bool, offers_driving: bool) -> list[CredentialKind]:
+    """The kinds of check a volunteer needs for what they offer."""
+    return [
+        *(REQUIRED_FOR_VISITS if offers_visits else ()),
+        *(REQUIRED_FOR_DRIVING if offers_driving else ()),
+    ]
+
+
 def missing_kinds_for(profile: VolunteerProfile, day: date | None) -> list[CredentialKind]:
     """Credentials missing on ``day`` for what the volunteer offers (``day=None``: all the
     kinds they need)."""
-    person = profile.person
-    kinds: list[CredentialKind] = []
+    kinds = _required(profile.offers_visits, profile.offers_driving)
     if day is None:
-        if profile.offers_visits:
-            kinds += REQUIRED_FOR_VISITS
-        if profile.offers_driving:
-            kinds += REQUIRED_FOR_DRIVING
         return kinds
-    if profile.offers_visits:
-        kinds += missing_credentials(person, "visit", day)
-    if profile.offers_driving:
-        kinds += missing_credentials(person, "ride", day)
-    return kinds
+    return [k for k in kinds if not valid_on(profile.person.credentials, k, day)]
 
 
 def missing_for_approval(person: Person, today: date) -> list[CredentialKind]:
@@ -176,15 +176,70 @@ def change_status(
 
 
 @dataclass(frozen=True)
+class Named:
+    """Who a lapse is about, as its lists show them (not the whole person)."""
+
+    id: int
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
 class Lapse:
-    person: Person
+    person: Named
     kind: CredentialKind
     expires_on: date | None  # None: missing altogether
 
 
-def _latest_expiry(person: Person, kind: CredentialKind) -> date | None:
-    dates = [c.expires_on for c in person.credentials if c.kind == kind and c.expires_on]
-    return max(dates) if dates else None
+def _good(kind: CredentialKind) -> sa.ColumnElement[bool]:
+    # A check of ``kind`` valid today and past the horizon: neither lapsed nor lapsing,
+    # whatever else they hold of that kind. (Another name for the table: the statement
+    # reads the person's every check beside it.)
+    check = aliased(Credential)
+    return sa.exists().where(
+        check.person_id == Person.id,
+        check.kind == kind,
+        check.checked_on <= sa.bindparam("today", type_=Credential.checked_on.type),
+        check.expires_on > sa.bindparam("horizon", type_=Credential.expires_on.type),
+    )
+
+
+# Only the volunteers some required check of whom is not "good" can be listed: the loop of
+# ``lapsing`` decides for them, so the answer is the same, and the desk reads the handful
+# that need a look instead of every volunteer of a city with their checks. Built once (the
+# desk's home asks at every view), their checks in the same statement.
+_MAY_LAPSE = (
+    sa.select(
+        Person.id,
+        Person.first_name,
+        Person.last_name,
+        VolunteerProfile.offers_visits,
+        VolunteerProfile.offers_driving,
+        Credential.kind,
+        Credential.checked_on,
+        Credential.expires_on,
+    )
+    .join(VolunteerProfile, VolunteerProfile.person_id == Person.id)
+    .outerjoin(Credential, Credential.person_id == Person.id)
+    .where(
+        Person.organisation_id == sa.bindparam("org_id"),
+        VolunteerProfile.status == S.APPROVED,
+        sa.or_(
+            sa.and_(
+                VolunteerProfile.offers_visits, sa.or_(*(~_good(k) for k in REQUIRED_FOR_VISITS))
+            ),
+            sa.and_(
+                VolunteerProfile.offers_driving,
+                sa.or_(*(~_good(k) for k in REQUIRED_FOR_DRIVING)),
+            ),
+        ),
+    )
+    .order_by(Person.last_name, Person.first_name, Person.id)
+)
 
 
 def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[Lapse], list[Lapse]]:
@@ -195,39 +250,18 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
     matching. A renewal recorded before expiry removes the person from both lists.
     """
     horizon = today + timedelta(days=days)
-
-    def good(kind: CredentialKind) -> sa.ColumnElement[bool]:
-        # A check of ``kind`` valid today and past the horizon: neither lapsed nor
-        # lapsing, whatever else they hold of that kind.
-        return sa.exists().where(
-            Credential.person_id == Person.id,
-            Credential.kind == kind,
-            Credential.checked_on <= today,
-            Credential.expires_on > horizon,
-        )
-
-    # Only the volunteers some required check of whom is not "good" can be listed: the
-    # loop below decides for them, so the answer is the same, and the desk reads the
-    # handful that need a look instead of every volunteer of a city with their checks.
-    may_lapse = sa.or_(
-        sa.and_(VolunteerProfile.offers_visits, sa.or_(*(~good(k) for k in REQUIRED_FOR_VISITS))),
-        sa.and_(
-            VolunteerProfile.offers_driving, sa.or_(*(~good(k) for k in REQUIRED_FOR_DRIVING))
-        ),
-    )
-    people = db.session.scalars(
-        sa.select(Person)
-        .join(VolunteerProfile)
-        .where(Person.organisation_id == org_id, VolunteerProfile.status == S.APPROVED, may_lapse)
-        .options(contains_eager(Person.volunteer), selectinload(Person.credentials))
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
+    rows = db.session.execute(_MAY_LAPSE, {"org_id": org_id, "today": today, "horizon": horizon})
     soon, lapsed = [], []
-    for person in people:
-        missing = set(missing_kinds_for(person.volunteer, today))
-        for kind in dict.fromkeys(missing_kinds_for(person.volunteer, None)):
-            latest = _latest_expiry(person, kind)
-            if kind in missing:
+    # One row per check (or one without any), a person's rows together.
+    for _id, group in groupby(rows, key=lambda row: row.id):
+        checks = list(group)
+        first = checks[0]
+        person = Named(first.id, first.first_name, first.last_name)
+        held = [c for c in checks if c.kind is not None]
+        for kind in dict.fromkeys(_required(first.offers_visits, first.offers_driving)):
+            expiries = [c.expires_on for c in held if c.kind == kind and c.expires_on]
+            latest = max(expiries) if expiries else None
+            if not valid_on(held, kind, today):
                 lapsed.append(Lapse(person, kind, latest))
             elif latest is not None and latest <= horizon:
                 soon.append(Lapse(person, kind, latest))
@@ -235,13 +269,21 @@ def lapsing(org_id: int, today: date, days: int = LAPSING_DAYS) -> tuple[list[La
     return soon, lapsed
 
 
+_CREDENTIAL_LABELS = {
+    CredentialKind.IDENTITY: _l("Identity checked"),
+    CredentialKind.DRIVING_LICENCE: _l("Driving licence"),
+    CredentialKind.INSURANCE: _l("Car insurance"),
+    CredentialKind.BACKGROUND_CHECK: _l("Background check"),
+}
+
+
 def credential_label(kind: CredentialKind) -> str:
-    return {
-        CredentialKind.IDENTITY: _("Identity checked"),
-        CredentialKind.DRIVING_LICENCE: _("Driving licence"),
-        CredentialKind.INSURANCE: _("Car insurance"),
-        CredentialKind.BACKGROUND_CHECK: _("Background check"),
-    }[kind]
+    return str(_CREDENTIAL_LABELS[kind])
+
+
+def credential_labels() -> dict[CredentialKind, str]:
+    """Every kind's label, translated once: a list of checks looks its rows' up here."""
+    return {kind: str(label) for kind, label in _CREDENTIAL_LABELS.items()}
 
 
 def status_label(status: VolunteerStatus) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -35,15 +35,16 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def queue(org_id: int) -> list[Referral]:
+def queue(org_id: int, limit: int | None = None) -> list[Referral]:
     """Open referrals, the first contact due soonest first (new ones before those
-    already contacted)."""
+    already contacted); the first ``limit`` only if given (the desk's home)."""
     return list(
         db.session.scalars(
             sa.select(Referral)
             .where(Referral.organisation_id == org_id, Referral.status.in_(OPEN))
             .options(selectinload(Referral.owner), selectinload(Referral.person))
             .order_by(sa.case((Referral.status == S.NEW, 0), else_=1), Referral.due_at)
+            .limit(limit)
         )
     )
 
@@ -103,14 +104,25 @@ class Remeasure:
     due_on: date
 
 
+def remeasure_before(today: date, months: int) -> datetime:
+    """The instant before which a person's latest measure makes them due on ``today``
+    (``remeasure_on(measure, months) <= today``), so the database can tell who is due:
+    the later days of a long month all fall due on a short month's last day."""
+    last = add_months(today, -months)  # due by today, a shorter month or not
+    while add_months(last + timedelta(days=1), months) <= today:
+        last += timedelta(days=1)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC)
+
+
 def remeasure_due(org_id: int, today: date) -> list[Remeasure]:
     """People whose latest measure is ``remeasure_months`` old or more (organisation
-    setting), the most overdue first."""
+    setting), the most overdue first. Only theirs are read, not every resident's."""
     months = settings_for(org_id).remeasure_months
     latest = (
         sa.select(LonelinessMeasure.person_id, sa.func.max(LonelinessMeasure.taken_at).label("at"))
         .where(LonelinessMeasure.organisation_id == org_id)
         .group_by(LonelinessMeasure.person_id)
+        .having(sa.func.max(LonelinessMeasure.taken_at) < remeasure_before(today, months))
         .subquery()
     )
     rows = db.session.scalars(
@@ -126,9 +138,7 @@ def remeasure_due(org_id: int, today: date) -> list[Remeasure]:
     )
     out = {}
     for measure in rows:
-        due = remeasure_on(measure, months)
-        if due <= today:
-            out[measure.person_id] = Remeasure(measure.person, measure, due)
+        out[measure.person_id] = Remeasure(measure.person, measure, remeasure_on(measure, months))
     return sorted(out.values(), key=lambda r: (r.due_on, r.person.last_name, r.person.id))
 
 

@@ -60,11 +60,17 @@ def stamp(org_id: int) -> tuple[int, int | None]:
     return int(row[0]), row[1]
 
 
-_OF_ORG = CalendarChange.organisation_id == sa.bindparam("org_id")
-_STAMP_COLUMNS = (
-    sa.select(sa.func.count(CalendarChange.id)).where(_OF_ORG).scalar_subquery(),
-    sa.select(sa.func.max(CalendarChange.id)).where(_OF_ORG).scalar_subquery(),
-)
+def stamp_columns() -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The stamp's two figures as statements of the ``org_id`` parameter, for a page that
+    reads them with its own (the desk's home, the day's and week's counts)."""
+    mine = CalendarChange.organisation_id == sa.bindparam("org_id")
+    return (
+        sa.select(sa.func.count(CalendarChange.id)).where(mine),
+        sa.select(sa.func.max(CalendarChange.id)).where(mine),
+    )
+
+
+_STAMP_COLUMNS = tuple(figure.scalar_subquery() for figure in stamp_columns())
 
 
 def with_stamp(*columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
@@ -88,24 +94,27 @@ def calendar_part(
     page: Hashable,
     render: Callable[[], T],
     until: Callable[[T], datetime | None] = lambda _value: None,
-    known: tuple[int, int | None] | None = None,
+    read_stamp: tuple[int, int | None] | None = None,
 ) -> T:
     """The current coordinator's organisation's ``page`` (a tuple naming the view, its
     day and filters): what ``render()`` returned when nothing it shows has changed since,
     else ``render()`` again. ``until(value)``: when time alone changes it (a shift shown
-    "from now on" starts), if it does. ``known``: the stamp, if the page read it already
-    (:func:`read_with_stamp`)."""
+    "from now on" starts), if it does. ``read_stamp``: the organisation's stamp if the
+    caller read it in this transaction, after ``settle()`` (:func:`read_with_stamp`, or
+    :func:`stamp_columns` in a statement of its own)."""
     size = int(current_app.config.get("CALENDAR_CACHE_ENTRIES", 0))
     if size <= 0:
         return render()
-    settle()  # changes made earlier in this transaction count
     org = current_user.organisation
+    if read_stamp is None:
+        settle()  # changes made earlier in this transaction count
+        read_stamp = stamp(org.id)
     key = (
         org.created_at,  # ids come back in a new database (tests, a restore)
         current_user.role,
         str(get_locale()),
         date.today(),  # dates are written without the year in the current one
-        known or stamp(org.id),
+        read_stamp,
     )
     store = kept()
     now = utcnow()

@@ -209,7 +209,7 @@ def day() -> str:
     table, tally, hoods = calendar_part(
         ("day", the_day, asked, tuple(sorted(_kept_filters().items()))),
         lambda: _day_table(the_day, asked),
-        known=known,
+        read_stamp=known,
     )
     return render_template(
         "shifts/day.html",
@@ -304,7 +304,7 @@ def week() -> str:
     tables, tally, hoods = calendar_part(
         ("week", start, tuple(sorted(_kept_filters().items()))),
         lambda: _week_tables(start),
-        known=known,
+        read_stamp=known,
     )
     return render_template(
         "shifts/week.html",

@@ -23,6 +23,7 @@ from webapp.extensions import db
 from webapp.orgs.settings import settings_for
 from webapp.shifts import signals
 from webapp.shifts.legs import group_of
+from webapp.shifts.loading import with_request_and_seats
 from webapp.shifts.models import Assignment, Shift, ShiftEvent, ShiftStatus
 from webapp.shifts.transitions import UNDOABLE, undo
 
@@ -53,21 +54,43 @@ def is_held(legs: Sequence[Shift]) -> bool:
     return any(a.times_held for leg in legs for a in leg.assignments)
 
 
-def held_in(org_id: int) -> list[Shift]:
-    """First legs of the completed groups whose hours wait for a coordinator, oldest first."""
+def held_in(org_id: int, limit: int | None = None) -> list[Shift]:
+    """First legs of the completed groups whose hours wait for a coordinator, oldest first
+    (the first ``limit`` groups only, if given: the desk's home), with their requests,
+    residents and volunteers: the legs of all the groups in one statement."""
     shifts = db.session.scalars(
         sa.select(Shift)
         .join(Assignment, Assignment.shift_id == Shift.id)
         .where(Shift.organisation_id == org_id, Assignment.times_held == sa.true())
         .order_by(Shift.starts_at, Shift.id)
     ).unique()
-    seen: set[str] = set()
-    out = []
+    held: dict[str, Shift] = {}  # a shift of each group, the groups in order
     for shift in shifts:
-        if shift.group_key not in seen:
-            seen.add(shift.group_key)
-            out.append(group_of(shift)[0])
-    return out
+        if limit is not None and len(held) >= limit:
+            break
+        held.setdefault(shift.group_key, shift)
+    if not held:
+        return []
+    # Each group's legs as group_of reads them: its route's, if it is part of a shared
+    # ride, else those sharing its group key.
+    routes = {s.route_id for s in held.values() if s.route_id is not None}
+    keys = {s.group_key for s in held.values() if s.route_id is None}
+    legs = db.session.scalars(
+        sa.select(Shift)
+        .where(sa.or_(Shift.route_id.in_(routes), Shift.group_key.in_(keys)))
+        .order_by(Shift.starts_at, Shift.id)
+        .options(*with_request_and_seats(volunteers=True))
+    ).all()
+    first_by_route: dict[int, Shift] = {}
+    first_by_key: dict[str, Shift] = {}
+    for leg in legs:  # earliest first: the first seen is the group's first leg
+        if leg.route_id is not None:
+            first_by_route.setdefault(leg.route_id, leg)
+        first_by_key.setdefault(leg.group_key, leg)
+    return [
+        first_by_route[s.route_id] if s.route_id is not None else first_by_key[s.group_key]
+        for s in held.values()
+    ]
 
 
 def confirm_times(shift: Shift, actor: User | None, *, keep_logged: bool) -> None:
