@@ -123,21 +123,28 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     return list(calls.values())
 
 
-def _to_phone(org_id: int, start: datetime, end: datetime) -> sa.Select[Notification]:
-    # Read from the (organisation, status, channel) index: the organisation's pending
-    # calls, not every organisation's pending messages.
-    return (
-        sa.select(Notification)
-        .where(
-            Notification.organisation_id == org_id,
-            Notification.channel == Channel.PHONE,
-            Notification.status == Status.PENDING,
-            Notification.created_at < end,
-            sa.or_(Notification.event_at.is_(None), Notification.event_at >= start),
-        )
-        .where(Notification.person_id.is_not(None))
-        .options(selectinload(Notification.person))
+# Built once (read at every view of the coordinator's day), from the (organisation,
+# status, channel) index: the organisation's pending calls, not every organisation's
+# pending messages.
+_TO_PHONE = (
+    sa.select(Notification)
+    .where(
+        Notification.organisation_id == sa.bindparam("org_id"),
+        Notification.channel == Channel.PHONE,
+        Notification.status == Status.PENDING,
+        Notification.created_at < sa.bindparam("end", type_=Notification.created_at.type),
+        sa.or_(
+            Notification.event_at.is_(None),
+            Notification.event_at >= sa.bindparam("start", type_=Notification.event_at.type),
+        ),
     )
+    .where(Notification.person_id.is_not(None))
+    .options(selectinload(Notification.person))
+)
+
+
+def _to_phone(org_id: int, start: datetime, end: datetime) -> sa.Select[Notification]:
+    return _TO_PHONE.params(org_id=org_id, start=start, end=end)
 
 
 def _by_name_then_time(message: Notification) -> tuple[str, str, int, datetime, int]:
