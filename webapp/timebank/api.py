@@ -89,8 +89,8 @@ def openapi() -> Response:
 @bp.get("/v1/me/balance")
 def balance() -> Response:
     user, _via = _user()
-    account = account_for(user.person)
-    figures = queries.figures(account, date.today().replace(day=1))
+    found = queries.summary(user.person, date.today().replace(day=1), page=False)
+    account, figures = found.account, found.figures
     body = {
         "account_id": account.id,
         "balance_minutes": account.balance,

@@ -16,12 +16,15 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.requests.models import Request
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
+from webapp.timebank import tokens
+from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer
+from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, ApiToken, Transfer
 from webapp.timebank.statements import StatementLine, account_label
 
 
@@ -60,27 +63,79 @@ class Figures:
     received_total: int
 
 
-def figures(account: Account, month_start: date) -> Figures:
-    """The minutes of services given and received, this month and in all. The totals are
-    the account's own figures (kept by every transfer); the month's are summed from the
-    month's transfers, in one statement."""
+@dataclass(frozen=True)
+class Summary:
+    """A member's account with what their page shows around it."""
 
-    def minutes(side: InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(
-            sa.func.sum(sa.case((side == account.id, Transfer.amount), else_=0)), 0
-        )
+    account: Account
+    figures: Figures
+    lines: int  # of the statement
+    live_tokens: int  # of the member's login (0 without one)
 
-    given, received = db.session.execute(
-        sa.select(minutes(Transfer.credit_account_id), minutes(Transfer.debit_account_id)).where(
-            sa.or_(
-                Transfer.credit_account_id == account.id, Transfer.debit_account_id == account.id
-            ),
-            Transfer.service_date >= month_start,
+
+def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
+    """The minutes of services on ``side`` of the account this month (correlated)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
+        .where(
+            side == Account.id,
+            Transfer.service_date >= sa.bindparam("month_start", type_=sa.Date),
             Transfer.kind.in_(SHIFT_KINDS),
             _not_reversed(),
         )
-    ).one()
-    return Figures(int(given), int(received), account.service_given, account.service_received)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+
+
+def _lines() -> sa.ScalarSelect[int]:
+    def side(column: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
+        return (
+            sa.select(sa.func.count()).where(column == Account.id).correlate(Account)
+        ).scalar_subquery()
+
+    return side(Transfer.debit_account_id) + side(Transfer.credit_account_id)
+
+
+def _live_tokens() -> sa.ScalarSelect[int]:
+    return (
+        sa.select(sa.func.count())
+        .select_from(ApiToken)
+        .where(
+            tokens.live(
+                sa.bindparam("user_id", type_=sa.Integer),
+                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
+            )
+        )
+        .scalar_subquery()
+    )
+
+
+# The account and its figures in one statement, built once: the month's given and
+# received, summed from this month's transfers; the totals are the account's own (kept
+# by every transfer). The page's variant counts the statement's lines (from each side's
+# index alone) and the login's live tokens (the list is read only when there are some).
+_FIGURES = sa.select(
+    Account, _month_side(Transfer.credit_account_id), _month_side(Transfer.debit_account_id)
+).where(Account.person_id == sa.bindparam("person_id", type_=sa.Integer))
+_PAGE = _FIGURES.add_columns(_lines(), _live_tokens())
+
+
+def summary(
+    person: Person, month_start: date, user_id: int | None = None, page: bool = True
+) -> Summary:
+    """``person``'s account (opened if need be) and its figures; with ``page``, the
+    statement's length and ``user_id``'s live tokens too (else 0)."""
+    params = {"person_id": person.id, "month_start": month_start}
+    if page:
+        params.update(user_id=user_id, now=utcnow())
+    found = db.session.execute(_PAGE if page else _FIGURES, params).one_or_none()
+    if found is None:  # opened now: nothing in it yet
+        account = account_for(person)
+        return Summary(account, Figures(0, 0, 0, 0), 0, 0)
+    account, given, received, *more = found
+    figures = Figures(int(given), int(received), account.service_given, account.service_received)
+    return Summary(account, figures, *(int(n) for n in more or (0, 0)))
 
 
 def top_accounts(

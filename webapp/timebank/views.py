@@ -90,19 +90,21 @@ def _member_page(
     status: int = 200,
 ) -> tuple[str, int]:
     person = current_user.person
-    account = account_for(person)
-    lines = statement_page(account, request.args.get("page"))
+    # The account, its figures, the statement's length and whether there are tokens to
+    # list, in one statement.
+    found = queries.summary(person, _month_start(), current_user.id)
+    lines = statement_page(found.account, request.args.get("page"), total=found.lines)
     form = form or _donation_form(person)
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
-        account=account,
-        figures=queries.figures(account, _month_start()),
+        account=found.account,
+        figures=found.figures,
         lines=lines,
         pager_args={"_anchor": "statement-title"},
         form=form,
         token_form=token_form or TokenForm(),
-        tokens=tokens.tokens_of(current_user),
+        tokens=tokens.tokens_of(current_user) if found.live_tokens or new_token else [],
         new_token=new_token,
     ), status
 
@@ -280,13 +282,13 @@ def export_csv() -> ResponseReturnValue:
 def _account_page(
     person: Person, grant_form: GrantForm | None = None, status: int = 200
 ) -> tuple[str, int]:
-    account = account_for(person)
+    found = queries.summary(person, _month_start())
     page = render_template(
         "timebank/account.html",
         person=person,
-        account=account,
-        figures=queries.figures(account, _month_start()),
-        lines=statement_page(account, request.args.get("page")),
+        account=found.account,
+        figures=found.figures,
+        lines=statement_page(found.account, request.args.get("page"), total=found.lines),
         pager_args={"person_id": person.id, "_anchor": "statement-title"},
         grant_form=grant_form or GrantForm(),
         chest=chest(person.organisation_id),
