@@ -64,6 +64,7 @@ from webapp.shifts.models import (  # noqa: E402
     Shift,
     ShiftStatus,
 )
+from webapp.timebank import partners  # noqa: E402
 from webapp.timebank.models import Account, AccountKind, LedgerPolicy, Transfer  # noqa: E402
 
 PASSWORD = "ponte-city-2026"
@@ -527,6 +528,8 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         step(f"a year of past shifts ({len(done)} completed)")
         n = _ledger(rng, org.id, people, done, coord, now)
         step(f"{n} ledger transfers")
+        # The transfers and completed shifts were written directly: their pairs too.
+        step(f"{partners.rebuild()} give-to pairs")
         # The same code as `flask shifts rebuild-candidates` and the nightly job.
         step(f"{rebuild()} board candidates")
         db.session.commit()

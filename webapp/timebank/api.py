@@ -19,7 +19,7 @@ from webapp.extensions import csrf, db
 from webapp.people.models import Person
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
-from webapp.timebank import queries, tokens
+from webapp.timebank import partners, queries, tokens
 from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import Transfer
@@ -173,7 +173,7 @@ def donations() -> tuple[Response, int]:
     if to != "chest":
         if isinstance(to, bool) or not isinstance(to, int):
             raise ApiError(422, _('Give a member\'s id or "chest".'), "to")
-        if to not in {p.id for p in queries.donation_recipients(user.person)}:
+        if not 1 <= to <= DB_INT_MAX or not partners.exchanged_with(user.person, to):
             raise ApiError(
                 422, _('Give "chest" or the id of someone you have exchanged time with.'), "to"
             )

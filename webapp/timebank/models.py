@@ -162,6 +162,12 @@ class Transfer(Model):
         # as many entries as the page has, from each side, not the account's history.
         sa.Index("ix_timebank_transfer_debit_account_id_id", "debit_account_id", "id"),
         sa.Index("ix_timebank_transfer_credit_account_id_id", "credit_account_id", "id"),
+        # A member's figures of this month read the month's transfers of the account, not
+        # its history (a volunteer's year: 540 read for 8).
+        sa.Index("ix_timebank_transfer_debit_account_id_service_date", "debit_account_id",
+                 "service_date"),  # fmt: skip
+        sa.Index("ix_timebank_transfer_credit_account_id_service_date", "credit_account_id",
+                 "service_date"),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,6 +206,27 @@ class Transfer(Model):
             f"<Transfer {self.id} {self.key!r} {self.kind.value} {self.amount} "
             f"{self.debit_account_id}->{self.credit_account_id}>"
         )
+
+
+class Partner(Model):
+    """Two members who exchanged time: a visit or a ride between them (completed), or
+    minutes moved either way. Written both ways when it first happens (by
+    ``operations.record`` and the ``shift_completed`` listener, ``partners.py``), so a
+    member's "give to" list reads their own rows, not their whole history."""
+
+    __tablename__ = "timebank_partner"
+    __table_args__ = (sa.CheckConstraint("person_id != partner_id", name="two_people"),)
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed for the cascade: erasing a person deletes the rows that name them.
+    partner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.person_id} {self.partner_id}>"
 
 
 class ApiToken(Model):

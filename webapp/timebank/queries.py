@@ -19,8 +19,6 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.requests.models import Request
-from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.timebank import tokens
 from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import _
@@ -328,47 +326,4 @@ def export_csv(organisation_id: int, start: date, end: date) -> str:
             ]
             for t in transfers
         ]
-    )
-
-
-def donation_recipients(person: Person) -> list[sa.Row[tuple[int, str, str]]]:
-    """Whom ``person`` may pick in the "give to" list (id, first and last name): only the
-    members they have exchanged time with (a visit or ride between them, or minutes moved
-    either way), not the organisation's whole roster. The community chest is always there
-    besides. Names only: a long-serving volunteer's list has a hundred people and more, and
-    loading each as a whole person cost more than the statement."""
-    own = sa.select(Account.id).where(Account.person_id == person.id).scalar_subquery()
-    # The other side of each of the person's transfers, once each, then their accounts:
-    # a join on "debit is mine and credit is theirs, or the reverse" looked every
-    # transfer's two accounts up.
-    others = sa.union(
-        sa.select(Transfer.credit_account_id).where(Transfer.debit_account_id == own),
-        sa.select(Transfer.debit_account_id).where(Transfer.credit_account_id == own),
-    ).subquery()
-    ledger = sa.select(Account.person_id).where(
-        Account.id.in_(sa.select(others.c[0])), Account.person_id.is_not(None)
-    )
-    served = (  # residents this person visited or drove
-        sa.select(Request.resident_id)
-        .join(Shift, Shift.request_id == Request.id)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(Assignment.volunteer_id == person.id, Shift.status == ShiftStatus.COMPLETED)
-    )
-    helpers = (  # volunteers who visited or drove this person
-        sa.select(Assignment.volunteer_id)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .join(Request, Request.id == Shift.request_id)
-        .where(Request.resident_id == person.id, Shift.status == ShiftStatus.COMPLETED)
-    )
-    ids = sa.union(ledger, served, helpers).subquery()
-    return list(
-        db.session.execute(
-            sa.select(Person.id, Person.first_name, Person.last_name)
-            .where(
-                Person.id.in_(sa.select(ids.c[0])),
-                Person.organisation_id == person.organisation_id,
-                Person.id != person.id,
-            )
-            .order_by(Person.first_name, Person.last_name)
-        )
     )

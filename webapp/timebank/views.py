@@ -18,12 +18,13 @@ from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
-from webapp.timebank import queries, tokens
+from webapp.timebank import partners, queries, tokens
 from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank.display import Row, statement_rows
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.models import Transfer
-from webapp.timebank.statements import account_label, statement, statement_page
+from webapp.timebank.statements import StatementLine, account_label, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -57,9 +58,13 @@ def kind_label(kind: str) -> str:
     return str(_KIND_LABELS.get(kind, kind))
 
 
+def _statement_rows(lines: list[StatementLine]) -> list[Row]:
+    return statement_rows(lines, kind_label)
+
+
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label}
+    return {"kind_label": kind_label, "statement_rows": _statement_rows}
 
 
 @bp.app_template_filter("minutes")
@@ -113,7 +118,7 @@ def _donation_form(person: Person) -> DonationForm:
     form = DonationForm()
     form.recipient.choices = [("chest", _("Community chest"))] + [
         (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
-        for p in queries.donation_recipients(person)
+        for p in partners.recipients(person)
     ]
     return form
 
