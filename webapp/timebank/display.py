@@ -2,13 +2,17 @@
 
 A page of 50 lines wrote each line's date with Babel, its kind through a lazy string and
 its minutes through template filters: about a third of the page's time. The texts are
-the same as the filters give (``reader_date`` short, ``kind_label``, ``minutes``); a date
-or a kind shared by several lines is written once.
+the same as the filters give (``reader_date`` short, ``kind_label``, ``minutes``); a kind
+is translated once a page, a date formatted once a process (per language and year).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import lru_cache
+
+from flask_babel import get_locale
 
 from webapp.core.dates import reader_date
 from webapp.timebank.queries import format_minutes
@@ -18,22 +22,28 @@ from webapp.timebank.statements import StatementLine
 Row = tuple[str, str, str, int | str, str, str, str]
 
 
-def statement_rows(lines: Iterable[StatementLine], kind_label: object) -> list[Row]:
+@lru_cache(maxsize=4096)
+def _short_date(day: date, this_year: int, locale: str) -> str:
+    """``reader_date(day, short=True)``: Babel's formatting is the costly part of a row,
+    and its text depends on nothing else (the year shows when it is not this one)."""
+    return reader_date(day, short=True, today=date(this_year, 1, 1), locale=locale)
+
+
+def statement_rows(
+    lines: Iterable[StatementLine], kind_label: Callable[[str], str]
+) -> list[Row]:
     """The rows of ``_statement.html``; ``kind_label(kind)`` names a kind of transfer."""
-    days: dict[object, str] = {}
+    this_year, locale = date.today().year, str(get_locale() or "en")
     kinds: dict[str, str] = {}
     rows = []
     for line in lines:
-        day = days.get(line.service_date)
-        if day is None:
-            day = days[line.service_date] = reader_date(line.service_date, short=True)
         kind = kinds.get(line.kind)
         if kind is None:
-            kind = kinds[line.kind] = kind_label(line.kind)  # type: ignore[operator]
+            kind = kinds[line.kind] = kind_label(line.kind)
         amount = line.amount
         rows.append(
             (
-                day,
+                _short_date(line.service_date, this_year, locale),
                 line.counterpart,
                 kind,
                 line.shift_id or "",

@@ -52,21 +52,32 @@ class StatementLine:
 
 
 _ACCOUNT = sa.bindparam("account_id", type_=sa.Integer)
-_INCOMING = Transfer.credit_account_id == _ACCOUNT
-_SIGNED = sa.case((_INCOMING, Transfer.amount), else_=-Transfer.amount)
-_COLUMNS = (
-    Transfer.id,
-    Transfer.service_date,
-    Transfer.recorded_at,
-    Transfer.kind,
-    Transfer.shift_id,
-    Transfer.reason,
-    Transfer.reversal_of_id,
-    _SIGNED.label("amount"),
-    sa.case((_INCOMING, Transfer.debit_account_id), else_=Transfer.credit_account_id).label(
-        "other_id"
-    ),
+# A person's account, for a page read knowing only the person (the API's): none yet, no
+# lines (the account need not be opened, nor read first, to say so).
+_PERSONS_ACCOUNT = (
+    sa.select(Account.id)
+    .where(Account.person_id == sa.bindparam("person_id", type_=sa.Integer))
+    .scalar_subquery()
 )
+
+
+def _columns(account: sa.ColumnElement[int]) -> tuple[sa.ColumnElement[int], list[Any]]:
+    """(the signed amount, the columns of a line) for ``account``'s statement."""
+    incoming = Transfer.credit_account_id == account
+    signed = sa.case((incoming, Transfer.amount), else_=-Transfer.amount)
+    other = sa.case((incoming, Transfer.debit_account_id), else_=Transfer.credit_account_id)
+    columns = [
+        Transfer.id,
+        Transfer.service_date,
+        Transfer.recorded_at,
+        Transfer.kind,
+        Transfer.shift_id,
+        Transfer.reason,
+        Transfer.reversal_of_id,
+        signed.label("amount"),
+        other.label("other_id"),
+    ]
+    return signed, columns
 
 
 def _with_counterparts(lines: sa.Subquery) -> sa.Select[Any]:
@@ -80,13 +91,13 @@ def _with_counterparts(lines: sa.Subquery) -> sa.Select[Any]:
     )
 
 
-def _newest_ids(before: bool) -> sa.Select[tuple[int]]:
+def _newest_ids(before: bool, account: sa.ColumnElement[int] = _ACCOUNT) -> sa.Select[tuple[int]]:
     """The ids of the account's ``upto`` newest transfers (before transfer ``before``):
     the newest of each side, each read from its (account, id) index, then merged. An OR
     of the two sides read every transfer of the account and sorted them."""
 
     def side(column: InstrumentedAttribute[int]) -> sa.Select[tuple[int]]:
-        query = sa.select(Transfer.id).where(column == _ACCOUNT)
+        query = sa.select(Transfer.id).where(column == account)
         if before:
             query = query.where(Transfer.id < sa.bindparam("before", type_=sa.Integer))
         # In a subquery of its own: SQLite takes no LIMIT on a member of a UNION.
@@ -101,27 +112,28 @@ def _newest_ids(before: bool) -> sa.Select[tuple[int]]:
     return sa.select(both.subquery().c.id)
 
 
-def _page_statement(before: bool) -> sa.Select[Any]:
+def _page_statement(before: bool, account: sa.ColumnElement[int]) -> sa.Select[Any]:
     """``limit`` lines after the ``offset`` newest (of those before ``before``), newest
     first, each with what the newer lines moved (a running sum over the newest ids: the
     lines skipped are among them) and the account's balance, in the same statement: a
     transfer committed meanwhile counts on both sides or neither."""
+    signed, columns = _columns(account)
     page = (
-        sa.select(*_COLUMNS, sa.func.sum(_SIGNED).over(order_by=Transfer.id.desc()).label("moved"))
-        .where(Transfer.id.in_(_newest_ids(before)))
+        sa.select(*columns, sa.func.sum(signed).over(order_by=Transfer.id.desc()).label("moved"))
+        .where(Transfer.id.in_(_newest_ids(before, account)))
         .order_by(Transfer.id.desc())
         .limit(sa.bindparam("limit", type_=sa.Integer))
         .offset(sa.bindparam("offset", type_=sa.Integer))
         .subquery()
     )
     balance: sa.ColumnElement[int] = (
-        sa.select(Account.balance).where(Account.id == _ACCOUNT).scalar_subquery()
+        sa.select(Account.balance).where(Account.id == account).scalar_subquery()
     )
     if before:  # less what the transfers from ``before`` on moved, each side by its index
 
         def since(column: InstrumentedAttribute[int], sign: int) -> sa.ColumnElement[int]:
             moved = sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0)).where(
-                column == _ACCOUNT, Transfer.id >= sa.bindparam("before", type_=sa.Integer)
+                column == account, Transfer.id >= sa.bindparam("before", type_=sa.Integer)
             )
             return sign * moved.scalar_subquery()
 
@@ -135,10 +147,15 @@ def _page_statement(before: bool) -> sa.Select[Any]:
     )
 
 
-# Built once per process (building them cost more than sending them).
-_PAGE = {before: _page_statement(before) for before in (False, True)}
+# Built once per process (building them cost more than sending them): by account id
+# (False) or by person id (True), each without and with ``before``.
+_PAGE = {
+    (by_person, before): _page_statement(before, _PERSONS_ACCOUNT if by_person else _ACCOUNT)
+    for by_person in (False, True)
+    for before in (False, True)
+}
 _WHOLE = _with_counterparts(
-    sa.select(*_COLUMNS)
+    sa.select(*_columns(_ACCOUNT)[1])
     .where(sa.or_(Transfer.debit_account_id == _ACCOUNT, Transfer.credit_account_id == _ACCOUNT))
     .subquery()
 )
@@ -190,19 +207,22 @@ def statement(account: Account) -> list[StatementLine]:
 
 
 def newest_lines(
-    account: Account, limit: int, *, offset: int = 0, before: int | None = None
+    owner: Account | Person, limit: int, *, offset: int = 0, before: int | None = None
 ) -> list[StatementLine]:
-    """``limit`` lines of the account, newest first, skipping the ``offset`` newest (or
-    those from transfer ``before`` on): one statement, reading as many entries of each
-    side's index as the lines up to the page's last, whatever the account's history.
-    Each line's balance is the account's balance now less what the newer lines moved."""
-    params = {"account_id": account.id, "upto": offset + limit, "limit": limit, "offset": offset}
+    """``limit`` lines of an account (or a person's: none if they have none yet), newest
+    first, skipping the ``offset`` newest (or those from transfer ``before`` on): one
+    statement, reading as many entries of each side's index as the lines up to the
+    page's last, whatever the account's history. Each line's balance is the account's
+    balance now less what the newer lines moved."""
+    by_person = isinstance(owner, Person)
+    params = {"upto": offset + limit, "limit": limit, "offset": offset}
+    params["person_id" if by_person else "account_id"] = owner.id
     if before is not None:
         params["before"] = before
     label = _Labels()
     return [
         _line(row, label, row.balance_now - row.moved + row.amount)
-        for row in db.session.execute(_PAGE[before is not None], params)
+        for row in db.session.execute(_PAGE[by_person, before is not None], params)
     ]
 
 
