@@ -4,7 +4,9 @@ list reads their own rows instead of finding them again in their whole history o
 transfers and shifts at every view (5 ms of PostgreSQL for a city volunteer's year).
 Filled here from that history. And timebank_transfer gets (account, service date)
 indexes on each side: a member's figures of this month read the month's transfers of
-the account, not all of them.
+the account, not all of them. And the coordinator's "near their limit" reads the members
+closest to it from an index on (organisation, balance - limit), not every account
+(PostgreSQL only).
 
 Revision ID: 4c7a2e9d1b58
 Revises: 8b2e4d6f1a37
@@ -76,9 +78,18 @@ def upgrade():
             "timebank_transfer",
             [f"{side}_account_id", "service_date"],
         )
+    if op.get_bind().dialect.name == "postgresql":  # (SQLite reads the table: a town's)
+        op.create_index(
+            "ix_timebank_account_headroom",
+            "timebank_account",
+            ["organisation_id", sa.text("(balance - lower_limit)"), "id"],
+            postgresql_where=sa.text("kind = 'member' AND lower_limit IS NOT NULL"),
+        )
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_timebank_account_headroom", table_name="timebank_account")
     for side in SIDES:
         op.drop_index(
             f"ix_timebank_transfer_{side}_account_id_service_date", table_name="timebank_transfer"

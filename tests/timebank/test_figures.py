@@ -10,8 +10,9 @@ from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import set_policy
+from webapp.timebank.overview import organisation_totals
 from webapp.timebank.payments import pay_for_shift
-from webapp.timebank.queries import organisation_totals, summary
+from webapp.timebank.queries import summary
 
 MONTH = date(2026, 11, 1)
 

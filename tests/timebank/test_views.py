@@ -146,7 +146,7 @@ def test_coordinator_page_grant_reverse_and_export(client, town):  # type: ignor
     assert chest(town["org"].id).balance == -60
     granted = account_for(town["res"])
     assert granted.balance == 60
-    from webapp.timebank.queries import recent_transfers
+    from webapp.timebank.overview import recent_transfers
 
     transfer_id = recent_transfers(town["org"].id)[0].id
     resp = post_form(

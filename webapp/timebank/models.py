@@ -132,6 +132,19 @@ class Account(Model):
         return f"<Account {self.id} {self.kind.value} person={self.person_id} {self.balance}>"
 
 
+# The coordinator's "near their limit": the members closest to it first, read from this
+# index in that order, as many as are shown (a seq scan and a sort of every account of a
+# city read 10,000 for 50: 2.6 ms). PostgreSQL only: SQLite reads the table (a town's is
+# small), and SQLAlchemy cannot reflect its expression indexes.
+sa.Index(
+    "ix_timebank_account_headroom",
+    Account.organisation_id,
+    Account.balance - Account.lower_limit,
+    Account.id,
+    postgresql_where=sa.text("kind = 'member' AND lower_limit IS NOT NULL"),
+).ddl_if(dialect="postgresql")
+
+
 class Transfer(Model):
     """One movement of minutes. Append-only: fix mistakes with a reversal."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -22,7 +22,7 @@ from webapp.people.models import Person
 from webapp.timebank import tokens
 from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, ApiToken, Transfer
+from webapp.timebank.models import SHIFT_KINDS, Account, ApiToken, Transfer
 from webapp.timebank.statements import StatementLine, account_label
 
 
@@ -38,19 +38,6 @@ def format_minutes(minutes: int) -> str:
 def _not_reversed() -> sa.ColumnElement[bool]:
     reversal = aliased(Transfer)
     return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
-
-
-def _service_minutes(
-    side: InstrumentedAttribute[int], since: date | None, organisation_id: int | None = None
-) -> sa.Select[int, int]:
-    query = sa.select(side, sa.func.sum(Transfer.amount)).where(
-        Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
-    )
-    if since is not None:
-        query = query.where(Transfer.service_date >= since)
-    if organisation_id is not None:
-        query = query.where(Transfer.organisation_id == organisation_id)
-    return query.group_by(side)
 
 
 @dataclass(frozen=True)
@@ -134,103 +121,6 @@ def summary(
     account, given, received, *more = found
     figures = Figures(int(given), int(received), account.service_given, account.service_received)
     return Summary(account, figures, *(int(n) for n in more or (0, 0)))
-
-
-def top_accounts(
-    organisation_id: int, side: InstrumentedAttribute[int], since: date, limit: int = 5
-) -> list[tuple[Account | None, int]]:
-    """[(account, minutes)] with the most service minutes given (credit) or received."""
-    rows = db.session.execute(
-        _service_minutes(side, since, organisation_id)
-        .order_by(sa.func.sum(Transfer.amount).desc())
-        .limit(limit)
-    ).all()
-    # The accounts with their people in two statements, not two per row (the page names
-    # each person).
-    accounts = {
-        a.id: a
-        for a in db.session.scalars(
-            sa.select(Account)
-            .where(Account.id.in_([account_id for account_id, _total in rows]))
-            .options(selectinload(Account.person))
-        )
-    }
-    return [(accounts.get(account_id), int(total)) for account_id, total in rows]
-
-
-def near_limit(organisation_id: int, within: int) -> list[Account]:
-    return list(
-        db.session.scalars(
-            sa.select(Account)
-            .where(
-                Account.organisation_id == organisation_id,
-                Account.kind == AccountKind.MEMBER,
-                Account.lower_limit.is_not(None),
-                Account.balance - Account.lower_limit <= within,
-            )
-            .order_by(Account.balance - Account.lower_limit, Account.id)
-            .limit(50)
-            .options(selectinload(Account.person))
-        )
-    )
-
-
-def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
-    def scalar(query: sa.Select[int]) -> int:
-        return int(db.session.scalar(query) or 0)
-
-    def total(
-        value: sa.ColumnElement[int] | InstrumentedAttribute[int], *when: sa.ColumnElement[bool]
-    ) -> sa.ColumnElement[int]:
-        counted = sa.case((sa.and_(*when), value), else_=0) if when else value
-        return sa.func.coalesce(sa.func.sum(counted), 0)
-
-    in_org = Transfer.organisation_id == organisation_id
-    member = Account.kind == AccountKind.MEMBER
-    # The accounts' figures in one read of the accounts: the service given in total is
-    # what every account was paid for (kept by each transfer), not a sum of the ledger.
-    accounts = db.session.execute(
-        sa.select(
-            total(sa.literal(1), member),
-            total(Account.service_given),
-            total(Account.balance, member, Account.balance > 0),
-            total(Account.balance, member, Account.balance < 0),
-        ).where(Account.organisation_id == organisation_id)
-    ).one()
-    return {
-        "accounts": int(accounts[0]),
-        "transfers_month": scalar(
-            sa.select(sa.func.count())
-            .select_from(Transfer)
-            .where(in_org, Transfer.service_date >= month_start)
-        ),
-        "service_month": scalar(
-            sa.select(sa.func.sum(Transfer.amount)).where(
-                in_org,
-                Transfer.kind.in_(SHIFT_KINDS),
-                _not_reversed(),
-                Transfer.service_date >= month_start,
-            )
-        ),
-        "service_total": int(accounts[1]),
-        "members_positive": int(accounts[2]),
-        "members_negative": int(accounts[3]),
-    }
-
-
-def recent_transfers(organisation_id: int, limit: int = 20) -> list[Transfer]:
-    return list(
-        db.session.scalars(
-            sa.select(Transfer)
-            .where(Transfer.organisation_id == organisation_id)
-            .order_by(Transfer.id.desc())
-            .limit(limit)
-            .options(  # both sides are named: their accounts and people in four reads
-                selectinload(Transfer.debit_account).selectinload(Account.person),
-                selectinload(Transfer.credit_account).selectinload(Account.person),
-            )
-        )
-    )
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:

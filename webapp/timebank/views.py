@@ -18,13 +18,12 @@ from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
-from webapp.timebank import partners, queries, tokens
+from webapp.timebank import overview, partners, queries, tokens
 from webapp.timebank.accounts import account_for, chest, policy_for
 from webapp.timebank.display import Row, statement_rows
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
-from webapp.timebank.models import Transfer
-from webapp.timebank.statements import StatementLine, account_label, statement, statement_page
+from webapp.timebank.statements import StatementLine, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -223,14 +222,12 @@ def _coordinator_page(
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
     page = render_template(
         "timebank/coordinator.html",
-        totals=queries.organisation_totals(org_id, month),
+        totals=overview.organisation_totals(org_id, month),
         chest=the_chest,
         policy=policy,
-        givers=queries.top_accounts(org_id, Transfer.credit_account_id, month),
-        receivers=queries.top_accounts(org_id, Transfer.debit_account_id, month),
-        near=queries.near_limit(org_id, policy.near_limit_minutes),
-        recent=queries.recent_transfers(org_id),
-        label=account_label,
+        top=overview.top_accounts(org_id, month),
+        near=overview.near_limit(org_id, policy.near_limit_minutes),
+        recent=overview.recent_transfers(org_id),
         member_q=member_q,
         found=found,
         reverse_form=reverse_form or ReverseForm(),
