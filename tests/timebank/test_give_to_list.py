@@ -88,3 +88,23 @@ def test_a_deleted_person_leaves_the_lists(db_session):  # type: ignore[no-untyp
     db.session.execute(sa.delete(Person).where(Person.id == other.id))  # their rows go too
     db.session.commit()
     assert _names(me) == [] and _pairs() == set()
+
+
+def test_the_list_reads_the_members_rows_not_their_history(db_session, count_queries):  # type: ignore[no-untyped-def]
+    """One statement, on the pairs and the partners' names: the list was found again in
+    the member's whole history of transfers and shifts at every view (5 ms in PostgreSQL
+    for a city volunteer's year, growing each year)."""
+    org = make_org()
+    me = make_volunteer(org)
+    ops.grant(key="seed", recipient=me, minutes=600, actor_id=None, service_date=TODAY,
+              reason="welcome")  # fmt: skip
+    for n in range(3):
+        ops.donate(key=f"gift-{n}", donor=me, recipient=make_resident(org), minutes=5,
+                   actor_id=None, service_date=TODAY)  # fmt: skip
+    db.session.commit()
+    assert me.organisation_id  # (read again after the commit, before counting)
+    with count_queries() as sent:
+        assert len(partners.recipients(me)) == 3
+    assert len(sent) == 1, sent
+    for history in ("timebank_transfer", "assignment", "shift", "help_request"):
+        assert f"FROM {history}" not in sent[0] and f"JOIN {history}" not in sent[0], sent[0]
