@@ -38,7 +38,7 @@ _SYSTEM = sa.select(Account).where(
 
 
 def _get_or_create(
-    query: sa.Select[tuple[Account]], params: dict[str, object], make: Callable[[], Account]
+    query: sa.Select[Account], params: dict[str, object], make: Callable[[], Account]
 ) -> Account:
     account = db.session.scalar(query, params)
     if account is not None:

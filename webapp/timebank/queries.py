@@ -73,7 +73,7 @@ def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
     )
 
 
-def _lines() -> sa.ScalarSelect[int]:
+def _lines() -> sa.ColumnElement[int]:
     def side(column: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
         return (
             sa.select(sa.func.count()).where(column == Account.id).correlate(Account)
