@@ -17,9 +17,12 @@ from webapp.timebank.models import Account, AccountKind, LedgerPolicy
 def policy_for(organisation_id: int) -> LedgerPolicy:
     """The organisation's policy, or an unsaved one holding the defaults."""
     policy = db.session.get(LedgerPolicy, organisation_id)
-    if policy is None:
-        policy = LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
-    return policy
+    return default_policy(organisation_id) if policy is None else policy
+
+
+def default_policy(organisation_id: int) -> LedgerPolicy:
+    """An unsaved policy holding the defaults (an organisation without a row has them)."""
+    return LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
 
 
 def limit_for_person(person: Person, policy: LedgerPolicy) -> int:

@@ -29,6 +29,11 @@ def _short_date(day: date, this_year: int, locale: str) -> str:
     return reader_date(day, short=True, today=date(this_year, 1, 1), locale=locale)
 
 
+def short_date(day: date) -> str:
+    """``day|reader_date(short=True)``, formatted once a process."""
+    return _short_date(day, date.today().year, str(get_locale() or "en"))
+
+
 def statement_rows(
     lines: Iterable[StatementLine], kind_label: Callable[[str], str]
 ) -> list[Row]:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from webapp.extensions import db
 from webapp.people.models import Person
+from webapp.timebank.accounts import chest, default_policy
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer
+from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, LedgerPolicy, Transfer
 
 TOP = 5  # givers and receivers shown
 NEAR = 50  # accounts near their limit shown
@@ -41,6 +42,24 @@ def _this_months(*when: sa.ColumnElement[bool]) -> list[sa.ColumnElement[bool]]:
 
 def _service_this_month() -> list[sa.ColumnElement[bool]]:
     return _this_months(Transfer.kind.in_(SHIFT_KINDS), _not_reversed())
+
+
+_CHEST = (
+    sa.select(Account, LedgerPolicy)
+    .outerjoin(LedgerPolicy, LedgerPolicy.organisation_id == Account.organisation_id)
+    .where(Account.organisation_id == _ORG, Account.kind == AccountKind.CHEST)
+)
+
+
+def chest_and_policy(organisation_id: int) -> tuple[Account, LedgerPolicy]:
+    """The organisation's chest (opened if need be) and its policy (the defaults without
+    a row of its own), in one statement."""
+    found = db.session.execute(_CHEST, {"organisation_id": organisation_id}).one_or_none()
+    if found is None:  # no chest yet
+        the_chest, policy = chest(organisation_id), db.session.get(LedgerPolicy, organisation_id)
+    else:
+        the_chest, policy = found
+    return the_chest, policy or default_policy(organisation_id)
 
 
 @dataclass(frozen=True)

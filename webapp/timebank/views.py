@@ -19,8 +19,8 @@ from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
 from webapp.timebank import overview, partners, queries, tokens
-from webapp.timebank.accounts import account_for, chest, policy_for
-from webapp.timebank.display import Row, statement_rows
+from webapp.timebank.accounts import account_for, chest
+from webapp.timebank.display import Row, short_date, statement_rows
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.statements import StatementLine, statement, statement_page
@@ -63,7 +63,7 @@ def _statement_rows(lines: list[StatementLine]) -> list[Row]:
 
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label, "statement_rows": _statement_rows}
+    return {"kind_label": kind_label, "statement_rows": _statement_rows, "short_date": short_date}
 
 
 @bp.app_template_filter("minutes")
@@ -207,6 +207,7 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 
 # Members listed by the page's "find a member" box: a name is usually enough.
 FOUND_MEMBERS = 10
+_SENTINEL = 987654321  # an id no URL of the page holds otherwise
 
 
 def _coordinator_page(
@@ -214,8 +215,7 @@ def _coordinator_page(
 ) -> tuple[str, int]:
     org_id = current_user.organisation_id
     month = _month_start()
-    policy = policy_for(org_id)
-    the_chest = chest(org_id)
+    the_chest, policy = overview.chest_and_policy(org_id)
     # Grants are made on the member's account page, found here by name or phone: the
     # page no longer lists the whole roster (10,000 members in a city) in a select.
     member_q = (request.args.get("member") or "").strip()[:100]
@@ -230,6 +230,11 @@ def _coordinator_page(
         recent=overview.recent_transfers(org_id),
         member_q=member_q,
         found=found,
+        # A member's link, written around their id: building each of the page's sixty
+        # with url_for cost more than the rest of their rows.
+        person_url=url_for("timebank.person_account", person_id=_SENTINEL).split(
+            str(_SENTINEL)
+        ),
         reverse_form=reverse_form or ReverseForm(),
         export_form=ExportForm(formdata=None, start=month, end=_today()),
     )
