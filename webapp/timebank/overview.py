@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
 from webapp.people.models import Person
@@ -122,12 +122,20 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
     return {name: int(value) for name, value in row._mapping.items()}
 
 
-def _top(side: InstrumentedAttribute[int], which: str) -> sa.Select[Any]:
+# The month's service transfers, read once for both lists (a CTE named twice is read
+# once by PostgreSQL).
+_SERVICE = (
+    sa.select(Transfer.credit_account_id, Transfer.debit_account_id, Transfer.amount)
+    .where(*_service_this_month())
+    .cte("service")
+)
+
+
+def _top(side: sa.ColumnElement[int], which: str) -> sa.Select[Any]:
     """The ``TOP`` accounts with the most service minutes on ``side`` this month."""
-    total = sa.func.sum(Transfer.amount)
+    total = sa.func.sum(_SERVICE.c.amount)
     best = (
         sa.select(side.label("account_id"), total.label("minutes"))
-        .where(*_service_this_month())
         .group_by(side)
         .order_by(total.desc(), side)
         .limit(TOP)
@@ -137,7 +145,7 @@ def _top(side: InstrumentedAttribute[int], which: str) -> sa.Select[Any]:
 
 
 _tops = sa.union_all(
-    _top(Transfer.credit_account_id, "given"), _top(Transfer.debit_account_id, "received")
+    _top(_SERVICE.c.credit_account_id, "given"), _top(_SERVICE.c.debit_account_id, "received")
 ).subquery()
 # The givers and the receivers, with their names, in one statement.
 _TOPS = (
