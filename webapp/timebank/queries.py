@@ -55,7 +55,7 @@ class Summary:
     account: Account
     figures: Figures
     lines: int  # of the statement
-    live_tokens: int  # of the member's login (0 without one)
+    live_tokens: int  # of the member's login (0 without one; not 0: read the list)
 
 
 def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
@@ -115,9 +115,9 @@ def summary(
     if page:
         params.update(user_id=user_id, now=utcnow())
     found = db.session.execute(_PAGE if page else _FIGURES, params).one_or_none()
-    if found is None:  # opened now: nothing in it yet
+    if found is None:  # opened now: nothing in it yet (tokens not counted: say "some")
         account = account_for(person)
-        return Summary(account, Figures(0, 0, 0, 0), 0, 0)
+        return Summary(account, Figures(0, 0, 0, 0), 0, 1 if page else 0)
     account, given, received, *more = found
     figures = Figures(int(given), int(received), account.service_given, account.service_received)
     return Summary(account, figures, *(int(n) for n in more or (0, 0)))
