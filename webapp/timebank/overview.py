@@ -21,6 +21,7 @@ from webapp.people.models import Person
 from webapp.timebank.accounts import chest, default_policy
 from webapp.timebank.errors import _
 from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, LedgerPolicy, Transfer
+from webapp.timebank.queries import not_reversed
 
 TOP = 5  # givers and receivers shown
 NEAR = 50  # accounts near their limit shown
@@ -30,18 +31,13 @@ _ORG = sa.bindparam("organisation_id", type_=sa.Integer)
 _MONTH = sa.bindparam("month_start", type_=sa.Date)
 
 
-def _not_reversed() -> sa.ColumnElement[bool]:
-    reversal = aliased(Transfer)
-    return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
-
-
 def _this_months(*when: sa.ColumnElement[bool]) -> list[sa.ColumnElement[bool]]:
     # Read from the (organisation, service date) index: the month, not the year.
     return [Transfer.organisation_id == _ORG, Transfer.service_date >= _MONTH, *when]
 
 
 def _service_this_month() -> list[sa.ColumnElement[bool]]:
-    return _this_months(Transfer.kind.in_(SHIFT_KINDS), _not_reversed())
+    return _this_months(Transfer.kind.in_(SHIFT_KINDS), not_reversed())
 
 
 _CHEST = (

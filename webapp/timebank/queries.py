@@ -1,4 +1,5 @@
-"""Read-only views of the ledger: statements, monthly figures, coordinator summaries.
+"""Read-only views of the ledger: a member's account and figures, the CSV exports (the
+coordinator's page reads its own in ``overview.py``).
 
 "Given" and "received" count the time of services (visits and rides): minutes credited
 to a volunteer are hours given, minutes a resident paid are hours received. Donations
@@ -35,7 +36,8 @@ def format_minutes(minutes: int) -> str:
     return f"{sign}{hours} h" if hours else f"{sign}{rest} min"
 
 
-def _not_reversed() -> sa.ColumnElement[bool]:
+def not_reversed() -> sa.ColumnElement[bool]:
+    """The transfer (``Transfer``) was not reversed."""
     reversal = aliased(Transfer)
     return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
 
@@ -66,7 +68,7 @@ def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
             side == Account.id,
             Transfer.service_date >= sa.bindparam("month_start", type_=sa.Date),
             Transfer.kind.in_(SHIFT_KINDS),
-            _not_reversed(),
+            not_reversed(),
         )
         .correlate(Account)
         .scalar_subquery()
