@@ -67,6 +67,7 @@ from webapp.shifts.models import (  # noqa: E402
     Shift,
     ShiftStatus,
 )
+from webapp.timebank import partners  # noqa: E402
 from webapp.timebank.models import Account, AccountKind, LedgerPolicy, Transfer  # noqa: E402
 
 PASSWORD = "ponte-city-2026"
@@ -533,6 +534,8 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         with_login = sa.select(User.person_id, User.email).where(User.person_id.is_not(None))
         logins = dict(db.session.execute(with_login).tuples().all())
         step(f"{write_outbox(rng, org.id, done, logins, now)} messages in the outbox")
+        # The transfers and completed shifts were written directly: their pairs too.
+        step(f"{partners.rebuild()} give-to pairs")
         # The same code as `flask shifts rebuild-candidates` and the nightly job.
         step(f"{rebuild()} board candidates")
         db.session.commit()

@@ -305,3 +305,59 @@ def test_service_figures_are_filled_from_the_ledger(empty_database_url: str) -> 
         db.session.remove()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+# The give-to pairs are filled from the ledger and the completed shifts by their migration.
+BEFORE_PARTNERS = "8b2e4d6f1a37"
+
+
+def test_give_to_pairs_are_filled_from_the_history(empty_database_url: str) -> None:
+    """Pairs written at head by the operations (a donation, a visit the chest paid for)
+    must be the pairs the migration fills from the same history."""
+    from datetime import date
+
+    from tests.factories import make_org, make_resident, make_volunteer
+    from tests.timebank.helpers import real_shift_ids
+    from webapp.shifts.models import Assignment, Shift, ShiftStatus
+    from webapp.timebank import operations as ops
+    from webapp.timebank import partners
+    from webapp.timebank.accounts import set_policy
+    from webapp.timebank.models import Partner
+    from webapp.timebank.payments import pay_for_shift
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    def pairs() -> set[tuple[int, int]]:
+        rows = db.session.execute(sa.select(Partner.person_id, Partner.partner_id))
+        return {(a, b) for a, b in rows}
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        org = make_org()
+        set_policy(org.id, chest_pays_for_residents=True)
+        resident, other = make_resident(org), make_resident(org)
+        volunteer = make_volunteer(org, with_user=False)
+        shift = db.session.get(Shift, real_shift_ids(org, 1, resident=resident)[0])
+        shift.assignments.append(Assignment(volunteer_id=volunteer.id, seat=1))
+        shift.status = ShiftStatus.COMPLETED
+        partners.note_shift(shift)  # the shift_completed listener's part
+        pay_for_shift(shift_id=shift.id, organisation_id=org.id, kind="visit",
+                      service_date=date.today(), resident_person_id=resident.id,
+                      volunteers=[(volunteer.id, 60)], actor_id=None)  # fmt: skip
+        ops.donate(key="d", donor=volunteer, recipient=other, minutes=10, actor_id=None,
+                   service_date=date.today())  # fmt: skip
+        db.session.commit()
+        kept = pairs()
+        assert kept == {
+            (resident.id, volunteer.id), (volunteer.id, resident.id),
+            (other.id, volunteer.id), (volunteer.id, other.id),
+        }  # fmt: skip
+        db.session.remove()
+        downgrade(revision=BEFORE_PARTNERS)
+        upgrade()
+        assert pairs() == kept
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -67,6 +67,7 @@ from webapp.shifts.signals import (
     shift_status_changed,
 )
 from webapp.timebank.listeners import pay_completed_shift
+from webapp.timebank.partners import note_shift
 from webapp.timebank.tokens import revoke_all
 
 
@@ -75,6 +76,7 @@ def connect_listeners(app: Flask) -> None:
     shift_status_changed.connect(shift_listeners.on_status_changed, weak=False)
     shift_details_changed.connect(shift_listeners.on_details_changed, weak=False)
     shift_completed.connect(pay_completed_shift, weak=False)
+    shift_completed.connect(note_shift, weak=False)
     shift_completed.connect(first_help, weak=False)
     reset_link_requested.connect(mail_reset_link, weak=False)
     access_revoked.connect(revoke_all, weak=False)

@@ -146,3 +146,20 @@ def test_if_empty_never_mixes_the_demo_into_real_data(db_session):
     assert db.session.scalar(sa.select(Organisation).where(Organisation.slug == DEMO_SLUG)) is None
     assert load_demo().loaded  # asked explicitly: added beside the real organisation
     assert db.session.scalar(sa.select(sa.func.count(VolunteerProfile.person_id))) == 60
+
+
+def test_the_give_to_pairs_are_the_historys(db_session):
+    """The demo writes its year of completed visits itself, not through the shift
+    operations (whose signal notes who exchanged time): it notes their pairs too."""
+    from webapp.timebank import partners
+    from webapp.timebank.models import Partner
+
+    def pairs() -> set[tuple[int, int]]:
+        rows = db.session.execute(sa.select(Partner.person_id, Partner.partner_id))
+        return {(a, b) for a, b in rows}
+
+    load_demo(today=TODAY)
+    kept = pairs()
+    assert len(kept) > 50
+    partners.rebuild()
+    assert pairs() == kept

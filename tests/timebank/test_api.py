@@ -24,6 +24,7 @@ from tests.timebank.helpers import real_shift_ids
 from webapp.auth.models import Role
 from webapp.shifts.models import Assignment, Shift, ShiftStatus
 from webapp.timebank import operations as ops
+from webapp.timebank import partners
 from webapp.timebank.accounts import account_for
 from webapp.timebank.openapi import document
 from webapp.timebank.tokens import create_token
@@ -51,6 +52,7 @@ def member(db_session):  # type: ignore[no-untyped-def]
     shift = db_session.get(Shift, real_shift_ids(org, 1, resident=person)[0])
     shift.assignments.append(Assignment(volunteer_id=friend.id, seat=1))
     shift.status = ShiftStatus.COMPLETED
+    partners.note_shift(shift)  # the shift_completed listener's part
     db_session.flush()
     _row, secret = create_token(user, "phone")
     db_session.commit()  # as if saved earlier: an API error's rollback must not undo it

@@ -115,7 +115,7 @@ def test_a_page_reads_each_side_s_newest_transfers_from_its_index(db_session):  
     (account, id) indexes: as many entries as the page has lines, whatever the account's
     history (an OR of the two sides read the whole history and sorted it)."""
     account = account_for(make_resident(make_org()))
-    query = statements._newest_ids(account, 50, None)
+    query = statements._newest_ids(before=False).params(account_id=account.id, upto=50)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "postgresql":

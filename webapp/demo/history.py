@@ -25,6 +25,7 @@ from webapp.people.models import Person, VolunteerStatus
 from webapp.requests.models import Request, RequestKind, RequestStatus, RequestWindow
 from webapp.requests.planning import plan
 from webapp.shifts.models import Assignment, CheckIn, NoShowSide, Shift, ShiftStatus
+from webapp.timebank import partners
 from webapp.timebank.errors import LedgerError
 from webapp.timebank.listeners import pay_for_legs
 
@@ -196,6 +197,12 @@ def _settle(ctx: DemoContext, rng: Random, done: list[tuple[list[Shift], Person]
                 outcome="Chiamata la figlia: tutto sotto controllo.",
             )
         )
+    # Completed here, not through shift_completed: their pairs for the give-to lists too.
+    partners.note(
+        (legs[0].request.resident_id, volunteer.id)
+        for legs, volunteer in done
+        if legs[0].request.resident_id is not None
+    )
     since = ctx.today - timedelta(days=PAID_DAYS)
     for legs, _volunteer in done:
         if legs[0].occurrence_date >= since:

@@ -144,6 +144,7 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "timebank_account": (_l("The time bank"), (RESIDENTS, VOLUNTEERS)),
     "timebank_transfer": (_l("The time bank"), (RESIDENTS, VOLUNTEERS, STAFF)),
     "timebank_api_token": (_l("The mobile app's access"), (RESIDENTS, VOLUNTEERS)),
+    "timebank_partner": (_l("The time bank"), (RESIDENTS, VOLUNTEERS)),  # whom to give to
     "geocode_cache": (_l("Placing addresses on the map"), (RESIDENTS, VOLUNTEERS)),
     "match_run": (_l("Proposing volunteers for visits and rides"), (STAFF,)),
     "audit_event": (_l("Accountability: who read or changed what"), (RESIDENTS, VOLUNTEERS, STAFF)),  # noqa: E501

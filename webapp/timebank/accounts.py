@@ -17,9 +17,12 @@ from webapp.timebank.models import Account, AccountKind, LedgerPolicy
 def policy_for(organisation_id: int) -> LedgerPolicy:
     """The organisation's policy, or an unsaved one holding the defaults."""
     policy = db.session.get(LedgerPolicy, organisation_id)
-    if policy is None:
-        policy = LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
-    return policy
+    return default_policy(organisation_id) if policy is None else policy
+
+
+def default_policy(organisation_id: int) -> LedgerPolicy:
+    """An unsaved policy holding the defaults (an organisation without a row has them)."""
+    return LedgerPolicy(organisation_id=organisation_id, **LedgerPolicy.DEFAULTS)
 
 
 def limit_for_person(person: Person, policy: LedgerPolicy) -> int:
@@ -29,8 +32,18 @@ def limit_for_person(person: Person, policy: LedgerPolicy) -> int:
     return policy.member_limit
 
 
-def _get_or_create(query: sa.Select[Account], make: Callable[[], Account]) -> Account:
-    account = db.session.scalar(query)
+# Built once: every time-bank page and API call reads an account this way.
+_BY_PERSON = sa.select(Account).where(Account.person_id == sa.bindparam("person_id"))
+_SYSTEM = sa.select(Account).where(
+    Account.organisation_id == sa.bindparam("organisation_id"),
+    Account.kind == sa.bindparam("kind"),
+)
+
+
+def _get_or_create(
+    query: sa.Select[Account], params: dict[str, object], make: Callable[[], Account]
+) -> Account:
+    account = db.session.scalar(query, params)
     if account is not None:
         return account
     account = make()
@@ -41,23 +54,23 @@ def _get_or_create(query: sa.Select[Account], make: Callable[[], Account]) -> Ac
             db.session.add(account)
             db.session.flush()
     except IntegrityError:
-        account = db.session.scalar(query)
+        account = db.session.scalar(query, params)
         if account is None:
             raise
     return account
 
 
 def account_for(person: Person) -> Account:
-    """The person's account, opened on first use with the limit their roles give."""
-    query = sa.select(Account).where(Account.person_id == person.id)
-    policy = policy_for(person.organisation_id)
+    """The person's account, opened on first use with the limit their roles give (the
+    policy is read only then: an open account is one statement)."""
     return _get_or_create(
-        query,
+        _BY_PERSON,
+        {"person_id": person.id},
         lambda: Account(
             organisation_id=person.organisation_id,
             person_id=person.id,
             kind=AccountKind.MEMBER,
-            lower_limit=limit_for_person(person, policy),
+            lower_limit=limit_for_person(person, policy_for(person.organisation_id)),
             balance=0,
         ),
     )
@@ -67,14 +80,12 @@ def system_account(organisation_id: int, kind: AccountKind) -> Account:
     """The organisation's chest or adjustments account, opened on first use."""
     if kind == AccountKind.MEMBER:
         raise ValueError("member accounts belong to a person")
-    query = sa.select(Account).where(
-        Account.organisation_id == organisation_id, Account.kind == kind
-    )
-    limit = policy_for(organisation_id).chest_limit if kind == AccountKind.CHEST else None
-    return _get_or_create(
-        query,
-        lambda: Account(organisation_id=organisation_id, kind=kind, lower_limit=limit, balance=0),
-    )
+
+    def make() -> Account:
+        limit = policy_for(organisation_id).chest_limit if kind == AccountKind.CHEST else None
+        return Account(organisation_id=organisation_id, kind=kind, lower_limit=limit, balance=0)
+
+    return _get_or_create(_SYSTEM, {"organisation_id": organisation_id, "kind": kind}, make)
 
 
 def chest(organisation_id: int) -> Account:

@@ -19,8 +19,7 @@ from webapp.extensions import csrf, db
 from webapp.people.models import Person
 from webapp.permissions import is_member
 from webapp.timebank import operations as ops
-from webapp.timebank import queries, tokens
-from webapp.timebank.accounts import account_for
+from webapp.timebank import partners, queries, tokens
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.models import Transfer
 from webapp.timebank.openapi import document
@@ -89,8 +88,8 @@ def openapi() -> Response:
 @bp.get("/v1/me/balance")
 def balance() -> Response:
     user, _via = _user()
-    account = account_for(user.person)
-    figures = queries.figures(account, date.today().replace(day=1))
+    found = queries.summary(user.person, date.today().replace(day=1), page=False)
+    account, figures = found.account, found.figures
     body = {
         "account_id": account.id,
         "balance_minutes": account.balance,
@@ -124,7 +123,8 @@ def statement() -> Response:
     limit = _int_arg("limit", 50, 1, 200) or 50
     before = _int_arg("before", None, 1, DB_INT_MAX)  # a transfer id: an INTEGER
     # One line more than asked says whether there is a next page.
-    lines = newest_lines(account_for(user.person), limit + 1, before=before)
+    # The person's lines, their account found in the same statement (none yet: none).
+    lines = newest_lines(user.person, limit + 1, before=before)
     page = lines[:limit]
     body = {
         "entries": [
@@ -173,7 +173,7 @@ def donations() -> tuple[Response, int]:
     if to != "chest":
         if isinstance(to, bool) or not isinstance(to, int):
             raise ApiError(422, _('Give a member\'s id or "chest".'), "to")
-        if to not in {p.id for p in queries.donation_recipients(user.person)}:
+        if not 1 <= to <= DB_INT_MAX or not partners.exchanged_with(user.person, to):
             raise ApiError(
                 422, _('Give "chest" or the id of someone you have exchanged time with.'), "to"
             )

@@ -22,6 +22,7 @@ from webapp.core.locks import begin_write, is_postgres
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
+from webapp.timebank import partners
 from webapp.timebank.accounts import account_for, chest, lock_accounts, system_account
 from webapp.timebank.errors import AlreadyReversed, LedgerError, LimitExceeded, TransferConflict, _
 from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer, TransferKind
@@ -167,6 +168,8 @@ def record(
     set_committed_value(credit, "service_given", credit.service_given + given[1])
     set_committed_value(debit, "service_received", debit.service_received + received[0])
     set_committed_value(credit, "service_received", credit.service_received + received[1])
+    if debit.person_id is not None and credit.person_id is not None:
+        partners.note([(debit.person_id, credit.person_id)])  # each other's "give to" list
     return Outcome(transfer, True)
 
 

@@ -1,4 +1,5 @@
-"""Read-only views of the ledger: statements, monthly figures, coordinator summaries.
+"""Read-only views of the ledger: a member's account and figures, the CSV exports (the
+coordinator's page reads its own in ``overview.py``).
 
 "Given" and "received" count the time of services (visits and rides): minutes credited
 to a volunteer are hours given, minutes a resident paid are hours received. Donations
@@ -14,14 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.requests.models import Request
-from webapp.shifts.models import Assignment, Shift, ShiftStatus
+from webapp.timebank import tokens
+from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, Transfer
+from webapp.timebank.models import SHIFT_KINDS, Account, ApiToken, Transfer
 from webapp.timebank.statements import StatementLine, account_label
 
 
@@ -34,22 +36,10 @@ def format_minutes(minutes: int) -> str:
     return f"{sign}{hours} h" if hours else f"{sign}{rest} min"
 
 
-def _not_reversed() -> sa.ColumnElement[bool]:
+def not_reversed() -> sa.ColumnElement[bool]:
+    """The transfer (``Transfer``) was not reversed."""
     reversal = aliased(Transfer)
     return ~sa.exists().where(reversal.reversal_of_id == Transfer.id)
-
-
-def _service_minutes(
-    side: InstrumentedAttribute[int], since: date | None, organisation_id: int | None = None
-) -> sa.Select[int, int]:
-    query = sa.select(side, sa.func.sum(Transfer.amount)).where(
-        Transfer.kind.in_(SHIFT_KINDS), _not_reversed()
-    )
-    if since is not None:
-        query = query.where(Transfer.service_date >= since)
-    if organisation_id is not None:
-        query = query.where(Transfer.organisation_id == organisation_id)
-    return query.group_by(side)
 
 
 @dataclass(frozen=True)
@@ -60,124 +50,79 @@ class Figures:
     received_total: int
 
 
-def figures(account: Account, month_start: date) -> Figures:
-    """The minutes of services given and received, this month and in all. The totals are
-    the account's own figures (kept by every transfer); the month's are summed from the
-    month's transfers, in one statement."""
+@dataclass(frozen=True)
+class Summary:
+    """A member's account with what their page shows around it."""
 
-    def minutes(side: InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(
-            sa.func.sum(sa.case((side == account.id, Transfer.amount), else_=0)), 0
-        )
+    account: Account
+    figures: Figures
+    lines: int  # of the statement
+    live_tokens: int  # of the member's login (0 without one; not 0: read the list)
 
-    given, received = db.session.execute(
-        sa.select(minutes(Transfer.credit_account_id), minutes(Transfer.debit_account_id)).where(
-            sa.or_(
-                Transfer.credit_account_id == account.id, Transfer.debit_account_id == account.id
-            ),
-            Transfer.service_date >= month_start,
+
+def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
+    """The minutes of services on ``side`` of the account this month (correlated)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
+        .where(
+            side == Account.id,
+            Transfer.service_date >= sa.bindparam("month_start", type_=sa.Date),
             Transfer.kind.in_(SHIFT_KINDS),
-            _not_reversed(),
+            not_reversed(),
         )
-    ).one()
-    return Figures(int(given), int(received), account.service_given, account.service_received)
-
-
-def top_accounts(
-    organisation_id: int, side: InstrumentedAttribute[int], since: date, limit: int = 5
-) -> list[tuple[Account | None, int]]:
-    """[(account, minutes)] with the most service minutes given (credit) or received."""
-    rows = db.session.execute(
-        _service_minutes(side, since, organisation_id)
-        .order_by(sa.func.sum(Transfer.amount).desc())
-        .limit(limit)
-    ).all()
-    # The accounts with their people in two statements, not two per row (the page names
-    # each person).
-    accounts = {
-        a.id: a
-        for a in db.session.scalars(
-            sa.select(Account)
-            .where(Account.id.in_([account_id for account_id, _total in rows]))
-            .options(selectinload(Account.person))
-        )
-    }
-    return [(accounts.get(account_id), int(total)) for account_id, total in rows]
-
-
-def near_limit(organisation_id: int, within: int) -> list[Account]:
-    return list(
-        db.session.scalars(
-            sa.select(Account)
-            .where(
-                Account.organisation_id == organisation_id,
-                Account.kind == AccountKind.MEMBER,
-                Account.lower_limit.is_not(None),
-                Account.balance - Account.lower_limit <= within,
-            )
-            .order_by(Account.balance - Account.lower_limit, Account.id)
-            .limit(50)
-            .options(selectinload(Account.person))
-        )
+        .correlate(Account)
+        .scalar_subquery()
     )
 
 
-def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
-    def scalar(query: sa.Select[int]) -> int:
-        return int(db.session.scalar(query) or 0)
+def _lines() -> sa.ColumnElement[int]:
+    def side(column: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
+        return (
+            sa.select(sa.func.count()).where(column == Account.id).correlate(Account)
+        ).scalar_subquery()
 
-    def total(
-        value: sa.ColumnElement[int] | InstrumentedAttribute[int], *when: sa.ColumnElement[bool]
-    ) -> sa.ColumnElement[int]:
-        counted = sa.case((sa.and_(*when), value), else_=0) if when else value
-        return sa.func.coalesce(sa.func.sum(counted), 0)
-
-    in_org = Transfer.organisation_id == organisation_id
-    member = Account.kind == AccountKind.MEMBER
-    # The accounts' figures in one read of the accounts: the service given in total is
-    # what every account was paid for (kept by each transfer), not a sum of the ledger.
-    accounts = db.session.execute(
-        sa.select(
-            total(sa.literal(1), member),
-            total(Account.service_given),
-            total(Account.balance, member, Account.balance > 0),
-            total(Account.balance, member, Account.balance < 0),
-        ).where(Account.organisation_id == organisation_id)
-    ).one()
-    return {
-        "accounts": int(accounts[0]),
-        "transfers_month": scalar(
-            sa.select(sa.func.count())
-            .select_from(Transfer)
-            .where(in_org, Transfer.service_date >= month_start)
-        ),
-        "service_month": scalar(
-            sa.select(sa.func.sum(Transfer.amount)).where(
-                in_org,
-                Transfer.kind.in_(SHIFT_KINDS),
-                _not_reversed(),
-                Transfer.service_date >= month_start,
-            )
-        ),
-        "service_total": int(accounts[1]),
-        "members_positive": int(accounts[2]),
-        "members_negative": int(accounts[3]),
-    }
+    return side(Transfer.debit_account_id) + side(Transfer.credit_account_id)
 
 
-def recent_transfers(organisation_id: int, limit: int = 20) -> list[Transfer]:
-    return list(
-        db.session.scalars(
-            sa.select(Transfer)
-            .where(Transfer.organisation_id == organisation_id)
-            .order_by(Transfer.id.desc())
-            .limit(limit)
-            .options(  # both sides are named: their accounts and people in four reads
-                selectinload(Transfer.debit_account).selectinload(Account.person),
-                selectinload(Transfer.credit_account).selectinload(Account.person),
+def _live_tokens() -> sa.ScalarSelect[int]:
+    return (
+        sa.select(sa.func.count())
+        .select_from(ApiToken)
+        .where(
+            tokens.live(
+                sa.bindparam("user_id", type_=sa.Integer),
+                sa.bindparam("now", type_=sa.DateTime(timezone=True)),
             )
         )
+        .scalar_subquery()
     )
+
+
+# The account and its figures in one statement, built once: the month's given and
+# received, summed from this month's transfers; the totals are the account's own (kept
+# by every transfer). The page's variant counts the statement's lines (from each side's
+# index alone) and the login's live tokens (the list is read only when there are some).
+_FIGURES = sa.select(
+    Account, _month_side(Transfer.credit_account_id), _month_side(Transfer.debit_account_id)
+).where(Account.person_id == sa.bindparam("person_id", type_=sa.Integer))
+_PAGE = _FIGURES.add_columns(_lines(), _live_tokens())
+
+
+def summary(
+    person: Person, month_start: date, user_id: int | None = None, page: bool = True
+) -> Summary:
+    """``person``'s account (opened if need be) and its figures; with ``page``, the
+    statement's length and ``user_id``'s live tokens too (else 0)."""
+    params = {"person_id": person.id, "month_start": month_start}
+    if page:
+        params.update(user_id=user_id, now=utcnow())
+    found = db.session.execute(_PAGE if page else _FIGURES, params).one_or_none()
+    if found is None:  # opened now: nothing in it yet (tokens not counted: say "some")
+        account = account_for(person)
+        return Summary(account, Figures(0, 0, 0, 0), 0, 1 if page else 0)
+    account, given, received, *more = found
+    figures = Figures(int(given), int(received), account.service_given, account.service_received)
+    return Summary(account, figures, *(int(n) for n in more or (0, 0)))
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:
@@ -273,47 +218,4 @@ def export_csv(organisation_id: int, start: date, end: date) -> str:
             ]
             for t in transfers
         ]
-    )
-
-
-def donation_recipients(person: Person) -> list[sa.Row[tuple[int, str, str]]]:
-    """Whom ``person`` may pick in the "give to" list (id, first and last name): only the
-    members they have exchanged time with (a visit or ride between them, or minutes moved
-    either way), not the organisation's whole roster. The community chest is always there
-    besides. Names only: a long-serving volunteer's list has a hundred people and more, and
-    loading each as a whole person cost more than the statement."""
-    own = sa.select(Account.id).where(Account.person_id == person.id).scalar_subquery()
-    # The other side of each of the person's transfers, once each, then their accounts:
-    # a join on "debit is mine and credit is theirs, or the reverse" looked every
-    # transfer's two accounts up.
-    others = sa.union(
-        sa.select(Transfer.credit_account_id).where(Transfer.debit_account_id == own),
-        sa.select(Transfer.debit_account_id).where(Transfer.credit_account_id == own),
-    ).subquery()
-    ledger = sa.select(Account.person_id).where(
-        Account.id.in_(sa.select(others.c[0])), Account.person_id.is_not(None)
-    )
-    served = (  # residents this person visited or drove
-        sa.select(Request.resident_id)
-        .join(Shift, Shift.request_id == Request.id)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(Assignment.volunteer_id == person.id, Shift.status == ShiftStatus.COMPLETED)
-    )
-    helpers = (  # volunteers who visited or drove this person
-        sa.select(Assignment.volunteer_id)
-        .join(Shift, Shift.id == Assignment.shift_id)
-        .join(Request, Request.id == Shift.request_id)
-        .where(Request.resident_id == person.id, Shift.status == ShiftStatus.COMPLETED)
-    )
-    ids = sa.union(ledger, served, helpers).subquery()
-    return list(
-        db.session.execute(
-            sa.select(Person.id, Person.first_name, Person.last_name)
-            .where(
-                Person.id.in_(sa.select(ids.c[0])),
-                Person.organisation_id == person.organisation_id,
-                Person.id != person.id,
-            )
-            .order_by(Person.first_name, Person.last_name)
-        )
     )

@@ -18,12 +18,12 @@ from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
 from webapp.timebank import operations as ops
-from webapp.timebank import queries, tokens
-from webapp.timebank.accounts import account_for, chest, policy_for
+from webapp.timebank import overview, partners, queries, tokens
+from webapp.timebank.accounts import account_for, chest
+from webapp.timebank.display import Row, short_date, statement_rows
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
-from webapp.timebank.models import Transfer
-from webapp.timebank.statements import account_label, statement, statement_page
+from webapp.timebank.statements import StatementLine, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -57,9 +57,13 @@ def kind_label(kind: str) -> str:
     return str(_KIND_LABELS.get(kind, kind))
 
 
+def _statement_rows(lines: list[StatementLine]) -> list[Row]:
+    return statement_rows(lines, kind_label)
+
+
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label}
+    return {"kind_label": kind_label, "statement_rows": _statement_rows, "short_date": short_date}
 
 
 @bp.app_template_filter("minutes")
@@ -90,19 +94,21 @@ def _member_page(
     status: int = 200,
 ) -> tuple[str, int]:
     person = current_user.person
-    account = account_for(person)
-    lines = statement_page(account, request.args.get("page"))
+    # The account, its figures, the statement's length and whether there are tokens to
+    # list, in one statement.
+    found = queries.summary(person, _month_start(), current_user.id)
+    lines = statement_page(found.account, request.args.get("page"), total=found.lines)
     form = form or _donation_form(person)
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
-        account=account,
-        figures=queries.figures(account, _month_start()),
+        account=found.account,
+        figures=found.figures,
         lines=lines,
         pager_args={"_anchor": "statement-title"},
         form=form,
         token_form=token_form or TokenForm(),
-        tokens=tokens.tokens_of(current_user),
+        tokens=tokens.tokens_of(current_user) if found.live_tokens or new_token else [],
         new_token=new_token,
     ), status
 
@@ -111,7 +117,7 @@ def _donation_form(person: Person) -> DonationForm:
     form = DonationForm()
     form.recipient.choices = [("chest", _("Community chest"))] + [
         (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
-        for p in queries.donation_recipients(person)
+        for p in partners.recipients(person)
     ]
     return form
 
@@ -201,6 +207,7 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 
 # Members listed by the page's "find a member" box: a name is usually enough.
 FOUND_MEMBERS = 10
+_SENTINEL = 987654321  # an id no URL of the page holds otherwise
 
 
 def _coordinator_page(
@@ -208,24 +215,26 @@ def _coordinator_page(
 ) -> tuple[str, int]:
     org_id = current_user.organisation_id
     month = _month_start()
-    policy = policy_for(org_id)
-    the_chest = chest(org_id)
+    the_chest, policy = overview.chest_and_policy(org_id)
     # Grants are made on the member's account page, found here by name or phone: the
     # page no longer lists the whole roster (10,000 members in a city) in a select.
     member_q = (request.args.get("member") or "").strip()[:100]
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
     page = render_template(
         "timebank/coordinator.html",
-        totals=queries.organisation_totals(org_id, month),
+        totals=overview.organisation_totals(org_id, month),
         chest=the_chest,
         policy=policy,
-        givers=queries.top_accounts(org_id, Transfer.credit_account_id, month),
-        receivers=queries.top_accounts(org_id, Transfer.debit_account_id, month),
-        near=queries.near_limit(org_id, policy.near_limit_minutes),
-        recent=queries.recent_transfers(org_id),
-        label=account_label,
+        top=overview.top_accounts(org_id, month),
+        near=overview.near_limit(org_id, policy.near_limit_minutes),
+        recent=overview.recent_transfers(org_id),
         member_q=member_q,
         found=found,
+        # A member's link, written around their id: building each of the page's sixty
+        # with url_for cost more than the rest of their rows.
+        person_url=url_for("timebank.person_account", person_id=_SENTINEL).split(
+            str(_SENTINEL)
+        ),
         reverse_form=reverse_form or ReverseForm(),
         export_form=ExportForm(formdata=None, start=month, end=_today()),
     )
@@ -280,13 +289,13 @@ def export_csv() -> ResponseReturnValue:
 def _account_page(
     person: Person, grant_form: GrantForm | None = None, status: int = 200
 ) -> tuple[str, int]:
-    account = account_for(person)
+    found = queries.summary(person, _month_start())
     page = render_template(
         "timebank/account.html",
         person=person,
-        account=account,
-        figures=queries.figures(account, _month_start()),
-        lines=statement_page(account, request.args.get("page")),
+        account=found.account,
+        figures=found.figures,
+        lines=statement_page(found.account, request.args.get("page"), total=found.lines),
         pager_args={"person_id": person.id, "_anchor": "statement-title"},
         grant_form=grant_form or GrantForm(),
         chest=chest(person.organisation_id),

@@ -5,8 +5,8 @@ entries instead of a year of each person's messages; and the organisation's inde
 that organisation's messages in that state, not every organisation's pending ones.
 
 Revision ID: 4a7c2e9b1d63
-Revises: 8b2e4d6f1a37
-Create Date: 2026-12-07 08:30:00
+Revises: 4c7a2e9d1b58
+Create Date: 2026-12-07 08:45:00
 
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4a7c2e9b1d63"
-down_revision = "8b2e4d6f1a37"
+down_revision = "4c7a2e9d1b58"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,244 @@
+"""The coordinator's time bank: the organisation's figures, the month's biggest givers and
+receivers, the accounts near their limit and the latest transfers.
+
+Each list comes with the names it shows in its own statement, as columns: the page read
+each list's accounts and then their people, whole, in two more statements each (19
+statements a view), and loading those rows cost more than the lists' SQL. The statements
+are built once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from webapp.extensions import db
+from webapp.people.models import Person
+from webapp.timebank.accounts import chest, default_policy
+from webapp.timebank.errors import _
+from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, LedgerPolicy, Transfer
+from webapp.timebank.queries import not_reversed
+
+TOP = 5  # givers and receivers shown
+NEAR = 50  # accounts near their limit shown
+RECENT = 20  # latest transfers shown
+
+_ORG = sa.bindparam("organisation_id", type_=sa.Integer)
+_MONTH = sa.bindparam("month_start", type_=sa.Date)
+
+
+def _this_months(*when: sa.ColumnElement[bool]) -> list[sa.ColumnElement[bool]]:
+    # Read from the (organisation, service date) index: the month, not the year.
+    return [Transfer.organisation_id == _ORG, Transfer.service_date >= _MONTH, *when]
+
+
+def _service_this_month() -> list[sa.ColumnElement[bool]]:
+    return _this_months(Transfer.kind.in_(SHIFT_KINDS), not_reversed())
+
+
+_CHEST = (
+    sa.select(Account, LedgerPolicy)
+    .outerjoin(LedgerPolicy, LedgerPolicy.organisation_id == Account.organisation_id)
+    .where(Account.organisation_id == _ORG, Account.kind == AccountKind.CHEST)
+)
+
+
+def chest_and_policy(organisation_id: int) -> tuple[Account, LedgerPolicy]:
+    """The organisation's chest (opened if need be) and its policy (the defaults without
+    a row of its own), in one statement."""
+    found = db.session.execute(_CHEST, {"organisation_id": organisation_id}).one_or_none()
+    if found is None:  # no chest yet
+        the_chest, policy = chest(organisation_id), db.session.get(LedgerPolicy, organisation_id)
+    else:
+        the_chest, policy = found
+    return the_chest, policy or default_policy(organisation_id)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An account as the page names it: a person (linked) or the chest's label."""
+
+    person_id: int | None
+    name: str
+    minutes: int  # the figure shown next to it
+    limit: int | None = None
+
+
+class _Names:
+    """Names as the coordinator reads them: the full name, else the account's label, the
+    fixed words translated once per page rather than once per row."""
+
+    def __init__(self) -> None:
+        self.labels = {
+            AccountKind.CHEST: _("Community chest"),
+            AccountKind.ADJUSTMENTS: _("Adjustments"),
+        }
+        self.former = _("Former member")
+
+    def __call__(self, kind: AccountKind, first: str | None, last: str | None) -> str:
+        if first is not None:
+            return f"{first} {last}"
+        return self.labels.get(kind, self.former)
+
+
+# The organisation's figures in one statement: the accounts' (members, the service given
+# in total, what members hold and owe: each account keeps its own, so no sum of the
+# ledger) and the month's transfers and service.
+def _total(value: Any, *when: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    counted = sa.case((sa.and_(*when), value), else_=0) if when else value
+    return sa.func.coalesce(sa.func.sum(counted), 0)
+
+
+_MEMBER = Account.kind == AccountKind.MEMBER
+_TOTALS = sa.select(
+    _total(sa.literal(1), _MEMBER).label("accounts"),
+    _total(Account.service_given).label("service_total"),
+    _total(Account.balance, _MEMBER, Account.balance > 0).label("members_positive"),
+    _total(Account.balance, _MEMBER, Account.balance < 0).label("members_negative"),
+    sa.select(sa.func.count())
+    .select_from(Transfer)
+    .where(*_this_months())
+    .scalar_subquery()
+    .label("transfers_month"),
+    sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
+    .where(*_service_this_month())
+    .scalar_subquery()
+    .label("service_month"),
+).where(Account.organisation_id == _ORG)
+
+
+def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
+    row = db.session.execute(
+        _TOTALS, {"organisation_id": organisation_id, "month_start": month_start}
+    ).one()
+    return {name: int(value) for name, value in row._mapping.items()}
+
+
+# The month's service transfers, read once for both lists (a CTE named twice is read
+# once by PostgreSQL).
+_SERVICE = (
+    sa.select(Transfer.credit_account_id, Transfer.debit_account_id, Transfer.amount)
+    .where(*_service_this_month())
+    .cte("service")
+)
+
+
+def _top(side: sa.ColumnElement[int], which: str) -> sa.Select[Any]:
+    """The ``TOP`` accounts with the most service minutes on ``side`` this month."""
+    total = sa.func.sum(_SERVICE.c.amount)
+    best = (
+        sa.select(side.label("account_id"), total.label("minutes"))
+        .group_by(side)
+        .order_by(total.desc(), side)
+        .limit(TOP)
+        .subquery()
+    )
+    return sa.select(sa.literal(which).label("side"), best)
+
+
+_tops = sa.union_all(
+    _top(_SERVICE.c.credit_account_id, "given"), _top(_SERVICE.c.debit_account_id, "received")
+).subquery()
+# The givers and the receivers, with their names, in one statement.
+_TOPS = (
+    sa.select(_tops.c.side, _tops.c.minutes, Account.kind, Account.person_id)
+    .add_columns(Person.first_name, Person.last_name)
+    .join(Account, Account.id == _tops.c.account_id)
+    .outerjoin(Person, Person.id == Account.person_id)
+    .order_by(_tops.c.side, _tops.c.minutes.desc(), _tops.c.account_id)
+)
+
+
+def top_accounts(organisation_id: int, month_start: date) -> dict[str, list[Named]]:
+    """{"given": [...], "received": [...]}: who gave and who received the most service
+    minutes this month."""
+    names = _Names()
+    found: dict[str, list[Named]] = {"given": [], "received": []}
+    params = {"organisation_id": organisation_id, "month_start": month_start}
+    for row in db.session.execute(_TOPS, params):
+        name = names(row.kind, row.first_name, row.last_name)
+        found[row.side].append(Named(row.person_id, name, int(row.minutes)))
+    return found
+
+
+_HEADROOM = Account.balance - Account.lower_limit
+_NEAR = (
+    sa.select(Account.kind, Account.person_id, Account.balance, Account.lower_limit)
+    .add_columns(Person.first_name, Person.last_name)
+    .outerjoin(Person, Person.id == Account.person_id)
+    .where(
+        Account.organisation_id == _ORG,
+        _MEMBER,
+        Account.lower_limit.is_not(None),
+        sa.bindparam("within", type_=sa.Integer) >= _HEADROOM,
+    )
+    .order_by(_HEADROOM, Account.id)
+    .limit(NEAR)
+)
+
+
+def near_limit(organisation_id: int, within: int) -> list[Named]:
+    """Members within ``within`` minutes of their limit, the closest first."""
+    names = _Names()
+    return [
+        Named(r.person_id, names(r.kind, r.first_name, r.last_name), r.balance, r.lower_limit)
+        for r in db.session.execute(_NEAR, {"organisation_id": organisation_id, "within": within})
+    ]
+
+
+@dataclass(frozen=True)
+class Recent:
+    id: int
+    service_date: date
+    debit: str
+    credit: str
+    kind: str
+    reversal_of_id: int | None
+    amount: int
+
+
+_debit, _credit = aliased(Account), aliased(Account)
+_payer, _payee = aliased(Person), aliased(Person)
+_RECENT = (
+    sa.select(
+        Transfer.id,
+        Transfer.service_date,
+        Transfer.kind,
+        Transfer.reversal_of_id,
+        Transfer.amount,
+        _debit.kind.label("debit_kind"),
+        _payer.first_name.label("debit_first"),
+        _payer.last_name.label("debit_last"),
+        _credit.kind.label("credit_kind"),
+        _payee.first_name.label("credit_first"),
+        _payee.last_name.label("credit_last"),
+    )
+    .join(_debit, _debit.id == Transfer.debit_account_id)
+    .join(_credit, _credit.id == Transfer.credit_account_id)
+    .outerjoin(_payer, _payer.id == _debit.person_id)
+    .outerjoin(_payee, _payee.id == _credit.person_id)
+    .where(Transfer.organisation_id == _ORG)
+    .order_by(Transfer.id.desc())
+    .limit(RECENT)
+)
+
+
+def recent_transfers(organisation_id: int) -> list[Recent]:
+    """The organisation's latest transfers, the newest first, with both sides named."""
+    names = _Names()
+    return [
+        Recent(
+            r.id,
+            r.service_date,
+            names(r.debit_kind, r.debit_first, r.debit_last),
+            names(r.credit_kind, r.credit_first, r.credit_last),
+            r.kind.value,
+            r.reversal_of_id,
+            r.amount,
+        )
+        for r in db.session.execute(_RECENT, {"organisation_id": organisation_id})
+    ]
