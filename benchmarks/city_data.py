@@ -532,7 +532,7 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         n = _ledger(rng, org.id, people, done, coord, now)
         step(f"{n} ledger transfers")
         with_login = sa.select(User.person_id, User.email).where(User.person_id.is_not(None))
-        logins = dict(db.session.execute(with_login).tuples().all())
+        logins = {pid: email for pid, email in db.session.execute(with_login) if pid is not None}
         step(f"{write_outbox(rng, org.id, done, logins, now)} messages in the outbox")
         # The transfers and completed shifts were written directly: their pairs too.
         step(f"{partners.rebuild()} give-to pairs")

@@ -159,7 +159,7 @@ def _coming_week(org_id: int, logins: dict[int, str], now: datetime) -> list[dic
         .order_by(Shift.id)
     ).all()
     of_request = sa.select(Request.id, Request.resident_id)
-    resident_of = dict(db.session.execute(of_request).tuples().all())
+    resident_of = dict(db.session.execute(of_request).all())
     rows = []
     for sid, group, starts, request_id in shifts:
         resident = resident_of[request_id]
