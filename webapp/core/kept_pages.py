@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Hashable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
+
+T = TypeVar("T")
 
 
 class KeptPages:
@@ -38,6 +40,25 @@ class KeptPages:
             self.rows.move_to_end(slot)
             while len(self.rows) > size:
                 self.rows.popitem(last=False)
+
+    def get_or_draw(
+        self,
+        slot: Hashable,
+        key: Hashable,
+        now: datetime,
+        draw: Callable[[], tuple[T, datetime | None]],
+        size: int,
+        latest: timedelta,
+    ) -> T:
+        """What is kept for ``slot`` under ``key``; else what ``draw()`` gives, kept
+        until the time it says time alone changes it (None: not by itself), and ``latest``
+        from ``now`` at most."""
+        found: T | None = self.get(slot, key, now)
+        if found is None:
+            found, changes = draw()
+            until = now + latest
+            self.put(slot, key, min(until, changes or until), found, size)
+        return found
 
     def clear(self) -> None:
         with self.lock:

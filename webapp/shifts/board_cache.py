@@ -101,12 +101,6 @@ def board_cards(
         date.today(),  # dates are written without the year in the current one
         stamp(person),
     )
-    store = kept()
-    html: str | None = store.get(person.id, key, now)
-    if html is None:
-        html, soonest = render()
-        # Shifts starting later come into the board's window as time passes: at most
-        # this late (they start weeks ahead).
-        until = now + LATEST
-        store.put(person.id, key, min(until, soonest or until), html, size)
-    return html
+    # Shifts starting later come into the board's window as time passes: drawn again
+    # :data:`LATEST` after at most (they start weeks ahead).
+    return kept().get_or_draw(person.id, key, now, render, size, LATEST)

@@ -116,12 +116,9 @@ def calendar_part(
         date.today(),  # dates are written without the year in the current one
         read_stamp,
     )
-    store = kept()
-    now = utcnow()
-    slot = (org.id, page)
-    found: T | None = store.get(slot, key, now)
-    if found is None:
+
+    def draw() -> tuple[T, datetime | None]:
         found = render()
-        latest = now + LATEST
-        store.put(slot, key, min(latest, until(found) or latest), found, size)
-    return found
+        return found, until(found)
+
+    return kept().get_or_draw((org.id, page), key, utcnow(), draw, size, LATEST)

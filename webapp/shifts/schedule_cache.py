@@ -60,10 +60,4 @@ def schedule_cards(
         date.today(),  # dates are written without the year in the current one
         stamp(person),
     )
-    store = kept()
-    html: str | None = store.get(person.id, key, now)
-    if html is None:
-        html, changes = render()
-        latest = now + LATEST
-        store.put(person.id, key, min(latest, changes or latest), html, size)
-    return html
+    return kept().get_or_draw(person.id, key, now, render, size, LATEST)
