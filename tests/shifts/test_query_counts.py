@@ -10,11 +10,10 @@ reason.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 
-from tests.desk.waiting import fill_desk
 from tests.factories import (
     ISERNIA,
     PASSWORD,
@@ -26,20 +25,18 @@ from tests.factories import (
 )
 from tests.helpers import csrf_token, login
 from tests.querycount import rows_read
-from tests.shifts.builders import make_request, next_weekday, ride_draft, shifts_of, visit_draft
+from tests.shifts.builders import make_request, ride_draft, shifts_of, visit_draft
+from tests.shifts.page_counts import DAY
+from tests.shifts.page_counts import add_town as _add_town
+from tests.shifts.page_counts import counts as _counts
+from tests.shifts.page_counts import setup_town as _setup
 from webapp.auth.models import User
-from webapp.db import utcnow
-from webapp.desk.models import Contact, Outcome
 from webapp.extensions import db
 from webapp.orgs.models import Organisation
 from webapp.shifts import operations as ops
 from webapp.shifts.board import open_board
-from webapp.shifts.calendar_cache import kept
 from webapp.shifts.eligibility import conflict
-from webapp.shifts.legs import group_of
 from webapp.shifts.models import Shift, ShiftStatus
-from webapp.timebank import operations as ledger
-from webapp.timebank.tokens import create_token
 
 S = ShiftStatus
 
@@ -50,69 +47,6 @@ def _board_drawn_every_time(app, monkeypatch):  # type: ignore[no-untyped-def]
     shifts/test_board_cache.py, test_schedule.py) would answer the second view without it."""
     monkeypatch.setitem(app.config, "BOARD_CACHE_ENTRIES", 0)
     monkeypatch.setitem(app.config, "SCHEDULE_CACHE_ENTRIES", 0)
-
-
-DAY = next_weekday(2, at_least=4)  # a Wednesday, past the booking notice
-
-
-def _add_town(org, vol, coord, n: int, book: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """``n`` weekly visits and ``n`` weekly rides with a return near ``vol``; ``book``
-    of their shifts approved for ``vol`` (those that do not clash), the rest open."""
-    for i in range(n):
-        resident = make_resident(org, neighbourhood=f"Quartiere {i % 3}")
-        visit = make_request(
-            org,
-            visit_draft(
-                DAY,
-                recurring=True,
-                end_date=DAY + timedelta(weeks=3),
-                windows=[(DAY.weekday(), time(9 + i % 8), time(11 + i % 8))],
-                accept_clash=True,
-            ),
-            resident=resident,
-            actor=coord,
-        )
-        ride = make_request(
-            org,
-            ride_draft(DAY, recurring=True, end_date=DAY + timedelta(weeks=3), accept_clash=True),
-            resident=resident,
-            actor=coord,
-        )
-        for shift in [*shifts_of(visit), *shifts_of(ride)[::2]]:
-            if book > 0 and not conflict(vol, group_of(shift), 30.0):
-                ops.assign(shift, vol, coord)
-                book -= 1
-    db.session.flush()
-
-
-def _counts(client, count_queries, url: str, grow, drawn: bool = False) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
-    """Statements of a view of ``url`` before and after ``grow()``; ``drawn``: with the
-    coordinator's kept tables forgotten first, so the drawing is what is counted."""
-    client.get(url)  # warm: the first request of a session loads what every page needs
-    if drawn:
-        kept().clear()
-    with count_queries() as small:
-        assert client.get(url).status_code == 200
-    grow()
-    # The change commits first, as it would in its own request: the board's candidates
-    # are settled by the writer's commit, not by the page that reads them. The commit
-    # expires what the session held, so the page is warmed again as before the first count.
-    db.session.commit()
-    client.get(url)
-    if drawn:
-        kept().clear()
-    with count_queries() as big:
-        assert client.get(url).status_code == 200
-    return len(small), len(big), f"small: {small}\n\nbig: {big}"
-
-
-def _setup(client, as_coordinator: bool):  # type: ignore[no-untyped-def]
-    org = make_org()
-    coord = make_coordinator(org)
-    vol = make_volunteer(org, driving=True, visits=True)
-    _add_town(org, vol, coord, 2, book=2)
-    login(client, (coord if as_coordinator else vol.user).email, PASSWORD)
-    return org, vol, coord
 
 
 def test_board_statements_do_not_grow_with_the_shifts(client, db_session, count_queries):
@@ -265,32 +199,6 @@ def test_coordinator_week_statements_do_not_grow(client, db_session, count_queri
     assert small <= 11, detail
 
 
-def test_coordinator_desk_home_statements_do_not_grow(client, db_session, count_queries):
-    org, vol, coord = _setup(client, as_coordinator=True)
-    small, big, detail = _counts(
-        client, count_queries, "/desk/", lambda: _add_town(org, vol, coord, 6, book=4), drawn=True
-    )
-    assert big <= small, detail
-    # The login, the figures (desk/figures.py), the checks that may lapse, and the lists
-    # of shifts drawn (their counts, their rows): nothing else waits on this desk.
-    assert small <= 5, detail
-
-
-def test_desk_home_statements_do_not_grow_with_what_waits(client, db_session, count_queries):
-    """Every list of the home has rows (alerts, referrals, re-measures, calls, held times,
-    checks, surveys, the outbox): each list's first rows are read in a fixed number of
-    statements, however long it is (most lists were read whole, one row at a time)."""
-    org = make_org()
-    coord = make_coordinator(org)
-    fill_desk(org, coord, 1)
-    login(client, coord.email, PASSWORD)
-    small, big, detail = _counts(client, count_queries, "/desk/", lambda: fill_desk(org, coord, 4))
-    assert big <= small, detail
-    assert small <= 23, detail  # each list a few statements (its rows, their people...)
-    html = client.get("/desk/").get_data(as_text=True)
-    assert 'Alerts <span class="count">5</span>' in html and "Rita3" in html
-
-
 def test_resident_home_statements_do_not_grow(client, db_session, count_queries):
     org = make_org()
     coord = make_coordinator(org)
@@ -350,95 +258,3 @@ def test_organisation_is_read_once_per_request_even_when_nothing_holds_it(
     reads = [s for s in q if "FROM organisation" in s]
     assert len(reads) <= 1, q
 
-
-def test_desk_todo_list_statements_do_not_grow(client, db_session, count_queries):
-    org, vol, coord = _setup(client, as_coordinator=True)
-    small, big, detail = _counts(
-        client, count_queries, "/desk/todo?list=unfilled", lambda: _add_town(org, vol, coord, 6)
-    )
-    assert big <= small, detail
-    assert small <= 3, detail
-
-
-def _ledger(person, n: int) -> None:  # type: ignore[no-untyped-def]
-    """``n`` grants to ``person`` and ``n`` donations from them to as many members."""
-    today = date.today()
-    for _i in range(n):
-        other = make_resident(person.organisation)
-        key = f"q{other.id}"
-        ledger.grant(key=f"{key}-in", recipient=person, minutes=30, actor_id=None,
-                     service_date=today, reason="welcome")  # fmt: skip
-        ledger.donate(key=f"{key}-out", donor=person, recipient=other, minutes=10,
-                      actor_id=None, service_date=today)  # fmt: skip
-    db.session.flush()
-
-
-def test_time_bank_statement_statements_do_not_grow(client, db_session, count_queries):
-    """The member's page and the API's statement read a page of the ledger, whatever its
-    length (the whole year was read, and each counterpart's person one by one)."""
-    org = make_org()
-    resident = make_resident(org)
-    user = make_user(org, person=resident)
-    _ledger(resident, 2)
-    _row, secret = create_token(user, "phone")
-    login(client, user.email, PASSWORD)
-    small, big, detail = _counts(client, count_queries, "/timebank/", lambda: _ledger(resident, 30))
-    assert big <= small, detail
-    # The login; the account with its figures, the statement's length and whether there
-    # are tokens; the page of lines; the give-to list; the tokens (this member has one).
-    assert small <= 5, detail
-    auth = {"Authorization": f"Bearer {secret}"}
-    app = client.application.test_client()  # as the phone's app calls it: no session
-    for url in ("/api/v1/me/statement", "/api/v1/me/balance"):
-        app.get(url, headers=auth)  # warm, as above
-        with count_queries() as before:
-            assert app.get(url, headers=auth).status_code == 200
-        _ledger(resident, 30)
-        db.session.commit()
-        with count_queries() as after:
-            assert app.get(url, headers=auth).status_code == 200
-        # The token with its user and person; the account's figures or page of lines.
-        assert len(after) <= len(before) <= 2, f"{before}\n\n{after}"
-
-
-def test_desk_home_statements_do_not_grow_with_the_calls(client, db_session, count_queries):
-    """Each call on the to-do list shows the last call's outcome: read for all of them at
-    once (it was one statement per person)."""
-    org = make_org()
-    coord = make_coordinator(org)
-    login(client, coord.email, PASSWORD)
-
-    def calls(n: int) -> None:
-        for _i in range(n):
-            person = make_resident(org)
-            for minutes, outcome in ((90, Outcome.NO_ANSWER), (30, Outcome.NOTE)):
-                db.session.add(Contact(organisation_id=org.id, person_id=person.id,
-                                       outcome=outcome, at=utcnow() - timedelta(minutes=minutes),
-                                       follow_up_at=utcnow() + timedelta(minutes=5)))  # fmt: skip
-        db.session.flush()
-
-    calls(1)
-    small, big, detail = _counts(client, count_queries, "/desk/", lambda: calls(6))
-    assert big <= small, detail
-    html = client.get("/desk/").get_data(as_text=True)
-    assert html.count("last: Note") == 7 and "last: No answer" not in html  # the latest
-
-
-def test_who_is_calling_is_one_statement_whatever_the_matches(client, db_session, count_queries):
-    """The desk's search: the page's people and how many match in one statement (the
-    login's aside), by name or by phone, with 3 matches or 40."""
-    org = make_org()
-    coord = make_coordinator(org)
-
-    def rossi(n: int) -> None:
-        for i in range(n):
-            make_resident(org, first_name=f"Anna{i}", last_name="Rossi", phone=f"0865 55{i:04}")
-        db.session.flush()
-
-    rossi(3)
-    login(client, coord.email, PASSWORD)
-    for url in ("/desk/find?q=Rossi", "/desk/find?q=0865 55"):
-        small, big, detail = _counts(client, count_queries, url, lambda: rossi(20))
-        assert small == big == 2, detail
-    html = client.get("/desk/find?q=Rossi").get_data(as_text=True)
-    assert "43 people found" in html and "Anna0 Rossi" in html
