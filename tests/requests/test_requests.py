@@ -26,8 +26,9 @@ from tests.shifts.builders import (
 from webapp.core.errors import FieldError
 from webapp.extensions import db
 from webapp.orgs.settings import settings_for
+from webapp.requests.changes import change_notes, reschedule
 from webapp.requests.models import Request, RequestStatus
-from webapp.requests.operations import change_notes, create_request, reschedule
+from webapp.requests.operations import create_request
 from webapp.shifts import operations as ops
 from webapp.shifts.models import Shift, ShiftStatus
 

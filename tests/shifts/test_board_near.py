@@ -26,8 +26,8 @@ from webapp.orgs.settings import settings_for
 from webapp.people.models import Absence, AvailabilitySlot, CredentialKind
 from webapp.people.operations import set_pin
 from webapp.people.vetting import change_status
+from webapp.requests.changes import change_notes
 from webapp.requests.occurrences import move_occurrence
-from webapp.requests.operations import change_notes
 from webapp.shifts import operations as ops
 from webapp.shifts.board import open_board
 from webapp.shifts.candidates import rebuild

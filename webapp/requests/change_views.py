@@ -1,7 +1,7 @@
 """Changing a request's when or where, from its page (coordinators) or from *My visits and
 rides* (the resident). The creation forms are reused, prefilled with the request.
 
-A change of when or where is ``operations.reschedule``: the old request's future shifts
+A change of when or where is ``changes.reschedule``: the old request's future shifts
 are cancelled (the volunteers told) and a new request takes its place. A change of only
 the notes (or wheelchair, escort) keeps the shifts; no change at all touches nothing.
 """
@@ -32,7 +32,7 @@ from webapp.permissions import (
 )
 from webapp.places.geocoding import point
 from webapp.places.maps import MapPerson, leaflet_installed, map_data
-from webapp.requests import destinations, occurrences
+from webapp.requests import changes, destinations, occurrences
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
@@ -62,11 +62,11 @@ def change(request_id: int) -> ResponseReturnValue:
     back = (
         url_for("requests.detail", request_id=req.id) if coordinator else url_for("requests.mine")
     )
-    refusal = rops.change_refusal(req)
+    refusal = changes.change_refusal(req)
     if refusal is not None:
         flash(str(refusal), "error")
         return redirect(back)
-    base = rops.draft_from_request(req)
+    base = changes.draft_from_request(req)
     if coordinator:
         form_class, prefill, template = CoordinatorChangeForm, _coordinator_data, "new.html"
     elif req.kind == RequestKind.VISIT:
@@ -81,7 +81,7 @@ def change(request_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             draft = _draft(form, base, req.kind, coordinator)
-            what = rops.what_changes(req, draft)
+            what = changes.what_changes(req, draft)
             coordination = what != "plan" and rops.set_coordination(
                 req, draft.priority, draft.preferred_volunteer_id
             )
@@ -94,7 +94,7 @@ def change(request_id: int) -> ResponseReturnValue:
                 return redirect(back)
             if what == "notes":
                 ride = req.kind == RequestKind.RIDE
-                rops.change_notes(
+                changes.change_notes(
                     req,
                     current_user,
                     notes=(draft.notes or "").strip() or None,
@@ -107,7 +107,7 @@ def change(request_id: int) -> ResponseReturnValue:
                     "success",
                 )
                 return redirect(back)
-            new = rops.reschedule(req, draft, current_user)
+            new = changes.reschedule(req, draft, current_user)
         except FieldError as err:
             show_error(form, err)  # rolls back: the old shifts are not cancelled
         else:

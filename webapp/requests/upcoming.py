@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from webapp.db import utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
+from webapp.requests.changes import refusal_of
 from webapp.requests.models import Request
-from webapp.requests.operations import refusal_of
 from webapp.shifts.models import Assignment, Shift, ShiftKind, ShiftStatus
 
 

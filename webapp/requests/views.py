@@ -37,6 +37,7 @@ from webapp.permissions import (
 )
 from webapp.places.geocoding import point
 from webapp.places.maps import leaflet_installed, map_data
+from webapp.requests import changes
 from webapp.requests import operations as rops
 from webapp.requests.drafts import PARTS, coordinator_draft, ride_fields
 from webapp.requests.forms import (
@@ -336,7 +337,7 @@ def _detail_page(req: Request, notes_form: NotesForm) -> str:
         shifts=shifts,
         form=CancelForm(),
         notes_form=notes_form,
-        can_change=rops.change_refusal(req) is None,
+        can_change=changes.change_refusal(req) is None,
         day_names=DAY_NAMES,
         priority_labels=PRIORITY_LABELS,
         replaced_by=replaced_by,
@@ -357,7 +358,7 @@ def notes(request_id: int) -> ResponseReturnValue:
         except FieldError as err:
             show_error(form, err)
             return _detail_page(req, form)
-        rops.change_notes(
+        changes.change_notes(
             req,
             current_user,
             notes=(form.notes.data or "").strip() or None,
