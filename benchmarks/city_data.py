@@ -6,8 +6,9 @@ the coming month of shifts in every booking state (open, proposed, claimed, appr
 confirmed, a few cancelled), a year of past shifts (completed, no-show, cancelled,
 unfilled) with their check-ins, the year's ledger (every completed shift paid, plus
 opening balances and donations) and the year's outbox (reminders, thanks, invitations:
-benchmarks/city_messages.py). Homes spread over a city of about 12 km across, so a
-volunteer's radius covers a part of it, not all of it.
+benchmarks/city_messages.py). The booked month and the past year are written by
+benchmarks/city_shifts.py, the ledger by benchmarks/city_ledger.py. Homes spread over a
+city of about 12 km across, so a volunteer's radius covers a part of it, not all of it.
 
 The future shifts come from the real planner (``create_request``); the past year and the
 ledger are written in bulk (one statement per table and batch), with the same keys and
@@ -28,7 +29,6 @@ import argparse
 import random
 import sys
 import time as clock
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -36,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks.city_ledger import write_ledger  # noqa: E402
 from benchmarks.city_messages import write_outbox  # noqa: E402
+from benchmarks.city_shifts import book_future, past_year  # noqa: E402
 from benchmarks.town_week import KM_PER_DEG_LAT, _availability, _languages  # noqa: E402
 from tests.shifts.builders import add_place  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -56,19 +58,16 @@ from webapp.people.models import (  # noqa: E402
     VolunteerProfile,
     VolunteerStatus,
 )
-from webapp.requests.models import Request, RequestKind, RidePurpose  # noqa: E402
+from webapp.requests.models import RequestKind, RidePurpose  # noqa: E402
 from webapp.requests.operations import Draft, create_request  # noqa: E402
-from webapp.requests.planning import plan  # noqa: E402
 from webapp.shifts.candidates import rebuild  # noqa: E402
 from webapp.shifts.models import (  # noqa: E402
     Assignment,
     BoardCandidate,
-    CheckIn,
     Shift,
-    ShiftStatus,
 )
 from webapp.timebank import partners  # noqa: E402
-from webapp.timebank.models import Account, AccountKind, LedgerPolicy, Transfer  # noqa: E402
+from webapp.timebank.models import Transfer  # noqa: E402
 
 PASSWORD = "ponte-city-2026"
 CENTRE = (41.5936, 14.2325)
@@ -78,9 +77,7 @@ DISTRICTS = [(*CENTRE, 1.5, 0.3)] + [
     (CENTRE[0] + dy / KM_PER_DEG_LAT, CENTRE[1] + dx / (KM_PER_DEG_LAT * 0.75), 1.0, 0.0875)
     for dy, dx in [(5, 0), (-5, 0), (0, 6), (0, -6), (3.5, 4), (-3.5, 4), (3.5, -4), (-3.5, -4)]
 ]
-S = ShiftStatus
 SIZES = {"volunteers": 400, "visits": 1800, "rides": 200, "members": 10_000}
-BATCH = 2000
 
 
 def _home(rng: random.Random) -> tuple[float, float]:
@@ -89,12 +86,6 @@ def _home(rng: random.Random) -> tuple[float, float]:
         round(lat + rng.gauss(0, spread) / KM_PER_DEG_LAT, 6),
         round(lon + rng.gauss(0, spread) / (KM_PER_DEG_LAT * 0.75), 6),
     )
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    dy = (a[0] - b[0]) * KM_PER_DEG_LAT
-    dx = (a[1] - b[1]) * KM_PER_DEG_LAT * 0.75
-    return float((dx * dx + dy * dy) ** 0.5)
 
 
 def _person(rng: random.Random, org_id: int, n: int, **flags: bool) -> Person:
@@ -192,15 +183,6 @@ def _people(rng: random.Random, org_id: int, password_hash: str) -> dict[str, li
     return out
 
 
-def _eligible(vol: Person, home: tuple[float, float], ride: bool) -> bool:
-    prof = vol.volunteer
-    if prof.status != VolunteerStatus.APPROVED:
-        return False
-    if (ride and not prof.offers_driving) or (not ride and not prof.offers_visits):
-        return False
-    return _km((vol.lat, vol.lon), home) <= prof.max_km
-
-
 def _requests(rng: random.Random, people: dict[str, list[Person]], coord: User) -> None:
     start = date.today() + timedelta(days=3)
     for i, resident in enumerate(people["residents"]):
@@ -235,270 +217,6 @@ def _requests(rng: random.Random, people: dict[str, list[Person]], coord: User) 
             db.session.flush()
 
 
-def _book_future(rng: random.Random, people: dict[str, list[Person]], now: datetime) -> int:
-    """Put the coming month's shifts in every booking state, as volunteers and
-    coordinators would: the nearer the day, the more of it is booked."""
-    vols = people["volunteers"]
-    busy: set[tuple[int, date, int]] = set()
-    shifts = db.session.scalars(sa.select(Shift).order_by(Shift.starts_at, Shift.id)).all()
-    groups: dict[str, list[Shift]] = defaultdict(list)
-    for s in shifts:
-        groups[s.group_key].append(s)
-    rows = []
-    for legs in groups.values():
-        first = legs[0]
-        days_ahead = (first.starts_at - now).days
-        roll = rng.random()
-        if roll < 0.03:
-            for leg in legs:
-                leg.status = S.CANCELLED
-            continue
-        if roll > (0.75 if days_ahead < 7 else 0.45 if days_ahead < 14 else 0.15):
-            continue  # stays open
-        home = (first.start_lat, first.start_lon)
-        slot = (first.occurrence_date, first.starts_at.hour)
-        ride = first.kind.is_ride
-        cands = [
-            v
-            for v in rng.sample(vols, min(60, len(vols)))
-            if _eligible(v, home, ride) and (v.id, *slot) not in busy
-        ]
-        if not cands:
-            continue
-        vol = cands[0]
-        busy.add((vol.id, *slot))
-        status = rng.choice([S.PROPOSED, S.CLAIMED, S.APPROVED, S.APPROVED, S.CONFIRMED])
-        for leg in legs:
-            leg.status = status
-            rows.append(
-                dict(
-                    shift_id=leg.id,
-                    volunteer_id=vol.id,
-                    seat=1,
-                    created_at=now,
-                    confirmed_at=now if status == S.CONFIRMED else None,
-                )
-            )
-    if rows:
-        db.session.execute(sa.insert(Assignment), rows)
-    db.session.flush()
-    return len(shifts)
-
-
-def _past_year(rng: random.Random, people: dict[str, list[Person]], now: datetime) -> list:
-    """A year of past occurrences of every request, with who served them."""
-    vols = people["volunteers"]
-    reqs = db.session.scalars(sa.select(Request).order_by(Request.id)).all()
-    today = now.date()
-    regular: dict[int, Person | None] = {}
-    shift_rows, meta = [], []
-    for req in reqs:
-        home = (req.resident.lat, req.resident.lon)
-        ride = req.kind == RequestKind.RIDE
-        cands = [v for v in vols if _eligible(v, home, ride)]
-        regular[req.id] = rng.choice(cands) if cands else None
-        req.start_date = req.start_date - timedelta(weeks=52)
-        for week in range(1, 53):
-            day = req.start_date + timedelta(weeks=52 - week)
-            if day >= today:
-                continue
-            recent = week <= 5
-            roll = rng.random()
-            status = (
-                S.CANCELLED
-                if roll < 0.04
-                else S.NO_SHOW
-                if roll < 0.06
-                else S.UNFILLED
-                if roll < 0.12 or regular[req.id] is None
-                else S.COMPLETED
-            )
-            vol = regular[req.id] if rng.random() < 0.8 or not cands else rng.choice(cands)
-            if vol is None and status in (S.COMPLETED, S.NO_SHOW):
-                status = S.UNFILLED  # nobody near enough offers it
-            for row in plan(req, day):
-                shift_rows.append(
-                    dict(
-                        organisation_id=req.organisation_id,
-                        request_id=req.id,
-                        occurrence_date=day,
-                        status=status,
-                        **row,
-                    )
-                )
-                meta.append((req, status, vol, recent))
-    db.session.flush()
-    ids = []
-    for i in range(0, len(shift_rows), BATCH):
-        ids += db.session.scalars(
-            sa.insert(Shift).returning(Shift.id, sort_by_parameter_order=True),
-            shift_rows[i : i + BATCH],
-        ).all()
-    assignments, checkins, done = [], [], []
-    for sid, row, (req, status, vol, recent) in zip(ids, shift_rows, meta, strict=True):
-        if status in (S.COMPLETED, S.NO_SHOW):
-            assignments.append(
-                dict(
-                    shift_id=sid,
-                    volunteer_id=vol.id,
-                    seat=1,
-                    created_at=row["starts_at"] - timedelta(days=7),
-                )
-            )
-        if status == S.COMPLETED:
-            done.append((sid, row, req, vol))
-            if recent and row["kind"].value != "ride_back" and rng.random() < 0.7:
-                worried = rng.random() < 0.03
-                checkins.append(
-                    dict(
-                        organisation_id=req.organisation_id,
-                        shift_id=sid,
-                        volunteer_id=vol.id,
-                        mood="low" if worried else "good",
-                        resident_happy=not worried,
-                        worried=worried,
-                        created_at=row["ends_at"],
-                        handled_at=None if rng.random() < 0.3 else now,
-                    )
-                )
-    for table, rows in ((Assignment, assignments), (CheckIn, checkins)):
-        for i in range(0, len(rows), BATCH):
-            db.session.execute(sa.insert(table), rows[i : i + BATCH])
-    return done
-
-
-def _ledger(
-    rng: random.Random,
-    org_id: int,
-    people: dict[str, list[Person]],
-    done: list,
-    coord: User,
-    now: datetime,
-) -> int:
-    """Accounts for everyone and a year of transfers: each completed visit or ride paid
-    (the resident pays while within their limit, else the chest), opening balances and
-    donations between neighbours. Balances are the sums of the rows."""
-    policy = db.session.get(LedgerPolicy, org_id) or LedgerPolicy(organisation_id=org_id)
-    policy.chest_limit = -10_000_000  # a city underwrites its residents' visits
-    db.session.add(policy)
-    lower = {"resident": LedgerPolicy.DEFAULTS["resident_limit"], "member": 0}
-    everyone = [p for group in people.values() for p in group]
-    rows = [
-        dict(
-            organisation_id=org_id,
-            person_id=p.id,
-            kind=AccountKind.MEMBER,
-            balance=0,
-            lower_limit=lower["resident" if p.is_resident or p.is_neighbour else "member"],
-        )
-        for p in everyone
-    ]
-    rows += [
-        dict(
-            organisation_id=org_id,
-            person_id=None,
-            kind=k,
-            balance=0,
-            lower_limit=policy.chest_limit if k == AccountKind.CHEST else None,
-        )
-        for k in (AccountKind.CHEST, AccountKind.ADJUSTMENTS)
-    ]
-    acc_ids = db.session.scalars(
-        sa.insert(Account).returning(Account.id, sort_by_parameter_order=True), rows
-    ).all()
-    account = {p.id: a for p, a in zip(everyone, acc_ids, strict=False)}
-    chest, adjustments = acc_ids[-2], acc_ids[-1]
-    limit = {a: r["lower_limit"] for a, r in zip(acc_ids, rows, strict=True)}
-    balance: dict[int, int] = defaultdict(int)
-    given: dict[int, int] = defaultdict(int)  # the accounts' service figures (no reversals)
-    received: dict[int, int] = defaultdict(int)
-    transfers = []
-
-    def add(
-        key: str,
-        debit: int,
-        credit: int,
-        minutes: int,
-        kind: str,
-        day: date,
-        shift_id: int | None = None,
-    ) -> None:
-        if limit[debit] is not None and balance[debit] - minutes < limit[debit]:
-            if kind not in ("visit", "ride"):
-                return
-            debit = chest
-        balance[debit] -= minutes
-        balance[credit] += minutes
-        if kind in ("visit", "ride"):
-            given[credit] += minutes
-            received[debit] += minutes
-        at = datetime.combine(day, time(18), UTC)
-        transfers.append(
-            dict(
-                key=key,
-                organisation_id=org_id,
-                debit_account_id=debit,
-                credit_account_id=credit,
-                amount=minutes,
-                kind=kind,
-                service_date=day,
-                recorded_at=at,
-                created_by_id=None,
-                shift_id=shift_id,
-            )
-        )
-
-    year_ago = now.date() - timedelta(days=365)
-    for p in people["neighbours"][::3]:
-        add(
-            f"city:open:{p.id}",
-            adjustments,
-            account[p.id],
-            rng.choice([60, 120, 240]),
-            "adjustment",
-            year_ago,
-        )
-    for sid, row, req, vol in done:
-        if row["kind"].value == "ride_back":
-            continue  # a ride is paid once, under its first leg, door to door
-        minutes = round((row["ends_at"] - row["starts_at"]).total_seconds() / 60)
-        if row["kind"].value == "ride_out":
-            minutes += 60 + 30  # the stay and the way back
-        add(
-            f"shift:{sid}:person:{vol.id}",
-            account[req.resident_id],
-            account[vol.id],
-            minutes,
-            "visit" if row["kind"].value == "visit" else "ride",
-            row["occurrence_date"],
-            sid,
-        )
-    nbs = people["neighbours"]
-    for n in range(5000):
-        a, b = rng.sample(nbs, 2)
-        day = year_ago + timedelta(days=rng.randrange(365))
-        add(
-            f"city:gift:{n}",
-            account[a.id],
-            account[b.id],
-            rng.choice([15, 30, 60]),
-            "donation",
-            day,
-        )
-    transfers.sort(key=lambda t: t["recorded_at"])
-    for i in range(0, len(transfers), BATCH):
-        db.session.execute(sa.insert(Transfer), transfers[i : i + BATCH])
-    # ORM bulk UPDATE by primary key: one executemany, not one round trip per account.
-    db.session.execute(
-        sa.update(Account),
-        [
-            {"id": a, "balance": v, "service_given": given[a], "service_received": received[a]}
-            for a, v in balance.items()
-        ],
-    )
-    return len(transfers)
-
-
 def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
     for k in SIZES:
         SIZES[k] = max(1, round(SIZES[k] * scale))
@@ -525,11 +243,11 @@ def build(url: str, seed: int = 20, scale: float = 1.0) -> None:
         _requests(rng, people, coord)
         now = datetime.now(UTC)
         step("requests planned")
-        future = _book_future(rng, people, now)
+        future = book_future(rng, people, now)
         step(f"{future} future shifts booked in every state")
-        done = _past_year(rng, people, now)
+        done = past_year(rng, people, now)
         step(f"a year of past shifts ({len(done)} completed)")
-        n = _ledger(rng, org.id, people, done, coord, now)
+        n = write_ledger(rng, org.id, people, done, now)
         step(f"{n} ledger transfers")
         with_login = sa.select(User.person_id, User.email).where(User.person_id.is_not(None))
         logins = {pid: email for pid, email in db.session.execute(with_login) if pid is not None}
