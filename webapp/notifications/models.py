@@ -28,6 +28,12 @@ class Status(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# What the bell counts (queries._addressed, unread), as the partial indexes' predicate.
+UNREAD_ADDRESSED = (
+    "read_at IS NULL AND NOT is_guardian_copy AND channel <> 'phone' AND status <> 'cancelled'"
+)
+
+
 def _enum(e: type[enum.Enum]) -> sa.Enum:
     return sa.Enum(e, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x])
 
@@ -50,25 +56,25 @@ class Notification(Model):
         # (the day), the outbox's problems, the retention sweep. Not every organisation's
         # pending messages of a region filtered one by one.
         sa.Index("ix_notification_org_status_channel", "organisation_id", "status", "channel"),
-        # The bell counts a login's unread messages on every page: these read only the
-        # unread ones, not a year of reminders and thanks. The predicate has no bound
-        # parameter, so PostgreSQL's generic plan of the prepared login statement and
-        # SQLite both can prove it from the query's ``read_at IS NULL``; ``read_at`` is a
-        # column too so that SQLite, which keeps no statistics here, prefers these to the
-        # plain person and user indexes (two terms matched against one).
-        sa.Index(
-            "ix_notification_unread_person",
-            "person_id",
-            "read_at",
-            postgresql_where=sa.text("read_at IS NULL"),
-            sqlite_where=sa.text("read_at IS NULL"),
-        ),
-        sa.Index(
-            "ix_notification_unread_user",
-            "user_id",
-            "read_at",
-            postgresql_where=sa.text("read_at IS NULL"),
-            sqlite_where=sa.text("read_at IS NULL"),
+        # The bell counts a login's unread messages on every page, and a page shows its
+        # news (the schedule: the messages about shifts) among them: these read only the
+        # unread ones, not a year of reminders and thanks. Their predicate has no bound
+        # parameter, so PostgreSQL's generic plan of a prepared statement and SQLite both
+        # can prove it from the query's own text (queries.py writes the channel and status
+        # into it). On PostgreSQL it is the whole of what the bell counts, so the count
+        # and the news by kind are read from the index alone, however many a person left
+        # unread. ``read_at`` is a column too so that SQLite, which keeps no statistics
+        # here, prefers these to the plain person and user indexes.
+        *(
+            sa.Index(
+                f"ix_notification_unread_{who}",
+                f"{who}_id",
+                "read_at",
+                "kind",
+                postgresql_where=sa.text(UNREAD_ADDRESSED),
+                sqlite_where=sa.text("read_at IS NULL"),
+            )
+            for who in ("person", "user")
         ),
     )
 

@@ -22,13 +22,22 @@ if TYPE_CHECKING:  # the outbox sits below people: it reads a person's fields, b
 
 def _addressed(who: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     """Messages to ``who``, not the copies sent to a guardian and not the ones a
-    coordinator phones through."""
+    coordinator phones through.
+
+    The channel and the status are written into the SQL, not sent as parameters: the
+    partial indexes of a reader's unread messages (models.py) hold only these, and
+    PostgreSQL's generic plan of a prepared statement can use a partial index only when
+    the statement's own text implies its predicate."""
     return sa.and_(
         who,
         ~Notification.is_guardian_copy,
-        Notification.channel != Channel.PHONE,
-        Notification.status != Status.CANCELLED,
+        Notification.channel != _constant(Channel.PHONE),
+        Notification.status != _constant(Status.CANCELLED),
     )
+
+
+def _constant(value: Channel | Status) -> sa.BindParameter[str]:
+    return sa.literal(value.value, sa.String(), literal_execute=True)
 
 
 def _mine(user: User) -> sa.ColumnElement[bool]:
@@ -47,19 +56,23 @@ def unread_count(user: User) -> int:
     ) or 0
 
 
-def unread_of_login() -> sa.ScalarSelect[int]:
+def unread_of_login(kinds: tuple[str, ...] = ()) -> sa.ScalarSelect[int]:
     """The bell's count as a column of the login's own statement (``auth/sessions.py``),
     correlated to its ``login_session`` row: the same messages as :func:`unread_count`
-    (a login without a person matches no ``person_id``: NULL equals nothing)."""
+    (a login without a person matches no ``person_id``: NULL equals nothing). With
+    ``kinds``, only the unread messages of those kinds (a page's news: :func:`unread`)."""
     user_id = LoginSession.user_id
     person_id = login_person_id()
     who = sa.or_(Notification.user_id == user_id, Notification.person_id == person_id)
-    return (
+    query = (
         sa.select(sa.func.count())
         .select_from(Notification)
         .where(_addressed(who), Notification.read_at.is_(None))
-        .scalar_subquery()
     )
+    if kinds:
+        written = [sa.literal(kind, literal_execute=True) for kind in kinds]
+        query = query.where(Notification.kind.in_(written))
+    return query.scalar_subquery()
 
 
 def inbox(user: User, limit: int = 100) -> list[Notification]:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.auth.sessions import login_figures
+from webapp.auth.sessions import add_login_figure, login_figures
 from webapp.core.boards import board_items
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
@@ -23,7 +23,7 @@ from webapp.core.navigation import add_nav
 from webapp.core.urls import external_url
 from webapp.db import commit_if_written, utcnow
 from webapp.extensions import db
-from webapp.notifications.queries import unread
+from webapp.notifications.queries import unread, unread_of_login
 from webapp.orgs.settings import org_tz
 from webapp.people.access import me
 from webapp.permissions import is_volunteer, volunteer_required
@@ -48,6 +48,9 @@ add_nav("shifts.board", lambda: _l("Open shifts"), is_volunteer, order=20)
 add_nav("shifts.mine", lambda: _l("My schedule"), is_volunteer, order=21)
 # The messages about shifts that the schedule page shows as news (also in the bell).
 SHIFT_NEWS = ("shift_approved", "shift_released", "shift_cancelled", "shift_changed")
+# Counted with the login (from the unread messages' index): most visits to the schedule
+# find no news, and looking for none was a statement of its own.
+add_login_figure("shift_news", lambda: unread_of_login(SHIFT_NEWS))
 
 
 @bp.app_template_filter("local")
@@ -114,13 +117,14 @@ def claim(shift_id: int) -> ResponseReturnValue:
 @volunteer_required
 def mine() -> str:
     person, now, form = me(), utcnow(), ActionForm()
-    feed_url = external_url("shifts.feed", token=feed_token(person.id))
+    # The feed token and the count of news came with the login (None: count afresh).
+    kept = login_figures("feed_token", "shift_news")
+    token = kept[0] if kept and kept[0] else feed_token(person.id)
+    feed_url = external_url("shifts.feed", token=token)
     # A new feed token is committed before the page is read (a commit expires every row
     # loaded before it).
     commit_if_written(db.session())
-    # The news are among the bell's unread messages: none to look for when it shows none.
-    bell = login_figures("unread")
-    news = unread(current_user, SHIFT_NEWS) if bell is None or bell[0] else []
+    news = unread(current_user, SHIFT_NEWS) if kept is None or kept[1] else []
 
     def render() -> tuple[str, datetime | None]:
         cards = schedule.listed(person.id, now)
