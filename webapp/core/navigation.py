@@ -67,24 +67,29 @@ def init_app(app: Flask) -> None:
     # otherwise (a benign race: two threads may both fill an entry with the same pair).
     drawn: dict[tuple[str, str, str], tuple[str, str]] = {}
 
-    def link(entry: NavEntry) -> tuple[str, str]:
-        key = (entry.endpoint, str(get_locale()), request.script_root)
+    def link(entry: NavEntry, locale: str) -> tuple[str, str]:
+        key = (entry.endpoint, locale, request.script_root)
         found = drawn.get(key)
         if found is None:
             found = drawn[key] = (url_for(entry.endpoint), str(entry.label()))
         return found
 
-    def group_label(group: str) -> str:
-        key = ("group:" + group, str(get_locale()), "")
+    def group_label(group: str, locale: str) -> str:
+        key = ("group:" + group, locale, "")
         found = drawn.get(key)
         if found is None:
             found = drawn[key] = ("", str(GROUPS[group]()))
         return found[1]
 
+    # The entries in menu order, sorted again only when a feature added one.
+    ordered: list[list[NavEntry]] = [[]]
+
     def shown(user: Any) -> list[NavEntry]:
+        if len(ordered[0]) != len(_ENTRIES):
+            ordered[0] = sorted(_ENTRIES, key=lambda e: e.order)
         return [
             entry
-            for entry in sorted(_ENTRIES, key=lambda e: e.order)
+            for entry in ordered[0]
             if entry.endpoint in app.view_functions and entry.visible(user)
         ]
 
@@ -92,8 +97,9 @@ def init_app(app: Flask) -> None:
     def inject() -> dict[str, object]:
         def nav_items() -> list[dict[str, object]]:
             items = []
+            locale = str(get_locale())
             for entry in shown(current_user._get_current_object()):
-                url, label = link(entry)
+                url, label = link(entry, locale)
                 items.append(
                     {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
                 )
@@ -104,16 +110,17 @@ def init_app(app: Flask) -> None:
             (lowest ``order``) entry falls."""
             out: list[dict[str, object]] = []
             seen: dict[str, dict[str, object]] = {}
+            locale = str(get_locale())  # once, not for each of 30-odd entries
             # The user itself, not the proxy: each entry's check reads it several times.
             for entry in shown(current_user._get_current_object()):
-                url, label = link(entry)
+                url, label = link(entry, locale)
                 item = {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
                 if entry.group is None:
                     out.append({"label": None, "items": [item], "key": entry.endpoint})
                     continue
                 if entry.group not in seen:
                     seen[entry.group] = {
-                        "label": group_label(entry.group),
+                        "label": group_label(entry.group, locale),
                         "items": [],
                         "key": entry.group,
                     }
