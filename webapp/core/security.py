@@ -41,23 +41,36 @@ def content_security_policy(tile_server: str = "") -> str:
     )
 
 
+@lru_cache(maxsize=8)
+def _fixed_headers(tile_server: str) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries, built once per configuration."""
+    return (
+        ("Content-Security-Policy", content_security_policy(tile_server)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),  # for browsers without frame-ancestors
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    )
+
+
+_NOT_KEPT = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
+
+
 def security_headers(response: Response) -> Response:
     headers = response.headers
-    csp = content_security_policy(current_app.config.get("MAP_TILES") or "")
-    headers.setdefault("Content-Security-Policy", csp)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")  # for browsers without frame-ancestors
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    wanted = list(_fixed_headers(current_app.config.get("MAP_TILES") or ""))
     # request.is_secure is true behind a TLS proxy once PONTE_PROXY_FIX trusts its
     # X-Forwarded-Proto; over plain http the header would be ignored anyway.
     seconds = current_app.config.get("HSTS_SECONDS", 0)
-    if request.is_secure and seconds:
-        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+    if seconds and request.is_secure:
+        wanted.append(("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains"))
     if request.endpoint != "static":
-        headers.setdefault("Cache-Control", "no-store")
-        headers.setdefault("Pragma", "no-cache")
+        wanted.extend(_NOT_KEPT)
+    # A view may have set one of these itself (a page a map frames, a file kept a while):
+    # its value stays. One pass over the answer's headers, not one per header added.
+    present = {name.lower() for name, _value in headers}
+    headers.extend((name, value) for name, value in wanted if name.lower() not in present)
     return response
 
 
