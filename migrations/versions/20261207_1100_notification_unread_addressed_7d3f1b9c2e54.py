@@ -1,6 +1,6 @@
 """notification: the partial indexes of a reader's unread messages hold only what the bell
 counts (not the guardian's copies, the calls a coordinator makes or the cancelled), with
-the kind as a column: on PostgreSQL the bell's count and a page's news (the schedule's
+the kind as a column (and the person's with user_id): on PostgreSQL the bell's count and a page's news (the schedule's
 messages about shifts) are read from the index alone, not from each unread message's row.
 SQLite keeps the plain predicate (it proves a partial index's terms one by one, as the
 query writes them).
@@ -26,22 +26,28 @@ ADDRESSED = (
 )
 
 
-def _replace(columns: tuple[str, ...], postgresql_where: str) -> None:
+def _replace(columns: dict[str, list[str]], postgresql_where: str) -> None:
     for who in ("person", "user"):
         name = f"ix_notification_unread_{who}"
         op.drop_index(name, table_name="notification")
         op.create_index(
             name,
             "notification",
-            [f"{who}_id", *columns],
+            columns[who],
             postgresql_where=sa.text(postgresql_where),
             sqlite_where=sa.text("read_at IS NULL"),
         )
 
 
 def upgrade():
-    _replace(("read_at", "kind"), ADDRESSED)
+    # The person's carries user_id: the bell counts its person's messages that are not
+    # the login's own (those are counted from the user's index).
+    columns = {
+        "person": ["person_id", "read_at", "kind", "user_id"],
+        "user": ["user_id", "read_at", "kind"],
+    }
+    _replace(columns, ADDRESSED)
 
 
 def downgrade():
-    _replace(("read_at",), "read_at IS NULL")
+    _replace({who: [f"{who}_id", "read_at"] for who in ("person", "user")}, "read_at IS NULL")

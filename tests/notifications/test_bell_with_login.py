@@ -11,12 +11,12 @@ from flask import g
 
 from tests.factories import PASSWORD, make_coordinator, make_org, make_volunteer
 from tests.helpers import login
-from webapp.auth.models import LoginSession
+from webapp.auth.models import LoginSession, User
 from webapp.auth.sessions import _load_user, _login_statement, login_figures
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.notifications.operations import enqueue
-from webapp.notifications.queries import _to_phone
+from webapp.notifications.queries import _to_phone, unread_count
 
 CTX = {"items": [], "days": 30}
 
@@ -85,6 +85,25 @@ def test_a_login_without_a_person_counts_its_own_messages(client, db_session):
     db.session.commit()
     login(client, coordinator.email, PASSWORD)
     assert _bell(client.get("/coordinator", follow_redirects=True).get_data(as_text=True)) == "1"
+
+
+def test_a_message_to_both_the_login_and_its_person_counts_once(client, db_session):
+    """The bell counts the login's own messages plus its person's that are not the
+    login's (queries.unread_of_login): as many as the inbox lists, whichever way a
+    message is addressed."""
+    org = make_org()
+    vol = make_volunteer(org, email="v@example.org")
+    other = make_volunteer(org, email="o@example.org")
+    db.session.flush()
+    _message(org.id, Channel.IN_APP, person_id=vol.id, user_id=vol.user.id)  # both: once
+    _message(org.id, Channel.IN_APP, person_id=vol.id, user_id=other.user.id)
+    _message(org.id, Channel.IN_APP, user_id=vol.user.id)
+    _message(org.id, Channel.IN_APP, person_id=vol.id)
+    _message(org.id, Channel.IN_APP, person_id=other.id, user_id=other.user.id)  # not hers
+    db.session.commit()
+    login(client, vol.user.email, PASSWORD)
+    assert _bell(client.get("/notifications/preferences").get_data(as_text=True)) == "4"
+    assert unread_count(db.session.get(User, vol.user.id)) == 4
 
 
 def test_a_figure_is_not_used_once_the_request_wrote(app, client, db_session):

@@ -29,7 +29,7 @@ from webapp.extensions import db, login_manager
 # no write on every click.
 TOUCH_EVERY = timedelta(seconds=60)
 
-_FIGURES: dict[str, Callable[[], sa.ScalarSelect[Any]]] = {}
+_FIGURES: dict[str, Callable[[], sa.ColumnElement[Any]]] = {}
 _BUILT: dict[str, Any] = {}
 
 
@@ -106,8 +106,8 @@ def _login_statement() -> tuple[tuple[str, ...], sa.Select[Any]]:
     return names, _BUILT["statement"]
 
 
-def add_login_figure(name: str, column: Callable[[], sa.ScalarSelect[Any]]) -> None:
-    """Have ``column()`` (a scalar subquery correlated to the ``login_session`` row) read
+def add_login_figure(name: str, column: Callable[[], sa.ColumnElement[Any]]) -> None:
+    """Have ``column()`` (scalar subqueries correlated to the ``login_session`` row) read
     in the login's statement, for :func:`login_figures`. For what the frame of every
     signed-in page shows (the bell's count): a statement fewer on every page."""
     _FIGURES[name] = column

@@ -65,16 +65,18 @@ class Notification(Model):
         # and the news by kind are read from the index alone, however many a person left
         # unread. ``read_at`` is a column too so that SQLite, which keeps no statistics
         # here, prefers these to the plain person and user indexes.
+        # (The person's carries ``user_id`` for the count's "not the login's own".)
         *(
             sa.Index(
                 f"ix_notification_unread_{who}",
-                f"{who}_id",
-                "read_at",
-                "kind",
+                *columns,
                 postgresql_where=sa.text(UNREAD_ADDRESSED),
                 sqlite_where=sa.text("read_at IS NULL"),
             )
-            for who in ("person", "user")
+            for who, columns in (
+                ("person", ("person_id", "read_at", "kind", "user_id")),
+                ("user", ("user_id", "read_at", "kind")),
+            )
         ),
     )
 

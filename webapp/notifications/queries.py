@@ -56,23 +56,33 @@ def unread_count(user: User) -> int:
     ) or 0
 
 
-def unread_of_login(kinds: tuple[str, ...] = ()) -> sa.ScalarSelect[int]:
+def unread_of_login(kinds: tuple[str, ...] = ()) -> sa.ColumnElement[int]:
     """The bell's count as a column of the login's own statement (``auth/sessions.py``),
     correlated to its ``login_session`` row: the same messages as :func:`unread_count`
     (a login without a person matches no ``person_id``: NULL equals nothing). With
-    ``kinds``, only the unread messages of those kinds (a page's news: :func:`unread`)."""
+    ``kinds``, only the unread messages of those kinds (a page's news: :func:`unread`).
+
+    Counted as the login's own messages plus its person's that are not the login's: the
+    same messages as "to the login or to its person", but each part is read from its
+    partial index alone (models.py), where the OR read every unread message's row."""
     user_id = LoginSession.user_id
     person_id = login_person_id()
-    who = sa.or_(Notification.user_id == user_id, Notification.person_id == person_id)
-    query = (
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(_addressed(who), Notification.read_at.is_(None))
+
+    def count(who: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
+        query = (
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(_addressed(who), Notification.read_at.is_(None))
+        )
+        if kinds:
+            written = [sa.literal(kind, literal_execute=True) for kind in kinds]
+            query = query.where(Notification.kind.in_(written))
+        return query.correlate(LoginSession).scalar_subquery()
+
+    to_person = sa.and_(
+        Notification.person_id == person_id, Notification.user_id.is_distinct_from(user_id)
     )
-    if kinds:
-        written = [sa.literal(kind, literal_execute=True) for kind in kinds]
-        query = query.where(Notification.kind.in_(written))
-    return query.scalar_subquery()
+    return count(Notification.user_id == user_id) + count(to_person)
 
 
 def inbox(user: User, limit: int = 100) -> list[Notification]:
