@@ -111,15 +111,10 @@ class Call:
         return self.follow_up.follow_up_at if self.follow_up else None
 
 
-def calls_for(org_id: int, day: date) -> list[Call]:
-    """Residents with messages to read out on ``day`` and follow-ups due by its end,
-    each with the last call's outcome ("no answer at 10:12, try again at 16:00")."""
-    tz = org_tz(org_id)
-    end = at_local(day + timedelta(days=1), time(0), tz)
-    calls: dict[int, Call] = {}
-    for phone_call in people_to_phone(org_id, day):
-        calls[phone_call.person.id] = Call(phone_call.person, list(phone_call.messages))
-    follow_ups = db.session.scalars(
+def due_follow_ups(org_id: int, end: datetime) -> sa.Select[Contact]:
+    """The organisation's open follow-ups due before ``end``, soonest first, with their
+    people (read from the index of the open ones, ``models.py``)."""
+    return (
         sa.select(Contact)
         .where(
             Contact.organisation_id == org_id,
@@ -130,6 +125,17 @@ def calls_for(org_id: int, day: date) -> list[Call]:
         .options(selectinload(Contact.person))
         .order_by(Contact.follow_up_at)
     )
+
+
+def calls_for(org_id: int, day: date) -> list[Call]:
+    """Residents with messages to read out on ``day`` and follow-ups due by its end,
+    each with the last call's outcome ("no answer at 10:12, try again at 16:00")."""
+    tz = org_tz(org_id)
+    end = at_local(day + timedelta(days=1), time(0), tz)
+    calls: dict[int, Call] = {}
+    for phone_call in people_to_phone(org_id, day):
+        calls[phone_call.person.id] = Call(phone_call.person, list(phone_call.messages))
+    follow_ups = db.session.scalars(due_follow_ups(org_id, end))
     for contact in follow_ups:
         call = calls.setdefault(contact.person_id, Call(contact.person))
         if call.follow_up is None:
