@@ -30,7 +30,7 @@ from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
-from webapp.desk.figures import figures
+from webapp.desk.figures import figures, rare_counts
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
@@ -130,7 +130,15 @@ def _checks(org_id: int, today: date) -> tuple[str, int]:
 def home() -> str:
     org_id = current_user.organisation_id
     today = _today()
-    counted = figures(org_id, today)  # with the stamp of the lists of shifts
+    # With the stamp of the lists of shifts, under which the rarely changing counts are
+    # kept too (held times, volunteers awaiting approval).
+    counted = figures(
+        org_id,
+        today,
+        kept=lambda stamp: calendar_part(
+            ("desk counts",), lambda: rare_counts(org_id), read_stamp=stamp
+        ),
+    )
     # The lists of shifts are most of the page's work, and change only with the shifts
     # (shifts/calendar_cache.py); the rest of the to-do list, but for the checks, is read
     # at each view.
