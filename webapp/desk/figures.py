@@ -6,7 +6,11 @@ statements, most of them empty on most days, each built afresh at every view (bu
 them cost more than sending them). Now one statement, built once, counts them all with
 scalar subqueries (and reads the stamp of the kept lists of shifts); the home reads a
 list's first rows only when its count says there are any. The counts are the lists' own
-rules written in SQL (the tests hold them to the lists' lengths).
+rules written in SQL (the tests hold them to the lists' lengths). PostgreSQL plans the
+statement at each execution (its parameters are the day's times), which costs more than
+reading it: the two counts that change only with what moves the calendar's stamp (held
+times, volunteers awaiting approval) are counted apart (``rare_counts``) and kept under it
+by the home.
 """
 
 from __future__ import annotations
