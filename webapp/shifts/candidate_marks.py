@@ -39,7 +39,8 @@ SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs", "seen_reside
 # Changes that show only on the coordinator's day and week (a resident or volunteer
 # renamed): their organisations' calendars are told (shifts/calendar_changes.py).
 # ``calendar_people``: people whose checks or volunteer profile changed, which the desk
-# home's list of volunteers' checks, kept under the same stamp, shows.
+# home's list of volunteers' checks and count of volunteers awaiting approval, kept under
+# the same stamp, show.
 CALENDAR = ("calendar_orgs", "calendar_people")
 # The rows the desk's list of checks reads besides people's names (people/vetting.py).
 _CHECK_ROWS = (VolunteerProfile, Credential)
@@ -168,7 +169,8 @@ def note_seen(session: Session) -> None:
             mark(session, "calendar_orgs", [obj.organisation_id])
     for obj in (*session.new, *session.dirty, *session.deleted):
         # A check recorded, renewed or removed; a volunteer approved, suspended, or
-        # offering rides or visits no more: the desk's list of checks (any edit).
+        # offering rides or visits no more: the desk's list of checks and count of
+        # volunteers awaiting approval (any edit: a superset costs one drawing).
         if isinstance(obj, _CHECK_ROWS) and (obj not in session.dirty or session.is_modified(obj)):
             state: Any = sa.inspect(obj)
             before = state.attrs["person_id"].history.deleted
