@@ -6,11 +6,16 @@ statements, most of them empty on most days, each built afresh at every view (bu
 them cost more than sending them). Now one statement, built once, counts them all with
 scalar subqueries (and reads the stamp of the kept lists of shifts); the home reads a
 list's first rows only when its count says there are any. The counts are the lists' own
-rules written in SQL (the tests hold them to the lists' lengths).
+rules written in SQL (the tests hold them to the lists' lengths). PostgreSQL plans the
+statement at each execution (its parameters are the day's times), which costs more than
+reading it: the two counts that change only with what moves the calendar's stamp (held
+times, volunteers awaiting approval) are counted apart (``rare_counts``) and kept under it
+by the home.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -91,18 +96,6 @@ _FIGURES = sa.select(
     ),
     _count_rows(_REMEASURE).label("remeasures"),
     _count_rows(_TO_PHONE).label("calls"),
-    # Held times are listed per group of legs (shifts/outcomes.py ``held_in``).
-    sa.select(sa.func.count(sa.distinct(Shift.group_key)))
-    .join(Assignment, Assignment.shift_id == Shift.id)
-    .where(Shift.organisation_id == _ORG, Assignment.times_held == sa.true())
-    .scalar_subquery()
-    .label("held"),
-    sa.select(sa.func.count())
-    .select_from(Person)
-    .join(VolunteerProfile)
-    .where(Person.organisation_id == _ORG, VolunteerProfile.status == VolunteerStatus.PENDING)
-    .scalar_subquery()
-    .label("awaiting_approval"),
     _count(
         *_NOT_SENT,
         Notification.status.in_((Status.FAILED, Status.PENDING, Status.SENDING)),
@@ -139,6 +132,35 @@ _FIGURES = sa.select(
     ),
 )
 
+# The counts that change only with what moves the calendar's stamp (shifts/calendar_cache.py):
+# a seat's logged times held or settled, a volunteer's profile (its status) or a person
+# added or deleted (shifts/candidate_marks.py). The home keeps them under that stamp, read
+# with the figures: two joins fewer for PostgreSQL to plan at every view.
+_RARE = sa.select(
+    # Held times are listed per group of legs (shifts/outcomes.py ``held_in``).
+    sa.select(sa.func.count(sa.distinct(Shift.group_key)))
+    .join(Assignment, Assignment.shift_id == Shift.id)
+    .where(Shift.organisation_id == _ORG, Assignment.times_held == sa.true())
+    .scalar_subquery()
+    .label("held"),
+    sa.select(sa.func.count())
+    .select_from(Person)
+    .join(VolunteerProfile)
+    .where(Person.organisation_id == _ORG, VolunteerProfile.status == VolunteerStatus.PENDING)
+    .scalar_subquery()
+    .label("awaiting_approval"),
+)
+
+Stamp = tuple[int, int | None]  # shifts/calendar_cache.py ``stamp``
+RareCounts = tuple[int, int]  # (held, awaiting_approval)
+
+
+def rare_counts(org_id: int) -> RareCounts:
+    """Held times and volunteers awaiting approval: what :data:`_RARE` counts."""
+    row = db.session.execute(_RARE, {"org_id": org_id}).one()
+    return int(row.held), int(row.awaiting_approval)
+
+
 # The organisation's re-measure interval as last read, per organisation: the figures are
 # counted with it and read the setting beside them; the rare time they differ (the
 # setting changed, or a new worker), they are counted again with the one read. So the
@@ -169,9 +191,11 @@ class Figures:
     calendar_stamp: tuple[int, int | None]  # shifts/calendar_cache.py ``stamp``
 
 
-def figures(org_id: int, today: date) -> Figures:
+def figures(org_id: int, today: date, kept: Callable[[Stamp], RareCounts] | None = None) -> Figures:
     """The home's figures for ``today`` (the organisation's local day). Changes made
-    earlier in this transaction count (``settle``) as they do for the calendar's stamp."""
+    earlier in this transaction count (``settle``) as they do for the calendar's stamp.
+    ``kept(stamp)``: the :func:`rare_counts` kept under the stamp just read, if the caller
+    keeps them (the home); else they are counted here."""
     months = _MONTHS.get(org_id) or settings_for(org_id).remeasure_months  # (may create it)
     settle()
     tz = org_tz(org_id)
@@ -190,16 +214,18 @@ def figures(org_id: int, today: date) -> Figures:
         row = db.session.execute(_FIGURES, values).one()
     _MONTHS[org_id] = months
     duty = OnDuty(row.duty_id, row.duty_email) if row.duty_id is not None else None
+    stamp = (int(row.calendar_changes), row.calendar_last)
+    held, awaiting = kept(stamp) if kept is not None else rare_counts(org_id)
     return Figures(
         alerts=row.alerts,
         referrals=row.referrals,
         remeasures=row.remeasures,
         calls=row.calls,
-        held=row.held,
-        awaiting_approval=row.awaiting_approval,
+        held=held,
+        awaiting_approval=awaiting,
         not_sent=row.not_sent,
         failed=row.failed,
         surveys_open=row.surveys_open,
         on_duty=duty,
-        calendar_stamp=(int(row.calendar_changes), row.calendar_last),
+        calendar_stamp=stamp,
     )

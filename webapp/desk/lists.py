@@ -3,8 +3,8 @@ exact count, and ``/desk/todo?list=...`` pages through all of them.
 
 A city's desk had 900 shifts waiting for approval and several hundred without a volunteer
 in the next days: listing them all made the home 178 KB and slow, and no coordinator reads
-that far down a to-do list. The counts stay exact (one ``COUNT`` per list, all three in one
-statement) and every row is one link away.
+that far down a to-do list. The counts stay exact (a window counts each list, read with
+its first rows in one statement) and every row is one link away.
 """
 
 from __future__ import annotations
@@ -95,17 +95,15 @@ def _bucket(org_id: int, today: date) -> sa.Case[str]:
 
 
 def first_rows(org_id: int, today: date, rows: int | None = None) -> dict[str, Bounded]:
-    """Every list's first ``rows`` shifts (soonest first) and its exact count: one
-    statement for the counts, one for the rows (a window per list), and the rows'
-    requests, residents and volunteers loaded together."""
+    """Every list's first ``rows`` shifts (soonest first) and its exact count, in one
+    statement (a window per list numbers its shifts and counts them all), with the rows'
+    requests, residents and volunteers loaded together. A list with no shift has no
+    row: its count is 0."""
     rows = rows or HOME_ROWS
     bucket = _bucket(org_id, today)
     mine = sa.and_(
         Shift.organisation_id == org_id,
         sa.or_(*(where(org_id, today) for _t, where in LISTS.values())),
-    )
-    counts = dict(
-        db.session.execute(sa.select(bucket, sa.func.count()).where(mine).group_by(bucket)).all()
     )
     ranked = (
         sa.select(
@@ -114,21 +112,24 @@ def first_rows(org_id: int, today: date, rows: int | None = None) -> dict[str, B
             sa.func.row_number()
             .over(partition_by=bucket, order_by=(Shift.starts_at, Shift.id))
             .label("n"),
+            sa.func.count().over(partition_by=bucket).label("total"),
         )
         .where(mine)
         .subquery()
     )
     shifts = db.session.execute(
-        sa.select(Shift, ranked.c.bucket)
+        sa.select(Shift, ranked.c.bucket, ranked.c.total)
         .join(ranked, ranked.c.id == Shift.id)
         .where(ranked.c.n <= rows)
         .order_by(Shift.starts_at, Shift.id)
         .options(*with_request_and_seats(volunteers=True))
     ).all()
-    out = {name: Bounded([], int(counts.get(name, 0))) for name in LISTS}
-    for shift, name in shifts:
-        out[name].rows.append(shift)
-    return out
+    found: dict[str, list[Shift]] = {name: [] for name in LISTS}
+    totals = dict.fromkeys(LISTS, 0)
+    for shift, name, total in shifts:
+        found[name].append(shift)
+        totals[name] = int(total)
+    return {name: Bounded(found[name], totals[name]) for name in LISTS}
 
 
 def page_of(

@@ -111,15 +111,10 @@ class Call:
         return self.follow_up.follow_up_at if self.follow_up else None
 
 
-def calls_for(org_id: int, day: date) -> list[Call]:
-    """Residents with messages to read out on ``day`` and follow-ups due by its end,
-    each with the last call's outcome ("no answer at 10:12, try again at 16:00")."""
-    tz = org_tz(org_id)
-    end = at_local(day + timedelta(days=1), time(0), tz)
-    calls: dict[int, Call] = {}
-    for phone_call in people_to_phone(org_id, day):
-        calls[phone_call.person.id] = Call(phone_call.person, list(phone_call.messages))
-    follow_ups = db.session.scalars(
+def due_follow_ups(org_id: int, end: datetime) -> sa.Select[Contact]:
+    """The organisation's open follow-ups due before ``end``, soonest first, with their
+    people (read from the index of the open ones, ``models.py``)."""
+    return (
         sa.select(Contact)
         .where(
             Contact.organisation_id == org_id,
@@ -130,6 +125,17 @@ def calls_for(org_id: int, day: date) -> list[Call]:
         .options(selectinload(Contact.person))
         .order_by(Contact.follow_up_at)
     )
+
+
+def calls_for(org_id: int, day: date) -> list[Call]:
+    """Residents with messages to read out on ``day`` and follow-ups due by its end,
+    each with the last call's outcome ("no answer at 10:12, try again at 16:00")."""
+    tz = org_tz(org_id)
+    end = at_local(day + timedelta(days=1), time(0), tz)
+    calls: dict[int, Call] = {}
+    for phone_call in people_to_phone(org_id, day):
+        calls[phone_call.person.id] = Call(phone_call.person, list(phone_call.messages))
+    follow_ups = db.session.scalars(due_follow_ups(org_id, end))
     for contact in follow_ups:
         call = calls.setdefault(contact.person_id, Call(contact.person))
         if call.follow_up is None:
@@ -163,6 +169,8 @@ class Todo:
     # done, but the logged times wait for a coordinator before hours are paid
     held_times: list[Shift] = field(default_factory=list)
     days_ahead: int = lists.DAYS_AHEAD
+    # How many checks there are when the caller keeps them rendered (not read then).
+    checks_total: int | None = None
 
     @property
     def checks(self) -> list[tuple[vetting.Lapse, bool]]:
@@ -176,7 +184,7 @@ class Todo:
             f.alerts or f.referrals or f.remeasures or f.calls or f.held
             or f.awaiting_approval or f.not_sent
             or self.unfilled.total or self.unconfirmed.total or self.to_approve.total
-            or self.lapsing or self.lapsed or self.surveys
+            or self.lapsing or self.lapsed or self.checks_total or self.surveys
         )  # fmt: skip
 
 
@@ -191,14 +199,17 @@ def todo(
     today: date,
     shifts: dict[str, lists.Bounded] | None = None,
     counted: Figures | None = None,
+    checks: int | None = None,
 ) -> Todo:
     """The desk home's to-do list; ``shifts``: its lists of shifts if already read (the
     home keeps them rendered: only their counts are given then); ``counted``: its figures
-    if already read. Only the lists the figures say are not empty are read."""
+    if already read; ``checks``: how many volunteers' checks there are, if the caller
+    keeps them rendered (they are not read then). Only the lists the figures say are not
+    empty are read."""
     shifts = shifts if shifts is not None else lists.first_rows(org_id, today)
     counted = counted or figures(org_id, today)
     first = lists.HOME_ROWS
-    soon, lapsed = vetting.lapsing(org_id, today)
+    soon, lapsed = vetting.lapsing(org_id, today) if checks is None else ([], [])
     return Todo(
         figures=counted,
         unfilled=shifts["unfilled"],
@@ -214,4 +225,5 @@ def todo(
             referral_queries.remeasure_due(org_id, today)[:first] if counted.remeasures else []
         ),
         held_times=held_in(org_id, limit=first) if counted.held else [],
+        checks_total=checks,
     )

@@ -30,7 +30,7 @@ from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
-from webapp.desk.figures import figures
+from webapp.desk.figures import figures, rare_counts
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
 from webapp.desk.timeline import mood_label, outcome_label, reason_label
@@ -116,26 +116,50 @@ def _shift_lists(org_id: int, today: date) -> tuple[str, dict[str, int], datetim
     return html, {name: b.total for name, b in bounded.items()}, soonest
 
 
+def _checks(org_id: int, today: date) -> tuple[str, int]:
+    """The home's list of volunteers' checks drawn, and how many there are."""
+    checks = queries.todo_checks(org_id, today)
+    html = render_template(
+        "desk/_checks.html", checks=checks, home_rows=lists.HOME_ROWS, shift_lists=lists.LISTS
+    )
+    return html, len(checks)
+
+
 @bp.route("/")
 @coordinator_required
 def home() -> str:
     org_id = current_user.organisation_id
     today = _today()
-    counted = figures(org_id, today)  # with the stamp of the lists of shifts
+    # With the stamp of the lists of shifts, under which the rarely changing counts are
+    # kept too (held times, volunteers awaiting approval).
+    counted = figures(
+        org_id,
+        today,
+        kept=lambda stamp: calendar_part(
+            ("desk counts",), lambda: rare_counts(org_id), read_stamp=stamp
+        ),
+    )
     # The lists of shifts are most of the page's work, and change only with the shifts
-    # (shifts/calendar_cache.py); the rest of the to-do list is read at each view.
+    # (shifts/calendar_cache.py); the rest of the to-do list, but for the checks, is read
+    # at each view.
     html, totals, _soonest = calendar_part(
         ("desk", today),
         lambda: _shift_lists(org_id, today),
         until=lambda kept: kept[2],
         read_stamp=counted.calendar_stamp,
     )
+    # The volunteers' checks change with their checks, profiles and names, each of which
+    # moves the same stamp (shifts/candidate_marks.py), and with the day (in the key).
+    checks_html, checks = calendar_part(
+        ("desk checks", today), lambda: _checks(org_id, today), read_stamp=counted.calendar_stamp
+    )
     shifts = {name: lists.Bounded([], total) for name, total in totals.items()}
-    todo = queries.todo(org_id, today, shifts, counted)
+    todo = queries.todo(org_id, today, shifts, counted, checks=checks)
     return render_template(
         "desk/home.html",
         todo=todo,
         shift_lists_html=Markup(html),
+        checks_html=Markup(checks_html),
         on_duty=todo.figures.on_duty,
         # (building a form costs more than a row: only for the alerts' cards, if any)
         handle_form=HandleForm(formdata=None) if todo.figures.alerts else None,

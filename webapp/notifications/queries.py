@@ -134,36 +134,55 @@ class PhoneCall:
     messages: list[Notification] = field(default_factory=list)
 
 
+def phone_window(org_id: int, day: date) -> dict[str, datetime]:
+    """The ``start`` and ``end`` parameters of the messages to phone on ``day`` (the
+    organisation's local day): :func:`people_to_phone`'s, and :func:`to_phone_count`'s."""
+    start = datetime.combine(day, time(0), tzinfo=org_tz(org_id))
+    return {"start": start, "end": start + timedelta(days=1)}
+
+
 def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     """People with no automatic channel (residents registered by phone) who have a
     message about something still coming on or after ``day``: the coordinator calls
     them and reads it out. Messages about nothing in particular stay until called."""
-    start = datetime.combine(day, time(0), tzinfo=org_tz(org_id))
-    rows = db.session.scalars(_to_phone(org_id, start, start + timedelta(days=1)))
+    window = phone_window(org_id, day)
+    rows = db.session.scalars(_to_phone(org_id, window["start"], window["end"]))
     calls: dict[int, PhoneCall] = {}
     for message in sorted(rows, key=_by_name_then_time):
         calls.setdefault(message.person.id, PhoneCall(message.person)).messages.append(message)
     return list(calls.values())
 
 
-# Built once (read at every view of the coordinator's day), from the (organisation,
-# status, channel) index: the organisation's pending calls, not every organisation's
-# pending messages.
-_TO_PHONE = (
-    sa.select(Notification)
-    .where(
-        Notification.organisation_id == sa.bindparam("org_id"),
-        Notification.channel == Channel.PHONE,
-        Notification.status == Status.PENDING,
-        Notification.created_at < sa.bindparam("end", type_=Notification.created_at.type),
-        sa.or_(
-            Notification.event_at.is_(None),
-            Notification.event_at >= sa.bindparam("start", type_=Notification.event_at.type),
-        ),
-    )
-    .where(Notification.person_id.is_not(None))
-    .options(selectinload(Notification.person))
+# The messages to phone, of the parameters ``org_id``, ``start`` and ``end``: from the
+# (organisation, status, channel) index, the organisation's pending calls, not every
+# organisation's pending messages.
+_TO_PHONE_WHERE = (
+    Notification.organisation_id == sa.bindparam("org_id"),
+    Notification.channel == Channel.PHONE,
+    Notification.status == Status.PENDING,
+    Notification.created_at < sa.bindparam("end", type_=Notification.created_at.type),
+    sa.or_(
+        Notification.event_at.is_(None),
+        Notification.event_at >= sa.bindparam("start", type_=Notification.event_at.type),
+    ),
+    Notification.person_id.is_not(None),
 )
+# Built once (read at every view of the coordinator's day that has any to phone).
+_TO_PHONE = (
+    sa.select(Notification).where(*_TO_PHONE_WHERE).options(selectinload(Notification.person))
+)
+
+
+def to_phone_count() -> sa.ScalarSelect[int]:
+    """How many messages :func:`people_to_phone` reads, as a subquery of the parameters
+    ``org_id``, ``start`` and ``end`` (:func:`phone_window`): a page that counts its
+    figures in one statement reads the messages only when there are some."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(*_TO_PHONE_WHERE)
+        .scalar_subquery()
+    )
 
 
 def _to_phone(org_id: int, start: datetime, end: datetime) -> sa.Select[Notification]:

@@ -26,7 +26,7 @@ from webapp.core.paging import Page, page_number
 from webapp.core.timeutil import at_local, today_local
 from webapp.db import utcnow
 from webapp.extensions import db
-from webapp.notifications.queries import people_to_phone
+from webapp.notifications.queries import people_to_phone, phone_window, to_phone_count
 from webapp.orgs.settings import org_tz
 from webapp.permissions import coordinator_required, is_coordinator
 from webapp.shifts.calendar_cache import calendar_part, read_with_stamp, with_stamp
@@ -154,6 +154,10 @@ _COUNTS = with_stamp(
     .where(CheckIn.organisation_id == _ORG, open_alert())
     .scalar_subquery(),
 )
+_COUNT_COLUMNS = _COUNTS.selected_columns[:2]
+# The day's: and how many messages wait to be read out on the phone (most days none: the
+# messages themselves are read only when there are some).
+_DAY_COUNTS = with_stamp(*_COUNT_COLUMNS, to_phone_count())
 
 
 @dataclass
@@ -172,15 +176,22 @@ class Tally:
         self.unconfirmed += n * (status == S.APPROVED)
 
 
-def _read_counts() -> tuple[tuple[Any, ...], tuple[int, int | None]]:
+def _read_counts(
+    day: date | None = None,
+) -> tuple[tuple[Any, ...], tuple[int, int | None]]:
     """The two counts read at every view (the clock moves the first, the check-ins the
-    second), with the calendar's stamp, in one statement."""
-    return read_with_stamp(_COUNTS, {"org_id": current_user.organisation_id, "now": utcnow()})
+    second), with the calendar's stamp, in one statement; for a ``day``, the messages to
+    phone on it as well (a third count)."""
+    org_id = current_user.organisation_id
+    if day is None:
+        return read_with_stamp(_COUNTS, {"org_id": org_id, "now": utcnow()})
+    values = {"org_id": org_id, "now": utcnow(), **phone_window(org_id, day)}
+    return read_with_stamp(_DAY_COUNTS, values)
 
 
 def _summary(tally: Tally, counts: tuple[Any, ...]) -> dict[str, Any]:
     """The page's counts: the shown shifts' tally and the two of :func:`_read_counts`."""
-    ahead, alerts = counts
+    ahead, alerts = counts[:2]
     return {
         "unfilled": tally.unfilled,
         "to_approve": tally.to_approve,
@@ -205,7 +216,7 @@ def _day_table(the_day: date, asked: str | None) -> tuple[str, Tally, list[str]]
 def day() -> str:
     the_day = day_arg()
     asked = request.args.get("page")
-    counts, known = _read_counts()
+    counts, known = _read_counts(the_day)
     table, tally, hoods = calendar_part(
         ("day", the_day, asked, tuple(sorted(_kept_filters().items()))),
         lambda: _day_table(the_day, asked),
@@ -219,7 +230,7 @@ def day() -> str:
         hoods=hoods,
         keep=_kept_filters(),
         # Residents with no automatic channel: the coordinator phones them (issue 6).
-        calls=people_to_phone(current_user.organisation_id, the_day),
+        calls=people_to_phone(current_user.organisation_id, the_day) if counts[2] else [],
         prev=the_day - timedelta(days=1),
         next=the_day + timedelta(days=1),
     )

@@ -38,7 +38,12 @@ KINDS = ("people", "shifts", "requests", "orgs")
 SEEN = ("seen_shifts", "seen_people", "seen_requests", "seen_orgs", "seen_residents")
 # Changes that show only on the coordinator's day and week (a resident or volunteer
 # renamed): their organisations' calendars are told (shifts/calendar_changes.py).
-CALENDAR = ("calendar_orgs",)
+# ``calendar_people``: people whose checks or volunteer profile changed, which the desk
+# home's list of volunteers' checks and count of volunteers awaiting approval, kept under
+# the same stamp, show.
+CALENDAR = ("calendar_orgs", "calendar_people")
+# The rows the desk's list of checks reads besides people's names (people/vetting.py).
+_CHECK_ROWS = (VolunteerProfile, Credential)
 # What a volunteer's schedule shows of the resident of a shift they hold.
 RESIDENT_FIELDS = ("first_name", "last_name", "phone")
 # What ``Eligibility`` reads of each row (a change elsewhere cannot change its answer).
@@ -162,6 +167,14 @@ def note_seen(session: Session) -> None:
             obj not in session.dirty or session.is_modified(obj, include_collections=False)
         ):
             mark(session, "calendar_orgs", [obj.organisation_id])
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        # A check recorded, renewed or removed; a volunteer approved, suspended, or
+        # offering rides or visits no more: the desk's list of checks and count of
+        # volunteers awaiting approval (any edit: a superset costs one drawing).
+        if isinstance(obj, _CHECK_ROWS) and (obj not in session.dirty or session.is_modified(obj)):
+            state: Any = sa.inspect(obj)
+            before = state.attrs["person_id"].history.deleted
+            mark(session, "calendar_people", [obj.person_id, *before])
     for obj in (*session.new, *session.dirty):
         # The board's window and travel speed: every board of the organisation (a
         # kept board is not keyed by them).

@@ -335,7 +335,10 @@ def _settle(session: Session, marks: dict[str, set[int]], rebuilt: set[int]) -> 
     board_changes.tell_holders_of(session, marks["seen_residents"])
     # The coordinator's kept day and week of the organisations where any of it happened.
     calendar_changes.tell(
-        session, seen, marks["orgs"] | marks["seen_orgs"] | marks["calendar_orgs"]
+        session,
+        seen,
+        marks["orgs"] | marks["seen_orgs"] | marks["calendar_orgs"],
+        people=marks["calendar_people"],
     )
     orgs = marks["orgs"] - rebuilt
     if orgs:
