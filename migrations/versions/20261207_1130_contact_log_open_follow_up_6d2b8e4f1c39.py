@@ -4,7 +4,7 @@ follow-up ever set, done or not, of every organisation, for the desk home's coun
 people to phone and the phone list.
 
 Revision ID: 6d2b8e4f1c39
-Revises: 4a7c2e9b1d63
+Revises: 7d3f1b9c2e54
 Create Date: 2026-12-07 11:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "6d2b8e4f1c39"
-down_revision = "4a7c2e9b1d63"
+down_revision = "7d3f1b9c2e54"
 branch_labels = None
 depends_on = None
 
