@@ -11,6 +11,8 @@ with it, so a municipality that leaves a shared deployment (or the demo reset) c
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Connection
+
 from webapp.core.append_only import Guards
 
 TABLE = "timebank_transfer"
@@ -57,3 +59,208 @@ GUARDS = Guards(TABLE, _PG_FUNCTION, _PG_TRIGGERS, _SQLITE_TRIGGERS, {
 install_ledger_guards = GUARDS.install
 drop_ledger_guards = GUARDS.drop
 ledger_guards_lifted = GUARDS.lifted
+
+
+# The organisation's running figures (``timebank_figures``, ``timebank_month_figures``),
+# kept by triggers on every write of an account or a transfer, whatever makes it (an
+# operation, a migration, raw SQL). On PostgreSQL they are constraint triggers deferred
+# to the commit: each adds its change to the organisation's row then, so the row is
+# locked only while the transaction commits, by a writer that waits for nothing else
+# after it (a row locked by the transfer itself would make every transfer of the
+# organisation wait for the others' commits, and deadlock a shift's several payments
+# against another transfer). An account's part of the figures: its contribution below,
+# added for the new row and taken away for the old one. SQLite runs one writer at a time:
+# plain triggers, run as the row changes.
+FIGURES_TRIGGERS = [
+    ("timebank_account", "timebank_account_figures_insert"),
+    ("timebank_account", "timebank_account_figures_update"),
+    ("timebank_account", "timebank_account_figures_delete"),
+    ("timebank_transfer", "timebank_transfer_figures"),
+]
+
+_PG_FIGURES_FUNCTIONS = [
+    # Add to an organisation's figures (nothing once the organisation is gone: its
+    # accounts are deleted with it).
+    """
+CREATE OR REPLACE FUNCTION timebank_figures_add(
+    org integer, d_accounts integer, d_service integer, d_positive integer, d_negative integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF d_accounts = 0 AND d_service = 0 AND d_positive = 0 AND d_negative = 0 THEN
+        RETURN;
+    END IF;
+    INSERT INTO timebank_figures AS f
+        (organisation_id, accounts, service_total, members_positive, members_negative)
+    SELECT org, d_accounts, d_service, d_positive, d_negative
+    WHERE EXISTS (SELECT 1 FROM organisation WHERE id = org)
+    ON CONFLICT (organisation_id) DO UPDATE SET
+        accounts = f.accounts + EXCLUDED.accounts,
+        service_total = f.service_total + EXCLUDED.service_total,
+        members_positive = f.members_positive + EXCLUDED.members_positive,
+        members_negative = f.members_negative + EXCLUDED.members_negative;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION timebank_month_add(
+    org integer, of_month date, d_transfers integer, d_service integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- The organisation's row first, as every writer does: committers take the rows in
+    -- one order, so two never wait on each other (a deadlock).
+    PERFORM 1 FROM timebank_figures WHERE organisation_id = org FOR UPDATE;
+    INSERT INTO timebank_month_figures AS m (organisation_id, month, transfers, service)
+    SELECT org, of_month, d_transfers, d_service
+    WHERE EXISTS (SELECT 1 FROM organisation WHERE id = org)
+    ON CONFLICT (organisation_id, month) DO UPDATE SET
+        transfers = m.transfers + EXCLUDED.transfers,
+        service = m.service + EXCLUDED.service;
+END
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION timebank_account_figures() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.organisation_id = NEW.organisation_id THEN
+        PERFORM timebank_figures_add(
+            NEW.organisation_id,
+            (NEW.kind = 'member')::int - (OLD.kind = 'member')::int,
+            NEW.service_given - OLD.service_given,
+            CASE WHEN NEW.kind = 'member' AND NEW.balance > 0 THEN NEW.balance ELSE 0 END
+            - CASE WHEN OLD.kind = 'member' AND OLD.balance > 0 THEN OLD.balance ELSE 0 END,
+            CASE WHEN NEW.kind = 'member' AND NEW.balance < 0 THEN NEW.balance ELSE 0 END
+            - CASE WHEN OLD.kind = 'member' AND OLD.balance < 0 THEN OLD.balance ELSE 0 END);
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM timebank_figures_add(
+            OLD.organisation_id,
+            -(OLD.kind = 'member')::int,
+            -OLD.service_given,
+            -CASE WHEN OLD.kind = 'member' AND OLD.balance > 0 THEN OLD.balance ELSE 0 END,
+            -CASE WHEN OLD.kind = 'member' AND OLD.balance < 0 THEN OLD.balance ELSE 0 END);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM timebank_figures_add(
+            NEW.organisation_id,
+            (NEW.kind = 'member')::int,
+            NEW.service_given,
+            CASE WHEN NEW.kind = 'member' AND NEW.balance > 0 THEN NEW.balance ELSE 0 END,
+            CASE WHEN NEW.kind = 'member' AND NEW.balance < 0 THEN NEW.balance ELSE 0 END);
+    END IF;
+    RETURN NULL;
+END
+$$
+""",
+    # A transfer counts in its own month; a reversal of a visit or ride takes the
+    # original's minutes out of the original's month (a reversed payment is no service).
+    """
+CREATE OR REPLACE FUNCTION timebank_transfer_figures() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    o_org integer;
+    o_day date;
+    o_amount integer;
+BEGIN
+    PERFORM timebank_month_add(
+        NEW.organisation_id, date_trunc('month', NEW.service_date)::date, 1,
+        CASE WHEN NEW.kind IN ('visit', 'ride') THEN NEW.amount ELSE 0 END);
+    IF NEW.reversal_of_id IS NOT NULL THEN
+        SELECT organisation_id, service_date, amount INTO o_org, o_day, o_amount
+        FROM timebank_transfer WHERE id = NEW.reversal_of_id AND kind IN ('visit', 'ride');
+        IF FOUND THEN
+            PERFORM timebank_month_add(o_org, date_trunc('month', o_day)::date, 0, -o_amount);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$
+""",
+]
+
+_DEFERRED = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+_PG_FIGURES_TRIGGERS = [
+    f"""CREATE CONSTRAINT TRIGGER timebank_account_figures_insert AFTER INSERT
+    ON timebank_account {_DEFERRED} EXECUTE FUNCTION timebank_account_figures()""",
+    f"""CREATE CONSTRAINT TRIGGER timebank_account_figures_update AFTER UPDATE
+    ON timebank_account {_DEFERRED}
+    WHEN (OLD.balance IS DISTINCT FROM NEW.balance
+          OR OLD.service_given IS DISTINCT FROM NEW.service_given
+          OR OLD.kind IS DISTINCT FROM NEW.kind
+          OR OLD.organisation_id IS DISTINCT FROM NEW.organisation_id)
+    EXECUTE FUNCTION timebank_account_figures()""",
+    f"""CREATE CONSTRAINT TRIGGER timebank_account_figures_delete AFTER DELETE
+    ON timebank_account {_DEFERRED} EXECUTE FUNCTION timebank_account_figures()""",
+    f"""CREATE CONSTRAINT TRIGGER timebank_transfer_figures AFTER INSERT
+    ON timebank_transfer {_DEFERRED} EXECUTE FUNCTION timebank_transfer_figures()""",
+]
+
+
+def _sqlite_add(row: str, sign: str) -> str:
+    """The statements adding (``sign`` "+") or taking away ("-") the ``row``'s (NEW or
+    OLD) part of its organisation's figures."""
+    member = f"{row}.kind = 'member'"
+    return f"""
+    INSERT OR IGNORE INTO timebank_figures (organisation_id) SELECT {row}.organisation_id
+        WHERE EXISTS (SELECT 1 FROM organisation WHERE id = {row}.organisation_id);
+    UPDATE timebank_figures SET
+        accounts = accounts {sign} ({member}),
+        service_total = service_total {sign} {row}.service_given,
+        members_positive = members_positive {sign}
+            (CASE WHEN {member} AND {row}.balance > 0 THEN {row}.balance ELSE 0 END),
+        members_negative = members_negative {sign}
+            (CASE WHEN {member} AND {row}.balance < 0 THEN {row}.balance ELSE 0 END)
+    WHERE organisation_id = {row}.organisation_id;"""
+
+
+_SQLITE_SERVICE = "(CASE WHEN NEW.kind IN ('visit', 'ride') THEN NEW.amount ELSE 0 END)"
+
+
+def _sqlite_month(row: str, service: str) -> str:
+    """The statements counting the transfer ``row`` in its month."""
+    org, month = f"{row}.organisation_id", f"date({row}.service_date, 'start of month')"
+    return f"""
+    INSERT OR IGNORE INTO timebank_month_figures (organisation_id, month) SELECT {org}, {month}
+        WHERE EXISTS (SELECT 1 FROM organisation WHERE id = {org});
+    UPDATE timebank_month_figures SET transfers = transfers + 1, service = service + {service}
+    WHERE organisation_id = {org} AND month = {month};"""
+
+
+_SQLITE_FIGURES_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_insert AFTER INSERT
+    ON timebank_account BEGIN {_sqlite_add("NEW", "+")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_update
+    AFTER UPDATE OF balance, service_given, kind, organisation_id ON timebank_account
+    BEGIN {_sqlite_add("OLD", "-")} {_sqlite_add("NEW", "+")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_delete AFTER DELETE
+    ON timebank_account BEGIN {_sqlite_add("OLD", "-")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_transfer_figures AFTER INSERT
+    ON timebank_transfer BEGIN {_sqlite_month("NEW", _SQLITE_SERVICE)}
+    UPDATE timebank_month_figures SET service = service - (
+        SELECT o.amount FROM timebank_transfer o WHERE o.id = NEW.reversal_of_id)
+    WHERE NEW.reversal_of_id IS NOT NULL AND (organisation_id, month) = (
+        SELECT o.organisation_id, date(o.service_date, 'start of month')
+        FROM timebank_transfer o
+        WHERE o.id = NEW.reversal_of_id AND o.kind IN ('visit', 'ride'));
+    END""",
+]
+
+
+def install_figures(connection: Connection) -> None:
+    """Create (again) the triggers keeping the figures; the tables must exist."""
+    dialect = connection.dialect.name
+    drop_figures(connection)
+    if dialect == "postgresql":
+        for ddl in (*_PG_FIGURES_FUNCTIONS, *_PG_FIGURES_TRIGGERS):
+            connection.exec_driver_sql(ddl)
+    else:
+        for ddl in _SQLITE_FIGURES_TRIGGERS:
+            connection.exec_driver_sql(ddl)
+
+
+def drop_figures(connection: Connection) -> None:
+    dialect = connection.dialect.name
+    for table, name in FIGURES_TRIGGERS:
+        suffix = f" ON {table}" if dialect == "postgresql" else ""
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")

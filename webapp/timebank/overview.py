@@ -1,5 +1,5 @@
-"""The coordinator's time bank: the organisation's figures, the month's biggest givers and
-receivers, the accounts near their limit and the latest transfers.
+"""The coordinator's time bank: the month's biggest givers and receivers, the accounts near
+their limit and the latest transfers (the organisation's figures: ``figures.py``).
 
 Each list comes with the names it shows in its own statement, as columns: the page read
 each list's accounts and then their people, whole, in two more statements each (19
@@ -85,39 +85,6 @@ class _Names:
         return self.labels.get(kind, self.former)
 
 
-# The organisation's figures in one statement: the accounts' (members, the service given
-# in total, what members hold and owe: each account keeps its own, so no sum of the
-# ledger) and the month's transfers and service.
-def _total(value: Any, *when: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    counted = sa.case((sa.and_(*when), value), else_=0) if when else value
-    return sa.func.coalesce(sa.func.sum(counted), 0)
-
-
-_MEMBER = Account.kind == AccountKind.MEMBER
-_TOTALS = sa.select(
-    _total(sa.literal(1), _MEMBER).label("accounts"),
-    _total(Account.service_given).label("service_total"),
-    _total(Account.balance, _MEMBER, Account.balance > 0).label("members_positive"),
-    _total(Account.balance, _MEMBER, Account.balance < 0).label("members_negative"),
-    sa.select(sa.func.count())
-    .select_from(Transfer)
-    .where(*_this_months())
-    .scalar_subquery()
-    .label("transfers_month"),
-    sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
-    .where(*_service_this_month())
-    .scalar_subquery()
-    .label("service_month"),
-).where(Account.organisation_id == _ORG)
-
-
-def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
-    row = db.session.execute(
-        _TOTALS, {"organisation_id": organisation_id, "month_start": month_start}
-    ).one()
-    return {name: int(value) for name, value in row._mapping.items()}
-
-
 # The month's service transfers, read once for both lists (a CTE named twice is read
 # once by PostgreSQL).
 _SERVICE = (
@@ -165,6 +132,7 @@ def top_accounts(organisation_id: int, month_start: date) -> dict[str, list[Name
     return found
 
 
+_MEMBER = Account.kind == AccountKind.MEMBER
 _HEADROOM = Account.balance - Account.lower_limit
 _NEAR = (
     sa.select(Account.kind, Account.person_id, Account.balance, Account.lower_limit)

@@ -17,8 +17,8 @@ from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
+from webapp.timebank import figures, overview, partners, queries, tokens
 from webapp.timebank import operations as ops
-from webapp.timebank import overview, partners, queries, tokens
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.display import Row, short_date, statement_rows
 from webapp.timebank.errors import LedgerError, _
@@ -222,7 +222,7 @@ def _coordinator_page(
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
     page = render_template(
         "timebank/coordinator.html",
-        totals=overview.organisation_totals(org_id, month),
+        totals=figures.organisation_totals(org_id, month),
         chest=the_chest,
         policy=policy,
         top=overview.top_accounts(org_id, month),
