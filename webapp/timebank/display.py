@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from webapp.core.dates import reader_date
 from webapp.timebank.queries import format_minutes
@@ -58,3 +59,17 @@ def statement_rows(
             )
         )
     return rows
+
+
+def statement_html(lines: Iterable[StatementLine], kind_label: Callable[[str], str]) -> Markup:
+    """The table rows of ``statement_rows``, written in one pass: the template's loop
+    escaped and joined its 300 cells one by one, a third of a member's page."""
+    return Markup(
+        "".join(
+            f"<tr><td>{escape(day)}</td><td>{escape(who)}</td><td>{escape(kind)}</td>"
+            f'<td>{shift}</td><td class="num {sign}">{escape(amount)}</td>'
+            f'<td class="num">{escape(balance)}</td></tr>\n'
+            for day, who, kind, shift, sign, amount, balance in statement_rows(lines, kind_label)
+        )
+    )
+

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -20,7 +21,7 @@ from webapp.permissions import coordinator_required, is_coordinator, is_member, 
 from webapp.timebank import figures, overview, partners, queries, tokens
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
-from webapp.timebank.display import Row, short_date, statement_rows
+from webapp.timebank.display import short_date, statement_html
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.statements import StatementLine, statement, statement_page
@@ -57,13 +58,13 @@ def kind_label(kind: str) -> str:
     return str(_KIND_LABELS.get(kind, kind))
 
 
-def _statement_rows(lines: list[StatementLine]) -> list[Row]:
-    return statement_rows(lines, kind_label)
+def _statement_html(lines: list[StatementLine]) -> Markup:
+    return statement_html(lines, kind_label)
 
 
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label, "statement_rows": _statement_rows, "short_date": short_date}
+    return {"kind_label": kind_label, "statement_html": _statement_html, "short_date": short_date}
 
 
 @bp.app_template_filter("minutes")
