@@ -21,7 +21,7 @@ from webapp.permissions import coordinator_required, is_coordinator, is_member, 
 from webapp.timebank import figures, overview, partners, queries, tokens
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, chest
-from webapp.timebank.display import short_date, statement_html
+from webapp.timebank.display import named_rows, recent_rows, statement_html
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
 from webapp.timebank.statements import StatementLine, statement, statement_page
@@ -64,7 +64,12 @@ def _statement_html(lines: list[StatementLine]) -> Markup:
 
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label, "statement_html": _statement_html, "short_date": short_date}
+    return {
+        "kind_label": kind_label,
+        "statement_html": _statement_html,
+        "named_rows": named_rows,
+        "recent_rows": recent_rows,
+    }
 
 
 @bp.app_template_filter("minutes")
