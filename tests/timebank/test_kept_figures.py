@@ -16,7 +16,7 @@ from tests.factories import make_org, make_person, make_resident, make_volunteer
 from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.people.models import Person
-from webapp.timebank import figures
+from webapp.timebank import figures, overview
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, set_lower_limit, set_policy
 from webapp.timebank.audit import audit
@@ -87,6 +87,16 @@ def test_kept_figures_equal_a_recount_after_every_kind_of_write(db_session):  # 
     kept = figures.organisation_totals(org.id, DECEMBER)
     assert kept["accounts"] == 5 and kept["transfers_month"] == 8
     assert kept["service_month"] == 60 and kept["service_total"] == 105
+    # The biggest givers and receivers from November on: the reversed visits not counted
+    # (Marco's October and November ones), an account with none left not listed.
+    for month in (OCTOBER, NOVEMBER):
+        top = {
+            side: [(n.person_id, n.minutes) for n in named]
+            for side, named in overview.top_accounts(org.id, month).items()
+        }
+        assert top["given"] == [(giulia.id, 75), (marco.id, 30)]
+        assert top["received"] == [(pia.id, 60), (teresa.id, 45)]
+    assert [n.minutes for n in overview.top_accounts(org.id, DECEMBER)["given"]] == [30, 30]
     # Another organisation's writes are its own.
     other = make_org()
     ops.grant(key="elsewhere", recipient=make_resident(other), minutes=5, actor_id=None,

@@ -153,24 +153,54 @@ BEGIN
 END
 $$
 """,
-    # A transfer counts in its own month; a reversal of a visit or ride takes the
-    # original's minutes out of the original's month (a reversed payment is no service).
+    # An account's service minutes of a month (the biggest givers and receivers).
+    """
+CREATE OR REPLACE FUNCTION timebank_served_add(
+    org integer, of_month date, account integer, d_given integer, d_received integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO timebank_account_month AS a
+        (account_id, month, organisation_id, given, received)
+    SELECT account, of_month, org, d_given, d_received
+    WHERE EXISTS (SELECT 1 FROM timebank_account WHERE id = account)
+    ON CONFLICT (account_id, month) DO UPDATE SET
+        given = a.given + EXCLUDED.given,
+        received = a.received + EXCLUDED.received;
+END
+$$
+""",
+    # A transfer counts in its own month; a visit or ride adds its minutes to the month's
+    # service and to what its payee gave and its payer received that month; a reversal of
+    # one takes them out of the original's month (a reversed payment is no service).
     """
 CREATE OR REPLACE FUNCTION timebank_transfer_figures() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
+    served boolean := NEW.kind IN ('visit', 'ride');
+    of_month date := date_trunc('month', NEW.service_date)::date;
     o_org integer;
-    o_day date;
+    o_month date;
     o_amount integer;
+    o_debit integer;
+    o_credit integer;
 BEGIN
     PERFORM timebank_month_add(
-        NEW.organisation_id, date_trunc('month', NEW.service_date)::date, 1,
-        CASE WHEN NEW.kind IN ('visit', 'ride') THEN NEW.amount ELSE 0 END);
+        NEW.organisation_id, of_month, 1, CASE WHEN served THEN NEW.amount ELSE 0 END);
+    IF served THEN
+        PERFORM timebank_served_add(
+            NEW.organisation_id, of_month, NEW.credit_account_id, NEW.amount, 0);
+        PERFORM timebank_served_add(
+            NEW.organisation_id, of_month, NEW.debit_account_id, 0, NEW.amount);
+    END IF;
     IF NEW.reversal_of_id IS NOT NULL THEN
-        SELECT organisation_id, service_date, amount INTO o_org, o_day, o_amount
+        SELECT organisation_id, date_trunc('month', service_date)::date, amount,
+               debit_account_id, credit_account_id
+        INTO o_org, o_month, o_amount, o_debit, o_credit
         FROM timebank_transfer WHERE id = NEW.reversal_of_id AND kind IN ('visit', 'ride');
         IF FOUND THEN
-            PERFORM timebank_month_add(o_org, date_trunc('month', o_day)::date, 0, -o_amount);
+            PERFORM timebank_month_add(o_org, o_month, 0, -o_amount);
+            PERFORM timebank_served_add(o_org, o_month, o_credit, -o_amount, 0);
+            PERFORM timebank_served_add(o_org, o_month, o_debit, 0, -o_amount);
         END IF;
     END IF;
     RETURN NULL;
@@ -227,6 +257,30 @@ def _sqlite_month(row: str, service: str) -> str:
     WHERE organisation_id = {org} AND month = {month};"""
 
 
+def _sqlite_served(side: str, column: str) -> str:
+    """A visit or ride: its minutes to its ``side`` account's ``column`` of its month."""
+    month, account = "date(NEW.service_date, 'start of month')", f"NEW.{side}_account_id"
+    when = "NEW.kind IN ('visit', 'ride')"
+    return f"""
+    INSERT OR IGNORE INTO timebank_account_month (account_id, month, organisation_id)
+        SELECT {account}, {month}, NEW.organisation_id
+        WHERE {when} AND EXISTS (SELECT 1 FROM timebank_account WHERE id = {account});
+    UPDATE timebank_account_month SET {column} = {column} + NEW.amount
+    WHERE {when} AND account_id = {account} AND month = {month};"""
+
+
+def _sqlite_served_back(side: str, column: str) -> str:
+    """A reversal of a visit or ride: its original's minutes out of its ``side``
+    account's ``column`` of the original's month."""
+    return f"""
+    UPDATE timebank_account_month SET {column} = {column} - (
+        SELECT o.amount FROM timebank_transfer o WHERE o.id = NEW.reversal_of_id)
+    WHERE NEW.reversal_of_id IS NOT NULL AND (account_id, month) = (
+        SELECT o.{side}_account_id, date(o.service_date, 'start of month')
+        FROM timebank_transfer o
+        WHERE o.id = NEW.reversal_of_id AND o.kind IN ('visit', 'ride'));"""
+
+
 _SQLITE_FIGURES_TRIGGERS = [
     f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_insert AFTER INSERT
     ON timebank_account BEGIN {_sqlite_add("NEW", "+")} END""",
@@ -237,12 +291,15 @@ _SQLITE_FIGURES_TRIGGERS = [
     ON timebank_account BEGIN {_sqlite_add("OLD", "-")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS timebank_transfer_figures AFTER INSERT
     ON timebank_transfer BEGIN {_sqlite_month("NEW", _SQLITE_SERVICE)}
+    {_sqlite_served("credit", "given")} {_sqlite_served("debit", "received")}
     UPDATE timebank_month_figures SET service = service - (
         SELECT o.amount FROM timebank_transfer o WHERE o.id = NEW.reversal_of_id)
     WHERE NEW.reversal_of_id IS NOT NULL AND (organisation_id, month) = (
         SELECT o.organisation_id, date(o.service_date, 'start of month')
         FROM timebank_transfer o
         WHERE o.id = NEW.reversal_of_id AND o.kind IN ('visit', 'ride'));
+    {_sqlite_served_back("credit", "given")}
+    {_sqlite_served_back("debit", "received")}
     END""",
 ]
 

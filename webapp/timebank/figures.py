@@ -1,8 +1,10 @@
 """The organisation's figures on the coordinator's page: members' accounts, the service
-given in total, what members hold and owe, the month's transfers and service.
+given in total, what members hold and owe, the month's transfers and service (and, read
+by ``overview.top_accounts``, each account's service given and received in the month).
 
-They are kept, not counted: ``timebank_figures`` (one row per organisation) and
-``timebank_month_figures`` (per organisation and month of service), written by database
+They are kept, not counted: ``timebank_figures`` (one row per organisation),
+``timebank_month_figures`` (per organisation and month of service) and
+``timebank_account_month`` (per account and month of service), written by database
 triggers on every write of an account or a transfer (``ddl.py``; on PostgreSQL at the
 commit). Counting them summed the organisation's 10,000 accounts and the month's
 transfers at each view, a cost that grew with the organisation. :func:`recount` counts
@@ -22,6 +24,7 @@ from webapp.timebank.models import (
     SHIFT_KINDS,
     Account,
     AccountKind,
+    AccountMonthFigures,
     MonthFigures,
     OrganisationFigures,
     Transfer,
@@ -114,16 +117,22 @@ def problems(organisation_id: int | None = None) -> list[str]:
         _total(Account.balance, _MEMBER, Account.balance < 0),
     ).group_by(Account.organisation_id)
     kept_months = sa.select(MonthFigures)
+    kept_accounts = sa.select(AccountMonthFigures)
     transfers = sa.select(
         Transfer.organisation_id,
         Transfer.service_date,
         Transfer.kind.in_(SHIFT_KINDS) & not_reversed(),
         Transfer.amount,
+        Transfer.credit_account_id,
+        Transfer.debit_account_id,
     )
     if organisation_id is not None:
         kept_rows = kept_rows.where(OrganisationFigures.organisation_id == organisation_id)
         accounts = accounts.where(Account.organisation_id == organisation_id)
         kept_months = kept_months.where(MonthFigures.organisation_id == organisation_id)
+        kept_accounts = kept_accounts.where(
+            AccountMonthFigures.organisation_id == organisation_id
+        )
         transfers = transfers.where(Transfer.organisation_id == organisation_id)
     found: list[str] = []
     counted = {org: tuple(int(v) for v in rest) for org, *rest in db.session.execute(accounts)}
@@ -138,10 +147,14 @@ def problems(organisation_id: int | None = None) -> list[str]:
                 f"{kept.get(org)} != {counted.get(org)} counted from the accounts"
             )
     months: dict[tuple[int, date], list[int]] = {}
-    for org, day, served, amount in db.session.execute(transfers):
+    served: dict[tuple[int, date], list[int]] = {}  # (account, month): [given, received]
+    for org, day, is_service, amount, credit, debit in db.session.execute(transfers):
         month = months.setdefault((org, _month(day)), [0, 0])
         month[0] += 1
-        month[1] += amount if served else 0
+        if is_service:
+            month[1] += amount
+            served.setdefault((credit, _month(day)), [0, 0])[0] += amount
+            served.setdefault((debit, _month(day)), [0, 0])[1] += amount
     kept_by_month = {(m.organisation_id, m.month): [m.transfers, m.service]
                      for m in db.session.scalars(kept_months)}  # fmt: skip
     for key in sorted(months.keys() | kept_by_month.keys()):
@@ -149,5 +162,13 @@ def problems(organisation_id: int | None = None) -> list[str]:
             found.append(
                 f"organisation {key[0]}, {key[1]:%Y-%m}: kept transfers and service "
                 f"{kept_by_month.get(key)} != {months.get(key)} counted from the ledger"
+            )
+    kept_served = {(a.account_id, a.month): [a.given, a.received]
+                   for a in db.session.scalars(kept_accounts)}  # fmt: skip
+    for key in sorted(served.keys() | kept_served.keys()):
+        if kept_served.get(key, [0, 0]) != served.get(key, [0, 0]):
+            found.append(
+                f"account {key[0]}, {key[1]:%Y-%m}: kept service given and received "
+                f"{kept_served.get(key)} != {served.get(key)} counted from the ledger"
             )
     return found

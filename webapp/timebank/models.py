@@ -278,6 +278,38 @@ class MonthFigures(Model):
         return f"<MonthFigures org={self.organisation_id} {self.month}>"
 
 
+class AccountMonthFigures(Model):
+    """An account's service minutes of one month (by service date), not reversed: given
+    (credited for visits and rides) and received (paid for them), kept by the transfer's
+    trigger. The coordinator's biggest givers and receivers of the month read these, not
+    the month's transfers (thousands in a city by the month's end)."""
+
+    __tablename__ = "timebank_account_month"
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    given: Mapped[int] = mapped_column(server_default="0")
+    received: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<AccountMonthFigures {self.account_id} {self.month}>"
+
+
+# The month's biggest givers and receivers, read best first (ties by account).
+for _side in (AccountMonthFigures.given, AccountMonthFigures.received):
+    sa.Index(
+        f"ix_timebank_account_month_{_side.key}",
+        AccountMonthFigures.organisation_id,
+        AccountMonthFigures.month,
+        _side.desc(),
+        AccountMonthFigures.account_id,
+    )
+
+
 class ApiToken(Model):
     """A personal token for the mobile app. Only a SHA-256 of the secret is stored."""
 
