@@ -5,7 +5,9 @@ minutes not reversed; per account and month, the service given and received, for
 month's biggest givers and receivers), kept by triggers on the accounts and the ledger
 (webapp/timebank/ddl.py: deferred to the commit on PostgreSQL). The page summed the
 organisation's 10,000 accounts and the month's transfers at each view. Filled here from
-the accounts and the ledger.
+the accounts and the ledger. And timebank_names: a stamp per organisation moved by a
+trigger on person whenever someone is renamed, moves or is deleted, under which a
+member's statement and give-to list are kept drawn (webapp/timebank/kept.py).
 
 Revision ID: 5e1b7c3a9d24
 Revises: 4a7c2e9b1d63
@@ -122,6 +124,18 @@ def upgrade():
             "timebank_account_month",
             ["organisation_id", "month", sa.text(f"{side} DESC"), "account_id"],
         )
+    op.create_table(
+        "timebank_names",
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        _counter("version"),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_timebank_names_organisation_id_organisation"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_timebank_names")),
+    )
     bind = op.get_bind()
     month = _MONTH[bind.dialect.name]
     op.execute(_FILL_FIGURES)
@@ -139,6 +153,7 @@ def downgrade():
     from webapp.timebank.ddl import drop_figures
 
     drop_figures(op.get_bind())
+    op.drop_table("timebank_names")
     for side in ("given", "received"):
         op.drop_index(f"ix_timebank_account_month_{side}", table_name="timebank_account_month")
     op.drop_table("timebank_account_month")

@@ -72,6 +72,8 @@ ledger_guards_lifted = GUARDS.lifted
 # added for the new row and taken away for the old one. SQLite runs one writer at a time:
 # plain triggers, run as the row changes.
 FIGURES_TRIGGERS = [
+    ("person", "timebank_names_update"),
+    ("person", "timebank_names_delete"),
     ("timebank_account", "timebank_account_figures_insert"),
     ("timebank_account", "timebank_account_figures_update"),
     ("timebank_account", "timebank_account_figures_delete"),
@@ -79,6 +81,21 @@ FIGURES_TRIGGERS = [
 ]
 
 _PG_FIGURES_FUNCTIONS = [
+    # A person renamed, moved or deleted: the names stamp of their organisation (both,
+    # when they move) moves; the organisation gone, nothing.
+    """
+CREATE OR REPLACE FUNCTION timebank_names_moved() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO timebank_names AS n (organisation_id, version)
+    SELECT o.id, 1 FROM organisation o
+    WHERE o.id IN (OLD.organisation_id, CASE WHEN TG_OP = 'UPDATE' THEN NEW.organisation_id END)
+    ORDER BY o.id
+    ON CONFLICT (organisation_id) DO UPDATE SET version = n.version + 1;
+    RETURN NULL;
+END
+$$
+""",
     # Add to an organisation's figures (nothing once the organisation is gone: its
     # accounts are deleted with it).
     """
@@ -210,7 +227,14 @@ $$
 ]
 
 _DEFERRED = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+_PERSON_NAMES = """OLD.first_name IS DISTINCT FROM NEW.first_name
+    OR OLD.last_name IS DISTINCT FROM NEW.last_name
+    OR OLD.organisation_id IS DISTINCT FROM NEW.organisation_id"""
 _PG_FIGURES_TRIGGERS = [
+    f"""CREATE TRIGGER timebank_names_update AFTER UPDATE ON person FOR EACH ROW
+    WHEN ({_PERSON_NAMES}) EXECUTE FUNCTION timebank_names_moved()""",
+    """CREATE TRIGGER timebank_names_delete AFTER DELETE ON person FOR EACH ROW
+    EXECUTE FUNCTION timebank_names_moved()""",
     f"""CREATE CONSTRAINT TRIGGER timebank_account_figures_insert AFTER INSERT
     ON timebank_account {_DEFERRED} EXECUTE FUNCTION timebank_account_figures()""",
     f"""CREATE CONSTRAINT TRIGGER timebank_account_figures_update AFTER UPDATE
@@ -281,7 +305,21 @@ def _sqlite_served_back(side: str, column: str) -> str:
         WHERE o.id = NEW.reversal_of_id AND o.kind IN ('visit', 'ride'));"""
 
 
+def _sqlite_names(org: str) -> str:
+    """The statements moving ``org``'s names stamp (twice for a rename in one: no
+    matter, only a change counts)."""
+    return f"""
+    INSERT OR IGNORE INTO timebank_names (organisation_id) SELECT {org}
+        WHERE EXISTS (SELECT 1 FROM organisation WHERE id = {org});
+    UPDATE timebank_names SET version = version + 1 WHERE organisation_id = {org};"""
+
+
 _SQLITE_FIGURES_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_names_update AFTER UPDATE ON person
+    WHEN {_PERSON_NAMES}
+    BEGIN {_sqlite_names("OLD.organisation_id")} {_sqlite_names("NEW.organisation_id")} END""",
+    f"""CREATE TRIGGER IF NOT EXISTS timebank_names_delete AFTER DELETE ON person
+    BEGIN {_sqlite_names("OLD.organisation_id")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_insert AFTER INSERT
     ON timebank_account BEGIN {_sqlite_add("NEW", "+")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS timebank_account_figures_update

@@ -310,6 +310,22 @@ for _side in (AccountMonthFigures.given, AccountMonthFigures.received):
     )
 
 
+class NamesStamp(Model):
+    """Moved (by a trigger, ``ddl.py``) whenever a person of the organisation is renamed,
+    moves organisation or is deleted: a member's statement and give-to list show other
+    people's names, and are kept drawn under it (``timebank/kept.py``)."""
+
+    __tablename__ = "timebank_names"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<NamesStamp org={self.organisation_id} {self.version}>"
+
+
 class ApiToken(Model):
     """A personal token for the mobile app. Only a SHA-256 of the secret is stored."""
 
@@ -343,7 +359,7 @@ def _install_figures(target: sa.MetaData, connection: sa.Connection, **kw: Any) 
     # After all the tables: the triggers are on the accounts and transfers and write the
     # figures' tables, created in any order.
     created = {t.name for t in kw.get("tables") or target.sorted_tables}
-    if {"timebank_account", "timebank_transfer", "timebank_figures"} <= created:
+    if {"person", "timebank_account", "timebank_transfer", "timebank_figures"} <= created:
         install_figures(connection)
 
 

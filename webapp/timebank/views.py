@@ -24,6 +24,7 @@ from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.display import named_rows, recent_rows, statement_html
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
+from webapp.timebank.kept import MemberParts, member_parts
 from webapp.timebank.statements import StatementLine, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
@@ -100,17 +101,26 @@ def _member_page(
     status: int = 200,
 ) -> tuple[str, int]:
     person = current_user.person
-    # The account, its figures, the statement's length and whether there are tokens to
-    # list, in one statement.
+    # The account, its figures, the statement's length, whether there are tokens to list
+    # and the stamps of the kept statement and give-to list, in one statement.
     found = queries.summary(person, _month_start(), current_user.id)
-    lines = statement_page(found.account, request.args.get("page"), total=found.lines)
-    form = form or _donation_form(person)
+    asked = request.args.get("page")
+
+    def draw() -> MemberParts:
+        lines = statement_page(found.account, asked, total=found.lines)
+        return MemberParts(lines, _statement_html(lines.items), _recipients(person))
+
+    parts = member_parts(person, found, asked, draw)
+    if form is None:
+        form = DonationForm()
+        form.recipient.choices = parts.recipients
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
         account=found.account,
         figures=found.figures,
-        lines=lines,
+        lines=parts.lines,
+        rows=parts.rows,
         pager_args={"_anchor": "statement-title"},
         form=form,
         token_form=token_form or TokenForm(),
@@ -119,12 +129,19 @@ def _member_page(
     ), status
 
 
-def _donation_form(person: Person) -> DonationForm:
-    form = DonationForm()
-    form.recipient.choices = [("chest", _("Community chest"))] + [
+def _recipients(person: Person) -> list[tuple[str, str]]:
+    """The give-to list's choices: the chest, then the people ``person`` exchanged time
+    with (read now)."""
+    return [("chest", _("Community chest"))] + [
         (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
         for p in partners.recipients(person)
     ]
+
+
+def _donation_form(person: Person) -> DonationForm:
+    """The form a donation is checked with: its recipient among the list read now."""
+    form = DonationForm()
+    form.recipient.choices = _recipients(person)
     return form
 
 
