@@ -130,9 +130,7 @@ def problems(organisation_id: int | None = None) -> list[str]:
         kept_rows = kept_rows.where(OrganisationFigures.organisation_id == organisation_id)
         accounts = accounts.where(Account.organisation_id == organisation_id)
         kept_months = kept_months.where(MonthFigures.organisation_id == organisation_id)
-        kept_accounts = kept_accounts.where(
-            AccountMonthFigures.organisation_id == organisation_id
-        )
+        kept_accounts = kept_accounts.where(AccountMonthFigures.organisation_id == organisation_id)
         transfers = transfers.where(Transfer.organisation_id == organisation_id)
     found: list[str] = []
     counted = {org: tuple(int(v) for v in rest) for org, *rest in db.session.execute(accounts)}
