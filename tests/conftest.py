@@ -77,6 +77,11 @@ def db_session(app: Flask) -> Iterator[sa.orm.Session]:
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
+        if connection.dialect.name == "postgresql":
+            # The time bank's figures are kept by triggers deferred to the commit, and
+            # this transaction never commits: run them as the rows change instead (the
+            # tests with real commits, ``committed_db``, run them at the commit).
+            connection.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
         original = db.session
         # A plain Session: Flask-SQLAlchemy's own one routes to its engine and would
         # ignore the bound connection (and its outer transaction).

@@ -138,6 +138,9 @@ class Config:
     # The coordinator's day and week tables kept rendered per web worker
     # (shifts/calendar_cache.py), per organisation, page and filter; 0: none.
     CALENDAR_CACHE_ENTRIES = _env_int("PONTE_CALENDAR_CACHE_ENTRIES", 200)
+    # Members' statement pages and give-to lists kept drawn per web worker
+    # (timebank/kept.py), about 10 KB each; 0: none.
+    TIMEBANK_CACHE_ENTRIES = _env_int("PONTE_TIMEBANK_CACHE_ENTRIES", 500)
     # Match runs one organisation may have queued or running at once.
     MATCH_RUNS_PER_ORGANISATION = _env_int("PONTE_MATCH_RUNS_PER_ORGANISATION", 1)
     # Who solves match runs (docs/deploy.md, "Solve workers"): "local" (a child process

@@ -10,7 +10,7 @@ from tests.timebank.helpers import real_shift_ids
 from webapp.extensions import db
 from webapp.timebank import operations as ops
 from webapp.timebank.accounts import set_policy
-from webapp.timebank.overview import organisation_totals
+from webapp.timebank.figures import organisation_totals, recount
 from webapp.timebank.payments import pay_for_shift
 from webapp.timebank.queries import summary
 
@@ -58,3 +58,4 @@ def test_figures_count_service_not_reversed_this_month_and_in_total(db_session):
     # Balances: Marco 150 - 25, Giulia 150 + 25, Teresa -180, Pia -120 + 40.
     assert totals["accounts"] == 4
     assert (totals["members_positive"], totals["members_negative"]) == (300, -260)
+    assert recount(org.id, MONTH) == totals

@@ -145,6 +145,8 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "timebank_transfer": (_l("The time bank"), (RESIDENTS, VOLUNTEERS, STAFF)),
     "timebank_api_token": (_l("The mobile app's access"), (RESIDENTS, VOLUNTEERS)),
     "timebank_partner": (_l("The time bank"), (RESIDENTS, VOLUNTEERS)),  # whom to give to
+    # An account's service minutes per month (the coordinator's biggest givers).
+    "timebank_account_month": (_l("The time bank"), (RESIDENTS, VOLUNTEERS)),
     "geocode_cache": (_l("Placing addresses on the map"), (RESIDENTS, VOLUNTEERS)),
     "match_run": (_l("Proposing volunteers for visits and rides"), (STAFF,)),
     "audit_event": (_l("Accountability: who read or changed what"), (RESIDENTS, VOLUNTEERS, STAFF)),  # noqa: E501
@@ -171,6 +173,10 @@ TABLES: dict[str, tuple[object, tuple[object, ...]] | None] = {
     "organisation_settings": None,
     "organisation_schedule": None,
     "timebank_policy": None,
+    # The organisation's time-bank sums, and a stamp moved when someone is renamed.
+    "timebank_figures": None,
+    "timebank_month_figures": None,
+    "timebank_names": None,
     "gazetteer_entry": None,
     "job_run": None,
     "observatory_count": None,  # sums per month and neighbourhood, no one in them

@@ -9,7 +9,9 @@
 - the balances of each organisation sum to zero (every minute came from somewhere);
 - no account is past its lower limit;
 - every transfer stays inside one organisation;
-- every reversal mirrors its original (same amount, accounts swapped).
+- every reversal mirrors its original (same amount, accounts swapped);
+- the organisation's figures kept for the coordinator's page (``figures.py``) equal
+  those counted from the accounts and the ledger.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
+from webapp.timebank import figures
 from webapp.timebank.models import SHIFT_KINDS, Account, Transfer
 
 
@@ -117,6 +120,7 @@ def audit(organisation_id: int | None = None) -> AuditResult:
         if total != 0:
             result.problems.append(f"organisation {org_id}: balances sum to {total}, not 0")
     _check_transfers(result, organisation_id)
+    result.problems.extend(figures.problems(organisation_id))
     return result
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import utcnow
 from webapp.extensions import Model
-from webapp.timebank.ddl import install_ledger_guards
+from webapp.timebank.ddl import install_figures, install_ledger_guards
 from webapp.timebank.errors import ImmutableTransferError
 
 
@@ -242,6 +242,90 @@ class Partner(Model):
         return f"<Partner {self.person_id} {self.partner_id}>"
 
 
+class OrganisationFigures(Model):
+    """The organisation's running figures for the coordinator's page, kept by database
+    triggers on every write of an account (``figures.py``): summing 10,000 accounts at
+    each view grew with the organisation."""
+
+    __tablename__ = "timebank_figures"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    accounts: Mapped[int] = mapped_column(server_default="0")  # members' accounts
+    service_total: Mapped[int] = mapped_column(server_default="0")  # sum of service_given
+    members_positive: Mapped[int] = mapped_column(server_default="0")  # what members hold
+    members_negative: Mapped[int] = mapped_column(server_default="0")  # and owe
+
+    def __repr__(self) -> str:
+        return f"<OrganisationFigures org={self.organisation_id}>"
+
+
+class MonthFigures(Model):
+    """An organisation's transfers of one month (by service date, ``month`` its first
+    day) and their service minutes not reversed, kept by a trigger on every transfer."""
+
+    __tablename__ = "timebank_month_figures"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(primary_key=True)
+    transfers: Mapped[int] = mapped_column(server_default="0")
+    service: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<MonthFigures org={self.organisation_id} {self.month}>"
+
+
+class AccountMonthFigures(Model):
+    """An account's service minutes of one month (by service date), not reversed: given
+    (credited for visits and rides) and received (paid for them), kept by the transfer's
+    trigger. The coordinator's biggest givers and receivers of the month read these, not
+    the month's transfers (thousands in a city by the month's end)."""
+
+    __tablename__ = "timebank_account_month"
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("timebank_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    given: Mapped[int] = mapped_column(server_default="0")
+    received: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<AccountMonthFigures {self.account_id} {self.month}>"
+
+
+# The month's biggest givers and receivers, read best first (ties by account).
+for _side in (AccountMonthFigures.given, AccountMonthFigures.received):
+    sa.Index(
+        f"ix_timebank_account_month_{_side.key}",
+        AccountMonthFigures.organisation_id,
+        AccountMonthFigures.month,
+        _side.desc(),
+        AccountMonthFigures.account_id,
+    )
+
+
+class NamesStamp(Model):
+    """Moved (by a trigger, ``ddl.py``) whenever a person of the organisation is renamed,
+    moves organisation or is deleted: a member's statement and give-to list show other
+    people's names, and are kept drawn under it (``timebank/kept.py``)."""
+
+    __tablename__ = "timebank_names"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<NamesStamp org={self.organisation_id} {self.version}>"
+
+
 class ApiToken(Model):
     """A personal token for the mobile app. Only a SHA-256 of the secret is stored."""
 
@@ -269,6 +353,17 @@ def _install_guards(target: sa.Table, connection: sa.Connection, **kw: Any) -> N
 
 
 event.listen(Transfer.__table__, "after_create", _install_guards)
+
+
+def _install_figures(target: sa.MetaData, connection: sa.Connection, **kw: Any) -> None:
+    # After all the tables: the triggers are on the accounts and transfers and write the
+    # figures' tables, created in any order.
+    created = {t.name for t in kw.get("tables") or target.sorted_tables}
+    if {"person", "timebank_account", "timebank_transfer", "timebank_figures"} <= created:
+        install_figures(connection)
+
+
+event.listen(Model.metadata, "after_create", _install_figures)
 
 
 @event.listens_for(sa.orm.Session, "before_flush")

@@ -1,5 +1,5 @@
-"""The coordinator's time bank: the organisation's figures, the month's biggest givers and
-receivers, the accounts near their limit and the latest transfers.
+"""The coordinator's time bank: the month's biggest givers and receivers, the accounts near
+their limit and the latest transfers (the organisation's figures: ``figures.py``).
 
 Each list comes with the names it shows in its own statement, as columns: the page read
 each list's accounts and then their people, whole, in two more statements each (19
@@ -20,8 +20,13 @@ from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.timebank.accounts import chest, default_policy
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, AccountKind, LedgerPolicy, Transfer
-from webapp.timebank.queries import not_reversed
+from webapp.timebank.models import (
+    Account,
+    AccountKind,
+    AccountMonthFigures,
+    LedgerPolicy,
+    Transfer,
+)
 
 TOP = 5  # givers and receivers shown
 NEAR = 50  # accounts near their limit shown
@@ -29,15 +34,6 @@ RECENT = 20  # latest transfers shown
 
 _ORG = sa.bindparam("organisation_id", type_=sa.Integer)
 _MONTH = sa.bindparam("month_start", type_=sa.Date)
-
-
-def _this_months(*when: sa.ColumnElement[bool]) -> list[sa.ColumnElement[bool]]:
-    # Read from the (organisation, service date) index: the month, not the year.
-    return [Transfer.organisation_id == _ORG, Transfer.service_date >= _MONTH, *when]
-
-
-def _service_this_month() -> list[sa.ColumnElement[bool]]:
-    return _this_months(Transfer.kind.in_(SHIFT_KINDS), not_reversed())
 
 
 _CHEST = (
@@ -85,63 +81,37 @@ class _Names:
         return self.labels.get(kind, self.former)
 
 
-# The organisation's figures in one statement: the accounts' (members, the service given
-# in total, what members hold and owe: each account keeps its own, so no sum of the
-# ledger) and the month's transfers and service.
-def _total(value: Any, *when: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    counted = sa.case((sa.and_(*when), value), else_=0) if when else value
-    return sa.func.coalesce(sa.func.sum(counted), 0)
-
-
-_MEMBER = Account.kind == AccountKind.MEMBER
-_TOTALS = sa.select(
-    _total(sa.literal(1), _MEMBER).label("accounts"),
-    _total(Account.service_given).label("service_total"),
-    _total(Account.balance, _MEMBER, Account.balance > 0).label("members_positive"),
-    _total(Account.balance, _MEMBER, Account.balance < 0).label("members_negative"),
-    sa.select(sa.func.count())
-    .select_from(Transfer)
-    .where(*_this_months())
-    .scalar_subquery()
-    .label("transfers_month"),
-    sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
-    .where(*_service_this_month())
-    .scalar_subquery()
-    .label("service_month"),
-).where(Account.organisation_id == _ORG)
-
-
-def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
-    row = db.session.execute(
-        _TOTALS, {"organisation_id": organisation_id, "month_start": month_start}
-    ).one()
-    return {name: int(value) for name, value in row._mapping.items()}
-
-
-# The month's service transfers, read once for both lists (a CTE named twice is read
-# once by PostgreSQL).
-_SERVICE = (
-    sa.select(Transfer.credit_account_id, Transfer.debit_account_id, Transfer.amount)
-    .where(*_service_this_month())
-    .cte("service")
-)
-
-
-def _top(side: sa.ColumnElement[int], which: str) -> sa.Select[Any]:
-    """The ``TOP`` accounts with the most service minutes on ``side`` this month."""
-    total = sa.func.sum(_SERVICE.c.amount)
-    best = (
-        sa.select(side.label("account_id"), total.label("minutes"))
-        .group_by(side)
-        .order_by(total.desc(), side)
+def _top(column: Any, which: str) -> sa.Select[Any]:
+    """The ``TOP`` accounts with the most service minutes in ``column`` (given or
+    received) from this month on: read from the accounts' kept months (``figures.py``),
+    not the month's transfers (thousands in a city by the month's end). Nothing is dated
+    after this month, as a rule: then the month's rows are read best first from their
+    index, ``TOP`` of them; else each account's months are added up."""
+    account, kept = AccountMonthFigures.account_id, AccountMonthFigures
+    later = sa.exists().where(kept.organisation_id == _ORG, kept.month > _MONTH)
+    this_month = (
+        sa.select(account.label("account_id"), column.label("minutes"))
+        .where(kept.organisation_id == _ORG, kept.month == _MONTH, column > 0, ~later)
+        .order_by(column.desc(), account)
         .limit(TOP)
         .subquery()
     )
+    total = sa.func.sum(column)
+    from_this_month_on = (
+        sa.select(account.label("account_id"), total.label("minutes"))
+        .where(kept.organisation_id == _ORG, kept.month >= _MONTH, later)
+        .group_by(account)
+        .having(total > 0)  # a reversed payment's payee had none
+        .order_by(total.desc(), account)
+        .limit(TOP)
+        .subquery()
+    )
+    best = sa.union_all(sa.select(this_month), sa.select(from_this_month_on)).subquery()
     return sa.select(sa.literal(which).label("side"), best)
 
 
 _tops = sa.union_all(
-    _top(_SERVICE.c.credit_account_id, "given"), _top(_SERVICE.c.debit_account_id, "received")
+    _top(AccountMonthFigures.given, "given"), _top(AccountMonthFigures.received, "received")
 ).subquery()
 # The givers and the receivers, with their names, in one statement.
 _TOPS = (
@@ -165,6 +135,7 @@ def top_accounts(organisation_id: int, month_start: date) -> dict[str, list[Name
     return found
 
 
+_MEMBER = Account.kind == AccountKind.MEMBER
 _HEADROOM = Account.balance - Account.lower_limit
 _NEAR = (
     sa.select(Account.kind, Account.person_id, Account.balance, Account.lower_limit)

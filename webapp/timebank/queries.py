@@ -23,7 +23,14 @@ from webapp.people.models import Person
 from webapp.timebank import tokens
 from webapp.timebank.accounts import account_for
 from webapp.timebank.errors import _
-from webapp.timebank.models import SHIFT_KINDS, Account, ApiToken, Transfer
+from webapp.timebank.models import (
+    SHIFT_KINDS,
+    Account,
+    ApiToken,
+    NamesStamp,
+    Partner,
+    Transfer,
+)
 from webapp.timebank.statements import StatementLine, account_label
 
 
@@ -58,6 +65,9 @@ class Summary:
     figures: Figures
     lines: int  # of the statement
     live_tokens: int  # of the member's login (0 without one; not 0: read the list)
+    partners: int = 0  # rows of the give-to list (before the organisation's filter)
+    names: int = 0  # the organisation's names stamp (moved by renames)
+    opened: bool = False  # the account was opened by this read
 
 
 def _month_side(side: InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
@@ -98,14 +108,35 @@ def _live_tokens() -> sa.ScalarSelect[int]:
     )
 
 
+def _stamps() -> list[sa.ScalarSelect[int]]:
+    """The give-to list's length (the member's own rows, from their index) and the
+    organisation's names stamp: with the statement's length, what the kept statement and
+    list are drawn under (``timebank/kept.py``)."""
+    partners = (
+        sa.select(sa.func.count())
+        .select_from(Partner)
+        .where(Partner.person_id == Account.person_id)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    names = (
+        sa.select(sa.func.coalesce(sa.func.max(NamesStamp.version), 0))
+        .where(NamesStamp.organisation_id == Account.organisation_id)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    return [partners, names]
+
+
 # The account and its figures in one statement, built once: the month's given and
 # received, summed from this month's transfers; the totals are the account's own (kept
 # by every transfer). The page's variant counts the statement's lines (from each side's
-# index alone) and the login's live tokens (the list is read only when there are some).
+# index alone) and the login's live tokens (the list is read only when there are some),
+# and reads the stamps of the kept statement and give-to list.
 _FIGURES = sa.select(
     Account, _month_side(Transfer.credit_account_id), _month_side(Transfer.debit_account_id)
 ).where(Account.person_id == sa.bindparam("person_id", type_=sa.Integer))
-_PAGE = _FIGURES.add_columns(_lines(), _live_tokens())
+_PAGE = _FIGURES.add_columns(_lines(), _live_tokens(), *_stamps())
 
 
 def summary(
@@ -119,10 +150,11 @@ def summary(
     found = db.session.execute(_PAGE if page else _FIGURES, params).one_or_none()
     if found is None:  # opened now: nothing in it yet (tokens not counted: say "some")
         account = account_for(person)
-        return Summary(account, Figures(0, 0, 0, 0), 0, 1 if page else 0)
+        return Summary(account, Figures(0, 0, 0, 0), 0, 1 if page else 0, opened=True)
     account, given, received, *more = found
     figures = Figures(int(given), int(received), account.service_given, account.service_received)
-    return Summary(account, figures, *(int(n) for n in more or (0, 0)))
+    lines, live_tokens, partners, names = (int(n) for n in more or (0, 0, 0, 0))
+    return Summary(account, figures, lines, live_tokens, partners, names)
 
 
 def _csv(rows: Sequence[Sequence[object]]) -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
@@ -17,12 +18,13 @@ from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
+from webapp.timebank import figures, overview, partners, queries, tokens
 from webapp.timebank import operations as ops
-from webapp.timebank import overview, partners, queries, tokens
 from webapp.timebank.accounts import account_for, chest
-from webapp.timebank.display import Row, short_date, statement_rows
+from webapp.timebank.display import named_rows, recent_rows, statement_html
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
+from webapp.timebank.kept import MemberParts, member_parts
 from webapp.timebank.statements import StatementLine, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
@@ -57,13 +59,18 @@ def kind_label(kind: str) -> str:
     return str(_KIND_LABELS.get(kind, kind))
 
 
-def _statement_rows(lines: list[StatementLine]) -> list[Row]:
-    return statement_rows(lines, kind_label)
+def _statement_html(lines: list[StatementLine]) -> Markup:
+    return statement_html(lines, kind_label)
 
 
 @bp.app_context_processor
 def _inject() -> dict[str, object]:
-    return {"kind_label": kind_label, "statement_rows": _statement_rows, "short_date": short_date}
+    return {
+        "kind_label": kind_label,
+        "statement_html": _statement_html,
+        "named_rows": named_rows,
+        "recent_rows": recent_rows,
+    }
 
 
 @bp.app_template_filter("minutes")
@@ -94,17 +101,26 @@ def _member_page(
     status: int = 200,
 ) -> tuple[str, int]:
     person = current_user.person
-    # The account, its figures, the statement's length and whether there are tokens to
-    # list, in one statement.
+    # The account, its figures, the statement's length, whether there are tokens to list
+    # and the stamps of the kept statement and give-to list, in one statement.
     found = queries.summary(person, _month_start(), current_user.id)
-    lines = statement_page(found.account, request.args.get("page"), total=found.lines)
-    form = form or _donation_form(person)
+    asked = request.args.get("page")
+
+    def draw() -> MemberParts:
+        lines = statement_page(found.account, asked, total=found.lines)
+        return MemberParts(lines, _statement_html(lines.items), _recipients(person))
+
+    parts = member_parts(person, found, asked, draw)
+    if form is None:
+        form = DonationForm()
+        form.recipient.choices = parts.recipients
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
         account=found.account,
         figures=found.figures,
-        lines=lines,
+        lines=parts.lines,
+        rows=parts.rows,
         pager_args={"_anchor": "statement-title"},
         form=form,
         token_form=token_form or TokenForm(),
@@ -113,12 +129,19 @@ def _member_page(
     ), status
 
 
-def _donation_form(person: Person) -> DonationForm:
-    form = DonationForm()
-    form.recipient.choices = [("chest", _("Community chest"))] + [
+def _recipients(person: Person) -> list[tuple[str, str]]:
+    """The give-to list's choices: the chest, then the people ``person`` exchanged time
+    with (read now)."""
+    return [("chest", _("Community chest"))] + [
         (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
         for p in partners.recipients(person)
     ]
+
+
+def _donation_form(person: Person) -> DonationForm:
+    """The form a donation is checked with: its recipient among the list read now."""
+    form = DonationForm()
+    form.recipient.choices = _recipients(person)
     return form
 
 
@@ -222,7 +245,7 @@ def _coordinator_page(
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
     page = render_template(
         "timebank/coordinator.html",
-        totals=overview.organisation_totals(org_id, month),
+        totals=figures.organisation_totals(org_id, month),
         chest=the_chest,
         policy=policy,
         top=overview.top_accounts(org_id, month),

@@ -1,0 +1,172 @@
+"""The organisation's figures on the coordinator's page: members' accounts, the service
+given in total, what members hold and owe, the month's transfers and service (and, read
+by ``overview.top_accounts``, each account's service given and received in the month).
+
+They are kept, not counted: ``timebank_figures`` (one row per organisation),
+``timebank_month_figures`` (per organisation and month of service) and
+``timebank_account_month`` (per account and month of service), written by database
+triggers on every write of an account or a transfer (``ddl.py``; on PostgreSQL at the
+commit). Counting them summed the organisation's 10,000 accounts and the month's
+transfers at each view, a cost that grew with the organisation. :func:`recount` counts
+them again from the accounts and the ledger, as the page did: the audit and the tests
+compare the two.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.timebank.models import (
+    SHIFT_KINDS,
+    Account,
+    AccountKind,
+    AccountMonthFigures,
+    MonthFigures,
+    OrganisationFigures,
+    Transfer,
+)
+from webapp.timebank.queries import not_reversed
+
+FIGURES = (
+    "accounts",
+    "service_total",
+    "members_positive",
+    "members_negative",
+    "transfers_month",
+    "service_month",
+)
+
+_ORG = sa.bindparam("organisation_id", type_=sa.Integer)
+_MONTH = sa.bindparam("month_start", type_=sa.Date)
+
+
+def _months(column: Any) -> sa.ScalarSelect[int]:
+    """The sum of ``column`` over this month's row (and any later month's)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(column), 0))
+        .where(MonthFigures.organisation_id == _ORG, MonthFigures.month >= _MONTH)
+        .scalar_subquery()
+    )
+
+
+_KEPT = sa.select(
+    OrganisationFigures.accounts,
+    OrganisationFigures.service_total,
+    OrganisationFigures.members_positive,
+    OrganisationFigures.members_negative,
+    _months(MonthFigures.transfers),
+    _months(MonthFigures.service),
+).where(OrganisationFigures.organisation_id == _ORG)
+
+
+def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
+    """The figures as kept: a row or two read, whatever the organisation's size. (No row
+    yet: the organisation has no account, or, on PostgreSQL, opened its first in this
+    transaction, which counts once committed: all zero then.)"""
+    row = db.session.execute(
+        _KEPT, {"organisation_id": organisation_id, "month_start": month_start}
+    ).one_or_none()
+    return dict(zip(FIGURES, (int(v) for v in row or (0,) * len(FIGURES)), strict=True))
+
+
+def _total(value: Any, *when: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    counted = sa.case((sa.and_(*when), value), else_=0) if when else value
+    return sa.func.coalesce(sa.func.sum(counted), 0)
+
+
+_MEMBER = Account.kind == AccountKind.MEMBER
+_THIS_MONTH = (Transfer.organisation_id == _ORG, Transfer.service_date >= _MONTH)
+# The figures counted from the accounts and the month's transfers, in one statement.
+_RECOUNT = sa.select(
+    _total(sa.literal(1), _MEMBER),
+    _total(Account.service_given),
+    _total(Account.balance, _MEMBER, Account.balance > 0),
+    _total(Account.balance, _MEMBER, Account.balance < 0),
+    sa.select(sa.func.count()).select_from(Transfer).where(*_THIS_MONTH).scalar_subquery(),
+    sa.select(sa.func.coalesce(sa.func.sum(Transfer.amount), 0))
+    .where(*_THIS_MONTH, Transfer.kind.in_(SHIFT_KINDS), not_reversed())
+    .scalar_subquery(),
+).where(Account.organisation_id == _ORG)
+
+
+def recount(organisation_id: int, month_start: date) -> dict[str, int]:
+    """The same figures counted from the accounts and the ledger (what they must be)."""
+    row = db.session.execute(
+        _RECOUNT, {"organisation_id": organisation_id, "month_start": month_start}
+    ).one()
+    return dict(zip(FIGURES, (int(v) for v in row), strict=True))
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def problems(organisation_id: int | None = None) -> list[str]:
+    """Where the kept figures differ from the accounts and the ledger (every month, every
+    organisation, or one): for the audit."""
+    kept_rows = sa.select(OrganisationFigures)
+    accounts = sa.select(
+        Account.organisation_id,
+        _total(sa.literal(1), _MEMBER),
+        _total(Account.service_given),
+        _total(Account.balance, _MEMBER, Account.balance > 0),
+        _total(Account.balance, _MEMBER, Account.balance < 0),
+    ).group_by(Account.organisation_id)
+    kept_months = sa.select(MonthFigures)
+    kept_accounts = sa.select(AccountMonthFigures)
+    transfers = sa.select(
+        Transfer.organisation_id,
+        Transfer.service_date,
+        Transfer.kind.in_(SHIFT_KINDS) & not_reversed(),
+        Transfer.amount,
+        Transfer.credit_account_id,
+        Transfer.debit_account_id,
+    )
+    if organisation_id is not None:
+        kept_rows = kept_rows.where(OrganisationFigures.organisation_id == organisation_id)
+        accounts = accounts.where(Account.organisation_id == organisation_id)
+        kept_months = kept_months.where(MonthFigures.organisation_id == organisation_id)
+        kept_accounts = kept_accounts.where(AccountMonthFigures.organisation_id == organisation_id)
+        transfers = transfers.where(Transfer.organisation_id == organisation_id)
+    found: list[str] = []
+    counted = {org: tuple(int(v) for v in rest) for org, *rest in db.session.execute(accounts)}
+    kept = {
+        f.organisation_id: (f.accounts, f.service_total, f.members_positive, f.members_negative)
+        for f in db.session.scalars(kept_rows)
+    }
+    for org in sorted(counted.keys() | kept.keys()):
+        if kept.get(org, (0, 0, 0, 0)) != counted.get(org, (0, 0, 0, 0)):
+            found.append(
+                f"organisation {org}: kept figures (accounts, service, held, owed) "
+                f"{kept.get(org)} != {counted.get(org)} counted from the accounts"
+            )
+    months: dict[tuple[int, date], list[int]] = {}
+    served: dict[tuple[int, date], list[int]] = {}  # (account, month): [given, received]
+    for org, day, is_service, amount, credit, debit in db.session.execute(transfers):
+        month = months.setdefault((org, _month(day)), [0, 0])
+        month[0] += 1
+        if is_service:
+            month[1] += amount
+            served.setdefault((credit, _month(day)), [0, 0])[0] += amount
+            served.setdefault((debit, _month(day)), [0, 0])[1] += amount
+    kept_by_month = {(m.organisation_id, m.month): [m.transfers, m.service]
+                     for m in db.session.scalars(kept_months)}  # fmt: skip
+    for key in sorted(months.keys() | kept_by_month.keys()):
+        if kept_by_month.get(key, [0, 0]) != months.get(key, [0, 0]):
+            found.append(
+                f"organisation {key[0]}, {key[1]:%Y-%m}: kept transfers and service "
+                f"{kept_by_month.get(key)} != {months.get(key)} counted from the ledger"
+            )
+    kept_served = {(a.account_id, a.month): [a.given, a.received]
+                   for a in db.session.scalars(kept_accounts)}  # fmt: skip
+    for key in sorted(served.keys() | kept_served.keys()):
+        if kept_served.get(key, [0, 0]) != served.get(key, [0, 0]):
+            found.append(
+                f"account {key[0]}, {key[1]:%Y-%m}: kept service given and received "
+                f"{kept_served.get(key)} != {served.get(key)} counted from the ledger"
+            )
+    return found

@@ -1,0 +1,81 @@
+"""A member's statement page and give-to list, drawn once and served again while nothing
+they show has changed (as the volunteer's schedule cards: ``shifts/schedule_cache.py``).
+
+Members open "My hours" often and find it as they left it; reading the page of 50 lines
+and the give-to list (a hundred people and more for a long-serving volunteer) and writing
+them were most of the page's own cost. Each web worker keeps them per member, under a
+key read with the account's figures in the page's own statement
+(``queries.summary``), so keeping costs no statement:
+
+- the statement's length: the ledger is append-only, so every transfer to or from the
+  account (and nothing else) makes it longer; each line's balance is the balance now
+  less what newer lines moved, and the balance moves only with a transfer;
+- the give-to list's length: its rows are only ever added (``partners.note``: a transfer
+  between two members, a completed visit or ride) or deleted with a person;
+- the organisation's **names stamp** (``timebank_names``), moved by a database trigger
+  whenever one of its people is renamed, moves organisation or is deleted (``ddl.py``):
+  the lines show the other side's first name (or "Former member"), the list first names
+  and initials, of people of the organisation;
+- what is not in the rows: the member (and their organisation, which filters the list),
+  the language, the year (dates show the year when it is not this one), the page asked.
+
+Kept parts go after :data:`LATEST` at most. The donation form itself (its CSRF token, a
+fresh request id, errors) is made at each view, and a donation checks its recipient
+against the list read again then, never against the kept one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from webapp.core.kept_pages import KeptPages, kept_pages
+from webapp.core.paging import Page, page_number
+from webapp.db import utcnow
+from webapp.people.models import Person
+from webapp.timebank import statements
+from webapp.timebank.queries import Summary
+from webapp.timebank.statements import StatementLine
+
+# The longest kept parts are served before they are drawn again, changes or not.
+LATEST = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class MemberParts:
+    lines: Page[StatementLine]  # the page of the statement
+    rows: Markup  # its rows, written
+    recipients: list[tuple[str, str]]  # the give-to list: (person id, "First L.")
+
+
+def kept(app: Flask | None = None) -> KeptPages:
+    """This app's kept statements and give-to lists."""
+    return kept_pages("timebank_member", app)
+
+
+def member_parts(
+    person: Person, found: Summary, asked: str | None, draw: Callable[[], MemberParts]
+) -> MemberParts:
+    """The statement page ``asked`` for and the give-to list of ``person``, whose account
+    and stamps are ``found``: kept ones if nothing they show has changed, else
+    ``draw()``'s."""
+    size = int(current_app.config.get("TIMEBANK_CACHE_ENTRIES", 0))
+    if size <= 0 or found.opened:  # (opened by this view: its stamps were not read)
+        return draw()
+    key = (
+        person.created_at,  # ids come back in a new database (tests, a restore)
+        person.organisation_id,
+        found.account.id,
+        found.lines,
+        found.partners,
+        found.names,
+        str(get_locale()),
+        date.today().year,
+        page_number(asked, found.lines, statements.PAGE_LINES),
+    )
+    return kept().get_or_draw(person.id, key, utcnow(), lambda: (draw(), None), size, LATEST)
