@@ -10,7 +10,7 @@ trigger on person whenever someone is renamed, moves or is deleted, under which 
 member's statement and give-to list are kept drawn (webapp/timebank/kept.py).
 
 Revision ID: 5e1b7c3a9d24
-Revises: 4a7c2e9b1d63
+Revises: 6d2b8e4f1c39
 Create Date: 2026-12-07 11:00:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e1b7c3a9d24"
-down_revision = "4a7c2e9b1d63"
+down_revision = "6d2b8e4f1c39"
 branch_labels = None
 depends_on = None
 
