@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_org, make_person, make_resident, make_volunteer
+from tests.desk.helpers import login_as
+from tests.factories import make_coordinator, make_org, make_person, make_resident, make_volunteer
+from webapp.extensions import db
 from webapp.people.models import VolunteerProfile, VolunteerStatus
 from webapp.people.search import phone_tail, possible_duplicates, search
 
@@ -151,3 +153,21 @@ def test_brief_rows_say_what_the_people_say(town):  # type: ignore[no-untyped-de
             [getattr(r, n) for n in shown] for r in rows
         ]
         assert people
+
+
+def test_a_page_number_past_any_list_is_no_error(client, db_session):  # type: ignore[no-untyped-def]
+    """A page typed as 20 digits overflowed SQLite's integer in the offset (a 500): a
+    search stops at its last possible page, and the desk's search answers with the
+    count and no rows."""
+    org = make_org()
+    for i in range(3):
+        make_volunteer(org, first_name=f"Anna{i}", last_name="Verdi")
+    huge = 10**20
+    page = search(org.id, "verdi", page=huge)
+    assert (page.total, page.people) == (3, [])
+    coordinator = make_coordinator(org)
+    db.session.commit()
+    login_as(client, coordinator)
+    resp = client.get(f"/desk/find?q=verdi&page={huge}")
+    assert resp.status_code == 200
+    assert "3 people found" in resp.get_data(as_text=True)

@@ -30,6 +30,8 @@ from webapp.people.models import (
 
 PHONE_TAIL = 9  # digits compared; enough to tell numbers apart, short of any prefix
 MIN_PHONE_DIGITS = 5  # fewer digits in a query are part of a name or a house number
+# The last page a search shows: 10,000 pages of PAGE_SIZE people.
+MAX_PAGE = 10_000
 PAGE_SIZE = 25
 
 
@@ -171,7 +173,9 @@ def search(
     ``where`` narrows it further (a volunteer status); ``brief``: rows of :data:`BRIEF`
     rather than people. One statement: the page's people and how many match in all."""
     text = text.strip()
-    page = max(1, page)
+    # Past any real list, and an offset every database takes (a page number typed as 20
+    # digits overflowed SQLite's integer: a 500).
+    page = min(max(1, page), MAX_PAGE)
     values: dict[str, Any] = {"org_id": org_id, "size": size, "skip": (page - 1) * size}
     number = _phone_number(text) if text else None
     if number is not None:
