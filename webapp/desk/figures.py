@@ -28,6 +28,7 @@ from webapp.core.timeutil import at_local
 from webapp.desk.models import Alert, Contact, Duty
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
+from webapp.notifications.queries import to_phone_where
 from webapp.orgs.models import OrganisationSettings
 from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
@@ -65,15 +66,11 @@ _REMEASURE = (
 # ``people_to_phone``) or a follow-up due (queries.py ``calls_for``), each person once.
 _TO_PHONE = sa.union(
     sa.select(Notification.person_id).where(
-        Notification.organisation_id == _ORG,
-        Notification.channel == Channel.PHONE,
-        Notification.status == Status.PENDING,
-        Notification.created_at < sa.bindparam("phone_end", type_=Notification.created_at.type),
-        sa.or_(
-            Notification.event_at.is_(None),
-            Notification.event_at >= sa.bindparam("phone_start", type_=Notification.event_at.type),
-        ),
-        Notification.person_id.is_not(None),
+        *to_phone_where(
+            _ORG,
+            sa.bindparam("phone_start", type_=Notification.event_at.type),
+            sa.bindparam("phone_end", type_=Notification.created_at.type),
+        )
     ),
     sa.select(Contact.person_id).where(
         Contact.organisation_id == _ORG,

@@ -153,19 +153,29 @@ def people_to_phone(org_id: int, day: date) -> list[PhoneCall]:
     return list(calls.values())
 
 
-# The messages to phone, of the parameters ``org_id``, ``start`` and ``end``: from the
-# (organisation, status, channel) index, the organisation's pending calls, not every
-# organisation's pending messages.
-_TO_PHONE_WHERE = (
-    Notification.organisation_id == sa.bindparam("org_id"),
-    Notification.channel == Channel.PHONE,
-    Notification.status == Status.PENDING,
-    Notification.created_at < sa.bindparam("end", type_=Notification.created_at.type),
-    sa.or_(
-        Notification.event_at.is_(None),
-        Notification.event_at >= sa.bindparam("start", type_=Notification.event_at.type),
-    ),
-    Notification.person_id.is_not(None),
+def to_phone_where(
+    org_id: sa.ColumnElement[int],
+    start: sa.ColumnElement[datetime],
+    end: sa.ColumnElement[datetime],
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """The messages a coordinator is to phone through between ``start`` and ``end`` (bound
+    parameters: the statements are built once): the organisation's pending calls, read
+    from the (organisation, status, channel) index, not every organisation's pending
+    messages. The day's list and count and the desk's "to phone" figure."""
+    return (
+        Notification.organisation_id == org_id,
+        Notification.channel == Channel.PHONE,
+        Notification.status == Status.PENDING,
+        Notification.created_at < end,
+        sa.or_(Notification.event_at.is_(None), Notification.event_at >= start),
+        Notification.person_id.is_not(None),
+    )
+
+
+_TO_PHONE_WHERE = to_phone_where(
+    sa.bindparam("org_id"),
+    sa.bindparam("start", type_=Notification.event_at.type),
+    sa.bindparam("end", type_=Notification.created_at.type),
 )
 # Built once (read at every view of the coordinator's day that has any to phone).
 _TO_PHONE = (
