@@ -32,16 +32,28 @@ def _short_date(day: date, this_year: int, locale: str) -> str:
     return str(escape(reader_date(day, short=True, today=date(this_year, 1, 1), locale=locale)))
 
 
+def _escaped_once(kind_label: Callable[[str], str]) -> Callable[[str], str]:
+    """``kind_label`` escaped, each kind named once for a page's rows (a few kinds, many
+    rows)."""
+    kinds: dict[str, str] = {}
+
+    def label(kind: str) -> str:
+        found = kinds.get(kind)
+        if found is None:
+            found = kinds[kind] = str(escape(kind_label(kind)))
+        return found
+
+    return label
+
+
 def statement_html(lines: Iterable[StatementLine], kind_label: Callable[[str], str]) -> Markup:
     """The rows of ``_statement.html`` (date, with, kind, shift, minutes, balance);
     ``kind_label(kind)`` names a kind of transfer."""
     this_year, locale = date.today().year, str(get_locale() or "en")
-    kinds: dict[str, str] = {}
+    label = _escaped_once(kind_label)
     rows = []
     for line in lines:
-        kind = kinds.get(line.kind)
-        if kind is None:
-            kind = kinds[line.kind] = str(escape(kind_label(line.kind)))
+        kind = label(line.kind)
         amount = line.amount
         rows.append(
             f"<tr><td>{_short_date(line.service_date, this_year, locale)}</td>"
@@ -78,12 +90,10 @@ def named_rows(people: Iterable[Named], person_url: Sequence[str], limits: bool)
 def recent_rows(transfers: Iterable[Recent], kind_label: Callable[[str], str]) -> Markup:
     """The rows of the latest transfers (number, date, from, to, kind, minutes)."""
     this_year, locale = date.today().year, str(get_locale() or "en")
-    kinds: dict[str, str] = {}
+    label = _escaped_once(kind_label)
     rows = []
     for t in transfers:
-        kind = kinds.get(t.kind)
-        if kind is None:
-            kind = kinds[t.kind] = str(escape(kind_label(t.kind)))
+        kind = label(t.kind)
         of = f" ({t.reversal_of_id})" if t.reversal_of_id else ""
         rows.append(
             f"<tr><td>{t.id}</td><td>{_short_date(t.service_date, this_year, locale)}</td>"
