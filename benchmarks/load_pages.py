@@ -80,6 +80,7 @@ PAGES = [
     ("token", "/api/v1/me/balance", "API: balance (bearer token)"),
     ("token", "/api/v1/me/statement", "API: statement (bearer token)"),
 ]
+USER_AGENT = load_posts.USER_AGENT
 USERS = {"volunteer": "vol1@city.example.org", "coordinator": "coord0@city.example.org"}
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -94,6 +95,7 @@ def login(base: str, email: str) -> str:
     """The Cookie header of a fresh session of ``email``."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     html = opener.open(f"{base}/login").read().decode()
     match = _CSRF.search(html)
     assert match, "no CSRF token on /login"
@@ -108,7 +110,7 @@ def login(base: str, email: str) -> str:
 
 def wrk(url: str, header: str | None, args: argparse.Namespace, lua: str) -> dict[str, float]:
     cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s"]
-    cmd += ["-s", lua, url] + (["-H", header] if header else [])
+    cmd += ["-s", lua, url, "-H", f"User-Agent: {USER_AGENT}"] + (["-H", header] if header else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, secs, p50, p95, p99, worst, sock, status = (float(v) for v in line.split()[1:])

@@ -31,6 +31,12 @@ _CLAIM = re.compile(r'action="/shifts/(\d+)/claim"')
 # One step of a client: (method, path, form fields or None, the Location a success gives)
 Step = tuple[str, str, dict[str, str] | None, str]
 
+# Every request of the benchmark says it comes from the same browser. A session remembers
+# the browser it logged in from (Flask-Login's session protection): asked from another, it
+# marks itself no longer fresh and sends its cookie again, on every request of a client
+# like wrk that keeps no cookie. A person's browser keeps it and is asked once.
+USER_AGENT = "ponte-load-benchmark"
+
 
 @dataclass
 class Tally:
@@ -55,7 +61,8 @@ class Tally:
 
 
 def page(base: str, cookie: str, path: str) -> str:
-    req = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
+    headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
+    req = urllib.request.Request(f"{base}{path}", headers=headers)
     with urllib.request.urlopen(req, timeout=120) as resp:
         return str(resp.read().decode())
 
@@ -115,7 +122,9 @@ def run(base: str, clients: list[tuple[str, Iterator[Step]]], seconds: float) ->
             if time.perf_counter() >= deadline:
                 break
             body = urllib.parse.urlencode(form) if form is not None else None
-            headers = {"Cookie": cookie} if cookie else {}
+            headers = {"User-Agent": USER_AGENT}
+            if cookie:
+                headers["Cookie"] = cookie
             if body is not None:
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
             t0 = time.perf_counter()
