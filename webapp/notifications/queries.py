@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import LoginSession, User
 from webapp.auth.sessions import login_person_id
+from webapp.db import sql_constant
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.settings import org_tz
@@ -31,13 +32,9 @@ def _addressed(who: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     return sa.and_(
         who,
         ~Notification.is_guardian_copy,
-        Notification.channel != _constant(Channel.PHONE),
-        Notification.status != _constant(Status.CANCELLED),
+        Notification.channel != sql_constant(Channel.PHONE.value),
+        Notification.status != sql_constant(Status.CANCELLED.value),
     )
-
-
-def _constant(value: Channel | Status) -> sa.BindParameter[str]:
-    return sa.literal(value.value, sa.String(), literal_execute=True)
 
 
 def _mine(user: User) -> sa.ColumnElement[bool]:
@@ -75,8 +72,7 @@ def unread_of_login(kinds: tuple[str, ...] = ()) -> sa.ColumnElement[int]:
             .where(_addressed(who), Notification.read_at.is_(None))
         )
         if kinds:
-            written = [sa.literal(kind, literal_execute=True) for kind in kinds]
-            query = query.where(Notification.kind.in_(written))
+            query = query.where(Notification.kind.in_([sql_constant(k) for k in kinds]))
         return query.correlate(LoginSession).scalar_subquery()
 
     to_person = sa.and_(

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
-from webapp.db import utcnow
+from webapp.db import sql_constant, utcnow
 from webapp.extensions import Model
 
 
@@ -108,28 +108,22 @@ SEARCHED = ("first_name", "last_name", "address", "neighbourhood")
 PHONE_SEPARATORS = (" ", "-", ".", "/", "+", "(", ")")
 
 
-def _const(text: str) -> sa.BindParameter[str]:
-    """A constant written into the statement, not sent as a parameter: PostgreSQL then
-    recognises the expression of an index below in a prepared statement too."""
-    return sa.literal(text, sa.String, literal_execute=True)
-
-
 Text = sa.ColumnElement[Any] | InstrumentedAttribute[Any]  # a text column, or SQL of one
 
 
 def folded(column: Text) -> sa.ColumnElement[str]:
     """``column`` in lower case without accents, in SQL."""
-    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, _const("")))
+    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, sql_constant("")))
     for accented, plain in ACCENTS:
-        expr = sa.func.replace(expr, _const(accented), _const(plain))
+        expr = sa.func.replace(expr, sql_constant(accented), sql_constant(plain))
     return expr
 
 
 def phone_digits(column: Text) -> sa.ColumnElement[str]:
     """``column`` with the usual separators of a phone number removed, in SQL."""
-    expr: sa.ColumnElement[str] = sa.func.coalesce(column, _const(""))
+    expr: sa.ColumnElement[str] = sa.func.coalesce(column, sql_constant(""))
     for sep in PHONE_SEPARATORS:
-        expr = sa.func.replace(expr, _const(sep), _const(""))
+        expr = sa.func.replace(expr, sql_constant(sep), sql_constant(""))
     return expr
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import utcnow
+from webapp.db import sql_constant, utcnow
 from webapp.extensions import Model
 
 
@@ -266,9 +266,9 @@ def open_alert() -> sa.ColumnElement[bool]:
     organisation's open ones reads a few index entries, not a year of check-ins (the
     constant is written into the statement: PostgreSQL matches a partial index's
     predicate in a prepared statement only then)."""
-    unwell = sa.literal("unwell", sa.String, literal_execute=True)
     return sa.and_(
-        CheckIn.handled_at.is_(None), sa.or_(CheckIn.worried.is_(True), CheckIn.mood == unwell)
+        CheckIn.handled_at.is_(None),
+        sa.or_(CheckIn.worried.is_(True), CheckIn.mood == sql_constant("unwell")),
     )
 
 
