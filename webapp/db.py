@@ -51,6 +51,14 @@ def sql_constant(text: str) -> sa.ColumnElement[str]:
     return sa.type_coerce(sa.text("'" + text.replace("'", "''") + "'"), sa.String)
 
 
+def sql_number(value: int) -> sa.ColumnElement[int]:
+    """A whole number written into the statement's text (:func:`sql_constant`): a page's
+    ``LIMIT``, a threshold. With a parameter there, PostgreSQL never settled on a prepared
+    statement's generic plan (it cannot cost one whose LIMIT it does not know) and planned
+    the statement again at every execution: 0.6-1 ms of the database's time, each view."""
+    return sa.type_coerce(sa.text(str(int(value))), sa.Integer)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend.
 

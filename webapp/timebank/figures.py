@@ -29,7 +29,7 @@ from webapp.timebank.models import (
     OrganisationFigures,
     Transfer,
 )
-from webapp.timebank.queries import not_reversed
+from webapp.timebank.queries import month_written, not_reversed
 
 FIGURES = (
     "accounts",
@@ -41,7 +41,7 @@ FIGURES = (
 )
 
 _ORG = sa.bindparam("organisation_id", type_=sa.Integer)
-_MONTH = sa.bindparam("month_start", type_=sa.Date)
+_MONTH = month_written()
 
 
 def _months(column: Any) -> sa.ScalarSelect[int]:

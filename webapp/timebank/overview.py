@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from webapp.db import sql_constant, sql_number
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.timebank.accounts import chest, default_policy
@@ -27,19 +28,20 @@ from webapp.timebank.models import (
     LedgerPolicy,
     Transfer,
 )
+from webapp.timebank.queries import month_written
 
 TOP = 5  # givers and receivers shown
 NEAR = 50  # accounts near their limit shown
 RECENT = 20  # latest transfers shown
 
 _ORG = sa.bindparam("organisation_id", type_=sa.Integer)
-_MONTH = sa.bindparam("month_start", type_=sa.Date)
+_MONTH = month_written()
 
 
 _CHEST = (
     sa.select(Account, LedgerPolicy)
     .outerjoin(LedgerPolicy, LedgerPolicy.organisation_id == Account.organisation_id)
-    .where(Account.organisation_id == _ORG, Account.kind == AccountKind.CHEST)
+    .where(Account.organisation_id == _ORG, Account.kind == sql_constant(AccountKind.CHEST))
 )
 
 
@@ -91,9 +93,9 @@ def _top(column: Any, which: str) -> sa.Select[Any]:
     later = sa.exists().where(kept.organisation_id == _ORG, kept.month > _MONTH)
     this_month = (
         sa.select(account.label("account_id"), column.label("minutes"))
-        .where(kept.organisation_id == _ORG, kept.month == _MONTH, column > 0, ~later)
+        .where(kept.organisation_id == _ORG, kept.month == _MONTH, column > sql_number(0), ~later)
         .order_by(column.desc(), account)
-        .limit(TOP)
+        .limit(sql_number(TOP))
         .subquery()
     )
     total = sa.func.sum(column)
@@ -101,13 +103,13 @@ def _top(column: Any, which: str) -> sa.Select[Any]:
         sa.select(account.label("account_id"), total.label("minutes"))
         .where(kept.organisation_id == _ORG, kept.month >= _MONTH, later)
         .group_by(account)
-        .having(total > 0)  # a reversed payment's payee had none
+        .having(total > sql_number(0))  # a reversed payment's payee had none
         .order_by(total.desc(), account)
-        .limit(TOP)
+        .limit(sql_number(TOP))
         .subquery()
     )
     best = sa.union_all(sa.select(this_month), sa.select(from_this_month_on)).subquery()
-    return sa.select(sa.literal(which).label("side"), best)
+    return sa.select(sql_constant(which).label("side"), best)
 
 
 _tops = sa.union_all(
@@ -135,7 +137,7 @@ def top_accounts(organisation_id: int, month_start: date) -> dict[str, list[Name
     return found
 
 
-_MEMBER = Account.kind == AccountKind.MEMBER
+_MEMBER = Account.kind == sql_constant(AccountKind.MEMBER)
 _HEADROOM = Account.balance - Account.lower_limit
 _NEAR = (
     sa.select(Account.kind, Account.person_id, Account.balance, Account.lower_limit)
@@ -148,7 +150,7 @@ _NEAR = (
         sa.bindparam("within", type_=sa.Integer) >= _HEADROOM,
     )
     .order_by(_HEADROOM, Account.id)
-    .limit(NEAR)
+    .limit(sql_number(NEAR))
 )
 
 
@@ -194,7 +196,7 @@ _RECENT = (
     .outerjoin(_payee, _payee.id == _credit.person_id)
     .where(Transfer.organisation_id == _ORG)
     .order_by(Transfer.id.desc())
-    .limit(RECENT)
+    .limit(sql_number(RECENT))
 )
 
 
