@@ -42,6 +42,39 @@ def counting() -> Iterator[Queries]:
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
+@contextmanager
+def sending() -> Iterator[list[tuple[str, list[Any]]]]:
+    """The statements sent meanwhile, each with the values sent as its parameters (a
+    value written into a statement's text is not among them)."""
+    seen: list[tuple[str, list[Any]]] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if isinstance(parameters, dict):
+            values = list(parameters.values())
+        else:
+            values = list(parameters) if isinstance(parameters, list | tuple) else []
+        seen.append((statement, values))
+
+    engine = db.session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def generic_plans(fragment: str) -> list[int]:
+    """PostgreSQL: how many runs of each statement this connection prepared whose text
+    holds ``fragment`` came from its generic plan (psycopg prepares a statement at its
+    sixth run; PostgreSQL plans the first five runs of it for their values, then keeps
+    the generic plan unless a plan for the values costs less)."""
+    rows = db.session.execute(
+        sa.text("SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE :f"),
+        {"f": f"%{fragment}%"},
+    )
+    return [int(n) for n in rows.scalars()]
+
+
 def rows_read(client: Any, url: str, model: type) -> tuple[int, str]:
     """How many ``model`` rows the page at ``url`` reads from the database, and the page
     (the session is emptied first, so every row read is a new instance)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,11 @@ def sql_constant(text: str) -> sa.ColumnElement[str]:
     # (Text, not a literal column: with a literal column in their expressions, Alembic no
     # longer compared the people search's indexes with the migrations'.)
     return sa.type_coerce(sa.text("'" + text.replace("'", "''") + "'"), sa.String)
+
+
+def sql_constants(values: Iterable[str]) -> list[sa.ColumnElement[str]]:
+    """:func:`sql_constant` of each, for ``IN``: a fixed set of statuses or kinds."""
+    return [sql_constant(value) for value in values]
 
 
 def sql_number(value: int) -> sa.ColumnElement[int]:

@@ -11,6 +11,7 @@ from tests.desk.helpers import login_as
 from tests.desk.waiting import fill_desk
 from tests.factories import make_coordinator, make_org, make_volunteer
 from tests.helpers import csrf_from
+from tests.querycount import generic_plans, sending
 from webapp.activities.queries import surveys_due
 from webapp.core.dates import reader_date
 from webapp.desk import operations
@@ -144,3 +145,22 @@ def test_the_checks_are_worded_in_the_readers_language(client, db_session):
     giorno = reader_date(date.today() + timedelta(days=10), locale="it")
     assert '<span class="late">scaduto: Certificato del casellario</span>' in html
     assert f'<span class="muted">Certificato del casellario fino a {giorno}</span>' in html
+
+
+def test_the_figures_statement_is_sent_only_the_organisation(db_session):
+    """The day's times and the statuses are written into the statement's text, which then
+    stays the same all day: PostgreSQL keeps its plan instead of planning it at every
+    view (docs/benchmarks.md, "eleventh round"). Only the organisation is a parameter."""
+    org = make_org()
+    today = date.today()
+    figures(org.id, today)  # (opens the settings)
+    with sending() as sent:
+        counted = figures(org.id, today)
+    (statement, values), *_ = [s for s in sent if "AS alerts" in s[0]]
+    assert values == [org.id] or set(values) == {org.id}, values
+    assert "'pending'" in statement and "'failed'" in statement
+    assert counted == figures(org.id, today)
+    if db.engine.dialect.name == "postgresql":
+        for _ in range(12):
+            figures(org.id, today)
+        assert all(n > 0 for n in generic_plans("AS alerts")), generic_plans("AS alerts")

@@ -160,8 +160,8 @@ def to_phone_where(
     messages. The day's list and count and the desk's "to phone" figure."""
     return (
         Notification.organisation_id == org_id,
-        Notification.channel == Channel.PHONE,
-        Notification.status == Status.PENDING,
+        Notification.channel == sql_constant(Channel.PHONE),
+        Notification.status == sql_constant(Status.PENDING),
         Notification.created_at < end,
         sa.or_(Notification.event_at.is_(None), Notification.event_at >= start),
         Notification.person_id.is_not(None),
