@@ -24,7 +24,7 @@ from webapp.core.inbound import bounded_day
 from webapp.core.navigation import add_nav
 from webapp.core.paging import Page, page_number
 from webapp.core.timeutil import at_local, today_local
-from webapp.db import utcnow
+from webapp.db import sql_constants, utcnow
 from webapp.extensions import db
 from webapp.notifications.queries import people_to_phone, phone_window, to_phone_count
 from webapp.orgs.settings import org_tz
@@ -144,7 +144,7 @@ _COUNTS = with_stamp(
     .select_from(Shift)
     .where(
         Shift.organisation_id == _ORG,
-        Shift.status.in_(AWAITING_APPROVAL),
+        Shift.status.in_(sql_constants(sorted(AWAITING_APPROVAL))),
         Shift.starts_at > sa.bindparam("now", type_=Shift.starts_at.type),
     )
     .scalar_subquery(),
