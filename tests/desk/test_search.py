@@ -171,3 +171,13 @@ def test_a_page_number_past_any_list_is_no_error(client, db_session):  # type: i
     resp = client.get(f"/desk/find?q=verdi&page={huge}")
     assert resp.status_code == 200
     assert "3 people found" in resp.get_data(as_text=True)
+
+
+def test_each_result_links_to_its_case_file(client, town):  # type: ignore[no-untyped-def]
+    """The results' links are written around each person's id (desk/views.py ``find``)."""
+    org, maria = town
+    login_as(client, make_coordinator(org))
+    html = client.get("/desk/find?q=via roma").get_data(as_text=True)
+    giulia = next(p for p in search(org.id, "giulia").people)
+    for person in (maria, giulia):
+        assert f'<a href="/desk/people/{person.id}"><strong>{person.full_name}</strong></a>' in html

@@ -26,6 +26,7 @@ from webapp.core.navigation import add_nav
 from webapp.core.paging import Page, page_number
 from webapp.core.timeline import entries_for
 from webapp.core.timeutil import at_local, today_local
+from webapp.core.urls import link_around_id
 from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
@@ -231,7 +232,8 @@ def find() -> ResponseReturnValue:
     if page and page.total == 1 and not request.args.get("fragment"):
         return redirect(url_for("desk.case_file", person_id=page.people[0].id))
     template = "desk/_results.html" if request.args.get("fragment") else "desk/find.html"
-    return render_template(template, q=q, page=page)
+    case_url = link_around_id("desk.case_file", "person_id")
+    return render_template(template, q=q, page=page, case_url=case_url)
 
 
 # --- the case file ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from webapp.core.forms import attach_errors
 from webapp.core.navigation import add_nav
+from webapp.core.urls import link_around_id
 from webapp.db import commit_if_written
 from webapp.extensions import db
 from webapp.people.access import get_person_or_404
@@ -230,7 +231,6 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 
 # Members listed by the page's "find a member" box: a name is usually enough.
 FOUND_MEMBERS = 10
-_SENTINEL = 987654321  # an id no URL of the page holds otherwise
 
 
 def _coordinator_page(
@@ -253,11 +253,7 @@ def _coordinator_page(
         recent=overview.recent_transfers(org_id),
         member_q=member_q,
         found=found,
-        # A member's link, written around their id: building each of the page's sixty
-        # with url_for cost more than the rest of their rows.
-        person_url=url_for("timebank.person_account", person_id=_SENTINEL).split(
-            str(_SENTINEL)
-        ),
+        person_url=link_around_id("timebank.person_account", "person_id"),
         reverse_form=reverse_form or ReverseForm(),
         export_form=ExportForm(formdata=None, start=month, end=_today()),
     )
