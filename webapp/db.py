@@ -43,10 +43,11 @@ def sql_constant(text: str) -> sa.ColumnElement[str]:
 
     PostgreSQL uses a partial index, or an index on an expression, in a prepared
     statement's generic plan only when the statement's own text implies the index's
-    predicate or spells its expression. Written here as a literal column, the constant is
-    part of the statement SQLAlchemy compiles once and keeps; a ``literal_execute``
-    parameter did the same but was rendered into the SQL again at every execution (3% of
-    the Python time of a page, in the login's statement alone)."""
+    predicate or spells its expression; and it keeps a generic plan only if it can cost
+    one (a status it does not know, it cannot). Written here as text, the constant is part
+    of the statement SQLAlchemy compiles once and keeps; a ``literal_execute`` parameter
+    did the same but was rendered into the SQL again at every execution (3% of the Python
+    time of a page, in the login's statement alone)."""
     # (Text, not a literal column: with a literal column in their expressions, Alembic no
     # longer compared the people search's indexes with the migrations'.)
     return sa.type_coerce(sa.text("'" + text.replace("'", "''") + "'"), sa.String)
@@ -63,6 +64,16 @@ def sql_number(value: int) -> sa.ColumnElement[int]:
     statement's generic plan (it cannot cost one whose LIMIT it does not know) and planned
     the statement again at every execution: 0.6-1 ms of the database's time, each view."""
     return sa.type_coerce(sa.text(str(int(value))), sa.Integer)
+
+
+def written_each_run(name: str, type_: Any) -> sa.BindParameter[Any]:
+    """A parameter written into the statement's text at each execution, for a value that
+    changes rarely: a day, a month's first day. The text then stays the same for that day
+    or month, psycopg prepares it, and PostgreSQL keeps a plan that knows the value. Sent
+    as a parameter, a date PostgreSQL could not cost kept it planning the statement afresh
+    at every view (the desk's figures, 0.6-0.9 ms, three times the running; the time
+    bank's, 0.1-0.95 ms a statement; docs/benchmarks.md, eleventh round)."""
+    return sa.bindparam(name, type_=type_, literal_execute=True)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import LoginSession, User
 from webapp.auth.sessions import login_person_id
-from webapp.db import sql_constant
+from webapp.db import sql_constant, written_each_run
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.settings import org_tz
@@ -170,10 +170,8 @@ def to_phone_where(
 
 _TO_PHONE_WHERE = to_phone_where(
     sa.bindparam("org_id"),
-    # The day's bounds, written into the text: it then stays the same for the day shown,
-    # and PostgreSQL keeps its plan (see the desk's figures, which share these terms).
-    sa.bindparam("start", type_=Notification.event_at.type, literal_execute=True),
-    sa.bindparam("end", type_=Notification.created_at.type, literal_execute=True),
+    written_each_run("start", Notification.event_at.type),  # the day's bounds
+    written_each_run("end", Notification.created_at.type),
 )
 # Built once (read at every view of the coordinator's day that has any to phone).
 _TO_PHONE = (

@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from webapp.db import utcnow
+from webapp.db import utcnow, written_each_run
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.timebank import tokens
@@ -44,13 +44,9 @@ def format_minutes(minutes: int) -> str:
 
 
 def month_written() -> sa.BindParameter[date]:
-    """The month's first day, as a parameter written into the statement's text at each
-    execution. The text then stays the same for a month: psycopg prepares it, and
-    PostgreSQL settles on its generic plan after five runs. Sent as a parameter, the date
-    made a custom plan look cheaper, and PostgreSQL planned the time bank's statements
-    afresh at every view (0.4-0.7 ms each, more than running them; pg_stat_statements,
-    docs/benchmarks.md)."""
-    return sa.bindparam("month_start", type_=sa.Date, literal_execute=True)
+    """The month's first day, written into the statement's text (``written_each_run``):
+    the time bank's statements are then planned once a month, not at every view."""
+    return written_each_run("month_start", sa.Date)
 
 
 def not_reversed() -> sa.ColumnElement[bool]:
