@@ -337,3 +337,19 @@ def test_a_grant_from_the_account_page_checks_its_input_and_is_made_once(client,
     assert "10 minutes can be spent now" in body and grants() == 1
     resp = grant("45", "s", stranger.id)
     assert resp.status_code == 404 and grants() == 1
+
+
+def test_the_page_lists_the_tokens_that_still_work(town):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from webapp.db import utcnow
+    from webapp.timebank.tokens import create_token, tokens_of
+
+    user = town["res_user"]
+    live, _ = create_token(user, "phone")
+    expired, _ = create_token(user, "old phone")
+    revoked, _ = create_token(user, "lost phone")
+    expired.expires_at = utcnow() - timedelta(minutes=1)
+    revoked.revoked_at = utcnow()
+    db.session.flush()
+    assert [t.id for t in tokens_of(user)] == [live.id]
