@@ -21,7 +21,13 @@ from webapp.timebank import operations as ops
 from webapp.timebank.accounts import account_for, set_lower_limit, set_policy
 from webapp.timebank.audit import audit
 from webapp.timebank.errors import LedgerError
-from webapp.timebank.models import MonthFigures, OrganisationFigures, Transfer
+from webapp.timebank.models import (
+    Account,
+    AccountMonthFigures,
+    MonthFigures,
+    OrganisationFigures,
+    Transfer,
+)
 from webapp.timebank.payments import pay_for_shift
 
 OCTOBER, NOVEMBER, DECEMBER = date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)
@@ -108,7 +114,8 @@ def test_kept_figures_equal_a_recount_after_every_kind_of_write(db_session):  # 
 
 def test_the_audit_tells_kept_figures_that_drifted(db_session):  # type: ignore[no-untyped-def]
     org = make_org()
-    ops.grant(key="help", recipient=make_resident(org), minutes=40, actor_id=None,
+    member = make_resident(org)
+    ops.grant(key="help", recipient=member, minutes=40, actor_id=None,
               service_date=date(2026, 12, 5), reason="winter")  # fmt: skip
     assert audit(org.id).ok
     db.session.execute(
@@ -119,8 +126,15 @@ def test_the_audit_tells_kept_figures_that_drifted(db_session):  # type: ignore[
     db.session.execute(
         sa.update(MonthFigures).where(MonthFigures.organisation_id == org.id).values(transfers=2)
     )
+    account = db.session.scalar(sa.select(Account.id).where(Account.person_id == member.id))
+    db.session.add(  # a grant is no service: no month of service of the account's to keep
+        AccountMonthFigures(account_id=account, organisation_id=org.id, month=DECEMBER, given=5)
+    )
+    db.session.flush()
     found = audit(org.id).problems
-    assert len(found) == 2 and "kept figures" in found[0] and "2026-12" in found[1], found
+    assert len(found) == 3 and "kept figures" in found[0], found
+    assert found[1].startswith(f"organisation {org.id}, 2026-12: kept transfers"), found
+    assert found[2].startswith(f"account {account}, 2026-12: kept service given"), found
 
 
 def test_an_organisation_goes_with_its_kept_figures(app, committed_db):  # type: ignore[no-untyped-def]

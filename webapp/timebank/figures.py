@@ -155,18 +155,23 @@ def problems(organisation_id: int | None = None) -> list[str]:
             served.setdefault((debit, _month(day)), [0, 0])[1] += amount
     kept_by_month = {(m.organisation_id, m.month): [m.transfers, m.service]
                      for m in db.session.scalars(kept_months)}  # fmt: skip
-    for key in sorted(months.keys() | kept_by_month.keys()):
-        if kept_by_month.get(key, [0, 0]) != months.get(key, [0, 0]):
-            found.append(
-                f"organisation {key[0]}, {key[1]:%Y-%m}: kept transfers and service "
-                f"{kept_by_month.get(key)} != {months.get(key)} counted from the ledger"
-            )
+    found += _differences("organisation", "transfers and service", kept_by_month, months)
     kept_served = {(a.account_id, a.month): [a.given, a.received]
                    for a in db.session.scalars(kept_accounts)}  # fmt: skip
-    for key in sorted(served.keys() | kept_served.keys()):
-        if kept_served.get(key, [0, 0]) != served.get(key, [0, 0]):
-            found.append(
-                f"account {key[0]}, {key[1]:%Y-%m}: kept service given and received "
-                f"{kept_served.get(key)} != {served.get(key)} counted from the ledger"
-            )
+    found += _differences("account", "service given and received", kept_served, served)
     return found
+
+
+def _differences(
+    who: str,
+    what: str,
+    kept: dict[tuple[int, date], list[int]],
+    counted: dict[tuple[int, date], list[int]],
+) -> list[str]:
+    """Each (id, month) whose kept figures are not those counted from the ledger."""
+    return [
+        f"{who} {key[0]}, {key[1]:%Y-%m}: kept {what} "
+        f"{kept.get(key)} != {counted.get(key)} counted from the ledger"
+        for key in sorted(kept.keys() | counted.keys())
+        if kept.get(key, [0, 0]) != counted.get(key, [0, 0])
+    ]
