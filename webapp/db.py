@@ -54,8 +54,9 @@ def sql_constant(text: str) -> sa.ColumnElement[str]:
 
 
 def sql_constants(values: Iterable[str]) -> list[sa.ColumnElement[str]]:
-    """:func:`sql_constant` of each, for ``IN``: a fixed set of statuses or kinds."""
-    return [sql_constant(value) for value in values]
+    """:func:`sql_constant` of each, for ``IN``: a fixed set of statuses or kinds. Sorted:
+    a set's order differs from one process to the next, and so would the statement."""
+    return [sql_constant(value) for value in sorted(values)]
 
 
 def sql_number(value: int) -> sa.ColumnElement[int]:

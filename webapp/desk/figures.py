@@ -91,7 +91,7 @@ _FIGURES = sa.select(
     _count(Alert.organisation_id == _ORG, Alert.handled_at.is_(None), of=Alert).label("alerts"),
     _count(
         Referral.organisation_id == _ORG,
-        Referral.status.in_(sql_constants(sorted(OPEN))),
+        Referral.status.in_(sql_constants(OPEN)),
         of=Referral,
     ).label("referrals"),
     _count_rows(_REMEASURE).label("remeasures"),

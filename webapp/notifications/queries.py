@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import LoginSession, User
 from webapp.auth.sessions import login_person_id
-from webapp.db import sql_constant, written_each_run
+from webapp.db import sql_constant, sql_constants, written_each_run
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
 from webapp.orgs.settings import org_tz
@@ -32,8 +32,8 @@ def _addressed(who: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     return sa.and_(
         who,
         ~Notification.is_guardian_copy,
-        Notification.channel != sql_constant(Channel.PHONE.value),
-        Notification.status != sql_constant(Status.CANCELLED.value),
+        Notification.channel != sql_constant(Channel.PHONE),
+        Notification.status != sql_constant(Status.CANCELLED),
     )
 
 
@@ -72,7 +72,7 @@ def unread_of_login(kinds: tuple[str, ...] = ()) -> sa.ColumnElement[int]:
             .where(_addressed(who), Notification.read_at.is_(None))
         )
         if kinds:
-            query = query.where(Notification.kind.in_([sql_constant(k) for k in kinds]))
+            query = query.where(Notification.kind.in_(sql_constants(kinds)))
         return query.correlate(LoginSession).scalar_subquery()
 
     to_person = sa.and_(
@@ -154,10 +154,11 @@ def to_phone_where(
     start: sa.ColumnElement[datetime],
     end: sa.ColumnElement[datetime],
 ) -> tuple[sa.ColumnElement[bool], ...]:
-    """The messages a coordinator is to phone through between ``start`` and ``end`` (bound
-    parameters: the statements are built once): the organisation's pending calls, read
-    from the (organisation, status, channel) index, not every organisation's pending
-    messages. The day's list and count and the desk's "to phone" figure."""
+    """The messages a coordinator is to phone through between ``start`` and ``end`` (the
+    statements are built once, with the day's bounds written in at each run): the
+    organisation's pending calls, read from the (organisation, status, channel) index, not
+    every organisation's pending messages. The day's list and count and the desk's "to
+    phone" figure."""
     return (
         Notification.organisation_id == org_id,
         Notification.channel == sql_constant(Channel.PHONE),

@@ -144,7 +144,7 @@ _COUNTS = with_stamp(
     .select_from(Shift)
     .where(
         Shift.organisation_id == _ORG,
-        Shift.status.in_(sql_constants(sorted(AWAITING_APPROVAL))),
+        Shift.status.in_(sql_constants(AWAITING_APPROVAL)),
         Shift.starts_at > sa.bindparam("now", type_=Shift.starts_at.type),
     )
     .scalar_subquery(),
