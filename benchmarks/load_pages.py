@@ -5,18 +5,23 @@ Starts gunicorn (``--workers`` sync workers) on a free loopback port against
 coordinator and a resident of the city data, then runs wrk against each page in turn
 (``--connections`` concurrent clients for ``--seconds``) and prints requests/s, p50, p95,
 p99, the slowest request and the errors (failed connections and non-2xx/3xx answers).
-``/healthz`` (one ``SELECT 1`` behind the whole stack) runs first and last: its requests/s
-is the ceiling, and every page's share of it is printed, because on a shared machine the
-absolute figures move with the neighbours' load (printed too, before and after). The API
-is called with a bearer token of the volunteer's. Then (unless ``--no-posts``) the POSTs
-that change data, from Python threads (benchmarks/load_posts.py says why not wrk): a
-claim and its give-back, a resident's visit request, with those clients' own ``/healthz``
-ceiling. They write to the database: run them on a copy of the city data
-(``createdb -T ponte_scale ponte_pages_city``). Usage:
+``/healthz`` (one ``SELECT 1`` behind the whole stack) is the ceiling, and every page's
+share of it is printed, because on a shared machine the absolute figures move with the
+neighbours' load (printed too, before and after). The ceiling is measured in the same
+seconds as the page: each page's ``--seconds`` are cut in ``--alternate`` slices, each
+after a ``/healthz`` slice as long, and its share is of those slices' requests/s. This
+machine's ``/healthz`` moved from 700 to 1,450 requests/s within minutes: a ceiling
+measured once, minutes before a page, made the same page look a third better or worse
+(``--alternate 0`` measures it once, first and last, as before). The API is called with a
+bearer token of the volunteer's. Then (unless ``--no-posts``) the POSTs that change data,
+from Python threads (benchmarks/load_posts.py says why not wrk): a claim and its
+give-back, a resident's visit request, with those clients' own ``/healthz`` ceiling. They
+write to the database: run them on a copy of the city data (``createdb -T ponte_scale
+ponte_pages_city``). Usage:
 
     .venv/bin/python benchmarks/load_pages.py DATABASE_URL [--workers 5]
-        [--connections 16] [--seconds 10] [--only board,mine] [--no-posts]
-        [--app /path/to/another/checkout]
+        [--connections 16] [--seconds 10] [--alternate 5] [--only board,mine]
+        [--no-posts] [--app /path/to/another/checkout]
 
 ``--app`` serves another checkout's app (a branch before a change) with this script, so
 the same pages and clients measure both.
@@ -41,9 +46,11 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,6 +65,11 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration / 1e6, latency:percentile(50),
     latency:percentile(95), latency:percentile(99), latency.max,
     e.connect + e.read + e.write + e.timeout, e.status))
+  -- every latency seen (in microseconds) with its count: slices are merged exactly
+  for i = 1, #latency do
+    local value, count = latency(i)
+    io.write(string.format("LATENCY %d %d\n", value, count))
+  end
 end
 """
 # (who, path, label); who is a login of the city data or None for anonymous
@@ -108,13 +120,19 @@ def login(base: str, email: str) -> str:
     return cookie
 
 
-def wrk(url: str, header: str | None, args: argparse.Namespace, lua: str) -> dict[str, float]:
+def wrk(url: str, header: str | None, args: argparse.Namespace, lua: str) -> dict[str, Any]:
     cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s"]
     cmd += ["-s", lua, url, "-H", f"User-Agent: {USER_AGENT}"] + (["-H", header] if header else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     n, secs, p50, p95, p99, worst, sock, status = (float(v) for v in line.split()[1:])
+    latencies = Counter[int]()
+    for x in out.splitlines():
+        if x.startswith("LATENCY"):
+            value, count = x.split()[1:]
+            latencies[int(value)] += int(count)
     return {
+        "latencies": latencies,
         "rps": n / secs,
         "p50": p50 / 1000,
         "p95": p95 / 1000,
@@ -197,11 +215,37 @@ def drain(base: str) -> None:
         time.sleep(0.5)
 
 
-def show(label: str, r: dict[str, float], ceiling: float) -> None:
+def show(label: str, r: dict[str, Any], ceiling: float) -> None:
     print(
-        f"{label:40} {r['rps']:7.1f} {r['rps'] / ceiling:7.0%} {r['p50']:6.0f}ms "
-        f"{r['p95']:6.0f}ms {r['p99']:6.0f}ms {r['max']:6.0f}ms {r['errors']:6.0f}"
+        f"{label:40} {r['rps']:7.1f} {r['rps'] / ceiling:7.0%} {ceiling:7.0f} "
+        f"{r['p50']:6.0f}ms {r['p95']:6.0f}ms {r['p99']:6.0f}ms {r['max']:6.0f}ms "
+        f"{r['errors']:6.0f}",
+        flush=True,
     )
+
+
+def combined(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Several wrk runs of one URL as one: requests/s over their seconds, and the
+    percentiles of all their requests' latencies together."""
+    seconds = sum(r["n"] / r["rps"] for r in runs if r["rps"])
+    latencies: Counter[int] = sum((r["latencies"] for r in runs), Counter())
+    return {
+        "rps": sum(r["n"] for r in runs) / seconds,
+        **{f"p{p}": percentile(latencies, p) / 1000 for p in (50, 95, 99)},
+        "max": max(latencies, default=0) / 1000,
+        "errors": sum(r["errors"] for r in runs),
+        "n": sum(r["n"] for r in runs),
+    }
+
+
+def percentile(latencies: Counter[int], p: float) -> float:
+    """The latency below which ``p``% of the requests fall (microseconds)."""
+    wanted, seen = sum(latencies.values()) * p / 100, 0
+    for value in sorted(latencies):
+        seen += latencies[value]
+        if seen >= wanted:
+            return value
+    return 0.0
 
 
 def load() -> str:
@@ -259,23 +303,42 @@ def main(args: argparse.Namespace) -> None:
             f"gunicorn -w {args.workers}, wrk {args.connections} connections x "
             f"{args.seconds} s per page, {os.cpu_count()} CPUs; load average {load()}"
         )
-        head = f"{'page':40} {'req/s':>7} {'ceiling':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
-        print(head + f"{'max':>7} {'errors':>6}")
-        rows = [(None, "/healthz", "/healthz (the ceiling)")] + pages
-        rows += [(None, "/healthz", "/healthz again")]
-        ceiling = 0.0
-        for who, path, label in rows:
-            wrk(
-                f"{base}{path}",
-                headers.get(who or ""),
-                argparse.Namespace(connections=args.connections, seconds=1),
-                f.name,
-            )  # warm every worker
+        head = f"{'page':40} {'req/s':>7} {'share':>7} {'ceiling':>7} {'p50':>7} {'p95':>7} "
+        print(head + f"{'p99':>7} {'max':>7} {'errors':>6}")
+
+        def measure(who: str | None, path: str, seconds: int) -> dict[str, Any]:
+            url, header = f"{base}{path}", headers.get(who or "")
+            r = wrk(url, header, argparse.Namespace(**{**vars(args), "seconds": seconds}), f.name)
             drain(base)
-            r = wrk(f"{base}{path}", headers.get(who or ""), args, f.name)
-            drain(base)
-            ceiling = ceiling or r["rps"]
-            show(label, r, ceiling)
+            return r
+
+        def warm(who: str | None, path: str) -> None:
+            measure(who, path, 1)  # every worker's first requests: imports, templates
+
+        if not args.alternate:  # the ceiling once, first and last
+            warm(None, "/healthz")
+            first = measure(None, "/healthz", args.seconds)
+            show("/healthz (the ceiling)", first, first["rps"])
+            for who, path, label in pages:
+                warm(who, path)
+                show(label, measure(who, path, args.seconds), first["rps"])
+            again = measure(None, "/healthz", args.seconds)
+            show("/healthz again", again, again["rps"])
+        else:
+            # Each page in slices, each slice after one of /healthz as long: the page's
+            # share is of the ceiling measured in the same seconds, whatever the machine's
+            # neighbours did meanwhile.
+            n, secs = args.alternate, max(1, round(args.seconds / args.alternate))
+            warm(None, "/healthz")
+            for who, path, label in pages:
+                warm(who, path)
+                ceilings, runs = [], []
+                for _ in range(n):
+                    ceilings.append(measure(None, "/healthz", secs))
+                    runs.append(measure(who, path, secs))
+                ceiling = combined(ceilings)
+                show(label, combined(runs), ceiling["rps"])
+                show("  /healthz, between its slices", ceiling, ceiling["rps"])
         if args.posts:
             volunteers = [login(base, e) for e in data.volunteers]
             residents = [(login(base, e), first) for e, first in data.residents]
@@ -299,6 +362,13 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--alternate",
+        type=int,
+        default=5,
+        help="slices each page's seconds are cut in, each after a /healthz slice as long "
+        "(0: the ceiling measured once, first and last)",
+    )
     parser.add_argument("--only", default="", help="comma-separated parts of paths or labels")
     parser.add_argument(
         "--posts",
