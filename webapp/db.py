@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction, registry
 from sqlalchemy.types import TypeDecorator
+
+from webapp.db_cursor import LazyDescriptionCursor
 
 # Deterministic constraint names so Alembic can find and drop them on every backend.
 NAMING_CONVENTION = {
@@ -139,6 +142,14 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, connection_record: object
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _lazy_description(dbapi_connection: DBAPIConnection, connection_record: object) -> None:
+    """PostgreSQL (psycopg): cursors that build their columns' description only when read
+    (``db_cursor.py`` says why)."""
+    if isinstance(dbapi_connection, psycopg.Connection):
+        dbapi_connection.cursor_factory = LazyDescriptionCursor
 
 
 @event.listens_for(Engine, "begin")
