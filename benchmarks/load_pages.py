@@ -68,7 +68,7 @@ done = function(summary, latency, requests)
   -- every latency seen (in microseconds) with its count: slices are merged exactly
   for i = 1, #latency do
     local value, count = latency(i)
-    io.write(string.format("LATENCY %d %d\n", value, count))
+    io.write(string.format("LATENCY %d %d\\n", value, count))
   end
 end
 """
