@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from webapp.activities.models import Activity
 from webapp.auth.models import User
 from webapp.core.timeutil import at_local
-from webapp.db import sql_constant, sql_constants, written_each_run
+from webapp.db import read_columns, sql_constant, sql_constants, written_each_run
 from webapp.desk.models import Alert, Contact, Duty
 from webapp.extensions import db
 from webapp.notifications.models import Channel, Notification, Status
@@ -159,7 +159,7 @@ RareCounts = tuple[int, int]  # (held, awaiting_approval)
 
 def rare_counts(org_id: int) -> RareCounts:
     """Held times and volunteers awaiting approval: what :data:`_RARE` counts."""
-    row = db.session.execute(_RARE, {"org_id": org_id}).one()
+    row = read_columns(db.session(), _RARE, {"org_id": org_id}).one()
     return int(row.held), int(row.awaiting_approval)
 
 
@@ -209,11 +209,11 @@ def figures(org_id: int, today: date, kept: Callable[[Stamp], RareCounts] | None
         "follow_up_end": at_local(today + timedelta(days=1), time(0), tz),
     }
     values["remeasure_before"] = remeasure_before(today, months)
-    row = db.session.execute(_FIGURES, values).one()
+    row = read_columns(db.session(), _FIGURES, values).one()
     if row.remeasure_months != months:  # changed since this worker last read it
         months = row.remeasure_months or settings_for(org_id).remeasure_months
         values["remeasure_before"] = remeasure_before(today, months)
-        row = db.session.execute(_FIGURES, values).one()
+        row = read_columns(db.session(), _FIGURES, values).one()
     _MONTHS[org_id] = months
     duty = OnDuty(row.duty_id, row.duty_email) if row.duty_id is not None else None
     stamp = (int(row.calendar_changes), row.calendar_last)

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from webapp.db import read_columns
 from webapp.extensions import db
 from webapp.timebank.models import (
     SHIFT_KINDS,
@@ -67,8 +68,8 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
     """The figures as kept: a row or two read, whatever the organisation's size. (No row
     yet: the organisation has no account, or, on PostgreSQL, opened its first in this
     transaction, which counts once committed: all zero then.)"""
-    row = db.session.execute(
-        _KEPT, {"organisation_id": organisation_id, "month_start": month_start}
+    row = read_columns(
+        db.session(), _KEPT, {"organisation_id": organisation_id, "month_start": month_start}
     ).one_or_none()
     return dict(zip(FIGURES, (int(v) for v in row or (0,) * len(FIGURES)), strict=True))
 

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from webapp.db import sql_constant, sql_number
+from webapp.db import read_columns, sql_constant, sql_number
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.timebank.accounts import chest, default_policy
@@ -131,7 +131,7 @@ def top_accounts(organisation_id: int, month_start: date) -> dict[str, list[Name
     names = _Names()
     found: dict[str, list[Named]] = {"given": [], "received": []}
     params = {"organisation_id": organisation_id, "month_start": month_start}
-    for row in db.session.execute(_TOPS, params):
+    for row in read_columns(db.session(), _TOPS, params):
         name = names(row.kind, row.first_name, row.last_name)
         found[row.side].append(Named(row.person_id, name, int(row.minutes)))
     return found
@@ -159,7 +159,9 @@ def near_limit(organisation_id: int, within: int) -> list[Named]:
     names = _Names()
     return [
         Named(r.person_id, names(r.kind, r.first_name, r.last_name), r.balance, r.lower_limit)
-        for r in db.session.execute(_NEAR, {"organisation_id": organisation_id, "within": within})
+        for r in read_columns(
+            db.session(), _NEAR, {"organisation_id": organisation_id, "within": within}
+        )
     ]
 
 
@@ -213,5 +215,5 @@ def recent_transfers(organisation_id: int) -> list[Recent]:
             r.reversal_of_id,
             r.amount,
         )
-        for r in db.session.execute(_RECENT, {"organisation_id": organisation_id})
+        for r in read_columns(db.session(), _RECENT, {"organisation_id": organisation_id})
     ]

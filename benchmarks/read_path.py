@@ -1,0 +1,73 @@
+"""A read of columns sent through the session's ``execute`` or on its connection
+(``webapp.db.read_columns``), on the city data.
+
+Each statement of the coordinator's time bank and desk home that reads columns is sent
+alternately both ways in one process, and the CPU time of each is added to its side (the
+two share the machine's drift). Read-only. Usage:
+
+    .venv/bin/python benchmarks/read_path.py DATABASE_URL [--runs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from webapp import create_app  # noqa: E402
+from webapp.config import TestConfig  # noqa: E402
+from webapp.desk import figures as desk_figures  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from webapp.timebank import figures, overview  # noqa: E402
+
+
+def main(url: str, runs: int) -> None:
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    with create_app(Config).app_context():
+        org = db.session.scalar(sa.text("SELECT min(organisation_id) FROM timebank_account"))
+        month = date.today().replace(day=1)
+        statements: dict[str, tuple[Any, dict[str, Any]]] = {
+            "time bank: near their limit": (
+                overview._NEAR,
+                {"organisation_id": org, "within": 60},
+            ),
+            "time bank: latest transfers": (overview._RECENT, {"organisation_id": org}),
+            "time bank: givers, receivers": (
+                overview._TOPS,
+                {"organisation_id": org, "month_start": month},
+            ),
+            "time bank: figures": (figures._KEPT, {"organisation_id": org, "month_start": month}),
+            "desk: rare counts": (desk_figures._RARE, {"org_id": org}),
+        }
+        print(f"{'statement':30} {'rows':>5} {'session':>10} {'connection':>11}   CPU, {runs} each")
+        for name, (statement, params) in statements.items():
+            for _ in range(10):  # compiled, prepared, planned
+                db.session.execute(statement, params).all()
+                db.session.connection().execute(statement, params).all()
+            spent = [0.0, 0.0]
+            for i in range(2 * runs):
+                started = time.process_time()
+                if i % 2:
+                    rows = db.session.connection().execute(statement, params).all()
+                else:
+                    rows = db.session.execute(statement, params).all()
+                spent[i % 2] += time.process_time() - started
+            session, connection = (s / runs * 1000 for s in spent)
+            print(f"{name:30} {len(rows):5} {session:8.3f}ms {connection:9.3f}ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    main(args.url, args.runs)
