@@ -1,9 +1,9 @@
 """A read of columns sent through the session's ``execute`` or on its connection
 (``webapp.db.read_columns``), on the city data.
 
-Each statement of the coordinator's time bank and desk home that reads columns is sent
-alternately both ways in one process, and the CPU time of each is added to its side (the
-two share the machine's drift). Read-only. Usage:
+Each statement of the coordinator's time bank, desk home and person search that reads
+columns is sent alternately both ways in one process, and the CPU time of each is added
+to its side (the two share the machine's drift). Read-only. Usage:
 
     .venv/bin/python benchmarks/read_path.py DATABASE_URL [--runs 300]
 """
@@ -25,6 +25,7 @@ from webapp import create_app  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.desk import figures as desk_figures  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from webapp.people import search  # noqa: E402
 from webapp.timebank import figures, overview  # noqa: E402
 
 
@@ -47,6 +48,15 @@ def main(url: str, runs: int) -> None:
             ),
             "time bank: figures": (figures._KEPT, {"organisation_id": org, "month_start": month}),
             "desk: rare counts": (desk_figures._RARE, {"org_id": org}),
+            "desk: person search, brief": (
+                search._page_statement(None, 1, True),
+                {
+                    "org_id": org,
+                    "w0": search._like(search._plain("Rossi")),
+                    "size": search.PAGE_SIZE,
+                    "skip": 0,
+                },
+            ),
         }
         print(f"{'statement':30} {'rows':>5} {'session':>10} {'connection':>11}   CPU, {runs} each")
         for name, (statement, params) in statements.items():

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from webapp.db import read_columns
 from webapp.extensions import db
 from webapp.people.models import (
     SEARCHED,
@@ -187,7 +188,9 @@ def search(
         values.update({f"w{i}": _like(_plain(word)) for i, word in enumerate(words)})
     if where:
         statement = statement.where(*where)
-    rows = db.session.execute(statement, values).all()
+    # Brief rows are columns: read past the ORM's result layer (``read_columns``).
+    sent = read_columns(db.session(), statement, values) if brief else None
+    rows = (sent or db.session.execute(statement, values)).all()
     if rows:
         total = rows[0].total
     elif page == 1:
