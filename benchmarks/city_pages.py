@@ -26,6 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
 from benchmarks.city_data import PASSWORD  # noqa: E402
 from tests.helpers import FreshRequestClient, login  # noqa: E402
@@ -62,6 +64,27 @@ def pick_users() -> dict[str, str]:
         "coordinator": coord or "",
         "resident": resident or "",
     }
+
+
+def city_app(url: str) -> tuple[Flask, dict[str, str]]:
+    """The app on the city data at ``url`` (its test client starts each request afresh,
+    as a server would) and the e-mails of the logins pages are opened as."""
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        users = pick_users()
+    return app, users
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    """A test client of ``app`` logged in as ``email`` (the city data's password)."""
+    client = app.test_client()
+    assert login(client, email, PASSWORD).status_code == 302, email
+    return client
 
 
 def pick_checkin(email: str) -> int:

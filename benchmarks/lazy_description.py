@@ -21,11 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
 
-from benchmarks.city_data import PASSWORD  # noqa: E402
-from benchmarks.city_pages import pick_users  # noqa: E402
-from tests.helpers import FreshRequestClient, login  # noqa: E402
-from webapp import create_app  # noqa: E402
-from webapp.config import TestConfig  # noqa: E402
+from benchmarks.city_pages import city_app, signed_in  # noqa: E402
 from webapp.db_cursor import LazyDescriptionCursor  # noqa: E402
 
 PAGES = [
@@ -43,17 +39,8 @@ EAGER = psycopg.Cursor.description
 
 
 def main(url: str, requests: int) -> None:
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
-    app.test_client_class = FreshRequestClient
-    with app.app_context():
-        users = pick_users()
-    clients = {}
-    for who in {who for who, _path in PAGES}:
-        clients[who] = app.test_client()
-        assert login(clients[who], users[who], PASSWORD).status_code == 302, who
+    app, users = city_app(url)
+    clients = {who: signed_in(app, users[who]) for who, _path in PAGES}
     gc.freeze()  # as the served app does (wsgi.py)
     print(f"{'page':28} {'psycopg':>9} {'lazy':>9} {'saved':>9}   CPU a request, {requests} each")
     try:

@@ -23,25 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.city_data import PASSWORD  # noqa: E402
-from benchmarks.city_pages import pick_users  # noqa: E402
-from tests.helpers import FreshRequestClient, login  # noqa: E402
-from webapp import create_app  # noqa: E402
-from webapp.config import TestConfig  # noqa: E402
+from benchmarks.city_pages import city_app, signed_in  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 
 
 def main(url: str, who: str, path: str, views: int) -> None:
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
-    app.test_client_class = FreshRequestClient
+    app, users = city_app(url)
     with app.app_context():
-        users = pick_users()
         engine = db.engine
-    client = app.test_client()
-    assert login(client, users[who], PASSWORD).status_code == 302, who
+    client = signed_in(app, users[who])
     for _ in range(10):  # the kept pages drawn, the connection's statements prepared
         assert client.get(path).status_code == 200
 
