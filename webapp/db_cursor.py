@@ -3,10 +3,11 @@
 psycopg 3 builds a ``Column`` object for every column of the result each time
 ``cursor.description`` is read (upstream: psycopg/psycopg#446). SQLAlchemy reads it after
 every statement, but once a statement has been compiled and run, it keeps the result's
-columns and only asks whether there are any. On the city data that was 0.3-0.5 ms of
-each signed-in page (the login's statement alone has 92 columns), measured by serving a
-page alternately with and without this cursor in one process: see docs/benchmarks.md,
-twelfth round. Read, the columns are psycopg's own, built from the same result.
+columns and only asks whether there are any. On the city data that was 3-5% of each
+signed-in page's CPU (0.10-0.25 ms in a quiet hour; the login's statement alone has 92
+columns), measured by serving a page alternately with and without this cursor in one
+process (``benchmarks/lazy_description.py``; docs/benchmarks.md, twelfth round). Read,
+the columns are psycopg's own, built from the same result.
 """
 
 from __future__ import annotations
