@@ -188,9 +188,10 @@ def search(
         values.update({f"w{i}": _like(_plain(word)) for i, word in enumerate(words)})
     if where:
         statement = statement.where(*where)
-    # Brief rows are columns: read past the ORM's result layer (``read_columns``).
-    sent = read_columns(db.session(), statement, values) if brief else None
-    rows = (sent or db.session.execute(statement, values)).all()
+    if brief:  # columns: read past the ORM's result layer (``read_columns``)
+        rows = read_columns(db.session(), statement, values).all()
+    else:
+        rows = db.session.execute(statement, values).all()
     if rows:
         total = rows[0].total
     elif page == 1:
