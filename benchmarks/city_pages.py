@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import statistics
 import sys
 import time as clock
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -85,6 +87,42 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     client = app.test_client()
     assert login(client, email, PASSWORD).status_code == 302, email
     return client
+
+
+def alternate(
+    url: str,
+    pages: list[tuple[str, str]],
+    requests: int,
+    flip: Callable[[bool], None],
+    sides: tuple[str, str],
+) -> None:
+    """Print what each page costs with ``flip(False)`` and with ``flip(True)``: the page is
+    requested alternately one way and the other, in one process (the Flask test client),
+    and the CPU time of each request added to its side. The two sides share the machine's
+    drift, which on a shared 2-core machine moves a page's cost by a third from one run to
+    the next, far more than the changes measured this way. Read-only."""
+    app, users = city_app(url)
+    clients = {who: signed_in(app, users[who]) for who, _path in pages}
+    with app.app_context():
+        checkin = pick_checkin(users["volunteer"])
+    gc.freeze()  # as the served app does (wsgi.py)
+    print(f"{'page':28} {sides[0]:>9} {sides[1]:>9} {'saved':>9}   CPU a request, {requests} each")
+    try:
+        for who, path in pages:
+            path = path.format(checkin=checkin)
+            for _ in range(5):
+                clients[who].get(path)  # compiled, planned, cached
+            spent = [0.0, 0.0]
+            for i in range(2 * requests):
+                flip(bool(i % 2))
+                started = clock.process_time()
+                answer = clients[who].get(path)
+                spent[i % 2] += clock.process_time() - started
+                assert answer.status_code == 200, (path, answer.status_code)
+            before, after = (side / requests * 1000 for side in spent)
+            print(f"{path:28} {before:7.3f}ms {after:7.3f}ms {before - after:7.3f}ms")
+    finally:
+        flip(True)
 
 
 def pick_checkin(email: str) -> int:

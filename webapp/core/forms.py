@@ -16,9 +16,10 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import FieldList, FormField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from webapp.core.errors import FieldError
+from webapp.core.html_attributes import html_params
 from webapp.core.inbound import DB_INT_MAX
 
 
