@@ -1,9 +1,9 @@
 """A read of columns sent through the session's ``execute`` or on its connection
 (``webapp.db.read_columns``), on the city data.
 
-Each statement of the coordinator's time bank, desk home and person search that reads
-columns is sent alternately both ways in one process, and the CPU time of each is added
-to its side (the two share the machine's drift). Read-only. Usage:
+Each statement of the coordinator's time bank, desk home, person search and resident's
+home that reads columns is sent alternately both ways in one process, and the CPU time
+of each is added to its side (the two share the machine's drift). Read-only. Usage:
 
     .venv/bin/python benchmarks/read_path.py DATABASE_URL [--runs 300]
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,9 @@ from webapp.config import TestConfig  # noqa: E402
 from webapp.desk import figures as desk_figures  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.people import search  # noqa: E402
+from webapp.requests import upcoming  # noqa: E402
+from webapp.requests.models import Request  # noqa: E402
+from webapp.shifts.models import Shift, ShiftStatus  # noqa: E402
 from webapp.timebank import figures, overview  # noqa: E402
 
 
@@ -35,6 +38,21 @@ def main(url: str, runs: int) -> None:
 
     with create_app(Config).app_context():
         org = db.session.scalar(sa.text("SELECT min(organisation_id) FROM timebank_account"))
+        # The resident with the most coming shifts (the resident's home lists them).
+        coming = sa.and_(Shift.ends_at > sa.func.now(), Shift.status != ShiftStatus.UNFILLED)
+        resident = db.session.scalar(
+            sa.select(Request.resident_id)
+            .join(Shift, Shift.request_id == Request.id)
+            .where(coming)
+            .group_by(Request.resident_id)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        )
+        shifts = db.session.scalars(
+            sa.select(Shift.id)
+            .join(Request, Shift.request_id == Request.id)
+            .where(coming, Request.resident_id == resident)
+        ).all()
         month = date.today().replace(day=1)
         statements: dict[str, tuple[Any, dict[str, Any]]] = {
             "time bank: near their limit": (
@@ -48,6 +66,11 @@ def main(url: str, runs: int) -> None:
             ),
             "time bank: figures": (figures._KEPT, {"organisation_id": org, "month_start": month}),
             "desk: rare counts": (desk_figures._RARE, {"org_id": org}),
+            "resident: coming shifts": (
+                upcoming._OF_RESIDENT,
+                {"resident_id": resident, "now": datetime.now(UTC)},
+            ),
+            "resident: their volunteers": (upcoming._VOLUNTEERS, {"shift_ids": shifts}),
             "desk: person search, brief": (
                 search._page_statement(None, 1, True),
                 {

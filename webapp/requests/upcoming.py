@@ -16,7 +16,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from webapp.db import utcnow
+from webapp.db import read_columns, utcnow
 from webapp.extensions import db
 from webapp.people.models import Person
 from webapp.requests.changes import refusal_of
@@ -95,8 +95,8 @@ def _grouped(statement: sa.Select[tuple], params: dict[str, int]) -> list[list[C
     units: dict[str, list[Coming]] = {}
     changeable: dict[int, bool] = {}
     for (shift_id, request_id, kind, status, starts_at, unit, destination, request_status,
-         resident_id, recurring, start_date, end_date, org_id) in db.session.execute(
-        statement, {**params, "now": now}
+         resident_id, recurring, start_date, end_date, org_id) in read_columns(
+        db.session(), statement, {**params, "now": now}
     ):  # fmt: skip
         if request_id not in changeable:
             refusal = refusal_of(request_status, resident_id, recurring, start_date, end_date,
@@ -110,7 +110,7 @@ def _grouped(statement: sa.Select[tuple], params: dict[str, int]) -> list[list[C
     if any(c.status in (ShiftStatus.APPROVED, ShiftStatus.CONFIRMED) for c in shown):
         names: dict[int, list[str]] = defaultdict(list)
         ids = [c.id for c in shown]
-        for shift_id, first_name in db.session.execute(_VOLUNTEERS, {"shift_ids": ids}):
+        for shift_id, first_name in read_columns(db.session(), _VOLUNTEERS, {"shift_ids": ids}):
             names[shift_id].append(first_name)
         for c in shown:
             c.volunteers = names[c.id]
