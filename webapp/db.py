@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Unpack
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
@@ -210,7 +210,7 @@ def commit_if_written(session: Session) -> None:
 
 def read_columns(
     session: Session, statement: sa.Executable, params: Mapping[str, Any] | None = None
-) -> CursorResult[Unpack[tuple[Any, ...]]]:
+) -> CursorResult[*tuple[Any, ...]]:
     """The rows of a statement that reads columns, not mapped objects, sent on the
     session's connection: the session's own ``execute`` passes the rows through the ORM's
     result layer, which builds every column's row processor again at each execution: a
