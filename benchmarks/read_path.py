@@ -1,8 +1,8 @@
 """A read of columns sent through the session's ``execute`` or on its connection
 (``webapp.db.read_columns``), on the city data.
 
-Each statement of the coordinator's time bank, desk home, person search and resident's
-home that reads columns is sent alternately both ways in one process, and the CPU time
+Each statement of the coordinator's time bank, desk home, person search, resident's home
+and check-in form that reads columns is sent alternately both ways in one process, and the CPU time
 of each is added to its side (the two share the machine's drift). Read-only. Usage:
 
     .venv/bin/python benchmarks/read_path.py DATABASE_URL [--runs 300]
@@ -21,13 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks.city_pages import pick_checkin, pick_users  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp.auth.models import User  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.desk import figures as desk_figures  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.people import search  # noqa: E402
 from webapp.requests import upcoming  # noqa: E402
 from webapp.requests.models import Request  # noqa: E402
+from webapp.shifts import access  # noqa: E402
 from webapp.shifts.models import Shift, ShiftStatus  # noqa: E402
 from webapp.timebank import figures, overview  # noqa: E402
 
@@ -54,6 +57,11 @@ def main(url: str, runs: int) -> None:
             .where(coming, Request.resident_id == resident)
         ).all()
         month = date.today().replace(day=1)
+        volunteer = pick_users()["volunteer"]
+        checkin = {
+            "shift_id": pick_checkin(volunteer),
+            "person_id": db.session.scalar(sa.select(User.person_id).filter_by(email=volunteer)),
+        }
         statements: dict[str, tuple[Any, dict[str, Any]]] = {
             "time bank: near their limit": (
                 overview._NEAR,
@@ -71,6 +79,7 @@ def main(url: str, runs: int) -> None:
                 {"resident_id": resident, "now": datetime.now(UTC)},
             ),
             "resident: their volunteers": (upcoming._VOLUNTEERS, {"shift_ids": shifts}),
+            "volunteer: check-in's legs": (access._MY_LEGS, checkin),
             "desk: person search, brief": (
                 search._page_statement(None, 1, True),
                 {

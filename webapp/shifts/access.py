@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased
 
 from webapp.auth.models import User
+from webapp.db import read_columns
 from webapp.extensions import db
 from webapp.permissions import get_in_org_or_404
 from webapp.shifts.models import Assignment, Shift
@@ -68,7 +69,7 @@ def my_legs_or_404(shift_id: int) -> list[Any]:
     (``id``, ``organisation_id``, ``kind``, ``starts_at``, ``ends_at``): what a page
     about the unit shows, in one statement. 404 and 403 as :func:`get_my_shift_or_404`."""
     params = {"shift_id": shift_id, "person_id": current_user.person_id}
-    legs = list(db.session.execute(_MY_LEGS, params))
+    legs = list(read_columns(db.session(), _MY_LEGS, params))
     if not legs or legs[0].organisation_id != current_user.organisation_id:
         abort(404)
     if not legs[0].mine:
