@@ -353,3 +353,53 @@ def test_the_page_lists_the_tokens_that_still_work(town):  # type: ignore[no-unt
     revoked.revoked_at = utcnow()
     db.session.flush()
     assert [t.id for t in tokens_of(user)] == [live.id]
+
+
+def test_blank_forms_are_drawn_once_and_a_refused_one_keeps_what_was_typed(client, app, town):  # type: ignore[no-untyped-def]
+    """A GET's donation and token forms are drawn once (per language; the give-to field
+    per member, ``timebank/kept.py``); a form sent back with an error shows what was
+    typed and the error, and no one's next blank page shows either."""
+    pay_for_shift(  # Marco visited Teresa: each is in the other's "give to" list
+        shift_id=town["shift"],
+        organisation_id=town["org"].id,
+        kind="visit",
+        service_date=date.today(),
+        resident_person_id=town["res"].id,
+        volunteers=[(town["vol"].id, 30)],
+        actor_id=None,
+    )
+    marco = app.test_client()
+    login(marco, "marco@tb.example", PASSWORD)
+    login(client, "teresa@tb.example", PASSWORD)
+    vol = town["vol"].id
+    blank = client.get("/timebank/").get_data(as_text=True)
+    assert f'<option value="{vol}">Marco V.</option>' in blank
+    assert 'id="minutes" min="1" name="minutes" required type="number" value=""' in blank
+    assert marco.get("/timebank/").get_data(as_text=True).count("Teresa B.</option>") == 1
+    kept = app.extensions["drawn_once"]
+    assert {("timebank/_donation_fields.html", "en"), ("timebank/_token_fields.html", "en")} <= set(
+        kept
+    )
+
+    refused = post_form(
+        client,
+        "/timebank/donate",
+        {"recipient": str(vol), "minutes": "tanti", "reason": "per il caffè", "request_id": "r1"},
+        page="/timebank/",
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="minutes-error"' in html
+    assert f'<option selected value="{vol}">' in html and 'value="per il caffè"' in html
+    refused = post_form(client, "/timebank/tokens", {"name": ""}, page="/timebank/")
+    assert refused.status_code == 422 and 'id="name-error"' in refused.get_data(as_text=True)
+
+    for page in (client.get("/timebank/"), marco.get("/timebank/")):
+        html = page.get_data(as_text=True)
+        assert "per il caffè" not in html and "tanti" not in html
+        assert "-error" not in html and "selected value" not in html
+    assert "Marco V.</option>" not in marco.get("/timebank/").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["locale"] = "it"
+    italian = client.get("/timebank/").get_data(as_text=True)
+    assert "Regala a" in italian and "Minuti" in italian and "Nome del dispositivo" in italian
+    assert f'<option value="{vol}">Marco V.</option>' in italian

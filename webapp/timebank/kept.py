@@ -21,7 +21,9 @@ key read with the account's figures in the page's own statement
 
 Kept parts go after :data:`LATEST` at most. The donation form itself (its CSRF token, a
 fresh request id, errors) is made at each view, and a donation checks its recipient
-against the list read again then, never against the kept one.
+against the list read again then, never against the kept one. With the list, its field
+as a blank form shows it (label and options, nothing chosen) is kept written: a page
+drawn after a POST draws the field afresh, with what was chosen.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class MemberParts:
     lines: Page[StatementLine]  # the page of the statement
     rows: Markup  # its rows, written
     recipients: list[tuple[str, str]]  # the give-to list: (person id, "First L.")
+    recipient_field: Markup  # a blank donation form's give-to field, written
 
 
 def kept(app: Flask | None = None) -> KeptPages:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core.forms import attach_errors
+from webapp.core.forms import attach_errors, drawn_once
 from webapp.core.navigation import add_nav
 from webapp.core.urls import link_around_id
 from webapp.db import commit_if_written
@@ -109,12 +119,19 @@ def _member_page(
 
     def draw() -> MemberParts:
         lines = statement_page(found.account, asked, total=found.lines)
-        return MemberParts(lines, _statement_html(lines.items), _recipients(person))
+        recipients = _recipients(person)
+        return MemberParts(
+            lines, _statement_html(lines.items), recipients, _recipient_field(recipients)
+        )
 
     parts = member_parts(person, found, asked, draw)
     if form is None:
         form = DonationForm()
         form.recipient.choices = parts.recipients
+    token_form = token_form or TokenForm()
+    # A page drawn after a POST shows what was typed (and its errors): only a GET's forms
+    # are blank, their fields drawn once (per language; the give-to list per member).
+    blank = request.method == "GET"
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
@@ -124,7 +141,12 @@ def _member_page(
         rows=parts.rows,
         pager_args={"_anchor": "statement-title"},
         form=form,
-        token_form=token_form or TokenForm(),
+        token_form=token_form,
+        recipient_field=parts.recipient_field,
+        blank_donation=drawn_once("timebank/_donation_fields.html", form=form) if blank else None,
+        blank_token=(
+            drawn_once("timebank/_token_fields.html", token_form=token_form) if blank else None
+        ),
         tokens=tokens.tokens_of(current_user) if found.live_tokens or new_token else [],
         new_token=new_token,
     ), status
@@ -134,9 +156,16 @@ def _recipients(person: Person) -> list[tuple[str, str]]:
     """The give-to list's choices: the chest, then the people ``person`` exchanged time
     with (read now)."""
     return [("chest", _("Community chest"))] + [
-        (str(p.id), f"{p.first_name} {p.last_name[:1]}.")
-        for p in partners.recipients(person)
+        (str(p.id), f"{p.first_name} {p.last_name[:1]}.") for p in partners.recipients(person)
     ]
+
+
+def _recipient_field(recipients: list[tuple[str, str]]) -> Markup:
+    """The give-to field of a blank donation form: its label and list, nothing chosen
+    (a form of its own, so nothing typed into the page's form can be kept in it)."""
+    blank = DonationForm(formdata=None, meta={"csrf": False})
+    blank.recipient.choices = recipients
+    return Markup(get_template_attribute("_forms.html", "field")(blank.recipient))
 
 
 def _donation_form(person: Person) -> DonationForm:

@@ -1,0 +1,63 @@
+"""What two ways of drawing forms faster save on the city data, each page requested
+alternately one way and the other in one process (``city_pages.alternate``):
+
+- ``attributes``: the fields' attributes written without ``Markup.format``
+  (``webapp/core/html_attributes.py``) against WTForms' own ``html_params``;
+- ``blank``: a member's time bank with its blank donation and token forms drawn once
+  (``core.forms.drawn_once``, the give-to field kept per member) against drawn at each
+  view.
+
+Read-only. Usage:
+
+    .venv/bin/python benchmarks/form_drawing.py DATABASE_URL [--change attributes|blank]
+        [--requests 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.city_pages import alternate  # noqa: E402
+from webapp.core.html_attributes import WTFORMS_HTML_PARAMS, html_params, install  # noqa: E402
+from webapp.timebank import views as timebank_views  # noqa: E402
+
+FORM_PAGES = [
+    ("volunteer", "/shifts/board"),
+    ("volunteer", "/shifts/{checkin}/checkin"),
+    ("volunteer", "/timebank/"),
+    ("resident", "/requests/help/visit"),
+    ("resident", "/timebank/"),
+    ("coordinator", "/desk/"),
+    ("coordinator", "/timebank/coordinator"),
+]
+TIME_BANKS = [("volunteer", "/timebank/"), ("resident", "/timebank/")]
+DRAWN_ONCE = timebank_views.drawn_once
+
+
+def ours_attributes(ours: bool) -> None:
+    install(html_params if ours else WTFORMS_HTML_PARAMS)
+
+
+def drawn_at_each_view(template: str, **context: Any) -> None:
+    return None  # the page then draws the fields itself, as before
+
+
+def blank_once(once: bool) -> None:
+    timebank_views.drawn_once = DRAWN_ONCE if once else drawn_at_each_view  # type: ignore[assignment]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
+    parser.add_argument("--change", choices=("attributes", "blank"), default="attributes")
+    parser.add_argument("--requests", type=int, default=400, help="of each side, per page")
+    args = parser.parse_args()
+    if args.change == "attributes":
+        alternate(args.url, FORM_PAGES, args.requests, ours_attributes, ("wtforms", "ours"))
+    else:
+        alternate(args.url, TIME_BANKS, args.requests, blank_once, ("each view", "once"))
