@@ -3,9 +3,9 @@ alternately one way and the other in one process (``city_pages.alternate``):
 
 - ``attributes``: the fields' attributes written without ``Markup.format``
   (``webapp/core/html_attributes.py``) against WTForms' own ``html_params``;
-- ``blank``: a member's time bank with its blank donation and token forms drawn once
-  (``core.forms.drawn_once``, the give-to field kept per member) against drawn at each
-  view.
+- ``blank``: a member's time bank with its blank donation and token forms, and the
+  resident's request forms, drawn once (``core.forms.drawn_once``; the give-to field
+  kept per member) against drawn at each view.
 
 Read-only. Usage:
 
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.city_pages import alternate  # noqa: E402
 from webapp.core.html_attributes import WTFORMS_HTML_PARAMS, html_params, install  # noqa: E402
+from webapp.requests import views as requests_views  # noqa: E402
 from webapp.timebank import views as timebank_views  # noqa: E402
 
 FORM_PAGES = [
@@ -35,7 +36,12 @@ FORM_PAGES = [
     ("coordinator", "/desk/"),
     ("coordinator", "/timebank/coordinator"),
 ]
-TIME_BANKS = [("volunteer", "/timebank/"), ("resident", "/timebank/")]
+BLANK_PAGES = [
+    ("volunteer", "/timebank/"),
+    ("resident", "/timebank/"),
+    ("resident", "/requests/help/visit"),
+    ("resident", "/requests/help/ride"),
+]
 DRAWN_ONCE = timebank_views.drawn_once
 
 
@@ -48,7 +54,8 @@ def drawn_at_each_view(template: str, **context: Any) -> None:
 
 
 def blank_once(once: bool) -> None:
-    timebank_views.drawn_once = DRAWN_ONCE if once else drawn_at_each_view  # type: ignore[assignment]
+    for views in (timebank_views, requests_views):
+        views.drawn_once = DRAWN_ONCE if once else drawn_at_each_view  # type: ignore[assignment]
 
 
 if __name__ == "__main__":
@@ -60,4 +67,4 @@ if __name__ == "__main__":
     if args.change == "attributes":
         alternate(args.url, FORM_PAGES, args.requests, ours_attributes, ("wtforms", "ours"))
     else:
-        alternate(args.url, TIME_BANKS, args.requests, blank_once, ("each view", "once"))
+        alternate(args.url, BLANK_PAGES, args.requests, blank_once, ("each view", "once"))

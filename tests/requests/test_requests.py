@@ -175,6 +175,37 @@ def test_resident_sees_errors_next_to_fields(client, db_session):
     assert "2 days ahead" in resp.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("kind", ["visit", "ride"])
+def test_a_blank_request_form_is_drawn_once_and_a_refused_one_keeps_what_was_typed(
+    client, app, db_session, kind
+):
+    """A blank form's fields are drawn once per language (core/forms.drawn_once); a form
+    sent back with an error shows what was typed and the error, and no one's next blank
+    form shows either."""
+    org = make_org()
+    _resident_client(client, org)
+    other = app.test_client()
+    login(other, make_user(org, person=make_resident(org)).email, PASSWORD)
+    url = f"/requests/help/{kind}"
+    assert "Which day?" in client.get(url).get_data(as_text=True)
+    assert (f"requests/_{kind}_fields.html", "en") in app.extensions["drawn_once"]
+    resp = post_form(client, url, {
+        "start_date": "the day after", "part_of_day": "afternoon", "notes": "Gatto nero",
+        "destination_address": "Via Roma 1", "purpose": "medical", "wheelchair": "y",
+    })  # fmt: skip
+    refused = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'id="start_date-error"' in refused
+    assert "Gatto nero</textarea>" in refused and 'value="the day after"' in refused
+    for page in (client.get(url), other.get(url)):
+        blank = page.get_data(as_text=True)
+        assert "Gatto nero" not in blank and "the day after" not in blank
+        assert "-error" not in blank and "Via Roma" not in blank
+    with client.session_transaction() as session:
+        session["locale"] = "it"
+    italian = client.get(url).get_data(as_text=True)
+    assert "Which day?" not in italian and "Che giorno?" in italian
+
+
 def test_resident_sees_first_name_of_approved_volunteer(client, db_session):
     org = make_org()
     resident = _resident_client(client, org)

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.fields import SelectChoice
 
 from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors, row_id
+from webapp.core.forms import attach_errors, drawn_once, row_id
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -113,7 +114,18 @@ def help_visit() -> ResponseReturnValue:
         response = _create_and_thank(form, draft)
         if response is not None:
             return response
-    return render_template("requests/help_visit.html", form=form)
+    return render_template(
+        "requests/help_visit.html", form=form, blank_fields=_blank("visit", form)
+    )
+
+
+def _blank(kind: str, form: FlaskForm) -> Markup | None:
+    """A request form nobody has sent yet, its fields drawn once per language (the same
+    for every resident: no value, no error); a form sent back draws them with what was
+    typed."""
+    if form.is_submitted():
+        return None
+    return drawn_once(f"requests/_{kind}_fields.html", form=form)
 
 
 def _create_and_thank(form: FlaskForm, draft: rops.Draft) -> ResponseReturnValue | None:
@@ -138,7 +150,7 @@ def help_ride() -> ResponseReturnValue:
         response = _create_and_thank(form, draft)
         if response is not None:
             return response
-    return render_template("requests/help_ride.html", form=form)
+    return render_template("requests/help_ride.html", form=form, blank_fields=_blank("ride", form))
 
 
 @bp.route("/<int:request_id>/done")
