@@ -3,8 +3,9 @@ alternately one way and the other in one process (``city_pages.alternate``):
 
 - ``attributes``: the fields' attributes written without ``Markup.format``
   (``webapp/core/html_attributes.py``) against WTForms' own ``html_params``;
-- ``blank``: a member's time bank with its blank donation and token forms, and the
-  resident's request forms, drawn once (``core.forms.drawn_once``; the give-to field
+- ``blank``: a member's time bank with its blank donation and token forms, the
+  resident's request forms and the coordinator's time bank's reversal and export forms
+  drawn once (``core.forms.drawn_once``; the give-to field
   kept per member) against drawn at each view.
 
 Read-only. Usage:
@@ -41,6 +42,7 @@ BLANK_PAGES = [
     ("resident", "/timebank/"),
     ("resident", "/requests/help/visit"),
     ("resident", "/requests/help/ride"),
+    ("coordinator", "/timebank/coordinator"),
 ]
 DRAWN_ONCE = timebank_views.drawn_once
 

@@ -403,3 +403,37 @@ def test_blank_forms_are_drawn_once_and_a_refused_one_keeps_what_was_typed(clien
     italian = client.get("/timebank/").get_data(as_text=True)
     assert "Regala a" in italian and "Minuti" in italian and "Nome del dispositivo" in italian
     assert f'<option value="{vol}">Marco V.</option>' in italian
+
+
+def test_the_coordinator_page_s_blank_forms_follow_the_day_and_a_refused_reversal_is_kept(
+    client, app, town, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """The reversal and export forms are drawn once (core/forms.drawn_once), the export's
+    dates (this month to today) drawn again when the day changes; a reversal sent back
+    shows what was typed and the error, and the next blank page neither."""
+    from datetime import timedelta
+
+    from webapp.timebank import views
+
+    login(client, "coord@tb.example", PASSWORD)
+    today = date.today()
+    html = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert f'id="end" name="end" required type="date" value="{today.isoformat()}"' in html
+    assert f'id="start" name="start" required type="date" value="{today.replace(day=1)}"' in html
+    refused = post_form(
+        client,
+        "/timebank/reverse",
+        {"transfer_id": "999999", "reason": "doppione", "request_id": "r1"},
+        page="/timebank/coordinator",
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code in (404, 422) and 'value="doppione"' in html
+    assert 'value="999999"' in html and 'id="transfer_id-error"' in html
+    blank = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert "doppione" not in blank and "999999" not in blank and "-error" not in blank
+
+    tomorrow = today + timedelta(days=1)
+    monkeypatch.setattr(views, "_today", lambda: tomorrow)
+    html = client.get("/timebank/coordinator").get_data(as_text=True)
+    assert f'id="end" name="end" required type="date" value="{tomorrow.isoformat()}"' in html
+    assert f'id="start" name="start" required type="date" value="{tomorrow.replace(day=1)}"' in html

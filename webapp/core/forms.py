@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
 from flask import current_app, render_template
@@ -215,14 +215,19 @@ def error_list(form: Any) -> list[tuple[str, str]]:
     return found + [("", str(e)) for e in form.form_errors]
 
 
-def drawn_once(template: str, **context: Any) -> Markup:
+def drawn_once(template: str, *, varying: Hashable = None, **context: Any) -> Markup:
     """``template`` drawn once per language and kept (per app), for the part of a form
     nobody has filled in yet: no value, no error, no CSRF token, so the same for everyone
     who reads that language (drawing a form's fields, a widget each, was most of a form
     page's cost). The caller draws it so only for a form not submitted, and keeps out of
-    ``template`` whatever a view fills in (a default time, the token)."""
-    kept: dict[tuple[str, str], Markup] = current_app.extensions.setdefault("drawn_once", {})
+    ``template`` whatever a view fills in (a default time, the token), or names it in
+    ``varying`` (today's date as a default): drawn again when that changes (only the
+    latest is kept)."""
+    kept: dict[tuple[str, str], tuple[Hashable, Markup]] = current_app.extensions.setdefault(
+        "drawn_once", {}
+    )
     key = (template, str(get_locale()))
-    if key not in kept:
-        kept[key] = Markup(render_template(template, **context))
-    return kept[key]
+    found = kept.get(key)
+    if found is None or found[0] != varying:
+        found = kept[key] = (varying, Markup(render_template(template, **context)))
+    return found[1]

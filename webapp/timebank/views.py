@@ -272,6 +272,9 @@ def _coordinator_page(
     # page no longer lists the whole roster (10,000 members in a city) in a select.
     member_q = (request.args.get("member") or "").strip()[:100]
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
+    reverse_form = reverse_form or ReverseForm()
+    today = _today()
+    export_form = ExportForm(formdata=None, start=month, end=today)
     page = render_template(
         "timebank/coordinator.html",
         totals=figures.organisation_totals(org_id, month),
@@ -283,8 +286,18 @@ def _coordinator_page(
         member_q=member_q,
         found=found,
         person_url=link_around_id("timebank.person_account", "person_id"),
-        reverse_form=reverse_form or ReverseForm(),
-        export_form=ExportForm(formdata=None, start=month, end=_today()),
+        reverse_form=reverse_form,
+        # A page drawn after a POST shows what was typed (and its errors). The export form
+        # is never sent back: a GET download, a wrong range said here in a message.
+        blank_reverse=(
+            drawn_once("timebank/_reverse_fields.html", reverse_form=reverse_form)
+            if request.method == "GET"
+            else None
+        ),
+        export_form=export_form,
+        export_fields=drawn_once(
+            "timebank/_export_fields.html", varying=(month, today), export_form=export_form
+        ),
     )
     db.session.commit()  # the chest may have just been opened
     return page, status
