@@ -1,9 +1,10 @@
 """A read of columns sent through the session's ``execute`` or on its connection
 (``webapp.db.read_columns``), on the city data.
 
-Each statement of the coordinator's time bank, desk home, person search, resident's home
-and check-in form that reads columns is sent alternately both ways in one process, and the CPU time
-of each is added to its side (the two share the machine's drift). Read-only. Usage:
+Each statement of the coordinator's time bank, desk home, person search, day and week,
+resident's home and check-in form that reads columns is sent alternately both ways in
+one process, and the CPU time of each is added to its side (the two share the
+machine's drift). Read-only. Usage:
 
     .venv/bin/python benchmarks/read_path.py DATABASE_URL [--runs 300]
 """
@@ -30,7 +31,7 @@ from webapp.extensions import db  # noqa: E402
 from webapp.people import search  # noqa: E402
 from webapp.requests import upcoming  # noqa: E402
 from webapp.requests.models import Request  # noqa: E402
-from webapp.shifts import access  # noqa: E402
+from webapp.shifts import access, calendar_views  # noqa: E402
 from webapp.shifts.models import Shift, ShiftStatus  # noqa: E402
 from webapp.timebank import figures, overview  # noqa: E402
 
@@ -80,6 +81,10 @@ def main(url: str, runs: int) -> None:
             ),
             "resident: their volunteers": (upcoming._VOLUNTEERS, {"shift_ids": shifts}),
             "volunteer: check-in's legs": (access._MY_LEGS, checkin),
+            "week: counts and stamp": (
+                calendar_views._COUNTS,
+                {"org_id": org, "now": datetime.now(UTC)},
+            ),
             "desk: person search, brief": (
                 search._page_statement(None, 1, True),
                 {

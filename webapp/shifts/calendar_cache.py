@@ -30,7 +30,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from webapp.core.kept_pages import KeptPages, kept_pages
-from webapp.db import utcnow
+from webapp.db import read_columns, utcnow
 from webapp.extensions import db
 from webapp.shifts.candidates import settle
 from webapp.shifts.models import CalendarChange
@@ -56,7 +56,7 @@ _STAMP = sa.select(sa.func.count(CalendarChange.id), sa.func.max(CalendarChange.
 def stamp(org_id: int) -> tuple[int, int | None]:
     """How many changes the organisation's calendar was told of, and the last one's id:
     one index read (a count as well: two transactions may commit out of id order)."""
-    row = db.session.execute(_STAMP, {"org_id": org_id}).one()
+    row = read_columns(db.session(), _STAMP, {"org_id": org_id}).one()
     return int(row[0]), row[1]
 
 
@@ -86,7 +86,7 @@ def read_with_stamp(
     """The row of a :func:`with_stamp` statement: its own columns, and the stamp to give
     :func:`calendar_part`."""
     settle()  # changes made earlier in this transaction count
-    row = db.session.execute(statement, params).one()
+    row = read_columns(db.session(), statement, params).one()
     return tuple(row[:-2]), (int(row[-2]), row[-1])
 
 
