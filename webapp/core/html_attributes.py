@@ -6,7 +6,7 @@ writes each attribute with ``Markup.format``, which goes through ``string.Format
 MarkupSafe's escaping formatter: about 10 µs an attribute, 60 µs for one ``<input>`` of
 five, so 0.5-1 ms of a page with two small forms (a member's time bank). This one escapes
 the same way and joins the same strings, in about a tenth of the time;
-``tests/core/test_html_attributes.py`` checks that it writes what WTForms' does.
+``tests/test_html_attributes.py`` checks that it writes what WTForms' does.
 
 :func:`install` puts it in the places WTForms looks it up (the widgets' module, the name
 the label reads, and the widget classes that hold it as an attribute), once per process.
@@ -45,7 +45,7 @@ def html_params(**kwargs: Any) -> Markup:
 
 def install(writer: Callable[..., Markup] = html_params) -> None:
     """Have WTForms' widgets and labels write their attributes with ``writer`` (this
-    module's; ``benchmarks/form_attributes.py`` puts WTForms' own back to compare)."""
+    module's; ``benchmarks/form_drawing.py`` puts WTForms' own back to compare)."""
     wtforms.widgets.core.html_params = writer
     wtforms.widgets.html_params = writer
     for widget in vars(wtforms.widgets.core).values():
