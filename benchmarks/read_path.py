@@ -33,7 +33,8 @@ from webapp.requests import upcoming  # noqa: E402
 from webapp.requests.models import Request  # noqa: E402
 from webapp.shifts import access, calendar_views  # noqa: E402
 from webapp.shifts.models import Shift, ShiftStatus  # noqa: E402
-from webapp.timebank import figures, overview  # noqa: E402
+from webapp.timebank import figures, overview, tokens  # noqa: E402
+from webapp.timebank.models import ApiToken  # noqa: E402
 
 
 def main(url: str, runs: int) -> None:
@@ -63,6 +64,13 @@ def main(url: str, runs: int) -> None:
             "shift_id": pick_checkin(volunteer),
             "person_id": db.session.scalar(sa.select(User.person_id).filter_by(email=volunteer)),
         }
+        # The login with the most tokens (load_pages.py makes one for its volunteer).
+        holder = db.session.scalar(
+            sa.select(ApiToken.user_id)
+            .group_by(ApiToken.user_id)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        )
         statements: dict[str, tuple[Any, dict[str, Any]]] = {
             "time bank: near their limit": (
                 overview._NEAR,
@@ -72,6 +80,10 @@ def main(url: str, runs: int) -> None:
             "time bank: givers, receivers": (
                 overview._TOPS,
                 {"organisation_id": org, "month_start": month},
+            ),
+            "time bank: a member's tokens": (
+                tokens._LISTED,
+                {"user_id": holder, "now": datetime.now(UTC)},
             ),
             "time bank: figures": (figures._KEPT, {"organisation_id": org, "month_start": month}),
             "desk: rare counts": (desk_figures._RARE, {"org_id": org}),

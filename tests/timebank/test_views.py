@@ -340,7 +340,7 @@ def test_the_page_lists_the_tokens_that_still_work(town):  # type: ignore[no-unt
     from datetime import timedelta
 
     from webapp.db import utcnow
-    from webapp.timebank.tokens import create_token, tokens_of
+    from webapp.timebank.tokens import create_token, listed_tokens, tokens_of
 
     user = town["res_user"]
     live, _ = create_token(user, "phone")
@@ -350,6 +350,13 @@ def test_the_page_lists_the_tokens_that_still_work(town):  # type: ignore[no-unt
     revoked.revoked_at = utcnow()
     db.session.flush()
     assert [t.id for t in tokens_of(user)] == [live.id]
+    second, _ = create_token(user, "tablet")
+    db.session.flush()
+    # What the page lists: the same tokens, oldest first, as rows.
+    assert [tuple(t) for t in listed_tokens(user)] == [
+        (live.id, "phone", live.prefix),
+        (second.id, "tablet", second.prefix),
+    ]
 
 
 def test_blank_forms_are_drawn_once_and_a_refused_one_keeps_what_was_typed(client, app, town):  # type: ignore[no-untyped-def]

@@ -147,7 +147,7 @@ def _member_page(
         blank_token=(
             drawn_once("timebank/_token_fields.html", token_form=token_form) if blank else None
         ),
-        tokens=tokens.tokens_of(current_user) if found.live_tokens or new_token else [],
+        tokens=tokens.listed_tokens(current_user) if found.live_tokens or new_token else [],
         new_token=new_token,
     ), status
 
