@@ -5,8 +5,8 @@ alternately one way and the other in one process (``city_pages.alternate``):
   (``webapp/core/html_attributes.py``) against WTForms' own ``html_params``;
 - ``blank``: a member's time bank with its blank donation and token forms, the
   resident's request forms and the coordinator's time bank's reversal and export forms
-  drawn once (``core.forms.drawn_once``; the give-to field
-  kept per member) against drawn at each view.
+  drawn once (``core.forms.drawn_once``; the give-to field kept per member) against
+  drawn at each view.
 
 Read-only. Usage:
 
