@@ -14,13 +14,14 @@ from tests.helpers import csrf_from
 from tests.querycount import generic_plans, sending
 from webapp.activities.queries import surveys_due
 from webapp.core.dates import reader_date
+from webapp.core.timeutil import today_local
 from webapp.desk import operations
 from webapp.desk.figures import OnDuty, figures
 from webapp.desk.queries import calls_for, open_alerts
 from webapp.extensions import db
 from webapp.notifications.queries import outbox_problems
 from webapp.orgs.models import OrganisationSettings
-from webapp.orgs.settings import settings_for
+from webapp.orgs.settings import org_tz, settings_for
 from webapp.people.models import Person, VolunteerProfile, VolunteerStatus
 from webapp.referrals.queries import add_months, queue, remeasure_before, remeasure_due
 from webapp.shifts.outcomes import held_in
@@ -44,8 +45,10 @@ def test_remeasure_before_is_the_edge_of_the_months_rule():
 def test_the_figures_are_the_lengths_of_the_lists(db_session):
     org = make_org()
     coord = make_coordinator(org)
-    fill_desk(org, coord, 3)
-    today = date.today()
+    # The organisation's day, as the desk counts it: in the hour before midnight in
+    # Rome the server's date is still yesterday.
+    today = today_local(org_tz(org.id))
+    fill_desk(org, coord, 3, today)
     counted = figures(org.id, today)
     pending = db.session.scalar(
         sa.select(sa.func.count()).select_from(Person).join(VolunteerProfile)
