@@ -27,6 +27,7 @@ from webapp.timebank.models import (
     AccountKind,
     AccountMonthFigures,
     MonthFigures,
+    NamesStamp,
     OrganisationFigures,
     Transfer,
 )
@@ -64,6 +65,22 @@ _KEPT = sa.select(
 ).where(OrganisationFigures.organisation_id == _ORG)
 
 
+# Read with the figures: what the coordinator's kept lists are drawn under
+# (``kept.coordinator_lists``). The organisation's number of transfers, the months' counts
+# added up (a dozen rows a year): the ledger only grows, and every transfer, of whatever
+# month, adds one in its own commit, with the balances it moves. Its names stamp: the
+# lists name people.
+_STAMP = (
+    sa.select(sa.func.coalesce(sa.func.sum(MonthFigures.transfers), 0))
+    .where(MonthFigures.organisation_id == _ORG)
+    .scalar_subquery(),
+    sa.select(sa.func.coalesce(sa.func.max(NamesStamp.version), 0))
+    .where(NamesStamp.organisation_id == _ORG)
+    .scalar_subquery(),
+)
+_KEPT_AND_STAMP = _KEPT.add_columns(*_STAMP)
+
+
 def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
     """The figures as kept: a row or two read, whatever the organisation's size. (No row
     yet: the organisation has no account, or, on PostgreSQL, opened its first in this
@@ -72,6 +89,21 @@ def organisation_totals(organisation_id: int, month_start: date) -> dict[str, in
         db.session(), _KEPT, {"organisation_id": organisation_id, "month_start": month_start}
     ).one_or_none()
     return dict(zip(FIGURES, (int(v) for v in row or (0,) * len(FIGURES)), strict=True))
+
+
+def totals_and_stamp(
+    organisation_id: int, month_start: date
+) -> tuple[dict[str, int], tuple[int, int, int] | None]:
+    """:func:`organisation_totals` and, in the same statement, the stamp the page's kept
+    lists go by: (member accounts, transfers, names stamp); None before the organisation
+    has figures."""
+    params = {"organisation_id": organisation_id, "month_start": month_start}
+    row = read_columns(db.session(), _KEPT_AND_STAMP, params).one_or_none()
+    if row is None:  # as organisation_totals
+        return dict.fromkeys(FIGURES, 0), None
+    totals = dict(zip(FIGURES, (int(v) for v in row[: len(FIGURES)]), strict=True))
+    transfers, names = (int(v) for v in row[len(FIGURES) :])
+    return totals, (totals["accounts"], transfers, names)
 
 
 def _total(value: Any, *when: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:

@@ -1,5 +1,6 @@
-"""A member's statement page and give-to list, drawn once and served again while nothing
-they show has changed (as the volunteer's schedule cards: ``shifts/schedule_cache.py``).
+"""A member's statement page and give-to list, and the coordinator's lists, drawn once
+and served again while nothing they show has changed (as the volunteer's schedule cards:
+``shifts/schedule_cache.py``).
 
 Members open "My hours" often and find it as they left it; reading the page of 50 lines
 and the give-to list (a hundred people and more for a long-serving volunteer) and writing
@@ -18,6 +19,22 @@ key read with the account's figures in the page's own statement
   and initials, of people of the organisation;
 - what is not in the rows: the member (and their organisation, which filters the list),
   the language, the year (dates show the year when it is not this one), the page asked.
+
+The coordinator's page keeps its lists the same way, per organisation
+(:func:`coordinator_lists`): the month's biggest givers and receivers, the accounts near
+their limit and the latest transfers, written. Their key is read with the organisation's
+figures (``figures.totals_and_stamp``), in the statement the page sent anyway:
+
+- the organisation's number of transfers: every transfer, and nothing else, adds one
+  (in its own commit, with the balances and the month's figures it moves), and the
+  lists show nothing but transfers, the figures and balances they move, and names;
+- its member accounts (one opened may be near its limit) and its names stamp;
+- what is not in the rows: the language, the day (the month; dates show the year when it
+  is not this one), how near "near their limit" is (the policy, read at each view).
+
+A member's limit is set when their account opens (from the policy); a limit changed
+later by hand (``accounts.set_lower_limit``, which the app itself uses only for the
+chest, never listed here) shows after :data:`LATEST` at most.
 
 Kept parts go after :data:`LATEST` at most. The donation form itself (its CSRF token, a
 fresh request id, errors) is made at each view, and a donation checks its recipient
@@ -39,6 +56,7 @@ from markupsafe import Markup
 from webapp.core.kept_pages import KeptPages, kept_pages
 from webapp.core.paging import Page, page_number
 from webapp.db import utcnow
+from webapp.orgs.models import Organisation
 from webapp.people.models import Person
 from webapp.timebank import statements
 from webapp.timebank.queries import Summary
@@ -59,6 +77,11 @@ class MemberParts:
 def kept(app: Flask | None = None) -> KeptPages:
     """This app's kept statements and give-to lists."""
     return kept_pages("timebank_member", app)
+
+
+def kept_lists(app: Flask | None = None) -> KeptPages:
+    """This app's kept coordinator's lists, per organisation."""
+    return kept_pages("timebank_coordinator", app)
 
 
 def member_parts(
@@ -82,3 +105,38 @@ def member_parts(
         page_number(asked, found.lines, statements.PAGE_LINES),
     )
     return kept().get_or_draw(person.id, key, utcnow(), lambda: (draw(), None), size, LATEST)
+
+
+@dataclass(frozen=True)
+class CoordinatorLists:
+    """The coordinator's lists, their rows written (empty: nobody, nothing)."""
+
+    given: Markup  # the month's biggest givers
+    received: Markup  # ... and receivers
+    near: Markup  # the accounts near their limit
+    recent: Markup  # the latest transfers
+
+
+def coordinator_lists(
+    organisation: Organisation,
+    stamp: tuple[int, int, int] | None,
+    near_within: int,
+    today: date,
+    draw: Callable[[], CoordinatorLists],
+) -> CoordinatorLists:
+    """The ``organisation``'s lists: kept ones if its ``stamp`` (read in this transaction
+    before any list: ``figures.totals_and_stamp``) and the rest of the key are what they
+    were drawn under, else ``draw()``'s. ``stamp`` None: draw, keep nothing."""
+    size = int(current_app.config.get("TIMEBANK_CACHE_ENTRIES", 0))
+    if size <= 0 or stamp is None:
+        return draw()
+    key = (
+        organisation.created_at,  # ids come back in a new database (tests, a restore)
+        stamp,
+        near_within,
+        str(get_locale()),
+        today,
+    )
+    return kept_lists().get_or_draw(
+        organisation.id, key, utcnow(), lambda: (draw(), None), size, LATEST
+    )

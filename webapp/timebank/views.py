@@ -35,15 +35,13 @@ from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.display import named_rows, recent_rows, statement_html
 from webapp.timebank.errors import LedgerError, _
 from webapp.timebank.forms import DonationForm, ExportForm, GrantForm, ReverseForm, TokenForm
-from webapp.timebank.kept import MemberParts, member_parts
+from webapp.timebank.kept import CoordinatorLists, MemberParts, coordinator_lists, member_parts
 from webapp.timebank.statements import StatementLine, statement, statement_page
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
 add_nav("timebank.member", lambda: _l("My hours"), is_member, order=40)
-add_nav(
-    "timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60, group="timebank"
-)
+add_nav("timebank.coordinator", lambda: _l("Time bank"), is_coordinator, order=60, group="timebank")
 
 # operation field -> form field
 _FIELDS = {
@@ -79,8 +77,6 @@ def _inject() -> dict[str, object]:
     return {
         "kind_label": kind_label,
         "statement_html": _statement_html,
-        "named_rows": named_rows,
-        "recent_rows": recent_rows,
     }
 
 
@@ -275,17 +271,24 @@ def _coordinator_page(
     reverse_form = reverse_form or ReverseForm()
     today = _today()
     export_form = ExportForm(formdata=None, start=month, end=today)
+    # The stamp first, then the lists: a transfer committed in between makes them newer
+    # than their key, never older. After a POST, drawn afresh.
+    totals, stamp = figures.totals_and_stamp(org_id, month)
+    lists = coordinator_lists(
+        current_user.organisation,
+        stamp if request.method == "GET" else None,
+        policy.near_limit_minutes,
+        today,
+        lambda: _coordinator_lists(org_id, month, policy.near_limit_minutes),
+    )
     page = render_template(
         "timebank/coordinator.html",
-        totals=figures.organisation_totals(org_id, month),
+        totals=totals,
         chest=the_chest,
         policy=policy,
-        top=overview.top_accounts(org_id, month),
-        near=overview.near_limit(org_id, policy.near_limit_minutes),
-        recent=overview.recent_transfers(org_id),
+        lists=lists,
         member_q=member_q,
         found=found,
-        person_url=link_around_id("timebank.person_account", "person_id"),
         reverse_form=reverse_form,
         # A page drawn after a POST shows what was typed (and its errors). The export form
         # is never sent back: a GET download, a wrong range said here in a message.
@@ -301,6 +304,18 @@ def _coordinator_page(
     )
     db.session.commit()  # the chest may have just been opened
     return page, status
+
+
+def _coordinator_lists(org_id: int, month: date, near_within: int) -> CoordinatorLists:
+    """The coordinator's lists read and written (each a statement)."""
+    person_url = link_around_id("timebank.person_account", "person_id")
+    top = overview.top_accounts(org_id, month)
+    return CoordinatorLists(
+        given=named_rows(top["given"], person_url, False),
+        received=named_rows(top["received"], person_url, False),
+        near=named_rows(overview.near_limit(org_id, near_within), person_url, True),
+        recent=recent_rows(overview.recent_transfers(org_id), kind_label),
+    )
 
 
 @bp.route("/coordinator")
