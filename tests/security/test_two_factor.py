@@ -121,3 +121,24 @@ def test_admin_cli_resets_a_lost_authenticator(app, client, db_session, required
     resp = login(client, coordinator.email, PASSWORD)
     assert resp.location.endswith("/")  # logged in, then sent to set it up again
     assert client.get("/coordinator").location.endswith("/account/two-factor")
+
+
+def test_the_factor_is_read_with_the_login_not_by_each_page(
+    client, db_session, required, count_queries
+):  # type: ignore[no-untyped-def]
+    """Every page a coordinator opens asks whether their second factor is set up: read
+    with the login's own statement, not in one more."""
+    from webapp.auth.models import SecondFactor
+
+    coordinator = make_coordinator(make_org())
+    db.session.commit()
+    login(client, coordinator.email, PASSWORD)
+    _enrol(client, coordinator)
+    with count_queries() as sent:
+        assert client.get("/coordinator").status_code == 200
+    assert [q for q in sent if "second_factor" in q] == [q for q in sent if "login_session" in q]
+    # Taken away elsewhere (by SQL, no hook of this app): the next page asks again.
+    db.session.execute(sa.delete(SecondFactor).where(SecondFactor.user_id == coordinator.id))
+    db.session.commit()
+    resp = client.get("/coordinator")
+    assert resp.status_code == 302 and resp.location.endswith("/account/two-factor")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from webapp.auth import sessions, signals
-from webapp.auth.models import RecoveryCode, SecondFactor, User
+from webapp.auth.models import LoginSession, RecoveryCode, SecondFactor, User
 from webapp.db import utcnow
 from webapp.extensions import db
 
@@ -49,6 +49,29 @@ def is_enabled(user: User) -> bool:
 
 def must_enrol(user: User) -> bool:
     return required_for(user) and not is_enabled(user)
+
+
+def _enabled_of_login() -> sa.ColumnElement[bool]:
+    """Whether the login's user has a second factor enabled, as a column of the login's
+    own statement (``sessions.add_login_figure``)."""
+    return (
+        sa.exists()
+        .where(SecondFactor.user_id == LoginSession.user_id, SecondFactor.enabled_at.is_not(None))
+        .correlate(LoginSession)
+    )
+
+
+sessions.add_login_figure("second_factor", _enabled_of_login)
+
+
+def login_must_enrol(user: User) -> bool:
+    """:func:`must_enrol` for the request's own login (``user``, the current user): every
+    page a coordinator opens asks, and reading the factor cost each one a statement of
+    its own; the answer is read with the login unless something was written since."""
+    if not required_for(user):
+        return False
+    kept = sessions.login_figures("second_factor")
+    return must_enrol(user) if kept is None else not kept[0]
 
 
 def start_enrolment(user: User) -> SecondFactor:

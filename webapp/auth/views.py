@@ -75,7 +75,7 @@ def _account_steps_first() -> ResponseReturnValue | None:
     if (
         not current_user.must_change_password
         and request.endpoint not in _WHILE_ENROLLING
-        and twofactor.must_enrol(current_user)
+        and twofactor.login_must_enrol(current_user)
     ):
         flash(_("Please set up the two-step login before you go on."), "info")
         return redirect(url_for("auth.two_factor"))
