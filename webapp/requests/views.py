@@ -18,7 +18,7 @@ from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors, drawn_once, row_id
+from webapp.core.forms import attach_errors, drawn_once, form_or_blank, row_id
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -97,7 +97,7 @@ def help() -> str:  # noqa: A001
 @bp.route("/help/visit", methods=["GET", "POST"])
 @resident_required
 def help_visit() -> ResponseReturnValue:
-    form = ResidentVisitForm()
+    form = form_or_blank(ResidentVisitForm)
     if form.validate_on_submit():
         start, end = PARTS[form.part_of_day.data]
         day = form.start_date.data
@@ -142,7 +142,7 @@ def _create_and_thank(form: FlaskForm, draft: rops.Draft) -> ResponseReturnValue
 @bp.route("/help/ride", methods=["GET", "POST"])
 @resident_required
 def help_ride() -> ResponseReturnValue:
-    form = ResidentRideForm()
+    form = form_or_blank(ResidentRideForm)
     if form.validate_on_submit():
         draft = rops.Draft(
             kind=RequestKind.RIDE, stay_minutes=60, allow_unplaced=True, **ride_fields(form)

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core.forms import attach_errors, drawn_once
+from webapp.core.forms import BlankForm, attach_errors, drawn_once, form_or_blank
 from webapp.core.navigation import add_nav
 from webapp.core.urls import link_around_id
 from webapp.db import commit_if_written
@@ -121,13 +121,15 @@ def _member_page(
         )
 
     parts = member_parts(person, found, asked, draw)
-    if form is None:
-        form = DonationForm()
-        form.recipient.choices = parts.recipients
-    token_form = token_form or TokenForm()
     # A page drawn after a POST shows what was typed (and its errors): only a GET's forms
-    # are blank, their fields drawn once (per language; the give-to list per member).
+    # are blank, their fields drawn once (per language; the give-to list per member), and
+    # not built for their hidden tags.
     blank = request.method == "GET"
+    if form is None:
+        form = form_or_blank(DonationForm)
+        if not blank:
+            form.recipient.choices = parts.recipients
+    token_form = token_form or form_or_blank(TokenForm)
     commit_if_written(db.session())  # the account may have just been opened
     return render_template(
         "timebank/member.html",
@@ -268,9 +270,10 @@ def _coordinator_page(
     # page no longer lists the whole roster (10,000 members in a city) in a select.
     member_q = (request.args.get("member") or "").strip()[:100]
     found = search(org_id, member_q, size=FOUND_MEMBERS) if member_q else None
-    reverse_form = reverse_form or ReverseForm()
+    reverse_form = reverse_form or form_or_blank(ReverseForm)
     today = _today()
-    export_form = ExportForm(formdata=None, start=month, end=today)
+    # Only drawn when its fields are (once a day per language): built only then.
+    export_form = BlankForm(ExportForm, formdata=None, start=month, end=today)
     # The stamp first, then the lists: a transfer committed in between makes them newer
     # than their key, never older. After a POST, drawn afresh.
     totals, stamp = figures.totals_and_stamp(org_id, month)
