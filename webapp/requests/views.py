@@ -18,7 +18,7 @@ from webapp.audit import operations as audit
 from webapp.audit.operations import diff, snapshot
 from webapp.core.confirm import ask, confirmed
 from webapp.core.errors import FieldError
-from webapp.core.forms import attach_errors, drawn_once, form_or_blank, row_id
+from webapp.core.forms import BlankForm, attach_errors, drawn_once, form_or_blank, row_id
 from webapp.core.navigation import add_nav
 from webapp.db import utcnow
 from webapp.extensions import db
@@ -182,7 +182,7 @@ def mine() -> str:
         "requests/mine.html",
         waiting_check=profile is not None and profile.checked_at is None,
         groups=groups,
-        form=CancelForm(),
+        form=BlankForm(CancelForm),  # its hidden tags, drawn once for every card
         FINAL=FINAL,
         S=ShiftStatus,
         change_on=change_on,
