@@ -4,6 +4,7 @@ their requests together, not an average of the slices' own figures."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -45,3 +46,20 @@ def test_slices_make_one_run() -> None:
     assert both["max"] == 150
     # Averaging each slice's own 99th percentile would have said 80 ms.
     assert combined([busy])["p99"] == 150
+
+
+def test_the_cpu_split_reads_a_process_s_cpu_time() -> None:
+    """``benchmarks/load_cpu.py`` reads CPU time per process from /proc: this process's
+    grows by what it burns, and a command line nobody has counts nothing."""
+    import time
+
+    from benchmarks.load_cpu import cpu_of
+
+    with open(f"/proc/{os.getpid()}/cmdline", "rb") as f:
+        mine = f.read().replace(b"\0", b" ").decode(errors="replace")
+    before, started = cpu_of(lambda command: command == mine), time.process_time()
+    while time.process_time() - started < 0.3:
+        pass
+    spent = cpu_of(lambda command: command == mine) - before
+    assert 0.2 <= spent <= 2.0, spent  # (other processes may share this command line)
+    assert cpu_of(lambda command: command == "no such command") == 0
