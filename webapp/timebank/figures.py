@@ -14,6 +14,7 @@ compare the two.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -78,7 +79,7 @@ _STAMP = (
     .where(NamesStamp.organisation_id == _ORG)
     .scalar_subquery(),
 )
-_KEPT_AND_STAMP = _KEPT.add_columns(*_STAMP)
+KEPT_AND_STAMP = _KEPT.add_columns(*_STAMP)
 
 
 def organisation_totals(organisation_id: int, month_start: date) -> dict[str, int]:
@@ -98,11 +99,17 @@ def totals_and_stamp(
     lists go by: (member accounts, transfers, names stamp); None before the organisation
     has figures."""
     params = {"organisation_id": organisation_id, "month_start": month_start}
-    row = read_columns(db.session(), _KEPT_AND_STAMP, params).one_or_none()
+    row = read_columns(db.session(), KEPT_AND_STAMP, params).one_or_none()
     if row is None:  # as organisation_totals
         return dict.fromkeys(FIGURES, 0), None
+    return totals_and_stamp_of(row)
+
+
+def totals_and_stamp_of(row: Sequence[Any]) -> tuple[dict[str, int], tuple[int, int, int]]:
+    """What :func:`totals_and_stamp` reads from a row of :data:`KEPT_AND_STAMP` (or of a
+    statement that adds columns after them)."""
     totals = dict(zip(FIGURES, (int(v) for v in row[: len(FIGURES)]), strict=True))
-    transfers, names = (int(v) for v in row[len(FIGURES) :])
+    transfers, names = (int(v) for v in row[len(FIGURES) : len(FIGURES) + 2])
     return totals, (totals["accounts"], transfers, names)
 
 

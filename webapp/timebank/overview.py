@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from webapp.db import read_columns, sql_constant, sql_number
 from webapp.extensions import db
 from webapp.people.models import Person
+from webapp.timebank import figures
 from webapp.timebank.accounts import chest, default_policy
 from webapp.timebank.errors import _
 from webapp.timebank.models import (
@@ -54,6 +55,71 @@ def chest_and_policy(organisation_id: int) -> tuple[Account, LedgerPolicy]:
     else:
         the_chest, policy = found
     return the_chest, policy or default_policy(organisation_id)
+
+
+@dataclass(frozen=True)
+class ChestFigures:
+    """What the page shows of the chest."""
+
+    balance: int
+    lower_limit: int | None
+
+
+@dataclass(frozen=True)
+class PagePolicy:
+    """What the page reads of the policy."""
+
+    chest_pays_for_residents: bool
+    near_limit_minutes: int
+
+
+def _of_chest(column: Any) -> sa.ScalarSelect[Any]:
+    return (
+        sa.select(column)
+        .where(Account.organisation_id == _ORG, Account.kind == sql_constant(AccountKind.CHEST))
+        .scalar_subquery()
+    )
+
+
+def _of_policy(column: Any) -> sa.ScalarSelect[Any]:
+    return sa.select(column).where(LedgerPolicy.organisation_id == _ORG).scalar_subquery()
+
+
+# The figures and the lists' stamp, the chest and the policy: one statement a view.
+_HEAD = figures.KEPT_AND_STAMP.add_columns(
+    _of_chest(Account.id),
+    _of_chest(Account.balance),
+    _of_chest(Account.lower_limit),
+    _of_policy(LedgerPolicy.chest_pays_for_residents),
+    _of_policy(LedgerPolicy.near_limit_minutes),
+)
+
+
+def page_head(
+    organisation_id: int, month_start: date
+) -> tuple[dict[str, int], tuple[int, int, int] | None, ChestFigures, PagePolicy]:
+    """The page's figures and its lists' stamp (``figures.totals_and_stamp``), the chest's
+    balance and limit and the policy (its defaults without a row of its own), in one
+    statement; before the organisation has a chest, it is opened first
+    (:func:`chest_and_policy`) and the figures read after."""
+    params = {"organisation_id": organisation_id, "month_start": month_start}
+    row = read_columns(db.session(), _HEAD, params).one_or_none()
+    if row is None or row[-5] is None:
+        the_chest, opened_policy = chest_and_policy(organisation_id)
+        totals, stamp = figures.totals_and_stamp(organisation_id, month_start)
+        return (
+            totals,
+            stamp,
+            ChestFigures(the_chest.balance, the_chest.lower_limit),
+            PagePolicy(opened_policy.chest_pays_for_residents, opened_policy.near_limit_minutes),
+        )
+    totals, found_stamp = figures.totals_and_stamp_of(row)
+    balance, lower_limit, pays, near = row[-4:]
+    if near is None:  # no policy of its own
+        defaults = default_policy(organisation_id)
+        pays, near = defaults.chest_pays_for_residents, defaults.near_limit_minutes
+    policy = PagePolicy(bool(pays), int(near))
+    return totals, found_stamp, ChestFigures(int(balance), lower_limit), policy
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from webapp.people.access import get_person_or_404
 from webapp.people.models import Person
 from webapp.people.search import search
 from webapp.permissions import coordinator_required, is_coordinator, is_member, member_required
-from webapp.timebank import figures, overview, partners, queries, tokens
 from webapp.timebank import operations as ops
+from webapp.timebank import overview, partners, queries, tokens
 from webapp.timebank.accounts import account_for, chest
 from webapp.timebank.display import named_rows, recent_rows, statement_html
 from webapp.timebank.errors import LedgerError, _
@@ -265,7 +265,9 @@ def _coordinator_page(
 ) -> tuple[str, int]:
     org_id = current_user.organisation_id
     month = _month_start()
-    the_chest, policy = overview.chest_and_policy(org_id)
+    # The stamp first, then the lists: a transfer committed in between makes them newer
+    # than their key, never older. After a POST, drawn afresh.
+    totals, stamp, the_chest, policy = overview.page_head(org_id, month)
     # Grants are made on the member's account page, found here by name or phone: the
     # page no longer lists the whole roster (10,000 members in a city) in a select.
     member_q = (request.args.get("member") or "").strip()[:100]
@@ -274,9 +276,6 @@ def _coordinator_page(
     today = _today()
     # Only drawn when its fields are (once a day per language): built only then.
     export_form = BlankForm(ExportForm, formdata=None, start=month, end=today)
-    # The stamp first, then the lists: a transfer committed in between makes them newer
-    # than their key, never older. After a POST, drawn afresh.
-    totals, stamp = figures.totals_and_stamp(org_id, month)
     lists = coordinator_lists(
         current_user.organisation,
         stamp if request.method == "GET" else None,
