@@ -243,9 +243,9 @@ def test_the_coordinator_page_s_statements_do_not_grow_with_members_or_transfers
     assert "Gina7 Neri" in html
     extra = sorted(set(many) - set(few)) or [q for q in many if many.count(q) > few.count(q)]
     assert len(many) <= len(few), (len(few), len(many), extra)
-    # The login, the chest with the policy, the figures, the givers and receivers, the
-    # accounts near their limit, the latest transfers: each list with its names.
-    assert len(few) <= 6, few
+    # The login, the figures with the chest and the policy, the givers and receivers,
+    # the accounts near their limit, the latest transfers: each list with its names.
+    assert len(few) <= 5, few
 
 
 def test_the_coordinator_finds_the_member_to_grant_to_instead_of_a_roster(client, town):  # type: ignore[no-untyped-def]
