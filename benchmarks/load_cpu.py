@@ -17,13 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,38 +62,13 @@ def children() -> float:
 
 
 def main(args: argparse.Namespace) -> None:
-    port = load_pages.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=args.url,
-        SECRET_KEY="load-benchmark",
-        PONTE_SECOND_FACTOR_ROLES="",
-        PONTE_BASE_URL=base,
-        PYTHONPATH=args.app,
-    )
-    command = [sys.executable, "-m", "gunicorn", "-w", "5", "-b", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        [*command, "--log-level", "warning", "wsgi:app"], cwd=args.app, env=env
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        data = load_pages.from_data(args.url, args.connections)
-        users = dict(load_pages.USERS, resident=data.resident)
-        headers = {who: f"Cookie: {load_pages.login(base, e)}" for who, e in users.items()}
-        headers["token"] = f"Authorization: Bearer {data.token}"
-        ahead = (date.today() + timedelta(days=10)).isoformat()
+    with load_pages.served(args.url, args.app, 5) as base:
+        data, headers = load_pages.signed_in(base, args.url, args.connections)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(load_pages.LUA)
-        pages = [(None, "/healthz", "/healthz (the ceiling)")] + [
-            (who, path.format(checkin=data.checkin, day=ahead), label)
-            for who, path, label in load_pages.PAGES
-            if not args.only or any(o in path or o in label for o in args.only.split(","))
+        pages = [
+            (None, "/healthz", "/healthz (the ceiling)"),
+            *load_pages.daily_pages(data, args.only),
         ]
         print(f"gunicorn -w 5, wrk {args.connections} connections x {args.seconds} s a page")
         print(
@@ -117,9 +88,7 @@ def main(args: argparse.Namespace) -> None:
                 f"{label:40} {result['rps']:7.1f} {web:7.3f} {pg:7.3f} {tool:7.3f} "
                 f"{web + pg + tool:7.3f}"
             )
-    finally:
-        server.terminate()
-        server.wait()
+        os.unlink(f.name)
 
 
 if __name__ == "__main__":

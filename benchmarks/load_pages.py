@@ -47,6 +47,8 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -252,34 +254,24 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def main(args: argparse.Namespace) -> None:
-    assert shutil.which("wrk"), "wrk is not installed (apt-get install wrk)"
+@contextmanager
+def served(url: str, app: str, workers: int) -> Iterator[str]:
+    """gunicorn (``workers`` sync workers) serving the checkout ``app`` on the data at
+    ``url``, on a free loopback port, once its ``/healthz`` answers; its base URL.
+    Coordinators log in with their password only (no second factor: no phone here)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
-        DATABASE_URL=args.url,
+        DATABASE_URL=url,
         SECRET_KEY="load-benchmark",
         PONTE_SECOND_FACTOR_ROLES="",
         PONTE_BASE_URL=base,
-        PYTHONPATH=args.app,
+        PYTHONPATH=app,
     )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=args.app,
-        env=env,
-    )
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=app, env=env)
     try:
         for _ in range(100):
             try:
@@ -287,18 +279,40 @@ def main(args: argparse.Namespace) -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        data = from_data(args.url, args.connections)
-        users = dict(USERS, resident=data.resident)
-        headers = {who: f"Cookie: {login(base, email)}" for who, email in users.items()}
-        headers["token"] = f"Authorization: Bearer {data.token}"
-        ahead = (date.today() + timedelta(days=10)).isoformat()
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def signed_in(base: str, url: str, clients: int) -> tuple[Data, dict[str, str]]:
+    """What the pages need from the data (:func:`from_data`) and each login's header: a
+    session cookie of the volunteer, the coordinator and the resident, the API's token."""
+    data = from_data(url, clients)
+    users = dict(USERS, resident=data.resident)
+    headers = {who: f"Cookie: {login(base, email)}" for who, email in users.items()}
+    headers["token"] = f"Authorization: Bearer {data.token}"
+    return data, headers
+
+
+def daily_pages(data: Data, only: str) -> list[tuple[str | None, str, str]]:
+    """:data:`PAGES` (those whose path or label has one of the comma-separated ``only``,
+    if given), their paths filled in."""
+    ahead = (date.today() + timedelta(days=10)).isoformat()
+    return [
+        (who, path.format(checkin=data.checkin, day=ahead), label)
+        for who, path, label in PAGES
+        if not only or any(o in path or o in label for o in only.split(","))
+    ]
+
+
+def main(args: argparse.Namespace) -> None:
+    assert shutil.which("wrk"), "wrk is not installed (apt-get install wrk)"
+    with served(args.url, args.app, args.workers) as base:
+        data, headers = signed_in(base, args.url, args.connections)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(LUA)
-        pages = [
-            (who, path.format(checkin=data.checkin, day=ahead), label)
-            for who, path, label in PAGES
-            if not args.only or any(o in path or o in label for o in args.only.split(","))
-        ]
+        pages = daily_pages(data, args.only)
         print(
             f"gunicorn -w {args.workers}, wrk {args.connections} connections x "
             f"{args.seconds} s per page, {os.cpu_count()} CPUs; load average {load()}"
@@ -351,9 +365,6 @@ def main(args: argparse.Namespace) -> None:
             load_posts.measure(base, volunteers, residents, args.seconds, report)
         print(f"load average after: {load()}")
         os.unlink(f.name)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
