@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.city_pages import alternate  # noqa: E402
 from webapp.core.html_attributes import WTFORMS_HTML_PARAMS, html_params, install  # noqa: E402
 from webapp.requests import views as requests_views  # noqa: E402
+from webapp.timebank import coordinator_views as timebank_coordinator_views  # noqa: E402
 from webapp.timebank import views as timebank_views  # noqa: E402
 
 FORM_PAGES = [
@@ -52,7 +53,7 @@ BLANK_PAGES = [
 ]
 DRAWN_ONCE = timebank_views.drawn_once
 FORM_OR_BLANK = timebank_views.form_or_blank
-BLANK_FORM = timebank_views.BlankForm
+BLANK_FORM = timebank_coordinator_views.BlankForm
 
 
 def ours_attributes(ours: bool) -> None:
@@ -64,7 +65,7 @@ def drawn_at_each_view(template: str, **context: Any) -> None:
 
 
 def blank_once(once: bool) -> None:
-    for views in (timebank_views, requests_views):
+    for views in (timebank_views, timebank_coordinator_views, requests_views):
         views.drawn_once = DRAWN_ONCE if once else drawn_at_each_view  # type: ignore[assignment]
 
 
@@ -73,9 +74,9 @@ def built_at_each_view(form_class: Any, **arguments: Any) -> Any:
 
 
 def hidden_without_form(blank: bool) -> None:
-    for views in (timebank_views, requests_views):
+    for views in (timebank_views, timebank_coordinator_views, requests_views):
         views.form_or_blank = FORM_OR_BLANK if blank else built_at_each_view  # type: ignore[assignment]
-    timebank_views.BlankForm = BLANK_FORM if blank else built_at_each_view  # type: ignore[assignment,misc]
+    timebank_coordinator_views.BlankForm = BLANK_FORM if blank else built_at_each_view  # type: ignore[assignment,misc]
 
 
 if __name__ == "__main__":

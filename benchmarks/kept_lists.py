@@ -17,9 +17,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.city_pages import alternate  # noqa: E402
-from webapp.timebank import views  # noqa: E402
+from webapp.timebank import coordinator_views  # noqa: E402
 
-KEPT = views.coordinator_lists
+KEPT = coordinator_views.coordinator_lists
 
 
 def drawn_at_each_view(*args: Any) -> Any:
@@ -27,7 +27,7 @@ def drawn_at_each_view(*args: Any) -> Any:
 
 
 def lists_kept(kept: bool) -> None:
-    views.coordinator_lists = KEPT if kept else drawn_at_each_view  # type: ignore[assignment]
+    coordinator_views.coordinator_lists = KEPT if kept else drawn_at_each_view  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

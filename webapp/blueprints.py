@@ -34,6 +34,7 @@ from webapp.shifts import calendar_views as shifts_calendar_views  # noqa: F401
 from webapp.shifts import coordinator_views as shifts_coordinator_views  # noqa: F401
 from webapp.shifts import outcome_views as shifts_outcome_views  # noqa: F401
 from webapp.shifts.views import bp as shifts_bp
+from webapp.timebank import coordinator_views as timebank_coordinator_views  # noqa: F401
 from webapp.timebank.api import bp as timebank_api_bp
 from webapp.timebank.views import bp as timebank_bp
 

@@ -87,7 +87,7 @@ def test_the_coordinator_page_s_blank_forms_follow_the_day_and_a_refused_reversa
     assert "doppione" not in blank and "999999" not in blank and "-error" not in blank
 
     tomorrow = today + timedelta(days=1)
-    monkeypatch.setattr(views, "_today", lambda: tomorrow)
+    monkeypatch.setattr(views, "today", lambda: tomorrow)
     html = client.get("/timebank/coordinator").get_data(as_text=True)
     assert f'id="end" name="end" required type="date" value="{tomorrow.isoformat()}"' in html
     assert f'id="start" name="start" required type="date" value="{tomorrow.replace(day=1)}"' in html

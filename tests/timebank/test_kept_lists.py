@@ -129,7 +129,7 @@ def test_another_language_month_or_organisation_is_drawn_on_its_own(client, town
     assert "Visita" in italian and "Visit|" not in "|".join(_recent(italian))
     # Next month: the visit is still the latest transfer, but nobody gave this month.
     next_month = (date.today().replace(day=28) + timedelta(days=5)).replace(day=1)
-    monkeypatch.setattr(views, "_today", lambda: next_month)
+    monkeypatch.setattr(views, "today", lambda: next_month)
     lists = _lists(client)
     top = lists[: lists.index('id="near-title"')]
     assert "Marco Verdi" not in top and "Ancora nessuno." in top, top
