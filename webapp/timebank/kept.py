@@ -23,7 +23,7 @@ key read with the account's figures in the page's own statement
 The coordinator's page keeps its lists the same way, per organisation
 (:func:`coordinator_lists`): the month's biggest givers and receivers, the accounts near
 their limit and the latest transfers, written. Their key is read with the organisation's
-figures (``figures.totals_and_stamp``), in the statement the page sent anyway:
+figures, the chest and the policy (``overview.page_head``), in the statement the page sends:
 
 - the organisation's number of transfers: every transfer, and nothing else, adds one
   (in its own commit, with the balances and the month's figures it moves), and the
@@ -125,7 +125,7 @@ def coordinator_lists(
     draw: Callable[[], CoordinatorLists],
 ) -> CoordinatorLists:
     """The ``organisation``'s lists: kept ones if its ``stamp`` (read in this transaction
-    before any list: ``figures.totals_and_stamp``) and the rest of the key are what they
+    before any list: ``overview.page_head``) and the rest of the key are what they
     were drawn under, else ``draw()``'s. ``stamp`` None: draw, keep nothing."""
     size = int(current_app.config.get("TIMEBANK_CACHE_ENTRIES", 0))
     if size <= 0 or stamp is None:
