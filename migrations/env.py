@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from webapp.db import made_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -99,10 +101,11 @@ def run_migrations_online():
             # changes (the pragma is ignored inside a transaction, so it goes to the driver
             # before Alembic begins) and every reference is checked afterwards.
             _sqlite_foreign_keys(connection, on=False)
+        # (autogenerate on SQLite would otherwise propose PostgreSQL's own indexes)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **{"include_object": made_on(connection.dialect.name), **conf_args}
         )
 
         try:

@@ -124,6 +124,18 @@ event.listen(
 )
 
 
+def made_on(dialect: str) -> Any:
+    """Alembic's ``include_object`` for a database of ``dialect``: leaves out what the
+    models create on another database only (``ddl_if``; PostgreSQL's trigram indexes), so
+    that comparing the models with SQLite's schema does not find them missing."""
+
+    def include(obj: Any, _name: object, _type: object, _reflected: object, _to: object) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, connection_record: object) -> None:
     """SQLite: enforce foreign keys, WAL for concurrent readers, wait on locks.

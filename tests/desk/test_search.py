@@ -63,6 +63,24 @@ def test_names_and_addresses_match_word_by_word_without_accents(town):  # type: 
     assert search(org.id, "50%").total == 0  # a wildcard is a character, not a pattern
 
 
+def test_each_searched_column_is_found_and_follows_a_change(town):  # type: ignore[no-untyped-def]
+    """The search reads one column the database keeps (``Person.search_text``): a word is
+    found in any of the four it joins, never across two, and a change shows at once."""
+    org, maria = town
+    maria.neighbourhood = "Centro Storico"
+    db.session.flush()
+    for word in ("MARIA", "nicolò", "roma", "storico"):
+        assert maria.id in [p.id for p in search(org.id, word).people], word
+    assert search(org.id, "rossicorso").total == 0  # the end of a name, an address's start
+    assert search(org.id, "nicolovia").total == 0
+    maria.last_name, maria.address = "Verdi", "Piazza Celestino V 1, Isernia"
+    db.session.flush()
+    assert [p.id for p in search(org.id, "verdi celestino").people] == [maria.id]
+    assert search(org.id, "nicolo").total == 0  # her old name (the other organisation's Maria
+    # keeps hers, and is never shown here)
+    assert maria.id not in [p.id for p in search(org.id, "roma").people]
+
+
 def test_a_guardians_number_finds_the_resident(town):  # type: ignore[no-untyped-def]
     org, maria = town
     maria.resident.guardian_phone = "347 555 0101"

@@ -23,6 +23,33 @@ def _enum(e: type[enum.Enum], length: int = 20) -> sa.Enum:
     )
 
 
+# The usual Italian accents, folded away when names are compared (people/search.py).
+ACCENTS = (("à", "a"), ("è", "e"), ("é", "e"), ("ì", "i"), ("ò", "o"), ("ù", "u"))
+SEARCHED = ("first_name", "last_name", "address", "neighbourhood")
+DUPLICATES_BY = ("first_name", "last_name")  # compared, folded, for a person registered twice
+
+
+Text = sa.ColumnElement[Any] | InstrumentedAttribute[Any]  # a text column, or SQL of one
+
+
+def folded(column: Text) -> sa.ColumnElement[str]:
+    """``column`` in lower case without accents, in SQL."""
+    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, sql_constant("")))
+    for accented, plain in ACCENTS:
+        expr = sa.func.replace(expr, sql_constant(accented), sql_constant(plain))
+    return expr
+
+
+def searched_text(*columns: Text) -> sa.ColumnElement[str]:
+    """The ``columns``, each :func:`folded`, joined by spaces: what the people search
+    looks inside. A word typed never holds a space (the search splits on them), so a
+    word found in the joined text lies inside one column: it matches that column."""
+    expr = folded(columns[0])
+    for column in columns[1:]:
+        expr = expr.op("||")(sql_constant(" ")).op("||")(folded(column))
+    return expr
+
+
 class VolunteerStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -65,6 +92,21 @@ class Person(Model):
     # Set when the person's personal data were erased (privacy/erasure.py): the row stays
     # under a pseudonym so that shifts, the ledger and reports still count.
     erased_at: Mapped[datetime | None] = mapped_column()
+    # The searched columns folded, kept by the database as they change: the search
+    # matches each word against this one column (one trigram index) instead of folding
+    # four columns again for every row it checks. Stored; SQLite cannot add a stored
+    # column to a table, so there the migration adds it computed when read (SQLite has no
+    # trigram index to serve: it reads the table either way). Never loaded with a person.
+    search_text: Mapped[str] = mapped_column(
+        sa.Text,
+        sa.Computed(
+            searched_text(
+                first_name.column, last_name.column, address.column, neighbourhood.column
+            ),
+            persisted=True,
+        ),
+        deferred=True,
+    )
 
     organisation = relationship("Organisation")
     user = relationship(
@@ -100,23 +142,7 @@ class Person(Model):
         return f"<Person {self.id} {self.full_name!r}>"
 
 
-# The usual Italian accents, folded away when names are compared (people/search.py).
-ACCENTS = (("à", "a"), ("è", "e"), ("é", "e"), ("ì", "i"), ("ò", "o"), ("ù", "u"))
-SEARCHED = ("first_name", "last_name", "address", "neighbourhood")
-
-
 PHONE_SEPARATORS = (" ", "-", ".", "/", "+", "(", ")")
-
-
-Text = sa.ColumnElement[Any] | InstrumentedAttribute[Any]  # a text column, or SQL of one
-
-
-def folded(column: Text) -> sa.ColumnElement[str]:
-    """``column`` in lower case without accents, in SQL."""
-    expr: sa.ColumnElement[str] = sa.func.lower(sa.func.coalesce(column, sql_constant("")))
-    for accented, plain in ACCENTS:
-        expr = sa.func.replace(expr, sql_constant(accented), sql_constant(plain))
-    return expr
 
 
 def phone_digits(column: Text) -> sa.ColumnElement[str]:
@@ -137,7 +163,15 @@ def _trigram_index(name: str, expr: sa.ColumnElement[str]) -> None:
     )
 
 
-for _name in SEARCHED:
+# The search reads the first (``search_text``); the check for a person registered twice
+# reads the names' (people/search.py, ``possible_duplicates``).
+sa.Index(
+    "ix_person_search_trgm",
+    Person.search_text,
+    postgresql_using="gin",
+    postgresql_ops={"search_text": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+for _name in DUPLICATES_BY:
     _trigram_index(f"ix_person_{_name}_trgm", folded(getattr(Person, _name)))
 _trigram_index("ix_person_phone_trgm", phone_digits(Person.phone))
 

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from webapp.db import read_columns
 from webapp.extensions import db
 from webapp.people.models import (
-    SEARCHED,
     Person,
     ResidentProfile,
     VolunteerProfile,
@@ -48,6 +47,13 @@ def _plain(text: str | None) -> str:
     """Lower case without accents: "Nicolò" finds "Nicolo" and the other way round."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, folded (:func:`_plain`). Split after folding: a word then
+    never holds a space (a compatibility form may bring one), so it cannot match across
+    two of the columns ``Person.search_text`` joins with spaces."""
+    return _plain(text).split()
 
 
 def _like(text: str) -> str:
@@ -79,10 +85,9 @@ def _role_filter(
     return query
 
 
-# Each searched column folded as its trigram index has it, and the phone numbers without
-# their separators: built once (each nests eight replace() calls; building them for every
-# word of every search took longer than the database took to answer it).
-_FOLDED = tuple(folded(getattr(Person, name)) for name in SEARCHED)
+# The phone numbers without their separators, as their trigram indexes have them: built
+# once (each nests seven replace() calls; building them for every search took longer than
+# the database took to answer it).
 _OWN_PHONE = phone_digits(Person.phone)
 _GUARDIAN_PHONE = phone_digits(ResidentProfile.guardian_phone)
 
@@ -104,7 +109,9 @@ def _by_phone(tail: sa.ColumnElement[str] | str) -> sa.ColumnElement[bool]:
 
 
 def _by_word(pattern: sa.ColumnElement[str] | str) -> sa.ColumnElement[bool]:
-    return sa.or_(*(column.like(pattern, escape="\\") for column in _FOLDED))
+    # One column holds the four searched ones folded (``Person.search_text``): the
+    # database checks a row with one LIKE instead of folding four columns again.
+    return Person.search_text.like(pattern, escape="\\")
 
 
 def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Person]:
@@ -115,7 +122,7 @@ def matching(org_id: int, text: str, role: str | None = None) -> sa.Select[Perso
     number = _phone_number(text)
     if number is not None:
         return query.where(_by_phone(_like(number[-PHONE_TAIL:])))
-    return query.where(*(_by_word(_like(_plain(word))) for word in text.split()))
+    return query.where(*(_by_word(_like(word)) for word in _words(text)))
 
 
 # What a list of people found shows (the desk's "who is calling?"), read instead of whole
@@ -183,9 +190,9 @@ def search(
         statement = _page_statement(role, None, brief)
         values["tail"] = _like(number[-PHONE_TAIL:])
     else:
-        words = text.split()
+        words = _words(text)
         statement = _page_statement(role, len(words), brief)
-        values.update({f"w{i}": _like(_plain(word)) for i, word in enumerate(words)})
+        values.update({f"w{i}": _like(word) for i, word in enumerate(words)})
     if where:
         statement = statement.where(*where)
     if brief:  # columns: read past the ORM's result layer (``read_columns``)
