@@ -17,6 +17,7 @@ from webapp.blueprints import register_blueprints
 from webapp.cli import register_cli
 from webapp.config import BASE_DIR, Config
 from webapp.core import (
+    csrf_signed,
     html_attributes,
     inbound,
     locks,
@@ -48,6 +49,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.csrf.init_app(app)
+    csrf_signed.init_app(app)  # the session's CSRF token signed once per worker
     locks.init_app(app)
     transactions.init_app(app)
     i18n.init_app(app)
