@@ -31,6 +31,7 @@ from webapp.core.views import register_home
 from webapp.db import utcnow
 from webapp.desk import lists, operations, queries
 from webapp.desk import timeline as _timeline  # noqa: F401  (registers the sources)
+from webapp.desk.display import result_rows
 from webapp.desk.figures import figures, rare_counts
 from webapp.desk.forms import CallForm, EmptyForm, FollowUpForm, HandleForm
 from webapp.desk.models import Direction, Outcome
@@ -233,7 +234,7 @@ def find() -> ResponseReturnValue:
         return redirect(url_for("desk.case_file", person_id=page.people[0].id))
     template = "desk/_results.html" if request.args.get("fragment") else "desk/find.html"
     case_url = link_around_id("desk.case_file", "person_id")
-    return render_template(template, q=q, page=page, case_url=case_url)
+    return render_template(template, q=q, page=page, case_url=case_url, result_rows=result_rows)
 
 
 # --- the case file ------------------------------------------------------------------------
