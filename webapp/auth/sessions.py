@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import LoginSession, Role, User
+from webapp.core import csrf_signed
 from webapp.db import rows_matched, utcnow, writes_so_far
 from webapp.extensions import db, login_manager
 
@@ -155,6 +156,7 @@ def _commit_alone(already_in_transaction: bool) -> None:
 def start_session(user: User) -> None:
     """Log ``user`` in with a fresh server-side session (flushes, view commits)."""
     session.clear()  # new session on login: no fixation
+    csrf_signed.forget()
     row = LoginSession(
         id=secrets.token_urlsafe(32),
         user_id=user.id,
@@ -174,6 +176,7 @@ def end_session(user: User) -> None:
         )
     logout_user()
     session.clear()
+    csrf_signed.forget()
 
 
 def end_all_sessions(user: User) -> None:

@@ -30,6 +30,7 @@ from webapp.auth.forms import (
 )
 from webapp.auth.models import User
 from webapp.auth.passwords import MIN_LENGTH
+from webapp.core import csrf_signed
 from webapp.core.forms import attach_errors
 from webapp.core.locks import begin_write
 from webapp.core.navigation import add_nav
@@ -114,6 +115,7 @@ def login() -> ResponseReturnValue:
         if result.user is not None and twofactor.is_enabled(result.user):
             db.session.commit()
             session.clear()
+            csrf_signed.forget()
             session[PENDING] = {"u": result.user.id, "at": int(time.time()), "next": next_url}
             return redirect(url_for("auth.login_code"))
         if result.user is not None:

@@ -20,7 +20,6 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, Select
 
-from webapp.core.csrf_signed import csrf_token
 from webapp.core.errors import FieldError
 from webapp.core.html_attributes import html_params
 from webapp.core.inbound import DB_INT_MAX
@@ -245,7 +244,7 @@ _SENTINEL = "pontehiddenvalue{}x"  # letters and digits: nothing to escape
 
 def _hidden_pattern(form_class: type[FlaskForm]) -> tuple[list[str], list[Callable[[], Any]]]:
     """What ``form_class().hidden_tag()`` writes, cut where its values go, and how to make
-    each value: the session's CSRF token (``csrf_signed``), a hidden field's default
+    each value: the CSRF token as the form's own CSRF makes it, a hidden field's default
     (called, if it is a callable) as a blank form's data. Learnt from one form, built with
     a placeholder for each value."""
     form = form_class(formdata=None)
@@ -255,9 +254,7 @@ def _hidden_pattern(form_class: type[FlaskForm]) -> tuple[list[str], list[Callab
         placeholder = _SENTINEL.format(n)
         if isinstance(field, CSRFTokenField):
             field.current_token = placeholder
-            # Flask-WTF's token, its signature kept per session (every form of the app
-            # takes its CSRF settings from the config, as ``csrf_token`` reads them).
-            makers.append(csrf_token)
+            makers.append(partial(field.csrf_impl.generate_csrf_token, None))
         else:
             field.data = placeholder
             default = field.default
