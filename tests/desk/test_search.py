@@ -6,6 +6,7 @@ import pytest
 
 from tests.desk.helpers import login_as
 from tests.factories import make_coordinator, make_org, make_person, make_resident, make_volunteer
+from tests.helpers import csrf_from
 from webapp.extensions import db
 from webapp.people.models import VolunteerProfile, VolunteerStatus
 from webapp.people.search import phone_tail, possible_duplicates, search
@@ -199,3 +200,23 @@ def test_each_result_links_to_its_case_file(client, town):  # type: ignore[no-un
     giulia = next(p for p in search(org.id, "giulia").people)
     for person in (maria, giulia):
         assert f'<a href="/desk/people/{person.id}"><strong>{person.full_name}</strong></a>' in html
+
+
+def test_each_result_says_address_phone_and_roles_escaped(client, db_session):  # type: ignore[no-untyped-def]
+    """A result's row (desk/display.py): the name and address escaped, the phone when
+    there is one, each role in the reader's language."""
+    org = make_org()
+    both = make_volunteer(
+        org, first_name="Anna", last_name="<b>Verdi</b>", phone="0865 1", address="Via A & B 1"
+    )
+    both.is_resident = True
+    make_resident(org, first_name="Bruno", last_name="Verdi", phone=None, address="Via C 2")
+    login_as(client, make_coordinator(org))
+    html = client.get("/desk/find?q=verdi").get_data(as_text=True)
+    assert "<b>Verdi</b>" not in html
+    assert "<strong>Anna &lt;b&gt;Verdi&lt;/b&gt;</strong>" in html
+    assert '<span class="muted">Via A &amp; B 1 · 0865 1 · resident · volunteer</span>' in html
+    assert '<span class="muted">Via C 2 · resident</span>' in html
+    client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": "/"})
+    html = client.get("/desk/find?q=verdi").get_data(as_text=True)
+    assert '<span class="muted">Via C 2 · assistito</span>' in html
