@@ -16,6 +16,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 # Group key -> label, in the order the menu shows them.
 GROUPS: dict[str, Callable[[], str]] = {
@@ -40,6 +41,7 @@ class NavEntry:
 
 
 _ENTRIES: list[NavEntry] = []
+MENUS_KEPT = 1000
 _SIGNUP: list[tuple[str, Callable[[], str]]] = []
 
 
@@ -93,42 +95,57 @@ def init_app(app: Flask) -> None:
             if entry.endpoint in app.view_functions and entry.visible(user)
         ]
 
+    # (endpoints shown, language, this page's endpoint, script root) -> the menu's HTML:
+    # the same for every request that shares them (a few hundred in all); the template's
+    # loop over 30-odd entries looked each one's three values up, escaped and joined them
+    # on every page. Forgotten all at once past MENUS_KEPT (a benign race, as ``drawn``).
+    written: dict[tuple[tuple[str, ...], str, str | None, str], Markup] = {}
+
+    def write_menu(entries: list[NavEntry], locale: str, here: str | None) -> str:
+        """The menu's ``<li>``s: stand-alone entries and groups, each group where its
+        first (lowest ``order``) entry falls."""
+        slots: list[tuple[str | None, list[str]]] = []  # (group or None, its items)
+        groups: dict[str, list[str]] = {}
+        for entry in entries:
+            url, label = link(entry, locale)
+            current = ' aria-current="page"' if here == entry.endpoint else ""
+            item = f'<li><a href="{escape(url)}"{current}>{escape(label)}</a></li>'
+            if entry.group is None:
+                slots.append((None, [item]))
+            elif entry.group in groups:
+                groups[entry.group].append(item)
+            else:
+                groups[entry.group] = [item]
+                slots.append((entry.group, groups[entry.group]))
+        html = []
+        for group, items in slots:
+            if group is None:
+                html.append(items[0])
+                continue
+            key = escape(group)
+            html.append(
+                f'<li class="nav-group"><span class="nav-group-label" id="nav-{key}">'
+                f"{escape(group_label(group, locale))}</span>\n"
+                f'            <ul aria-labelledby="nav-{key}">\n              '
+                f"{''.join(items)}\n            </ul>\n          </li>"
+            )
+        return "\n          ".join(html)
+
     @app.context_processor
     def inject() -> dict[str, object]:
-        def nav_items() -> list[dict[str, object]]:
-            items = []
-            locale = str(get_locale())
-            for entry in shown(current_user._get_current_object()):
-                url, label = link(entry, locale)
-                items.append(
-                    {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
-                )
-            return items
-
-        def nav_groups() -> list[dict[str, object]]:
-            """The menu: stand-alone entries and groups, each group where its first
-            (lowest ``order``) entry falls."""
-            out: list[dict[str, object]] = []
-            seen: dict[str, dict[str, object]] = {}
+        def nav_html() -> Markup:
+            """The menu's entries this user sees, written (``write_menu``)."""
             locale = str(get_locale())  # once, not for each of 30-odd entries
             # The user itself, not the proxy: each entry's check reads it several times.
-            for entry in shown(current_user._get_current_object()):
-                url, label = link(entry, locale)
-                item = {"url": url, "label": label, "active": request.endpoint == entry.endpoint}
-                if entry.group is None:
-                    out.append({"label": None, "items": [item], "key": entry.endpoint})
-                    continue
-                if entry.group not in seen:
-                    seen[entry.group] = {
-                        "label": group_label(entry.group, locale),
-                        "items": [],
-                        "key": entry.group,
-                    }
-                    out.append(seen[entry.group])
-                items = seen[entry.group]["items"]
-                assert isinstance(items, list)
-                items.append(item)
-            return out
+            entries = shown(current_user._get_current_object())
+            here = request.endpoint
+            key = (tuple(e.endpoint for e in entries), locale, here, request.script_root)
+            found = written.get(key)
+            if found is None:
+                if len(written) >= MENUS_KEPT:
+                    written.clear()
+                found = written[key] = Markup(write_menu(entries, locale, here))
+            return found
 
         def signup_links() -> list[dict[str, str]]:
             return [
@@ -137,4 +154,4 @@ def init_app(app: Flask) -> None:
                 if e in app.view_functions
             ]
 
-        return {"nav_items": nav_items, "nav_groups": nav_groups, "signup_links": signup_links}
+        return {"nav_html": nav_html, "signup_links": signup_links}
