@@ -100,9 +100,7 @@ class Person(Model):
     search_text: Mapped[str] = mapped_column(
         sa.Text,
         sa.Computed(
-            searched_text(
-                first_name.column, last_name.column, address.column, neighbourhood.column
-            ),
+            searched_text(*(sa.column(name) for name in SEARCHED)),
             persisted=True,
         ),
         deferred=True,
