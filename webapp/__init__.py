@@ -23,6 +23,7 @@ from webapp.core import (
     locks,
     navigation,
     security,
+    session_cookies,
     taskqueue,
     transactions,
 )
@@ -53,6 +54,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     locks.init_app(app)
     transactions.init_app(app)
     i18n.init_app(app)
+    session_cookies.init_app(app)  # each session cookie checked once per worker
     sessions.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
