@@ -125,6 +125,28 @@ def alternate(
         flip(True)
 
 
+# A daily page of each role, for what every signed-in page pays (its frame, its login).
+SIGNED_IN_PAGES = [
+    ("volunteer", "/shifts/board"),
+    ("volunteer", "/timebank/"),
+    ("resident", "/requests/mine"),
+    ("coordinator", "/desk/"),
+    ("coordinator", "/desk/find?q=Rossi"),
+]
+
+
+def alternate_signed_in(
+    description: str, flip: Callable[[bool], None], sides: tuple[str, str]
+) -> None:
+    """A benchmark's command line (the database, ``--requests``) and :func:`alternate` over
+    :data:`SIGNED_IN_PAGES`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
+    parser.add_argument("--requests", type=int, default=400, help="of each side")
+    args = parser.parse_args()
+    alternate(args.url, SIGNED_IN_PAGES, args.requests, flip, sides)
+
+
 def pick_checkin(email: str) -> int:
     """The shift whose check-in form is opened: the volunteer's latest completed one (as
     benchmarks/load_pages.py picks it)."""

@@ -8,13 +8,12 @@ signature kept and signed afresh (Flask-WTF's own way), in one process
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.city_pages import alternate  # noqa: E402
+from benchmarks.city_pages import alternate_signed_in  # noqa: E402
 from webapp.core import csrf_signed  # noqa: E402
 
 
@@ -24,15 +23,4 @@ def signature_kept(kept: bool) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
-    parser.add_argument("--requests", type=int, default=400, help="of each side")
-    args = parser.parse_args()
-    pages = [
-        ("volunteer", "/shifts/board"),
-        ("volunteer", "/timebank/"),
-        ("resident", "/requests/mine"),
-        ("coordinator", "/desk/"),
-        ("coordinator", "/desk/find?q=Rossi"),
-    ]
-    alternate(args.url, pages, args.requests, signature_kept, ("signed", "kept"))
+    alternate_signed_in(__doc__.split("\n")[0], signature_kept, ("signed", "kept"))

@@ -8,7 +8,6 @@ check kept and made afresh (Flask's own way), in one process
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask.sessions import SecureCookieSessionInterface  # noqa: E402
 
-from benchmarks.city_pages import alternate  # noqa: E402
+from benchmarks.city_pages import alternate_signed_in  # noqa: E402
 from webapp.core.session_cookies import KeptSessionInterface  # noqa: E402
 
 KEPT = KeptSessionInterface.open_session
@@ -29,15 +28,4 @@ def cookie_kept(kept: bool) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("url", help="SQLAlchemy URL of a database holding the city data")
-    parser.add_argument("--requests", type=int, default=400, help="of each side")
-    args = parser.parse_args()
-    pages = [
-        ("volunteer", "/shifts/board"),
-        ("volunteer", "/timebank/"),
-        ("resident", "/requests/mine"),
-        ("coordinator", "/desk/"),
-        ("coordinator", "/desk/find?q=Rossi"),
-    ]
-    alternate(args.url, pages, args.requests, cookie_kept, ("checked", "kept"))
+    alternate_signed_in(__doc__.split("\n")[0], cookie_kept, ("checked", "kept"))
