@@ -38,7 +38,6 @@ def test_a_plural_entry_counts_only_with_every_form_filled(tmp_path):
     assert translated_ids(po, "it") == {"one ride", "Hello"}
 
 
-
 def test_no_two_menu_entries_share_an_italian_label(client, db_session):
     """Two links with one name ("I miei dati" was both My details and My data) leave a
     reader, and a screen reader's list of links, unable to tell them apart."""
@@ -52,3 +51,33 @@ def test_no_two_menu_entries_share_an_italian_label(client, db_session):
     labels = re.findall(r'<a href="[^"]*">([^<]+)</a>', nav)
     assert "Il mio profilo" in labels and "I miei dati" in labels, labels
     assert len(labels) == len(set(labels)), labels
+
+
+def test_every_catalogue_counts_plurals_by_the_same_rule():
+    """Flask-Babel merges the features' catalogues into one, which counts plurals by one
+    rule (two forms: one, other). A catalogue written for another rule (Babel's three
+    Italian forms, the second for millions) showed its million form for every plural:
+    "6 di persone trovate"."""
+    from webapp.translations_cli import PLURAL_FORMS, _po_path, owners, plural_forms
+
+    found = {
+        str(owner): plural_forms(_po_path(owner, "it"))
+        for owner in owners()
+        if _po_path(owner, "it").exists()
+    }
+    assert set(found.values()) == {PLURAL_FORMS}, found
+
+
+def test_an_italian_plural_reads_as_italian(client, db_session):
+    from tests.factories import make_coordinator
+
+    org = make_org()
+    for i in range(6):
+        make_volunteer(org, first_name=f"Anna{i}", last_name="Verdi")
+    coordinator = make_coordinator(org)
+    db.session.commit()
+    assert login(client, coordinator.email, PASSWORD).status_code == 302
+    html = client.get("/desk/find").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_from(html), "locale": "it", "next": "/"})
+    assert "6 persone trovate" in client.get("/desk/find?q=verdi").get_data(as_text=True)
+    assert "1 persona trovata" in client.get("/desk/find?q=anna3&fragment=1").get_data(as_text=True)

@@ -18,6 +18,10 @@ from flask.cli import AppGroup
 
 WEBAPP = Path(__file__).resolve().parent
 LOCALES = ("it",)
+# Flask-Babel merges the catalogues into one, which counts plurals by a single rule: each
+# catalogue is written for it (Babel's own Italian rule has a third form, for millions:
+# under the merged rule that form showed for every plural, "6 di persone trovate").
+PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -88,6 +92,7 @@ def update_all() -> None:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 catalog = Catalog(locale=locale, project="Ponte", charset="utf-8")
+                catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS)]
                 catalog.update(template, no_fuzzy_matching=True)
             with path.open("wb") as fh:
                 write_po(fh, catalog, width=100, omit_header=False, ignore_obsolete=True)
@@ -106,6 +111,12 @@ def compile_all() -> int:
                 write_mo(fh, catalog)
             count += 1
     return count
+
+
+def plural_forms(path: Path) -> str:
+    """The catalogue's rule for plurals, as its header writes it."""
+    with path.open("rb") as fh:
+        return str(read_po(fh).plural_forms)
 
 
 def translated_ids(path: Path, locale: str) -> set[str]:
