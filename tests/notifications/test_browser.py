@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in, serious_violations
 from tests.factories import make_coordinator, make_org, make_resident, make_volunteer
@@ -32,7 +33,9 @@ def test_volunteer_reads_messages_and_chooses_a_channel_on_a_phone(page):
     page.click("text=Choose how we reach you")
     page.check("input[value=sms]")
     page.click("button:has-text('Save')")
-    assert page.locator(".flash", has_text="We will reach you this way").is_visible()
+    # Waits for the page the save leads to (is_visible() reads the page at once: under a
+    # loaded machine, still the form; the PostgreSQL suite failed on it once).
+    expect(page.locator(".flash", has_text="We will reach you this way")).to_be_visible()
     assert serious_violations(page) == []
 
 
